@@ -1,0 +1,54 @@
+// Assembles the HTTP application from the container's services. No listening here: tests call app.request().
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { commentRoutes } from './comments/comment.routes.ts';
+import type { Container } from './container.ts';
+import { demoRoutes } from './demo/demo.routes.tsx';
+import type { AppEnv } from './http/app-env.ts';
+import { docsRoutes } from './http/docs.ts';
+import { errorToResponse, problemResponse } from './http/problem.ts';
+import { requestContext } from './http/request-context.ts';
+import { siteCors } from './http/site-cors.ts';
+import { PayloadTooLargeError } from './shared/errors.ts';
+
+/** Comments are at most 10,000 characters; 64 KiB leaves room for the other fields and encoding. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export function createApp(container: Container) {
+  const { config, log } = container;
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use(...requestContext(log));
+  app.onError((err, c) => errorToResponse(err, c, (e) => (c.get('log') ?? log).error({ err: e }, 'request failed')));
+  app.notFound((c) => problemResponse(c, 404, `Nothing at ${c.req.method} ${c.req.path.slice(0, 200)}.`));
+
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new PayloadTooLargeError(`The body must be at most ${MAX_BODY_BYTES / 1024} KiB.`);
+      },
+    }),
+  );
+  app.use('/api/v1/sites/:siteId/*', siteCors(container.sites, config.publicUrl));
+
+  app.route(
+    '/api/v1',
+    commentRoutes({ submission: container.submission, threads: container.threads, trustProxy: config.trustProxy, publicUrl: config.publicUrl }),
+  );
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Comment moderation service',
+      version: '1.0.0',
+      description: 'Public API for comment forms and threads. Errors are application/problem+json (RFC 9457).',
+    },
+  });
+  app.route('/', docsRoutes());
+  app.route('/', demoRoutes({ threads: container.threads, publicUrl: config.publicUrl }));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import type { CommentStatus } from '../db/schema.ts';
+import { printJson, type CliIo, type Services } from './program.ts';
+
+export function registerCommentCommands(program: Command, services: Services, io: CliIo): void {
+  program
+    .command('comments:show')
+    .description('Show a comment with its status, reasons (with matched words) and moderation log')
+    .requiredOption('--id <id>', 'comment id')
+    .action(async (o: { id: string }) => {
+      printJson(io, await services.moderation.show(o.id));
+    });
+
+  program
+    .command('comments:set-status')
+    .description("Set a comment's status (approve, hold, reject, mark as spam)")
+    .requiredOption('--id <id>', 'comment id')
+    .requiredOption('--status <status>', 'approved | pending | rejected | spam')
+    .option('--reason <text>', 'why, for the moderation log')
+    .action(async (o: { id: string; status: string; reason?: string }) => {
+      const comment = await services.moderation.setStatus(o.id, o.status as CommentStatus, { type: 'cli', id: 'cli' }, o.reason ?? null);
+      printJson(io, { id: comment.id, status: comment.status });
+    });
+}

@@ -1,0 +1,58 @@
+// The operator CLI as a function of the services: the same code runs in `npm run cli` and, in embedded
+// mode while the server holds the data directory, inside the server (see src/cli/forward.ts).
+import { Command, CommanderError } from 'commander';
+import type { Container } from '../container.ts';
+import { AppError } from '../shared/errors.ts';
+import { registerCommentCommands } from './comment.commands.ts';
+import { registerSiteCommands } from './site.commands.ts';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** Standard input, for secrets such as passwords (null when forwarded or not available). */
+  readStdin?: () => Promise<string>;
+}
+
+export type Services = Pick<Container, 'sites' | 'moderation'>;
+
+export function buildProgram(services: Services, io: CliIo): Command {
+  const program = new Command('cli')
+    .description('Operate the comment service: sites, comments, users, tokens, webhooks.')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  registerSiteCommands(program, services, io);
+  registerCommentCommands(program, services, io);
+  // Subcommands inherit output and exit handling.
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  return program;
+}
+
+/** Runs one command line; returns the exit code. Errors print as one clear line, never a stack trace. */
+export async function runCli(argv: string[], services: Services, io: CliIo): Promise<number> {
+  const program = buildProgram(services, io);
+  if (argv.length === 0) {
+    program.outputHelp();
+    return 0;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof AppError) {
+      const fields = err.extra.errors?.map((e) => `\n  ${e.path}: ${e.message}`).join('') ?? '';
+      io.err(`error: ${err.message}${fields}\n`);
+      return 1;
+    }
+    io.err(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Prints a value as JSON: easy to read, easy to pipe into jq. */
+export function printJson(io: CliIo, value: unknown): void {
+  io.out(`${JSON.stringify(value, null, 2)}\n`);
+}

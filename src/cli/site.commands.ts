@@ -1,0 +1,102 @@
+import type { Command } from 'commander';
+import { ValidationError } from '../shared/errors.ts';
+import { moderationModes } from '../sites/site-settings.ts';
+import { collect, printJson, type CliIo, type Services } from './program.ts';
+
+interface SiteOptions {
+  id: string;
+  name?: string;
+  origin?: string[];
+  mode?: string;
+  maxDepth?: string;
+  closeAfterDays?: string;
+  revealRejections?: boolean;
+  set?: string[];
+}
+
+/** `--set key=value`: value parsed as JSON when it is JSON (numbers, booleans, lists), else taken as text. */
+export function parseSetOptions(pairs: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq < 1) throw new ValidationError([{ path: '--set', message: `"${pair}" is not key=value` }]);
+    const key = pair.slice(0, eq).trim();
+    const raw = pair.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // plain text
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+function toInt(name: string, raw: string | undefined): number | null | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === 'none' || raw === 'never') return null;
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw new ValidationError([{ path: name, message: `"${raw}" is not a whole number` }]);
+  return n;
+}
+
+function settingsFrom(o: SiteOptions): Record<string, unknown> {
+  const settings: Record<string, unknown> = { ...parseSetOptions(o.set ?? []) };
+  if (o.origin) settings.origins = o.origin;
+  if (o.mode) settings.moderation = o.mode;
+  const depth = toInt('--max-depth', o.maxDepth);
+  if (depth !== undefined) settings.maxDepth = depth;
+  const close = toInt('--close-after-days', o.closeAfterDays);
+  if (close !== undefined) settings.closeAfterDays = close;
+  if (o.revealRejections !== undefined) settings.revealRejections = o.revealRejections;
+  return settings;
+}
+
+function siteOptions(cmd: Command): Command {
+  return cmd
+    .option('--origin <url>', 'allowed origin (repeat for several; replaces the list on update)', collect)
+    .option('--mode <mode>', `moderation mode: ${moderationModes.join(' | ')}`)
+    .option('--max-depth <n>', 'reply nesting depth on the public thread (1-10)')
+    .option('--close-after-days <n>', 'close articles N days after their first comment ("never" to turn off)')
+    .option('--reveal-rejections', 'tell submitters their comment was rejected (422)')
+    .option('--no-reveal-rejections', 'answer rejected comments as pending (default)')
+    .option('--set <key=value>', 'any other site setting, e.g. --set linkLimit=3 (repeatable)', collect);
+}
+
+export function registerSiteCommands(program: Command, services: Services, io: CliIo): void {
+  siteOptions(
+    program
+      .command('sites:create')
+      .description('Create a site')
+      .requiredOption('--id <id>', 'site id, used in API paths (a-z, 0-9, -, _)')
+      .requiredOption('--name <name>', 'display name'),
+  ).action(async (o: SiteOptions) => {
+    const site = await services.sites.create({ id: o.id, name: o.name!, settings: settingsFrom(o) });
+    printJson(io, site);
+  });
+
+  siteOptions(
+    program
+      .command('sites:update')
+      .description("Update a site's name or settings")
+      .requiredOption('--id <id>', 'site id')
+      .option('--name <name>', 'display name'),
+  ).action(async (o: SiteOptions) => {
+    const site = await services.sites.update(o.id, { ...(o.name !== undefined ? { name: o.name } : {}), settings: settingsFrom(o) });
+    printJson(io, site);
+  });
+
+  program
+    .command('sites:list')
+    .description('List sites')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }) => {
+      const sites = await services.sites.list();
+      if (o.json) return printJson(io, sites);
+      if (sites.length === 0) return io.out('No sites yet. Create one with sites:create.\n');
+      for (const s of sites) {
+        io.out(`${s.id}\t${s.name}\tmode=${s.settings.moderation}\torigins=${s.settings.origins.join(',') || '(none)'}\n`);
+      }
+    });
+}

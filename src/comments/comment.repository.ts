@@ -1,0 +1,83 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db/database.ts';
+import type { CommentRow, CommentStatus, NewComment } from '../db/schema.ts';
+
+export async function insertComment(db: DbOrTx, comment: NewComment): Promise<CommentRow> {
+  return db.insertInto('comments').values(comment).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findComment(db: DbOrTx, id: string): Promise<CommentRow | undefined> {
+  return db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Locks the row so concurrent status changes of one comment apply one after the other. */
+export async function findCommentForUpdate(db: DbOrTx, id: string): Promise<CommentRow | undefined> {
+  return db.selectFrom('comments').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function updateCommentStatus(
+  db: DbOrTx,
+  id: string,
+  change: { status: CommentStatus; reasons?: unknown[]; publishedAt?: Date | null },
+): Promise<void> {
+  await db
+    .updateTable('comments')
+    .set({
+      status: change.status,
+      updated_at: new Date(),
+      ...(change.reasons !== undefined ? { reasons: JSON.stringify(change.reasons) } : {}),
+      ...(change.publishedAt !== undefined ? { published_at: change.publishedAt } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function authorHasApproved(db: DbOrTx, siteId: string, emailHash: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('comments')
+    .select(sql<number>`1`.as('one'))
+    .where('site_id', '=', siteId)
+    .where('email_hash', '=', emailHash)
+    .where('status', '=', 'approved')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+const PUBLIC_COLUMNS = ['id', 'parent_id', 'root_id', 'depth', 'name', 'email_hash', 'body', 'status', 'created_at'] as const;
+export type ThreadRow = Pick<CommentRow, (typeof PUBLIC_COLUMNS)[number]>;
+
+/** One page of top-level comments that are visible on the thread (published, or deleted placeholders). */
+export async function listTopLevelPage(
+  db: DbOrTx,
+  q: { articleId: number; sort: 'oldest' | 'newest'; after: { createdAt: Date; id: string } | null; limit: number },
+): Promise<ThreadRow[]> {
+  const forward = q.sort === 'oldest';
+  let query = db
+    .selectFrom('comments')
+    .select(PUBLIC_COLUMNS)
+    .where('article_id', '=', q.articleId)
+    .where('parent_id', 'is', null)
+    .where('status', '=', 'approved');
+  if (q.after) {
+    const cmp = forward ? sql`>` : sql`<`;
+    query = query.where(sql<boolean>`(created_at, id) ${cmp} (${q.after.createdAt}, ${q.after.id}::uuid)`);
+  }
+  const dir = forward ? 'asc' : 'desc';
+  return query.orderBy('created_at', dir).orderBy('id', dir).limit(q.limit).execute();
+}
+
+/** Published replies under the given top-level comments, oldest first. */
+export async function listReplies(db: DbOrTx, rootIds: string[], limit: number): Promise<ThreadRow[]> {
+  if (rootIds.length === 0) return [];
+  return db
+    .selectFrom('comments')
+    .select(PUBLIC_COLUMNS)
+    .where('root_id', 'in', rootIds)
+    .where('parent_id', 'is not', null)
+    .where('status', '=', 'approved')
+    .orderBy('created_at', 'asc')
+    .orderBy('id', 'asc')
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,163 @@
+// Public API v1: submit comments, read threads and counts. Routers validate, call a verb, map the answer.
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppEnv } from '../http/app-env.ts';
+import { clientIp, selfOrigin } from '../http/client-info.ts';
+import { formErrorPage, formThanksPage, wantsHtml } from '../http/form-pages.tsx';
+import { openApiRouter } from '../http/openapi.ts';
+import { readBody } from '../http/read-body.ts';
+import { AppError, ValidationError } from '../shared/errors.ts';
+import { zodToFieldErrors } from '../shared/validation.ts';
+import { siteIdSchema } from '../sites/site-settings.ts';
+import {
+  articleIdSchema,
+  commentInputSchema,
+  countsSchema,
+  submitResultSchema,
+  threadQuerySchema,
+  threadSchema,
+} from './comment.schemas.ts';
+import type { CommentSubmission } from './submit-comment.service.ts';
+import type { ThreadService } from './thread.service.ts';
+
+const problemContent = {
+  'application/problem+json': {
+    schema: z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string(), errors: z.array(z.object({ path: z.string(), message: z.string() })).optional() }).openapi('Problem'),
+  },
+};
+const problem = (description: string) => ({ description, content: problemContent });
+
+const siteParam = z.object({ siteId: z.string().openapi({ example: 'demo' }) });
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+const submitRoute = createRoute({
+  method: 'post',
+  path: '/sites/{siteId}/comments',
+  tags: ['Public'],
+  summary: 'Submit a comment or reply',
+  description:
+    'JSON answers 201 with the new comment. An HTML form post answers 303 back to the article. Rejected and spam comments are answered as pending unless the site reveals rejections (422).',
+  request: {
+    params: siteParam,
+    headers: z.object({ 'idempotency-key': z.string().optional().openapi({ description: 'Retries with the same key post once.' }) }),
+    body: {
+      content: { 'application/json': { schema: commentInputSchema }, 'application/x-www-form-urlencoded': { schema: commentInputSchema } },
+      required: true,
+    },
+  },
+  responses: {
+    201: { description: 'Stored', content: { 'application/json': { schema: submitResultSchema } } },
+    303: { description: 'Form post stored; back to the article' },
+    400: problem('Invalid input; `errors` names each field'),
+    403: problem('Origin not allowed, or article closed'),
+    404: problem('Unknown site or parent'),
+    409: problem('Duplicate comment'),
+    413: problem('Body too large'),
+    415: problem('Not JSON or a form'),
+    422: problem('Rejected (only when the site reveals rejections), or Idempotency-Key reused'),
+    429: problem('Too many comments; see Retry-After'),
+  },
+});
+
+const threadRoute = createRoute({
+  method: 'get',
+  path: '/sites/{siteId}/articles/{articleId}/comments',
+  tags: ['Public'],
+  summary: "An article's published thread",
+  description: 'Top-level comments paged by cursor, replies nested up to the site depth. Supports ETag / If-None-Match.',
+  request: { params: siteParam.extend({ articleId: z.string() }), query: threadQuerySchema },
+  responses: {
+    200: { description: 'The thread', content: { 'application/json': { schema: threadSchema } } },
+    304: { description: 'Not modified' },
+    400: problem('Invalid query'),
+    404: problem('Unknown site or article'),
+  },
+});
+
+const countsRoute = createRoute({
+  method: 'get',
+  path: '/sites/{siteId}/counts',
+  tags: ['Public'],
+  summary: 'Published comment counts for up to 100 articles',
+  request: {
+    params: siteParam,
+    query: z.object({ articleId: z.union([z.string(), z.array(z.string())]).openapi({ description: 'Repeat for each article.' }) }),
+  },
+  responses: { 200: { description: 'Counts by article id', content: { 'application/json': { schema: countsSchema } } }, 400: problem('Invalid query'), 404: problem('Unknown site') },
+});
+
+function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, prefix?: string): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new ValidationError(zodToFieldErrors(parsed.error, prefix));
+  return parsed.data;
+}
+
+function validSiteId(c: Context): string {
+  const siteId = c.req.param('siteId') ?? '';
+  // An id that cannot exist is simply unknown.
+  if (!siteIdSchema.safeParse(siteId).success) return '-';
+  return siteId;
+}
+
+export function commentRoutes(deps: { submission: CommentSubmission; threads: ThreadService; trustProxy: boolean; publicUrl: string | null }) {
+  const app = openApiRouter();
+
+  app.openAPIRegistry.registerPath(submitRoute);
+  app.post('/sites/:siteId/comments', async (c) => {
+    const { format, data } = await readBody(c);
+    try {
+      const input = parseOrThrow(commentInputSchema, data);
+      const key = c.req.header('idempotency-key') ?? null;
+      if (key !== null && !IDEMPOTENCY_KEY.test(key)) {
+        throw new ValidationError([{ path: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' }]);
+      }
+      const outcome = await deps.submission.submit(validSiteId(c), input, {
+        ip: clientIp(c, deps.trustProxy),
+        userAgent: c.req.header('user-agent')?.slice(0, 512) ?? null,
+        idempotencyKey: key,
+        selfOrigin: selfOrigin(c, deps.publicUrl),
+      });
+      if (outcome.replayed) c.header('Idempotent-Replayed', 'true');
+      if (format === 'form') {
+        const { id, status } = outcome.result;
+        if (!outcome.articleUrl) return c.html(formThanksPage(status), 201);
+        const url = new URL(outcome.articleUrl);
+        url.searchParams.set('comment', id);
+        url.searchParams.set('status', status);
+        url.hash = status === 'approved' ? `comment-${id}` : 'respond';
+        return c.redirect(url.toString(), 303);
+      }
+      return c.json(outcome.result, 201);
+    } catch (err) {
+      // A reader without JavaScript gets a page with the errors, not JSON.
+      if (format === 'form' && err instanceof AppError && wantsHtml(c)) return formErrorPage(c, err);
+      throw err;
+    }
+  });
+
+  app.openapi(
+    threadRoute,
+    async (c) => {
+      const { sort, limit, cursor } = c.req.valid('query');
+      const siteId = validSiteId(c);
+      const articleId = parseOrThrow(articleIdSchema, c.req.param('articleId'), 'articleId');
+      const q = { sort, limit, cursor };
+      const etag = await deps.threads.etag(siteId, articleId, q);
+      c.header('ETag', etag);
+      c.header('Cache-Control', 'no-cache');
+      const ifNoneMatch = c.req.header('if-none-match');
+      if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === etag || t.trim() === '*')) return c.body(null, 304);
+      return c.json(await deps.threads.get(siteId, articleId, q), 200);
+    },
+  );
+
+  app.openapi(countsRoute, async (c) => {
+    const raw = c.req.queries('articleId') ?? [];
+    if (raw.length === 0 || raw.length > 100) throw new ValidationError([{ path: 'articleId', message: 'give between 1 and 100 article ids' }]);
+    const ids = raw.map((id, i) => parseOrThrow(articleIdSchema, id, `articleId.${i}`));
+    c.header('Cache-Control', 'public, max-age=30');
+    return c.json({ counts: await deps.threads.counts(validSiteId(c), ids) }, 200);
+  });
+
+  return app;
+}

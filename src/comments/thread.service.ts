@@ -1,0 +1,108 @@
+// The public thread of an article: published comments, top level paged by cursor, replies nested.
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/database.ts';
+import { countsByExternalId, findArticle } from '../articles/article.repository.ts';
+import { NotFoundError } from '../shared/errors.ts';
+import type { SiteService } from '../sites/site.service.ts';
+import { listReplies, listTopLevelPage, type ThreadRow } from './comment.repository.ts';
+import type { PublicComment } from './comment.schemas.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { toPublicComment } from './public-comment.ts';
+import { isArticleClosed } from './submit-comment.service.ts';
+
+/** Replies shown under one page of top-level comments; a safety bound for pathological threads. */
+const MAX_REPLIES_PER_PAGE = 2_000;
+
+export interface ThreadQuery {
+  sort: 'oldest' | 'newest';
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export interface Thread {
+  article: { id: string; title: string | null; url: string | null; commentCount: number; closed: boolean };
+  comments: PublicComment[];
+  nextCursor: string | null;
+}
+
+function toPublic(row: ThreadRow): PublicComment {
+  return toPublicComment({
+    id: row.id,
+    parentId: row.parent_id,
+    name: row.name,
+    emailHash: row.email_hash,
+    body: row.body,
+    createdAt: row.created_at,
+    deleted: row.status === 'deleted',
+  });
+}
+
+/**
+ * Nests replies under their parents, oldest first. The site's depth counts levels including the top
+ * one; a reply that would go deeper sits next to its parent at the last level. A reply whose parent is
+ * not published is not shown.
+ */
+function nest(roots: PublicComment[], replies: ThreadRow[], maxDepth: number): void {
+  const lastLevel = Math.max(1, maxDepth - 1);
+  const placed = new Map<string, { node: PublicComment; level: number; siblings: PublicComment[] }>();
+  for (const node of roots) placed.set(node.id, { node, level: 0, siblings: roots });
+  for (const row of replies) {
+    const parent = placed.get(row.parent_id!);
+    if (!parent) continue;
+    const node = toPublic(row);
+    const nested = parent.level < lastLevel;
+    const entry = nested
+      ? { node, level: parent.level + 1, siblings: parent.node.replies }
+      : { node, level: parent.level, siblings: parent.siblings };
+    entry.siblings.push(node);
+    placed.set(node.id, entry);
+  }
+}
+
+export function createThreadService(deps: { db: Db; sites: SiteService }) {
+  const { db, sites } = deps;
+
+  return {
+    /** A validator that changes whenever anything on this page could change; cheap enough to answer 304 early. */
+    async etag(siteId: string, articleId: string, q: ThreadQuery): Promise<string> {
+      const site = await sites.get(siteId);
+      const article = await findArticle(db, siteId, articleId);
+      if (!article) throw new NotFoundError(`No article "${articleId.slice(0, 100)}" on this site.`);
+      const key = [article.id, article.thread_version, site.updatedAt.getTime(), q.sort, q.limit, q.cursor ?? '', isArticleClosed(article, site, new Date())];
+      return `W/"${createHash('sha1').update(JSON.stringify(key)).digest('base64url').slice(0, 22)}"`;
+    },
+
+    async get(siteId: string, articleId: string, q: ThreadQuery): Promise<Thread> {
+      const site = await sites.get(siteId);
+      const after = q.cursor ? decodeCursor(q.cursor) : null;
+      const article = await findArticle(db, siteId, articleId);
+      if (!article) throw new NotFoundError(`No article "${articleId.slice(0, 100)}" on this site.`);
+      const page = await listTopLevelPage(db, { articleId: article.id, sort: q.sort, after, limit: q.limit + 1 });
+      const hasMore = page.length > q.limit;
+      const top = page.slice(0, q.limit);
+      const roots = top.map(toPublic);
+      const replies = await listReplies(db, top.map((r) => r.id), MAX_REPLIES_PER_PAGE);
+      nest(roots, replies, site.settings.maxDepth);
+      const last = top.at(-1);
+      return {
+        article: {
+          id: article.external_id,
+          title: article.title,
+          url: article.url,
+          commentCount: article.published_count,
+          closed: isArticleClosed(article, site, new Date()),
+        },
+        comments: roots,
+        nextCursor: hasMore && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+      };
+    },
+
+    async counts(siteId: string, articleIds: string[]): Promise<Record<string, number>> {
+      await sites.get(siteId);
+      const found = await countsByExternalId(db, siteId, articleIds);
+      return Object.fromEntries(articleIds.map((id) => [id, found.get(id) ?? 0]));
+    },
+  };
+}
+
+export type ThreadService = ReturnType<typeof createThreadService>;

@@ -1,0 +1,43 @@
+// Builds the Kysely instance for the configured store: PostgreSQL over pg, or embedded PGlite.
+import fs from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config/env.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+export type DbOrTx = Kysely<Database> | Transaction<Database>;
+
+// int8 (counts, bigint ids) as JS numbers: our values stay far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: DatabaseConfig['kind'];
+  /** The pg pool (PostgreSQL mode), for pool metrics. */
+  pool: pg.Pool | null;
+  close(): Promise<void>;
+}
+
+export function createDatabase(config: DatabaseConfig, options: { poolSize?: number } = {}): DatabaseHandle {
+  if (config.kind === 'postgres') {
+    const pool = new pg.Pool({
+      connectionString: config.url,
+      max: options.poolSize ?? 10,
+      // Bounded waits: a dead database must turn into a quick 503, never a hung request.
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+      ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
+    });
+    // An idle client losing its server must not crash the process; the next checkout reconnects.
+    pool.on('error', () => {});
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, kind: 'postgres', pool, close: () => db.destroy() };
+  }
+  if (config.dataDir) fs.mkdirSync(config.dataDir, { recursive: true });
+  const pglite = new PGlite(config.dataDir ?? undefined);
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return { db, kind: 'pglite', pool: null, close: () => db.destroy() };
+}

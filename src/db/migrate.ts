@@ -1,0 +1,41 @@
+// Runs the migrations in /migrations with Kysely's Migrator (at start and by `npm run migrate`).
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import type { Db } from './database.ts';
+
+export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+/**
+ * Like Kysely's FileMigrationProvider, but the import happens in our module, so the TypeScript loader
+ * in use (tsx at run time, Vite in tests) handles the .ts migration files.
+ */
+const folderProvider: MigrationProvider = {
+  async getMigrations() {
+    const files = (await readdir(migrationsFolder)).filter((f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith('.d.ts')).sort();
+    const entries = await Promise.all(
+      files.map(async (f) => [f.replace(/\.(ts|js|mjs)$/, ''), (await import(pathToFileURL(path.join(migrationsFolder, f)).href)) as Migration] as const),
+    );
+    return Object.fromEntries(entries);
+  },
+};
+
+export function createMigrator(db: Db): Migrator {
+  return new Migrator({ db, provider: folderProvider });
+}
+
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const result: MigrationResultSet = await createMigrator(db).migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    const cause = result.error instanceof Error ? result.error.message : String(result.error);
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${cause}`, { cause: result.error });
+  }
+  return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const all = await createMigrator(db).getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
+}

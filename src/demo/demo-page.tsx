@@ -1,0 +1,143 @@
+// The demo article with its published thread and a "Leave a reply" form that works without JavaScript.
+import type { PublicComment } from '../comments/comment.schemas.ts';
+import type { Thread } from '../comments/thread.service.ts';
+import type { DemoArticle } from './seed-article.ts';
+import { demoStyles } from './demo-styles.ts';
+
+export interface DemoPageProps {
+  article: DemoArticle;
+  siteId: string;
+  thread: Thread | null;
+  replyTo: PublicComment | null;
+  notice: 'pending' | 'approved' | null;
+  articleUrl: string;
+  renderedAt: number;
+  cursor: string | null;
+}
+
+function CommentItem({ comment, cursor }: { comment: PublicComment; cursor: string | null }) {
+  return (
+    <li class="comment" id={`comment-${comment.id}`}>
+      <article>
+        <header>
+          <span class="avatar" style={`background:${comment.avatar.color}`} aria-hidden="true">
+            {comment.avatar.initials}
+          </span>
+          <strong class="author">{comment.name}</strong>
+          <time datetime={comment.createdAt} title={comment.createdAt}>
+            {new Date(comment.createdAt).toUTCString().replace(' GMT', ' UTC')}
+          </time>
+        </header>
+        {/* html is the body already escaped by the API, with only <p>, <br> and safe links added. */}
+        <div class="body" dangerouslySetInnerHTML={{ __html: comment.html }} />
+        <a class="reply" href={`?${cursor ? `cursor=${encodeURIComponent(cursor)}&` : ''}replyTo=${comment.id}#respond`}>
+          Reply to {comment.name}
+        </a>
+      </article>
+      {comment.replies.length > 0 && (
+        <ol class="replies">
+          {comment.replies.map((r) => (
+            <CommentItem comment={r} cursor={cursor} />
+          ))}
+        </ol>
+      )}
+    </li>
+  );
+}
+
+export function DemoPage(p: DemoPageProps) {
+  const count = p.thread?.article.commentCount ?? 0;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{p.article.title}</title>
+        <style dangerouslySetInnerHTML={{ __html: demoStyles }} />
+      </head>
+      <body>
+        <main>
+          <article class="story">
+            <p class="kicker">Demo article · Comment moderation service</p>
+            <h1>{p.article.title}</h1>
+            <ul class="highlights">
+              {p.article.highlights.map((h) => (
+                <li>{h}</li>
+              ))}
+            </ul>
+            {p.article.paragraphs.map((para) => (
+              <p>{para}</p>
+            ))}
+          </article>
+
+          <section id="comments" class="comments" aria-labelledby="comments-heading">
+            <h2 id="comments-heading">
+              {count === 0 ? 'No comments yet' : count === 1 ? '1 comment' : `${count} comments`}
+            </h2>
+            {p.thread && p.thread.comments.length > 0 && (
+              <ol class="thread">
+                {p.thread.comments.map((c) => (
+                  <CommentItem comment={c} cursor={p.cursor} />
+                ))}
+              </ol>
+            )}
+            {p.thread?.nextCursor && (
+              <p>
+                <a href={`?cursor=${encodeURIComponent(p.thread.nextCursor)}#comments`}>Older comments</a>
+              </p>
+            )}
+            {p.cursor && (
+              <p>
+                <a href="/#comments">Back to the first comments</a>
+              </p>
+            )}
+
+            <div id="respond" class="respond">
+              {p.notice === 'pending' && (
+                <p class="notice" role="status">
+                  Your comment is awaiting moderation.
+                </p>
+              )}
+              {p.notice === 'approved' && (
+                <p class="notice" role="status">
+                  Your comment is published.
+                </p>
+              )}
+              <h2>{p.replyTo ? `Reply to ${p.replyTo.name}` : 'Leave a reply'}</h2>
+              {p.replyTo && (
+                <p>
+                  <a href="/#respond">Cancel reply</a>
+                </p>
+              )}
+              <form method="post" action={`/api/v1/sites/${p.siteId}/comments`}>
+                <input type="hidden" name="articleId" value={p.article.id} />
+                <input type="hidden" name="articleUrl" value={p.articleUrl} />
+                <input type="hidden" name="articleTitle" value={p.article.title} />
+                <input type="hidden" name="renderedAt" value={String(p.renderedAt)} />
+                {p.replyTo && <input type="hidden" name="parentId" value={p.replyTo.id} />}
+                <p class="note">Your email address will not be published. Required fields are marked *</p>
+                <label for="body">
+                  Comment <span aria-hidden="true">*</span>
+                </label>
+                <textarea id="body" name="body" rows={6} maxlength={10000} required></textarea>
+                <label for="name">
+                  Name <span aria-hidden="true">*</span>
+                </label>
+                <input id="name" name="name" autocomplete="name" maxlength={100} required />
+                <label for="email">
+                  Email <span aria-hidden="true">*</span>
+                </label>
+                <input id="email" name="email" type="email" autocomplete="email" maxlength={254} required />
+                <div class="hp" aria-hidden="true">
+                  <label for="website">Leave this field empty</label>
+                  <input id="website" name="website" tabindex={-1} autocomplete="off" />
+                </div>
+                <button type="submit">Post Comment</button>
+              </form>
+            </div>
+          </section>
+        </main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,62 @@
+// Pages for readers who post the plain HTML form without JavaScript.
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AppError } from '../shared/errors.ts';
+import { errorToResponse } from './problem.ts';
+
+export function wantsHtml(c: Context): boolean {
+  const accept = c.req.header('accept') ?? '';
+  return accept.includes('text/html');
+}
+
+function Page(props: { title: string; children: unknown }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{props.title}</title>
+        <style dangerouslySetInnerHTML={{ __html: 'body{font:17px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1f2328}a{color:#0b57d0}' }} />
+      </head>
+      <body>{props.children}</body>
+    </html>
+  );
+}
+
+export function formThanksPage(status: 'approved' | 'pending') {
+  return (
+    '<!doctype html>' +
+    (
+      <Page title="Thank you">
+        <h1>Thank you</h1>
+        <p>{status === 'approved' ? 'Your comment is published.' : 'Your comment is awaiting moderation.'}</p>
+        <p>You can go back to the article now.</p>
+      </Page>
+    ).toString()
+  );
+}
+
+export async function formErrorPage(c: Context, err: AppError): Promise<Response> {
+  // Same status and detail as the problem+json answer, shown as a page.
+  const problem = errorToResponse(err, c, () => {});
+  const body = (await problem.json()) as { detail: string; errors?: { path: string; message: string }[] };
+  const html =
+    '<!doctype html>' +
+    (
+      <Page title="Your comment was not posted">
+        <h1>Your comment was not posted</h1>
+        <p>{body.detail}</p>
+        {body.errors?.length ? (
+          <ul>
+            {body.errors.map((e) => (
+              <li>
+                <strong>{e.path}</strong>: {e.message}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <p>Use your browser's back button to correct it; your text is still in the form.</p>
+      </Page>
+    ).toString();
+  return c.html(html, problem.status as ContentfulStatusCode, Object.fromEntries([...problem.headers].filter(([k]) => k === 'retry-after')));
+}

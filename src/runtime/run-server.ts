@@ -1,0 +1,84 @@
+// Process lifecycle shared by the entry points: config, stores, HTTP, signals.
+import { createApp } from '../app.ts';
+import { cliForwardRoutes } from '../cli/forward.ts';
+import { ConfigError, loadConfig } from '../config/env.ts';
+import { createContainer } from '../container.ts';
+import { acquireLock, DataDirBusyError } from '../db/data-dir-lock.ts';
+import { createLogger } from '../shared/logger.ts';
+import { ensureDemoSite } from './bootstrap.ts';
+import { startHttpServer } from './http-server.ts';
+
+export async function runServer(roles: { api: boolean; worker: boolean }): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  const embedded = config.database.kind === 'pglite';
+
+  let lock: ReturnType<typeof acquireLock> | null = null;
+  if (embedded) {
+    try {
+      lock = acquireLock(config.dataDir);
+    } catch (err) {
+      if (err instanceof DataDirBusyError) {
+        log.fatal(err.message);
+        process.exit(1);
+      }
+      throw err;
+    }
+  }
+
+  let container;
+  try {
+    container = await createContainer(config, { log });
+  } catch (err) {
+    lock?.release();
+    log.fatal({ err }, `could not open the database: ${(err as Error).message}`);
+    process.exit(1);
+  }
+
+  const app = createApp(container);
+  if (lock) app.route('/', cliForwardRoutes(container, lock.info.token));
+
+  let server;
+  try {
+    server = await startHttpServer(app, { port: config.port, host: config.host });
+  } catch (err) {
+    lock?.release();
+    await container.close();
+    log.fatal({ err }, `could not listen on port ${config.port}: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  lock?.setPort(server.port);
+  await ensureDemoSite(container, server.port);
+
+  const url = config.publicUrl ?? `http://localhost:${server.port}`;
+  log.info({ port: server.port, roles }, `listening on ${url}`);
+  if (embedded) {
+    log.info(
+      `embedded mode: PGlite database in ${config.dataDir}, in-process queue. ` +
+        'For production set DATABASE_URL=postgres://… (and REDIS_URL=redis://…) to run on PostgreSQL and Redis.',
+    );
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    await server.close(10_000);
+    await container.close();
+    lock?.release();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}

@@ -1,0 +1,42 @@
+// Per-site settings: one validated schema with defaults. Stored as JSON on the site row, so later
+// settings add a field here instead of a migration.
+import { z } from 'zod';
+
+export const moderationModes = ['all', 'first', 'none'] as const;
+export type ModerationMode = (typeof moderationModes)[number];
+
+/** Normalises "https://Example.com/path" to its origin "https://example.com"; rejects non-http(s). */
+export const originSchema = z.string().transform((value, ctx) => {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+    return url.origin;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `"${value.slice(0, 100)}" is not an http(s) origin such as https://example.com` });
+    return z.NEVER;
+  }
+});
+
+export const siteSettingsSchema = z.object({
+  /** Origins allowed to embed the widget and post comments from a browser. */
+  origins: z.array(originSchema).max(50).default([]),
+  /** all: hold every comment; first: hold until the author has an approved comment; none: publish. */
+  moderation: z.enum(moderationModes).default('first'),
+  /** How deep replies nest on the public thread; deeper replies show at the last level. */
+  maxDepth: z.number().int().min(1).max(10).default(5),
+  /** Close an article to new comments this many days after its first comment (null: never). */
+  closeAfterDays: z.number().int().min(1).max(3650).nullable().default(null),
+  /** Tell submitters that their comment was rejected (422) instead of answering "pending". */
+  revealRejections: z.boolean().default(false),
+});
+
+export type SiteSettings = z.infer<typeof siteSettingsSchema>;
+
+export const siteIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1-63 lower-case letters, digits, "-" or "_", starting with a letter or digit');
+
+export function parseSiteSettings(stored: unknown): SiteSettings {
+  // Stored settings were validated on write; parsing again fills defaults added since.
+  return siteSettingsSchema.parse(stored ?? {});
+}

@@ -1,0 +1,100 @@
+// Sites: who may embed us and how their comments are moderated.
+import { z } from 'zod';
+import type { Db } from '../db/database.ts';
+import type { SiteRow } from '../db/schema.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { zodToFieldErrors } from '../shared/validation.ts';
+import * as repo from './site.repository.ts';
+import { parseSiteSettings, siteIdSchema, siteSettingsSchema, type SiteSettings } from './site-settings.ts';
+
+export interface Site {
+  id: string;
+  name: string;
+  settings: SiteSettings;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const nameSchema = z.string().trim().min(1).max(200);
+
+function toSite(row: SiteRow): Site {
+  return { id: row.id, name: row.name, settings: parseSiteSettings(row.settings), createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
+function validateSettings(input: unknown): SiteSettings {
+  const parsed = siteSettingsSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(zodToFieldErrors(parsed.error, 'settings'), 'The site settings are invalid.');
+  return parsed.data;
+}
+
+// Public requests read the site on every call; a short per-process cache keeps that off the database.
+// Updates clear the local entry at once; other processes see them within CACHE_TTL_MS.
+const CACHE_TTL_MS = 2_000;
+
+export function createSiteService(db: Db) {
+  const cache = new Map<string, { site: Site | null; expires: number }>();
+
+  return {
+    async find(id: string): Promise<Site | null> {
+      if (!siteIdSchema.safeParse(id).success) return null;
+      const hit = cache.get(id);
+      if (hit && hit.expires > Date.now()) return hit.site;
+      const row = await repo.findSite(db, id);
+      const site = row ? toSite(row) : null;
+      if (cache.size > 10_000) cache.clear();
+      cache.set(id, { site, expires: Date.now() + CACHE_TTL_MS });
+      return site;
+    },
+
+    async get(id: string): Promise<Site> {
+      const site = await this.find(id);
+      if (!site) throw new NotFoundError(`No site with id "${id.slice(0, 100)}".`);
+      return site;
+    },
+
+    async list(): Promise<Site[]> {
+      return (await repo.listSites(db)).map(toSite);
+    },
+
+    async create(input: { id: string; name: string; settings?: Partial<SiteSettings> }): Promise<Site> {
+      const idCheck = siteIdSchema.safeParse(input.id);
+      const errors = [
+        ...(idCheck.success ? [] : [{ path: 'id', message: idCheck.error.issues[0]!.message }]),
+        ...(nameSchema.safeParse(input.name).success ? [] : [{ path: 'name', message: 'must be 1-200 characters' }]),
+      ];
+      if (errors.length) throw new ValidationError(errors);
+      const settings = validateSettings(input.settings ?? {});
+      const row = await repo.insertSite(db, { id: input.id, name: input.name.trim(), settings });
+      if (!row) throw new ConflictError(`A site with id "${input.id}" already exists.`);
+      cache.delete(input.id);
+      return toSite(row);
+    },
+
+    async update(id: string, patch: { name?: string; settings?: Record<string, unknown> }): Promise<Site> {
+      const current = await repo.findSite(db, id);
+      if (!current) throw new NotFoundError(`No site with id "${id.slice(0, 100)}".`);
+      if (patch.name !== undefined && !nameSchema.safeParse(patch.name).success) {
+        throw new ValidationError([{ path: 'name', message: 'must be 1-200 characters' }]);
+      }
+      const settings = validateSettings({ ...parseSiteSettings(current.settings), ...(patch.settings ?? {}) });
+      const row = await repo.updateSite(db, id, { ...(patch.name !== undefined ? { name: patch.name.trim() } : {}), settings });
+      cache.delete(id);
+      return toSite(row!);
+    },
+
+    /** Creates the site if it does not exist yet (used for the embedded demo site). */
+    async ensure(input: { id: string; name: string; settings: Partial<SiteSettings> }): Promise<Site> {
+      const existing = await repo.findSite(db, input.id);
+      if (existing) return toSite(existing);
+      try {
+        return await this.create(input);
+      } catch (err) {
+        // Another process created it between our read and insert.
+        if (err instanceof ConflictError) return this.get(input.id);
+        throw err;
+      }
+    },
+  };
+}
+
+export type SiteService = ReturnType<typeof createSiteService>;

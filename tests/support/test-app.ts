@@ -1,0 +1,57 @@
+// Each test file gets its own database: a fresh in-memory PGlite, or its own PostgreSQL schema.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createApp } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config/env.ts';
+import { createContainer, type Container } from '../../src/container.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { TEST_DATABASE_URL, TEST_SECRET, testDb } from './stores.ts';
+
+export interface TestContext {
+  container: Container;
+  app: ReturnType<typeof createApp>;
+  config: Config;
+  close(): Promise<void>;
+}
+
+export async function createTestSchema(): Promise<{ schema: string; drop(): Promise<void> }> {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  await admin.end();
+  return {
+    schema,
+    async drop() {
+      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await c.connect();
+      await c.query(`drop schema if exists ${schema} cascade`);
+      await c.end();
+    },
+  };
+}
+
+export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+  const base = loadConfig({ SECRET_KEY: TEST_SECRET, LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent-test-data-dir', ...env });
+  let dropSchema = async () => {};
+  let database: Config['database'];
+  if (testDb() === 'postgres') {
+    const { schema, drop } = await createTestSchema();
+    dropSchema = drop;
+    database = { kind: 'postgres', url: TEST_DATABASE_URL, schema };
+  } else {
+    database = { kind: 'pglite', dataDir: null };
+  }
+  const config: Config = Object.freeze({ ...base, database });
+  const container = await createContainer(config, { log: createLogger('silent') });
+  const app = createApp(container);
+  return {
+    container,
+    app,
+    config,
+    async close() {
+      await container.close();
+      await dropSchema();
+    },
+  };
+}

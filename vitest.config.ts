@@ -1,0 +1,22 @@
+import { defineConfig } from 'vitest/config';
+
+// The same API and end-to-end suites run twice: on embedded PGlite and on PostgreSQL.
+// Pure unit tests run once.
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    globalSetup: ['tests/support/global-setup.ts'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: { name: 'pglite', include: ['tests/api/**/*.test.ts', 'tests/e2e/**/*.test.ts'], env: { TEST_DB: 'pglite' } },
+      },
+      {
+        extends: true,
+        test: { name: 'postgres', include: ['tests/api/**/*.test.ts', 'tests/e2e/**/*.test.ts'], env: { TEST_DB: 'postgres' } },
+      },
+    ],
+  },
+});
