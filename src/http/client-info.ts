@@ -18,13 +18,11 @@ export function clientIp(c: Context, trustProxy: boolean): string | null {
   }
 }
 
-/** The origin this service was reached at, so our own pages may post to any site. */
+/** The origin this service was reached at (the node server builds the URL from the Host header). */
 export function selfOrigin(c: Context, publicUrl: string | null): string | null {
   if (publicUrl) return new URL(publicUrl).origin;
-  const host = c.req.header('host');
-  if (!host) return null;
   try {
-    return new URL(`${new URL(c.req.url).protocol}//${host}`).origin;
+    return new URL(c.req.url).origin;
   } catch {
     return null;
   }

@@ -69,5 +69,5 @@ export class ServiceUnavailableError extends AppError {
 }
 
 export function fieldError(path: string, message: string): ValidationError {
-  return new ValidationError([{ path, message }]);
+  return new ValidationError([{ path, message }], `${path} ${message}.`);
 }

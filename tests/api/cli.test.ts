@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.ts';
+import { call, submit } from '../support/http.ts';
+import { createTestContext, type TestContext } from '../support/test-app.ts';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+});
+afterAll(() => ctx.close());
+
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, ctx.container, { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+describe('operator CLI', () => {
+  it('creates, updates and lists sites with the documented options', async () => {
+    const created = await cli('sites:create', '--id', 'demo2', '--name', 'Demo 2', '--origin', 'http://localhost:3000', '--origin', 'https://b.example/path', '--mode', 'first');
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.out).settings).toMatchObject({ origins: ['http://localhost:3000', 'https://b.example'], moderation: 'first', maxDepth: 5 });
+
+    const updated = await cli('sites:update', '--id', 'demo2', '--mode', 'none', '--max-depth', '3', '--close-after-days', '14', '--reveal-rejections');
+    expect(updated.code).toBe(0);
+    expect(JSON.parse(updated.out).settings).toMatchObject({ moderation: 'none', maxDepth: 3, closeAfterDays: 14, revealRejections: true, origins: ['http://localhost:3000', 'https://b.example'] });
+
+    const list = await cli('sites:list');
+    expect(list.out).toMatch(/^demo2\tDemo 2\tmode=none/m);
+  });
+
+  it('refuses bad settings with a clear message and changes nothing', async () => {
+    await cli('sites:create', '--id', 'strict', '--name', 'Strict', '--mode', 'all');
+    const bad = await cli('sites:update', '--id', 'strict', '--mode', 'sometimes', '--max-depth', '99');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('settings.moderation');
+    expect(bad.err).toContain('settings.maxDepth');
+    expect((await ctx.container.sites.get('strict')).settings.moderation).toBe('all');
+    expect((await cli('sites:create', '--id', 'Bad Id!', '--name', 'x')).err).toContain('id:');
+    expect((await cli('sites:create', '--id', 'strict', '--name', 'again')).err).toContain('already exists');
+    expect((await cli('sites:update', '--id', 'strict', '--origin', 'ftp://x')).code).toBe(1);
+  });
+
+  it('sets a comment status and shows it with its log, so approval works before the dashboard', async () => {
+    await cli('sites:create', '--id', 'moderated', '--name', 'M', '--mode', 'all');
+    const res = await submit(ctx, 'moderated', { articleId: 'x' });
+    expect(res.body.status).toBe('pending');
+    const set = await cli('comments:set-status', '--id', res.body.id, '--status', 'approved', '--reason', 'looks fine');
+    expect(set.code).toBe(0);
+    const thread = await call(ctx, '/api/v1/sites/moderated/articles/x/comments');
+    expect(thread.body.comments.map((c: any) => c.id)).toEqual([res.body.id]);
+    const shown = JSON.parse((await cli('comments:show', '--id', res.body.id)).out);
+    expect(shown.comment.status).toBe('approved');
+    expect(shown.log.at(-1)).toMatchObject({ from: 'pending', to: 'approved', actorType: 'cli', note: 'looks fine' });
+    const invalid = await cli('comments:set-status', '--id', res.body.id, '--status', 'published');
+    expect(invalid.code).toBe(1);
+    expect((await cli('comments:show', '--id', 'nope')).err).toContain('No comment');
+  });
+
+  it('prints help for the program and each command', async () => {
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('sites:create');
+    const sub = await cli('sites:create', '--help');
+    expect(sub.out).toContain('--origin <url>');
+  });
+});
