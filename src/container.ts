@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config/env.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
@@ -10,12 +11,15 @@ import { createCommentSubmission } from './comments/submit-comment.service.ts';
 import { createThreadService } from './comments/thread.service.ts';
 import { createModerationService } from './moderation/moderation.service.ts';
 import { createLogger } from './shared/logger.ts';
+import { createRedis } from './shared/redis.ts';
 import { createSiteService } from './sites/site.service.ts';
 
 export interface Container {
   config: Config;
   log: Logger;
   database: DatabaseHandle;
+  /** Request-path Redis connection (fails fast); null in embedded mode. */
+  redis: Redis | null;
   secretKey: string;
   sites: ReturnType<typeof createSiteService>;
   submission: ReturnType<typeof createCommentSubmission>;
@@ -47,16 +51,21 @@ export async function createContainer(config: Config, options: { migrate?: boole
     const applied = await migrateToLatest(db);
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
   }
+  const redis = config.redisUrl ? createRedis(config.redisUrl, 'command', log) : null;
   const sites = createSiteService(db);
   return {
     config,
     log,
     database,
+    redis,
     secretKey,
     sites,
     submission: createCommentSubmission({ db, sites, secret: secretKey }),
     threads: createThreadService({ db, sites }),
     moderation: createModerationService({ db }),
-    close: () => database.close(),
+    async close() {
+      redis?.disconnect();
+      await database.close();
+    },
   };
 }

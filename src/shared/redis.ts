@@ -1,0 +1,33 @@
+// Redis connections, configured the way BullMQ's production guide asks.
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
+
+/**
+ * - `command`: request-path use (rate limits, caches, queue producers). Fails fast when Redis is
+ *   down (no offline queue, one retry), so a request never hangs on it; the caller falls back.
+ * - `worker`: BullMQ workers and blocking commands. Waits for Redis to return, forever.
+ */
+export type RedisRole = 'command' | 'worker';
+
+export function createRedis(url: string, role: RedisRole, log: Logger): Redis {
+  const options: RedisOptions =
+    role === 'worker'
+      ? { maxRetriesPerRequest: null, enableReadyCheck: false }
+      : { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 2_000 };
+  const redis = new Redis(url, {
+    ...options,
+    lazyConnect: false,
+    // Reconnect with a capped backoff; errors are logged at most once per outage.
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
+  });
+  let down = false;
+  redis.on('error', (err) => {
+    if (!down) log.warn({ err: err.message, role }, 'redis unavailable');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) log.info({ role }, 'redis reconnected');
+    down = false;
+  });
+  return redis;
+}
