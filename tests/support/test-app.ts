@@ -5,7 +5,7 @@ import { createApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config/env.ts';
 import { createContainer, type Container } from '../../src/container.ts';
 import { createLogger } from '../../src/shared/logger.ts';
-import { TEST_DATABASE_URL, TEST_SECRET, testDb } from './stores.ts';
+import { TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SECRET, testDb } from './stores.ts';
 
 export interface TestContext {
   container: Container;
@@ -31,8 +31,19 @@ export async function createTestSchema(): Promise<{ schema: string; drop(): Prom
   };
 }
 
+/**
+ * The pglite project runs the embedded mode (no Redis); the postgres project runs the production
+ * mode, PostgreSQL plus Redis, with a key prefix of its own. Pass REDIS_URL: '' to drop Redis.
+ */
 export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
-  const base = loadConfig({ SECRET_KEY: TEST_SECRET, LOG_LEVEL: 'silent', DATA_DIR: '/nonexistent-test-data-dir', ...env });
+  const production = testDb() === 'postgres';
+  const base = loadConfig({
+    SECRET_KEY: TEST_SECRET,
+    LOG_LEVEL: 'silent',
+    DATA_DIR: '/nonexistent-test-data-dir',
+    ...(production ? { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `test-${randomBytes(5).toString('hex')}` } : {}),
+    ...env,
+  });
   let dropSchema = async () => {};
   let database: Config['database'];
   if (testDb() === 'postgres') {
