@@ -5,14 +5,35 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config/env.ts';
+import { createCommentSubmission } from './comments/submit-comment.service.ts';
+import { createThreadCache, type ThreadCache } from './comments/thread-cache.ts';
+import { createThreadService } from './comments/thread.service.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
-import { createCommentSubmission } from './comments/submit-comment.service.ts';
-import { createThreadService } from './comments/thread.service.ts';
+import type { ChangeNotifier } from './events/change-notifier.ts';
+import { createProcessEventJob } from './events/process-event.job.ts';
+import { createRelay, type Relay } from './events/relay.ts';
+import { createMaintenanceJob, MAINTENANCE_SCHEDULE } from './maintenance/maintenance.job.ts';
 import { createModerationService } from './moderation/moderation.service.ts';
+import { createBullmqQueue } from './queue/bullmq-queue.ts';
+import { createDatabaseQueue } from './queue/database-queue.ts';
+import type { QueueBackend } from './queue/queue.ts';
+import { createRetryPolicy } from './queue/retry-policy.ts';
 import { createLogger } from './shared/logger.ts';
 import { createRedis } from './shared/redis.ts';
 import { createSiteService } from './sites/site.service.ts';
+import { createDeliverWebhookJob } from './webhooks/deliver-webhook.job.ts';
+import { createSecretBox } from './webhooks/secret-box.ts';
+import { createWebhookService } from './webhooks/webhook.service.ts';
+
+export interface ContainerOptions {
+  migrate?: boolean;
+  log?: Logger;
+  /** Webhook retry delays (tests use milliseconds instead of hours). */
+  webhookScheduleMs?: number[];
+  /** Webhook request timeout. */
+  webhookTimeoutMs?: number;
+}
 
 export interface Container {
   config: Config;
@@ -21,10 +42,16 @@ export interface Container {
   /** Request-path Redis connection (fails fast); null in embedded mode. */
   redis: Redis | null;
   secretKey: string;
+  queue: QueueBackend;
+  relay: Relay;
+  threadCache: ThreadCache;
   sites: ReturnType<typeof createSiteService>;
   submission: ReturnType<typeof createCommentSubmission>;
   threads: ReturnType<typeof createThreadService>;
   moderation: ReturnType<typeof createModerationService>;
+  webhooks: ReturnType<typeof createWebhookService>;
+  /** Runs the background workers and maintenance schedules in this process. */
+  startWorkers(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,7 +69,7 @@ export function resolveSecretKey(config: Config): string {
   }
 }
 
-export async function createContainer(config: Config, options: { migrate?: boolean; log?: Logger } = {}): Promise<Container> {
+export async function createContainer(config: Config, options: ContainerOptions = {}): Promise<Container> {
   const log = options.log ?? createLogger(config.logLevel);
   const secretKey = resolveSecretKey(config);
   const database = createDatabase(config.database);
@@ -52,20 +79,79 @@ export async function createContainer(config: Config, options: { migrate?: boole
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
   }
   const redis = config.redisUrl ? createRedis(config.redisUrl, 'command', log) : null;
+  const retry = createRetryPolicy(options.webhookScheduleMs ? { webhookScheduleMs: options.webhookScheduleMs } : {});
+  const queue: QueueBackend =
+    config.redisUrl && redis
+      ? createBullmqQueue({ redisUrl: config.redisUrl, producerConnection: redis, prefix: config.redisPrefix, log, retry, lockDurationMs: config.jobLockSeconds * 1000 })
+      : createDatabaseQueue({ db, log, retry, lockMs: config.jobLockSeconds * 1000, exclusive: database.kind === 'pglite' });
+  const producer = () => queue.producer;
+  const relay = createRelay({ db, producer: queue.producer, log });
+  const threadCache = createThreadCache(redis, config.redisPrefix, log);
+  const notifier: ChangeNotifier = {
+    async committed(change) {
+      if (change.threadChanged) await threadCache.invalidate(change.siteId, change.articleId);
+      relay.kick();
+    },
+  };
   const sites = createSiteService(db);
+  const box = createSecretBox(secretKey);
+  let workersStarted = false;
+
   return {
     config,
     log,
     database,
     redis,
     secretKey,
+    queue,
+    relay,
+    threadCache,
     sites,
-    submission: createCommentSubmission({ db, sites, secret: secretKey }),
-    threads: createThreadService({ db, sites }),
-    moderation: createModerationService({ db }),
+    submission: createCommentSubmission({ db, sites, secret: secretKey, notifier }),
+    threads: createThreadService({ db, sites, cache: threadCache }),
+    moderation: createModerationService({ db, notifier }),
+    webhooks: createWebhookService({ db, sites, box, producer, allowPrivate: config.webhookAllowPrivate }),
+
+    async startWorkers() {
+      if (workersStarted) return;
+      workersStarted = true;
+      await queue.startWorkers(
+        {
+          events: createProcessEventJob({ db, producer, threadCache }),
+          webhooks: createDeliverWebhookJob({ db, box, log, retry, allowPrivate: config.webhookAllowPrivate, ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}) }),
+          maintenance: createMaintenanceJob({ db, sites, relay, producer, log }),
+        },
+        { concurrency: { events: 5, webhooks: 20, maintenance: 1 } },
+      );
+      await scheduleMaintenance(queue, log);
+    },
+
     async close() {
+      await relay.drain().catch(() => {});
+      await queue.close();
       redis?.disconnect();
       await database.close();
     },
   };
+}
+
+/** Registers the repeatable maintenance jobs; if the queue is unreachable now, keeps trying. */
+async function scheduleMaintenance(queue: QueueBackend, log: Logger): Promise<void> {
+  const pending = new Map(Object.entries(MAINTENANCE_SCHEDULE));
+  const attempt = async () => {
+    for (const [name, every] of pending) {
+      try {
+        await queue.schedule(name, every);
+        pending.delete(name);
+      } catch (err) {
+        log.warn({ err: (err as Error).message, name }, 'could not schedule maintenance yet; will retry');
+        return;
+      }
+    }
+  };
+  await attempt();
+  if (pending.size) {
+    const timer = setInterval(() => void attempt().then(() => pending.size === 0 && clearInterval(timer)), 10_000);
+    timer.unref();
+  }
 }

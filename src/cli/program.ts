@@ -5,6 +5,7 @@ import type { Container } from '../container.ts';
 import { AppError } from '../shared/errors.ts';
 import { registerCommentCommands } from './comment.commands.ts';
 import { registerSiteCommands } from './site.commands.ts';
+import { registerWebhookCommands } from './webhook.commands.ts';
 
 export interface CliIo {
   out(text: string): void;
@@ -13,7 +14,7 @@ export interface CliIo {
   readStdin?: () => Promise<string>;
 }
 
-export type Services = Pick<Container, 'sites' | 'moderation'>;
+export type Services = Pick<Container, 'sites' | 'moderation' | 'webhooks'>;
 
 export function buildProgram(services: Services, io: CliIo): Command {
   const program = new Command('cli')
@@ -23,6 +24,7 @@ export function buildProgram(services: Services, io: CliIo): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerSiteCommands(program, services, io);
   registerCommentCommands(program, services, io);
+  registerWebhookCommands(program, services, io);
   // Subcommands inherit output and exit handling.
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;

@@ -141,13 +141,13 @@ export function commentRoutes(deps: { submission: CommentSubmission; threads: Th
       const { sort, limit, cursor } = c.req.valid('query');
       const siteId = validSiteId(c);
       const articleId = parseOrThrow(articleIdSchema, c.req.param('articleId'), 'articleId');
-      const q = { sort, limit, cursor };
-      const etag = await deps.threads.etag(siteId, articleId, q);
-      c.header('ETag', etag);
+      const page = await deps.threads.page(siteId, articleId, { sort, limit, cursor });
+      c.header('ETag', page.etag);
       c.header('Cache-Control', 'no-cache');
       const ifNoneMatch = c.req.header('if-none-match');
-      if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === etag || t.trim() === '*')) return c.body(null, 304);
-      return c.json(await deps.threads.get(siteId, articleId, q), 200);
+      if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === page.etag || t.trim() === '*')) return c.body(null, 304);
+      c.header('Content-Type', 'application/json');
+      return c.body(page.body, 200) as never;
     },
   );
 

@@ -2,6 +2,7 @@
 // store the comment and its log row in one transaction, honour Idempotency-Key.
 import { createHash } from 'node:crypto';
 import type { Db, DbOrTx } from '../db/database.ts';
+import type { ChangeNotifier } from '../events/change-notifier.ts';
 import type { ArticleRow, CommentStatus } from '../db/schema.ts';
 import { findOrCreateArticle, markFirstComment } from '../articles/article.repository.ts';
 import { ForbiddenError, NotFoundError, UnprocessableError } from '../shared/errors.ts';
@@ -46,7 +47,7 @@ export function isArticleClosed(article: ArticleRow, site: Site, now: Date): boo
   return false;
 }
 
-export function createCommentSubmission(deps: { db: Db; sites: SiteService; secret: string }) {
+export function createCommentSubmission(deps: { db: Db; sites: SiteService; secret: string; notifier: ChangeNotifier }) {
   const { db, sites, secret } = deps;
 
   function fingerprint(siteId: string, input: CommentInput): string {
@@ -82,7 +83,7 @@ export function createCommentSubmission(deps: { db: Db; sites: SiteService; secr
       const now = new Date();
       const hash = emailHash(secret, input.email);
       try {
-        return await db.transaction().execute(async (tx) => {
+        const outcome = await db.transaction().execute(async (tx) => {
           const article = await findOrCreateArticle(tx, {
             siteId,
             externalId: input.articleId,
@@ -123,7 +124,19 @@ export function createCommentSubmission(deps: { db: Db; sites: SiteService; secr
             published_at: status === 'approved' ? now : null,
           });
           await applyTransition(tx, {
-            comment: { id, siteId, articleId: article.id, status: null, publishedAt: row.published_at },
+            comment: {
+              id,
+              siteId,
+              articleId: article.id,
+              parentId: row.parent_id,
+              name: row.name,
+              body: row.body,
+              emailHash: hash,
+              createdAt: now,
+              status: null,
+              publishedAt: row.published_at,
+            },
+            article: { externalId: article.external_id, url: article.url, title: article.title },
             to: status,
             actor: { type: 'filter', id: 'submission' },
             reasons,
@@ -148,6 +161,8 @@ export function createCommentSubmission(deps: { db: Db; sites: SiteService; secr
           }
           return { result, replayed: false, articleUrl };
         });
+        await deps.notifier.committed({ siteId, articleId: input.articleId, threadChanged: outcome.result.status === 'approved' });
+        return outcome;
       } catch (err) {
         if (err instanceof KeyTaken && ctx.idempotencyKey) {
           const earlier = await replay(siteId, ctx.idempotencyKey, print);

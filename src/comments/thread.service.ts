@@ -7,6 +7,7 @@ import type { SiteService } from '../sites/site.service.ts';
 import { listReplies, listTopLevelPage, type ThreadRow } from './comment.repository.ts';
 import type { PublicComment } from './comment.schemas.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { CachedPage, ThreadCache } from './thread-cache.ts';
 import { toPublicComment } from './public-comment.ts';
 import { isArticleClosed } from './submit-comment.service.ts';
 
@@ -59,10 +60,25 @@ function nest(roots: PublicComment[], replies: ThreadRow[], maxDepth: number): v
   }
 }
 
-export function createThreadService(deps: { db: Db; sites: SiteService }) {
-  const { db, sites } = deps;
+export function createThreadService(deps: { db: Db; sites: SiteService; cache: ThreadCache }) {
+  const { db, sites, cache } = deps;
 
   return {
+    /**
+     * The page as JSON text with its ETag, from the cache when it holds it. Status changes invalidate
+     * the article's entries, so the ETag changes as soon as the thread does.
+     */
+    async page(siteId: string, articleId: string, q: ThreadQuery): Promise<CachedPage> {
+      await sites.get(siteId); // unknown sites are 404 even when something was cached before
+      const variant = `${q.sort}|${q.limit}|${q.cursor ?? ''}`;
+      const hit = await cache.get(siteId, articleId, variant);
+      if (hit) return hit;
+      const etag = await this.etag(siteId, articleId, q);
+      const page = { etag, body: JSON.stringify(await this.get(siteId, articleId, q)) };
+      await cache.set(siteId, articleId, variant, page);
+      return page;
+    },
+
     /** A validator that changes whenever anything on this page could change; cheap enough to answer 304 early. */
     async etag(siteId: string, articleId: string, q: ThreadQuery): Promise<string> {
       const site = await sites.get(siteId);

@@ -75,6 +75,11 @@ export interface Database {
   comments: CommentsTable;
   moderation_log: ModerationLogTable;
   idempotency_keys: IdempotencyKeysTable;
+  events: EventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  jobs: JobsTable;
 }
 
 export type SiteRow = Selectable<SitesTable>;
@@ -82,3 +87,77 @@ export type ArticleRow = Selectable<ArticlesTable>;
 export type CommentRow = Selectable<CommentsTable>;
 export type NewComment = Insertable<CommentsTable>;
 export type ModerationLogRow = Selectable<ModerationLogTable>;
+
+export interface EventsTable {
+  id: string;
+  site_id: string;
+  type: string;
+  comment_id: string | null;
+  payload: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+  dispatched_at: Date | null;
+}
+
+export interface WebhookEndpointsTable {
+  id: string;
+  site_id: string;
+  url: string;
+  description: string | null;
+  events: Json<string[]>;
+  secret_ciphertext: string;
+  previous_secret_ciphertext: string | null;
+  previous_secret_expires_at: Date | null;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  disabled_reason: string | null;
+  include_personal_data: ColumnType<boolean, boolean | undefined, boolean>;
+  failing_since: Date | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  status: DeliveryStatus;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: Date | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<string>;
+  delivery_id: string;
+  started_at: Date;
+  duration_ms: number;
+  status_code: number | null;
+  response_excerpt: string | null;
+  error: string | null;
+  succeeded: boolean;
+}
+
+export interface JobsTable {
+  id: string;
+  queue: string;
+  name: string;
+  data: Json<Record<string, unknown>>;
+  status: 'waiting' | 'active' | 'completed' | 'failed';
+  attempts_made: ColumnType<number, number | undefined, number>;
+  max_attempts: number;
+  run_at: Date;
+  locked_until: Date | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  finished_at: Date | null;
+}
+
+export type EventRow = Selectable<EventsTable>;
+export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
+export type JobRow = Selectable<JobsTable>;

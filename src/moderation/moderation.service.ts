@@ -1,7 +1,10 @@
 // Moderator verbs on single comments: look at one (with reasons and log) and change its status.
 import type { Db } from '../db/database.ts';
 import type { CommentRow, CommentStatus, ModerationLogRow } from '../db/schema.ts';
+import { findArticleById } from '../articles/article.repository.ts';
 import { findComment, findCommentForUpdate } from '../comments/comment.repository.ts';
+import type { ChangeNotifier } from '../events/change-notifier.ts';
+import type { CommentSnapshot } from '../events/event-payload.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { uuidPattern } from '../shared/ids.ts';
 import { listLogForComment } from './moderation-log.repository.ts';
@@ -57,6 +60,21 @@ export function toModeratedComment(r: CommentRow): ModeratedComment {
   };
 }
 
+export function snapshotOf(r: CommentRow): CommentSnapshot {
+  return {
+    id: r.id,
+    siteId: r.site_id,
+    articleId: r.article_id,
+    parentId: r.parent_id,
+    name: r.name,
+    body: r.body,
+    emailHash: r.email_hash,
+    createdAt: r.created_at,
+    status: r.status,
+    publishedAt: r.published_at,
+  };
+}
+
 function toLogEntry(r: ModerationLogRow): LogEntry {
   return {
     id: String(r.id),
@@ -72,7 +90,7 @@ function toLogEntry(r: ModerationLogRow): LogEntry {
 
 const SETTABLE: CommentStatus[] = ['approved', 'pending', 'rejected', 'spam'];
 
-export function createModerationService(deps: { db: Db }) {
+export function createModerationService(deps: { db: Db; notifier: ChangeNotifier }) {
   const { db } = deps;
 
   function checkId(id: string) {
@@ -91,19 +109,26 @@ export function createModerationService(deps: { db: Db }) {
       checkId(id);
       if (!SETTABLE.includes(to)) throw new ValidationError([{ path: 'status', message: `must be one of ${SETTABLE.join(', ')}` }]);
       if (note !== null && note.length > 1000) throw new ValidationError([{ path: 'reason', message: 'must be at most 1000 characters' }]);
-      return db.transaction().execute(async (tx) => {
+      const change = await db.transaction().execute(async (tx) => {
         const row = await findCommentForUpdate(tx, id);
         if (!row) throw new NotFoundError(`No comment with id "${id}".`);
-        if (row.status === to) return toModeratedComment(row);
+        if (row.status === to) return { comment: toModeratedComment(row), article: null };
         if (!canTransition(row.status, to)) throw new ConflictError(`A ${row.status} comment cannot become ${to}.`);
+        const article = (await findArticleById(tx, row.article_id))!;
         await applyTransition(tx, {
-          comment: { id, siteId: row.site_id, articleId: row.article_id, status: row.status, publishedAt: row.published_at },
+          comment: snapshotOf(row),
+          article: { externalId: article.external_id, url: article.url, title: article.title },
           to,
           actor,
           note,
         });
-        return toModeratedComment((await findComment(tx, id))!);
+        return { comment: toModeratedComment((await findComment(tx, id))!), article: article.external_id, from: row.status };
       });
+      if (change.article !== null) {
+        const threadChanged = change.from === 'approved' || to === 'approved';
+        await deps.notifier.committed({ siteId: change.comment.siteId, articleId: change.article, threadChanged });
+      }
+      return change.comment;
     },
   };
 }

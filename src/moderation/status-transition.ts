@@ -1,15 +1,20 @@
-// The one place a comment's status changes. Every change writes its moderation-log row (and keeps the
-// article's published count and thread version right) inside the caller's transaction.
+// The one place a comment's status changes. Every change writes its moderation-log row and its
+// lifecycle events (the outbox), and keeps the article's published count and thread version right,
+// all inside the caller's transaction.
 import type { DbOrTx } from '../db/database.ts';
 import type { CommentStatus } from '../db/schema.ts';
 import { bumpThread } from '../articles/article.repository.ts';
 import { updateCommentStatus } from '../comments/comment.repository.ts';
+import type { ArticleSnapshot, CommentSnapshot } from '../events/event-payload.ts';
+import { recordTransitionEvents } from '../events/outbox.ts';
 import { insertLogEntry } from './moderation-log.repository.ts';
 
 export type Actor = { type: 'filter' | 'user' | 'system' | 'cli'; id: string };
 
 export interface Transition {
-  comment: { id: string; siteId: string; articleId: number; status: CommentStatus | null; publishedAt: Date | null };
+  /** The comment as it was before the change (status null: just inserted). */
+  comment: CommentSnapshot;
+  article: ArticleSnapshot;
   to: CommentStatus;
   actor: Actor;
   reasons?: unknown[];
@@ -31,7 +36,8 @@ export function canTransition(from: CommentStatus, to: CommentStatus): boolean {
   return ALLOWED[from].includes(to);
 }
 
-export async function applyTransition(db: DbOrTx, t: Transition): Promise<void> {
+/** Applies the change; returns the ids of the events it wrote. */
+export async function applyTransition(db: DbOrTx, t: Transition): Promise<string[]> {
   const from = t.comment.status;
   if (!t.inserted) {
     await updateCommentStatus(db, t.comment.id, {
@@ -53,4 +59,5 @@ export async function applyTransition(db: DbOrTx, t: Transition): Promise<void> 
     reasons: t.reasons ?? [],
     note: t.note ?? null,
   });
+  return recordTransitionEvents(db, { comment: t.comment, article: t.article, from, to: t.to, actor: t.actor, reasons: t.reasons ?? [] });
 }

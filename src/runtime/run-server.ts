@@ -6,7 +6,7 @@ import { createContainer } from '../container.ts';
 import { acquireLock, DataDirBusyError } from '../db/data-dir-lock.ts';
 import { createLogger } from '../shared/logger.ts';
 import { ensureDemoSite } from './bootstrap.ts';
-import { startHttpServer } from './http-server.ts';
+import { startHttpServer, type RunningServer } from './http-server.ts';
 
 export async function runServer(roles: { api: boolean; worker: boolean }): Promise<void> {
   let config;
@@ -44,23 +44,33 @@ export async function runServer(roles: { api: boolean; worker: boolean }): Promi
     process.exit(1);
   }
 
-  const app = createApp(container);
-  if (lock) app.route('/', cliForwardRoutes(container, lock.info.token));
-
-  let server;
-  try {
-    server = await startHttpServer(app, { port: config.port, host: config.host });
-  } catch (err) {
-    lock?.release();
-    await container.close();
-    log.fatal({ err }, `could not listen on port ${config.port}: ${(err as Error).message}`);
-    process.exit(1);
+  let server: RunningServer | null = null;
+  if (roles.api) {
+    const app = createApp(container);
+    if (lock) app.route('/', cliForwardRoutes(container, lock.info.token));
+    try {
+      server = await startHttpServer(app, { port: config.port, host: config.host });
+    } catch (err) {
+      lock?.release();
+      await container.close();
+      log.fatal({ err }, `could not listen on port ${config.port}: ${(err as Error).message}`);
+      process.exit(1);
+    }
+    lock?.setPort(server.port);
+    await ensureDemoSite(container, server.port);
   }
-  lock?.setPort(server.port);
-  await ensureDemoSite(container, server.port);
+  if (roles.worker) {
+    await container.startWorkers();
+    log.info({ queue: container.queue.kind }, 'workers started');
+  } else {
+    // API-only processes still hand new events to the queue right after commit; the workers'
+    // sweeper covers anything they could not.
+    log.info('workers not started in this process (run npm run start:worker)');
+  }
+  // Worker-only processes have no server holding the event loop open.
+  const keepAlive = server ? null : setInterval(() => {}, 1 << 30);
 
-  const url = config.publicUrl ?? `http://localhost:${server.port}`;
-  log.info({ port: server.port, roles }, `listening on ${url}`);
+  if (server) log.info({ port: server.port, roles }, `listening on ${config.publicUrl ?? `http://localhost:${server.port}`}`);
   if (embedded) {
     log.info(
       `embedded mode: PGlite database in ${config.dataDir}, in-process queue. ` +
@@ -73,7 +83,8 @@ export async function runServer(roles: { api: boolean; worker: boolean }): Promi
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    await server.close(10_000);
+    if (keepAlive) clearInterval(keepAlive);
+    await server?.close(10_000);
     await container.close();
     lock?.release();
     log.info('stopped');

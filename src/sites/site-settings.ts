@@ -28,6 +28,8 @@ export const siteSettingsSchema = z.object({
   closeAfterDays: z.number().int().min(1).max(3650).nullable().default(null),
   /** Tell submitters that their comment was rejected (422) instead of answering "pending". */
   revealRejections: z.boolean().default(false),
+  /** Spam is deleted for good this many days after it was marked. */
+  spamRetentionDays: z.number().int().min(1).max(3650).default(30),
 });
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;

@@ -1,0 +1,83 @@
+// What a lifecycle event says. Public fields only: email, IP and user agent are added at delivery
+// time, and only for endpoints set to include personal data.
+import { toPublicComment } from '../comments/public-comment.ts';
+import type { CommentStatus } from '../db/schema.ts';
+import type { EventType } from './event-types.ts';
+
+export interface CommentSnapshot {
+  id: string;
+  siteId: string;
+  articleId: number;
+  parentId: string | null;
+  name: string;
+  body: string;
+  emailHash: string;
+  createdAt: Date;
+  status: CommentStatus | null;
+  publishedAt: Date | null;
+}
+
+export interface ArticleSnapshot {
+  externalId: string;
+  url: string | null;
+  title: string | null;
+}
+
+export interface EventPayload {
+  type: EventType;
+  timestamp: string;
+  data: {
+    comment: {
+      id: string;
+      parentId: string | null;
+      status: CommentStatus;
+      name: string;
+      body: string;
+      html: string;
+      avatar: { initials: string; color: string };
+      createdAt: string;
+    };
+    from: CommentStatus | null;
+    to: CommentStatus;
+    article: { id: string; url: string | null; title: string | null };
+    site: { id: string };
+    actor: { type: string; id: string };
+    reasons: unknown[];
+  };
+}
+
+export function buildEventPayload(p: {
+  type: EventType;
+  at: Date;
+  comment: CommentSnapshot;
+  article: ArticleSnapshot;
+  from: CommentStatus | null;
+  to: CommentStatus;
+  actor: { type: string; id: string };
+  reasons: unknown[];
+}): EventPayload {
+  const deleted = p.to === 'deleted';
+  const pub = toPublicComment({ ...p.comment, deleted });
+  return {
+    type: p.type,
+    timestamp: p.at.toISOString(),
+    data: {
+      comment: {
+        id: p.comment.id,
+        parentId: p.comment.parentId,
+        status: p.to,
+        name: deleted ? '' : p.comment.name,
+        body: deleted ? '' : p.comment.body,
+        html: pub.html,
+        avatar: pub.avatar,
+        createdAt: p.comment.createdAt.toISOString(),
+      },
+      from: p.from,
+      to: p.to,
+      article: { id: p.article.externalId, url: p.article.url, title: p.article.title },
+      site: { id: p.comment.siteId },
+      actor: p.actor,
+      reasons: p.reasons,
+    },
+  };
+}

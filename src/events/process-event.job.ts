@@ -1,0 +1,34 @@
+// The "events" queue: for each lifecycle event, refresh the thread cache and fan out one webhook
+// delivery per subscribed endpoint.
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/database.ts';
+import type { ThreadCache } from '../comments/thread-cache.ts';
+import type { Job, Producer } from '../queue/queue.ts';
+import { insertDeliveries, listEnabledEndpoints, listPendingDeliveriesForEvent } from '../webhooks/webhook.repository.ts';
+import { findEvent } from './event.repository.ts';
+import type { EventPayload } from './event-payload.ts';
+
+/** The same endpoint and event always make the same delivery id, so a re-run creates nothing new. */
+export function deliveryId(endpointId: string, eventId: string): string {
+  const h = createHash('sha256').update(`${endpointId}/${eventId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export function createProcessEventJob(deps: { db: Db; producer: () => Producer; threadCache: ThreadCache }) {
+  const { db } = deps;
+  return async function processEvent(job: Job): Promise<void> {
+    const event = await findEvent(db, String(job.data.eventId ?? ''));
+    if (!event) return;
+    const payload = event.payload as unknown as EventPayload;
+    if (payload.data.from === 'approved' || payload.data.to === 'approved' || payload.data.to === 'deleted') {
+      await deps.threadCache.invalidate(event.site_id, payload.data.article.id);
+    }
+    const endpoints = (await listEnabledEndpoints(db, event.site_id)).filter((e) => e.events.length === 0 || e.events.includes(event.type));
+    await insertDeliveries(db, endpoints.map((e) => ({ id: deliveryId(e.id, event.id), endpointId: e.id, eventId: event.id })));
+    // Enqueue every delivery of this event still pending: on a re-run this repairs a lost enqueue,
+    // and the job id (the delivery id) keeps it from running twice.
+    for (const d of await listPendingDeliveriesForEvent(db, event.id)) {
+      await deps.producer().add('webhooks', 'deliver', { deliveryId: d.id }, { jobId: d.id });
+    }
+  };
+}

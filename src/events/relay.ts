@@ -1,0 +1,75 @@
+// Hands outbox events to the queue. The process that wrote an event kicks the relay right after its
+// commit; the sweeper (in workers) picks up whatever was left (Redis down, process died). The queue's
+// job id is the event id, so an event handed over twice still runs once.
+import type { Logger } from 'pino';
+import type { Db } from '../db/database.ts';
+import type { Producer } from '../queue/queue.ts';
+import { listUndispatched, markDispatched } from './event.repository.ts';
+
+const BATCH = 200;
+
+export function createRelay(deps: { db: Db; producer: Producer; log: Logger }) {
+  const { db, producer, log } = deps;
+  let scheduled = false;
+  let running: Promise<number> | null = null;
+  let warned = false;
+
+  /** Dispatches undispatched events; returns how many were handed over. */
+  async function dispatch(olderThanMs = 0): Promise<number> {
+    let total = 0;
+    for (;;) {
+      // No lock is held while the queue is called: two relays may hand over the same event, and the
+      // job id makes the second a no-op.
+      const batch = await listUndispatched(db, BATCH, olderThanMs);
+      for (const e of batch) await producer.add('events', 'event', { eventId: e.id }, { jobId: e.id });
+      await markDispatched(db, batch.map((e) => e.id));
+      const handed = batch.length;
+      total += handed;
+      if (handed < BATCH) return total;
+    }
+  }
+
+  function runOnce(olderThanMs: number): Promise<number> {
+    if (!running) {
+      running = dispatch(olderThanMs)
+        .then((n) => {
+          if (warned) log.info('event relay recovered');
+          warned = false;
+          return n;
+        })
+        .catch((err) => {
+          // The events stay in the outbox; the sweeper retries.
+          if (!warned) log.warn({ err: (err as Error).message }, 'event relay could not reach the queue; events stay in the outbox');
+          warned = true;
+          return 0;
+        })
+        .finally(() => {
+          running = null;
+        });
+    }
+    return running;
+  }
+
+  return {
+    /** After a commit that wrote events: dispatch soon, coalescing bursts into one pass. */
+    kick(): void {
+      if (scheduled) return;
+      scheduled = true;
+      setImmediate(() => {
+        scheduled = false;
+        void runOnce(0).then(() => undefined);
+      });
+    },
+    /** The sweeper's pass: events a few seconds old that no relay handed over. */
+    sweep(olderThanMs = 5_000): Promise<number> {
+      return runOnce(olderThanMs);
+    },
+    /** Waits for a pass in progress (tests, shutdown). */
+    async drain(): Promise<number> {
+      await running;
+      return runOnce(0);
+    },
+  };
+}
+
+export type Relay = ReturnType<typeof createRelay>;

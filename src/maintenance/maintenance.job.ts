@@ -1,0 +1,56 @@
+// The "maintenance" queue: repeatable housekeeping, each task idempotent.
+import type { Logger } from 'pino';
+import type { Db } from '../db/database.ts';
+import { purgeExpiredIdempotencyKeys } from '../comments/idempotency.repository.ts';
+import type { Relay } from '../events/relay.ts';
+import { purgeFinishedJobs } from '../queue/job.repository.ts';
+import type { Job, Producer } from '../queue/queue.ts';
+import type { SiteService } from '../sites/site.service.ts';
+import { listStrandedDeliveries } from '../webhooks/webhook.repository.ts';
+import { closeArticlesBefore, purgeSpam } from './maintenance.repository.ts';
+
+const DAY = 86_400_000;
+
+/** What runs, and about how often. */
+export const MAINTENANCE_SCHEDULE: Record<string, number> = {
+  'sweep-outbox': 10_000,
+  'sweep-deliveries': 60_000,
+  'close-articles': 3_600_000,
+  'purge-spam': 3_600_000,
+  'purge-expired': 3_600_000,
+};
+
+export function createMaintenanceJob(deps: { db: Db; sites: SiteService; relay: Relay; producer: () => Producer; log: Logger }) {
+  const { db, log } = deps;
+  const tasks: Record<string, () => Promise<Record<string, number>>> = {
+    'sweep-outbox': async () => ({ dispatched: await deps.relay.sweep() }),
+    'sweep-deliveries': async () => {
+      const stranded = await listStrandedDeliveries(db, 500);
+      for (const d of stranded) await deps.producer().add('webhooks', 'deliver', { deliveryId: d.id }, { jobId: d.id });
+      return { requeued: stranded.length };
+    },
+    'close-articles': async () => {
+      let closed = 0;
+      for (const site of await deps.sites.list()) {
+        if (site.settings.closeAfterDays) closed += await closeArticlesBefore(db, site.id, new Date(Date.now() - site.settings.closeAfterDays * DAY));
+      }
+      return { closed };
+    },
+    'purge-spam': async () => {
+      let purged = 0;
+      for (const site of await deps.sites.list()) purged += await purgeSpam(db, site.id, new Date(Date.now() - site.settings.spamRetentionDays * DAY));
+      return { purged };
+    },
+    'purge-expired': async () => ({
+      idempotencyKeys: await purgeExpiredIdempotencyKeys(db),
+      jobs: await purgeFinishedJobs(db, new Date(Date.now() - DAY)),
+    }),
+  };
+
+  return async function maintenance(job: Job): Promise<void> {
+    const task = tasks[job.name];
+    if (!task) return;
+    const result = await task();
+    if (Object.values(result).some((n) => n > 0)) log.info({ task: job.name, ...result }, 'maintenance');
+  };
+}

@@ -1,0 +1,97 @@
+// The production queue: BullMQ on Redis. Producers fail fast when Redis is down (the outbox keeps the
+// event); workers wait for Redis to come back.
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createRedis } from '../shared/redis.ts';
+import { PermanentJobError, QUEUE_NAMES, type JobHandler, type QueueBackend, type QueueName, type WorkerOptions } from './queue.ts';
+import type { RetryPolicy } from './retry-policy.ts';
+
+export function createBullmqQueue(deps: { redisUrl: string; producerConnection: Redis; prefix: string; log: Logger; retry: RetryPolicy; lockDurationMs?: number }): QueueBackend {
+  const { log, retry, prefix } = deps;
+  const queues = new Map<QueueName, Queue>();
+  const workers: Worker[] = [];
+  const workerConnections: Redis[] = [];
+
+  const queue = (name: QueueName) => {
+    let q = queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: deps.producerConnection as unknown as ConnectionOptions, prefix });
+      q.on('error', (err) => log.warn({ err: err.message, queue: name }, 'queue error'));
+      queues.set(name, q);
+    }
+    return q;
+  };
+
+  return {
+    kind: 'bullmq',
+    producer: {
+      async add(name, jobName, data, opts) {
+        await queue(name).add(jobName, data, {
+          jobId: opts.jobId,
+          ...(opts.delayMs ? { delay: opts.delayMs } : {}),
+          attempts: retry.maxAttempts[name],
+          backoff: { type: 'policy' },
+          // Completed jobs are kept a day so a re-add of the same id stays a no-op (dedupe window).
+          removeOnComplete: { age: 86_400, count: 50_000 },
+          removeOnFail: { age: 7 * 86_400 },
+        });
+      },
+    },
+
+    async startWorkers(handlers: Record<QueueName, JobHandler>, opts?: WorkerOptions) {
+      for (const name of QUEUE_NAMES) {
+        const connection = createRedis(deps.redisUrl, 'worker', log);
+        workerConnections.push(connection);
+        const handler = handlers[name];
+        const worker = new Worker(
+          name,
+          async (job) => {
+            try {
+              await handler({ id: job.id!, name: job.name, data: job.data, attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
+            } catch (err) {
+              if (err instanceof PermanentJobError) throw new UnrecoverableError(err.message);
+              throw err;
+            }
+          },
+          {
+            connection: connection as unknown as ConnectionOptions,
+            prefix,
+            concurrency: opts?.concurrency[name] ?? 5,
+            // A killed worker's job is taken over once its lock lapses (checked as often as the lock lasts).
+            lockDuration: deps.lockDurationMs ?? 30_000,
+            stalledInterval: deps.lockDurationMs ?? 30_000,
+            // Delay before the retry that follows failed attempt number `attemptsMade`.
+            settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => retry.delayMs(name, attemptsMade, err) },
+          },
+        );
+        worker.on('error', (err) => log.warn({ err: err.message, queue: name }, 'worker error'));
+        worker.on('failed', (job, err) => {
+          if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) log.warn({ queue: name, jobId: job.id, err: err.message }, 'job failed');
+        });
+        workers.push(worker);
+      }
+    },
+
+    async schedule(name, everyMs) {
+      await queue('maintenance').upsertJobScheduler(name, { every: everyMs }, { name, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+    },
+
+    async counts() {
+      const out = {} as Awaited<ReturnType<QueueBackend['counts']>>;
+      for (const name of QUEUE_NAMES) {
+        const c = await queue(name).getJobCounts('waiting', 'delayed', 'active', 'failed', 'prioritized');
+        out[name] = { waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, failed: c.failed ?? 0 };
+      }
+      return out;
+    },
+
+    async close() {
+      // Worker.close() waits for the jobs in flight to finish; a killed worker's jobs are picked up
+      // again after their lock expires (BullMQ's stalled-job check).
+      await Promise.all(workers.map((w) => w.close().catch(() => {})));
+      await Promise.all([...queues.values()].map((q) => q.close().catch(() => {})));
+      for (const c of workerConnections) c.disconnect();
+    },
+  };
+}

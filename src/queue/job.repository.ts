@@ -1,0 +1,70 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db/database.ts';
+import type { JobRow } from '../db/schema.ts';
+
+export async function insertJob(
+  db: DbOrTx,
+  j: { id: string; queue: string; name: string; data: object; maxAttempts: number; runAt: Date },
+): Promise<void> {
+  await db
+    .insertInto('jobs')
+    .values({ id: j.id, queue: j.queue, name: j.name, data: JSON.stringify(j.data), status: 'waiting', max_attempts: j.maxAttempts, run_at: j.runAt })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
+
+/** Takes up to `limit` due jobs of a queue, marking them active under a lock that expires. */
+export async function claimDueJobs(db: DbOrTx, queue: string, limit: number, lockMs: number): Promise<JobRow[]> {
+  const due = await db
+    .selectFrom('jobs')
+    .select('id')
+    .where('queue', '=', queue)
+    .where('status', '=', 'waiting')
+    .where('run_at', '<=', new Date())
+    .orderBy('run_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+  if (due.length === 0) return [];
+  return db
+    .updateTable('jobs')
+    .set({ status: 'active', locked_until: new Date(Date.now() + lockMs), attempts_made: sql`attempts_made + 1` })
+    .where('id', 'in', due.map((d) => d.id))
+    .returningAll()
+    .execute();
+}
+
+export async function completeJob(db: DbOrTx, id: string): Promise<void> {
+  await db.updateTable('jobs').set({ status: 'completed', finished_at: new Date(), locked_until: null }).where('id', '=', id).execute();
+}
+
+export async function failJob(db: DbOrTx, id: string, error: string): Promise<void> {
+  await db.updateTable('jobs').set({ status: 'failed', finished_at: new Date(), locked_until: null, last_error: error.slice(0, 2000) }).where('id', '=', id).execute();
+}
+
+export async function retryJob(db: DbOrTx, id: string, runAt: Date, error: string): Promise<void> {
+  await db.updateTable('jobs').set({ status: 'waiting', run_at: runAt, locked_until: null, last_error: error.slice(0, 2000) }).where('id', '=', id).execute();
+}
+
+/** Jobs whose worker died mid-run go back to waiting (their attempt counts as made). `all`: whatever their lock says. */
+export async function releaseStalledJobs(db: DbOrTx, all = false): Promise<number> {
+  let q = db.updateTable('jobs').set({ status: 'waiting', locked_until: null }).where('status', '=', 'active');
+  if (!all) q = q.where('locked_until', '<', new Date());
+  const res = await q.executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+export async function countJobs(db: DbOrTx): Promise<{ queue: string; status: string; n: number }[]> {
+  return db
+    .selectFrom('jobs')
+    .select(['queue', 'status', sql<number>`count(*)::int`.as('n')])
+    .where('status', 'in', ['waiting', 'active', 'failed'])
+    .groupBy(['queue', 'status'])
+    .execute();
+}
+
+export async function purgeFinishedJobs(db: DbOrTx, olderThan: Date): Promise<number> {
+  const res = await db.deleteFrom('jobs').where('status', 'in', ['completed', 'failed']).where('finished_at', '<', olderThan).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}

@@ -1,0 +1,111 @@
+// The "webhooks" queue: one job per delivery (endpoint × event). Signs per Standard Webhooks, posts,
+// logs the attempt, and decides: done, retry later, or give up.
+import { Webhook } from 'standardwebhooks';
+import type { Logger } from 'pino';
+import { findComment } from '../comments/comment.repository.ts';
+import type { Db } from '../db/database.ts';
+import type { WebhookEndpointRow } from '../db/schema.ts';
+import { findEvent } from '../events/event.repository.ts';
+import { PermanentJobError, RetryLaterError, type Job } from '../queue/queue.ts';
+import type { RetryPolicy } from '../queue/retry-policy.ts';
+import { postJson } from './http-post.ts';
+import type { SecretBox } from './secret-box.ts';
+import * as repo from './webhook.repository.ts';
+
+/** An endpoint that has failed every attempt for this long is switched off. */
+const DISABLE_AFTER_FAILING_MS = 5 * 24 * 3_600_000;
+const TIMEOUT_MS = 10_000;
+
+function parseRetryAfter(value: string | string[] | undefined): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+function signatures(endpoint: WebhookEndpointRow, box: SecretBox, id: string, at: Date, body: string): string {
+  const secrets = [box.open(endpoint.secret_ciphertext)];
+  if (endpoint.previous_secret_ciphertext && endpoint.previous_secret_expires_at && endpoint.previous_secret_expires_at > at) {
+    secrets.push(box.open(endpoint.previous_secret_ciphertext));
+  }
+  // During a rotation both signatures are sent, space-separated, as the spec allows.
+  return secrets.map((s) => new Webhook(s).sign(id, at, body)).join(' ');
+}
+
+export function createDeliverWebhookJob(deps: { db: Db; box: SecretBox; log: Logger; retry: RetryPolicy; allowPrivate: boolean; timeoutMs?: number }) {
+  const { db, box, log } = deps;
+
+  return async function deliverWebhook(job: Job): Promise<void> {
+    const deliveryId = String(job.data.deliveryId ?? '');
+    const delivery = await repo.findDelivery(db, deliveryId);
+    if (!delivery || delivery.status !== 'pending') return; // already settled (or a duplicate job)
+    const endpoint = await repo.findEndpoint(db, delivery.endpoint_id);
+    if (!endpoint || !endpoint.enabled) {
+      await repo.updateDelivery(db, deliveryId, { status: 'failed', lastError: 'endpoint disabled', nextAttemptAt: null });
+      return;
+    }
+    const event = await findEvent(db, delivery.event_id);
+    if (!event) throw new PermanentJobError(`event ${delivery.event_id} is gone`);
+
+    const payload = structuredClone(event.payload) as { data: { comment: Record<string, unknown> } };
+    if (endpoint.include_personal_data && event.comment_id) {
+      const comment = await findComment(db, event.comment_id);
+      if (comment) Object.assign(payload.data.comment, { email: comment.email, ip: comment.ip, userAgent: comment.user_agent });
+    }
+    const body = JSON.stringify(payload);
+    const at = new Date();
+    const result = await postJson(
+      endpoint.url,
+      body,
+      {
+        'webhook-id': event.id,
+        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'webhook-signature': signatures(endpoint, box, event.id, at, body),
+      },
+      { timeoutMs: deps.timeoutMs ?? TIMEOUT_MS, allowPrivate: deps.allowPrivate },
+    );
+    const ok = result.status !== null && result.status >= 200 && result.status < 300;
+    await repo.insertAttempt(db, {
+      deliveryId,
+      startedAt: at,
+      durationMs: result.durationMs,
+      statusCode: result.status,
+      responseExcerpt: result.excerpt?.slice(0, 500) ?? null,
+      error: result.error,
+      succeeded: ok,
+    });
+    const record = { attemptsDelta: 1, lastStatusCode: result.status, lastError: result.error ?? (ok ? null : `HTTP ${result.status}`) };
+
+    if (ok) {
+      await repo.updateDelivery(db, deliveryId, { ...record, status: 'succeeded', nextAttemptAt: null });
+      if (endpoint.failing_since) await repo.updateEndpoint(db, endpoint.id, { failingSince: null });
+      return;
+    }
+
+    const status = result.status;
+    if (status === 410) {
+      await repo.updateDelivery(db, deliveryId, { ...record, status: 'failed', nextAttemptAt: null });
+      await repo.updateEndpoint(db, endpoint.id, { enabled: false, disabledReason: 'the receiver answered 410 Gone' });
+      log.warn({ endpointId: endpoint.id }, 'webhook endpoint disabled: 410 Gone');
+      throw new PermanentJobError('410 Gone: endpoint disabled');
+    }
+    const retryable = status === null ? result.errorCode !== 'EFORBIDDENADDRESS' && result.errorCode !== 'EINVALIDURL' : status >= 500 || status === 429 || status === 408;
+    const lastAttempt = job.attemptsMade + 1 >= job.maxAttempts;
+    if (retryable) {
+      const failingSince = await repo.markEndpointFailing(db, endpoint.id);
+      if (failingSince && Date.now() - failingSince.getTime() > DISABLE_AFTER_FAILING_MS) {
+        await repo.updateEndpoint(db, endpoint.id, { enabled: false, disabledReason: 'every delivery failed for 5 days' });
+        log.warn({ endpointId: endpoint.id }, 'webhook endpoint disabled after failing for days');
+      }
+    }
+    if (!retryable || lastAttempt) {
+      await repo.updateDelivery(db, deliveryId, { ...record, status: 'failed', nextAttemptAt: null });
+      throw new PermanentJobError(record.lastError ?? 'delivery failed');
+    }
+    const err = new RetryLaterError(record.lastError ?? 'delivery failed', parseRetryAfter(result.headers['retry-after']));
+    const delay = deps.retry.delayMs('webhooks', job.attemptsMade + 1, err);
+    await repo.updateDelivery(db, deliveryId, { ...record, nextAttemptAt: new Date(Date.now() + delay) });
+    throw err;
+  };
+}

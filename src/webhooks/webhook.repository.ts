@@ -1,0 +1,177 @@
+import { sql } from 'kysely';
+import type { DbOrTx } from '../db/database.ts';
+import type { WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from '../db/schema.ts';
+
+export async function insertEndpoint(
+  db: DbOrTx,
+  e: { id: string; siteId: string; url: string; description: string | null; events: string[]; secretCiphertext: string; includePersonalData: boolean },
+): Promise<WebhookEndpointRow> {
+  return db
+    .insertInto('webhook_endpoints')
+    .values({
+      id: e.id,
+      site_id: e.siteId,
+      url: e.url,
+      description: e.description,
+      events: JSON.stringify(e.events),
+      secret_ciphertext: e.secretCiphertext,
+      include_personal_data: e.includePersonalData,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function findEndpoint(db: DbOrTx, id: string): Promise<WebhookEndpointRow | undefined> {
+  return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listEndpoints(db: DbOrTx, siteId: string): Promise<WebhookEndpointRow[]> {
+  return db.selectFrom('webhook_endpoints').selectAll().where('site_id', '=', siteId).orderBy('created_at').execute();
+}
+
+export async function listEnabledEndpoints(db: DbOrTx, siteId: string): Promise<WebhookEndpointRow[]> {
+  return db.selectFrom('webhook_endpoints').selectAll().where('site_id', '=', siteId).where('enabled', '=', true).execute();
+}
+
+export async function updateEndpoint(
+  db: DbOrTx,
+  id: string,
+  patch: Partial<{
+    url: string;
+    description: string | null;
+    events: string[];
+    enabled: boolean;
+    disabledReason: string | null;
+    includePersonalData: boolean;
+    secretCiphertext: string;
+    previousSecretCiphertext: string | null;
+    previousSecretExpiresAt: Date | null;
+    failingSince: Date | null;
+  }>,
+): Promise<WebhookEndpointRow | undefined> {
+  return db
+    .updateTable('webhook_endpoints')
+    .set({
+      updated_at: new Date(),
+      ...(patch.url !== undefined ? { url: patch.url } : {}),
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.events !== undefined ? { events: JSON.stringify(patch.events) } : {}),
+      ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
+      ...(patch.disabledReason !== undefined ? { disabled_reason: patch.disabledReason } : {}),
+      ...(patch.includePersonalData !== undefined ? { include_personal_data: patch.includePersonalData } : {}),
+      ...(patch.secretCiphertext !== undefined ? { secret_ciphertext: patch.secretCiphertext } : {}),
+      ...(patch.previousSecretCiphertext !== undefined ? { previous_secret_ciphertext: patch.previousSecretCiphertext } : {}),
+      ...(patch.previousSecretExpiresAt !== undefined ? { previous_secret_expires_at: patch.previousSecretExpiresAt } : {}),
+      ...(patch.failingSince !== undefined ? { failing_since: patch.failingSince } : {}),
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Marks the endpoint failing from now on, unless it already was; returns since when it fails. */
+export async function markEndpointFailing(db: DbOrTx, id: string): Promise<Date | null> {
+  const row = await db
+    .updateTable('webhook_endpoints')
+    .set({ failing_since: sql`coalesce(failing_since, now())` })
+    .where('id', '=', id)
+    .returning('failing_since')
+    .executeTakeFirst();
+  return row?.failing_since ?? null;
+}
+
+export async function deleteEndpoint(db: DbOrTx, id: string): Promise<boolean> {
+  const res = await db.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst();
+  return Number(res.numDeletedRows) > 0;
+}
+
+export async function insertDeliveries(db: DbOrTx, rows: { id: string; endpointId: string; eventId: string }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('webhook_deliveries')
+    .values(rows.map((r) => ({ id: r.id, endpoint_id: r.endpointId, event_id: r.eventId, status: 'pending' as const })))
+    .onConflict((oc) => oc.columns(['endpoint_id', 'event_id']).doNothing())
+    .execute();
+}
+
+export async function listPendingDeliveriesForEvent(db: DbOrTx, eventId: string): Promise<{ id: string }[]> {
+  return db.selectFrom('webhook_deliveries').select('id').where('event_id', '=', eventId).where('status', '=', 'pending').execute();
+}
+
+export async function findDelivery(db: DbOrTx, id: string): Promise<WebhookDeliveryRow | undefined> {
+  return db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function updateDelivery(
+  db: DbOrTx,
+  id: string,
+  patch: { status?: WebhookDeliveryRow['status']; attemptsDelta?: number; lastStatusCode?: number | null; lastError?: string | null; nextAttemptAt?: Date | null },
+): Promise<void> {
+  await db
+    .updateTable('webhook_deliveries')
+    .set({
+      updated_at: new Date(),
+      ...(patch.status !== undefined ? { status: patch.status } : {}),
+      ...(patch.attemptsDelta ? { attempts: sql`attempts + ${patch.attemptsDelta}` } : {}),
+      ...(patch.lastStatusCode !== undefined ? { last_status_code: patch.lastStatusCode } : {}),
+      ...(patch.lastError !== undefined ? { last_error: patch.lastError } : {}),
+      ...(patch.nextAttemptAt !== undefined ? { next_attempt_at: patch.nextAttemptAt } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function insertAttempt(
+  db: DbOrTx,
+  a: { deliveryId: string; startedAt: Date; durationMs: number; statusCode: number | null; responseExcerpt: string | null; error: string | null; succeeded: boolean },
+): Promise<void> {
+  await db
+    .insertInto('webhook_attempts')
+    .values({
+      delivery_id: a.deliveryId,
+      started_at: a.startedAt,
+      duration_ms: a.durationMs,
+      status_code: a.statusCode,
+      response_excerpt: a.responseExcerpt,
+      error: a.error,
+      succeeded: a.succeeded,
+    })
+    .execute();
+}
+
+export interface DeliveryWithEvent extends WebhookDeliveryRow {
+  event_type: string;
+}
+
+export async function listDeliveries(db: DbOrTx, endpointId: string, limit: number): Promise<DeliveryWithEvent[]> {
+  return db
+    .selectFrom('webhook_deliveries as d')
+    .innerJoin('events as e', 'e.id', 'd.event_id')
+    .selectAll('d')
+    .select('e.type as event_type')
+    .where('d.endpoint_id', '=', endpointId)
+    .orderBy('d.created_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export async function listAttempts(db: DbOrTx, deliveryIds: string[]): Promise<WebhookAttemptRow[]> {
+  if (deliveryIds.length === 0) return [];
+  return db.selectFrom('webhook_attempts').selectAll().where('delivery_id', 'in', deliveryIds).orderBy('id').execute();
+}
+
+/** Pending deliveries that no job seems to be working on (lost enqueue, Redis flushed). */
+export async function listStrandedDeliveries(db: DbOrTx, limit: number): Promise<{ id: string }[]> {
+  return db
+    .selectFrom('webhook_deliveries')
+    .select('id')
+    .where('status', '=', 'pending')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('next_attempt_at', 'is', null), eb('created_at', '<', new Date(Date.now() - 60_000))]),
+        eb('next_attempt_at', '<', new Date(Date.now() - 300_000)),
+      ]),
+    )
+    .limit(limit)
+    .execute();
+}

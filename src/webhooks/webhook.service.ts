@@ -1,0 +1,164 @@
+// Managing webhook endpoints: create (secret shown once), change, rotate secrets, see deliveries, redeliver.
+import type { Db } from '../db/database.ts';
+import type { WebhookEndpointRow } from '../db/schema.ts';
+import type { Producer } from '../queue/queue.ts';
+import { NotFoundError, ValidationError } from '../shared/errors.ts';
+import { uuidPattern, uuidv7 } from '../shared/ids.ts';
+import { zodToFieldErrors } from '../shared/validation.ts';
+import type { SiteService } from '../sites/site.service.ts';
+import { generateWebhookSecret, type SecretBox } from './secret-box.ts';
+import { eventListSchema, webhookUrlSchema } from './webhook-input.ts';
+import * as repo from './webhook.repository.ts';
+
+export interface WebhookEndpoint {
+  id: string;
+  siteId: string;
+  url: string;
+  description: string | null;
+  events: string[];
+  enabled: boolean;
+  disabledReason: string | null;
+  includePersonalData: boolean;
+  failingSince: Date | null;
+  previousSecretExpiresAt: Date | null;
+  createdAt: Date;
+}
+
+function toEndpoint(r: WebhookEndpointRow): WebhookEndpoint {
+  return {
+    id: r.id,
+    siteId: r.site_id,
+    url: r.url,
+    description: r.description,
+    events: r.events,
+    enabled: r.enabled,
+    disabledReason: r.disabled_reason,
+    includePersonalData: r.include_personal_data,
+    failingSince: r.failing_since,
+    previousSecretExpiresAt: r.previous_secret_expires_at,
+    createdAt: r.created_at,
+  };
+}
+
+export interface EndpointInput {
+  url?: string;
+  description?: string | null;
+  events?: string[];
+  enabled?: boolean;
+  includePersonalData?: boolean;
+}
+
+export function createWebhookService(deps: { db: Db; sites: SiteService; box: SecretBox; producer: () => Producer; allowPrivate: boolean }) {
+  const { db, box } = deps;
+  const urlSchema = webhookUrlSchema(deps.allowPrivate);
+
+  function validate(input: EndpointInput) {
+    const errors = [];
+    if (input.url !== undefined) {
+      const r = urlSchema.safeParse(input.url);
+      if (!r.success) errors.push(...zodToFieldErrors(r.error, 'url'));
+    }
+    if (input.events !== undefined) {
+      const r = eventListSchema.safeParse(input.events);
+      if (!r.success) errors.push(...zodToFieldErrors(r.error, 'events'));
+    }
+    if (input.description && input.description.length > 500) errors.push({ path: 'description', message: 'must be at most 500 characters' });
+    if (errors.length) throw new ValidationError(errors, 'The webhook endpoint is invalid.');
+  }
+
+  async function getRow(id: string): Promise<WebhookEndpointRow> {
+    const row = uuidPattern.test(id) ? await repo.findEndpoint(db, id) : undefined;
+    if (!row) throw new NotFoundError(`No webhook endpoint with id "${id.slice(0, 100)}".`);
+    return row;
+  }
+
+  return {
+    async create(siteId: string, input: EndpointInput & { url: string }): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+      await deps.sites.get(siteId);
+      validate(input);
+      const secret = generateWebhookSecret();
+      const row = await repo.insertEndpoint(db, {
+        id: uuidv7(),
+        siteId,
+        url: input.url,
+        description: input.description ?? null,
+        events: input.events ?? [],
+        secretCiphertext: box.seal(secret),
+        includePersonalData: input.includePersonalData ?? false,
+      });
+      return { endpoint: toEndpoint(row), secret };
+    },
+
+    async get(id: string): Promise<WebhookEndpoint> {
+      return toEndpoint(await getRow(id));
+    },
+
+    async list(siteId: string): Promise<WebhookEndpoint[]> {
+      await deps.sites.get(siteId);
+      return (await repo.listEndpoints(db, siteId)).map(toEndpoint);
+    },
+
+    async update(id: string, input: EndpointInput): Promise<WebhookEndpoint> {
+      await getRow(id);
+      validate(input);
+      const row = await repo.updateEndpoint(db, id, {
+        ...input,
+        // Re-enabling clears the record of why it was disabled and of its failures.
+        ...(input.enabled === true ? { disabledReason: null, failingSince: null } : {}),
+        ...(input.enabled === false ? { disabledReason: 'disabled by an operator' } : {}),
+      });
+      return toEndpoint(row!);
+    },
+
+    /** A new secret; the old one keeps signing too (a second signature) until the grace period ends. */
+    async rotateSecret(id: string, graceHours = 24): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+      if (!Number.isFinite(graceHours) || graceHours < 0 || graceHours > 24 * 30) {
+        throw new ValidationError([{ path: 'graceHours', message: 'must be between 0 and 720' }]);
+      }
+      const current = await getRow(id);
+      const secret = generateWebhookSecret();
+      const row = await repo.updateEndpoint(db, id, {
+        secretCiphertext: box.seal(secret),
+        previousSecretCiphertext: graceHours > 0 ? current.secret_ciphertext : null,
+        previousSecretExpiresAt: graceHours > 0 ? new Date(Date.now() + graceHours * 3_600_000) : null,
+      });
+      return { endpoint: toEndpoint(row!), secret };
+    },
+
+    async remove(id: string): Promise<void> {
+      await getRow(id);
+      await repo.deleteEndpoint(db, id);
+    },
+
+    async deliveries(endpointId: string, limit = 50) {
+      await getRow(endpointId);
+      const deliveries = await repo.listDeliveries(db, endpointId, Math.min(Math.max(limit, 1), 500));
+      const attempts = await repo.listAttempts(db, deliveries.map((d) => d.id));
+      return deliveries.map((d) => ({
+        id: d.id,
+        eventId: d.event_id,
+        eventType: d.event_type,
+        status: d.status,
+        attempts: d.attempts,
+        lastStatusCode: d.last_status_code,
+        lastError: d.last_error,
+        nextAttemptAt: d.next_attempt_at,
+        createdAt: d.created_at,
+        log: attempts
+          .filter((a) => a.delivery_id === d.id)
+          .map((a) => ({ at: a.started_at, durationMs: a.duration_ms, statusCode: a.status_code, succeeded: a.succeeded, error: a.error, response: a.response_excerpt })),
+      }));
+    },
+
+    /** Sends the delivery again, whatever its state, with the same event id (receivers can dedupe). */
+    async redeliver(deliveryId: string): Promise<{ deliveryId: string }> {
+      const delivery = uuidPattern.test(deliveryId) ? await repo.findDelivery(db, deliveryId) : undefined;
+      if (!delivery) throw new NotFoundError(`No webhook delivery with id "${deliveryId.slice(0, 100)}".`);
+      await repo.updateDelivery(db, deliveryId, { status: 'pending', nextAttemptAt: null, lastError: null });
+      await deps.producer().add('webhooks', 'deliver', { deliveryId }, { jobId: `${deliveryId}-redeliver-${Date.now()}` });
+      return { deliveryId };
+    },
+  };
+}
+
+export type WebhookService = ReturnType<typeof createWebhookService>;
