@@ -17,6 +17,8 @@ export default defineConfig({
         extends: true,
         test: { name: 'postgres', include: ['tests/api/**/*.test.ts', 'tests/e2e/**/*.test.ts'], env: { TEST_DB: 'postgres' } },
       },
+      // Fault tests kill processes and stores of their own (never the shared ones); they run once.
+      { extends: true, test: { name: 'faults', include: ['tests/faults/**/*.test.ts'], env: { TEST_DB: 'postgres' }, testTimeout: 120_000 } },
     ],
   },
 });

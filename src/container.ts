@@ -96,6 +96,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const sites = createSiteService(db);
   const box = createSecretBox(secretKey);
   let workersStarted = false;
+  let stopSweeper = () => {};
 
   return {
     config,
@@ -124,9 +125,15 @@ export async function createContainer(config: Config, options: ContainerOptions 
         { concurrency: { events: 5, webhooks: 20, maintenance: 1 } },
       );
       await scheduleMaintenance(queue, log);
+      // The outbox sweeper must not depend on the queue it feeds (Redis may have lost its schedules),
+      // so every worker process also sweeps on a plain timer; duplicates are no-ops.
+      const sweeper = setInterval(() => void relay.sweep(), MAINTENANCE_SCHEDULE['sweep-outbox']);
+      sweeper.unref();
+      stopSweeper = () => clearInterval(sweeper);
     },
 
     async close() {
+      stopSweeper();
       await relay.drain().catch(() => {});
       await queue.close();
       redis?.disconnect();
@@ -150,8 +157,11 @@ async function scheduleMaintenance(queue: QueueBackend, log: Logger): Promise<vo
     }
   };
   await attempt();
-  if (pending.size) {
-    const timer = setInterval(() => void attempt().then(() => pending.size === 0 && clearInterval(timer)), 10_000);
-    timer.unref();
-  }
+  // Keep trying what failed, and re-register everything now and then: schedules live in the queue's
+  // store, and a Redis restarted without persistence forgets them. Registering is idempotent.
+  const timer = setInterval(() => {
+    if (pending.size === 0) for (const [name, every] of Object.entries(MAINTENANCE_SCHEDULE)) pending.set(name, every);
+    void attempt();
+  }, 60_000);
+  timer.unref();
 }

@@ -55,7 +55,7 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  const container = await createContainer(config, { log: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel) });
+  const container = await createContainer(config, { log: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2) });
   try {
     return await runCli(argv, container, io);
   } finally {

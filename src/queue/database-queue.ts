@@ -21,6 +21,7 @@ export function createDatabaseQueue(deps: { db: Db; log: Logger; retry: RetryPol
   const timers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<Promise<void>>();
   const wakers = new Map<QueueName, () => void>();
+  const scheduled = new Set<string>();
 
   async function runJob(queue: QueueName, handler: JobHandler, row: Awaited<ReturnType<typeof repo.claimDueJobs>>[number]) {
     const job: Job = { id: row.id, name: row.name, data: row.data as Record<string, unknown>, attemptsMade: row.attempts_made - 1, maxAttempts: row.max_attempts };
@@ -95,6 +96,8 @@ export function createDatabaseQueue(deps: { db: Db; log: Logger; retry: RetryPol
     },
 
     async schedule(name, everyMs) {
+      if (scheduled.has(name)) return; // registering again is a no-op, as with BullMQ
+      scheduled.add(name);
       // Every worker ticks; the job id of the time slot makes one run per slot across processes.
       const tick = () => {
         const slot = Math.floor(Date.now() / everyMs);
