@@ -15,6 +15,13 @@ export interface PostResult {
 
 const EXCERPT_BYTES = 1024;
 
+// Keep-alive agents: receivers get many deliveries, and a reused connection was checked when it was
+// opened (the guarded lookup runs on every new connection).
+const agents = {
+  guarded: { http: new http.Agent({ keepAlive: true, maxSockets: 50, lookup: guardedLookup }), https: new https.Agent({ keepAlive: true, maxSockets: 50, lookup: guardedLookup }) },
+  open: { http: new http.Agent({ keepAlive: true, maxSockets: 50 }), https: new https.Agent({ keepAlive: true, maxSockets: 50 }) },
+};
+
 export function postJson(url: string, body: string, headers: Record<string, string>, opts: { timeoutMs: number; allowPrivate: boolean }): Promise<PostResult> {
   const started = performance.now();
   const done = (r: Omit<PostResult, 'durationMs'>): PostResult => ({ ...r, durationMs: Math.round(performance.now() - started) });
@@ -30,14 +37,15 @@ export function postJson(url: string, body: string, headers: Record<string, stri
     if (!opts.allowPrivate && net.isIP(host) && !isPublicAddress(host)) {
       return resolve(done({ status: null, headers: {}, excerpt: null, error: `${host} is a private or reserved address`, errorCode: 'EFORBIDDENADDRESS' }));
     }
-    const client = target.protocol === 'https:' ? https : http;
+    const secure = target.protocol === 'https:';
+    const client = secure ? https : http;
+    const pool = opts.allowPrivate ? agents.open : agents.guarded;
     const req = client.request(
       target,
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'comments-webhooks/1', ...headers },
-        ...(opts.allowPrivate ? {} : { lookup: guardedLookup }),
-        agent: false,
+        agent: secure ? pool.https : pool.http,
       },
       (res) => {
         const chunks: Buffer[] = [];
