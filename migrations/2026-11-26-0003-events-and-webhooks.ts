@@ -82,9 +82,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('finished_at', 'timestamptz')
     .execute();
   await sql`create index jobs_ready_idx on jobs (queue, run_at) where status = 'waiting'`.execute(db);
+
+  // Deleted comments keep their place in the thread (as placeholders) so their replies stay visible.
+  await sql`drop index comments_thread_top_idx`.execute(db);
+  await sql`drop index comments_thread_replies_idx`.execute(db);
+  await sql`create index comments_thread_top_idx on comments (article_id, created_at, id)
+            where status in ('approved', 'deleted') and parent_id is null`.execute(db);
+  await sql`create index comments_thread_replies_idx on comments (root_id, created_at, id)
+            where status in ('approved', 'deleted') and parent_id is not null`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop index if exists comments_thread_top_idx`.execute(db);
+  await sql`drop index if exists comments_thread_replies_idx`.execute(db);
+  await sql`create index comments_thread_top_idx on comments (article_id, created_at, id) where status = 'approved' and parent_id is null`.execute(db);
+  await sql`create index comments_thread_replies_idx on comments (root_id, created_at, id) where status = 'approved' and parent_id is not null`.execute(db);
   for (const table of ['jobs', 'webhook_attempts', 'webhook_deliveries', 'webhook_endpoints', 'events']) {
     await db.schema.dropTable(table).ifExists().execute();
   }

@@ -110,7 +110,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     sites,
     submission: createCommentSubmission({ db, sites, secret: secretKey, notifier }),
     threads: createThreadService({ db, sites, cache: threadCache }),
-    moderation: createModerationService({ db, notifier }),
+    moderation: createModerationService({ db, notifier, secret: secretKey }),
     webhooks: createWebhookService({ db, sites, box, producer, allowPrivate: config.webhookAllowPrivate }),
 
     async startWorkers() {

@@ -22,3 +22,25 @@ export function registerCommentCommands(program: Command, services: Services, io
       printJson(io, { id: comment.id, status: comment.status });
     });
 }
+
+export function registerErasureCommands(program: Command, services: Services, io: CliIo): void {
+  program
+    .command('comments:delete')
+    .description("Delete a comment at its author's request: text and personal data blanked, replies keep their place")
+    .requiredOption('--id <id>', 'comment id')
+    .option('--reason <text>', 'why, for the moderation log')
+    .action(async (o: { id: string; reason?: string }) => {
+      const c = await services.moderation.remove(o.id, { type: 'cli', id: 'cli' }, o.reason ?? null);
+      printJson(io, { id: c.id, status: c.status });
+    });
+
+  program
+    .command('authors:erase')
+    .description('Erasure request: delete every comment an author (by email) wrote on a site')
+    .requiredOption('--site <id>', 'site id')
+    .requiredOption('--email <email>', "the author's email")
+    .action(async (o: { site: string; email: string }) => {
+      const n = await services.moderation.eraseAuthor(o.site, o.email, { type: 'cli', id: 'cli' });
+      io.out(`Erased ${n} comment${n === 1 ? '' : 's'}.\n`);
+    });
+}

@@ -3,7 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import type { Container } from '../container.ts';
 import { AppError } from '../shared/errors.ts';
-import { registerCommentCommands } from './comment.commands.ts';
+import { registerCommentCommands, registerErasureCommands } from './comment.commands.ts';
 import { registerSiteCommands } from './site.commands.ts';
 import { registerWebhookCommands } from './webhook.commands.ts';
 
@@ -24,6 +24,7 @@ export function buildProgram(services: Services, io: CliIo): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerSiteCommands(program, services, io);
   registerCommentCommands(program, services, io);
+  registerErasureCommands(program, services, io);
   registerWebhookCommands(program, services, io);
   // Subcommands inherit output and exit handling.
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });

@@ -58,7 +58,7 @@ export async function listTopLevelPage(
     .select(PUBLIC_COLUMNS)
     .where('article_id', '=', q.articleId)
     .where('parent_id', 'is', null)
-    .where('status', '=', 'approved');
+    .where('status', 'in', ['approved', 'deleted']);
   if (q.after) {
     const cmp = forward ? sql`>` : sql`<`;
     query = query.where(sql<boolean>`(created_at, id) ${cmp} (${q.after.createdAt}, ${q.after.id}::uuid)`);
@@ -67,7 +67,7 @@ export async function listTopLevelPage(
   return query.orderBy('created_at', dir).orderBy('id', dir).limit(q.limit).execute();
 }
 
-/** Published replies under the given top-level comments, oldest first. */
+/** Published (and deleted placeholder) replies under the given top-level comments, oldest first. */
 export async function listReplies(db: DbOrTx, rootIds: string[], limit: number): Promise<ThreadRow[]> {
   if (rootIds.length === 0) return [];
   return db
@@ -75,9 +75,19 @@ export async function listReplies(db: DbOrTx, rootIds: string[], limit: number):
     .select(PUBLIC_COLUMNS)
     .where('root_id', 'in', rootIds)
     .where('parent_id', 'is not', null)
-    .where('status', '=', 'approved')
+    .where('status', 'in', ['approved', 'deleted'])
     .orderBy('created_at', 'asc')
     .orderBy('id', 'asc')
     .limit(limit)
     .execute();
+}
+
+/** Erasure: the text and every personal detail blanked in place; the row keeps its place in the thread. */
+export async function blankComment(db: DbOrTx, id: string): Promise<void> {
+  await db.updateTable('comments').set({ name: '', email: '', email_hash: '', ip: null, user_agent: null, body: '', updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+export async function listCommentIdsByAuthor(db: DbOrTx, siteId: string, emailHash: string): Promise<string[]> {
+  const rows = await db.selectFrom('comments').select('id').where('site_id', '=', siteId).where('email_hash', '=', emailHash).where('status', '!=', 'deleted').execute();
+  return rows.map((r) => r.id);
 }

@@ -60,6 +60,14 @@ function nest(roots: PublicComment[], replies: ThreadRow[], maxDepth: number): v
   }
 }
 
+/** A deleted comment shows as a placeholder only while it holds published replies. */
+function pruneDeleted(nodes: PublicComment[]): PublicComment[] {
+  return nodes.filter((n) => {
+    n.replies = pruneDeleted(n.replies);
+    return !n.deleted || n.replies.length > 0;
+  });
+}
+
 export function createThreadService(deps: { db: Db; sites: SiteService; cache: ThreadCache }) {
   const { db, sites, cache } = deps;
 
@@ -99,6 +107,7 @@ export function createThreadService(deps: { db: Db; sites: SiteService; cache: T
       const roots = top.map(toPublic);
       const replies = await listReplies(db, top.map((r) => r.id), MAX_REPLIES_PER_PAGE);
       nest(roots, replies, site.settings.maxDepth);
+      const visible = pruneDeleted(roots);
       const last = top.at(-1);
       return {
         article: {
@@ -108,7 +117,7 @@ export function createThreadService(deps: { db: Db; sites: SiteService; cache: T
           commentCount: article.published_count,
           closed: isArticleClosed(article, site, new Date()),
         },
-        comments: roots,
+        comments: visible,
         nextCursor: hasMore && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
       };
     },

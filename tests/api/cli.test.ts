@@ -58,6 +58,36 @@ describe('operator CLI', () => {
     expect((await cli('comments:show', '--id', 'nope')).err).toContain('No comment');
   });
 
+  it('manages webhook endpoints: secret shown once, listed without it, validated', async () => {
+    await cli('sites:create', '--id', 'hooks', '--name', 'Hooks');
+    const created = await cli('webhooks:create', '--site', 'hooks', '--url', 'https://hooks.example.com/in', '--events', 'comment.approved,comment.deleted');
+    expect(created.code).toBe(0);
+    const endpoint = JSON.parse(created.out);
+    expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/=]{40,}$/);
+    expect(endpoint.events).toEqual(['comment.approved', 'comment.deleted']);
+    const list = await cli('webhooks:list', '--site', 'hooks');
+    expect(list.out).toContain(endpoint.id);
+    expect(list.out).not.toContain(endpoint.secret);
+    expect(list.out).not.toContain('ciphertext');
+    const bad = await cli('webhooks:create', '--site', 'hooks', '--url', 'http://127.0.0.1/x', '--events', 'comment.exploded');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('url');
+    expect(bad.err).toContain('events');
+    const disabled = await cli('webhooks:update', '--id', endpoint.id, '--disable');
+    expect(JSON.parse(disabled.out)).toMatchObject({ enabled: false });
+    const rotated = await cli('webhooks:rotate-secret', '--id', endpoint.id);
+    expect(JSON.parse(rotated.out).secret).not.toBe(endpoint.secret);
+    expect(JSON.parse((await cli('webhooks:deliveries', '--id', endpoint.id)).out)).toEqual([]);
+  });
+
+  it('deletes a comment at the author\'s request', async () => {
+    await cli('sites:create', '--id', 'erasing', '--name', 'E', '--mode', 'none');
+    const res = await submit(ctx, 'erasing', { articleId: 'x' });
+    const del = await cli('comments:delete', '--id', res.body.id, '--reason', 'author request');
+    expect(JSON.parse(del.out)).toEqual({ id: res.body.id, status: 'deleted' });
+    expect((await cli('authors:erase', '--site', 'erasing', '--email', 'nobody@example.com')).out).toBe('Erased 0 comments.\n');
+  });
+
   it('prints help for the program and each command', async () => {
     const help = await cli('--help');
     expect(help.code).toBe(0);

@@ -1,0 +1,88 @@
+// Deletion, erasure and the maintenance jobs.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMaintenanceJob } from '../../src/maintenance/maintenance.job.ts';
+import { call, createSite, submit } from '../support/http.ts';
+import { createTestContext, type TestContext } from '../support/test-app.ts';
+
+let ctx: TestContext;
+beforeAll(async () => {
+  ctx = await createTestContext();
+  await createSite(ctx, 'life', { moderation: 'none', spamRetentionDays: 7, closeAfterDays: 10 });
+});
+afterAll(() => ctx.close());
+
+const actor = { type: 'cli' as const, id: 'test' };
+const thread = async (article: string) => (await call(ctx, `/api/v1/sites/life/articles/${article}/comments`)).body;
+
+describe('deletion', () => {
+  it('blanks text and personal data in place; replies keep their place under a placeholder', async () => {
+    const parent = await submit(ctx, 'life', { articleId: 'd1', body: 'to be deleted', email: 'gone@example.com' });
+    const reply = await submit(ctx, 'life', { articleId: 'd1', body: 'still here', parentId: parent.body.id });
+    const lonely = await submit(ctx, 'life', { articleId: 'd1', body: 'deleted without replies' });
+    await ctx.container.moderation.remove(parent.body.id, actor, 'author asked');
+    await ctx.container.moderation.remove(lonely.body.id, actor);
+    const t = await thread('d1');
+    expect(t.article.commentCount).toBe(1);
+    expect(t.comments).toHaveLength(1);
+    expect(t.comments[0]).toMatchObject({ id: parent.body.id, deleted: true, name: '', html: '' });
+    expect(t.comments[0].replies[0]).toMatchObject({ id: reply.body.id, html: '<p>still here</p>' });
+    expect(JSON.stringify(t)).not.toContain('to be deleted');
+    const { comment, log } = await ctx.container.moderation.show(parent.body.id);
+    expect(comment).toMatchObject({ status: 'deleted', body: '', name: '', email: '', ip: null, userAgent: null });
+    expect(log.at(-1)).toMatchObject({ from: 'approved', to: 'deleted', note: 'author asked' });
+    // Nothing can revive a deleted comment, and nobody can reply to it.
+    await expect(ctx.container.moderation.setStatus(parent.body.id, 'approved', actor)).rejects.toThrow(/cannot/);
+    expect((await submit(ctx, 'life', { articleId: 'd1', parentId: parent.body.id })).status).toBe(404);
+  });
+
+  it('erases every comment of an author on a site, and writes comment.deleted events', async () => {
+    const a = await submit(ctx, 'life', { articleId: 'd2', email: 'Erase.Me@example.com' });
+    const b = await submit(ctx, 'life', { articleId: 'd3', email: 'erase.me@example.com' });
+    await submit(ctx, 'life', { articleId: 'd2', email: 'keep@example.com' });
+    expect(await ctx.container.moderation.eraseAuthor('life', 'ERASE.ME@example.com', actor)).toBe(2);
+    const db = ctx.container.database.db;
+    const events = await db.selectFrom('events').select(['type', 'comment_id']).where('type', '=', 'comment.deleted').execute();
+    expect(events.map((e) => e.comment_id)).toEqual(expect.arrayContaining([a.body.id, b.body.id]));
+    expect((await thread('d2')).comments).toHaveLength(1);
+  });
+});
+
+describe('maintenance', () => {
+  const job = () => createMaintenanceJob({ db: ctx.container.database.db, sites: ctx.container.sites, relay: ctx.container.relay, producer: () => ctx.container.queue.producer, log: ctx.container.log });
+  const run = (name: string) => job()({ id: name, name, data: {}, attemptsMade: 0, maxAttempts: 1 });
+
+  it('purges spam older than the site retention, keeping recent spam and spam with replies', async () => {
+    const db = ctx.container.database.db;
+    const old = await submit(ctx, 'life', { articleId: 'sp' });
+    const recent = await submit(ctx, 'life', { articleId: 'sp' });
+    const withReply = await submit(ctx, 'life', { articleId: 'sp' });
+    await submit(ctx, 'life', { articleId: 'sp', parentId: withReply.body.id });
+    for (const c of [old, recent, withReply]) await ctx.container.moderation.setStatus(c.body.id, 'spam', actor);
+    await db.updateTable('comments').set({ updated_at: new Date(Date.now() - 8 * 86_400_000) }).where('id', 'in', [old.body.id, withReply.body.id]).execute();
+    await run('purge-spam');
+    const left = await db.selectFrom('comments').select('id').where('status', '=', 'spam').execute();
+    expect(left.map((r) => r.id).sort()).toEqual([recent.body.id, withReply.body.id].sort());
+  });
+
+  it('closes articles past their closing age', async () => {
+    const db = ctx.container.database.db;
+    await submit(ctx, 'life', { articleId: 'aging' });
+    await submit(ctx, 'life', { articleId: 'fresh' });
+    await db.updateTable('articles').set({ first_comment_at: new Date(Date.now() - 11 * 86_400_000) }).where('external_id', '=', 'aging').execute();
+    await run('close-articles');
+    const rows = await db.selectFrom('articles').select(['external_id', 'closed_at']).where('external_id', 'in', ['aging', 'fresh']).execute();
+    expect(Object.fromEntries(rows.map((r) => [r.external_id, r.closed_at !== null]))).toEqual({ aging: true, fresh: false });
+  });
+
+  it('sweeps the outbox: every event is handed to the queue', async () => {
+    await submit(ctx, 'life', { articleId: 'sweep' });
+    await ctx.container.relay.drain();
+    const db = ctx.container.database.db;
+    await db.updateTable('events').set({ dispatched_at: null, created_at: new Date(Date.now() - 60_000) }).execute();
+    await run('sweep-outbox');
+    const left = await db.selectFrom('events').select('id').where('dispatched_at', 'is', null).execute();
+    expect(left).toHaveLength(0);
+    const counts = await ctx.container.queue.counts();
+    expect(counts.events.waiting).toBeGreaterThan(0); // no worker runs in this file
+  });
+});
