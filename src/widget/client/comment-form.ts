@@ -131,7 +131,7 @@ export function commentForm(options: FormOptions) {
         inputs.body.value = '';
         cancelReply(false);
         options.onPosted(body.status ?? 'pending', body.comment);
-        say(status, body.status === 'approved' ? 'Your comment is published.' : 'Your comment is awaiting moderation. It will appear once a moderator approves it.');
+        say(status, body.status === 'approved' ? 'Thank you: your comment is published.' : 'Thank you: your comment was received and is awaiting moderation. Until it is approved, only you see it.');
       } else if (code === 429 || code >= 500) {
         const wait = answer.retryAfter ? ` in ${answer.retryAfter} seconds` : ' in a moment';
         say(alert, `${body.detail ?? 'The comment service is busy.'} Your comment was not posted yet; please try again${wait}. Your text is kept.`);

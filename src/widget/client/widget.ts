@@ -46,7 +46,8 @@ export function mountWidget(host: HTMLElement, base: string): void {
       item.querySelector('article')!.focus();
     },
   });
-  const root = h('div', { class: 'root', dir, 'data-theme': data.theme }, heading, h('div', { class: 'bar', role: 'group', 'aria-label': 'Sort comments' }, ...sortButtons), state, list, more, form.element);
+  const bar = h('div', { class: 'bar', role: 'group', 'aria-label': 'Sort comments', hidden: true }, ...sortButtons);
+  const root = h('div', { class: 'root', dir, 'data-theme': data.theme }, heading, bar, state, list, more, form.element);
   shadow.append(h('style', null, WIDGET_CSS), root);
 
   function setCount(n: number) {
@@ -72,6 +73,7 @@ export function mountWidget(host: HTMLElement, base: string): void {
       }
       list.append(...(thread?.comments ?? []).map((c) => commentItem(c, itemOptions)));
       setCount(thread?.article.commentCount ?? 0);
+      bar.hidden = !thread?.comments.length;
       maxDepth = thread?.maxDepth ?? maxDepth;
       cursor = thread?.nextCursor ?? null;
       more.hidden = !cursor;
