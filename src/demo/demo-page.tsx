@@ -74,7 +74,7 @@ export function DemoPage(p: DemoPageProps) {
           <section
             id="comments"
             class="comments"
-            aria-labelledby="comments-heading"
+            aria-label="Comments"
             data-site={p.siteId}
             data-article={p.article.id}
             data-article-title={p.article.title}

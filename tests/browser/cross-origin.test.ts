@@ -27,6 +27,7 @@ beforeAll(async () => {
     '/styled': page('xo-1', { htmlAttrs: 'dir="rtl"', head: '<style>#comments { --comments-accent: rgb(200, 0, 100); }</style>' }),
     '/fifty': page('fifty', { attrs: 'data-page-size="50"' }),
     '/paged': page('fifty', { attrs: 'data-page-size="20"' }),
+    '/shallow': articlePage({ service, site: 'shallow', article: 'depth' }),
     '/not-allowed': articlePage({ service, site: 'demo', article: 'pk-kz-action-plan' }),
     '/index': `<!doctype html><html><body><ul>
       <li>One <span data-comment-count="xo-1" data-site="partner">…</span></li>
@@ -36,6 +37,8 @@ beforeAll(async () => {
   });
   const created = await runTsx('src/bin/cli.ts', ['sites:create', '--id', 'partner', '--name', 'Partner', '--origin', host.origin, '--mode', 'none'], server.env);
   if (created.code !== 0) throw new Error(created.stderr);
+  const shallow = await runTsx('src/bin/cli.ts', ['sites:create', '--id', 'shallow', '--name', 'Shallow', '--origin', host.origin, '--mode', 'none', '--max-depth', '2'], server.env);
+  if (shallow.code !== 0) throw new Error(shallow.stderr);
 });
 afterAll(async () => {
   await browser?.close();
@@ -102,6 +105,29 @@ describe('the widget on another origin', () => {
 
     await page.reload();
     await page.locator('li li').filter({ hasText: 'A reply from the same page.' }).waitFor();
+    await page.close();
+  });
+
+  it("places a reply beyond the site's depth next to its parent, where a reload shows it too", async () => {
+    const page = await open('/shallow');
+    await post(page, { body: 'Level zero' });
+    const top = page.locator('li').filter({ hasText: 'Level zero' }).first();
+    await top.waitFor();
+    await top.getByRole('button', { name: 'Reply to Cross Origin' }).click();
+    await post(page, { body: 'Level one', name: 'Second' });
+    const levelOne = top.locator('ol > li').filter({ hasText: 'Level one' });
+    await levelOne.waitFor();
+    await levelOne.getByRole('button', { name: 'Reply to Second' }).click();
+    await post(page, { body: 'Would be level two', name: 'Third' });
+    const shape = async () => {
+      await top.locator('ol > li').filter({ hasText: 'Would be level two' }).waitFor();
+      // maxDepth 2: levels 0 and 1 only, so the answer to "Level one" sits beside it.
+      expect(await top.locator(':scope > ol > li').allTextContents()).toEqual([expect.stringContaining('Level one'), expect.stringContaining('Would be level two')]);
+      expect(await page.locator('li li li').count()).toBe(0);
+    };
+    await shape();
+    await page.reload();
+    await shape();
     await page.close();
   });
 

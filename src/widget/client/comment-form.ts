@@ -74,22 +74,23 @@ export function commentForm(options: FormOptions) {
   }
 
   function showErrors(list: { path: string; message: string }[], detail: string) {
-    const general: string[] = [];
+    const messages: string[] = [];
     let first: HTMLElement | null = null;
     for (const { path, message } of list) {
       const name = path as Field;
+      // Not a field of this form (parentId, or articleId from the page's data attributes): said in the alert only.
       if (!(name in FIELDS)) {
-        general.push(message);
+        messages.push(`${path} ${message}.`);
         continue;
       }
-      errors[name].textContent = `${FIELDS[name]} ${message}.`;
+      messages.push((errors[name].textContent = `${FIELDS[name]} ${message}.`));
       errors[name].hidden = false;
       inputs[name].setAttribute('aria-invalid', 'true');
       inputs[name].setAttribute('aria-describedby', `${name === 'email' ? 'email-note ' : ''}${name}-error`);
       first ??= inputs[name];
     }
-    const fieldMessages = list.filter((e) => e.path in FIELDS).map((e) => `${FIELDS[e.path as Field]} ${e.message}.`);
-    say(alert, list.length ? [`Please correct: ${fieldMessages.join(' ')}`, ...general].join(' ') : detail);
+    // The field messages again, in the announced region: a screen reader hears what to fix at once.
+    say(alert, messages.length ? `Please correct: ${messages.join(' ')}` : detail);
     first?.focus();
   }
 

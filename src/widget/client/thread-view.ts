@@ -43,7 +43,8 @@ export function levelOf(item: Element, top: Element): number {
 
 /** Puts a new reply where the server will show it on reload: nested, or next to its parent at the last level. */
 export function placeReply(reply: HTMLLIElement, parent: HTMLLIElement, top: Element, maxDepth: number): void {
-  if (levelOf(parent, top) < Math.max(1, maxDepth - 1)) {
+  // Mirrors the server's nesting (thread.service.ts); 0 = depth not known yet: nest.
+  if (!maxDepth || levelOf(parent, top) < Math.max(1, maxDepth - 1)) {
     let list = parent.querySelector(':scope > ol');
     if (!list) list = parent.appendChild(h('ol'));
     list.append(reply);

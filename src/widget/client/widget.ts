@@ -24,7 +24,8 @@ export function mountWidget(host: HTMLElement, base: string): void {
   const pending = pendingStore(site, article.id);
   let sort: Sort = data.sort === 'newest' ? 'newest' : 'oldest';
   let count = 0;
-  let maxDepth = 5;
+  // The site's reply depth comes with the thread; an article without comments has none (404) yet.
+  let maxDepth = 0;
   let cursor: string | null = null;
 
   const itemOptions: ItemOptions = { lang, onReply: (comment, item) => form.replyTo(comment, item) };
@@ -42,6 +43,8 @@ export function mountWidget(host: HTMLElement, base: string): void {
       const item = commentItem(comment, itemOptions, status === 'pending');
       if (status === 'pending') pending.add(comment);
       else setCount(count + 1);
+      // The first comment created the article: its thread now tells the depth, before anyone replies.
+      if (!maxDepth) void api.thread(article.id, sort, 1, null).then((t) => (maxDepth ||= t?.maxDepth ?? 0), () => {});
       place(item, comment.parentId);
       item.querySelector('article')!.focus();
     },
