@@ -122,6 +122,14 @@ describe('the demo article with the widget', () => {
   it('shows a field error from the API next to its field, announced and linked to it', async () => {
     const page = await browser.newPage();
     await openDemo(page);
+    // Several errors: listed and focused in the form's order, whatever order the API gives them in.
+    await textbox(page, 'Email').fill('not-an-email');
+    await page.getByRole('button', { name: 'Post Comment' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe(
+      'Please correct: Comment is required. Name is required. Email must be a valid email address.',
+    );
+    expect(await focusedInWidget(page)).toBe('body');
+
     await fillForm(page, { body: 'Keep this text', name: 'Bob', email: 'not-an-email' });
     await page.getByRole('button', { name: 'Post Comment' }).click();
     const email = textbox(page, 'Email');

@@ -76,7 +76,9 @@ export function commentForm(options: FormOptions) {
   function showErrors(list: { path: string; message: string }[], detail: string) {
     const messages: string[] = [];
     let first: HTMLElement | null = null;
-    for (const { path, message } of list) {
+    // In the form's order, so focus lands on the first field a reader meets.
+    const order = (path: string) => Object.keys(FIELDS).indexOf(path) >>> 0;
+    for (const { path, message } of [...list].sort((a, b) => order(a.path) - order(b.path))) {
       const name = path as Field;
       // Not a field of this form (parentId, or articleId from the page's data attributes): said in the alert only.
       if (!(name in FIELDS)) {
