@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // The same API and end-to-end suites run twice: on embedded PGlite and on PostgreSQL.
-// Pure unit tests run once.
+// Pure unit tests and the browser tests of the widget run once.
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -12,6 +12,11 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'pglite', include: ['tests/api/**/*.test.ts', 'tests/e2e/**/*.test.ts'], env: { TEST_DB: 'pglite' } },
+      },
+      // Real Chromium against the real server process; run once, in the embedded mode.
+      {
+        extends: true,
+        test: { name: 'browser', include: ['tests/browser/**/*.test.ts'], env: { TEST_DB: 'pglite' } },
       },
       {
         extends: true,

@@ -10,6 +10,7 @@ import { errorToResponse, problemResponse } from './http/problem.ts';
 import { requestContext } from './http/request-context.ts';
 import { siteCors } from './http/site-cors.ts';
 import { PayloadTooLargeError } from './shared/errors.ts';
+import { widgetRoutes } from './widget/widget.routes.ts';
 
 /** Comments are at most 10,000 characters; 64 KiB leaves room for the other fields and encoding. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -47,6 +48,7 @@ export function createApp(container: Container) {
     },
   });
   app.route('/', docsRoutes());
+  app.route('/', widgetRoutes());
   app.route('/', demoRoutes({ threads: container.threads, publicUrl: config.publicUrl }));
   return app;
 }

@@ -103,6 +103,7 @@ export const submitResultSchema = z
 export const threadSchema = z
   .object({
     article: z.object({ id: z.string(), title: z.string().nullable(), url: z.string().nullable(), commentCount: z.number(), closed: z.boolean() }),
+    maxDepth: z.number().int().openapi({ description: "The site's reply nesting levels, top level included; deeper replies sit at the last level." }),
     comments: z.array(publicCommentSchema),
     nextCursor: z.string().nullable(),
   })

@@ -22,6 +22,8 @@ export interface ThreadQuery {
 
 export interface Thread {
   article: { id: string; title: string | null; url: string | null; commentCount: number; closed: boolean };
+  /** Lets the widget place a new reply where the server will show it (nested, or next to its parent). */
+  maxDepth: number;
   comments: PublicComment[];
   nextCursor: string | null;
 }
@@ -117,6 +119,7 @@ export function createThreadService(deps: { db: Db; sites: SiteService; cache: T
           commentCount: article.published_count,
           closed: isArticleClosed(article, site, new Date()),
         },
+        maxDepth: site.settings.maxDepth,
         comments: visible,
         nextCursor: hasMore && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
       };

@@ -70,7 +70,16 @@ export function DemoPage(p: DemoPageProps) {
             ))}
           </article>
 
-          <section id="comments" class="comments" aria-labelledby="comments-heading">
+          {/* The widget (embed.js) replaces this section's content; without JavaScript it stays as it is. */}
+          <section
+            id="comments"
+            class="comments"
+            aria-label="Comments"
+            data-site={p.siteId}
+            data-article={p.article.id}
+            data-article-title={p.article.title}
+            data-article-url={p.articleUrl}
+          >
             <h2 id="comments-heading">
               {count === 0 ? 'No comments yet' : count === 1 ? '1 comment' : `${count} comments`}
             </h2>
@@ -137,6 +146,7 @@ export function DemoPage(p: DemoPageProps) {
             </div>
           </section>
         </main>
+        <script src="/embed.js" async></script>
       </body>
     </html>
   );

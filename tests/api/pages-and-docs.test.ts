@@ -18,7 +18,9 @@ describe('demo article at /', () => {
     expect(res.text).toContain('Leave a reply');
     expect(res.text).toContain('action="/api/v1/sites/demo/comments"');
     expect(res.text).toMatch(/name="website"/);
-    expect(res.text).not.toContain('<script');
+    // The widget takes over the same section; the server-rendered form inside it is the no-JavaScript fallback.
+    expect(res.text).toMatch(/<section id="comments"[^>]* data-site="demo" data-article="pk-kz-action-plan"/);
+    expect(res.text.match(/<script[^>]*>/g)).toEqual(['<script src="/embed.js" async="">']);
   });
 
   it('posts from the page, returns to it with the pending notice, then shows the approved comment and a reply form', async () => {

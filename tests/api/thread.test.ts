@@ -42,6 +42,8 @@ describe('GET thread', () => {
     expect(level2.map((c: any) => c.html)).toEqual(['<p>L2</p>', '<p>L3</p>']);
     expect(level2[1].parentId).toBe(l2.body.id);
     expect(l3.status).toBe(201);
+    // The widget needs the depth to place a new reply where a reload will show it.
+    expect(res.body.maxDepth).toBe(3);
   });
 
   it('pages top-level comments by cursor in both orders without gaps or repeats', async () => {
