@@ -8,6 +8,8 @@ import type { AppEnv } from './http/app-env.ts';
 import { docsRoutes } from './http/docs.ts';
 import { errorToResponse, problemResponse } from './http/problem.ts';
 import { requestContext } from './http/request-context.ts';
+import { healthRoutes } from './observability/health.routes.ts';
+import { requestMetrics } from './observability/request-metrics.ts';
 import { siteCors } from './http/site-cors.ts';
 import { PayloadTooLargeError } from './shared/errors.ts';
 import { widgetRoutes } from './widget/widget.routes.ts';
@@ -19,6 +21,7 @@ export function createApp(container: Container) {
   const { config, log } = container;
   const app = new OpenAPIHono<AppEnv>();
 
+  app.use(requestMetrics(container.metrics));
   app.use(...requestContext(log));
   app.onError((err, c) => errorToResponse(err, c, (e) => (c.get('log') ?? log).error({ err: e }, 'request failed')));
   app.notFound((c) => problemResponse(c, 404, `Nothing at ${c.req.method} ${c.req.path.slice(0, 200)}.`));
@@ -47,6 +50,7 @@ export function createApp(container: Container) {
       description: 'Public API for comment forms and threads. Errors are application/problem+json (RFC 9457).',
     },
   });
+  app.route('/', healthRoutes(container));
   app.route('/', docsRoutes());
   app.route('/', widgetRoutes());
   app.route('/', demoRoutes({ threads: container.threads, publicUrl: config.publicUrl }));

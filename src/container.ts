@@ -15,9 +15,11 @@ import { createProcessEventJob } from './events/process-event.job.ts';
 import { createRelay, type Relay } from './events/relay.ts';
 import { createMaintenanceJob, MAINTENANCE_SCHEDULE } from './maintenance/maintenance.job.ts';
 import { createModerationService } from './moderation/moderation.service.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { countUndispatched } from './events/event.repository.ts';
 import { createBullmqQueue } from './queue/bullmq-queue.ts';
 import { createDatabaseQueue } from './queue/database-queue.ts';
-import type { QueueBackend } from './queue/queue.ts';
+import { PermanentJobError, type JobHandler, type QueueBackend, type QueueName } from './queue/queue.ts';
 import { createRetryPolicy } from './queue/retry-policy.ts';
 import { createLogger } from './shared/logger.ts';
 import { createRedis } from './shared/redis.ts';
@@ -44,6 +46,7 @@ export interface Container {
   secretKey: string;
   queue: QueueBackend;
   relay: Relay;
+  metrics: Metrics;
   threadCache: ThreadCache;
   sites: ReturnType<typeof createSiteService>;
   submission: ReturnType<typeof createCommentSubmission>;
@@ -95,6 +98,22 @@ export async function createContainer(config: Config, options: ContainerOptions 
   };
   const sites = createSiteService(db);
   const box = createSecretBox(secretKey);
+  const metrics = createMetrics();
+  metrics.setSources({
+    queueCounts: () => queue.counts(),
+    outboxBacklog: () => countUndispatched(db),
+    pool: () => (database.pool ? { total: database.pool.totalCount, idle: database.pool.idleCount, waiting: database.pool.waitingCount } : null),
+  });
+  /** Counts each job run's outcome per queue. */
+  const instrument = (name: QueueName, handler: JobHandler): JobHandler => async (job) => {
+    try {
+      await handler(job);
+      metrics.jobFinished(name, 'completed');
+    } catch (err) {
+      metrics.jobFinished(name, err instanceof PermanentJobError || job.attemptsMade + 1 >= job.maxAttempts ? 'failed' : 'retry');
+      throw err;
+    }
+  };
   let workersStarted = false;
   let stopSweeper = () => {};
 
@@ -106,6 +125,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     secretKey,
     queue,
     relay,
+    metrics,
     threadCache,
     sites,
     submission: createCommentSubmission({ db, sites, secret: secretKey, notifier }),
@@ -118,9 +138,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
       workersStarted = true;
       await queue.startWorkers(
         {
-          events: createProcessEventJob({ db, producer, threadCache }),
-          webhooks: createDeliverWebhookJob({ db, box, log, retry, allowPrivate: config.webhookAllowPrivate, ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}) }),
-          maintenance: createMaintenanceJob({ db, sites, relay, producer, log }),
+          events: instrument('events', createProcessEventJob({ db, producer, threadCache })),
+          webhooks: instrument(
+            'webhooks',
+            createDeliverWebhookJob({ db, box, log, retry, metrics, allowPrivate: config.webhookAllowPrivate, ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}) }),
+          ),
+          maintenance: instrument('maintenance', createMaintenanceJob({ db, sites, relay, producer, log })),
         },
         { concurrency: { events: 5, webhooks: 20, maintenance: 1 } },
       );
