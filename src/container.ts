@@ -53,6 +53,8 @@ export interface Container {
   threads: ReturnType<typeof createThreadService>;
   moderation: ReturnType<typeof createModerationService>;
   webhooks: ReturnType<typeof createWebhookService>;
+  /** Set when the process begins to stop: readiness fails at once so load balancers move away. */
+  lifecycle: { stopping: boolean };
   /** Runs the background workers and maintenance schedules in this process. */
   startWorkers(): Promise<void>;
   close(): Promise<void>;
@@ -132,6 +134,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     threads: createThreadService({ db, sites, cache: threadCache }),
     moderation: createModerationService({ db, notifier, secret: secretKey }),
     webhooks: createWebhookService({ db, sites, box, producer, allowPrivate: config.webhookAllowPrivate }),
+    lifecycle: { stopping: false },
 
     async startWorkers() {
       if (workersStarted) return;

@@ -32,6 +32,7 @@ export function healthRoutes(container: Container) {
 
   app.get('/readyz', guard, async (c) => {
     const checks: Record<string, string> = {};
+    if (container.lifecycle.stopping) checks.process = 'stopping';
     try {
       await withTimeout(sql`select 1`.execute(container.database.db), CHECK_TIMEOUT_MS);
       const pending = await withTimeout(pendingMigrations(container.database.db), CHECK_TIMEOUT_MS);
