@@ -26,15 +26,14 @@ export function createApp(container: Container) {
   app.onError((err, c) => errorToResponse(err, c, (e) => (c.get('log') ?? log).error({ err: e }, 'request failed')));
   app.notFound((c) => problemResponse(c, 404, `Nothing at ${c.req.method} ${c.req.path.slice(0, 200)}.`));
 
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new PayloadTooLargeError(`The body must be at most ${MAX_BODY_BYTES / 1024} KiB.`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new PayloadTooLargeError(`The body must be at most ${MAX_BODY_BYTES / 1024} KiB.`);
+    },
+  });
+  // Only for methods that carry a body: looking for one makes the node adapter build a full Request.
+  app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
   app.use('/api/v1/sites/:siteId/*', siteCors(container.sites, config.publicUrl));
 
   app.route(

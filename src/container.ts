@@ -162,6 +162,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       stopSweeper();
       await relay.drain().catch(() => {});
       await queue.close();
+      threadCache.close();
       redis?.disconnect();
       await database.close();
     },
