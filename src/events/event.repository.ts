@@ -2,10 +2,10 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { EventRow } from '../db/schema.ts';
 
-export async function insertEvent(db: DbOrTx, e: { id: string; siteId: string; type: string; commentId: string | null; payload: object }): Promise<void> {
+export async function insertEvents(db: DbOrTx, events: { id: string; siteId: string; type: string; commentId: string | null; payload: object }[]): Promise<void> {
   await db
     .insertInto('events')
-    .values({ id: e.id, site_id: e.siteId, type: e.type, comment_id: e.commentId, payload: JSON.stringify(e.payload) })
+    .values(events.map((e) => ({ id: e.id, site_id: e.siteId, type: e.type, comment_id: e.commentId, payload: JSON.stringify(e.payload) })))
     .execute();
 }
 
