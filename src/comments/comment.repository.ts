@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
-import type { CommentRow, CommentStatus, NewComment } from '../db/schema.ts';
+import type { CommentRow, NewComment } from '../db/schema.ts';
 
 export async function insertComment(db: DbOrTx, comment: NewComment): Promise<CommentRow> {
   return db.insertInto('comments').values(comment).returningAll().executeTakeFirstOrThrow();
@@ -13,23 +13,6 @@ export async function findComment(db: DbOrTx, id: string): Promise<CommentRow | 
 /** Locks the row so concurrent status changes of one comment apply one after the other. */
 export async function findCommentForUpdate(db: DbOrTx, id: string): Promise<CommentRow | undefined> {
   return db.selectFrom('comments').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-}
-
-export async function updateCommentStatus(
-  db: DbOrTx,
-  id: string,
-  change: { status: CommentStatus; reasons?: unknown[]; publishedAt?: Date | null },
-): Promise<void> {
-  await db
-    .updateTable('comments')
-    .set({
-      status: change.status,
-      updated_at: new Date(),
-      ...(change.reasons !== undefined ? { reasons: JSON.stringify(change.reasons) } : {}),
-      ...(change.publishedAt !== undefined ? { published_at: change.publishedAt } : {}),
-    })
-    .where('id', '=', id)
-    .execute();
 }
 
 export async function authorHasApproved(db: DbOrTx, siteId: string, emailHash: string): Promise<boolean> {
