@@ -1,6 +1,7 @@
 // Per-site settings: one validated schema with defaults. Stored as JSON on the site row, so later
 // settings add a field here instead of a migration.
 import { z } from 'zod';
+import { checkFilterSettings, filterSettingsShape } from './filter-settings.ts';
 
 export const moderationModes = ['all', 'first', 'none'] as const;
 export type ModerationMode = (typeof moderationModes)[number];
@@ -28,7 +29,9 @@ export const siteSettingsSchema = z.object({
   closeAfterDays: z.number().int().min(1).max(3650).nullable().default(null),
   /** Tell submitters that their comment was rejected (422) instead of answering "pending". */
   revealRejections: z.boolean().default(false),
-});
+  /** Filters: see src/sites/filter-settings.ts. */
+  ...filterSettingsShape,
+}).superRefine(checkFilterSettings);
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
 
