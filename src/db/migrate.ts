@@ -2,7 +2,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { Db } from './database.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -21,12 +21,22 @@ const folderProvider: MigrationProvider = {
   },
 };
 
-export function createMigrator(db: Db): Migrator {
-  return new Migrator({ db, provider: folderProvider });
+/**
+ * Kysely looks for its migration tables in every schema of the database: with a second schema
+ * migrated in the same database (another deployment, another test file) it would find that one's
+ * tables and never create its own. Pinning them to the schema new tables go to avoids that.
+ */
+async function currentSchema(db: Db): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? 'public';
+}
+
+export async function createMigrator(db: Db): Promise<Migrator> {
+  return new Migrator({ db, provider: folderProvider, migrationTableSchema: await currentSchema(db) });
 }
 
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const result: MigrationResultSet = await createMigrator(db).migrateToLatest();
+  const result: MigrationResultSet = await (await createMigrator(db)).migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
     const cause = result.error instanceof Error ? result.error.message : String(result.error);
@@ -36,6 +46,6 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
 }
 
 export async function pendingMigrations(db: Db): Promise<string[]> {
-  const all = await createMigrator(db).getMigrations();
+  const all = await (await createMigrator(db)).getMigrations();
   return all.filter((m) => !m.executedAt).map((m) => m.name);
 }
