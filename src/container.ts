@@ -7,11 +7,12 @@ import type { Logger } from 'pino';
 import type { Config } from './config/env.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { createFloodControl } from './comments/flood-control.ts';
 import { createCommentSubmission } from './comments/submit-comment.service.ts';
 import { createThreadService } from './comments/thread.service.ts';
 import { createModerationService } from './moderation/moderation.service.ts';
 import { createLogger } from './shared/logger.ts';
-import { createRedis } from './shared/redis.ts';
+import { createRedis, waitUntilReady } from './shared/redis.ts';
 import { createSiteService } from './sites/site.service.ts';
 
 export interface Container {
@@ -52,7 +53,9 @@ export async function createContainer(config: Config, options: { migrate?: boole
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
   }
   const redis = config.redisUrl ? createRedis(config.redisUrl, 'command', log) : null;
+  if (redis) await waitUntilReady(redis, 2_000);
   const sites = createSiteService(db);
+  const flood = createFloodControl({ redis, redisPrefix: config.redisPrefix, log });
   return {
     config,
     log,
@@ -60,7 +63,7 @@ export async function createContainer(config: Config, options: { migrate?: boole
     redis,
     secretKey,
     sites,
-    submission: createCommentSubmission({ db, sites, secret: secretKey }),
+    submission: createCommentSubmission({ db, sites, secret: secretKey, flood }),
     threads: createThreadService({ db, sites }),
     moderation: createModerationService({ db }),
     async close() {
