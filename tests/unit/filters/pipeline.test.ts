@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Filter } from '../../../src/filters/filter.ts';
 import { runFilters } from '../../../src/filters/pipeline.ts';
@@ -41,5 +42,29 @@ describe('filter pipeline', () => {
     const result = runFilters(filterInput({ comment: { body: 'What a load of sh1t', website: 'http://spam.example' }, settings: { moderation: 'all' } }));
     expect(result.status).toBe('spam');
     expect(result.verdicts.map((v) => v.code)).toEqual(['honeypot', 'profanity', 'moderation_all']);
+  });
+
+  it('never throws on any text, and every recorded match lies inside its field', () => {
+    const text = (maxLength: number) => fc.oneof(fc.string({ unit: 'binary', maxLength }), fc.string({ unit: 'grapheme', maxLength }), fc.string({ maxLength }));
+    const settings = { blockedWords: ['casino', 'ü', '💥'], holdWords: ['.', '(a+)+$'], profanityWords: ['frak'], blockedIps: ['10.0.0.0/8'], shoutingMinLetters: 5 };
+    fc.assert(
+      fc.property(text(60), text(400), text(80), fc.option(fc.integer()), fc.option(text(20)), (name, body, userAgent, renderedAt, website) => {
+        const input = filterInput({ comment: { name, body, renderedAt, website }, request: { userAgent }, settings });
+        const result = runFilters(input);
+        expect(result.verdicts.map((v) => v.code)).not.toContain('filter_failed');
+        const fields: Record<string, string | null> = { name, body, userAgent, email: input.comment.email, ip: input.request.ip };
+        for (const verdict of result.verdicts) {
+          const matches = (verdict.data?.matches ?? []) as { field: string; start: number; end: number; text: string }[];
+          for (const m of matches) {
+            const value = fields[m.field]!;
+            expect(m.start).toBeGreaterThanOrEqual(0);
+            expect(m.end).toBeGreaterThan(m.start);
+            expect(m.end).toBeLessThanOrEqual(value.length);
+            expect(value.slice(m.start, m.end)).toBe(m.text);
+          }
+        }
+      }),
+      { numRuns: 1500 },
+    );
   });
 });
