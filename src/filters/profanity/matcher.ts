@@ -88,10 +88,11 @@ export class WordMatcher {
       // Each step takes at least one position of text, so a word (or a phrase's first word) of k
       // steps needs a text word of k positions or more.
       const space = symbols.indexOf(symbolOf(SPACE, false));
-      minSymbols = Math.min(minSymbols, space === -1 ? symbols.length : space);
-      this.mainStarts.add(codes);
+      const firstWord = space === -1 ? symbols.length : space;
+      minSymbols = Math.min(minSymbols, firstWord);
+      this.mainStarts.add(codes, firstWord);
       if (MODE_CODE[w.mode] >= EDGES) {
-        this.innerStarts.add(codes);
+        this.innerStarts.add(codes, symbols.length);
         this.noteInnerPair(codes);
         minInner = Math.min(minInner, symbols.length);
       }
@@ -105,7 +106,7 @@ export class WordMatcher {
         this.notInNames[existing] &&= w.notInNames;
         if (this.mode[existing]! >= EDGES) {
           inner.add(symbols, existing);
-          this.innerStarts.add(codes);
+          this.innerStarts.add(codes, symbols.length);
           this.noteInnerPair(codes);
           minInner = Math.min(minInner, symbols.length);
         }
