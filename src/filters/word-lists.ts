@@ -3,7 +3,7 @@ import type { FieldMatch, FilterInput, TextField } from './filter.ts';
 import { MAX_RECORDED_MATCHES } from './filter.ts';
 import type { LiteralMatcher } from './literal-matcher.ts';
 
-export function fieldTexts(input: FilterInput): [TextField, string][] {
+function fieldTexts(input: FilterInput): [TextField, string][] {
   const { comment, request } = input;
   const fields: [TextField, string | null][] = [
     ['name', comment.name],

@@ -18,7 +18,7 @@ export const WILDCARD = 5;
 export const EXPAND = 6;
 
 /** A letter we cannot represent in 16 bits (outside the BMP): still a letter, never matches a word. */
-export const UNKNOWN_LETTER = 0xffff;
+const UNKNOWN_LETTER = 0xffff;
 
 const CLASS_SHIFT = 16;
 const UNCOMPUTED = -1;
@@ -85,9 +85,6 @@ export function foldCodePoint(cp: number): number {
   }
   return packed;
 }
-
-export const classOf = (packed: number): number => packed >>> CLASS_SHIFT;
-export const codeOf = (packed: number): number => packed & 0xffff;
 
 /** The packed characters an EXPAND code point folds to. */
 export function expansionOf(cp: number): readonly number[] {
