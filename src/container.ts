@@ -14,6 +14,7 @@ import type { ChangeNotifier } from './events/change-notifier.ts';
 import { createProcessEventJob } from './events/process-event.job.ts';
 import { createRelay, type Relay } from './events/relay.ts';
 import { createMaintenanceJob, MAINTENANCE_SCHEDULE } from './maintenance/maintenance.job.ts';
+import { createFloodControl } from './comments/flood-control.ts';
 import { createModerationService } from './moderation/moderation.service.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { countUndispatched } from './events/event.repository.ts';
@@ -22,7 +23,7 @@ import { createDatabaseQueue } from './queue/database-queue.ts';
 import { PermanentJobError, type JobHandler, type QueueBackend, type QueueName } from './queue/queue.ts';
 import { createRetryPolicy } from './queue/retry-policy.ts';
 import { createLogger } from './shared/logger.ts';
-import { createRedis } from './shared/redis.ts';
+import { createRedis, waitUntilReady } from './shared/redis.ts';
 import { createSiteService } from './sites/site.service.ts';
 import { createDeliverWebhookJob } from './webhooks/deliver-webhook.job.ts';
 import { createSecretBox } from './webhooks/secret-box.ts';
@@ -84,6 +85,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
   }
   const redis = config.redisUrl ? createRedis(config.redisUrl, 'command', log) : null;
+  if (redis) await waitUntilReady(redis, 2_000);
+  const flood = createFloodControl({ redis, redisPrefix: config.redisPrefix, log });
   const retry = createRetryPolicy(options.webhookScheduleMs ? { webhookScheduleMs: options.webhookScheduleMs } : {});
   const queue: QueueBackend =
     config.redisUrl && redis
@@ -130,7 +133,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     metrics,
     threadCache,
     sites,
-    submission: createCommentSubmission({ db, sites, secret: secretKey, notifier }),
+    submission: createCommentSubmission({ db, sites, secret: secretKey, notifier, flood }),
     threads: createThreadService({ db, sites, cache: threadCache }),
     moderation: createModerationService({ db, notifier, secret: secretKey }),
     webhooks: createWebhookService({ db, sites, box, producer, allowPrivate: config.webhookAllowPrivate }),
