@@ -30,10 +30,6 @@ export async function findOrCreateArticle(
     .executeTakeFirstOrThrow();
 }
 
-export async function markFirstComment(db: DbOrTx, articleId: number, at: Date): Promise<void> {
-  await db.updateTable('articles').set({ first_comment_at: at }).where('id', '=', articleId).where('first_comment_at', 'is', null).execute();
-}
-
 export async function countsByExternalId(db: DbOrTx, siteId: string, externalIds: string[]): Promise<Map<string, number>> {
   if (externalIds.length === 0) return new Map();
   const rows = await db

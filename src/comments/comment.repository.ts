@@ -1,10 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
-import type { CommentRow, CommentStatus, NewComment } from '../db/schema.ts';
-
-export async function insertComment(db: DbOrTx, comment: NewComment): Promise<CommentRow> {
-  return db.insertInto('comments').values(comment).returningAll().executeTakeFirstOrThrow();
-}
+import type { CommentRow, CommentStatus } from '../db/schema.ts';
 
 export async function findComment(db: DbOrTx, id: string): Promise<CommentRow | undefined> {
   return db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst();
@@ -75,28 +71,3 @@ export async function countAuthorComments(db: DbOrTx, siteId: string, emailHash:
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
-/**
- * Serialises submissions by one author on one article until the transaction ends, so two identical
- * comments sent at the same moment cannot both pass the duplicate check.
- */
-export async function lockAuthorOnArticle(db: DbOrTx, articleId: number, emailHash: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`comment:${articleId}:${emailHash}`}, 0))`.execute(db);
-}
-
-/** Whether the author already posted this exact body at the same place (same article and parent). */
-export async function hasSameComment(
-  db: DbOrTx,
-  c: { articleId: number; emailHash: string; parentId: string | null; body: string },
-): Promise<boolean> {
-  const row = await db
-    .selectFrom('comments')
-    .select(sql<number>`1`.as('one'))
-    .where('article_id', '=', c.articleId)
-    .where('email_hash', '=', c.emailHash)
-    .where('parent_id', c.parentId === null ? 'is' : '=', c.parentId)
-    .where('body', '=', c.body)
-    .where('status', '!=', 'deleted')
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
-}

@@ -21,32 +21,12 @@ export async function findIdempotentResponse(db: DbOrTx, siteId: string, key: st
   return row ? { fingerprint: row.fingerprint, statusCode: row.status_code, response: row.response } : null;
 }
 
-/**
- * Claims the key inside the submitting transaction. A concurrent request with the same key blocks on
- * the primary key until this transaction ends, then sees the stored response. Returns false when the
- * key is already taken.
- */
-export async function claimIdempotencyKey(db: DbOrTx, siteId: string, key: string, stored: StoredResponse): Promise<boolean> {
-  const row = await db
-    .insertInto('idempotency_keys')
-    .values({ site_id: siteId, key, fingerprint: stored.fingerprint, status_code: stored.statusCode, response: JSON.stringify(stored.response) })
-    .onConflict((oc) =>
-      oc
-        .columns(['site_id', 'key'])
-        .doUpdateSet({
-          fingerprint: (eb) => eb.ref('excluded.fingerprint'),
-          status_code: (eb) => eb.ref('excluded.status_code'),
-          response: (eb) => eb.ref('excluded.response'),
-          created_at: sql`now()`,
-        })
-        .where(sql<boolean>`idempotency_keys.created_at <= now() - ${KEY_TTL}`),
-    )
-    .returning('key')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 export async function purgeExpiredIdempotencyKeys(db: DbOrTx): Promise<number> {
   const res = await db.deleteFrom('idempotency_keys').where(sql<boolean>`created_at <= now() - ${KEY_TTL}`).executeTakeFirst();
   return Number(res.numDeletedRows);
+}
+
+/** Gives an Idempotency-Key back when its comment turned out to be a duplicate and was not stored. */
+export async function releaseIdempotencyKey(db: DbOrTx, siteId: string, key: string, fingerprint: string): Promise<void> {
+  await db.deleteFrom('idempotency_keys').where('site_id', '=', siteId).where('key', '=', key).where('fingerprint', '=', fingerprint).execute();
 }
