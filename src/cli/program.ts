@@ -14,7 +14,7 @@ export interface CliIo {
   readStdin?: () => Promise<string>;
 }
 
-export type Services = Pick<Container, 'sites' | 'moderation' | 'webhooks'>;
+export type Services = Pick<Container, 'sites' | 'moderation' | 'webhooks' | 'users' | 'tokens'>;
 
 export function buildProgram(services: Services, io: CliIo): Command {
   const program = new Command('cli')

@@ -15,6 +15,12 @@ export async function findCommentForUpdate(db: DbOrTx, id: string): Promise<Comm
   return db.selectFrom('comments').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
+/** Locks several rows in id order (so concurrent batches cannot deadlock); missing ids are simply absent. */
+export async function findCommentsForUpdate(db: DbOrTx, ids: string[]): Promise<CommentRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('comments').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
+}
+
 export async function updateCommentStatus(
   db: DbOrTx,
   id: string,

@@ -9,6 +9,7 @@ import { ForbiddenError, NotFoundError, UnprocessableError } from '../shared/err
 import { uuidv7 } from '../shared/ids.ts';
 import { emailHash } from '../shared/identity.ts';
 import type { Site, SiteService } from '../sites/site.service.ts';
+import { withActiveBan } from '../bans/ban-check.ts';
 import { applyTransition } from '../moderation/status-transition.ts';
 import { trustVerdict } from '../moderation/trust.ts';
 import { decide, type Verdict } from '../moderation/verdict.ts';
@@ -103,7 +104,7 @@ export function createCommentSubmission(deps: { db: Db; sites: SiteService; secr
             parent = { id: row.id, rootId: row.root_id, depth: row.depth };
           }
 
-          const { status, reasons } = await decideStatus(tx, site, hash);
+          const { status, reasons } = await withActiveBan(tx, siteId, { email: input.email, emailHash: hash, ip: ctx.ip }, await decideStatus(tx, site, hash));
           const id = uuidv7(now.getTime());
           const row = await insertComment(tx, {
             id,
