@@ -5,6 +5,7 @@ import { adminRoutes } from './admin/admin.routes.ts';
 import { authRoutes } from './auth/auth.routes.ts';
 import { commentRoutes } from './comments/comment.routes.ts';
 import type { Container } from './container.ts';
+import { dashboardRoutes } from './dashboard/dashboard.routes.tsx';
 import { demoRoutes } from './demo/demo.routes.tsx';
 import type { AppEnv } from './http/app-env.ts';
 import { docsRoutes } from './http/docs.ts';
@@ -58,6 +59,7 @@ export function createApp(container: Container) {
         'Public API for comment forms and threads; moderation and admin API for the dashboard and scripts (session cookie or Bearer API token). Errors are application/problem+json (RFC 9457).',
     },
   });
+  app.route('/dashboard', dashboardRoutes({ ...container, cookies: { publicUrl: config.publicUrl, trustProxy: config.trustProxy } }));
   app.route('/', docsRoutes());
   app.route('/', widgetRoutes());
   app.route('/', demoRoutes({ threads: container.threads, publicUrl: config.publicUrl }));
