@@ -5,7 +5,7 @@ import { findComment, findCommentsForUpdate, listCommentIdsByAuthor } from '../c
 import type { Db, DbOrTx } from '../db/database.ts';
 import type { CommentRow, CommentStatus } from '../db/schema.ts';
 import type { ChangeNotifier } from '../events/change-notifier.ts';
-import { NotFoundError, ValidationError } from '../shared/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { uuidPattern } from '../shared/ids.ts';
 import { emailHash } from '../shared/identity.ts';
 import { assertTransitions, notifyArticles, transitionRow, type CommentChange } from './comment-transitions.ts';
@@ -30,6 +30,13 @@ function checkNote(note: string | null) {
 /** Restore undoes a rejection or spam mark: back to approved if it was published before, else to the queue. */
 async function targetsFor(tx: DbOrTx, rows: CommentRow[], action: ModerationAction): Promise<Map<string, CommentStatus>> {
   if (action !== 'restore') return new Map(rows.map((r) => [r.id, ACTION_STATUS[action]]));
+  const notRestorable = rows.filter((r) => r.status !== 'rejected' && r.status !== 'spam');
+  if (notRestorable.length) {
+    throw new ConflictError(`Only rejected or spam comments can be restored; ${notRestorable.length === 1 ? `this one is ${notRestorable[0]!.status}` : `${notRestorable.length} are not`}.`, {
+      code: 'transition_refused',
+      errors: notRestorable.map((r) => ({ path: r.id, message: `is ${r.status}; only rejected or spam comments can be restored` })),
+    });
+  }
   const before = await statusesBeforeCurrent(tx, rows.filter((r) => r.status === 'rejected' || r.status === 'spam'));
   return new Map(rows.map((r) => [r.id, r.status === 'rejected' || r.status === 'spam' ? (before.get(r.id) === 'approved' ? 'approved' : 'pending') : r.status]));
 }
