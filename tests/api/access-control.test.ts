@@ -97,7 +97,7 @@ describe('access control over every moderation and admin route', () => {
     await ctx.container.tokens.revoke(revoked.apiToken.id, { type: 'cli', id: 'test' });
     for (const route of await signedInRoutes()) {
       const call = await WALK[route]!.make();
-      for (const headers of [{}, bearer('cmt_wrong'), bearer(revoked.token), { cookie: 'cms_session=forged-session-value-forged-session-value-xyz' }]) {
+      for (const headers of [{} as Record<string, string>, bearer('cmt_wrong'), bearer(revoked.token), { cookie: 'cms_session=forged-session-value-forged-session-value-xyz' }]) {
         const res = await send(route, call, headers);
         expect(res.status, `${route} with ${JSON.stringify(headers)}`).toBe(401);
         expectProblem(res, 401);
