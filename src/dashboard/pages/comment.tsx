@@ -111,17 +111,18 @@ export function CommentPage(p: { page: PageContext; comment: QueueItem; recent: 
         <a href={`/dashboard/queue?status=${c.status === 'deleted' ? 'pending' : c.status}`}>← Back to the queue</a>
       </p>
       <h1>Comment by {c.name}</h1>
-      <form id="act" method="post" action={`/dashboard/comments/${c.id}/approve`}>
-        <input type="hidden" name="_csrf" value={p.page.csrf} />
-        <input type="hidden" name="return" value={`/dashboard/comments/${c.id}`} />
-        <div class="field">
-          <label for="act-reason">Reason for the log (optional)</label>
-          <input id="act-reason" name="reason" maxlength={1000} />
-        </div>
-      </form>
       <ol class="cards" id="queue" data-detail="true">
         <CommentCard item={c} formId="act" selectable={false} detailLink={false} />
       </ol>
+      {/* The card's buttons submit this form (form="act"), so the reason goes with them. */}
+      <form id="act" method="post" action={`/dashboard/comments/${c.id}/approve`} class="filters reason-line">
+        <input type="hidden" name="_csrf" value={p.page.csrf} />
+        <input type="hidden" name="return" value={`/dashboard/comments/${c.id}`} />
+        <div class="field">
+          <label for="act-reason">Reason for the log, sent with the buttons above (optional)</label>
+          <input id="act-reason" name="reason" maxlength={1000} size={60} />
+        </div>
+      </form>
       <div class="grid2">
         <section class="panel" aria-labelledby="why-h">
           <h2 id="why-h">Why it was held</h2>
