@@ -12,6 +12,8 @@ import { docsRoutes } from './http/docs.ts';
 import { registerSecuritySchemes } from './http/openapi-common.ts';
 import { errorToResponse, problemResponse } from './http/problem.ts';
 import { requestContext } from './http/request-context.ts';
+import { healthRoutes } from './observability/health.routes.ts';
+import { requestMetrics } from './observability/request-metrics.ts';
 import { siteCors } from './http/site-cors.ts';
 import { moderationRoutes } from './moderation/moderation.routes.ts';
 import { PayloadTooLargeError } from './shared/errors.ts';
@@ -24,19 +26,19 @@ export function createApp(container: Container) {
   const { config, log } = container;
   const app = new OpenAPIHono<AppEnv>();
 
+  app.use(requestMetrics(container.metrics));
   app.use(...requestContext(log));
   app.onError((err, c) => errorToResponse(err, c, (e) => (c.get('log') ?? log).error({ err: e }, 'request failed')));
   app.notFound((c) => problemResponse(c, 404, `Nothing at ${c.req.method} ${c.req.path.slice(0, 200)}.`));
 
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new PayloadTooLargeError(`The body must be at most ${MAX_BODY_BYTES / 1024} KiB.`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new PayloadTooLargeError(`The body must be at most ${MAX_BODY_BYTES / 1024} KiB.`);
+    },
+  });
+  // Only for methods that carry a body: looking for one makes the node adapter build a full Request.
+  app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
   app.use('/api/v1/sites/:siteId/*', siteCors(container.sites, config.publicUrl));
 
   app.route(
@@ -60,6 +62,7 @@ export function createApp(container: Container) {
     },
   });
   app.route('/dashboard', dashboardRoutes({ ...container, cookies: { publicUrl: config.publicUrl, trustProxy: config.trustProxy } }));
+  app.route('/', healthRoutes(container));
   app.route('/', docsRoutes());
   app.route('/', widgetRoutes());
   app.route('/', demoRoutes({ threads: container.threads, publicUrl: config.publicUrl }));

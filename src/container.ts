@@ -21,14 +21,17 @@ import type { ChangeNotifier } from './events/change-notifier.ts';
 import { createProcessEventJob } from './events/process-event.job.ts';
 import { createRelay, type Relay } from './events/relay.ts';
 import { createMaintenanceJob, MAINTENANCE_SCHEDULE } from './maintenance/maintenance.job.ts';
+import { createFloodControl } from './comments/flood-control.ts';
 import { createModerationService } from './moderation/moderation.service.ts';
 import { createQueueService, type QueueService } from './moderation/queue.service.ts';
+import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { countUndispatched } from './events/event.repository.ts';
 import { createBullmqQueue } from './queue/bullmq-queue.ts';
 import { createDatabaseQueue } from './queue/database-queue.ts';
-import type { QueueBackend } from './queue/queue.ts';
+import { PermanentJobError, type JobHandler, type QueueBackend, type QueueName } from './queue/queue.ts';
 import { createRetryPolicy } from './queue/retry-policy.ts';
 import { createLogger } from './shared/logger.ts';
-import { createRedis } from './shared/redis.ts';
+import { createRedis, waitUntilReady } from './shared/redis.ts';
 import { createSiteService } from './sites/site.service.ts';
 import { createDeliverWebhookJob } from './webhooks/deliver-webhook.job.ts';
 import { createSecretBox } from './webhooks/secret-box.ts';
@@ -52,6 +55,7 @@ export interface Container {
   secretKey: string;
   queue: QueueBackend;
   relay: Relay;
+  metrics: Metrics;
   threadCache: ThreadCache;
   sites: ReturnType<typeof createSiteService>;
   submission: ReturnType<typeof createCommentSubmission>;
@@ -66,6 +70,8 @@ export interface Container {
   tokens: TokenService;
   login: LoginService;
   admin: AdminService;
+  /** Set when the process begins to stop: readiness fails at once so load balancers move away. */
+  lifecycle: { stopping: boolean };
   /** Runs the background workers and maintenance schedules in this process. */
   startWorkers(): Promise<void>;
   close(): Promise<void>;
@@ -95,6 +101,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
   }
   const redis = config.redisUrl ? createRedis(config.redisUrl, 'command', log) : null;
+  if (redis) await waitUntilReady(redis, 2_000);
+  const flood = createFloodControl({ redis, redisPrefix: config.redisPrefix, log });
   const retry = createRetryPolicy(options.webhookScheduleMs ? { webhookScheduleMs: options.webhookScheduleMs } : {});
   const queue: QueueBackend =
     config.redisUrl && redis
@@ -114,6 +122,22 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const webhooks = createWebhookService({ db, sites, box, producer, allowPrivate: config.webhookAllowPrivate });
   const sessions = createSessionService({ db, secret: secretKey });
   const limiter = createLoginLimiter({ redis, prefix: config.redisPrefix, log });
+  const metrics = createMetrics();
+  metrics.setSources({
+    queueCounts: () => queue.counts(),
+    outboxBacklog: () => countUndispatched(db),
+    pool: () => (database.pool ? { total: database.pool.totalCount, idle: database.pool.idleCount, waiting: database.pool.waitingCount } : null),
+  });
+  /** Counts each job run's outcome per queue. */
+  const instrument = (name: QueueName, handler: JobHandler): JobHandler => async (job) => {
+    try {
+      await handler(job);
+      metrics.jobFinished(name, 'completed');
+    } catch (err) {
+      metrics.jobFinished(name, err instanceof PermanentJobError || job.attemptsMade + 1 >= job.maxAttempts ? 'failed' : 'retry');
+      throw err;
+    }
+  };
   let workersStarted = false;
   let stopSweeper = () => {};
 
@@ -125,9 +149,10 @@ export async function createContainer(config: Config, options: ContainerOptions 
     secretKey,
     queue,
     relay,
+    metrics,
     threadCache,
     sites,
-    submission: createCommentSubmission({ db, sites, secret: secretKey, notifier }),
+    submission: createCommentSubmission({ db, sites, secret: secretKey, notifier, flood }),
     threads: createThreadService({ db, sites, cache: threadCache }),
     moderation: createModerationService({ db, notifier, secret: secretKey }),
     webhooks,
@@ -138,15 +163,19 @@ export async function createContainer(config: Config, options: ContainerOptions 
     tokens: createTokenService({ db }),
     login: createLoginService({ db, sessions, limiter }),
     admin: createAdminService({ db, sites, webhooks }),
+    lifecycle: { stopping: false },
 
     async startWorkers() {
       if (workersStarted) return;
       workersStarted = true;
       await queue.startWorkers(
         {
-          events: createProcessEventJob({ db, producer, threadCache }),
-          webhooks: createDeliverWebhookJob({ db, box, log, retry, allowPrivate: config.webhookAllowPrivate, ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}) }),
-          maintenance: createMaintenanceJob({ db, sites, relay, producer, log }),
+          events: instrument('events', createProcessEventJob({ db, producer, threadCache })),
+          webhooks: instrument(
+            'webhooks',
+            createDeliverWebhookJob({ db, box, log, retry, metrics, allowPrivate: config.webhookAllowPrivate, ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}) }),
+          ),
+          maintenance: instrument('maintenance', createMaintenanceJob({ db, sites, relay, producer, log })),
         },
         { concurrency: { events: 5, webhooks: 20, maintenance: 1 } },
       );
@@ -162,6 +191,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       stopSweeper();
       await relay.drain().catch(() => {});
       await queue.close();
+      threadCache.close();
       redis?.disconnect();
       await database.close();
     },

@@ -34,18 +34,6 @@ export async function markFirstComment(db: DbOrTx, articleId: number, at: Date):
   await db.updateTable('articles').set({ first_comment_at: at }).where('id', '=', articleId).where('first_comment_at', 'is', null).execute();
 }
 
-/** Keeps the published count and thread version (the ETag) in step with a status change. */
-export async function bumpThread(db: DbOrTx, articleId: number, publishedDelta: number): Promise<void> {
-  await db
-    .updateTable('articles')
-    .set({
-      published_count: sql`published_count + ${publishedDelta}`,
-      thread_version: sql`thread_version + 1`,
-    })
-    .where('id', '=', articleId)
-    .execute();
-}
-
 export async function countsByExternalId(db: DbOrTx, siteId: string, externalIds: string[]): Promise<Map<string, number>> {
   if (externalIds.length === 0) return new Map();
   const rows = await db

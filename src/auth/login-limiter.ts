@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { createRateLimiter } from '../shared/rate-limiter.ts';
 
 export interface LoginLimits {
   /** Failed sign-ins per account before it is locked, and for how long (seconds). */
@@ -23,19 +24,13 @@ export interface LoginLimiter {
   recordSuccess(email: string): Promise<void>;
 }
 
-function limiter(redis: Redis | null, keyPrefix: string, points: number, duration: number): RateLimiterAbstract {
-  const memory = new RateLimiterMemory({ keyPrefix, points, duration });
-  if (!redis) return memory;
-  return new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration, rejectIfRedisNotReady: true, insuranceLimiter: memory });
-}
-
 // Emails are hashed in keys: the limiter's store holds no personal data.
 const accountKey = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 32);
 
 export function createLoginLimiter(deps: { redis: Redis | null; prefix: string; log: Logger; limits?: LoginLimits }): LoginLimiter {
   const limits = deps.limits ?? DEFAULT_LOGIN_LIMITS;
-  const account = limiter(deps.redis, `${deps.prefix}:login:account`, limits.accountFailures, limits.accountWindowSeconds);
-  const byIp = limiter(deps.redis, `${deps.prefix}:login:ip`, limits.ipFailures, limits.ipWindowSeconds);
+  const account = createRateLimiter({ redis: deps.redis, keyPrefix: `${deps.prefix}:login:account`, points: limits.accountFailures, duration: limits.accountWindowSeconds });
+  const byIp = createRateLimiter({ redis: deps.redis, keyPrefix: `${deps.prefix}:login:ip`, points: limits.ipFailures, duration: limits.ipWindowSeconds });
 
   /** The insurance limiter covers store errors; anything else is logged and lets the attempt through. */
   async function safely<T>(what: string, fn: () => Promise<T>, fallback: T): Promise<T> {

@@ -6,7 +6,7 @@ import { decide, type Verdict } from '../moderation/verdict.ts';
 import { findActiveBan } from './ban.repository.ts';
 import { banSubject, banVerdict } from './ban-subject.ts';
 
-export async function withActiveBan<D extends { status: CommentStatus; reasons: Verdict[] }>(
+export async function withActiveBan<D extends { status: CommentStatus; verdicts: Verdict[] }>(
   tx: DbOrTx,
   siteId: string,
   author: { email: string; emailHash: string; ip: string | null },
@@ -14,6 +14,6 @@ export async function withActiveBan<D extends { status: CommentStatus; reasons: 
 ): Promise<D> {
   const ban = await findActiveBan(tx, siteId, banSubject(author.email, author.emailHash, author.ip), new Date());
   if (!ban) return decision;
-  const reasons = [...decision.reasons, banVerdict(ban)];
-  return { ...decision, reasons, status: decide(reasons).status };
+  const verdicts = [...decision.verdicts, banVerdict(ban)];
+  return { ...decision, ...decide(verdicts), verdicts };
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { ValidationError } from '../shared/errors.ts';
-import { moderationModes } from '../sites/site-settings.ts';
+import { profanityActions } from '../sites/filter-settings.ts';
+import { moderationModes, type SiteSettings } from '../sites/site-settings.ts';
 import { collect, printJson, type CliIo, type Services } from './program.ts';
 
 interface SiteOptions {
@@ -12,7 +13,28 @@ interface SiteOptions {
   closeAfterDays?: string;
   revealRejections?: boolean;
   set?: string[];
+  blockWord?: string[];
+  holdWord?: string[];
+  blockEmail?: string[];
+  blockDomain?: string[];
+  blockIp?: string[];
+  profanityWord?: string[];
+  allowWord?: string[];
+  profanity?: string;
+  linkLimit?: string;
+  floodInterval?: string;
 }
+
+/** Repeatable flags that add entries to a list setting (on update, to the site's current list). */
+const LIST_FLAGS = [
+  ['blockWord', 'blockedWords'],
+  ['holdWord', 'holdWords'],
+  ['blockEmail', 'blockedEmails'],
+  ['blockDomain', 'blockedDomains'],
+  ['blockIp', 'blockedIps'],
+  ['profanityWord', 'profanityWords'],
+  ['allowWord', 'profanityExceptions'],
+] as const satisfies readonly (readonly [keyof SiteOptions, keyof SiteSettings])[];
 
 /** `--set key=value`: value parsed as JSON when it is JSON (numbers, booleans, lists), else taken as text. */
 export function parseSetOptions(pairs: string[]): Record<string, unknown> {
@@ -41,8 +63,19 @@ function toInt(name: string, raw: string | undefined): number | null | undefined
   return n;
 }
 
-function settingsFrom(o: SiteOptions): Record<string, unknown> {
+function settingsFrom(o: SiteOptions, current?: SiteSettings): Record<string, unknown> {
   const settings: Record<string, unknown> = { ...parseSetOptions(o.set ?? []) };
+  for (const [flag, key] of LIST_FLAGS) {
+    const added = o[flag];
+    if (!added) continue;
+    const base = settings[key] ?? current?.[key] ?? [];
+    settings[key] = [...(Array.isArray(base) ? base : [base]), ...added];
+  }
+  if (o.profanity) settings.profanityAction = o.profanity;
+  const links = toInt('--link-limit', o.linkLimit);
+  if (links !== undefined) settings.linkLimit = links;
+  const flood = toInt('--flood-interval', o.floodInterval === 'off' ? '0' : o.floodInterval);
+  if (flood !== undefined) settings.floodIntervalSeconds = flood;
   if (o.origin) settings.origins = o.origin;
   if (o.mode) settings.moderation = o.mode;
   const depth = toInt('--max-depth', o.maxDepth);
@@ -61,7 +94,17 @@ function siteOptions(cmd: Command): Command {
     .option('--close-after-days <n>', 'close articles N days after their first comment ("never" to turn off)')
     .option('--reveal-rejections', 'tell submitters their comment was rejected (422)')
     .option('--no-reveal-rejections', 'answer rejected comments as pending (default)')
-    .option('--set <key=value>', 'any other site setting, e.g. --set linkLimit=3 (repeatable)', collect);
+    .option('--block-word <word>', 'reject comments containing this text (repeatable; adds to the list)', collect)
+    .option('--hold-word <word>', 'hold comments containing this text (repeatable; adds to the list)', collect)
+    .option('--block-email <email>', 'reject comments from this address (repeatable; adds to the list)', collect)
+    .option('--block-domain <domain>', 'reject comments from addresses at this domain (repeatable)', collect)
+    .option('--block-ip <ip>', 'reject comments from this IP address or CIDR range (repeatable)', collect)
+    .option('--profanity <action>', `what profanity does: ${profanityActions.join(' | ')}`)
+    .option('--profanity-word <word>', 'add a word to the profanity dictionary (repeatable)', collect)
+    .option('--allow-word <word>', 'never count this word as profanity (repeatable)', collect)
+    .option('--link-limit <n>', 'hold comments with this many links or more ("none" to turn off)')
+    .option('--flood-interval <seconds>', 'one comment per author or IP per this many seconds ("off" or 0 to turn off)')
+    .option('--set <key=value>', 'any other site setting, e.g. --set shoutingMinLetters=40; lists as JSON replace the list (repeatable)', collect);
 }
 
 export function registerSiteCommands(program: Command, services: Services, io: CliIo): void {
@@ -83,7 +126,8 @@ export function registerSiteCommands(program: Command, services: Services, io: C
       .requiredOption('--id <id>', 'site id')
       .option('--name <name>', 'display name'),
   ).action(async (o: SiteOptions) => {
-    const site = await services.sites.update(o.id, { ...(o.name !== undefined ? { name: o.name } : {}), settings: settingsFrom(o) });
+    const current = await services.sites.get(o.id);
+    const site = await services.sites.update(o.id, { ...(o.name !== undefined ? { name: o.name } : {}), settings: settingsFrom(o, current.settings) });
     printJson(io, site);
   });
 

@@ -21,35 +21,6 @@ export async function findCommentsForUpdate(db: DbOrTx, ids: string[]): Promise<
   return db.selectFrom('comments').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
 }
 
-export async function updateCommentStatus(
-  db: DbOrTx,
-  id: string,
-  change: { status: CommentStatus; reasons?: unknown[]; publishedAt?: Date | null },
-): Promise<void> {
-  await db
-    .updateTable('comments')
-    .set({
-      status: change.status,
-      updated_at: new Date(),
-      ...(change.reasons !== undefined ? { reasons: JSON.stringify(change.reasons) } : {}),
-      ...(change.publishedAt !== undefined ? { published_at: change.publishedAt } : {}),
-    })
-    .where('id', '=', id)
-    .execute();
-}
-
-export async function authorHasApproved(db: DbOrTx, siteId: string, emailHash: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('comments')
-    .select(sql<number>`1`.as('one'))
-    .where('site_id', '=', siteId)
-    .where('email_hash', '=', emailHash)
-    .where('status', '=', 'approved')
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 const PUBLIC_COLUMNS = ['id', 'parent_id', 'root_id', 'depth', 'name', 'email_hash', 'body', 'status', 'created_at'] as const;
 export type ThreadRow = Pick<CommentRow, (typeof PUBLIC_COLUMNS)[number]>;
 
@@ -96,4 +67,42 @@ export async function blankComment(db: DbOrTx, id: string): Promise<void> {
 export async function listCommentIdsByAuthor(db: DbOrTx, siteId: string, emailHash: string): Promise<string[]> {
   const rows = await db.selectFrom('comments').select('id').where('site_id', '=', siteId).where('email_hash', '=', emailHash).where('status', '!=', 'deleted').execute();
   return rows.map((r) => r.id);
+}
+
+/** The author's comments on a site by status, for the filters (trust and history). */
+export async function countAuthorComments(db: DbOrTx, siteId: string, emailHash: string): Promise<Partial<Record<CommentStatus, number>>> {
+  const rows = await db
+    .selectFrom('comments')
+    .select(['status', sql<number>`count(*)::int`.as('n')])
+    .where('site_id', '=', siteId)
+    .where('email_hash', '=', emailHash)
+    .groupBy('status')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/**
+ * Serialises submissions by one author on one article until the transaction ends, so two identical
+ * comments sent at the same moment cannot both pass the duplicate check.
+ */
+export async function lockAuthorOnArticle(db: DbOrTx, articleId: number, emailHash: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`comment:${articleId}:${emailHash}`}, 0))`.execute(db);
+}
+
+/** Whether the author already posted this exact body at the same place (same article and parent). */
+export async function hasSameComment(
+  db: DbOrTx,
+  c: { articleId: number; emailHash: string; parentId: string | null; body: string },
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('comments')
+    .select(sql<number>`1`.as('one'))
+    .where('article_id', '=', c.articleId)
+    .where('email_hash', '=', c.emailHash)
+    .where('parent_id', c.parentId === null ? 'is' : '=', c.parentId)
+    .where('body', '=', c.body)
+    .where('status', '!=', 'deleted')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }

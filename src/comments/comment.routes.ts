@@ -1,7 +1,6 @@
 // Public API v1: submit comments, read threads and counts. Routers validate, call a verb, map the answer.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { AppEnv } from '../http/app-env.ts';
 import { clientIp, selfOrigin } from '../http/client-info.ts';
 import { formErrorPage, formThanksPage, wantsHtml } from '../http/form-pages.tsx';
 import { openApiRouter } from '../http/openapi.ts';

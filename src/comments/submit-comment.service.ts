@@ -1,22 +1,26 @@
-// The "submit a comment" verb: validate against the site and article, decide the first status,
-// store the comment and its log row in one transaction, honour Idempotency-Key.
+// The "submit a comment" verb: validate against the site and article, refuse duplicates and floods,
+// run the filters for the first status, store the comment and its log row in one transaction,
+// honour Idempotency-Key.
 import { createHash } from 'node:crypto';
 import type { Db, DbOrTx } from '../db/database.ts';
 import type { ChangeNotifier } from '../events/change-notifier.ts';
-import type { ArticleRow, CommentStatus } from '../db/schema.ts';
+import type { ArticleRow } from '../db/schema.ts';
 import { findOrCreateArticle, markFirstComment } from '../articles/article.repository.ts';
-import { ForbiddenError, NotFoundError, UnprocessableError } from '../shared/errors.ts';
+import { runFilters } from '../filters/pipeline.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../shared/errors.ts';
 import { uuidv7 } from '../shared/ids.ts';
 import { emailHash } from '../shared/identity.ts';
 import type { Site, SiteService } from '../sites/site.service.ts';
 import { withActiveBan } from '../bans/ban-check.ts';
 import { applyTransition } from '../moderation/status-transition.ts';
-import { trustVerdict } from '../moderation/trust.ts';
-import { decide, type Verdict } from '../moderation/verdict.ts';
-import { authorHasApproved, findComment, insertComment } from './comment.repository.ts';
+import { checkBodyLength } from './body-length.ts';
+import { findComment, hasSameComment, insertComment, lockAuthorOnArticle } from './comment.repository.ts';
 import type { CommentInput, PublicComment } from './comment.schemas.ts';
+import { filterInput, loadAuthorHistory } from './filter-context.ts';
+import type { FloodControl } from './flood-control.ts';
 import { claimIdempotencyKey, findIdempotentResponse } from './idempotency.repository.ts';
 import { toPublicComment } from './public-comment.ts';
+import { rejectionError, rejectionOf, type Rejection } from './rejection.ts';
 
 export interface SubmitContext {
   ip: string | null;
@@ -41,6 +45,8 @@ export interface SubmitOutcome {
 
 class KeyTaken extends Error {}
 
+const DUPLICATE = 'duplicate';
+
 export function isArticleClosed(article: ArticleRow, site: Site, now: Date): boolean {
   if (article.closed_at) return true;
   const days = site.settings.closeAfterDays;
@@ -48,8 +54,8 @@ export function isArticleClosed(article: ArticleRow, site: Site, now: Date): boo
   return false;
 }
 
-export function createCommentSubmission(deps: { db: Db; sites: SiteService; secret: string; notifier: ChangeNotifier }) {
-  const { db, sites, secret } = deps;
+export function createCommentSubmission(deps: { db: Db; sites: SiteService; secret: string; notifier: ChangeNotifier; flood: FloodControl }) {
+  const { db, sites, secret, flood } = deps;
 
   function fingerprint(siteId: string, input: CommentInput): string {
     const { renderedAt: _ignored, ...stable } = input;
@@ -62,15 +68,19 @@ export function createCommentSubmission(deps: { db: Db; sites: SiteService; secr
     if (stored.fingerprint !== print) {
       throw new UnprocessableError('This Idempotency-Key was already used for a different comment.', { code: 'idempotency_key_reused' });
     }
+    // A revealed rejection replays as the same 422.
+    if (stored.statusCode === 422) throw rejectionError((stored.response as { rejection: Rejection }).rejection);
     const result = stored.response as SubmitResult & { articleUrl?: string | null };
     const { articleUrl = null, ...rest } = result;
     return { result: rest, replayed: true, articleUrl };
   }
 
-  async function decideStatus(tx: DbOrTx, site: Site, hash: string): Promise<{ status: CommentStatus; reasons: Verdict[] }> {
-    const trusted = site.settings.moderation === 'first' ? await authorHasApproved(tx, site.id, hash) : false;
-    const verdicts = [trustVerdict(site.settings.moderation, trusted)].filter((v): v is Verdict => v !== null);
-    return { status: decide(verdicts).status, reasons: verdicts };
+  /** The same author posting the same text at the same place again (a double click, a bot): 409. */
+  async function refuseDuplicate(tx: DbOrTx, c: { articleId: number; emailHash: string; parentId: string | null; body: string }) {
+    await lockAuthorOnArticle(tx, c.articleId, c.emailHash);
+    if (await hasSameComment(tx, c)) {
+      throw new ConflictError('You already posted this comment here.', { code: DUPLICATE });
+    }
   }
 
   return {
@@ -81,8 +91,11 @@ export function createCommentSubmission(deps: { db: Db; sites: SiteService; secr
         const earlier = await replay(siteId, ctx.idempotencyKey, print);
         if (earlier) return earlier;
       }
+      checkBodyLength(site.settings, input.body);
       const now = new Date();
       const hash = emailHash(secret, input.email);
+      // Gives back the flood count when the transaction fails after taking it.
+      let refundFlood: (() => Promise<void>) | null = null;
       try {
         const outcome = await db.transaction().execute(async (tx) => {
           const article = await findOrCreateArticle(tx, {
@@ -104,7 +117,13 @@ export function createCommentSubmission(deps: { db: Db; sites: SiteService; secr
             parent = { id: row.id, rootId: row.root_id, depth: row.depth };
           }
 
-          const { status, reasons } = await withActiveBan(tx, siteId, { email: input.email, emailHash: hash, ip: ctx.ip }, await decideStatus(tx, site, hash));
+          await refuseDuplicate(tx, { articleId: article.id, emailHash: hash, parentId: parent?.id ?? null, body: input.body });
+          refundFlood = await flood.take({ siteId, emailHash: hash, ip: ctx.ip }, site.settings.floodIntervalSeconds);
+
+          const author = await loadAuthorHistory(tx, siteId, hash);
+          const { status, verdicts: reasons } = await withActiveBan(tx, siteId, { email: input.email, emailHash: hash, ip: ctx.ip }, runFilters(
+            filterInput(input, { settings: site.settings, author, ip: ctx.ip, userAgent: ctx.userAgent, now }),
+          ));
           const id = uuidv7(now.getTime());
           const row = await insertComment(tx, {
             id,
@@ -152,20 +171,30 @@ export function createCommentSubmission(deps: { db: Db; sites: SiteService; secr
             comment: toPublicComment({ id, parentId: row.parent_id, name: row.name, emailHash: hash, body: row.body, createdAt: now, deleted: false }),
           };
           const articleUrl = safeArticleUrl([input.articleUrl, article.url], [...site.settings.origins, ctx.selfOrigin]);
+          const refused = status === 'rejected' || status === 'spam';
+          // Stored for the audit trail either way; the submitter hears about it only if the site says so.
+          const rejection = refused && site.settings.revealRejections ? rejectionOf(reasons) : null;
           if (ctx.idempotencyKey) {
             const claimed = await claimIdempotencyKey(tx, siteId, ctx.idempotencyKey, {
               fingerprint: print,
-              statusCode: 201,
-              response: { ...result, articleUrl },
+              statusCode: rejection ? 422 : 201,
+              response: rejection ? { rejection } : { ...result, articleUrl },
             });
             if (!claimed) throw new KeyTaken();
           }
-          return { result, replayed: false, articleUrl };
+          return { result, replayed: false, articleUrl, rejection };
         });
-        await deps.notifier.committed({ siteId, articleId: input.articleId, threadChanged: outcome.result.status === 'approved' });
-        return outcome;
+        refundFlood = null;
+        const { rejection, ...submitted } = outcome;
+        // Rejected comments are stored and emit their events too.
+        await deps.notifier.committed({ siteId, articleId: input.articleId, threadChanged: submitted.result.status === 'approved' });
+        if (rejection) throw rejectionError(rejection);
+        return submitted;
       } catch (err) {
-        if (err instanceof KeyTaken && ctx.idempotencyKey) {
+        await (refundFlood as (() => Promise<void>) | null)?.();
+        // A concurrent retry with the same key lands here after the first attempt committed.
+        const retried = err instanceof KeyTaken || (err instanceof ConflictError && err.extra.code === DUPLICATE);
+        if (retried && ctx.idempotencyKey) {
           const earlier = await replay(siteId, ctx.idempotencyKey, print);
           if (earlier) return earlier;
         }

@@ -1,7 +1,8 @@
-// Cached thread pages and their ETags, so a popular article is served without touching the database.
-// In Redis when configured (shared by every API process), else in process memory. Status changes
-// that affect the public thread invalidate the article's entries right after commit, and again when
-// their event is processed; a TTL bounds anything missed.
+// Cached thread pages and their ETags, so a popular article is served without touching a store.
+// Two levels: each process keeps pages in memory; with Redis, pages are shared between processes
+// (a hash per article) and invalidations are broadcast over pub/sub so every process drops its copy.
+// Status changes that affect the public thread invalidate right after commit, and again when their
+// event is processed; TTLs bound anything missed (a pub/sub message lost while Redis was away).
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
@@ -14,63 +15,105 @@ export interface ThreadCache {
   get(siteId: string, articleId: string, variant: string): Promise<CachedPage | null>;
   set(siteId: string, articleId: string, variant: string, page: CachedPage): Promise<void>;
   invalidate(siteId: string, articleId: string): Promise<void>;
+  close(): void;
 }
 
-const TTL_SECONDS = 300;
-const MEMORY_MAX_ARTICLES = 5_000;
+const SHARED_TTL_SECONDS = 300;
+const MAX_ARTICLES = 5_000;
+const MAX_VARIANTS = 200;
+
+/** Pages held in this process. */
+function memoryLevel(ttlMs: number) {
+  const articles = new Map<string, { expires: number; pages: Map<string, CachedPage> }>();
+  return {
+    get(key: string, variant: string): CachedPage | null {
+      const entry = articles.get(key);
+      if (!entry) return null;
+      if (entry.expires < Date.now()) {
+        articles.delete(key);
+        return null;
+      }
+      return entry.pages.get(variant) ?? null;
+    },
+    set(key: string, variant: string, page: CachedPage) {
+      let entry = articles.get(key);
+      if (!entry || entry.expires < Date.now()) {
+        if (articles.size >= MAX_ARTICLES) articles.delete(articles.keys().next().value!);
+        entry = { expires: Date.now() + ttlMs, pages: new Map() };
+        articles.set(key, entry);
+      }
+      if (entry.pages.size < MAX_VARIANTS) entry.pages.set(variant, page);
+    },
+    delete(key: string) {
+      articles.delete(key);
+    },
+  };
+}
 
 export function createThreadCache(redis: Redis | null, prefix: string, log: Logger): ThreadCache {
-  if (redis) {
-    const key = (siteId: string, articleId: string) => `${prefix}:thread:${siteId}:${articleId}`;
-    let warned = false;
-    const soft = async <T>(fn: () => Promise<T>, fallback: T): Promise<T> => {
-      try {
-        const v = await fn();
-        warned = false;
-        return v;
-      } catch (err) {
-        // A cache that is down is a miss, never an error for the reader.
-        if (!warned) log.warn({ err: (err as Error).message }, 'thread cache unavailable');
-        warned = true;
-        return fallback;
-      }
-    };
+  const keyOf = (siteId: string, articleId: string) => `${siteId}\u0000${articleId}`;
+  if (!redis) {
+    // One process holds the only copy, and invalidates it synchronously.
+    const local = memoryLevel(SHARED_TTL_SECONDS * 1000);
     return {
-      get: (s, a, v) =>
-        soft(async () => {
-          const raw = await redis.hget(key(s, a), v);
-          return raw ? (JSON.parse(raw) as CachedPage) : null;
-        }, null),
-      set: (s, a, v, page) =>
-        soft(async () => {
-          await redis.multi().hset(key(s, a), v, JSON.stringify(page)).expire(key(s, a), TTL_SECONDS).exec();
-        }, undefined),
-      invalidate: (s, a) =>
-        soft(async () => {
-          await redis.del(key(s, a));
-        }, undefined),
+      get: async (s, a, v) => local.get(keyOf(s, a), v),
+      set: async (s, a, v, page) => local.set(keyOf(s, a), v, page),
+      invalidate: async (s, a) => local.delete(keyOf(s, a)),
+      close() {},
     };
   }
 
-  const articles = new Map<string, { expires: number; pages: Map<string, CachedPage> }>();
-  const key = (s: string, a: string) => `${s}\u0000${a}`;
+  // Short-lived local copies: other processes' invalidations arrive by pub/sub within milliseconds.
+  const local = memoryLevel(10_000);
+  const channel = `${prefix}:thread-invalidations`;
+  const sharedKey = (key: string) => `${prefix}:thread:${key}`;
+  const subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, lazyConnect: false });
+  subscriber.on('error', () => {}); // the command connection already reports outages
+  subscriber.subscribe(channel).catch(() => {});
+  subscriber.on('message', (_channel: string, key: string) => local.delete(key));
+
+  let warned = false;
+  const soft = async <T>(fn: () => Promise<T>, fallback: T): Promise<T> => {
+    try {
+      const v = await fn();
+      warned = false;
+      return v;
+    } catch (err) {
+      // A cache that is down is a miss, never an error for the reader.
+      if (!warned) log.warn({ err: (err as Error).message }, 'thread cache unavailable');
+      warned = true;
+      return fallback;
+    }
+  };
+
   return {
     async get(s, a, v) {
-      const entry = articles.get(key(s, a));
-      if (!entry || entry.expires < Date.now()) return null;
-      return entry.pages.get(v) ?? null;
+      const key = keyOf(s, a);
+      const hit = local.get(key, v);
+      if (hit) return hit;
+      const shared = await soft(async () => {
+        const raw = await redis.hget(sharedKey(key), v);
+        return raw ? (JSON.parse(raw) as CachedPage) : null;
+      }, null);
+      if (shared) local.set(key, v, shared);
+      return shared;
     },
     async set(s, a, v, page) {
-      let entry = articles.get(key(s, a));
-      if (!entry || entry.expires < Date.now()) {
-        if (articles.size >= MEMORY_MAX_ARTICLES) articles.delete(articles.keys().next().value!);
-        entry = { expires: Date.now() + TTL_SECONDS * 1000, pages: new Map() };
-        articles.set(key(s, a), entry);
-      }
-      if (entry.pages.size < 200) entry.pages.set(v, page);
+      const key = keyOf(s, a);
+      local.set(key, v, page);
+      await soft(async () => {
+        await redis.multi().hset(sharedKey(key), v, JSON.stringify(page)).expire(sharedKey(key), SHARED_TTL_SECONDS).exec();
+      }, undefined);
     },
     async invalidate(s, a) {
-      articles.delete(key(s, a));
+      const key = keyOf(s, a);
+      local.delete(key);
+      await soft(async () => {
+        await redis.multi().del(sharedKey(key)).publish(channel, key).exec();
+      }, undefined);
+    },
+    close() {
+      subscriber.disconnect();
     },
   };
 }

@@ -25,6 +25,7 @@ const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   TRUST_PROXY: booleanFlag.default(false),
   WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   JOB_LOCK_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().optional(),
@@ -48,6 +49,8 @@ export interface Config {
   admin: { email: string; password: string } | null;
   trustProxy: boolean;
   webhookAllowPrivate: boolean;
+  /** When set, /metrics and /readyz require `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
   /** How long a running job may go without its worker's heartbeat before another worker takes it over. */
   jobLockSeconds: number;
   logLevel: string;
@@ -90,6 +93,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
     jobLockSeconds: e.JOB_LOCK_SECONDS,
+    metricsToken: e.METRICS_TOKEN ?? null,
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
   };

@@ -54,13 +54,15 @@ export function formValue(field: SettingField, value: unknown): string {
 }
 
 /**
- * The submitted form as settings. Only the shape is checked here (a number is a number); ranges and
+ * The submitted form as settings (only the settings it sent). Only the shape is checked here (a number is a number); ranges and
  * everything else are the site service's rules, so the form and the API can never disagree.
  */
 export function settingsFromForm(fields: SettingField[], form: Record<string, unknown>): { settings: Record<string, unknown>; errors: FieldError[] } {
   const settings: Record<string, unknown> = {};
   const errors: FieldError[] = [];
   for (const f of fields) {
+    // A setting the form did not send stays as it is; an unticked checkbox is never sent, so it means false.
+    if (!(f.key in form) && f.kind !== 'boolean') continue;
     const raw = typeof form[f.key] === 'string' ? (form[f.key] as string) : '';
     if (f.kind === 'boolean') settings[f.key] = raw === 'on' || raw === 'true';
     else if (f.kind === 'list') settings[f.key] = raw.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);

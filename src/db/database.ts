@@ -29,10 +29,15 @@ export function createDatabase(config: DatabaseConfig, options: { poolSize?: num
       // Bounded waits: a dead database must turn into a quick 503, never a hung request.
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
+      // A server that stops answering mid-query must not hold a request forever either.
+      query_timeout: 15_000,
+      statement_timeout: 15_000,
       ...(config.schema ? { options: `-c search_path=${config.schema}` } : {}),
     });
-    // An idle client losing its server must not crash the process; the next checkout reconnects.
+    // A client losing its server must not crash the process: a query in flight fails (→ 503), and the
+    // next checkout reconnects. pg emits 'error' on the client as well as rejecting the query.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', pool, close: () => db.destroy() };
   }

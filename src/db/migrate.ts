@@ -22,13 +22,17 @@ const folderProvider: MigrationProvider = {
 };
 
 /**
- * The migration bookkeeping tables live in the connection's current schema, named explicitly: left
- * implicit, Kysely would mistake another schema's tables for ours (several deployments, or test
- * files, sharing one database).
+ * Kysely looks for its migration tables in every schema of the database: with a second schema
+ * migrated in the same database (another deployment, another test file) it would find that one's
+ * tables and never create its own. Pinning them to the schema new tables go to avoids that.
  */
+async function currentSchema(db: Db): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? 'public';
+}
+
 export async function createMigrator(db: Db): Promise<Migrator> {
-  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  return new Migrator({ db, provider: folderProvider, migrationTableSchema: rows[0]?.schema ?? 'public' });
+  return new Migrator({ db, provider: folderProvider, migrationTableSchema: await currentSchema(db) });
 }
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

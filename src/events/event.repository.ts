@@ -2,13 +2,6 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { EventRow } from '../db/schema.ts';
 
-export async function insertEvent(db: DbOrTx, e: { id: string; siteId: string; type: string; commentId: string | null; payload: object }): Promise<void> {
-  await db
-    .insertInto('events')
-    .values({ id: e.id, site_id: e.siteId, type: e.type, comment_id: e.commentId, payload: JSON.stringify(e.payload) })
-    .execute();
-}
-
 export async function findEvent(db: DbOrTx, id: string): Promise<EventRow | undefined> {
   return db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
 }

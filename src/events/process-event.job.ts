@@ -27,8 +27,7 @@ export function createProcessEventJob(deps: { db: Db; producer: () => Producer; 
     await insertDeliveries(db, endpoints.map((e) => ({ id: deliveryId(e.id, event.id), endpointId: e.id, eventId: event.id })));
     // Enqueue every delivery of this event still pending: on a re-run this repairs a lost enqueue,
     // and the job id (the delivery id) keeps it from running twice.
-    for (const d of await listPendingDeliveriesForEvent(db, event.id)) {
-      await deps.producer().add('webhooks', 'deliver', { deliveryId: d.id }, { jobId: d.id });
-    }
+    const pending = await listPendingDeliveriesForEvent(db, event.id);
+    await deps.producer().addBulk('webhooks', pending.map((d) => ({ name: 'deliver', data: { deliveryId: d.id }, opts: { jobId: d.id } })));
   };
 }

@@ -21,7 +21,7 @@ export function createRelay(deps: { db: Db; producer: Producer; log: Logger }) {
       // No lock is held while the queue is called: two relays may hand over the same event, and the
       // job id makes the second a no-op.
       const batch = await listUndispatched(db, BATCH, olderThanMs);
-      for (const e of batch) await producer.add('events', 'event', { eventId: e.id }, { jobId: e.id });
+      await producer.addBulk('events', batch.map((e) => ({ name: 'event', data: { eventId: e.id }, opts: { jobId: e.id } })));
       await markDispatched(db, batch.map((e) => e.id));
       const handed = batch.length;
       total += handed;

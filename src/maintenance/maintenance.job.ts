@@ -26,7 +26,7 @@ export function createMaintenanceJob(deps: { db: Db; sites: SiteService; relay: 
     'sweep-outbox': async () => ({ dispatched: await deps.relay.sweep() }),
     'sweep-deliveries': async () => {
       const stranded = await listStrandedDeliveries(db, 500);
-      for (const d of stranded) await deps.producer().add('webhooks', 'deliver', { deliveryId: d.id }, { jobId: d.id });
+      await deps.producer().addBulk('webhooks', stranded.map((d) => ({ name: 'deliver', data: { deliveryId: d.id }, opts: { jobId: d.id } })));
       return { requeued: stranded.length };
     },
     'close-articles': async () => {

@@ -3,11 +3,9 @@
 // all inside the caller's transaction.
 import type { DbOrTx } from '../db/database.ts';
 import type { CommentStatus } from '../db/schema.ts';
-import { bumpThread } from '../articles/article.repository.ts';
-import { updateCommentStatus } from '../comments/comment.repository.ts';
 import type { ArticleSnapshot, CommentSnapshot } from '../events/event-payload.ts';
-import { recordTransitionEvents } from '../events/outbox.ts';
-import { insertLogEntry } from './moderation-log.repository.ts';
+import { transitionEvents } from '../events/outbox.ts';
+import { writeTransition } from './transition.repository.ts';
 
 export type Actor = { type: 'filter' | 'user' | 'system' | 'cli'; id: string };
 
@@ -39,25 +37,24 @@ export function canTransition(from: CommentStatus, to: CommentStatus): boolean {
 /** Applies the change; returns the ids of the events it wrote. */
 export async function applyTransition(db: DbOrTx, t: Transition): Promise<string[]> {
   const from = t.comment.status;
-  if (!t.inserted) {
-    await updateCommentStatus(db, t.comment.id, {
-      status: t.to,
-      ...(t.reasons !== undefined ? { reasons: t.reasons } : {}),
-      ...(t.to === 'approved' && !t.comment.publishedAt ? { publishedAt: new Date() } : {}),
-    });
-  }
+  const reasons = t.reasons ?? [];
   const wasPublished = from === 'approved';
   const isPublished = t.to === 'approved';
-  if (wasPublished !== isPublished) await bumpThread(db, t.comment.articleId, isPublished ? 1 : -1);
-  await insertLogEntry(db, {
-    commentId: t.comment.id,
-    siteId: t.comment.siteId,
-    actorType: t.actor.type,
-    actorId: t.actor.id,
-    from,
-    to: t.to,
-    reasons: t.reasons ?? [],
-    note: t.note ?? null,
+  const events = transitionEvents({ comment: t.comment, article: t.article, from, to: t.to, actor: t.actor, reasons });
+  await writeTransition(db, {
+    ...(t.inserted
+      ? {}
+      : {
+          comment: {
+            id: t.comment.id,
+            status: t.to,
+            ...(t.reasons !== undefined ? { reasons: t.reasons } : {}),
+            ...(isPublished && !t.comment.publishedAt ? { publishedAt: new Date() } : {}),
+          },
+        }),
+    ...(wasPublished !== isPublished ? { bump: { articleId: t.comment.articleId, delta: isPublished ? 1 : -1 } } : {}),
+    log: { commentId: t.comment.id, siteId: t.comment.siteId, actorType: t.actor.type, actorId: t.actor.id, from, to: t.to, reasons, note: t.note ?? null },
+    events,
   });
-  return recordTransitionEvents(db, { comment: t.comment, article: t.article, from, to: t.to, actor: t.actor, reasons: t.reasons ?? [] });
+  return events.map((e) => e.id);
 }

@@ -4,7 +4,7 @@ import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullm
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createRedis } from '../shared/redis.ts';
-import { PermanentJobError, QUEUE_NAMES, type JobHandler, type QueueBackend, type QueueName, type WorkerOptions } from './queue.ts';
+import { PermanentJobError, QUEUE_NAMES, type AddOptions, type JobHandler, type QueueBackend, type QueueName, type WorkerOptions } from './queue.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 
 export function createBullmqQueue(deps: { redisUrl: string; producerConnection: Redis; prefix: string; log: Logger; retry: RetryPolicy; lockDurationMs?: number }): QueueBackend {
@@ -12,6 +12,16 @@ export function createBullmqQueue(deps: { redisUrl: string; producerConnection: 
   const queues = new Map<QueueName, Queue>();
   const workers: Worker[] = [];
   const workerConnections: Redis[] = [];
+
+  const jobOptions = (name: QueueName, opts: AddOptions) => ({
+    jobId: opts.jobId,
+    ...(opts.delayMs ? { delay: opts.delayMs } : {}),
+    attempts: retry.maxAttempts[name],
+    backoff: { type: 'policy' },
+    // Completed jobs are kept a day so a re-add of the same id stays a no-op (dedupe window).
+    removeOnComplete: { age: 86_400, count: 50_000 },
+    removeOnFail: { age: 7 * 86_400 },
+  });
 
   const queue = (name: QueueName) => {
     let q = queues.get(name);
@@ -27,15 +37,11 @@ export function createBullmqQueue(deps: { redisUrl: string; producerConnection: 
     kind: 'bullmq',
     producer: {
       async add(name, jobName, data, opts) {
-        await queue(name).add(jobName, data, {
-          jobId: opts.jobId,
-          ...(opts.delayMs ? { delay: opts.delayMs } : {}),
-          attempts: retry.maxAttempts[name],
-          backoff: { type: 'policy' },
-          // Completed jobs are kept a day so a re-add of the same id stays a no-op (dedupe window).
-          removeOnComplete: { age: 86_400, count: 50_000 },
-          removeOnFail: { age: 7 * 86_400 },
-        });
+        await queue(name).add(jobName, data, jobOptions(name, opts));
+      },
+      async addBulk(name, jobs) {
+        if (jobs.length === 0) return;
+        await queue(name).addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: jobOptions(name, j.opts) })));
       },
     },
 

@@ -80,8 +80,15 @@ export function createDatabaseQueue(deps: { db: Db; log: Logger; retry: RetryPol
     kind: 'database',
     producer: {
       async add(queue, name, data, opts) {
-        await repo.insertJob(db, { id: `${queue}:${opts.jobId}`, queue, name, data, maxAttempts: retry.maxAttempts[queue], runAt: new Date(Date.now() + (opts.delayMs ?? 0)) });
-        if (!opts.delayMs) wakers.get(queue)?.();
+        await this.addBulk(queue, [{ name, data, opts }]);
+      },
+      async addBulk(queue, jobs) {
+        if (jobs.length === 0) return;
+        await repo.insertJobs(
+          db,
+          jobs.map((j) => ({ id: `${queue}:${j.opts.jobId}`, queue, name: j.name, data: j.data, maxAttempts: retry.maxAttempts[queue], runAt: new Date(Date.now() + (j.opts.delayMs ?? 0)) })),
+        );
+        if (jobs.some((j) => !j.opts.delayMs)) wakers.get(queue)?.();
       },
     },
 

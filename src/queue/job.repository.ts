@@ -2,13 +2,13 @@ import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { JobRow } from '../db/schema.ts';
 
-export async function insertJob(
+export async function insertJobs(
   db: DbOrTx,
-  j: { id: string; queue: string; name: string; data: object; maxAttempts: number; runAt: Date },
+  jobs: { id: string; queue: string; name: string; data: object; maxAttempts: number; runAt: Date }[],
 ): Promise<void> {
   await db
     .insertInto('jobs')
-    .values({ id: j.id, queue: j.queue, name: j.name, data: JSON.stringify(j.data), status: 'waiting', max_attempts: j.maxAttempts, run_at: j.runAt })
+    .values(jobs.map((j) => ({ id: j.id, queue: j.queue, name: j.name, data: JSON.stringify(j.data), status: 'waiting' as const, max_attempts: j.maxAttempts, run_at: j.runAt })))
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
 }

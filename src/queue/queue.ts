@@ -37,6 +37,8 @@ export class PermanentJobError extends Error {}
 
 export interface Producer {
   add(queue: QueueName, name: string, data: Record<string, unknown>, opts: AddOptions): Promise<void>;
+  /** Several jobs of one queue in one round trip. */
+  addBulk(queue: QueueName, jobs: { name: string; data: Record<string, unknown>; opts: AddOptions }[]): Promise<void>;
 }
 
 export interface WorkerOptions {

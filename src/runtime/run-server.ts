@@ -84,6 +84,7 @@ export async function runServer(roles: { api: boolean; worker: boolean }): Promi
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
+    container.lifecycle.stopping = true;
     if (keepAlive) clearInterval(keepAlive);
     await server?.close(10_000);
     await container.close();

@@ -31,3 +31,21 @@ export function createRedis(url: string, role: RedisRole, log: Logger): Redis {
   });
   return redis;
 }
+
+/**
+ * Waits (at most `timeoutMs`) for a new connection to be ready, so rate limits count in Redis from
+ * the first request. Redis being down is not fatal: request-path users fall back until it returns.
+ */
+export async function waitUntilReady(redis: Redis, timeoutMs: number): Promise<boolean> {
+  if (redis.status === 'ready') return true;
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(ready);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    redis.on('ready', onReady);
+  });
+}

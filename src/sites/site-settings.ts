@@ -1,6 +1,7 @@
 // Per-site settings: one validated schema with defaults. Stored as JSON on the site row, so later
 // settings add a field here instead of a migration.
 import { z } from 'zod';
+import { checkFilterSettings, filterSettingsShape } from './filter-settings.ts';
 
 export const moderationModes = ['all', 'first', 'none'] as const;
 export type ModerationMode = (typeof moderationModes)[number];
@@ -30,7 +31,9 @@ export const siteSettingsSchema = z.object({
   revealRejections: z.boolean().default(false),
   /** Spam is deleted for good this many days after it was marked. */
   spamRetentionDays: z.number().int().min(1).max(3650).default(30),
-});
+  /** Filters: see src/sites/filter-settings.ts. */
+  ...filterSettingsShape,
+}).superRefine(checkFilterSettings);
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
 

@@ -22,6 +22,11 @@ function toSite(row: SiteRow): Site {
 }
 
 function validateSettings(input: unknown): SiteSettings {
+  // A misspelt setting ("linkLimt") would otherwise be dropped without a word.
+  const unknown = Object.keys(input ?? {}).filter((key) => !(key in siteSettingsSchema.shape));
+  if (unknown.length) {
+    throw new ValidationError(unknown.map((key) => ({ path: `settings.${key}`, message: 'is not a site setting' })), 'The site settings are invalid.');
+  }
   const parsed = siteSettingsSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError(zodToFieldErrors(parsed.error, 'settings'), 'The site settings are invalid.');
   return parsed.data;

@@ -9,6 +9,7 @@ import { findEvent } from '../events/event.repository.ts';
 import { PermanentJobError, RetryLaterError, type Job } from '../queue/queue.ts';
 import type { RetryPolicy } from '../queue/retry-policy.ts';
 import { postJson } from './http-post.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import type { SecretBox } from './secret-box.ts';
 import * as repo from './webhook.repository.ts';
 
@@ -33,7 +34,7 @@ function signatures(endpoint: WebhookEndpointRow, box: SecretBox, id: string, at
   return secrets.map((s) => new Webhook(s).sign(id, at, body)).join(' ');
 }
 
-export function createDeliverWebhookJob(deps: { db: Db; box: SecretBox; log: Logger; retry: RetryPolicy; allowPrivate: boolean; timeoutMs?: number }) {
+export function createDeliverWebhookJob(deps: { db: Db; box: SecretBox; log: Logger; retry: RetryPolicy; metrics: Metrics; allowPrivate: boolean; timeoutMs?: number }) {
   const { db, box, log } = deps;
 
   return async function deliverWebhook(job: Job): Promise<void> {
@@ -78,6 +79,7 @@ export function createDeliverWebhookJob(deps: { db: Db; box: SecretBox; log: Log
     const record = { attemptsDelta: 1, lastStatusCode: result.status, lastError: result.error ?? (ok ? null : `HTTP ${result.status}`) };
 
     if (ok) {
+      deps.metrics.webhookAttempt('delivered');
       await repo.updateDelivery(db, deliveryId, { ...record, status: 'succeeded', nextAttemptAt: null });
       if (endpoint.failing_since) await repo.updateEndpoint(db, endpoint.id, { failingSince: null });
       return;
@@ -88,6 +90,7 @@ export function createDeliverWebhookJob(deps: { db: Db; box: SecretBox; log: Log
       await repo.updateDelivery(db, deliveryId, { ...record, status: 'failed', nextAttemptAt: null });
       await repo.updateEndpoint(db, endpoint.id, { enabled: false, disabledReason: 'the receiver answered 410 Gone' });
       log.warn({ endpointId: endpoint.id }, 'webhook endpoint disabled: 410 Gone');
+      deps.metrics.webhookAttempt('disabled');
       throw new PermanentJobError('410 Gone: endpoint disabled');
     }
     const retryable = status === null ? result.errorCode !== 'EFORBIDDENADDRESS' && result.errorCode !== 'EINVALIDURL' : status >= 500 || status === 429 || status === 408;
@@ -100,9 +103,11 @@ export function createDeliverWebhookJob(deps: { db: Db; box: SecretBox; log: Log
       }
     }
     if (!retryable || lastAttempt) {
+      deps.metrics.webhookAttempt('failed');
       await repo.updateDelivery(db, deliveryId, { ...record, status: 'failed', nextAttemptAt: null });
       throw new PermanentJobError(record.lastError ?? 'delivery failed');
     }
+    deps.metrics.webhookAttempt('retry');
     const err = new RetryLaterError(record.lastError ?? 'delivery failed', parseRetryAfter(result.headers['retry-after']));
     const delay = deps.retry.delayMs('webhooks', job.attemptsMade + 1, err);
     await repo.updateDelivery(db, deliveryId, { ...record, nextAttemptAt: new Date(Date.now() + delay) });

@@ -12,7 +12,8 @@ beforeAll(async () => {
   ctx = await createTestContext({ TRUST_PROXY: 'true' });
   await createSite(ctx, 'banning', { moderation: 'none' });
   await createSite(ctx, 'elsewhere', { moderation: 'none' });
-  auth = bearer(await tokenFor(ctx, await createUser(ctx, 'bans-mod@example.com', 'moderator', ['banning', 'elsewhere'])));
+  await createSite(ctx, 'revealing', { moderation: 'none', revealRejections: true });
+  auth = bearer(await tokenFor(ctx, await createUser(ctx, 'bans-mod@example.com', 'moderator', ['banning', 'elsewhere', 'revealing'])));
 });
 afterAll(() => ctx.close());
 
@@ -33,6 +34,12 @@ describe('bans', () => {
     expect(stored.reasons).toContainEqual(expect.objectContaining({ action: 'reject', code: 'banned', detail: expect.stringContaining('abuse') }));
     expect((await post('elsewhere', 'troll@example.com')).body.status).toBe('approved');
     expect((await post('banning', 'friend@example.com')).body.status).toBe('approved');
+  });
+
+  it('answer 422 "banned" when the site reveals rejections', async () => {
+    expect((await api(ctx, 'POST', '/api/v1/moderation/bans', auth, { siteId: 'revealing', kind: 'email', value: 'loud@example.com' })).status).toBe(201);
+    const refused = await submit(ctx, 'revealing', { email: 'loud@example.com' });
+    expect(expectProblem(refused, 422).code).toBe('banned');
   });
 
   it('by domain cover its subdomains; by IP match IPv4-mapped spellings', async () => {

@@ -47,6 +47,11 @@ describe('CORS', () => {
     expect(read.headers.get('access-control-expose-headers')).toContain('ETag');
     const foreign = await call(ctx, '/api/v1/sites/paper/articles/cors/comments', { headers: { origin: 'https://evil.example' } });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    // Error answers are readable by allowed origins too (the widget shows field errors).
+    const invalid = await submit(ctx, 'paper', { email: 'not-an-email' }, { origin: 'https://paper.example' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.headers.get('access-control-allow-origin')).toBe('https://paper.example');
+    expect(invalid.headers.get('vary')).toContain('Origin');
   });
 });
 

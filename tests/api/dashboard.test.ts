@@ -2,7 +2,7 @@
 // the queue with highlighted words and hostile text shown as text, actions and bulk actions by form,
 // live-update JSON, settings with validation messages, webhook secrets shown once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, dashboardGet, dashboardPost, fixtureMatchReasons, PASSWORD, signIn, type Session } from '../support/accounts.ts';
+import { createUser, dashboardGet, dashboardPost, PASSWORD, signIn, type Session } from '../support/accounts.ts';
 import { createSite, submit } from '../support/http.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
 
@@ -77,8 +77,7 @@ describe('the queue', () => {
       name: '<img src=x onerror=alert(1)>',
       body: 'Hi <script>alert("x")</script> <a href="javascript:alert(1)">click</a> you shit',
     });
-    const start = 'Hi <script>alert("x")</script> <a href="javascript:alert(1)">click</a> you '.length;
-    await fixtureMatchReasons(ctx, hostile.body.id, [{ field: 'body', word: 'shit', start, end: start + 4 }]);
+    expect((await ctx.container.moderation.show(hostile.body.id)).comment.reasons).toContainEqual(expect.objectContaining({ code: 'profanity' }));
     const page = await dashboardGet(ctx, '/dashboard/queue', admin);
     expect(page.text).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(page.text).toContain('Hi &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &lt;a href=&quot;javascript:alert(1)&quot;&gt;click&lt;/a&gt; you <mark title="Matched: shit">shit</mark>');

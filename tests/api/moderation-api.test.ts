@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../src/auth/principal.ts';
 import { createModerationService } from '../../src/moderation/moderation.service.ts';
-import { api, bearer, createUser, fixtureMatchReasons, tokenFor } from '../support/accounts.ts';
+import { api, bearer, createUser, tokenFor } from '../support/accounts.ts';
 import { approve, createSite, expectProblem, submit } from '../support/http.ts';
 import { TEST_SECRET } from '../support/stores.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
@@ -63,12 +63,12 @@ describe('one comment in full', () => {
     await post(`/api/v1/moderation/comments/${earlier.body.id}/reject`, { reason: 'off topic' });
     await submit(ctx, 'blog', { articleId: 'x', email: 'repeat@example.com' }); // another site: not counted
     const reply = await submit(ctx, 'news', { articleId: 'detail', parentId: parent.body.id, email: 'repeat@example.com', body: 'Well shit, that is news' });
-    await fixtureMatchReasons(ctx, reply.body.id, [{ field: 'body', word: 'shit', start: 5, end: 9 }]);
 
     const res = await get(`/api/v1/moderation/comments/${reply.body.id}`);
     expect(res.status).toBe(200);
     const { comment, recent, log } = res.body;
-    expect(comment.reasons[0].data.matches).toEqual([{ field: 'body', word: 'shit', start: 5, end: 9 }]);
+    // The profanity filter's own record of what it matched, and where.
+    expect(comment.reasons.find((r: any) => r.code === 'profanity').data.matches).toEqual([{ field: 'body', word: 'shit', start: 5, end: 9, text: 'shit' }]);
     expect(comment.body.slice(5, 9)).toBe('shit');
     expect(comment.parent).toMatchObject({ id: parent.body.id, body: 'the parent', status: 'approved' });
     expect(comment.author).toEqual({ approved: 0, pending: 1, rejected: 1, spam: 0 });

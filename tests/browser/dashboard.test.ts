@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdmin } from '../../src/runtime/bootstrap.ts';
 import { startHttpServer, type RunningServer } from '../../src/runtime/http-server.ts';
-import { createUser, fixtureMatchReasons, PASSWORD } from '../support/accounts.ts';
+import { createUser, PASSWORD } from '../support/accounts.ts';
 import { articlePage, launchChromium, startHostSite, watchDialogs, type HostSite } from '../support/browser.ts';
 import { projectRoot } from '../support/server-process.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
@@ -35,9 +35,10 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${server.port}`;
   host = await startHostSite({ '/markets': articlePage({ service: base, site: 'news', article: 'markets' }) });
   const sites = ctx.container.sites;
-  await sites.create({ id: 'news', name: 'The News', settings: { moderation: 'all', origins: [host.origin] } });
-  await sites.create({ id: 'sports', name: 'Sports desk', settings: { moderation: 'all' } });
-  await sites.create({ id: 'count', name: 'Counting', settings: { moderation: 'all' } });
+  // Flood control off: the test posts many comments from one IP within seconds.
+  await sites.create({ id: 'news', name: 'The News', settings: { moderation: 'all', origins: [host.origin], floodIntervalSeconds: 0 } });
+  await sites.create({ id: 'sports', name: 'Sports desk', settings: { moderation: 'all', floodIntervalSeconds: 0 } });
+  await sites.create({ id: 'count', name: 'Counting', settings: { moderation: 'all', floodIntervalSeconds: 0 } });
   await createUser(ctx, 'sports-mod@example.com', 'moderator', ['sports']);
   await ctx.container.webhooks.create('news', { url: `${receiver.url}/hooks`, events: ['comment.approved'] });
   mkdirSync(output, { recursive: true });
@@ -94,9 +95,8 @@ describe('the moderator dashboard in Chromium', () => {
     await ctx.container.moderation.setStatus(parent, 'approved', { type: 'cli', id: 'setup' });
     await held('news', { body: 'Not so fast: bond yields tell another story.\nSee the ten-year.', name: 'Bea', parentId: parent });
     const body = 'What a shit day for the markets.';
+    // The profanity filter holds it and records where the word is; the dashboard marks it there.
     const id = await held('news', { body, name: 'Grumpy Trader' });
-    // FIXTURE until the profanity filter (issue 3) lands: the reasons it would record for this body.
-    await fixtureMatchReasons(ctx, id, [{ field: 'body', word: 'shit', start: body.indexOf('shit'), end: body.indexOf('shit') + 4 }]);
 
     await page.goto(`${base}/dashboard/queue?site=news`);
     await expect.poll(() => card(page, id).locator('mark').textContent()).toBe('shit');

@@ -60,13 +60,3 @@ export async function dashboardGet(ctx: TestContext, path: string, session: Sess
   const res = await ctx.app.request(`http://localhost${path}`, { headers: session ? { cookie: session.cookie } : {} });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
-
-/**
- * TEST FIXTURE, until the profanity filter (issue 3) is merged: writes filter reasons with matched
- * words onto a stored comment, in the shape the filters record them
- * (reasons[].data.matches = [{ field, word, start, end }], UTF-16 offsets into that field).
- */
-export async function fixtureMatchReasons(ctx: TestContext, commentId: string, matches: { field: string; word: string; start: number; end: number }[]) {
-  const reasons = [{ action: 'hold', code: 'profanity', detail: `Uses profanity: ${matches.map((m) => `"${m.word}" in ${m.field}`).join(', ')}.`, data: { matches } }];
-  await ctx.container.database.db.updateTable('comments').set({ reasons: JSON.stringify(reasons) }).where('id', '=', commentId).execute();
-}

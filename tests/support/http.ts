@@ -43,8 +43,12 @@ export async function submit(ctx: TestContext, siteId: string, overrides: Record
   return postJson(ctx, `/api/v1/sites/${siteId}/comments`, commentInput(overrides), headers);
 }
 
+/**
+ * A site for tests. Suites post several comments per author within a second, so flood control is off
+ * unless a test turns it on (its own tests: tests/api/filters-flood.test.ts).
+ */
 export async function createSite(ctx: TestContext, id: string, settings: Record<string, unknown> = {}) {
-  return ctx.container.sites.create({ id, name: `Site ${id}`, settings: { origins: ['https://news.example'], ...settings } });
+  return ctx.container.sites.create({ id, name: `Site ${id}`, settings: { origins: ['https://news.example'], floodIntervalSeconds: 0, ...settings } });
 }
 
 /** Approves through the same service the CLI and dashboard use. */

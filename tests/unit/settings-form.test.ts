@@ -30,6 +30,11 @@ describe('the site settings form, generated from the settings schema', () => {
     ]);
   });
 
+  it('leaves settings the form did not send as they are (except checkboxes, which are never sent unticked)', () => {
+    const { settings } = settingsFromForm(fields, { maxDepth: '4' });
+    expect(settings).toEqual({ maxDepth: 4, revealRejections: false });
+  });
+
   it('shows stored values as the form expects them', () => {
     expect(formValue(byKey.origins!, ['https://a.example', 'https://b.example'])).toBe('https://a.example\nhttps://b.example');
     expect(formValue(byKey.closeAfterDays!, null)).toBe('');

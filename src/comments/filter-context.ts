@@ -1,0 +1,31 @@
+// Everything the filters need that takes I/O, loaded before they run, so the filters stay pure.
+import type { DbOrTx } from '../db/database.ts';
+import type { AuthorHistory, FilterInput } from '../filters/filter.ts';
+import type { SiteSettings } from '../sites/site-settings.ts';
+import { countAuthorComments } from './comment.repository.ts';
+import type { CommentInput } from './comment.schemas.ts';
+
+export async function loadAuthorHistory(db: DbOrTx, siteId: string, emailHash: string): Promise<AuthorHistory> {
+  const counts = await countAuthorComments(db, siteId, emailHash);
+  return { approved: counts.approved ?? 0, pending: counts.pending ?? 0, rejected: counts.rejected ?? 0, spam: counts.spam ?? 0 };
+}
+
+export function filterInput(
+  input: CommentInput,
+  context: { settings: SiteSettings; author: AuthorHistory; ip: string | null; userAgent: string | null; now: Date },
+): FilterInput {
+  return {
+    comment: {
+      name: input.name,
+      email: input.email,
+      body: input.body,
+      website: input.website ?? null,
+      renderedAt: input.renderedAt ?? null,
+      parentId: input.parentId ?? null,
+    },
+    request: { ip: context.ip, userAgent: context.userAgent },
+    author: context.author,
+    settings: context.settings,
+    now: context.now.getTime(),
+  };
+}

@@ -1,0 +1,18 @@
+// Banned authors, by email address (compared without letter case).
+import type { Filter } from './filter.ts';
+import { compileCache } from './compile-cache.ts';
+
+const emailsOf = compileCache(
+  (s) => s.blockedEmails,
+  (s) => new Set(s.blockedEmails.map((e) => e.toLowerCase())),
+);
+
+export const blockedEmailFilter: Filter = {
+  name: 'blocked-email',
+  run({ comment, settings }) {
+    if (settings.blockedEmails.length === 0) return null;
+    const email = comment.email.trim().toLowerCase();
+    if (!emailsOf(settings).has(email)) return null;
+    return { action: 'reject', code: 'blocked_email', detail: 'The email address is on the site\'s block list.', data: { email } };
+  },
+};

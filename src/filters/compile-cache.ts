@@ -1,0 +1,24 @@
+// Filters compile site lists (word automata, IP ranges, dictionaries) once, not per comment.
+// Sites are re-read every couple of seconds as new objects, so the cache looks them up first by
+// identity (free) and, on a miss, by content (one JSON string), keeping a bounded number of entries.
+import type { SiteSettings } from '../sites/site-settings.ts';
+
+export function compileCache<V>(keyOf: (settings: SiteSettings) => unknown, compile: (settings: SiteSettings) => V, maxEntries = 64) {
+  const byIdentity = new WeakMap<SiteSettings, V>();
+  const byContent = new Map<string, V>();
+  return function compiled(settings: SiteSettings): V {
+    const hit = byIdentity.get(settings);
+    if (hit !== undefined) return hit;
+    const key = JSON.stringify(keyOf(settings));
+    let value = byContent.get(key);
+    if (value === undefined) {
+      value = compile(settings);
+      if (byContent.size >= maxEntries) byContent.delete(byContent.keys().next().value!);
+    } else {
+      byContent.delete(key); // re-inserted below: most recently used last
+    }
+    byContent.set(key, value);
+    byIdentity.set(settings, value);
+    return value;
+  };
+}

@@ -1,0 +1,52 @@
+// What every filter sees and returns. Filters are pure and synchronous: whatever needs I/O (the
+// author's history, duplicates, rate limits) is loaded before they run (src/comments/filter-context.ts).
+import type { Verdict } from '../moderation/verdict.ts';
+import type { SiteSettings } from '../sites/site-settings.ts';
+
+/** The author's comments on this site so far, found by the email HMAC, by status. */
+export interface AuthorHistory {
+  approved: number;
+  pending: number;
+  rejected: number;
+  spam: number;
+}
+
+export interface FilterInput {
+  comment: {
+    name: string;
+    email: string;
+    body: string;
+    /** The honeypot field: people never see it, so it stays empty. */
+    website: string | null;
+    /** When the form was shown (ms since epoch), as the form reported it. */
+    renderedAt: number | null;
+    parentId: string | null;
+  };
+  request: { ip: string | null; userAgent: string | null };
+  author: AuthorHistory;
+  settings: SiteSettings;
+  /** Now, in ms since epoch. */
+  now: number;
+}
+
+export interface Filter {
+  /** Short and stable: it names the filter in logs and tests. */
+  name: string;
+  run(input: FilterInput): Verdict | null;
+}
+
+/** The text fields word lists look at, in the order moderators read them. */
+export type TextField = 'name' | 'email' | 'body' | 'ip' | 'userAgent';
+
+/** Where a word was found: the field and the span of the ORIGINAL text (UTF-16 offsets, end exclusive). */
+export interface FieldMatch {
+  field: TextField;
+  word: string;
+  start: number;
+  end: number;
+  /** The original text of the span, as the author wrote it ("f.u.c.k"). */
+  text: string;
+}
+
+/** Matches recorded on one verdict; the rest are counted, not stored. */
+export const MAX_RECORDED_MATCHES = 20;

@@ -1,0 +1,295 @@
+// Finds dictionary words in a text, compiled once: two tries walked over the normalised stream.
+// The main trie is walked from the start of each word; the inner trie (words that may sit inside
+// longer words, see MatchMode) from inside words. Each match carries its span in the original text.
+import type { DictionaryEntry, MatchMode } from './dictionary.ts';
+import { SPACE, WILD, buildStream, codesToString, endOf, isJoined, normaliseWord, type TextStream } from './normalise.ts';
+import { StartFilter } from './start-filter.ts';
+import { TrieBuilder, childOf, symbolOf, toSymbols, type FlatTrie } from './trie.ts';
+
+export interface WordMatch {
+  /** The dictionary word, normalised ("asshole" for "a$$hole"). */
+  word: string;
+  /** Span of the original text, UTF-16 offsets, end exclusive. */
+  start: number;
+  end: number;
+}
+
+const NO_MATCHES: readonly WordMatch[] = Object.freeze([]);
+
+const MODE_CODE: Record<MatchMode, number> = { word: 0, prefix: 1, edges: 2, anywhere: 3 };
+const WORD = 0;
+const EDGES = 2;
+const ANYWHERE = 3;
+
+const PLURAL_NONE = 0;
+const PLURAL_S = 1;
+const PLURAL_ES = 2;
+
+/** Endings a word may carry after a root found at the end of a longer word ("bullshitting"). */
+const ROOT_ENDINGS = new Set(['s', 'es', 'ed', 'er', 'ers', 'ing', 'ings', 'in', 'y', 'ey', 'ie', 'ies', 'z']);
+/** A "*" stands for one letter; more than this many in one word is guessing, not reading. */
+const MAX_WILDCARDS = 4;
+const MIN_REAL_LETTERS_WITH_WILDCARDS = 2;
+
+const LETTER_S = 0x73;
+
+function pluralOf(codes: readonly number[]): number {
+  const last = codes[codes.length - 1];
+  const before = codes[codes.length - 2];
+  if (last === undefined) return PLURAL_NONE;
+  const sibilant = last === LETTER_S || last === 0x78 || last === 0x7a || (last === 0x68 && (before === 0x63 || before === LETTER_S));
+  return sibilant ? PLURAL_ES : PLURAL_S;
+}
+
+interface Found {
+  entry: number;
+  first: number;
+  last: number;
+}
+
+export class WordMatcher {
+  private readonly main: FlatTrie;
+  private readonly inner: FlatTrie;
+  private readonly words: string[] = [];
+  private readonly mode: number[] = [];
+  private readonly loose: boolean[] = [];
+  private readonly joinedOnly: boolean[] = [];
+  private readonly plural: number[] = [];
+  private readonly notInNames: boolean[] = [];
+  private readonly safe: Set<string>;
+  /** 1 for letters an inner word can start with: most positions inside words are skipped at once. */
+  private readonly innerStart = new Uint8Array(0x10000);
+  /** The fewest text positions any word needs: shorter text words are not walked. */
+  private readonly minLength: number;
+  /** Likewise for words inside longer words, which need at least one more position before them. */
+  private readonly minInnerLength: number;
+  /** 1 for the first two letters (as written) of words that may sit inside longer words. */
+  private readonly innerPairs = new Uint8Array(128 * 128);
+  /** Quick "surely not" tests before walking the tries: most text positions fail them. */
+  private readonly mainStarts = new StartFilter();
+  private readonly innerStarts = new StartFilter();
+  /** How many distinct words were compiled (duplicates after normalisation merge). */
+  readonly size: number;
+
+  // State of the current scan (the matcher is synchronous and not re-entrant).
+  private s!: TextStream;
+  private inName = false;
+  private readonly found: Found[] = [];
+
+  constructor(words: readonly DictionaryEntry[], safeWords: Iterable<string>) {
+    const main = new TrieBuilder();
+    const inner = new TrieBuilder();
+    let minSymbols = Number.MAX_SAFE_INTEGER;
+    let minInner = Number.MAX_SAFE_INTEGER;
+    for (const w of words) {
+      const { codes, joined } = normaliseWord(w.word);
+      if (codes.length === 0 || codes.includes(WILD)) continue;
+      const symbols = toSymbols(codes);
+      // Each step takes at least one position of text, so a word (or a phrase's first word) of k
+      // steps needs a text word of k positions or more.
+      const space = symbols.indexOf(symbolOf(SPACE, false));
+      const firstWord = space === -1 ? symbols.length : space;
+      minSymbols = Math.min(minSymbols, firstWord);
+      this.mainStarts.add(codes, firstWord);
+      if (MODE_CODE[w.mode] >= EDGES) {
+        this.innerStarts.add(codes, symbols.length);
+        this.noteInnerPair(codes);
+        minInner = Math.min(minInner, symbols.length);
+      }
+      const index = this.words.length;
+      const existing = main.add(symbols, index);
+      if (existing >= 0) {
+        // The same word listed twice ("fuck" and "f u c k"): keep the most permissive reading.
+        if (MODE_CODE[w.mode] > this.mode[existing]!) this.mode[existing] = MODE_CODE[w.mode];
+        this.loose[existing] ||= w.looseDoubles;
+        this.joinedOnly[existing] &&= joined;
+        this.notInNames[existing] &&= w.notInNames;
+        if (this.mode[existing]! >= EDGES) {
+          inner.add(symbols, existing);
+          this.innerStarts.add(codes, symbols.length);
+          this.noteInnerPair(codes);
+          minInner = Math.min(minInner, symbols.length);
+        }
+        continue;
+      }
+      this.words.push(codesToString(codes));
+      this.mode.push(MODE_CODE[w.mode]);
+      this.loose.push(w.looseDoubles);
+      this.joinedOnly.push(joined);
+      this.plural.push(pluralOf(codes));
+      this.notInNames.push(w.notInNames);
+      if (MODE_CODE[w.mode] >= EDGES) inner.add(symbols, index);
+    }
+    this.main = main.build();
+    this.inner = inner.build();
+    for (let e = this.inner.edgeStart[0]!; e < this.inner.edgeStart[1]!; e++) this.innerStart[this.inner.edgeSymbol[e]! >> 1] = 1;
+    this.innerStart[0] = 0;
+    this.minLength = minSymbols;
+    this.minInnerLength = minInner;
+    this.size = this.words.length;
+    this.safe = new Set([...safeWords].map((w) => codesToString(normaliseWord(w).codes)).filter(Boolean));
+  }
+
+  private noteInnerPair(codes: readonly number[]): void {
+    const [c, d] = codes;
+    if (c !== undefined && d !== undefined && c < 128 && d < 128) this.innerPairs[(c << 7) | d] = 1;
+  }
+
+  /** Every dictionary word in the text, in order, at most `limit`. Never throws on any string. */
+  findAll(text: string, options?: { inName?: boolean; limit?: number }): readonly WordMatch[] {
+    const s = buildStream(text);
+    this.s = s;
+    this.inName = options?.inName ?? false;
+    this.found.length = 0;
+    const code = s.code;
+    const alt = s.alt;
+    const innerStart = this.innerStart;
+    const innerPairs = this.innerPairs;
+    const minLength = this.minLength;
+    const minInner = this.minInnerLength;
+    const n = s.length;
+    let first = 0;
+    for (let p = 0; p <= n; p++) {
+      if (p < n && code[p] !== SPACE) continue;
+      const end = p;
+      const length = end - first;
+      if (length >= minLength && this.mainStarts.mayStart(s, first, end)) this.walk(this.main, 0, first, first, false, 0, 0, false);
+      // Words inside longer words ("bullshit"), starting at a letter that begins a run.
+      for (let q = first + 1; q + minInner <= end; q++) {
+        const c = code[q]!;
+        const d = code[q + 1]!;
+        // Plain ASCII letter pairs no inner word starts with are skipped at once.
+        if (innerPairs[((c & 127) << 7) | (d & 127)] === 0 && c < 128 && d < 128 && c !== d && d !== WILD && (alt[q]! | alt[q + 1]!) === 0) continue;
+        if (innerStart[c] === 0 && innerStart[alt[q]!] === 0) continue;
+        if (c === code[q - 1] || !this.innerStarts.mayStart(s, q, end)) continue;
+        this.walk(this.inner, 0, q, q, false, 0, 0, true);
+      }
+      first = p + 1;
+    }
+    return this.found.length === 0 ? NO_MATCHES : this.collect(options?.limit ?? 50);
+  }
+
+  /** Depth-first over the ways the text runs can follow trie edges. Depth is bounded by word length. */
+  private walk(t: FlatTrie, node: number, pos: number, first: number, loose: boolean, real: number, wild: number, inner: boolean): void {
+    const s = this.s;
+    if (node !== 0) {
+      const entry = t.terminal[node]!;
+      if (entry >= 0) this.accept(entry, first, pos, loose, real, wild, inner);
+    }
+    if (pos >= s.length) return;
+    const c = s.code[pos]!;
+    if (c === SPACE) {
+      // Phrases ("blow job") continue into the next word; inner words never do.
+      if (inner || node === 0) return;
+      const next = childOf(t, node, symbolOf(SPACE, false));
+      if (next >= 0) this.walk(t, next, pos + 1, first, loose, real, wild, inner);
+      return;
+    }
+    if (c === WILD) {
+      if (node === 0) return;
+      let run = 1;
+      while (pos + run < s.length && s.code[pos + run] === WILD) run++;
+      const end = t.edgeStart[node + 1]!;
+      for (let e = t.edgeStart[node]!; e < end; e++) {
+        const sym = t.edgeSymbol[e]!;
+        if (sym === symbolOf(SPACE, false)) continue;
+        const width = sym & 1 ? 2 : 1;
+        if (width > run || wild + width > MAX_WILDCARDS) continue;
+        this.walk(t, t.edgeTarget[e]!, pos + width, first, loose, real, wild + width, inner);
+      }
+      return;
+    }
+    let r = pos + 1;
+    while (r < s.length && s.code[r] === c) r++;
+    const count = r - pos;
+    this.step(t, node, c, count, r, first, loose, real, wild, inner);
+    const alt = s.alt[pos]!;
+    if (alt !== 0) this.step(t, node, alt, count, r, first, loose, real, wild, inner);
+  }
+
+  private step(t: FlatTrie, node: number, letter: number, count: number, next: number, first: number, loose: boolean, real: number, wild: number, inner: boolean): void {
+    // A run of one letter takes a single step; two take a double step, or (loosely) a single one;
+    // three or more are a stretched letter and take either.
+    const single = childOf(t, node, symbolOf(letter, false));
+    if (single >= 0) this.walk(t, single, next, first, loose || count === 2, real + count, wild, inner);
+    if (count >= 2) {
+      const double = childOf(t, node, symbolOf(letter, true));
+      if (double >= 0) this.walk(t, double, next, first, loose, real + count, wild, inner);
+    }
+  }
+
+  private accept(entry: number, first: number, pos: number, loose: boolean, real: number, wild: number, inner: boolean): void {
+    const s = this.s;
+    if (loose && !this.loose[entry]) return;
+    if (wild > 0 && real < MIN_REAL_LETTERS_WITH_WILDCARDS) return;
+    if (this.joinedOnly[entry] && !isJoined(s, first)) return;
+    if (this.inName && this.notInNames[entry]) return;
+    const mode = this.mode[entry]!;
+    const atWordEnd = pos >= s.length || s.code[pos] === SPACE;
+    let last = pos - 1;
+    if (inner) {
+      if (mode === EDGES && !atWordEnd) {
+        if (!ROOT_ENDINGS.has(this.restOfWord(pos))) return;
+        last = this.wordEnd(pos) - 1;
+      } else if (mode !== EDGES && mode !== ANYWHERE) return;
+    } else if (mode === WORD && !atWordEnd) {
+      if (!this.isPlural(entry, pos)) return;
+      last = this.wordEnd(pos) - 1;
+    }
+    if (this.isSafeWord(first)) return;
+    this.found.push({ entry, first, last });
+  }
+
+  private wordEnd(pos: number): number {
+    const s = this.s;
+    let e = pos;
+    while (e < s.length && s.code[e] !== SPACE) e++;
+    return e;
+  }
+
+  private restOfWord(pos: number): string {
+    const end = this.wordEnd(pos);
+    if (end - pos > 4) return '-';
+    let out = '';
+    for (let p = pos; p < end; p++) out += String.fromCharCode(this.s.code[p]!);
+    return out;
+  }
+
+  private isPlural(entry: number, pos: number): boolean {
+    const rest = this.restOfWord(pos);
+    const plural = this.plural[entry];
+    return (plural === PLURAL_S && rest === 's') || (plural === PLURAL_ES && rest === 'es');
+  }
+
+  /** Whether the text word holding position `p` is a known innocent word ("shiitake", "Scunthorpe"). */
+  private isSafeWord(p: number): boolean {
+    if (this.safe.size === 0) return false;
+    const s = this.s;
+    let a = p;
+    while (a > 0 && s.code[a - 1] !== SPACE) a--;
+    const z = this.wordEnd(p);
+    if (z - a > 40) return false;
+    let word = '';
+    for (let i = a; i < z; i++) word += String.fromCharCode(s.code[i]!);
+    if (this.safe.has(word)) return true;
+    // Plurals of safe words are safe too ("shiitakes").
+    return (word.endsWith('s') && this.safe.has(word.slice(0, -1))) || (word.endsWith('es') && this.safe.has(word.slice(0, -2)));
+  }
+
+  private collect(limit: number): WordMatch[] {
+    const s = this.s;
+    // Longest first among matches starting together; then drop matches inside an earlier one
+    // ("fuck" inside "motherfucker").
+    const sorted = this.found.sort((a, b) => a.first - b.first || b.last - a.last);
+    const out: WordMatch[] = [];
+    let coveredTo = -1;
+    for (const f of sorted) {
+      if (f.last <= coveredTo) continue;
+      if (f.first <= coveredTo) continue;
+      coveredTo = f.last;
+      out.push({ word: this.words[f.entry]!, start: s.start[f.first]!, end: endOf(s, f.last) });
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+}
