@@ -24,6 +24,20 @@ export const SETTING_LABELS: Record<string, { label: string; help: string }> = {
   maxBodyLength: { label: 'Longest comment (characters)', help: 'At most 10,000.' },
 };
 
+/** Sections of the settings page, in order; settings not named here go to the last one. */
+export const SETTING_GROUPS: { title: string; keys: string[] }[] = [
+  { title: 'Embedding and moderation', keys: ['origins', 'moderation', 'revealRejections'] },
+  { title: 'Thread', keys: ['maxDepth', 'closeAfterDays', 'spamRetentionDays'] },
+  { title: 'Words', keys: ['blockedWords', 'holdWords', 'profanityAction', 'profanityWords', 'profanityExceptions'] },
+  { title: 'Block lists', keys: ['blockedEmails', 'blockedDomains', 'blockedIps'] },
+  { title: 'Limits and heuristics', keys: ['linkLimit', 'floodIntervalSeconds', 'minSubmitSeconds', 'shoutingMinLetters', 'maxRepeatedChars', 'minBodyLength', 'maxBodyLength'] },
+  { title: 'Other settings', keys: [] },
+];
+
+export function groupOf(key: string): string {
+  return (SETTING_GROUPS.find((g) => g.keys.includes(key)) ?? SETTING_GROUPS.at(-1)!).title;
+}
+
 export function settingLabel(key: string): { label: string; help: string } {
   return SETTING_LABELS[key] ?? { label: key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase()).replace(/ ([A-Z])/g, (m) => m.toLowerCase()), help: '' };
 }

@@ -188,6 +188,21 @@ describe('the moderator dashboard in Chromium', () => {
     console.log('keys to clear ten held comments: 10 one by one (a ×10), 2 at once (* then a)');
   });
 
+  it('edits site settings, with the validation message next to the field', async () => {
+    await page.goto(`${base}/dashboard/sites/news`);
+    await page.getByLabel('Reply depth').fill('40');
+    await page.getByLabel('Hold words').fill('bitcoin\ncasino');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(() => page.locator('#set-maxDepth-error').textContent()).toBe('must be at most 10');
+    expect(await page.getByLabel('Reply depth').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Hold words').inputValue()).toBe('bitcoin\ncasino'); // kept as typed
+    await page.screenshot({ path: path.join(output, 'dashboard-settings.png'), fullPage: true });
+    await page.getByLabel('Reply depth').fill('4');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Settings saved.');
+    expect((await ctx.container.sites.get('news')).settings).toMatchObject({ maxDepth: 4, holdWords: ['bitcoin', 'casino'] });
+  });
+
   it("keeps a moderator of one site out of another site's queue", async () => {
     const news = await held('news', { body: 'only for news moderators' });
     const sports = await held('sports', { body: 'a sports comment' });

@@ -4,7 +4,7 @@ import type { Site } from '../../sites/site.service.ts';
 import { errorFor, Field } from '../components/form-field.tsx';
 import { Layout, type PageContext } from '../components/layout.tsx';
 import { formValue, type SettingField } from '../settings-form.ts';
-import { settingLabel } from '../setting-labels.ts';
+import { groupOf, SETTING_GROUPS, settingLabel } from '../setting-labels.ts';
 
 export function SitesPage(p: { page: PageContext; sites: Site[]; values: Record<string, string>; errors: FieldError[]; notice: string | null }) {
   return (
@@ -109,9 +109,18 @@ export function SiteSettingsPage(p: { page: PageContext; site: Site; fields: Set
         <Field id="set-name" label="Name" error={errorFor(p.errors, 'name')}>
           {(a) => <input {...a} name="name" required value={p.name} />}
         </Field>
-        {p.fields.map((f) => (
-          <SettingInput field={f} value={typeof p.values[f.key] === 'string' ? (p.values[f.key] as string) : formValue(f, p.values[f.key])} error={errorFor(p.errors, `settings.${f.key}`) ?? p.errors.find((e) => e.path.startsWith(`settings.${f.key}.`))?.message ?? null} />
-        ))}
+        {SETTING_GROUPS.map((g) => {
+          const fields = p.fields.filter((f) => groupOf(f.key) === g.title);
+          if (fields.length === 0) return null;
+          return (
+            <fieldset class="group">
+              <legend>{g.title}</legend>
+              {fields.map((f) => (
+                <SettingInput field={f} value={typeof p.values[f.key] === 'string' ? (p.values[f.key] as string) : formValue(f, p.values[f.key])} error={errorFor(p.errors, `settings.${f.key}`) ?? p.errors.find((e) => e.path.startsWith(`settings.${f.key}.`))?.message ?? null} />
+              ))}
+            </fieldset>
+          );
+        })}
         <button type="submit" class="primary">
           Save settings
         </button>
