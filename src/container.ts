@@ -152,7 +152,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     metrics,
     threadCache,
     sites,
-    submission: createCommentSubmission({ db, sites, secret: secretKey, notifier, flood }),
+    submission: createCommentSubmission({ db, sites, secret: secretKey, notifier, flood, metrics }),
     threads: createThreadService({ db, sites, cache: threadCache }),
     moderation: createModerationService({ db, notifier, secret: secretKey }),
     webhooks,

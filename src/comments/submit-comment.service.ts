@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Db, DbOrTx } from '../db/database.ts';
 import type { ChangeNotifier } from '../events/change-notifier.ts';
+import type { Metrics } from '../observability/metrics.ts';
 import type { ArticleRow } from '../db/schema.ts';
 import { findOrCreateArticle, markFirstComment } from '../articles/article.repository.ts';
 import { runFilters } from '../filters/pipeline.ts';
@@ -54,7 +55,14 @@ export function isArticleClosed(article: ArticleRow, site: Site, now: Date): boo
   return false;
 }
 
-export function createCommentSubmission(deps: { db: Db; sites: SiteService; secret: string; notifier: ChangeNotifier; flood: FloodControl }) {
+export function createCommentSubmission(deps: {
+  db: Db;
+  sites: SiteService;
+  secret: string;
+  notifier: ChangeNotifier;
+  flood: FloodControl;
+  metrics: Pick<Metrics, 'commentDecided'>;
+}) {
   const { db, sites, secret, flood } = deps;
 
   function fingerprint(siteId: string, input: CommentInput): string {
@@ -182,10 +190,11 @@ export function createCommentSubmission(deps: { db: Db; sites: SiteService; secr
             });
             if (!claimed) throw new KeyTaken();
           }
-          return { result, replayed: false, articleUrl, rejection };
+          return { result, replayed: false, articleUrl, rejection, decided: { status, reasons } };
         });
         refundFlood = null;
-        const { rejection, ...submitted } = outcome;
+        const { rejection, decided, ...submitted } = outcome;
+        deps.metrics.commentDecided(decided.status, decided.reasons);
         // Rejected comments are stored and emit their events too.
         await deps.notifier.committed({ siteId, articleId: input.articleId, threadChanged: submitted.result.status === 'approved' });
         if (rejection) throw rejectionError(rejection);

@@ -13,6 +13,11 @@ export function createBullmqQueue(deps: { redisUrl: string; producerConnection: 
   const workers: Worker[] = [];
   const workerConnections: Redis[] = [];
 
+  /** BullMQ would wait for a connection that never came up; the outbox keeps the job instead. */
+  const requireConnection = () => {
+    if (deps.producerConnection.status !== 'ready') throw new Error(`Redis is not connected (${deps.producerConnection.status})`);
+  };
+
   const jobOptions = (name: QueueName, opts: AddOptions) => ({
     jobId: opts.jobId,
     ...(opts.delayMs ? { delay: opts.delayMs } : {}),
@@ -37,10 +42,12 @@ export function createBullmqQueue(deps: { redisUrl: string; producerConnection: 
     kind: 'bullmq',
     producer: {
       async add(name, jobName, data, opts) {
+        requireConnection();
         await queue(name).add(jobName, data, jobOptions(name, opts));
       },
       async addBulk(name, jobs) {
         if (jobs.length === 0) return;
+        requireConnection();
         await queue(name).addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: jobOptions(name, j.opts) })));
       },
     },
@@ -95,8 +102,10 @@ export function createBullmqQueue(deps: { redisUrl: string; producerConnection: 
     async close() {
       // Worker.close() waits for the jobs in flight to finish; a killed worker's jobs are picked up
       // again after their lock expires (BullMQ's stalled-job check).
-      await Promise.all(workers.map((w) => w.close().catch(() => {})));
-      await Promise.all([...queues.values()].map((q) => q.close().catch(() => {})));
+      // Bounded: with Redis down, BullMQ's close would wait for it.
+      const bounded = (p: Promise<unknown>, ms: number) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, ms).unref())]);
+      await bounded(Promise.all(workers.map((w) => w.close())), 15_000);
+      await bounded(Promise.all([...queues.values()].map((q) => q.close())), 2_000);
       for (const c of workerConnections) c.disconnect();
     },
   };

@@ -37,6 +37,11 @@ describe('health, readiness and metrics', () => {
     expect(text).toContain('comments_http_request_duration_seconds_bucket');
     expect(text).toMatch(/comments_queue_jobs\{queue="events",state="waiting"\} \d+/);
     expect(text).toMatch(/comments_outbox_backlog \d+/);
+    expect(text).toMatch(/comments_submitted_total\{status="approved"\} 1/);
+    await submit(ctx, 'obs', { articleId: 'm1', body: 'FIRST!!!!!!!!!!!!!!!!!!!!!!!!! this is shit' });
+    const after = await (await ctx.app.request('/metrics')).text();
+    expect(after).toMatch(/comments_submitted_total\{status="pending"\} 1/);
+    expect(after).toMatch(/comments_filter_verdicts_total\{code="profanity",action="hold"\} 1/);
   });
 
   it('keeps /metrics and /readyz for the operator when METRICS_TOKEN is set', async () => {
