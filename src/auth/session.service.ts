@@ -34,7 +34,7 @@ export function createSessionService(deps: { db: Db; secret: string }) {
     },
 
     /** The signed-in principal for a cookie's token, or null when it is unknown, expired or its account disabled. */
-    async resolve(token: string): Promise<Principal | null> {
+    async resolve(token: string, opts: { activity?: boolean } = {}): Promise<Principal | null> {
       if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
       const id = sha256(token);
       const found = await repo.findSessionWithUser(db, id);
@@ -46,7 +46,9 @@ export function createSessionService(deps: { db: Db; secret: string }) {
         await repo.deleteSession(db, id);
         return null;
       }
-      if (now - session.last_seen_at.getTime() > TOUCH_EVERY_MS) await repo.touchSession(db, id, new Date(now));
+      // Background requests (the queue's live updates) do not count as activity: an open tab alone
+      // must not keep a session from idling out.
+      if (opts.activity !== false && now - session.last_seen_at.getTime() > TOUCH_EVERY_MS) await repo.touchSession(db, id, new Date(now));
       return principalFor(db, user, 'session', id);
     },
 

@@ -27,7 +27,7 @@ export function loginRedirect(c: Context): Response {
 export function requireSession(sessions: SessionService): MiddlewareHandler<AppEnv> {
   return async function dashboardSession(c, next) {
     const token = readSessionCookie(c);
-    const principal = token ? await sessions.resolve(token) : null;
+    const principal = token ? await sessions.resolve(token, { activity: !c.req.path.endsWith('/queue/poll') }) : null;
     if (!principal) {
       if (wantsJson(c)) throw new UnauthenticatedError('Your session has ended; sign in again.', { code: 'unauthenticated' });
       return loginRedirect(c);

@@ -99,6 +99,16 @@ describe('sessions', () => {
     await db().updateTable('sessions').set({ last_seen_at: new Date(Date.now() - 2 * 3_600_000 - 1000) }).where('id', '=', await idOf(idle.cookie)).execute();
     await db().updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', await idOf(old.cookie)).execute();
     expectProblem(await me({ cookie: idle.cookie }), 401);
+    // The queue's live updates do not keep a session alive: only what the moderator does counts.
+    const watching = await signIn(ctx, 'mod@example.com');
+    const lastSeen = new Date(Date.now() - 30 * 60_000);
+    await db().updateTable('sessions').set({ last_seen_at: lastSeen }).where('id', '=', await idOf(watching.cookie)).execute();
+    const poll = await ctx.app.request('http://localhost/dashboard/queue/poll?status=pending', { headers: { cookie: watching.cookie, accept: 'application/json' } });
+    expect(poll.status).toBe(200);
+    const row = async () => db().selectFrom('sessions').select('last_seen_at').where('id', '=', await idOf(watching.cookie)).executeTakeFirstOrThrow();
+    expect((await row()).last_seen_at.getTime()).toBe(lastSeen.getTime());
+    expect((await me({ cookie: watching.cookie })).status).toBe(200);
+    expect((await row()).last_seen_at.getTime()).toBeGreaterThan(lastSeen.getTime());
     expectProblem(await me({ cookie: old.cookie }), 401);
     expect((await me({ cookie: fresh.cookie })).status).toBe(200);
   });
