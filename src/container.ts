@@ -6,6 +6,13 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config/env.ts';
 import { createCommentSubmission } from './comments/submit-comment.service.ts';
+import { createAdminService, type AdminService } from './admin/admin.service.ts';
+import { createLoginLimiter } from './auth/login-limiter.ts';
+import { createLoginService, type LoginService } from './auth/login.service.ts';
+import { createSessionService, type SessionService } from './auth/session.service.ts';
+import { createTokenService, type TokenService } from './auth/token.service.ts';
+import { createUserService, type UserService } from './auth/user.service.ts';
+import { createBanService, type BanService } from './bans/ban.service.ts';
 import { createThreadCache, type ThreadCache } from './comments/thread-cache.ts';
 import { createThreadService } from './comments/thread.service.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
@@ -16,6 +23,7 @@ import { createRelay, type Relay } from './events/relay.ts';
 import { createMaintenanceJob, MAINTENANCE_SCHEDULE } from './maintenance/maintenance.job.ts';
 import { createFloodControl } from './comments/flood-control.ts';
 import { createModerationService } from './moderation/moderation.service.ts';
+import { createQueueService, type QueueService } from './moderation/queue.service.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { countUndispatched } from './events/event.repository.ts';
 import { createBullmqQueue } from './queue/bullmq-queue.ts';
@@ -54,6 +62,14 @@ export interface Container {
   threads: ReturnType<typeof createThreadService>;
   moderation: ReturnType<typeof createModerationService>;
   webhooks: ReturnType<typeof createWebhookService>;
+  /** The review queue, comment detail and moderation log as moderators read them. */
+  reviewQueue: QueueService;
+  bans: BanService;
+  users: UserService;
+  sessions: SessionService;
+  tokens: TokenService;
+  login: LoginService;
+  admin: AdminService;
   /** Set when the process begins to stop: readiness fails at once so load balancers move away. */
   lifecycle: { stopping: boolean };
   /** Runs the background workers and maintenance schedules in this process. */
@@ -103,6 +119,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
   };
   const sites = createSiteService(db);
   const box = createSecretBox(secretKey);
+  const webhooks = createWebhookService({ db, sites, box, producer, allowPrivate: config.webhookAllowPrivate });
+  const sessions = createSessionService({ db, secret: secretKey });
+  const limiter = createLoginLimiter({ redis, prefix: config.redisPrefix, log });
   const metrics = createMetrics();
   metrics.setSources({
     queueCounts: () => queue.counts(),
@@ -136,7 +155,14 @@ export async function createContainer(config: Config, options: ContainerOptions 
     submission: createCommentSubmission({ db, sites, secret: secretKey, notifier, flood, metrics }),
     threads: createThreadService({ db, sites, cache: threadCache }),
     moderation: createModerationService({ db, notifier, secret: secretKey }),
-    webhooks: createWebhookService({ db, sites, box, producer, allowPrivate: config.webhookAllowPrivate }),
+    webhooks,
+    reviewQueue: createQueueService({ db }),
+    bans: createBanService({ db, sites, secret: secretKey }),
+    users: createUserService({ db }),
+    sessions,
+    tokens: createTokenService({ db }),
+    login: createLoginService({ db, sessions, limiter }),
+    admin: createAdminService({ db, sites, webhooks }),
     lifecycle: { stopping: false },
 
     async startWorkers() {

@@ -7,6 +7,7 @@ import { acquireLock, DataDirBusyError, readLock } from '../db/data-dir-lock.ts'
 import { createLogger } from '../shared/logger.ts';
 
 const argv = process.argv.slice(2);
+const PASSWORD_COMMANDS = ['users:create', 'users:reset-password'];
 const io = {
   out: (s: string) => void process.stdout.write(s),
   err: (s: string) => void process.stderr.write(s),
@@ -38,7 +39,8 @@ async function main(): Promise<number> {
         return 1;
       }
       // The server owns the embedded database: run the command inside it.
-      const stdin = argv.some((a) => a.startsWith('users:') || a.startsWith('passwords:')) ? await io.readStdin() : undefined;
+      // Only the commands that take a password read standard input (others must not wait for it).
+      const stdin = argv.some((a) => PASSWORD_COMMANDS.includes(a)) ? await io.readStdin() : undefined;
       const result = await forwardToServer(holder, { argv, ...(stdin !== undefined ? { stdin } : {}) });
       io.out(result.stdout);
       io.err(result.stderr);

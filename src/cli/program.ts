@@ -5,6 +5,7 @@ import type { Container } from '../container.ts';
 import { AppError } from '../shared/errors.ts';
 import { registerCommentCommands, registerErasureCommands } from './comment.commands.ts';
 import { registerSiteCommands } from './site.commands.ts';
+import { registerTokenCommands, registerUserCommands } from './user.commands.ts';
 import { registerWebhookCommands } from './webhook.commands.ts';
 
 export interface CliIo {
@@ -14,7 +15,7 @@ export interface CliIo {
   readStdin?: () => Promise<string>;
 }
 
-export type Services = Pick<Container, 'sites' | 'moderation' | 'webhooks'>;
+export type Services = Pick<Container, 'sites' | 'moderation' | 'webhooks' | 'users' | 'tokens'>;
 
 export function buildProgram(services: Services, io: CliIo): Command {
   const program = new Command('cli')
@@ -26,6 +27,8 @@ export function buildProgram(services: Services, io: CliIo): Command {
   registerCommentCommands(program, services, io);
   registerErasureCommands(program, services, io);
   registerWebhookCommands(program, services, io);
+  registerUserCommands(program, services, io);
+  registerTokenCommands(program, services, io);
   // Subcommands inherit output and exit handling.
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;

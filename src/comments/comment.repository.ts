@@ -11,6 +11,12 @@ export async function findCommentForUpdate(db: DbOrTx, id: string): Promise<Comm
   return db.selectFrom('comments').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
+/** Locks several rows in id order (so concurrent batches cannot deadlock); missing ids are simply absent. */
+export async function findCommentsForUpdate(db: DbOrTx, ids: string[]): Promise<CommentRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('comments').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
+}
+
 const PUBLIC_COLUMNS = ['id', 'parent_id', 'root_id', 'depth', 'name', 'email_hash', 'body', 'status', 'created_at'] as const;
 export type ThreadRow = Pick<CommentRow, (typeof PUBLIC_COLUMNS)[number]>;
 

@@ -13,6 +13,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from
 import { uuidv7 } from '../shared/ids.ts';
 import { emailHash } from '../shared/identity.ts';
 import type { Site, SiteService } from '../sites/site.service.ts';
+import { withActiveBan } from '../bans/ban-check.ts';
 import { checkBodyLength } from './body-length.ts';
 import { findComment } from './comment.repository.ts';
 import type { CommentInput, PublicComment } from './comment.schemas.ts';
@@ -108,7 +109,12 @@ export function createCommentSubmission(deps: {
       }
 
       const author = await loadAuthorHistory(db, siteId, hash);
-      const { status, verdicts: reasons } = runFilters(filterInput(input, { settings: site.settings, author, ip: ctx.ip, userAgent: ctx.userAgent, now }));
+      const { status, verdicts: reasons } = await withActiveBan(
+        db,
+        siteId,
+        { email: input.email, emailHash: hash, ip: ctx.ip },
+        runFilters(filterInput(input, { settings: site.settings, author, ip: ctx.ip, userAgent: ctx.userAgent, now })),
+      );
       // Counted before storing, given back if the comment is not stored after all.
       const refundFlood = await flood.take({ siteId, emailHash: hash, ip: ctx.ip }, site.settings.floodIntervalSeconds);
 

@@ -80,6 +80,12 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   jobs: JobsTable;
+  users: UsersTable;
+  user_sites: UserSitesTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  bans: BansTable;
+  audit_log: AuditLogTable;
 }
 
 export type SiteRow = Selectable<SitesTable>;
@@ -161,3 +167,75 @@ export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
 export type JobRow = Selectable<JobsTable>;
+
+export type UserRole = 'admin' | 'moderator';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  role: UserRole;
+  password_hash: string;
+  disabled_at: Date | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UserSitesTable {
+  user_id: string;
+  site_id: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Date;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  created_at: Timestamp;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export type BanKind = 'email' | 'domain' | 'ip';
+
+export interface BansTable {
+  id: string;
+  site_id: string;
+  kind: BanKind;
+  value: string;
+  match_key: string;
+  reason: string | null;
+  created_by_type: string;
+  created_by_id: string;
+  created_at: Timestamp;
+  expires_at: Date | null;
+  lifted_at: Date | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  actor_type: string;
+  actor_id: string;
+  action: string;
+  site_id: string | null;
+  target_type: string;
+  target_id: string;
+  details: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;
+export type BanRow = Selectable<BansTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;

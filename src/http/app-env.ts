@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
+import type { Principal } from '../auth/principal.ts';
 
 /** Variables every request carries through the middleware chain. */
 export interface AppEnv {
   Variables: {
     requestId: string;
     log: Logger;
+    /** Set by the authentication middleware on moderation, admin and dashboard routes. */
+    principal: Principal;
   };
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { CommentStatus, ModerationLogRow } from '../db/schema.ts';
 
@@ -14,4 +15,40 @@ export interface LogEntryInput {
 
 export async function listLogForComment(db: DbOrTx, commentId: string): Promise<ModerationLogRow[]> {
   return db.selectFrom('moderation_log').selectAll().where('comment_id', '=', commentId).orderBy('id', 'asc').execute();
+}
+
+/**
+ * For each comment, the status it had before it last entered its current status: what "restore"
+ * returns a rejected or spam comment to.
+ */
+export async function statusesBeforeCurrent(db: DbOrTx, comments: { id: string; status: CommentStatus }[]): Promise<Map<string, CommentStatus | null>> {
+  if (comments.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('moderation_log')
+    .select(['comment_id', 'from_status', 'to_status'])
+    .distinctOn('comment_id')
+    .where('comment_id', 'in', comments.map((c) => c.id))
+    .orderBy('comment_id')
+    .orderBy('id', 'desc')
+    .execute();
+  const current = new Map(comments.map((c) => [c.id, c.status]));
+  return new Map(rows.filter((r) => r.to_status === current.get(r.comment_id)).map((r) => [r.comment_id, r.from_status]));
+}
+
+/** The moderation log across sites, newest first, with the moderator's email for user actions. */
+export async function listModerationLog(
+  db: DbOrTx,
+  q: { siteIds: string[] | null; actorId?: string; to?: CommentStatus; commentId?: string; beforeId?: number; limit: number },
+): Promise<(ModerationLogRow & { actor_email: string | null })[]> {
+  let query = db
+    .selectFrom('moderation_log')
+    .leftJoin('users', (j) => j.on(sql`users.id::text`, '=', sql.ref('moderation_log.actor_id')))
+    .selectAll('moderation_log')
+    .select('users.email as actor_email');
+  if (q.siteIds) query = query.where('moderation_log.site_id', 'in', q.siteIds.length ? q.siteIds : ['']);
+  if (q.actorId) query = query.where('moderation_log.actor_id', '=', q.actorId);
+  if (q.to) query = query.where('moderation_log.to_status', '=', q.to);
+  if (q.commentId) query = query.where('moderation_log.comment_id', '=', q.commentId);
+  if (q.beforeId !== undefined) query = query.where('moderation_log.id', '<', String(q.beforeId));
+  return query.orderBy('moderation_log.id', 'desc').limit(q.limit).execute();
 }

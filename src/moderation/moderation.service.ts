@@ -1,101 +1,82 @@
-// Moderator verbs on single comments: look at one (with reasons and log) and change its status.
-import type { Db } from '../db/database.ts';
-import type { CommentRow, CommentStatus, ModerationLogRow } from '../db/schema.ts';
-import { findArticleById } from '../articles/article.repository.ts';
-import { blankComment, findComment, findCommentForUpdate, listCommentIdsByAuthor } from '../comments/comment.repository.ts';
+// Moderator verbs: look at a comment, change the status of one or of many (one transaction, all or
+// nothing), delete and erase. Access is checked on the locked rows, inside the transaction.
+import { forbidden, isAdmin, requireSite, actorOf, type Principal } from '../auth/principal.ts';
+import { findComment, findCommentsForUpdate, listCommentIdsByAuthor } from '../comments/comment.repository.ts';
+import type { Db, DbOrTx } from '../db/database.ts';
+import type { CommentRow, CommentStatus } from '../db/schema.ts';
 import type { ChangeNotifier } from '../events/change-notifier.ts';
-import type { CommentSnapshot } from '../events/event-payload.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { uuidPattern } from '../shared/ids.ts';
 import { emailHash } from '../shared/identity.ts';
-import { listLogForComment } from './moderation-log.repository.ts';
-import { applyTransition, canTransition, type Actor } from './status-transition.ts';
+import { assertTransitions, notifyArticles, transitionRow, type CommentChange } from './comment-transitions.ts';
+import { listLogForComment, statusesBeforeCurrent } from './moderation-log.repository.ts';
+import { toLogEntry, toModeratedComment, type LogEntry, type ModeratedComment } from './moderated-comment.ts';
+import type { Actor } from './status-transition.ts';
 
-/** What moderators see: everything, including email, IP and user agent. */
-export interface ModeratedComment {
-  id: string;
-  siteId: string;
-  articleId: number;
-  parentId: string | null;
-  name: string;
-  email: string;
-  emailHash: string;
-  ip: string | null;
-  userAgent: string | null;
-  body: string;
-  status: CommentStatus;
-  reasons: unknown[];
-  createdAt: Date;
-  updatedAt: Date;
-  publishedAt: Date | null;
-}
+export type { LogEntry, ModeratedComment } from './moderated-comment.ts';
 
-export interface LogEntry {
-  id: string;
-  actorType: string;
-  actorId: string;
-  from: CommentStatus | null;
-  to: CommentStatus;
-  reasons: unknown[];
-  note: string | null;
-  createdAt: Date;
-}
-
-export function toModeratedComment(r: CommentRow): ModeratedComment {
-  return {
-    id: r.id,
-    siteId: r.site_id,
-    articleId: r.article_id,
-    parentId: r.parent_id,
-    name: r.name,
-    email: r.email,
-    emailHash: r.email_hash,
-    ip: r.ip,
-    userAgent: r.user_agent,
-    body: r.body,
-    status: r.status,
-    reasons: r.reasons,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    publishedAt: r.published_at,
-  };
-}
-
-export function snapshotOf(r: CommentRow): CommentSnapshot {
-  return {
-    id: r.id,
-    siteId: r.site_id,
-    articleId: r.article_id,
-    parentId: r.parent_id,
-    name: r.name,
-    body: r.body,
-    emailHash: r.email_hash,
-    createdAt: r.created_at,
-    status: r.status,
-    publishedAt: r.published_at,
-  };
-}
-
-function toLogEntry(r: ModerationLogRow): LogEntry {
-  return {
-    id: String(r.id),
-    actorType: r.actor_type,
-    actorId: r.actor_id,
-    from: r.from_status,
-    to: r.to_status,
-    reasons: r.reasons,
-    note: r.note,
-    createdAt: r.created_at,
-  };
-}
+export const MODERATION_ACTIONS = ['approve', 'reject', 'spam', 'restore'] as const;
+export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
+/** A bulk action covers at most this many comments (one transaction, row locks held until commit). */
+export const MAX_BULK = 500;
 
 const SETTABLE: CommentStatus[] = ['approved', 'pending', 'rejected', 'spam'];
+const ACTION_STATUS: Record<Exclude<ModerationAction, 'restore'>, CommentStatus> = { approve: 'approved', reject: 'rejected', spam: 'spam' };
+
+function checkNote(note: string | null) {
+  if (note !== null && note.length > 1000) throw new ValidationError([{ path: 'reason', message: 'must be at most 1000 characters' }]);
+}
+
+/** Restore undoes a rejection or spam mark: back to approved if it was published before, else to the queue. */
+async function targetsFor(tx: DbOrTx, rows: CommentRow[], action: ModerationAction): Promise<Map<string, CommentStatus>> {
+  if (action !== 'restore') return new Map(rows.map((r) => [r.id, ACTION_STATUS[action]]));
+  const notRestorable = rows.filter((r) => r.status !== 'rejected' && r.status !== 'spam');
+  if (notRestorable.length) {
+    throw new ConflictError(`Only rejected or spam comments can be restored; ${notRestorable.length === 1 ? `this one is ${notRestorable[0]!.status}` : `${notRestorable.length} are not`}.`, {
+      code: 'transition_refused',
+      errors: notRestorable.map((r) => ({ path: r.id, message: `is ${r.status}; only rejected or spam comments can be restored` })),
+    });
+  }
+  const before = await statusesBeforeCurrent(tx, rows.filter((r) => r.status === 'rejected' || r.status === 'spam'));
+  return new Map(rows.map((r) => [r.id, r.status === 'rejected' || r.status === 'spam' ? (before.get(r.id) === 'approved' ? 'approved' : 'pending') : r.status]));
+}
 
 export function createModerationService(deps: { db: Db; notifier: ChangeNotifier; secret: string }) {
   const { db } = deps;
 
   function checkId(id: string) {
     if (!uuidPattern.test(id)) throw new NotFoundError(`No comment with id "${id.slice(0, 100)}".`);
+  }
+
+  /** Locks the rows and checks access: unknown ids and other sites' comments look alike to a moderator. */
+  async function lockFor(tx: DbOrTx, who: Principal | null, ids: string[]): Promise<CommentRow[]> {
+    const valid = ids.filter((id) => uuidPattern.test(id));
+    const rows = await findCommentsForUpdate(tx, valid);
+    const missing = ids.filter((id) => !rows.some((r) => r.id === id));
+    if (missing.length) {
+      if (who && !isAdmin(who)) throw forbidden();
+      throw new NotFoundError(`No comment with id "${missing[0]!.slice(0, 100)}"${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ''}.`, {
+        errors: missing.slice(0, 50).map((id) => ({ path: id.slice(0, 100), message: 'no such comment' })),
+      });
+    }
+    if (who) for (const r of rows) requireSite(who, r.site_id);
+    return rows;
+  }
+
+  /** Several comments in one transaction: all change, or none (and nothing is notified). */
+  async function changeMany(who: Principal | null, ids: string[], pick: (tx: DbOrTx, rows: CommentRow[]) => Promise<Map<string, CommentStatus>>, actor: Actor, note: string | null) {
+    const changes = await db.transaction().execute(async (tx) => {
+      const rows = await lockFor(tx, who, ids);
+      const targets = await pick(tx, rows);
+      assertTransitions(rows, targets);
+      const articles = new Map();
+      const out: CommentChange[] = [];
+      for (const row of rows) out.push(await transitionRow(tx, row, targets.get(row.id)!, actor, note, articles));
+      return out;
+    });
+    await notifyArticles(deps.notifier, changes);
+    const byId = new Map(changes.map((c) => [c.comment.id, c.comment]));
+    return ids.map((id) => byId.get(id)!);
   }
 
   return {
@@ -106,51 +87,38 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
       return { comment: toModeratedComment(row), log: (await listLogForComment(db, id)).map(toLogEntry) };
     },
 
+    /** Operators (CLI): any status, no site restriction. */
     async setStatus(id: string, to: CommentStatus, actor: Actor, note: string | null = null): Promise<ModeratedComment> {
       checkId(id);
       if (!SETTABLE.includes(to)) throw new ValidationError([{ path: 'status', message: `must be one of ${SETTABLE.join(', ')}` }]);
-      if (note !== null && note.length > 1000) throw new ValidationError([{ path: 'reason', message: 'must be at most 1000 characters' }]);
-      return transition(id, to, actor, note);
+      checkNote(note);
+      const [comment] = await changeMany(null, [id], async (_tx, rows) => new Map(rows.map((r) => [r.id, to])), actor, note);
+      return comment!;
+    },
+
+    /** A moderator's action on comments of their sites; one id or up to MAX_BULK, in one transaction. */
+    async act(who: Principal, ids: string[], action: ModerationAction, note: string | null = null): Promise<ModeratedComment[]> {
+      if (!MODERATION_ACTIONS.includes(action)) throw new ValidationError([{ path: 'action', message: `must be one of ${MODERATION_ACTIONS.join(', ')}` }]);
+      const unique = [...new Set(ids)];
+      if (unique.length === 0 || unique.length > MAX_BULK) throw new ValidationError([{ path: 'ids', message: `give between 1 and ${MAX_BULK} comment ids` }]);
+      checkNote(note);
+      return changeMany(who, unique, (tx, rows) => targetsFor(tx, rows, action), actorOf(who), note);
     },
 
     /** Author or erasure request: the comment becomes a placeholder, its text and personal data blanked. */
     async remove(id: string, actor: Actor, note: string | null = null): Promise<ModeratedComment> {
       checkId(id);
-      return transition(id, 'deleted', actor, note);
+      const [comment] = await changeMany(null, [id], async (_tx, rows) => new Map(rows.map((r) => [r.id, 'deleted' as const])), actor, note);
+      return comment!;
     },
 
     /** Erasure of everything one author (by email) wrote on a site; returns how many comments. */
     async eraseAuthor(siteId: string, email: string, actor: Actor): Promise<number> {
       const ids = await listCommentIdsByAuthor(db, siteId, emailHash(deps.secret, email));
-      for (const id of ids) await transition(id, 'deleted', actor, 'erasure request');
+      for (const id of ids) await this.remove(id, actor, 'erasure request');
       return ids.length;
     },
   };
-
-  /** One status change in its own transaction; then caches and the event relay hear of it. */
-  async function transition(id: string, to: CommentStatus, actor: Actor, note: string | null): Promise<ModeratedComment> {
-    const change = await db.transaction().execute(async (tx) => {
-      const row = await findCommentForUpdate(tx, id);
-      if (!row) throw new NotFoundError(`No comment with id "${id}".`);
-      if (row.status === to) return { comment: toModeratedComment(row), article: null, from: row.status };
-      if (!canTransition(row.status, to)) throw new ConflictError(`A ${row.status} comment cannot become ${to}.`);
-      const article = (await findArticleById(tx, row.article_id))!;
-      await applyTransition(tx, {
-        comment: snapshotOf(row),
-        article: { externalId: article.external_id, url: article.url, title: article.title },
-        to,
-        actor,
-        note,
-      });
-      if (to === 'deleted') await blankComment(tx, id);
-      return { comment: toModeratedComment((await findComment(tx, id))!), article: article.external_id, from: row.status };
-    });
-    if (change.article !== null) {
-      const threadChanged = change.from === 'approved' || to === 'approved' || to === 'deleted';
-      await deps.notifier.committed({ siteId: change.comment.siteId, articleId: change.article, threadChanged });
-    }
-    return change.comment;
-  }
 }
 
 export type ModerationService = ReturnType<typeof createModerationService>;

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../config/env.ts';
 import { createContainer } from '../container.ts';
 import { acquireLock, DataDirBusyError } from '../db/data-dir-lock.ts';
 import { createLogger } from '../shared/logger.ts';
-import { ensureDemoSite } from './bootstrap.ts';
+import { ensureAdmin, ensureDemoSite } from './bootstrap.ts';
 import { startHttpServer, type RunningServer } from './http-server.ts';
 
 export async function runServer(roles: { api: boolean; worker: boolean }): Promise<void> {
@@ -58,6 +58,7 @@ export async function runServer(roles: { api: boolean; worker: boolean }): Promi
     }
     lock?.setPort(server.port);
     await ensureDemoSite(container, server.port);
+    await ensureAdmin(container);
   }
   if (roles.worker) {
     await container.startWorkers();

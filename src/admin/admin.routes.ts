@@ -1,0 +1,31 @@
+// /api/v1/admin: signed in, and an admin. Moderators are refused before any lookup, so they learn
+// nothing about what exists here.
+import type { MiddlewareHandler } from 'hono';
+import { requireAuth, type AuthDeps } from '../auth/auth.middleware.ts';
+import { requireAdmin } from '../auth/principal.ts';
+import type { TokenService } from '../auth/token.service.ts';
+import type { UserService } from '../auth/user.service.ts';
+import type { AppEnv } from '../http/app-env.ts';
+import { openApiRouter } from '../http/openapi.ts';
+import type { SiteService } from '../sites/site.service.ts';
+import type { WebhookService } from '../webhooks/webhook.service.ts';
+import type { AdminService } from './admin.service.ts';
+import { auditRoutes } from './audit.routes.ts';
+import { siteAdminRoutes } from './site.routes.ts';
+import { userAdminRoutes } from './user.routes.ts';
+import { webhookAdminRoutes } from './webhook.routes.ts';
+
+const adminOnly: MiddlewareHandler<AppEnv> = async function adminOnly(c, next) {
+  requireAdmin(c.get('principal'));
+  await next();
+};
+
+export function adminRoutes(deps: AuthDeps & { admin: AdminService; sites: SiteService; users: UserService; tokens: TokenService; webhooks: WebhookService }) {
+  const app = openApiRouter();
+  app.use('*', requireAuth(deps), adminOnly);
+  app.route('/sites', siteAdminRoutes(deps));
+  app.route('/', userAdminRoutes(deps));
+  app.route('/', webhookAdminRoutes(deps));
+  app.route('/', auditRoutes(deps));
+  return app;
+}

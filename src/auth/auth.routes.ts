@@ -1,0 +1,75 @@
+// POST /api/v1/auth/login and /logout, GET /api/v1/auth/me: the session cookie for the dashboard and
+// for scripts that prefer a session to an API token.
+import { createRoute, z } from '@hono/zod-openapi';
+import { clientIp } from '../http/client-info.ts';
+import { authProblems, isoDate, problem, signedIn } from '../http/openapi-common.ts';
+import { openApiRouter } from '../http/openapi.ts';
+import { requireAuth, type AuthDeps } from './auth.middleware.ts';
+import { loginInputSchema, type LoginService } from './login.service.ts';
+import { clearSessionCookie, setSessionCookie, type CookieContext } from './session-cookie.ts';
+
+const meSchema = z
+  .object({ id: z.string(), email: z.string(), role: z.enum(['admin', 'moderator']), siteIds: z.array(z.string()).openapi({ description: 'Assigned sites (admins work on every site).' }) })
+  .openapi('Me');
+
+const loginRoute = createRoute({
+  method: 'post',
+  path: '/login',
+  tags: ['Accounts'],
+  summary: 'Sign in: sets the session cookie',
+  description: 'Answers the CSRF token to send as X-CSRF-Token on writes made with the cookie. Failed sign-ins are limited per account and per IP (429 with Retry-After).',
+  request: { body: { content: { 'application/json': { schema: loginInputSchema.openapi('LoginInput') } }, required: true } },
+  responses: {
+    200: { description: 'Signed in', content: { 'application/json': { schema: z.object({ user: meSchema, csrfToken: z.string(), expiresAt: isoDate }) } } },
+    400: problem('Missing email or password'),
+    401: problem('Wrong email or password'),
+    429: problem('Too many failed sign-ins; see Retry-After'),
+  },
+});
+
+const logoutRoute = createRoute({
+  method: 'post',
+  path: '/logout',
+  tags: ['Accounts'],
+  summary: 'Sign out: ends the session on the server and clears the cookie',
+  security: signedIn,
+  responses: { 204: { description: 'Signed out' }, ...authProblems },
+});
+
+const meRoute = createRoute({
+  method: 'get',
+  path: '/me',
+  tags: ['Accounts'],
+  summary: 'Who you are signed in as',
+  security: signedIn,
+  responses: { 200: { description: 'The account', content: { 'application/json': { schema: z.object({ user: meSchema }) } } }, ...authProblems },
+});
+
+export function authRoutes(deps: AuthDeps & { login: LoginService; cookies: CookieContext }) {
+  const app = openApiRouter();
+  const signedInOnly = requireAuth(deps);
+
+  app.openapi(loginRoute, async (c) => {
+    const client = { ip: clientIp(c, deps.cookies.trustProxy), userAgent: c.req.header('user-agent') ?? null };
+    const result = await deps.login.login(c.req.valid('json'), client);
+    setSessionCookie(c, deps.cookies, result.token);
+    c.header('Cache-Control', 'no-store');
+    const { userId, email, role, siteIds } = result.principal;
+    return c.json({ user: { id: userId, email, role, siteIds }, csrfToken: result.csrfToken, expiresAt: result.expiresAt }, 200);
+  });
+
+  app.use('/logout', signedInOnly);
+  app.openapi(logoutRoute, async (c) => {
+    const principal = c.get('principal');
+    if (principal.sessionId) await deps.sessions.end(principal.sessionId);
+    clearSessionCookie(c, deps.cookies);
+    return c.body(null, 204);
+  });
+
+  app.use('/me', signedInOnly);
+  app.openapi(meRoute, (c) => {
+    const { userId, email, role, siteIds } = c.get('principal');
+    return c.json({ user: { id: userId, email, role, siteIds } }, 200);
+  });
+  return app;
+}

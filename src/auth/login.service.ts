@@ -1,0 +1,53 @@
+// Signing in: rate-limited, the same answer for an unknown email, a wrong password and a disabled
+// account, and a brand-new session every time.
+import { z } from 'zod';
+import type { Db } from '../db/database.ts';
+import { RateLimitedError, UnauthenticatedError, ValidationError } from '../shared/errors.ts';
+import type { LoginLimiter } from './login-limiter.ts';
+import { decoyHash, verifyPassword } from './password.ts';
+import type { Principal } from './principal.ts';
+import { principalFor, type SessionService } from './session.service.ts';
+import { findUserByEmail } from './user.repository.ts';
+
+export const loginInputSchema = z.object({
+  email: z.string().trim().min(1, 'is required').max(254),
+  password: z.string().min(1, 'is required').max(1024),
+});
+
+export interface LoginResult {
+  principal: Principal;
+  /** The cookie's value. */
+  token: string;
+  expiresAt: Date;
+  csrfToken: string;
+}
+
+export function createLoginService(deps: { db: Db; sessions: SessionService; limiter: LoginLimiter }) {
+  const { db, sessions, limiter } = deps;
+
+  return {
+    async login(input: unknown, client: { ip: string | null; userAgent: string | null }): Promise<LoginResult> {
+      const parsed = loginInputSchema.safeParse(input);
+      if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })));
+      const { email, password } = parsed.data;
+      const wait = await limiter.lockedFor(email, client.ip);
+      if (wait > 0) throw new RateLimitedError('Too many failed sign-ins. Try again later.', wait, 'login_locked');
+      const user = await findUserByEmail(db, email);
+      const ok = await verifyPassword(password, user?.password_hash ?? (await decoyHash()));
+      if (!user || !ok || user.disabled_at) {
+        await limiter.recordFailure(email, client.ip);
+        throw new UnauthenticatedError('Wrong email or password.', { code: 'login_failed' });
+      }
+      await limiter.recordSuccess(email);
+      const session = await sessions.start(user.id, client);
+      return {
+        principal: await principalFor(db, user, 'session', session.sessionId),
+        token: session.token,
+        expiresAt: session.expiresAt,
+        csrfToken: sessions.csrfToken(session.sessionId),
+      };
+    },
+  };
+}
+
+export type LoginService = ReturnType<typeof createLoginService>;

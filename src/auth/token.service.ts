@@ -1,0 +1,83 @@
+// API tokens for `Authorization: Bearer`: shown once at creation, stored as SHA-256 (a 256-bit random
+// token needs no slow hash), revocable, and useless once their account is disabled.
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { insertAudit } from '../audit/audit.repository.ts';
+import type { Db } from '../db/database.ts';
+import type { ApiTokenRow } from '../db/schema.ts';
+import type { Actor } from '../moderation/status-transition.ts';
+import { NotFoundError, ValidationError } from '../shared/errors.ts';
+import { uuidPattern, uuidv7 } from '../shared/ids.ts';
+import type { Principal } from './principal.ts';
+import { principalFor, sha256 } from './session.service.ts';
+import * as repo from './token.repository.ts';
+import { findUserById } from './user.repository.ts';
+
+export const TOKEN_PREFIX = 'cmt_';
+const TOUCH_EVERY_MS = 60_000;
+const nameSchema = z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters');
+
+export interface ApiToken {
+  id: string;
+  userId: string;
+  name: string;
+  /** The token's first characters, to tell tokens apart; never enough to use it. */
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+function toToken(r: ApiTokenRow): ApiToken {
+  return { id: r.id, userId: r.user_id, name: r.name, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at };
+}
+
+export function createTokenService(deps: { db: Db }) {
+  const { db } = deps;
+
+  return {
+    async create(userId: string, name: string | undefined, actor: Actor): Promise<{ token: string; apiToken: ApiToken }> {
+      const parsedName = nameSchema.safeParse(name ?? 'API token');
+      if (!parsedName.success) throw new ValidationError([{ path: 'name', message: parsedName.error.issues[0]!.message }]);
+      const user = uuidPattern.test(userId) ? await findUserById(db, userId) : undefined;
+      if (!user) throw new NotFoundError(`No user with id "${userId.slice(0, 100)}".`);
+      const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+      const row = await db.transaction().execute(async (tx) => {
+        const inserted = await repo.insertToken(tx, { id: uuidv7(), userId, name: parsedName.data, tokenHash: sha256(token), prefix: token.slice(0, TOKEN_PREFIX.length + 6) });
+        await insertAudit(tx, { actorType: actor.type, actorId: actor.id, action: 'token.create', siteId: null, targetType: 'token', targetId: inserted.id, details: { userId, name: inserted.name } });
+        return inserted;
+      });
+      return { token, apiToken: toToken(row) };
+    },
+
+    async list(userId: string): Promise<ApiToken[]> {
+      return (await repo.listTokensOfUser(db, userId)).map(toToken);
+    },
+
+    async get(id: string): Promise<ApiToken> {
+      const row = uuidPattern.test(id) ? await repo.findToken(db, id) : undefined;
+      if (!row) throw new NotFoundError(`No API token with id "${id.slice(0, 100)}".`);
+      return toToken(row);
+    },
+
+    async revoke(id: string, actor: Actor): Promise<ApiToken> {
+      const token = await this.get(id);
+      await db.transaction().execute(async (tx) => {
+        await repo.revokeToken(tx, id, new Date());
+        await insertAudit(tx, { actorType: actor.type, actorId: actor.id, action: 'token.revoke', siteId: null, targetType: 'token', targetId: id, details: { userId: token.userId } });
+      });
+      return this.get(id);
+    },
+
+    async resolve(token: string): Promise<Principal | null> {
+      if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return null;
+      const found = await repo.findTokenWithUser(db, sha256(token));
+      if (!found || found.token.revoked_at || found.user.disabled_at) return null;
+      const now = Date.now();
+      if (!found.token.last_used_at || now - found.token.last_used_at.getTime() > TOUCH_EVERY_MS) await repo.touchToken(db, found.token.id, new Date(now));
+      return principalFor(db, found.user, 'token', null);
+    },
+  };
+}
+
+export type TokenService = ReturnType<typeof createTokenService>;

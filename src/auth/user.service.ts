@@ -1,0 +1,160 @@
+// Accounts: admins and moderators, their sites, enabling, disabling and passwords. Every change is an
+// audit-log row in the same transaction; disabling an account or resetting its password ends its sessions.
+import { z } from 'zod';
+import { insertAudit } from '../audit/audit.repository.ts';
+import type { Db, DbOrTx } from '../db/database.ts';
+import type { UserRole, UserRow } from '../db/schema.ts';
+import type { Actor } from '../moderation/status-transition.ts';
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../shared/errors.ts';
+import { uuidPattern, uuidv7 } from '../shared/ids.ts';
+import { hashPassword, passwordSchema } from './password.ts';
+import { deleteSessionsOfUser } from './session.repository.ts';
+import * as repo from './user.repository.ts';
+
+export const USER_ROLES = ['admin', 'moderator'] as const;
+
+export interface User {
+  id: string;
+  email: string;
+  role: UserRole;
+  siteIds: string[];
+  disabled: boolean;
+  createdAt: Date;
+}
+
+export interface UserInput {
+  email: string;
+  role: UserRole;
+  password: string;
+  siteIds?: string[];
+}
+
+export interface UserPatch {
+  role?: UserRole;
+  siteIds?: string[];
+  disabled?: boolean;
+}
+
+const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email('must be a valid email address'));
+const roleSchema = z.enum(USER_ROLES, { message: 'must be admin or moderator' });
+
+function toUser(r: UserRow, siteIds: string[]): User {
+  return { id: r.id, email: r.email, role: r.role, siteIds, disabled: r.disabled_at !== null, createdAt: r.created_at };
+}
+
+function check<T>(schema: z.ZodType<T>, value: unknown, path: string, errors: FieldError[]): T | undefined {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  errors.push({ path, message: parsed.error.issues[0]!.message });
+  return undefined;
+}
+
+export function createUserService(deps: { db: Db }) {
+  const { db } = deps;
+
+  async function checkSites(tx: DbOrTx, siteIds: string[] | undefined): Promise<string[]> {
+    const unique = [...new Set(siteIds ?? [])];
+    const known = await repo.existingSiteIds(tx, unique);
+    const unknown = unique.filter((s) => !known.has(s));
+    if (unknown.length) throw new ValidationError([{ path: 'siteIds', message: `unknown site${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ').slice(0, 200)}` }]);
+    return unique;
+  }
+
+  async function rowById(tx: DbOrTx, id: string): Promise<UserRow> {
+    const row = uuidPattern.test(id) ? await repo.findUserById(tx, id) : undefined;
+    if (!row) throw new NotFoundError(`No user with id "${id.slice(0, 100)}".`);
+    return row;
+  }
+
+  /** The last enabled admin cannot be demoted or disabled: nobody could manage the service any more. */
+  async function keepAnAdmin(tx: DbOrTx, row: UserRow, patch: UserPatch): Promise<void> {
+    const losesAdmin = row.role === 'admin' && row.disabled_at === null && (patch.role === 'moderator' || patch.disabled === true);
+    if (losesAdmin && (await repo.countActiveAdmins(tx)) <= 1) throw new ConflictError('This is the last active administrator; promote another one first.');
+  }
+
+  return {
+    async create(input: UserInput, actor: Actor): Promise<User> {
+      const errors: FieldError[] = [];
+      const email = check(emailSchema, input.email, 'email', errors);
+      const role = check(roleSchema, input.role, 'role', errors);
+      check(passwordSchema, input.password, 'password', errors);
+      if (errors.length) throw new ValidationError(errors, 'The account is invalid.');
+      const passwordHash = await hashPassword(input.password);
+      return db.transaction().execute(async (tx) => {
+        const siteIds = await checkSites(tx, input.siteIds);
+        const row = await repo.insertUser(tx, { id: uuidv7(), email: email!, role: role!, passwordHash });
+        if (!row) throw new ConflictError(`An account for ${email} already exists.`);
+        await repo.replaceUserSites(tx, row.id, siteIds);
+        await insertAudit(tx, { actorType: actor.type, actorId: actor.id, action: 'user.create', siteId: null, targetType: 'user', targetId: row.id, details: { email, role, siteIds } });
+        return toUser(row, siteIds);
+      });
+    },
+
+    async list(): Promise<User[]> {
+      const rows = await repo.listUsers(db);
+      const sites = await repo.siteIdsByUser(db, rows.map((r) => r.id));
+      return rows.map((r) => toUser(r, sites.get(r.id) ?? []));
+    },
+
+    async get(id: string): Promise<User> {
+      const row = await rowById(db, id);
+      return toUser(row, (await repo.siteIdsByUser(db, [id])).get(id) ?? []);
+    },
+
+    async findByEmail(email: string): Promise<User> {
+      const row = await repo.findUserByEmail(db, email.trim());
+      if (!row) throw new NotFoundError(`No account for ${email.slice(0, 254)}.`);
+      return this.get(row.id);
+    },
+
+    async update(id: string, patch: UserPatch, actor: Actor): Promise<User> {
+      const errors: FieldError[] = [];
+      if (patch.role !== undefined) check(roleSchema, patch.role, 'role', errors);
+      if (errors.length) throw new ValidationError(errors);
+      return db.transaction().execute(async (tx) => {
+        const row = await rowById(tx, id);
+        await keepAnAdmin(tx, row, patch);
+        const disabledAt = patch.disabled === undefined ? undefined : patch.disabled ? (row.disabled_at ?? new Date()) : null;
+        const updated = await repo.updateUser(tx, id, { ...(patch.role ? { role: patch.role } : {}), ...(disabledAt !== undefined ? { disabledAt } : {}) });
+        if (patch.siteIds !== undefined) await repo.replaceUserSites(tx, id, await checkSites(tx, patch.siteIds));
+        if (patch.disabled) await deleteSessionsOfUser(tx, id);
+        const action = patch.disabled === true ? 'user.disable' : patch.disabled === false ? 'user.enable' : 'user.update';
+        await insertAudit(tx, { actorType: actor.type, actorId: actor.id, action, siteId: null, targetType: 'user', targetId: id, details: { ...patch } });
+        return toUser(updated!, (await repo.siteIdsByUser(tx, [id])).get(id) ?? []);
+      });
+    },
+
+    /** A new password ends every session of the account (whoever knew the old one is signed out). */
+    async resetPassword(id: string, password: string, actor: Actor): Promise<void> {
+      const parsed = passwordSchema.safeParse(password);
+      if (!parsed.success) throw new ValidationError([{ path: 'password', message: parsed.error.issues[0]!.message }]);
+      const passwordHash = await hashPassword(password);
+      await db.transaction().execute(async (tx) => {
+        await rowById(tx, id);
+        await repo.updateUser(tx, id, { passwordHash });
+        await deleteSessionsOfUser(tx, id);
+        await insertAudit(tx, { actorType: actor.type, actorId: actor.id, action: 'user.reset-password', siteId: null, targetType: 'user', targetId: id });
+      });
+    },
+
+    /** ADMIN_EMAIL / ADMIN_PASSWORD at start: create the admin, or make sure it is an enabled admin (its password is left alone). */
+    async ensureAdmin(email: string, password: string): Promise<'created' | 'updated' | 'unchanged'> {
+      const system: Actor = { type: 'system', id: 'ADMIN_EMAIL' };
+      const existing = await repo.findUserByEmail(db, email);
+      if (!existing) {
+        try {
+          await this.create({ email, role: 'admin', password }, system);
+          return 'created';
+        } catch (err) {
+          if (!(err instanceof ConflictError)) throw err; // another process created it just now
+          return 'unchanged';
+        }
+      }
+      if (existing.role === 'admin' && existing.disabled_at === null) return 'unchanged';
+      await this.update(existing.id, { role: 'admin', disabled: false }, system);
+      return 'updated';
+    },
+  };
+}
+
+export type UserService = ReturnType<typeof createUserService>;

@@ -1,0 +1,44 @@
+// How an author is matched against bans: by email HMAC, by email domain (and its parent domains, so
+// banning example.com also bans mail.example.com), and by IP in one canonical spelling.
+import ipaddr from 'ipaddr.js';
+import type { BanRow } from '../db/schema.ts';
+import type { Verdict } from '../moderation/verdict.ts';
+
+export interface BanSubject {
+  emailHash: string;
+  domains: string[];
+  ip: string | null;
+}
+
+/** "::ffff:203.0.113.7" and "203.0.113.7" are one address; null when it is not an IP. */
+export function canonicalIp(value: string | null | undefined): string | null {
+  if (!value) return null;
+  try {
+    return ipaddr.process(value.trim()).toString();
+  } catch {
+    return null;
+  }
+}
+
+export function emailDomains(email: string): string[] {
+  const domain = email.trim().toLowerCase().split('@').at(-1) ?? '';
+  const labels = domain.split('.').filter(Boolean);
+  const out: string[] = [];
+  // Every suffix with at least two labels: a.b.example.com, b.example.com, example.com.
+  for (let i = 0; i + 2 <= labels.length; i++) out.push(labels.slice(i).join('.'));
+  return out;
+}
+
+export function banSubject(email: string, emailHash: string, ip: string | null): BanSubject {
+  return { emailHash, domains: emailDomains(email), ip: canonicalIp(ip) };
+}
+
+export function banVerdict(ban: BanRow): Verdict {
+  const until = ban.expires_at ? ` until ${ban.expires_at.toISOString()}` : '';
+  return {
+    action: 'reject',
+    code: 'banned',
+    detail: `The author is banned on this site by ${ban.kind}${until}${ban.reason ? `: ${ban.reason}` : '.'}`,
+    data: { banId: ban.id, kind: ban.kind },
+  };
+}

@@ -1,0 +1,62 @@
+// Bans by email, email domain or IP on a site you moderate; they reject the author's new comments.
+import { createRoute, z } from '@hono/zod-openapi';
+import { authProblems, isoDate, problem, signedIn } from '../http/openapi-common.ts';
+import { openApiRouter } from '../http/openapi.ts';
+import { BAN_KINDS, banInputSchema, type BanService } from './ban.service.ts';
+
+const banSchema = z
+  .object({
+    id: z.string(),
+    siteId: z.string(),
+    kind: z.enum(BAN_KINDS),
+    value: z.string(),
+    reason: z.string().nullable(),
+    createdBy: z.object({ type: z.string(), id: z.string() }),
+    createdAt: isoDate,
+    expiresAt: isoDate.nullable(),
+    liftedAt: isoDate.nullable(),
+    active: z.boolean(),
+  })
+  .openapi('Ban');
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['Moderation'],
+  summary: 'Bans in force (or all, with includeInactive=true)',
+  security: signedIn,
+  request: { query: z.object({ siteId: z.string().max(63).optional(), includeInactive: z.enum(['true', 'false']).optional() }) },
+  responses: { 200: { description: 'Bans, newest first', content: { 'application/json': { schema: z.object({ bans: z.array(banSchema) }) } } }, ...authProblems },
+});
+
+const createBanRoute = createRoute({
+  method: 'post',
+  path: '/',
+  tags: ['Moderation'],
+  summary: 'Ban an email, an email domain (and its subdomains) or an IP on a site',
+  description: 'New comments from a banned author are rejected with the reason "banned". `expiresAt` makes the ban timed.',
+  security: signedIn,
+  request: { body: { content: { 'application/json': { schema: banInputSchema.openapi('BanInput') } }, required: true } },
+  responses: { 201: { description: 'The ban', content: { 'application/json': { schema: z.object({ ban: banSchema }) } } }, ...authProblems, 404: problem('Unknown site (admins)') },
+});
+
+const liftRoute = createRoute({
+  method: 'delete',
+  path: '/{id}',
+  tags: ['Moderation'],
+  summary: 'Lift a ban',
+  security: signedIn,
+  request: { params: z.object({ id: z.string() }) },
+  responses: { 200: { description: 'The lifted ban', content: { 'application/json': { schema: z.object({ ban: banSchema }) } } }, ...authProblems, 404: problem('No such ban (admins)') },
+});
+
+export function banRoutes(deps: { bans: BanService }) {
+  const app = openApiRouter();
+  app.openapi(listRoute, async (c) => {
+    const { siteId, includeInactive } = c.req.valid('query');
+    return c.json({ bans: await deps.bans.list(c.get('principal'), { siteId, includeInactive: includeInactive === 'true' }) }, 200);
+  });
+  app.openapi(createBanRoute, async (c) => c.json({ ban: await deps.bans.create(c.get('principal'), c.req.valid('json')) }, 201));
+  app.openapi(liftRoute, async (c) => c.json({ ban: await deps.bans.lift(c.get('principal'), c.req.valid('param').id) }, 200));
+  return app;
+}

@@ -1,0 +1,91 @@
+// One comment as moderators see it: who (name, email, IP), where (article, site), the text with matched
+// words marked, why it was held, the parent of a reply, the author's record, and the actions.
+// Every string goes through JSX, which escapes it: comment text is never markup.
+import type { QueueItem } from '../../moderation/queue.service.ts';
+import { highlight, type HighlightField } from '../highlight.ts';
+import { Reasons } from './reasons.tsx';
+import { Time } from './time.tsx';
+
+export const ACTIONS_BY_STATUS: Record<string, ('approve' | 'reject' | 'spam' | 'restore')[]> = {
+  pending: ['approve', 'reject', 'spam'],
+  approved: ['reject', 'spam'],
+  rejected: ['restore', 'approve', 'spam'],
+  spam: ['restore', 'approve', 'reject'],
+};
+const LABEL = { approve: 'Approve', reject: 'Reject', spam: 'Spam', restore: 'Restore' } as const;
+const KEY = { approve: 'a', reject: 'r', spam: 's', restore: 'u' } as const;
+
+export function Marked(props: { item: { reasons: unknown[] }; field: HighlightField; text: string }) {
+  return (
+    <>
+      {highlight(props.item.reasons, props.field, props.text).map((s) => (s.match ? <mark title={`Matched: ${s.match}`}>{s.text}</mark> : s.text))}
+    </>
+  );
+}
+
+function History(props: { item: QueueItem }) {
+  const a = props.item.author;
+  const others = a.approved + a.rejected + a.spam + a.pending - 1;
+  if (others <= 0) return <p class="history"><span class="first">First comment from this author on this site.</span></p>;
+  return (
+    <p class="history">
+      Author on this site: {a.approved} approved · {a.pending} pending · {a.rejected} rejected · {a.spam} spam
+    </p>
+  );
+}
+
+function excerpt(text: string, max = 240): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+export function CommentCard(props: { item: QueueItem; formId: string; selectable: boolean; detailLink?: boolean }) {
+  const c = props.item;
+  const headingId = `c-${c.id}-h`;
+  return (
+    <li class="card" id={`c-${c.id}`} data-id={c.id} data-status={c.status} tabindex={-1} aria-labelledby={headingId}>
+      <div class="select">
+        {props.selectable && <input type="checkbox" form={props.formId} name="ids" value={c.id} id={`sel-${c.id}`} aria-label={`Select the comment by ${c.name}`} />}
+      </div>
+      <div class="content">
+        <header>
+          <h3 class="author" id={headingId}>
+            <Marked item={c} field="name" text={c.name} />
+          </h3>
+          <span class="meta">
+            <Marked item={c} field="email" text={c.email} />
+          </span>
+          <span class="meta">IP {c.ip ? <Marked item={c} field="ip" text={c.ip} /> : 'unknown'}</span>
+          <span class="meta">
+            <Time at={c.createdAt} />
+          </span>
+          <span class="meta">
+            on {c.article.url ? <a href={c.article.url} rel="noopener noreferrer" target="_blank">{c.article.title ?? c.article.id}</a> : (c.article.title ?? c.article.id)} · {c.siteId}
+          </span>
+          <span class="status">{c.status}</span>
+        </header>
+        {c.parent && (
+          <blockquote class="parent">
+            In reply to <strong>{c.parent.name || 'a deleted comment'}</strong> ({c.parent.status}): {excerpt(c.parent.body)}
+          </blockquote>
+        )}
+        <p class="body">
+          <Marked item={c} field="body" text={c.body} />
+        </p>
+        <Reasons reasons={c.reasons} />
+        <History item={c} />
+        <div class="actions">
+          {(ACTIONS_BY_STATUS[c.status] ?? []).map((action) => (
+            <button type="submit" form={props.formId} formaction={`/dashboard/comments/${c.id}/${action}`} class={action} data-action={action} aria-keyshortcuts={KEY[action]} title={`${LABEL[action]} (${KEY[action]})`}>
+              {LABEL[action]}
+            </button>
+          ))}
+          {props.detailLink !== false && (
+            <a class="button" href={`/dashboard/comments/${c.id}`}>
+              Details
+            </a>
+          )}
+        </div>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,94 @@
+// The queue page, its live updates (short polling), and the actions its forms post: one comment or a
+// selection, each answered with a redirect back (post/redirect/get), so it all works without JavaScript.
+import { Hono, type Context } from 'hono';
+import { isAdmin } from '../../auth/principal.ts';
+import type { SessionService } from '../../auth/session.service.ts';
+import { encodeCursor } from '../../comments/cursor.ts';
+import type { AppEnv } from '../../http/app-env.ts';
+import { MODERATION_ACTIONS, type ModerationAction, type ModerationService } from '../../moderation/moderation.service.ts';
+import { QUEUE_STATUSES, type QueueService, type QueueStatus } from '../../moderation/queue.service.ts';
+import type { SiteService } from '../../sites/site.service.ts';
+import { render } from '../components/layout.tsx';
+import { pageContext, safeReturn } from '../dashboard-http.tsx';
+import { Cards, QueuePage, type QueueView } from '../pages/queue.tsx';
+
+export const POLL_MS = 5_000;
+const PAGE_SIZE = 25;
+const PAST_TENSE: Record<ModerationAction, string> = { approve: 'Approved', reject: 'Rejected', spam: 'Marked as spam', restore: 'Restored' };
+
+const text = (v: string | undefined, max: number) => (v && v.trim() ? v.trim().slice(0, max) : undefined);
+
+function viewOf(c: Context): QueueView {
+  const status = c.req.query('status');
+  return {
+    status: QUEUE_STATUSES.includes(status as QueueStatus) ? (status as QueueStatus) : 'pending',
+    siteId: text(c.req.query('site'), 63),
+    articleId: text(c.req.query('article'), 200),
+    q: text(c.req.query('q'), 200),
+    cursor: text(c.req.query('cursor'), 200),
+  };
+}
+
+/** "?done=approve&n=3" after a redirect; only known words are shown, never text from the URL. */
+function noticeOf(c: Context): string | null {
+  const done = c.req.query('done') as ModerationAction | undefined;
+  const n = Number(c.req.query('n'));
+  if (!done || !MODERATION_ACTIONS.includes(done) || !Number.isInteger(n) || n < 1) return null;
+  return `${PAST_TENSE[done]} ${n} comment${n === 1 ? '' : 's'}.`;
+}
+
+function withDone(url: string, action: ModerationAction, n: number): string {
+  return `${url}${url.includes('?') ? '&' : '?'}done=${action}&n=${n}`;
+}
+
+export function queueRoutes(deps: { queue: QueueService; moderation: ModerationService; sites: SiteService; sessions: SessionService }) {
+  const app = new Hono<AppEnv>();
+
+  app.get('/', (c) => c.redirect('/dashboard/queue', 303));
+
+  app.get('/queue', async (c) => {
+    const who = c.get('principal');
+    const view = viewOf(c);
+    const page = await deps.queue.list(who, { ...view, limit: PAGE_SIZE });
+    const sites = isAdmin(who) ? (await deps.sites.list()).map((s) => s.id) : who.siteIds;
+    const newest = page.items[0];
+    // Live updates ask for what is newer than the newest card, or than this moment on an empty page.
+    const after = encodeCursor(newest ? { createdAt: newest.createdAt, id: newest.id } : { createdAt: new Date(), id: '00000000-0000-0000-0000-000000000000' });
+    const error = c.req.query('error') === 'none-selected' ? 'Select at least one comment first.' : null;
+    c.header('Cache-Control', 'no-store');
+    return c.html(render(<QueuePage page={pageContext(c, deps.sessions)} view={view} items={page.items} counts={page.counts} sites={sites} nextCursor={page.nextCursor} after={after} pollMs={POLL_MS} notice={noticeOf(c)} error={error} />));
+  });
+
+  /** New comments for the page on screen, rendered as cards, plus fresh tab counts. */
+  app.get('/queue/poll', async (c) => {
+    const who = c.get('principal');
+    const view = viewOf(c);
+    const after = c.req.query('after');
+    const items = after ? await deps.queue.newerThan(who, { ...view, after, limit: 50 }) : [];
+    const { counts } = await deps.queue.list(who, { ...view, cursor: undefined, limit: 1 });
+    const newest = items[0];
+    c.header('Cache-Control', 'no-store');
+    return c.json({ counts, html: String(<Cards items={items} />), after: newest ? encodeCursor({ createdAt: newest.createdAt, id: newest.id }) : after });
+  });
+
+  app.post('/queue/bulk', async (c) => {
+    const form = await c.req.parseBody({ all: true });
+    const back = safeReturn(form.return);
+    const ids = ([] as unknown[]).concat(form.ids ?? []).filter((v): v is string => typeof v === 'string');
+    const action = form.action as ModerationAction;
+    if (ids.length === 0) return c.redirect(`${back}${back.includes('?') ? '&' : '?'}error=none-selected`, 303);
+    const reason = typeof form.reason === 'string' && form.reason.trim() ? form.reason.trim() : null;
+    const changed = await deps.moderation.act(c.get('principal'), ids, action, reason);
+    return c.redirect(withDone(back, action, changed.length), 303);
+  });
+
+  app.post('/comments/:id/:action', async (c) => {
+    const form = await c.req.parseBody();
+    const action = c.req.param('action') as ModerationAction;
+    const reason = typeof form.reason === 'string' && form.reason.trim() ? form.reason.trim() : null;
+    await deps.moderation.act(c.get('principal'), [c.req.param('id')], action, reason);
+    return c.redirect(withDone(safeReturn(form.return), action, 1), 303);
+  });
+
+  return app;
+}

@@ -1,0 +1,69 @@
+// Status changes of one or many comments inside the caller's transaction, and the one notification
+// per touched article after commit. Single actions and bulk actions share this path, so each comment
+// gets its log row and its events exactly as src/moderation/status-transition.ts writes them.
+import { findArticleById } from '../articles/article.repository.ts';
+import { blankComment, findComment } from '../comments/comment.repository.ts';
+import type { DbOrTx } from '../db/database.ts';
+import type { ArticleRow, CommentRow, CommentStatus } from '../db/schema.ts';
+import type { ChangeNotifier } from '../events/change-notifier.ts';
+import { ConflictError } from '../shared/errors.ts';
+import { toModeratedComment, snapshotOf, type ModeratedComment } from './moderated-comment.ts';
+import { applyTransition, canTransition, type Actor } from './status-transition.ts';
+
+export interface CommentChange {
+  comment: ModeratedComment;
+  from: CommentStatus;
+  /** The article's external id; null when nothing changed (the comment already had that status). */
+  article: string | null;
+}
+
+/** Checks every move before making any, so a batch fails whole with the reason for each refusal. */
+export function assertTransitions(rows: CommentRow[], targets: Map<string, CommentStatus>): void {
+  const refused = rows.filter((r) => r.status !== targets.get(r.id) && !canTransition(r.status, targets.get(r.id)!));
+  if (refused.length === 0) return;
+  const detail = refused.slice(0, 5).map((r) => `${r.id} is ${r.status} and cannot become ${targets.get(r.id)}`).join('; ');
+  throw new ConflictError(refused.length === 1 ? `A ${refused[0]!.status} comment cannot become ${targets.get(refused[0]!.id)}.` : `${refused.length} comments cannot change: ${detail}.`, {
+    code: 'transition_refused',
+    errors: refused.map((r) => ({ path: r.id, message: `is ${r.status} and cannot become ${targets.get(r.id)}` })),
+  });
+}
+
+/** Applies one change to a locked row. Articles are cached per batch: a bulk action often touches one article many times. */
+export async function transitionRow(
+  tx: DbOrTx,
+  row: CommentRow,
+  to: CommentStatus,
+  actor: Actor,
+  note: string | null,
+  articles: Map<number, ArticleRow> = new Map(),
+): Promise<CommentChange> {
+  if (row.status === to) return { comment: toModeratedComment(row), article: null, from: row.status };
+  if (!canTransition(row.status, to)) throw new ConflictError(`A ${row.status} comment cannot become ${to}.`);
+  let article = articles.get(row.article_id);
+  if (!article) {
+    article = (await findArticleById(tx, row.article_id))!;
+    articles.set(article.id, article);
+  }
+  await applyTransition(tx, {
+    comment: snapshotOf(row),
+    article: { externalId: article.external_id, url: article.url, title: article.title },
+    to,
+    actor,
+    note,
+  });
+  if (to === 'deleted') await blankComment(tx, row.id);
+  return { comment: toModeratedComment((await findComment(tx, row.id))!), article: article.external_id, from: row.status };
+}
+
+/** After commit: one call per touched article (caches and the event relay), however many comments changed. */
+export async function notifyArticles(notifier: ChangeNotifier, changes: CommentChange[]): Promise<void> {
+  const byArticle = new Map<string, { siteId: string; articleId: string; threadChanged: boolean }>();
+  for (const c of changes) {
+    if (c.article === null) continue;
+    const key = `${c.comment.siteId}\u0000${c.article}`;
+    const threadChanged = c.from === 'approved' || c.comment.status === 'approved' || c.comment.status === 'deleted';
+    const seen = byArticle.get(key);
+    byArticle.set(key, { siteId: c.comment.siteId, articleId: c.article, threadChanged: threadChanged || (seen?.threadChanged ?? false) });
+  }
+  for (const change of byArticle.values()) await notifier.committed(change);
+}
