@@ -3,15 +3,18 @@
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import { RateLimitedError, UnauthenticatedError, ValidationError } from '../shared/errors.ts';
+import { textProblem } from '../shared/text.ts';
 import type { LoginLimiter } from './login-limiter.ts';
 import { decoyHash, verifyPassword } from './password.ts';
 import type { Principal } from './principal.ts';
 import { principalFor, type SessionService } from './session.service.ts';
 import { findUserByEmail } from './user.repository.ts';
 
+const noBadText = (v: string) => textProblem(v, false) === null;
+
 export const loginInputSchema = z.object({
-  email: z.string().trim().min(1, 'is required').max(254),
-  password: z.string().min(1, 'is required').max(1024),
+  email: z.string().trim().min(1, 'is required').max(254).refine(noBadText, 'must not contain NUL bytes, control characters or lone surrogates'),
+  password: z.string().min(1, 'is required').max(1024).refine(noBadText, 'must not contain NUL bytes, control characters or lone surrogates'),
 });
 
 export interface LoginResult {

@@ -83,6 +83,13 @@ export function errorToResponse(err: unknown, c: Context, log: (err: unknown) =>
     if (status >= 500) log(err);
     return problemResponse(c, status, err.message || TITLE[status] || 'Error');
   }
+  // A safety net: PostgreSQL's "data exception" class (22xxx: NUL bytes, invalid encodings, values
+  // out of range) only ever comes from client input that slipped past validation. Logged, so the
+  // missing validation gets fixed, but answered as the client's error.
+  if (/^22[0-9A-Z]{3}$/.test(String((err as { code?: unknown } | null)?.code ?? ''))) {
+    log(err);
+    return problemResponse(c, 400, 'The request contains a value the database cannot store.', { code: 'invalid_value' });
+  }
   if (isStoreUnavailable(err)) {
     log(err);
     return problemResponse(c, 503, 'A data store is temporarily unreachable. Please retry shortly.', { retryAfterSeconds: 5, code: 'store_unavailable' });

@@ -123,3 +123,39 @@ describe('hostile input on public endpoints', () => {
     assertSane(await submit(ctx, 'h', { articleId: 'base', parentId: `${parentId}\u0000` }));
   });
 });
+
+describe('hostile input on the sign-in forms', () => {
+  const sessions = async () => Number((await ctx.container.database.db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const anyValue = fc.oneof(nastyString, fc.jsonValue({ maxDepth: 3 }));
+
+  it('the JSON sign-in never answers 5xx and opens no session for junk', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.record({ email: anyValue, password: anyValue }), fc.jsonValue({ maxDepth: 4 })), fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded'), async (body, type) => {
+        const before = await sessions();
+        const res = await call(ctx, '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': type }, body: JSON.stringify(body) });
+        assertSane(res);
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(await sessions()).toBe(before);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('the dashboard sign-in form never answers 5xx and opens no session for junk', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(fc.constantFrom('email', 'password', 'next', 'csrf', 'x'), nastyString.map((s) => s.replace(/[\ud800-\udfff]/g, '?'))), async (fields) => {
+        const before = await sessions();
+        const res = await call(ctx, 'http://localhost/dashboard/login', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' },
+          body: new URLSearchParams(fields).toString(),
+        });
+        expect(res.status, res.text.slice(0, 200)).toBeLessThan(500);
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.text).not.toContain('<script>alert');
+        expect(await sessions()).toBe(before);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
