@@ -23,12 +23,8 @@ export async function insertBan(
 }
 
 /** The first ban in force on the site that matches the author's email HMAC, email domain (or a parent domain) or IP. */
-export async function findActiveBan(
-  db: DbOrTx,
-  siteId: string,
-  who: { emailHash: string; domains: string[]; ip: string | null },
-  now: Date,
-): Promise<BanRow | undefined> {
+/** The oldest active ban matching the author, as a query (the submission folds it into one read). */
+export function activeBanQuery(db: DbOrTx, siteId: string, who: { emailHash: string; domains: string[]; ip: string | null }, now: Date) {
   return db
     .selectFrom('bans')
     .selectAll()
@@ -43,8 +39,7 @@ export async function findActiveBan(
       ]),
     )
     .orderBy('created_at')
-    .limit(1)
-    .executeTakeFirst();
+    .limit(1);
 }
 
 export async function findBan(db: DbOrTx, id: string): Promise<BanRow | undefined> {

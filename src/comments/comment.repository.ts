@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
-import type { CommentRow, CommentStatus } from '../db/schema.ts';
+import type { CommentRow } from '../db/schema.ts';
 
 export async function findComment(db: DbOrTx, id: string): Promise<CommentRow | undefined> {
   return db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst();
@@ -66,14 +66,12 @@ export async function listCommentIdsByAuthor(db: DbOrTx, siteId: string, emailHa
 }
 
 /** The author's comments on a site by status, for the filters (trust and history). */
-export async function countAuthorComments(db: DbOrTx, siteId: string, emailHash: string): Promise<Partial<Record<CommentStatus, number>>> {
-  const rows = await db
+export function authorCountsQuery(db: DbOrTx, siteId: string, emailHash: string) {
+  return db
     .selectFrom('comments')
     .select(['status', sql<number>`count(*)::int`.as('n')])
     .where('site_id', '=', siteId)
     .where('email_hash', '=', emailHash)
-    .groupBy('status')
-    .execute();
-  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    .groupBy('status');
 }
 

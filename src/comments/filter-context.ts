@@ -1,12 +1,10 @@
-// Everything the filters need that takes I/O, loaded before they run, so the filters stay pure.
-import type { DbOrTx } from '../db/database.ts';
+// What the filters see of a comment and its context (loaded before they run, so they stay pure).
+import type { CommentStatus } from '../db/schema.ts';
 import type { AuthorHistory, FilterInput } from '../filters/filter.ts';
 import type { SiteSettings } from '../sites/site-settings.ts';
-import { countAuthorComments } from './comment.repository.ts';
 import type { CommentInput } from './comment.schemas.ts';
 
-export async function loadAuthorHistory(db: DbOrTx, siteId: string, emailHash: string): Promise<AuthorHistory> {
-  const counts = await countAuthorComments(db, siteId, emailHash);
+export function authorHistory(counts: Partial<Record<CommentStatus, number>>): AuthorHistory {
   return { approved: counts.approved ?? 0, pending: counts.pending ?? 0, rejected: counts.rejected ?? 0, spam: counts.spam ?? 0 };
 }
 

@@ -13,11 +13,13 @@ import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from
 import { uuidv7 } from '../shared/ids.ts';
 import { emailHash } from '../shared/identity.ts';
 import type { Site, SiteService } from '../sites/site.service.ts';
-import { withActiveBan } from '../bans/ban-check.ts';
+import { withBan } from '../bans/ban-check.ts';
+import { banSubject } from '../bans/ban-subject.ts';
 import { checkBodyLength } from './body-length.ts';
 import { findComment } from './comment.repository.ts';
 import type { CommentInput, PublicComment } from './comment.schemas.ts';
-import { filterInput, loadAuthorHistory } from './filter-context.ts';
+import { authorHistory, filterInput } from './filter-context.ts';
+import { loadSubmissionContext } from './submission-context.repository.ts';
 import type { FloodControl } from './flood-control.ts';
 import { findIdempotentResponse, releaseIdempotencyKey } from './idempotency.repository.ts';
 import { insertSubmission } from './submission.repository.ts';
@@ -95,7 +97,19 @@ export function createCommentSubmission(deps: {
       const now = new Date();
       const hash = emailHash(secret, input.email);
 
-      const article = await findOrCreateArticle(db, { siteId, externalId: input.articleId, url: input.articleUrl ?? null, title: input.articleTitle ?? null });
+      const context = await loadSubmissionContext(db, {
+        siteId,
+        articleId: input.articleId,
+        emailHash: hash,
+        banSubject: banSubject(input.email, hash, ctx.ip),
+        now,
+      });
+      // Created on its first comment; url and title fill in when first known.
+      const known = context.article;
+      const article =
+        known && (known.url || !input.articleUrl) && (known.title || !input.articleTitle)
+          ? known
+          : await findOrCreateArticle(db, { siteId, externalId: input.articleId, url: input.articleUrl ?? null, title: input.articleTitle ?? null });
       if (isArticleClosed(article, site, now)) throw new ForbiddenError('This article is closed to new comments.', { code: 'article_closed' });
       let parent: { id: string; rootId: string; depth: number } | null = null;
       if (input.parentId) {
@@ -108,12 +122,10 @@ export function createCommentSubmission(deps: {
         parent = { id: row.id, rootId: row.root_id, depth: row.depth };
       }
 
-      const author = await loadAuthorHistory(db, siteId, hash);
-      const { status, verdicts: reasons } = await withActiveBan(
-        db,
-        siteId,
-        { email: input.email, emailHash: hash, ip: ctx.ip },
+      const author = authorHistory(context.authorCounts);
+      const { status, verdicts: reasons } = withBan(
         runFilters(filterInput(input, { settings: site.settings, author, ip: ctx.ip, userAgent: ctx.userAgent, now })),
+        context.ban,
       );
       // Counted before storing, given back if the comment is not stored after all.
       const refundFlood = await flood.take({ siteId, emailHash: hash, ip: ctx.ip }, site.settings.floodIntervalSeconds);
