@@ -28,7 +28,7 @@ export function createApp(container: Container) {
 
   app.use(requestMetrics(container.metrics));
   app.use(...requestContext(log));
-  app.onError((err, c) => errorToResponse(err, c, (e) => (c.get('log') ?? log).error({ err: e }, 'request failed')));
+  app.onError((err, c) => errorToResponse(err, c, (e) => (c.get('log')?.() ?? log).error({ err: e }, 'request failed')));
   app.notFound((c) => problemResponse(c, 404, `Nothing at ${c.req.method} ${c.req.path.slice(0, 200)}.`));
 
   const limitBody = bodyLimit({

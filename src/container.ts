@@ -114,7 +114,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const notifier: ChangeNotifier = {
     async committed(change) {
       if (change.threadChanged) await threadCache.invalidate(change.siteId, change.articleId);
-      relay.kick();
+      if (change.eventIds) relay.push(change.eventIds);
+      else relay.kick();
     },
   };
   const sites = createSiteService(db);

@@ -147,6 +147,7 @@ export function createCommentSubmission(deps: {
         ? { key: ctx.idempotencyKey, fingerprint: print, statusCode: rejection ? 422 : 201, response: rejection ? { rejection } : { ...result, articleUrl } }
         : null;
 
+      const events = transitionEvents({ comment: snapshot, article: articleSnapshot, from: null, to: status, actor: SUBMISSION, reasons });
       let written;
       try {
         written = await insertSubmission(db, {
@@ -160,7 +161,7 @@ export function createCommentSubmission(deps: {
             status,
             reasons,
           },
-          events: transitionEvents({ comment: snapshot, article: articleSnapshot, from: null, to: status, actor: SUBMISSION, reasons }),
+          events,
           idempotency: key,
         });
       } catch (err) {
@@ -181,7 +182,7 @@ export function createCommentSubmission(deps: {
 
       deps.metrics.commentDecided(status, reasons);
       // Rejected comments are stored and emit their events too.
-      await deps.notifier.committed({ siteId, articleId: input.articleId, threadChanged: status === 'approved' });
+      await deps.notifier.committed({ siteId, articleId: input.articleId, threadChanged: status === 'approved', eventIds: events.map((e) => e.id) });
       if (rejection) throw rejectionError(rejection);
       return { result, replayed: false, articleUrl };
     },

@@ -66,7 +66,7 @@ export function pageContext(c: Context<AppEnv>, sessions: SessionService): PageC
 /** Errors as pages, with the status and words src/http/problem.ts gives them. */
 export async function dashboardError(err: Error, c: Context<AppEnv>, sessions: SessionService): Promise<Response> {
   if (err instanceof UnauthenticatedError && !wantsJson(c)) return loginRedirect(c);
-  const problem = errorToResponse(err, c, (e) => c.get('log')?.error({ err: e }, 'dashboard request failed'));
+  const problem = errorToResponse(err, c, (e) => c.get('log')?.().error({ err: e }, 'dashboard request failed'));
   if (wantsJson(c)) return problem;
   const body = (await problem.json()) as { title: string; detail: string };
   const who = c.get('principal');

@@ -1,6 +1,7 @@
 /** Told after a commit that changed comments: hands new events to the queue, refreshes caches. */
 export interface ChangeNotifier {
-  committed(change: { siteId: string; articleId: string; threadChanged: boolean }): Promise<void>;
+  /** `eventIds`: the outbox events the commit wrote, when known (saves the relay a lookup). */
+  committed(change: { siteId: string; articleId: string; threadChanged: boolean; eventIds?: string[] }): Promise<void>;
 }
 
 export const noopNotifier: ChangeNotifier = { committed: async () => {} };

@@ -50,7 +50,28 @@ export function createRelay(deps: { db: Db; producer: Producer; log: Logger }) {
     return running;
   }
 
+  // Event ids handed over by the processes that wrote them, flushed together on the next tick.
+  let pushed: string[] = [];
+  const flushPushed = async () => {
+    const ids = pushed;
+    pushed = [];
+    try {
+      await producer.addBulk('events', ids.map((id) => ({ name: 'event', data: { eventId: id }, opts: { jobId: id } })));
+      await markDispatched(db, ids);
+    } catch (err) {
+      // They stay undispatched in the outbox; the sweeper hands them over later.
+      if (!warned) log.warn({ err: (err as Error).message }, 'event relay could not reach the queue; events stay in the outbox');
+      warned = true;
+    }
+  };
+
   return {
+    /** After a commit whose event ids are known: hand them over on the next tick, with any others. */
+    push(ids: string[]): void {
+      if (ids.length === 0) return;
+      if (pushed.length === 0) setImmediate(() => void flushPushed());
+      pushed.push(...ids);
+    },
     /** After a commit that wrote events: dispatch soon, coalescing bursts into one pass. */
     kick(): void {
       if (scheduled) return;

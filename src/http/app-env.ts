@@ -5,7 +5,8 @@ import type { Principal } from '../auth/principal.ts';
 export interface AppEnv {
   Variables: {
     requestId: string;
-    log: Logger;
+    /** This request's logger (it carries the request id). */
+    log: () => Logger;
     /** Set by the authentication middleware on moderation, admin and dashboard routes. */
     principal: Principal;
   };

@@ -9,10 +9,12 @@ export function requestContext(log: Logger): MiddlewareHandler<AppEnv>[] {
     requestId({ limitLength: 128 }),
     async function requestLogger(c, next) {
       const started = performance.now();
-      const reqLog = log.child({ reqId: c.get('requestId') });
-      c.set('log', reqLog);
+      const reqId = c.get('requestId');
+      // The request's own logger is made only when something logs (errors): it costs on every request.
+      let child: Logger | null = null;
+      c.set('log', () => (child ??= log.child({ reqId })));
       await next();
-      reqLog.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+      log.info({ reqId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
     },
   ];
 }
