@@ -17,7 +17,7 @@ pages['/article'] = articlePage({ service: server.url, site: 'bench', article: '
 const browser = await launchChromium();
 
 try {
-  const created = await runTsx('src/bin/cli.ts', ['sites:create', '--id', 'bench', '--name', 'Bench', '--origin', host.origin, '--mode', 'none'], server.env);
+  const created = await runTsx('src/bin/cli.ts', ['sites:create', '--id', 'bench', '--name', 'Bench', '--origin', host.origin, '--mode', 'none', '--flood-interval', '0'], server.env);
   if (created.code !== 0) throw new Error(created.stderr);
   for (let i = 0; i < COMMENTS; i++) {
     const res = await fetch(`${server.url}/api/v1/sites/bench/comments`, {
