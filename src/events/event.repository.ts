@@ -10,7 +10,7 @@ export async function findEvent(db: DbOrTx, id: string): Promise<EventRow | unde
 export async function listUndispatched(db: DbOrTx, limit: number, olderThanMs = 0): Promise<{ id: string }[]> {
   let q = db.selectFrom('events').select('id').where('dispatched_at', 'is', null);
   if (olderThanMs > 0) q = q.where('created_at', '<', new Date(Date.now() - olderThanMs));
-  return q.orderBy('created_at').limit(limit).execute();
+  return q.orderBy('created_at').orderBy('id').limit(limit).execute();
 }
 
 export async function markDispatched(db: DbOrTx, ids: string[]): Promise<void> {

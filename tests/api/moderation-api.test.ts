@@ -25,7 +25,7 @@ afterAll(() => ctx.close());
 const get = (path: string) => api(ctx, 'GET', path, auth);
 const post = (path: string, body?: unknown) => api(ctx, 'POST', path, auth, body);
 const eventsOf = async (commentId: string) =>
-  (await ctx.container.database.db.selectFrom('events').select('type').where('comment_id', '=', commentId).orderBy('created_at').execute()).map((e) => e.type);
+  (await ctx.container.database.db.selectFrom('events').select('type').where('comment_id', '=', commentId).orderBy('created_at').orderBy('id').execute()).map((e) => e.type);
 
 describe('the queue', () => {
   it('lists by status, newest first, with counts per tab, filters by site, article and text, and pages by cursor', async () => {

@@ -70,3 +70,14 @@ describe('decide', () => {
     expect(decide([v('reject'), v('hold')]).status).toBe('rejected');
   });
 });
+
+describe('uuidv7', () => {
+  it('sorts in the order ids were made, even within one millisecond', async () => {
+    const { uuidv7 } = await import('../../src/shared/ids.ts');
+    const at = Date.now() + 10_000;
+    const ids = Array.from({ length: 5000 }, () => uuidv7(at));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+});
