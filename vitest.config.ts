@@ -11,7 +11,11 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
       {
         extends: true,
-        test: { name: 'pglite', include: ['tests/api/**/*.test.ts', 'tests/e2e/**/*.test.ts'], env: { TEST_DB: 'pglite' } },
+        test: {
+          name: 'pglite',
+          include: ['tests/api/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
+          env: { TEST_DB: 'pglite' },
+        },
       },
       // Real Chromium against the real server process; run once, in the embedded mode.
       {
@@ -20,10 +24,22 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'postgres', include: ['tests/api/**/*.test.ts', 'tests/e2e/**/*.test.ts'], env: { TEST_DB: 'postgres' } },
+        test: {
+          name: 'postgres',
+          include: ['tests/api/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
+          env: { TEST_DB: 'postgres' },
+        },
       },
       // Fault tests kill processes and stores of their own (never the shared ones); they run once.
-      { extends: true, test: { name: 'faults', include: ['tests/faults/**/*.test.ts'], env: { TEST_DB: 'postgres' }, testTimeout: 120_000 } },
+      {
+        extends: true,
+        test: {
+          name: 'faults',
+          include: ['tests/faults/**/*.test.ts'],
+          env: { TEST_DB: 'postgres' },
+          testTimeout: 120_000,
+        },
+      },
     ],
   },
 });

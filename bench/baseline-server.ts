@@ -9,8 +9,13 @@ import pg from 'pg';
 
 const [databaseUrl, redisUrl, prefix, port] = process.argv.slice(2) as [string, string, string, string];
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-await pool.query('create table if not exists baseline_comments (id uuid primary key, body jsonb not null, created_at timestamptz not null default now())');
-const queue = new Queue('baseline', { connection: new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }), prefix });
+await pool.query(
+  'create table if not exists baseline_comments (id uuid primary key, body jsonb not null, created_at timestamptz not null default now())',
+);
+const queue = new Queue('baseline', {
+  connection: new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }),
+  prefix,
+});
 
 const app = new Hono();
 app.post('/insert', async (c) => {

@@ -2,7 +2,7 @@
 // Run: npm run bench:events
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { loadConfig, type Config } from '../src/config/env.ts';
+import { type Config, loadConfig } from '../src/config/env.ts';
 import { createContainer } from '../src/container.ts';
 import { createLogger } from '../src/shared/logger.ts';
 import { startReceiver } from '../tests/support/webhook-receiver.ts';
@@ -21,7 +21,11 @@ async function run(label: string, config: Config): Promise<void> {
   const inFlight = new Set<Promise<unknown>>();
   for (let i = 0; i < N; i++) {
     const p = c.submission
-      .submit('bench', { articleId: `a${i % 20}`, name: 'Bench', email: `b${i}@example.com`, body: `event ${i}` }, { ip: null, userAgent: null, idempotencyKey: null, selfOrigin: null })
+      .submit(
+        'bench',
+        { articleId: `a${i % 20}`, name: 'Bench', email: `b${i}@example.com`, body: `event ${i}` },
+        { ip: null, userAgent: null, idempotencyKey: null, selfOrigin: null },
+      )
       .finally(() => inFlight.delete(p));
     inFlight.add(p);
     if (inFlight.size >= 20) await Promise.race(inFlight);
@@ -38,7 +42,11 @@ async function run(label: string, config: Config): Promise<void> {
   await receiver.close();
 }
 
-const base = { SECRET_KEY: 'bench-secret-key-that-is-at-least-32-characters', WEBHOOK_ALLOW_PRIVATE: 'true', LOG_LEVEL: 'warn' };
+const base = {
+  SECRET_KEY: 'bench-secret-key-that-is-at-least-32-characters',
+  WEBHOOK_ALLOW_PRIVATE: 'true',
+  LOG_LEVEL: 'warn',
+};
 await run('embedded (PGlite)', { ...loadConfig(base), database: { kind: 'pglite', dataDir: null } });
 
 const schema = `bench_${randomBytes(4).toString('hex')}`;

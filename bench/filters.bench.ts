@@ -4,7 +4,7 @@
 // other work on a shared machine skews it less; rounds are interleaved and the median is printed.
 import os from 'node:os';
 import { Filter as BadWords } from 'bad-words';
-import { RegExpMatcher, englishDataset, englishRecommendedTransformers } from 'obscenity';
+import { englishDataset, englishRecommendedTransformers, RegExpMatcher } from 'obscenity';
 import type { FilterInput } from '../src/filters/filter.ts';
 import { profanityFilter } from '../src/filters/profanity.filter.ts';
 import { siteSettingsSchema } from '../src/sites/site-settings.ts';
@@ -40,8 +40,16 @@ const engines: Engine[] = [
       return (i) => ourFlags(inputs[i]!);
     },
   },
-  { name: 'bad-words isProfane', flags: (text) => badWords.isProfane(text), prepare: (texts) => (i) => badWords.isProfane(texts[i]!) },
-  { name: 'obscenity recommended English', flags: (text) => obscenity.hasMatch(text), prepare: (texts) => (i) => obscenity.hasMatch(texts[i]!) },
+  {
+    name: 'bad-words isProfane',
+    flags: (text) => badWords.isProfane(text),
+    prepare: (texts) => (i) => badWords.isProfane(texts[i]!),
+  },
+  {
+    name: 'obscenity recommended English',
+    flags: (text) => obscenity.hasMatch(text),
+    prepare: (texts) => (i) => obscenity.hasMatch(texts[i]!),
+  },
 ];
 
 // Flat strings, as JSON.parse gives a request handler (slices of one file read are slower to scan).
@@ -85,17 +93,29 @@ const pct = (n: number, of: number) => `${((n / of) * 100).toFixed(1)}%`;
 const fmt = (n: number) => Math.round(n).toLocaleString('en').padStart(10);
 
 const lengths = comments.map((c) => c.length);
-console.log(`Corpus: ${comments.length} comments, ${Math.min(...lengths)}-${Math.max(...lengths)} characters (mean ${Math.round(lengths.reduce((a, b) => a + b, 0) / comments.length)})`);
+console.log(
+  `Corpus: ${comments.length} comments, ${Math.min(...lengths)}-${Math.max(...lengths)} characters (mean ${Math.round(lengths.reduce((a, b) => a + b, 0) / comments.length)})`,
+);
 console.log(`Evasion corpus: ${evasions.length} profane variants; innocent corpus: ${innocent.length} look-alikes`);
-console.log(`${ROUNDS} interleaved rounds of ${ROUND_MS} ms per engine; median comments per CPU-second of this process`);
-console.log(`Machine: ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(2)}; Node ${process.version}\n`);
+console.log(
+  `${ROUNDS} interleaved rounds of ${ROUND_MS} ms per engine; median comments per CPU-second of this process`,
+);
+console.log(
+  `Machine: ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(2)}; Node ${process.version}\n`,
+);
 
 // One discarded round each, so every engine is compiled by the JIT before it is timed.
 for (const engine of engines) measure(engine);
 const rates = new Map<Engine, number[]>(engines.map((e) => [e, []]));
 for (let round = 0; round < ROUNDS; round++) for (const engine of engines) rates.get(engine)!.push(measure(engine));
 
-for (const engine of engines) console.log(`rounds, ${engine.name}: ${rates.get(engine)!.map((r) => Math.round(r).toLocaleString('en')).join(', ')}`);
+for (const engine of engines)
+  console.log(
+    `rounds, ${engine.name}: ${rates
+      .get(engine)!
+      .map((r) => Math.round(r).toLocaleString('en'))
+      .join(', ')}`,
+  );
 console.log('');
 const [ours, bad, obs] = engines.map((e) => median(rates.get(e)!)) as [number, number, number];
 console.log('engine                              comments/s   flags corpus   catches evasions   false positives');

@@ -1,6 +1,6 @@
 // npm run bench:http: our POST and thread page against bare Hono baselines, in one run, on loopback,
 // on PostgreSQL + Redis. Prints req/s, p50/p99 latency and the ratios the issue sets targets for.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,7 +16,11 @@ const root = path.resolve(import.meta.dirname, '..');
 
 function start(script: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout!.on('data', (d) => {
       out += d;
@@ -56,8 +60,16 @@ const commentRequest = (url: string): autocannon.Options => ({
         n++;
         return {
           ...req,
-          headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` },
-          body: JSON.stringify({ articleId: `post-${n % 50}`, name: `Reader ${n}`, email: `reader${n}@example.com`, body: `A thoughtful remark about the article, number ${n}. Nothing to see here.` }),
+          headers: {
+            'content-type': 'application/json',
+            'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+          },
+          body: JSON.stringify({
+            articleId: `post-${n % 50}`,
+            name: `Reader ${n}`,
+            email: `reader${n}@example.com`,
+            body: `A thoughtful remark about the article, number ${n}. Nothing to see here.`,
+          }),
         };
       },
     },
@@ -66,9 +78,17 @@ const commentRequest = (url: string): autocannon.Options => ({
 
 async function seed(client: pg.Client, schema: string) {
   await client.query(`set search_path to ${schema}`);
-  await client.query(`insert into sites (id, name, settings) values ('bench', 'Bench', '{"moderation":"none","origins":[]}')`);
-  for (const [article, count] of [['small', 1_000], ['large', 100_000]] as const) {
-    const { rows } = await client.query(`insert into articles (site_id, external_id, title, published_count) values ('bench', $1, $1, $2) returning id`, [article, count]);
+  await client.query(
+    `insert into sites (id, name, settings) values ('bench', 'Bench', '{"moderation":"none","origins":[]}')`,
+  );
+  for (const [article, count] of [
+    ['small', 1_000],
+    ['large', 100_000],
+  ] as const) {
+    const { rows } = await client.query(
+      `insert into articles (site_id, external_id, title, published_count) values ('bench', $1, $1, $2) returning id`,
+      [article, count],
+    );
     // Top-level comments an hour apart in time order; a reply under every tenth.
     await client.query(
       `insert into comments (id, site_id, article_id, root_id, depth, name, email, email_hash, body, status, created_at, published_at)
@@ -97,7 +117,11 @@ try {
     LOG_LEVEL: 'info',
   };
   // Migrate, then seed the two articles.
-  const migrate = spawn(process.execPath, ['--import', 'tsx', 'src/bin/migrate.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: 'inherit' });
+  const migrate = spawn(process.execPath, ['--import', 'tsx', 'src/bin/migrate.ts'], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: 'inherit',
+  });
   await new Promise((r) => migrate.on('exit', r));
   const seeding = performance.now();
   await seed(admin, schema);
@@ -105,7 +129,9 @@ try {
 
   const baselinePort = await freePort();
   const apiPort = await freePort();
-  procs.push(await start('bench/baseline-server.ts', [dbUrl.toString(), REDIS_URL, schema, String(baselinePort)], {}, /ready/));
+  procs.push(
+    await start('bench/baseline-server.ts', [dbUrl.toString(), REDIS_URL, schema, String(baselinePort)], {}, /ready/),
+  );
   const api = await start('src/bin/api.ts', [], { ...env, PORT: String(apiPort) }, /listening on/);
   procs.push(api);
   const ours = `http://127.0.0.1:${apiPort}`;
@@ -121,10 +147,18 @@ try {
 
   const rows: Row[] = [];
   rows.push(await measure('(a) baseline POST: INSERT + queue add', commentRequest(`${base}/insert`)));
-  rows.push(await measure('(b) our POST comment, full pipeline', commentRequest(`${ours}/api/v1/sites/bench/comments`)));
+  rows.push(
+    await measure('(b) our POST comment, full pipeline', commentRequest(`${ours}/api/v1/sites/bench/comments`)),
+  );
   rows.push(await measure('(c) baseline GET constant', { url: `${base}/constant` }));
-  rows.push(await measure('(d) our thread page, 1,000 comments', { url: `${ours}/api/v1/sites/bench/articles/small/comments` }));
-  rows.push(await measure('(d) our thread page, 100,000 comments', { url: `${ours}/api/v1/sites/bench/articles/large/comments` }));
+  rows.push(
+    await measure('(d) our thread page, 1,000 comments', { url: `${ours}/api/v1/sites/bench/articles/small/comments` }),
+  );
+  rows.push(
+    await measure('(d) our thread page, 100,000 comments', {
+      url: `${ours}/api/v1/sites/bench/articles/large/comments`,
+    }),
+  );
   clearInterval(sampler);
 
   console.log(`\n${CONNECTIONS} connections, ${DURATION} s each, loopback, PostgreSQL + Redis\n`);
@@ -136,10 +170,11 @@ try {
   console.log(`(b)/(a) = ${(b.rps / a.rps).toFixed(2)}   target >= 0.7`);
   console.log(`(d)/(c) = ${(d1.rps / c.rps).toFixed(2)} (1k), ${(d100.rps / c.rps).toFixed(2)} (100k)   target >= 0.4`);
   console.log(`100k/1k cost = ${(d1.rps / d100.rps).toFixed(2)}   target <= 1.2`);
-  console.log(`API RSS: start ${rss[0]!.toFixed(0)} MB, end ${rss.at(-1)!.toFixed(0)} MB, max ${Math.max(...rss).toFixed(0)} MB`);
+  console.log(
+    `API RSS: start ${rss[0]!.toFixed(0)} MB, end ${rss.at(-1)!.toFixed(0)} MB, max ${Math.max(...rss).toFixed(0)} MB`,
+  );
 } finally {
   for (const p of procs) p.kill('SIGKILL');
   await admin.query(`drop schema ${schema} cascade`);
   await admin.end();
 }
-

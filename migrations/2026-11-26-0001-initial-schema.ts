@@ -1,5 +1,5 @@
 // Frozen in time: this file must never import application code.
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -58,9 +58,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index comments_thread_replies_idx on comments (root_id, created_at, id)
             where status = 'approved' and parent_id is not null`.execute(db);
   // Trust ("first" mode) and author history.
-  await db.schema.createIndex('comments_author_idx').on('comments').columns(['site_id', 'email_hash', 'status']).execute();
+  await db.schema
+    .createIndex('comments_author_idx')
+    .on('comments')
+    .columns(['site_id', 'email_hash', 'status'])
+    .execute();
   // Review queue by status, newest first.
-  await db.schema.createIndex('comments_queue_idx').on('comments').columns(['site_id', 'status', 'created_at']).execute();
+  await db.schema
+    .createIndex('comments_queue_idx')
+    .on('comments')
+    .columns(['site_id', 'status', 'created_at'])
+    .execute();
   await db.schema.createIndex('comments_parent_idx').on('comments').column('parent_id').execute();
 
   await db.schema
@@ -76,7 +84,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('note', 'text')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('moderation_log_comment_idx').on('moderation_log').columns(['comment_id', 'id']).execute();
+  await db.schema
+    .createIndex('moderation_log_comment_idx')
+    .on('moderation_log')
+    .columns(['comment_id', 'id'])
+    .execute();
   await db.schema.createIndex('moderation_log_site_idx').on('moderation_log').columns(['site_id', 'id']).execute();
 
   await db.schema

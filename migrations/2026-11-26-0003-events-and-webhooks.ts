@@ -1,5 +1,5 @@
 // Frozen in time: this file must never import application code.
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   // The outbox: written in the transaction that changed the comment, handed to the queue afterwards.
@@ -50,7 +50,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addUniqueConstraint('webhook_deliveries_endpoint_event_unique', ['endpoint_id', 'event_id'])
     .execute();
-  await db.schema.createIndex('webhook_deliveries_endpoint_idx').on('webhook_deliveries').columns(['endpoint_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('webhook_deliveries_endpoint_idx')
+    .on('webhook_deliveries')
+    .columns(['endpoint_id', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('webhook_attempts')
@@ -63,7 +67,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('error', 'text')
     .addColumn('succeeded', 'boolean', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('webhook_attempts_delivery_idx').on('webhook_attempts').columns(['delivery_id', 'id']).execute();
+  await db.schema
+    .createIndex('webhook_attempts_delivery_idx')
+    .on('webhook_attempts')
+    .columns(['delivery_id', 'id'])
+    .execute();
 
   // The queue of the embedded mode (and of any deployment without Redis): durable across restarts.
   await db.schema
@@ -95,8 +103,12 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop index if exists comments_thread_top_idx`.execute(db);
   await sql`drop index if exists comments_thread_replies_idx`.execute(db);
-  await sql`create index comments_thread_top_idx on comments (article_id, created_at, id) where status = 'approved' and parent_id is null`.execute(db);
-  await sql`create index comments_thread_replies_idx on comments (root_id, created_at, id) where status = 'approved' and parent_id is not null`.execute(db);
+  await sql`create index comments_thread_top_idx on comments (article_id, created_at, id) where status = 'approved' and parent_id is null`.execute(
+    db,
+  );
+  await sql`create index comments_thread_replies_idx on comments (root_id, created_at, id) where status = 'approved' and parent_id is not null`.execute(
+    db,
+  );
   for (const table of ['jobs', 'webhook_attempts', 'webhook_deliveries', 'webhook_endpoints', 'events']) {
     await db.schema.dropTable(table).ifExists().execute();
   }

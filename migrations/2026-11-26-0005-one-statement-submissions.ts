@@ -1,5 +1,5 @@
 // Frozen in time: this file must never import application code.
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   // A duplicate (same author, article, parent and text) is refused by the database itself, so a new
@@ -12,6 +12,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.createIndex('comments_article_author_idx').on('comments').columns(['article_id', 'email_hash']).execute();
+  await db.schema
+    .createIndex('comments_article_author_idx')
+    .on('comments')
+    .columns(['article_id', 'email_hash'])
+    .execute();
   await sql`drop index if exists comments_no_duplicates_idx`.execute(db);
 }

@@ -15,7 +15,9 @@ const files: [string, { code: string; gzip: Buffer }][] = [
 ];
 for (const [name, script] of files) {
   writeFileSync(path.join(outDir, name), script.code);
-  console.log(`${name.padEnd(28)} ${String(script.code.length).padStart(6)} B  ${String(script.gzip.length).padStart(5)} B gzipped`);
+  console.log(
+    `${name.padEnd(28)} ${String(script.code.length).padStart(6)} B  ${String(script.gzip.length).padStart(5)} B gzipped`,
+  );
 }
 const total = scripts.loader.gzip.length + scripts.embed.gzip.length;
 const verdict = total <= EMBED_BUDGET_BYTES ? 'within' : 'OVER';

@@ -12,10 +12,10 @@ import { docsRoutes } from './http/docs.ts';
 import { registerSecuritySchemes } from './http/openapi-common.ts';
 import { errorToResponse, problemResponse } from './http/problem.ts';
 import { requestContext } from './http/request-context.ts';
-import { healthRoutes } from './observability/health.routes.ts';
-import { requestMetrics } from './observability/request-metrics.ts';
 import { siteCors } from './http/site-cors.ts';
 import { moderationRoutes } from './moderation/moderation.routes.ts';
+import { healthRoutes } from './observability/health.routes.ts';
+import { requestMetrics } from './observability/request-metrics.ts';
 import { PayloadTooLargeError } from './shared/errors.ts';
 import { widgetRoutes } from './widget/widget.routes.ts';
 
@@ -28,7 +28,9 @@ export function createApp(container: Container) {
 
   app.use(requestMetrics(container.metrics));
   app.use(...requestContext(log));
-  app.onError((err, c) => errorToResponse(err, c, (e) => (c.get('log')?.() ?? log).error({ err: e }, 'request failed')));
+  app.onError((err, c) =>
+    errorToResponse(err, c, (e) => (c.get('log')?.() ?? log).error({ err: e }, 'request failed')),
+  );
   app.notFound((c) => problemResponse(c, 404, `Nothing at ${c.req.method} ${c.req.path.slice(0, 200)}.`));
 
   const limitBody = bodyLimit({
@@ -43,12 +45,27 @@ export function createApp(container: Container) {
 
   app.route(
     '/api/v1',
-    commentRoutes({ submission: container.submission, threads: container.threads, trustProxy: config.trustProxy, publicUrl: config.publicUrl }),
+    commentRoutes({
+      submission: container.submission,
+      threads: container.threads,
+      trustProxy: config.trustProxy,
+      publicUrl: config.publicUrl,
+    }),
   );
   // Moderation and admin: each router authenticates every request it serves (see its file).
   const auth = { sessions: container.sessions, tokens: container.tokens };
-  app.route('/api/v1/auth', authRoutes({ ...auth, login: container.login, cookies: { publicUrl: config.publicUrl, trustProxy: config.trustProxy } }));
-  app.route('/api/v1/moderation', moderationRoutes({ ...auth, moderation: container.moderation, queue: container.reviewQueue, bans: container.bans }));
+  app.route(
+    '/api/v1/auth',
+    authRoutes({
+      ...auth,
+      login: container.login,
+      cookies: { publicUrl: config.publicUrl, trustProxy: config.trustProxy },
+    }),
+  );
+  app.route(
+    '/api/v1/moderation',
+    moderationRoutes({ ...auth, moderation: container.moderation, queue: container.reviewQueue, bans: container.bans }),
+  );
   app.route('/api/v1/admin', adminRoutes({ ...auth, ...container }));
   registerSecuritySchemes(app.openAPIRegistry);
 
@@ -61,7 +78,10 @@ export function createApp(container: Container) {
         'Public API for comment forms and threads; moderation and admin API for the dashboard and scripts (session cookie or Bearer API token). Errors are application/problem+json (RFC 9457).',
     },
   });
-  app.route('/dashboard', dashboardRoutes({ ...container, cookies: { publicUrl: config.publicUrl, trustProxy: config.trustProxy } }));
+  app.route(
+    '/dashboard',
+    dashboardRoutes({ ...container, cookies: { publicUrl: config.publicUrl, trustProxy: config.trustProxy } }),
+  );
   app.route('/', healthRoutes(container));
   app.route('/', docsRoutes());
   app.route('/', widgetRoutes());

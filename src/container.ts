@@ -4,31 +4,31 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Config } from './config/env.ts';
-import { createCommentSubmission } from './comments/submit-comment.service.ts';
-import { createAdminService, type AdminService } from './admin/admin.service.ts';
-import { createLoginLimiter } from './auth/login-limiter.ts';
+import { type AdminService, createAdminService } from './admin/admin.service.ts';
 import { createLoginService, type LoginService } from './auth/login.service.ts';
+import { createLoginLimiter } from './auth/login-limiter.ts';
 import { createSessionService, type SessionService } from './auth/session.service.ts';
 import { createTokenService, type TokenService } from './auth/token.service.ts';
 import { createUserService, type UserService } from './auth/user.service.ts';
-import { createBanService, type BanService } from './bans/ban.service.ts';
-import { createThreadCache, type ThreadCache } from './comments/thread-cache.ts';
+import { type BanService, createBanService } from './bans/ban.service.ts';
+import { createFloodControl } from './comments/flood-control.ts';
+import { createCommentSubmission } from './comments/submit-comment.service.ts';
 import { createThreadService } from './comments/thread.service.ts';
+import { createThreadCache, type ThreadCache } from './comments/thread-cache.ts';
+import type { Config } from './config/env.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { ChangeNotifier } from './events/change-notifier.ts';
+import { countUndispatched } from './events/event.repository.ts';
 import { createProcessEventJob } from './events/process-event.job.ts';
 import { createRelay, type Relay } from './events/relay.ts';
 import { createMaintenanceJob, MAINTENANCE_SCHEDULE } from './maintenance/maintenance.job.ts';
-import { createFloodControl } from './comments/flood-control.ts';
 import { createModerationService } from './moderation/moderation.service.ts';
 import { createQueueService, type QueueService } from './moderation/queue.service.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
-import { countUndispatched } from './events/event.repository.ts';
 import { createBullmqQueue } from './queue/bullmq-queue.ts';
 import { createDatabaseQueue } from './queue/database-queue.ts';
-import { PermanentJobError, type JobHandler, type QueueBackend, type QueueName } from './queue/queue.ts';
+import { type JobHandler, PermanentJobError, type QueueBackend, type QueueName } from './queue/queue.ts';
 import { createRetryPolicy } from './queue/retry-policy.ts';
 import { createLogger } from './shared/logger.ts';
 import { createRedis, waitUntilReady } from './shared/redis.ts';
@@ -106,8 +106,21 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const retry = createRetryPolicy(options.webhookScheduleMs ? { webhookScheduleMs: options.webhookScheduleMs } : {});
   const queue: QueueBackend =
     config.redisUrl && redis
-      ? createBullmqQueue({ redisUrl: config.redisUrl, producerConnection: redis, prefix: config.redisPrefix, log, retry, lockDurationMs: config.jobLockSeconds * 1000 })
-      : createDatabaseQueue({ db, log, retry, lockMs: config.jobLockSeconds * 1000, exclusive: database.kind === 'pglite' });
+      ? createBullmqQueue({
+          redisUrl: config.redisUrl,
+          producerConnection: redis,
+          prefix: config.redisPrefix,
+          log,
+          retry,
+          lockDurationMs: config.jobLockSeconds * 1000,
+        })
+      : createDatabaseQueue({
+          db,
+          log,
+          retry,
+          lockMs: config.jobLockSeconds * 1000,
+          exclusive: database.kind === 'pglite',
+        });
   const producer = () => queue.producer;
   const relay = createRelay({ db, producer: queue.producer, log });
   const threadCache = createThreadCache(redis, config.redisPrefix, log);
@@ -127,18 +140,26 @@ export async function createContainer(config: Config, options: ContainerOptions 
   metrics.setSources({
     queueCounts: () => queue.counts(),
     outboxBacklog: () => countUndispatched(db),
-    pool: () => (database.pool ? { total: database.pool.totalCount, idle: database.pool.idleCount, waiting: database.pool.waitingCount } : null),
+    pool: () =>
+      database.pool
+        ? { total: database.pool.totalCount, idle: database.pool.idleCount, waiting: database.pool.waitingCount }
+        : null,
   });
   /** Counts each job run's outcome per queue. */
-  const instrument = (name: QueueName, handler: JobHandler): JobHandler => async (job) => {
-    try {
-      await handler(job);
-      metrics.jobFinished(name, 'completed');
-    } catch (err) {
-      metrics.jobFinished(name, err instanceof PermanentJobError || job.attemptsMade + 1 >= job.maxAttempts ? 'failed' : 'retry');
-      throw err;
-    }
-  };
+  const instrument =
+    (name: QueueName, handler: JobHandler): JobHandler =>
+    async (job) => {
+      try {
+        await handler(job);
+        metrics.jobFinished(name, 'completed');
+      } catch (err) {
+        metrics.jobFinished(
+          name,
+          err instanceof PermanentJobError || job.attemptsMade + 1 >= job.maxAttempts ? 'failed' : 'retry',
+        );
+        throw err;
+      }
+    };
   let workersStarted = false;
   let stopSweeper = () => {};
 
@@ -174,7 +195,15 @@ export async function createContainer(config: Config, options: ContainerOptions 
           events: instrument('events', createProcessEventJob({ db, producer, threadCache })),
           webhooks: instrument(
             'webhooks',
-            createDeliverWebhookJob({ db, box, log, retry, metrics, allowPrivate: config.webhookAllowPrivate, ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}) }),
+            createDeliverWebhookJob({
+              db,
+              box,
+              log,
+              retry,
+              metrics,
+              allowPrivate: config.webhookAllowPrivate,
+              ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}),
+            }),
           ),
           maintenance: instrument('maintenance', createMaintenanceJob({ db, sites, relay, producer, log })),
         },

@@ -1,7 +1,7 @@
 // /api/v1/admin: signed in, and an admin. Moderators are refused before any lookup, so they learn
 // nothing about what exists here.
 import type { MiddlewareHandler } from 'hono';
-import { requireAuth, type AuthDeps } from '../auth/auth.middleware.ts';
+import { type AuthDeps, requireAuth } from '../auth/auth.middleware.ts';
 import { requireAdmin } from '../auth/principal.ts';
 import type { TokenService } from '../auth/token.service.ts';
 import type { UserService } from '../auth/user.service.ts';
@@ -20,7 +20,15 @@ const adminOnly: MiddlewareHandler<AppEnv> = async function adminOnly(c, next) {
   await next();
 };
 
-export function adminRoutes(deps: AuthDeps & { admin: AdminService; sites: SiteService; users: UserService; tokens: TokenService; webhooks: WebhookService }) {
+export function adminRoutes(
+  deps: AuthDeps & {
+    admin: AdminService;
+    sites: SiteService;
+    users: UserService;
+    tokens: TokenService;
+    webhooks: WebhookService;
+  },
+) {
   const app = openApiRouter();
   app.use('*', requireAuth(deps), adminOnly);
   app.route('/sites', siteAdminRoutes(deps));

@@ -4,27 +4,67 @@ import { EVENT_TYPES } from '../events/event-types.ts';
 import { isoDate } from '../http/openapi-common.ts';
 
 export const siteSchema = z
-  .object({ id: z.string(), name: z.string(), settings: z.record(z.string(), z.unknown()), createdAt: isoDate, updatedAt: isoDate })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    settings: z.record(z.string(), z.unknown()),
+    createdAt: isoDate,
+    updatedAt: isoDate,
+  })
   .openapi('Site');
 export const siteCreateSchema = z
-  .object({ id: z.string().max(63), name: z.string().max(200), settings: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Any site setting; defaults fill the rest.' }) })
+  .object({
+    id: z.string().max(63),
+    name: z.string().max(200),
+    settings: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ description: 'Any site setting; defaults fill the rest.' }),
+  })
   .openapi('SiteCreate');
 export const sitePatchSchema = z
-  .object({ name: z.string().max(200).optional(), settings: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Only the settings to change.' }) })
+  .object({
+    name: z.string().max(200).optional(),
+    settings: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Only the settings to change.' }),
+  })
   .openapi('SitePatch');
 
 export const userSchema = z
-  .object({ id: z.string(), email: z.string(), role: z.enum(['admin', 'moderator']), siteIds: z.array(z.string()), disabled: z.boolean(), createdAt: isoDate })
+  .object({
+    id: z.string(),
+    email: z.string(),
+    role: z.enum(['admin', 'moderator']),
+    siteIds: z.array(z.string()),
+    disabled: z.boolean(),
+    createdAt: isoDate,
+  })
   .openapi('User');
 export const userCreateSchema = z
-  .object({ email: z.string().max(254), role: z.enum(['admin', 'moderator']), password: z.string().max(1024), siteIds: z.array(z.string().max(63)).max(1000).optional() })
+  .object({
+    email: z.string().max(254),
+    role: z.enum(['admin', 'moderator']),
+    password: z.string().max(1024),
+    siteIds: z.array(z.string().max(63)).max(1000).optional(),
+  })
   .openapi('UserCreate');
 export const userPatchSchema = z
-  .object({ role: z.enum(['admin', 'moderator']).optional(), siteIds: z.array(z.string().max(63)).max(1000).optional(), disabled: z.boolean().optional() })
+  .object({
+    role: z.enum(['admin', 'moderator']).optional(),
+    siteIds: z.array(z.string().max(63)).max(1000).optional(),
+    disabled: z.boolean().optional(),
+  })
   .openapi('UserPatch');
 
 export const tokenSchema = z
-  .object({ id: z.string(), userId: z.string(), name: z.string(), prefix: z.string(), createdAt: isoDate, lastUsedAt: isoDate.nullable(), revokedAt: isoDate.nullable() })
+  .object({
+    id: z.string(),
+    userId: z.string(),
+    name: z.string(),
+    prefix: z.string(),
+    createdAt: isoDate,
+    lastUsedAt: isoDate.nullable(),
+    revokedAt: isoDate.nullable(),
+  })
   .openapi('ApiToken');
 
 export const endpointSchema = z
@@ -44,10 +84,21 @@ export const endpointSchema = z
   .openapi('WebhookEndpoint');
 const events = z.array(z.enum(EVENT_TYPES)).openapi({ description: 'Event types to send; empty for all.' });
 export const endpointCreateSchema = z
-  .object({ url: z.string().max(2048), events: events.optional(), includePersonalData: z.boolean().optional(), description: z.string().max(500).nullable().optional() })
+  .object({
+    url: z.string().max(2048),
+    events: events.optional(),
+    includePersonalData: z.boolean().optional(),
+    description: z.string().max(500).nullable().optional(),
+  })
   .openapi('WebhookEndpointCreate');
 export const endpointPatchSchema = z
-  .object({ url: z.string().max(2048).optional(), events: events.optional(), enabled: z.boolean().optional(), includePersonalData: z.boolean().optional(), description: z.string().max(500).nullable().optional() })
+  .object({
+    url: z.string().max(2048).optional(),
+    events: events.optional(),
+    enabled: z.boolean().optional(),
+    includePersonalData: z.boolean().optional(),
+    description: z.string().max(500).nullable().optional(),
+  })
   .openapi('WebhookEndpointPatch');
 
 export const deliverySchema = z
@@ -61,7 +112,16 @@ export const deliverySchema = z
     lastError: z.string().nullable(),
     nextAttemptAt: isoDate.nullable(),
     createdAt: isoDate,
-    log: z.array(z.object({ at: isoDate, durationMs: z.number(), statusCode: z.number().nullable(), succeeded: z.boolean(), error: z.string().nullable(), response: z.string().nullable() })),
+    log: z.array(
+      z.object({
+        at: isoDate,
+        durationMs: z.number(),
+        statusCode: z.number().nullable(),
+        succeeded: z.boolean(),
+        error: z.string().nullable(),
+        response: z.string().nullable(),
+      }),
+    ),
   })
   .openapi('WebhookDelivery');
 

@@ -6,8 +6,8 @@ import { actorOf, type Principal } from '../auth/principal.ts';
 import type { Db } from '../db/database.ts';
 import { fieldError, NotFoundError } from '../shared/errors.ts';
 import { uuidPattern } from '../shared/ids.ts';
-import type { SiteSettings } from '../sites/site-settings.ts';
 import type { SiteService } from '../sites/site.service.ts';
+import type { SiteSettings } from '../sites/site-settings.ts';
 import { findDelivery, findEndpoint } from '../webhooks/webhook.repository.ts';
 import type { EndpointInput, WebhookService } from '../webhooks/webhook.service.ts';
 
@@ -27,27 +27,51 @@ export interface AuditEntry {
 export function createAdminService(deps: { db: Db; sites: SiteService; webhooks: WebhookService }) {
   const { db, sites, webhooks } = deps;
 
-  const audit = (who: Principal, action: string, siteId: string | null, targetType: string, targetId: string, details: Record<string, unknown> = {}) => {
+  const audit = (
+    who: Principal,
+    action: string,
+    siteId: string | null,
+    targetType: string,
+    targetId: string,
+    details: Record<string, unknown> = {},
+  ) => {
     const actor = actorOf(who);
     return insertAudit(db, { actorType: actor.type, actorId: actor.id, action, siteId, targetType, targetId, details });
   };
 
   return {
-    async createSite(who: Principal, input: { id: string; name: string; settings?: Partial<SiteSettings> | undefined }) {
-      const site = await sites.create({ id: input.id, name: input.name, ...(input.settings ? { settings: input.settings } : {}) });
+    async createSite(
+      who: Principal,
+      input: { id: string; name: string; settings?: Partial<SiteSettings> | undefined },
+    ) {
+      const site = await sites.create({
+        id: input.id,
+        name: input.name,
+        ...(input.settings ? { settings: input.settings } : {}),
+      });
       await audit(who, 'site.create', site.id, 'site', site.id, { name: site.name, settings: site.settings });
       return site;
     },
 
-    async updateSite(who: Principal, id: string, patch: { name?: string | undefined; settings?: Record<string, unknown> | undefined }) {
-      const site = await sites.update(id, { ...(patch.name !== undefined ? { name: patch.name } : {}), ...(patch.settings ? { settings: patch.settings } : {}) });
+    async updateSite(
+      who: Principal,
+      id: string,
+      patch: { name?: string | undefined; settings?: Record<string, unknown> | undefined },
+    ) {
+      const site = await sites.update(id, {
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.settings ? { settings: patch.settings } : {}),
+      });
       await audit(who, 'site.update', id, 'site', id, { ...patch });
       return site;
     },
 
     async createWebhook(who: Principal, siteId: string, input: EndpointInput & { url: string }) {
       const created = await webhooks.create(siteId, input);
-      await audit(who, 'webhook.create', siteId, 'webhook', created.endpoint.id, { url: created.endpoint.url, events: created.endpoint.events });
+      await audit(who, 'webhook.create', siteId, 'webhook', created.endpoint.id, {
+        url: created.endpoint.url,
+        events: created.endpoint.events,
+      });
       return created;
     },
 
@@ -74,12 +98,22 @@ export function createAdminService(deps: { db: Db; sites: SiteService; webhooks:
       if (!delivery) throw new NotFoundError(`No webhook delivery with id "${deliveryId.slice(0, 100)}".`);
       const result = await webhooks.redeliver(deliveryId);
       const endpoint = await findEndpoint(db, delivery.endpoint_id);
-      await audit(who, 'webhook.redeliver', endpoint?.site_id ?? null, 'webhook_delivery', deliveryId, { endpointId: delivery.endpoint_id, eventId: delivery.event_id });
+      await audit(who, 'webhook.redeliver', endpoint?.site_id ?? null, 'webhook_delivery', deliveryId, {
+        endpointId: delivery.endpoint_id,
+        eventId: delivery.event_id,
+      });
       return result;
     },
 
-    async auditLog(q: { siteId?: string | undefined; actor?: string | undefined; action?: string | undefined; cursor?: string | undefined; limit: number }): Promise<{ entries: AuditEntry[]; nextCursor: string | null }> {
-      if (q.cursor !== undefined && !/^\d{1,18}$/.test(q.cursor)) throw fieldError('cursor', 'is not a cursor this API returned');
+    async auditLog(q: {
+      siteId?: string | undefined;
+      actor?: string | undefined;
+      action?: string | undefined;
+      cursor?: string | undefined;
+      limit: number;
+    }): Promise<{ entries: AuditEntry[]; nextCursor: string | null }> {
+      if (q.cursor !== undefined && !/^\d{1,18}$/.test(q.cursor))
+        throw fieldError('cursor', 'is not a cursor this API returned');
       const rows = await listAudit(db, {
         siteIds: q.siteId ? [q.siteId] : null,
         ...(q.actor ? { actorId: q.actor } : {}),

@@ -1,7 +1,7 @@
 // Admin: the audit log of actions that are not a comment's status change (bans, sites, accounts, tokens, webhooks).
 import { createRoute, z } from '@hono/zod-openapi';
-import { authProblems, signedIn } from '../http/openapi-common.ts';
 import { openApiRouter } from '../http/openapi.ts';
+import { authProblems, signedIn } from '../http/openapi-common.ts';
 import { auditEntrySchema } from './admin.schemas.ts';
 import type { AdminService } from './admin.service.ts';
 
@@ -10,7 +10,7 @@ const listRoute = createRoute({
   path: '/audit-log',
   tags: ['Admin'],
   summary: 'Who changed bans, sites, accounts, tokens and webhooks, newest first',
-  description: "Comment status changes are in GET /api/v1/moderation/log.",
+  description: 'Comment status changes are in GET /api/v1/moderation/log.',
   security: signedIn,
   request: {
     query: z.object({
@@ -21,7 +21,17 @@ const listRoute = createRoute({
       limit: z.coerce.number().int().min(1).max(200).default(50),
     }),
   },
-  responses: { 200: { description: 'One page', content: { 'application/json': { schema: z.object({ entries: z.array(auditEntrySchema), nextCursor: z.string().nullable() }) } } }, ...authProblems },
+  responses: {
+    200: {
+      description: 'One page',
+      content: {
+        'application/json': {
+          schema: z.object({ entries: z.array(auditEntrySchema), nextCursor: z.string().nullable() }),
+        },
+      },
+    },
+    ...authProblems,
+  },
 });
 
 export function auditRoutes(deps: { admin: AdminService }) {

@@ -3,8 +3,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { actorOf } from '../auth/principal.ts';
 import type { TokenService } from '../auth/token.service.ts';
 import type { UserService } from '../auth/user.service.ts';
-import { authProblems, problem, signedIn } from '../http/openapi-common.ts';
 import { openApiRouter } from '../http/openapi.ts';
+import { authProblems, problem, signedIn } from '../http/openapi-common.ts';
 import { tokenSchema, userCreateSchema, userPatchSchema, userSchema } from './admin.schemas.ts';
 
 const userParam = z.object({ userId: z.string() });
@@ -12,23 +12,49 @@ const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json
 const base = { tags: ['Admin'], security: signedIn };
 
 const routes = {
-  list: createRoute({ ...base, method: 'get', path: '/users', summary: 'Every account', responses: { 200: { description: 'Accounts', ...json(z.object({ users: z.array(userSchema) })) }, ...authProblems } }),
+  list: createRoute({
+    ...base,
+    method: 'get',
+    path: '/users',
+    summary: 'Every account',
+    responses: { 200: { description: 'Accounts', ...json(z.object({ users: z.array(userSchema) })) }, ...authProblems },
+  }),
   create: createRoute({
     ...base,
     method: 'post',
     path: '/users',
     summary: 'Create an admin or a moderator (with their sites)',
     request: { body: { ...json(userCreateSchema), required: true } },
-    responses: { 201: { description: 'Created', ...json(z.object({ user: userSchema })) }, ...authProblems, 409: problem('An account with this email exists') },
+    responses: {
+      201: { description: 'Created', ...json(z.object({ user: userSchema })) },
+      ...authProblems,
+      409: problem('An account with this email exists'),
+    },
   }),
-  get: createRoute({ ...base, method: 'get', path: '/users/{userId}', summary: 'One account', request: { params: userParam }, responses: { 200: { description: 'The account', ...json(z.object({ user: userSchema })) }, ...authProblems, 404: problem('No such account') } }),
+  get: createRoute({
+    ...base,
+    method: 'get',
+    path: '/users/{userId}',
+    summary: 'One account',
+    request: { params: userParam },
+    responses: {
+      200: { description: 'The account', ...json(z.object({ user: userSchema })) },
+      ...authProblems,
+      404: problem('No such account'),
+    },
+  }),
   update: createRoute({
     ...base,
     method: 'patch',
     path: '/users/{userId}',
     summary: 'Change role, assigned sites, or disable / enable (disabling ends its sessions)',
     request: { params: userParam, body: { ...json(userPatchSchema), required: true } },
-    responses: { 200: { description: 'The account', ...json(z.object({ user: userSchema })) }, ...authProblems, 404: problem('No such account'), 409: problem('The last active admin cannot be demoted or disabled') },
+    responses: {
+      200: { description: 'The account', ...json(z.object({ user: userSchema })) },
+      ...authProblems,
+      404: problem('No such account'),
+      409: problem('The last active admin cannot be demoted or disabled'),
+    },
   }),
   password: createRoute({
     ...base,
@@ -38,14 +64,32 @@ const routes = {
     request: { params: userParam, body: { ...json(z.object({ password: z.string().max(1024) })), required: true } },
     responses: { 204: { description: 'Changed' }, ...authProblems, 404: problem('No such account') },
   }),
-  tokens: createRoute({ ...base, method: 'get', path: '/users/{userId}/tokens', summary: "An account's API tokens (never the tokens themselves)", request: { params: userParam }, responses: { 200: { description: 'Tokens', ...json(z.object({ tokens: z.array(tokenSchema) })) }, ...authProblems, 404: problem('No such account') } }),
+  tokens: createRoute({
+    ...base,
+    method: 'get',
+    path: '/users/{userId}/tokens',
+    summary: "An account's API tokens (never the tokens themselves)",
+    request: { params: userParam },
+    responses: {
+      200: { description: 'Tokens', ...json(z.object({ tokens: z.array(tokenSchema) })) },
+      ...authProblems,
+      404: problem('No such account'),
+    },
+  }),
   createToken: createRoute({
     ...base,
     method: 'post',
     path: '/users/{userId}/tokens',
     summary: 'Create an API token; the token is in this answer only',
-    request: { params: userParam, body: { ...json(z.object({ name: z.string().max(100).optional() })), required: false } },
-    responses: { 201: { description: 'Created', ...json(z.object({ token: z.string(), apiToken: tokenSchema })) }, ...authProblems, 404: problem('No such account') },
+    request: {
+      params: userParam,
+      body: { ...json(z.object({ name: z.string().max(100).optional() })), required: false },
+    },
+    responses: {
+      201: { description: 'Created', ...json(z.object({ token: z.string(), apiToken: tokenSchema })) },
+      ...authProblems,
+      404: problem('No such account'),
+    },
   }),
   revokeToken: createRoute({
     ...base,
@@ -53,18 +97,33 @@ const routes = {
     path: '/tokens/{tokenId}',
     summary: 'Revoke an API token',
     request: { params: z.object({ tokenId: z.string() }) },
-    responses: { 200: { description: 'Revoked', ...json(z.object({ apiToken: tokenSchema })) }, ...authProblems, 404: problem('No such token') },
+    responses: {
+      200: { description: 'Revoked', ...json(z.object({ apiToken: tokenSchema })) },
+      ...authProblems,
+      404: problem('No such token'),
+    },
   }),
 };
 
 export function userAdminRoutes(deps: { users: UserService; tokens: TokenService }) {
   const app = openApiRouter();
   app.openapi(routes.list, async (c) => c.json({ users: await deps.users.list() }, 200));
-  app.openapi(routes.create, async (c) => c.json({ user: await deps.users.create(c.req.valid('json'), actorOf(c.get('principal'))) }, 201));
+  app.openapi(routes.create, async (c) =>
+    c.json({ user: await deps.users.create(c.req.valid('json'), actorOf(c.get('principal'))) }, 201),
+  );
   app.openapi(routes.get, async (c) => c.json({ user: await deps.users.get(c.req.valid('param').userId) }, 200));
-  app.openapi(routes.update, async (c) => c.json({ user: await deps.users.update(c.req.valid('param').userId, c.req.valid('json'), actorOf(c.get('principal'))) }, 200));
+  app.openapi(routes.update, async (c) =>
+    c.json(
+      { user: await deps.users.update(c.req.valid('param').userId, c.req.valid('json'), actorOf(c.get('principal'))) },
+      200,
+    ),
+  );
   app.openapi(routes.password, async (c) => {
-    await deps.users.resetPassword(c.req.valid('param').userId, c.req.valid('json').password, actorOf(c.get('principal')));
+    await deps.users.resetPassword(
+      c.req.valid('param').userId,
+      c.req.valid('json').password,
+      actorOf(c.get('principal')),
+    );
     return c.body(null, 204);
   });
   app.openapi(routes.tokens, async (c) => {
@@ -75,6 +134,8 @@ export function userAdminRoutes(deps: { users: UserService; tokens: TokenService
     const body = c.req.valid('json') as { name?: string } | undefined;
     return c.json(await deps.tokens.create(c.req.valid('param').userId, body?.name, actorOf(c.get('principal'))), 201);
   });
-  app.openapi(routes.revokeToken, async (c) => c.json({ apiToken: await deps.tokens.revoke(c.req.valid('param').tokenId, actorOf(c.get('principal'))) }, 200));
+  app.openapi(routes.revokeToken, async (c) =>
+    c.json({ apiToken: await deps.tokens.revoke(c.req.valid('param').tokenId, actorOf(c.get('principal'))) }, 200),
+  );
   return app;
 }

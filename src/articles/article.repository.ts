@@ -3,7 +3,12 @@ import type { DbOrTx } from '../db/database.ts';
 import type { ArticleRow } from '../db/schema.ts';
 
 export async function findArticle(db: DbOrTx, siteId: string, externalId: string): Promise<ArticleRow | undefined> {
-  return db.selectFrom('articles').selectAll().where('site_id', '=', siteId).where('external_id', '=', externalId).executeTakeFirst();
+  return db
+    .selectFrom('articles')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
 }
 
 export async function findArticleById(db: DbOrTx, id: number): Promise<ArticleRow | undefined> {
@@ -30,7 +35,11 @@ export async function findOrCreateArticle(
     .executeTakeFirstOrThrow();
 }
 
-export async function countsByExternalId(db: DbOrTx, siteId: string, externalIds: string[]): Promise<Map<string, number>> {
+export async function countsByExternalId(
+  db: DbOrTx,
+  siteId: string,
+  externalIds: string[],
+): Promise<Map<string, number>> {
   if (externalIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('articles')
@@ -42,5 +51,9 @@ export async function countsByExternalId(db: DbOrTx, siteId: string, externalIds
 }
 
 export async function setArticleClosed(db: DbOrTx, articleId: number, closed: boolean): Promise<void> {
-  await db.updateTable('articles').set({ closed_at: closed ? new Date() : null }).where('id', '=', articleId).execute();
+  await db
+    .updateTable('articles')
+    .set({ closed_at: closed ? new Date() : null })
+    .where('id', '=', articleId)
+    .execute();
 }

@@ -5,8 +5,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../http/app-env.ts';
 import { ForbiddenError, UnauthenticatedError } from '../shared/errors.ts';
 import type { Principal } from './principal.ts';
-import { readSessionCookie } from './session-cookie.ts';
 import type { SessionService } from './session.service.ts';
+import { readSessionCookie } from './session-cookie.ts';
 import type { TokenService } from './token.service.ts';
 
 export interface AuthDeps {
@@ -31,8 +31,15 @@ export async function identify(c: Context, deps: AuthDeps): Promise<Principal | 
 export function requireAuth(deps: AuthDeps): MiddlewareHandler<AppEnv> {
   return async function authenticate(c, next) {
     const principal = await identify(c, deps);
-    if (!principal) throw new UnauthenticatedError('Sign in, or send Authorization: Bearer <API token>.', { code: 'unauthenticated' });
-    if (principal.via === 'session' && !SAFE_METHODS.has(c.req.method) && !deps.sessions.checkCsrf(principal.sessionId!, c.req.header('x-csrf-token'))) {
+    if (!principal)
+      throw new UnauthenticatedError('Sign in, or send Authorization: Bearer <API token>.', {
+        code: 'unauthenticated',
+      });
+    if (
+      principal.via === 'session' &&
+      !SAFE_METHODS.has(c.req.method) &&
+      !deps.sessions.checkCsrf(principal.sessionId!, c.req.header('x-csrf-token'))
+    ) {
       throw new ForbiddenError('Missing or wrong X-CSRF-Token header for a signed-in session.', { code: 'csrf' });
     }
     c.set('principal', principal);

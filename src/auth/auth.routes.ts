@@ -2,14 +2,19 @@
 // for scripts that prefer a session to an API token.
 import { createRoute, z } from '@hono/zod-openapi';
 import { clientIp } from '../http/client-info.ts';
-import { authProblems, isoDate, problem, signedIn } from '../http/openapi-common.ts';
 import { openApiRouter } from '../http/openapi.ts';
-import { requireAuth, type AuthDeps } from './auth.middleware.ts';
-import { loginInputSchema, type LoginService } from './login.service.ts';
-import { clearSessionCookie, setSessionCookie, type CookieContext } from './session-cookie.ts';
+import { authProblems, isoDate, problem, signedIn } from '../http/openapi-common.ts';
+import { type AuthDeps, requireAuth } from './auth.middleware.ts';
+import { type LoginService, loginInputSchema } from './login.service.ts';
+import { type CookieContext, clearSessionCookie, setSessionCookie } from './session-cookie.ts';
 
 const meSchema = z
-  .object({ id: z.string(), email: z.string(), role: z.enum(['admin', 'moderator']), siteIds: z.array(z.string()).openapi({ description: 'Assigned sites (admins work on every site).' }) })
+  .object({
+    id: z.string(),
+    email: z.string(),
+    role: z.enum(['admin', 'moderator']),
+    siteIds: z.array(z.string()).openapi({ description: 'Assigned sites (admins work on every site).' }),
+  })
   .openapi('Me');
 
 const loginRoute = createRoute({
@@ -17,10 +22,18 @@ const loginRoute = createRoute({
   path: '/login',
   tags: ['Accounts'],
   summary: 'Sign in: sets the session cookie',
-  description: 'Answers the CSRF token to send as X-CSRF-Token on writes made with the cookie. Failed sign-ins are limited per account and per IP (429 with Retry-After).',
-  request: { body: { content: { 'application/json': { schema: loginInputSchema.openapi('LoginInput') } }, required: true } },
+  description:
+    'Answers the CSRF token to send as X-CSRF-Token on writes made with the cookie. Failed sign-ins are limited per account and per IP (429 with Retry-After).',
+  request: {
+    body: { content: { 'application/json': { schema: loginInputSchema.openapi('LoginInput') } }, required: true },
+  },
   responses: {
-    200: { description: 'Signed in', content: { 'application/json': { schema: z.object({ user: meSchema, csrfToken: z.string(), expiresAt: isoDate }) } } },
+    200: {
+      description: 'Signed in',
+      content: {
+        'application/json': { schema: z.object({ user: meSchema, csrfToken: z.string(), expiresAt: isoDate }) },
+      },
+    },
     400: problem('Missing email or password'),
     401: problem('Wrong email or password'),
     429: problem('Too many failed sign-ins; see Retry-After'),
@@ -42,7 +55,10 @@ const meRoute = createRoute({
   tags: ['Accounts'],
   summary: 'Who you are signed in as',
   security: signedIn,
-  responses: { 200: { description: 'The account', content: { 'application/json': { schema: z.object({ user: meSchema }) } } }, ...authProblems },
+  responses: {
+    200: { description: 'The account', content: { 'application/json': { schema: z.object({ user: meSchema }) } } },
+    ...authProblems,
+  },
 });
 
 export function authRoutes(deps: AuthDeps & { login: LoginService; cookies: CookieContext }) {
@@ -55,7 +71,10 @@ export function authRoutes(deps: AuthDeps & { login: LoginService; cookies: Cook
     setSessionCookie(c, deps.cookies, result.token);
     c.header('Cache-Control', 'no-store');
     const { userId, email, role, siteIds } = result.principal;
-    return c.json({ user: { id: userId, email, role, siteIds }, csrfToken: result.csrfToken, expiresAt: result.expiresAt }, 200);
+    return c.json(
+      { user: { id: userId, email, role, siteIds }, csrfToken: result.csrfToken, expiresAt: result.expiresAt },
+      200,
+    );
   });
 
   app.use('/logout', signedInOnly);

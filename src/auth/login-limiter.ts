@@ -15,7 +15,12 @@ export interface LoginLimits {
   ipWindowSeconds: number;
 }
 
-export const DEFAULT_LOGIN_LIMITS: LoginLimits = { accountFailures: 5, accountWindowSeconds: 15 * 60, ipFailures: 30, ipWindowSeconds: 60 * 60 };
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
+  accountFailures: 5,
+  accountWindowSeconds: 15 * 60,
+  ipFailures: 30,
+  ipWindowSeconds: 60 * 60,
+};
 
 export interface LoginLimiter {
   /** Seconds until the next attempt is allowed, or 0 when it is allowed now. */
@@ -25,12 +30,28 @@ export interface LoginLimiter {
 }
 
 // Emails are hashed in keys: the limiter's store holds no personal data.
-const accountKey = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 32);
+const accountKey = (email: string) =>
+  createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 32);
 
-export function createLoginLimiter(deps: { redis: Redis | null; prefix: string; log: Logger; limits?: LoginLimits }): LoginLimiter {
+export function createLoginLimiter(deps: {
+  redis: Redis | null;
+  prefix: string;
+  log: Logger;
+  limits?: LoginLimits;
+}): LoginLimiter {
   const limits = deps.limits ?? DEFAULT_LOGIN_LIMITS;
-  const account = createRateLimiter({ redis: deps.redis, keyPrefix: `${deps.prefix}:login:account`, points: limits.accountFailures, duration: limits.accountWindowSeconds });
-  const byIp = createRateLimiter({ redis: deps.redis, keyPrefix: `${deps.prefix}:login:ip`, points: limits.ipFailures, duration: limits.ipWindowSeconds });
+  const account = createRateLimiter({
+    redis: deps.redis,
+    keyPrefix: `${deps.prefix}:login:account`,
+    points: limits.accountFailures,
+    duration: limits.accountWindowSeconds,
+  });
+  const byIp = createRateLimiter({
+    redis: deps.redis,
+    keyPrefix: `${deps.prefix}:login:ip`,
+    points: limits.ipFailures,
+    duration: limits.ipWindowSeconds,
+  });
 
   /** The insurance limiter covers store errors; anything else is logged and lets the attempt through. */
   async function safely<T>(what: string, fn: () => Promise<T>, fallback: T): Promise<T> {
@@ -43,7 +64,8 @@ export function createLoginLimiter(deps: { redis: Redis | null; prefix: string; 
     }
   }
 
-  const waitOf = (res: RateLimiterRes | null, points: number) => (res && res.consumedPoints >= points ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0);
+  const waitOf = (res: RateLimiterRes | null, points: number) =>
+    res && res.consumedPoints >= points ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
 
   return {
     async lockedFor(email, ip) {

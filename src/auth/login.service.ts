@@ -13,8 +13,17 @@ import { findUserByEmail } from './user.repository.ts';
 const noBadText = (v: string) => textProblem(v, false) === null;
 
 export const loginInputSchema = z.object({
-  email: z.string().trim().min(1, 'is required').max(254).refine(noBadText, 'must not contain NUL bytes, control characters or lone surrogates'),
-  password: z.string().min(1, 'is required').max(1024).refine(noBadText, 'must not contain NUL bytes, control characters or lone surrogates'),
+  email: z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(254)
+    .refine(noBadText, 'must not contain NUL bytes, control characters or lone surrogates'),
+  password: z
+    .string()
+    .min(1, 'is required')
+    .max(1024)
+    .refine(noBadText, 'must not contain NUL bytes, control characters or lone surrogates'),
 });
 
 export interface LoginResult {
@@ -31,7 +40,10 @@ export function createLoginService(deps: { db: Db; sessions: SessionService; lim
   return {
     async login(input: unknown, client: { ip: string | null; userAgent: string | null }): Promise<LoginResult> {
       const parsed = loginInputSchema.safeParse(input);
-      if (!parsed.success) throw new ValidationError(parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })));
+      if (!parsed.success)
+        throw new ValidationError(
+          parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })),
+        );
       const { email, password } = parsed.data;
       const wait = await limiter.lockedFor(email, client.ip);
       if (wait > 0) throw new RateLimitedError('Too many failed sign-ins. Try again later.', wait, 'login_locked');

@@ -1,10 +1,12 @@
 // Password hashing with scrypt (memory-hard, in node:crypto). The stored string names its parameters,
 // so a later, costlier setting verifies old hashes and new ones alike.
-import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, type ScryptOptions, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) => scryptCallback(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))));
+  new Promise<Buffer>((resolve, reject) =>
+    scryptCallback(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 
 /** N=2^15, r=8: 32 MiB and roughly 50-100 ms per guess (OWASP's scrypt minimum is N=2^17 at r=8, p=1 or equivalent trade-offs; N=2^15 with p=1 keeps logins snappy on small machines). */
 const COST = { N: 2 ** 15, r: 8, p: 1 };
@@ -29,7 +31,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const expected = Buffer.from(hash, 'base64');
   const N = Number(n);
   const R = Number(r);
-  const key = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N, r: R, p: Number(p), maxmem: maxmem(N, R) });
+  const key = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
+    N,
+    r: R,
+    p: Number(p),
+    maxmem: maxmem(N, R),
+  });
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 

@@ -1,14 +1,20 @@
 import type { DbOrTx } from '../db/database.ts';
 import type { SessionRow, UserRow } from '../db/schema.ts';
 
-export async function insertSession(db: DbOrTx, s: { id: string; userId: string; expiresAt: Date; ip: string | null; userAgent: string | null }): Promise<void> {
+export async function insertSession(
+  db: DbOrTx,
+  s: { id: string; userId: string; expiresAt: Date; ip: string | null; userAgent: string | null },
+): Promise<void> {
   await db
     .insertInto('sessions')
     .values({ id: s.id, user_id: s.userId, expires_at: s.expiresAt, ip: s.ip, user_agent: s.userAgent })
     .execute();
 }
 
-export async function findSessionWithUser(db: DbOrTx, id: string): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+export async function findSessionWithUser(
+  db: DbOrTx,
+  id: string,
+): Promise<{ session: SessionRow; user: UserRow } | undefined> {
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -27,7 +33,15 @@ export async function findSessionWithUser(db: DbOrTx, id: string): Promise<{ ses
   if (!row) return undefined;
   const { s_id, s_user_id, s_created_at, s_last_seen_at, s_expires_at, s_ip, s_user_agent, ...user } = row;
   return {
-    session: { id: s_id, user_id: s_user_id, created_at: s_created_at, last_seen_at: s_last_seen_at, expires_at: s_expires_at, ip: s_ip, user_agent: s_user_agent },
+    session: {
+      id: s_id,
+      user_id: s_user_id,
+      created_at: s_created_at,
+      last_seen_at: s_last_seen_at,
+      expires_at: s_expires_at,
+      ip: s_ip,
+      user_agent: s_user_agent,
+    },
     user,
   };
 }

@@ -15,7 +15,12 @@ const TOUCH_EVERY_MS = 60_000;
 
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
-export async function principalFor(db: Db, user: UserRow, via: Principal['via'], sessionId: string | null): Promise<Principal> {
+export async function principalFor(
+  db: Db,
+  user: UserRow,
+  via: Principal['via'],
+  sessionId: string | null,
+): Promise<Principal> {
   const siteIds = (await siteIdsByUser(db, [user.id])).get(user.id) ?? [];
   return { userId: user.id, email: user.email, role: user.role, siteIds, via, sessionId };
 }
@@ -25,11 +30,20 @@ export function createSessionService(deps: { db: Db; secret: string }) {
 
   return {
     /** A brand-new session (never a reused id: signing in always rotates). Returns the cookie's token. */
-    async start(userId: string, client: { ip: string | null; userAgent: string | null }): Promise<{ token: string; sessionId: string; expiresAt: Date }> {
+    async start(
+      userId: string,
+      client: { ip: string | null; userAgent: string | null },
+    ): Promise<{ token: string; sessionId: string; expiresAt: Date }> {
       const token = randomBytes(32).toString('base64url');
       const sessionId = sha256(token);
       const expiresAt = new Date(Date.now() + SESSION_ABSOLUTE_MS);
-      await repo.insertSession(db, { id: sessionId, userId, expiresAt, ip: client.ip, userAgent: client.userAgent?.slice(0, 512) ?? null });
+      await repo.insertSession(db, {
+        id: sessionId,
+        userId,
+        expiresAt,
+        ip: client.ip,
+        userAgent: client.userAgent?.slice(0, 512) ?? null,
+      });
       return { token, sessionId, expiresAt };
     },
 
@@ -48,7 +62,8 @@ export function createSessionService(deps: { db: Db; secret: string }) {
       }
       // Background requests (the queue's live updates) do not count as activity: an open tab alone
       // must not keep a session from idling out.
-      if (opts.activity !== false && now - session.last_seen_at.getTime() > TOUCH_EVERY_MS) await repo.touchSession(db, id, new Date(now));
+      if (opts.activity !== false && now - session.last_seen_at.getTime() > TOUCH_EVERY_MS)
+        await repo.touchSession(db, id, new Date(now));
       return principalFor(db, user, 'session', id);
     },
 

@@ -1,7 +1,10 @@
 import type { DbOrTx } from '../db/database.ts';
 import type { ApiTokenRow, UserRow } from '../db/schema.ts';
 
-export async function insertToken(db: DbOrTx, t: { id: string; userId: string; name: string; tokenHash: string; prefix: string }): Promise<ApiTokenRow> {
+export async function insertToken(
+  db: DbOrTx,
+  t: { id: string; userId: string; name: string; tokenHash: string; prefix: string },
+): Promise<ApiTokenRow> {
   return db
     .insertInto('api_tokens')
     .values({ id: t.id, user_id: t.userId, name: t.name, token_hash: t.tokenHash, prefix: t.prefix })
@@ -9,7 +12,10 @@ export async function insertToken(db: DbOrTx, t: { id: string; userId: string; n
     .executeTakeFirstOrThrow();
 }
 
-export async function findTokenWithUser(db: DbOrTx, tokenHash: string): Promise<{ token: ApiTokenRow; user: UserRow } | undefined> {
+export async function findTokenWithUser(
+  db: DbOrTx,
+  tokenHash: string,
+): Promise<{ token: ApiTokenRow; user: UserRow } | undefined> {
   const token = await db.selectFrom('api_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
   if (!token) return undefined;
   const user = await db.selectFrom('users').selectAll().where('id', '=', token.user_id).executeTakeFirst();
@@ -25,7 +31,12 @@ export async function listTokensOfUser(db: DbOrTx, userId: string): Promise<ApiT
 }
 
 export async function revokeToken(db: DbOrTx, id: string, at: Date): Promise<void> {
-  await db.updateTable('api_tokens').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: at })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute();
 }
 
 export async function touchToken(db: DbOrTx, id: string, at: Date): Promise<void> {

@@ -29,22 +29,49 @@ export interface ApiToken {
 }
 
 function toToken(r: ApiTokenRow): ApiToken {
-  return { id: r.id, userId: r.user_id, name: r.name, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at };
+  return {
+    id: r.id,
+    userId: r.user_id,
+    name: r.name,
+    prefix: r.prefix,
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+    revokedAt: r.revoked_at,
+  };
 }
 
 export function createTokenService(deps: { db: Db }) {
   const { db } = deps;
 
   return {
-    async create(userId: string, name: string | undefined, actor: Actor): Promise<{ token: string; apiToken: ApiToken }> {
+    async create(
+      userId: string,
+      name: string | undefined,
+      actor: Actor,
+    ): Promise<{ token: string; apiToken: ApiToken }> {
       const parsedName = nameSchema.safeParse(name ?? 'API token');
-      if (!parsedName.success) throw new ValidationError([{ path: 'name', message: parsedName.error.issues[0]!.message }]);
+      if (!parsedName.success)
+        throw new ValidationError([{ path: 'name', message: parsedName.error.issues[0]!.message }]);
       const user = uuidPattern.test(userId) ? await findUserById(db, userId) : undefined;
       if (!user) throw new NotFoundError(`No user with id "${userId.slice(0, 100)}".`);
       const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
       const row = await db.transaction().execute(async (tx) => {
-        const inserted = await repo.insertToken(tx, { id: uuidv7(), userId, name: parsedName.data, tokenHash: sha256(token), prefix: token.slice(0, TOKEN_PREFIX.length + 6) });
-        await insertAudit(tx, { actorType: actor.type, actorId: actor.id, action: 'token.create', siteId: null, targetType: 'token', targetId: inserted.id, details: { userId, name: inserted.name } });
+        const inserted = await repo.insertToken(tx, {
+          id: uuidv7(),
+          userId,
+          name: parsedName.data,
+          tokenHash: sha256(token),
+          prefix: token.slice(0, TOKEN_PREFIX.length + 6),
+        });
+        await insertAudit(tx, {
+          actorType: actor.type,
+          actorId: actor.id,
+          action: 'token.create',
+          siteId: null,
+          targetType: 'token',
+          targetId: inserted.id,
+          details: { userId, name: inserted.name },
+        });
         return inserted;
       });
       return { token, apiToken: toToken(row) };
@@ -64,7 +91,15 @@ export function createTokenService(deps: { db: Db }) {
       const token = await this.get(id);
       await db.transaction().execute(async (tx) => {
         await repo.revokeToken(tx, id, new Date());
-        await insertAudit(tx, { actorType: actor.type, actorId: actor.id, action: 'token.revoke', siteId: null, targetType: 'token', targetId: id, details: { userId: token.userId } });
+        await insertAudit(tx, {
+          actorType: actor.type,
+          actorId: actor.id,
+          action: 'token.revoke',
+          siteId: null,
+          targetType: 'token',
+          targetId: id,
+          details: { userId: token.userId },
+        });
       });
       return this.get(id);
     },
@@ -74,7 +109,8 @@ export function createTokenService(deps: { db: Db }) {
       const found = await repo.findTokenWithUser(db, sha256(token));
       if (!found || found.token.revoked_at || found.user.disabled_at) return null;
       const now = Date.now();
-      if (!found.token.last_used_at || now - found.token.last_used_at.getTime() > TOUCH_EVERY_MS) await repo.touchToken(db, found.token.id, new Date(now));
+      if (!found.token.last_used_at || now - found.token.last_used_at.getTime() > TOUCH_EVERY_MS)
+        await repo.touchToken(db, found.token.id, new Date(now));
       return principalFor(db, found.user, 'token', null);
     },
   };

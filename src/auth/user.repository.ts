@@ -14,7 +14,10 @@ export async function listUsers(db: DbOrTx): Promise<UserRow[]> {
 }
 
 /** Inserts the user unless the email is taken; undefined when it was. */
-export async function insertUser(db: DbOrTx, u: { id: string; email: string; role: UserRole; passwordHash: string }): Promise<UserRow | undefined> {
+export async function insertUser(
+  db: DbOrTx,
+  u: { id: string; email: string; role: UserRole; passwordHash: string },
+): Promise<UserRow | undefined> {
   return db
     .insertInto('users')
     .values({ id: u.id, email: u.email, role: u.role, password_hash: u.passwordHash })
@@ -44,14 +47,23 @@ export async function updateUser(
 export async function siteIdsByUser(db: DbOrTx, userIds: string[]): Promise<Map<string, string[]>> {
   const map = new Map<string, string[]>(userIds.map((id) => [id, []]));
   if (userIds.length === 0) return map;
-  const rows = await db.selectFrom('user_sites').selectAll().where('user_id', 'in', userIds).orderBy('site_id').execute();
+  const rows = await db
+    .selectFrom('user_sites')
+    .selectAll()
+    .where('user_id', 'in', userIds)
+    .orderBy('site_id')
+    .execute();
   for (const r of rows) map.get(r.user_id)?.push(r.site_id);
   return map;
 }
 
 export async function replaceUserSites(db: DbOrTx, userId: string, siteIds: string[]): Promise<void> {
   await db.deleteFrom('user_sites').where('user_id', '=', userId).execute();
-  if (siteIds.length) await db.insertInto('user_sites').values(siteIds.map((site_id) => ({ user_id: userId, site_id }))).execute();
+  if (siteIds.length)
+    await db
+      .insertInto('user_sites')
+      .values(siteIds.map((site_id) => ({ user_id: userId, site_id })))
+      .execute();
 }
 
 export async function existingSiteIds(db: DbOrTx, siteIds: string[]): Promise<Set<string>> {

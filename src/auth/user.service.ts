@@ -5,7 +5,7 @@ import { insertAudit } from '../audit/audit.repository.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import type { UserRole, UserRow } from '../db/schema.ts';
 import type { Actor } from '../moderation/status-transition.ts';
-import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../shared/errors.ts';
+import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { uuidPattern, uuidv7 } from '../shared/ids.ts';
 import { hashPassword, passwordSchema } from './password.ts';
 import { deleteSessionsOfUser } from './session.repository.ts';
@@ -56,7 +56,13 @@ export function createUserService(deps: { db: Db }) {
     const unique = [...new Set(siteIds ?? [])];
     const known = await repo.existingSiteIds(tx, unique);
     const unknown = unique.filter((s) => !known.has(s));
-    if (unknown.length) throw new ValidationError([{ path: 'siteIds', message: `unknown site${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ').slice(0, 200)}` }]);
+    if (unknown.length)
+      throw new ValidationError([
+        {
+          path: 'siteIds',
+          message: `unknown site${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ').slice(0, 200)}`,
+        },
+      ]);
     return unique;
   }
 
@@ -68,8 +74,10 @@ export function createUserService(deps: { db: Db }) {
 
   /** The last enabled admin cannot be demoted or disabled: nobody could manage the service any more. */
   async function keepAnAdmin(tx: DbOrTx, row: UserRow, patch: UserPatch): Promise<void> {
-    const losesAdmin = row.role === 'admin' && row.disabled_at === null && (patch.role === 'moderator' || patch.disabled === true);
-    if (losesAdmin && (await repo.countActiveAdmins(tx)) <= 1) throw new ConflictError('This is the last active administrator; promote another one first.');
+    const losesAdmin =
+      row.role === 'admin' && row.disabled_at === null && (patch.role === 'moderator' || patch.disabled === true);
+    if (losesAdmin && (await repo.countActiveAdmins(tx)) <= 1)
+      throw new ConflictError('This is the last active administrator; promote another one first.');
   }
 
   return {
@@ -85,14 +93,25 @@ export function createUserService(deps: { db: Db }) {
         const row = await repo.insertUser(tx, { id: uuidv7(), email: email!, role: role!, passwordHash });
         if (!row) throw new ConflictError(`An account for ${email} already exists.`);
         await repo.replaceUserSites(tx, row.id, siteIds);
-        await insertAudit(tx, { actorType: actor.type, actorId: actor.id, action: 'user.create', siteId: null, targetType: 'user', targetId: row.id, details: { email, role, siteIds } });
+        await insertAudit(tx, {
+          actorType: actor.type,
+          actorId: actor.id,
+          action: 'user.create',
+          siteId: null,
+          targetType: 'user',
+          targetId: row.id,
+          details: { email, role, siteIds },
+        });
         return toUser(row, siteIds);
       });
     },
 
     async list(): Promise<User[]> {
       const rows = await repo.listUsers(db);
-      const sites = await repo.siteIdsByUser(db, rows.map((r) => r.id));
+      const sites = await repo.siteIdsByUser(
+        db,
+        rows.map((r) => r.id),
+      );
       return rows.map((r) => toUser(r, sites.get(r.id) ?? []));
     },
 
@@ -114,12 +133,25 @@ export function createUserService(deps: { db: Db }) {
       return db.transaction().execute(async (tx) => {
         const row = await rowById(tx, id);
         await keepAnAdmin(tx, row, patch);
-        const disabledAt = patch.disabled === undefined ? undefined : patch.disabled ? (row.disabled_at ?? new Date()) : null;
-        const updated = await repo.updateUser(tx, id, { ...(patch.role ? { role: patch.role } : {}), ...(disabledAt !== undefined ? { disabledAt } : {}) });
+        const disabledAt =
+          patch.disabled === undefined ? undefined : patch.disabled ? (row.disabled_at ?? new Date()) : null;
+        const updated = await repo.updateUser(tx, id, {
+          ...(patch.role ? { role: patch.role } : {}),
+          ...(disabledAt !== undefined ? { disabledAt } : {}),
+        });
         if (patch.siteIds !== undefined) await repo.replaceUserSites(tx, id, await checkSites(tx, patch.siteIds));
         if (patch.disabled) await deleteSessionsOfUser(tx, id);
-        const action = patch.disabled === true ? 'user.disable' : patch.disabled === false ? 'user.enable' : 'user.update';
-        await insertAudit(tx, { actorType: actor.type, actorId: actor.id, action, siteId: null, targetType: 'user', targetId: id, details: { ...patch } });
+        const action =
+          patch.disabled === true ? 'user.disable' : patch.disabled === false ? 'user.enable' : 'user.update';
+        await insertAudit(tx, {
+          actorType: actor.type,
+          actorId: actor.id,
+          action,
+          siteId: null,
+          targetType: 'user',
+          targetId: id,
+          details: { ...patch },
+        });
         return toUser(updated!, (await repo.siteIdsByUser(tx, [id])).get(id) ?? []);
       });
     },
@@ -133,7 +165,14 @@ export function createUserService(deps: { db: Db }) {
         await rowById(tx, id);
         await repo.updateUser(tx, id, { passwordHash });
         await deleteSessionsOfUser(tx, id);
-        await insertAudit(tx, { actorType: actor.type, actorId: actor.id, action: 'user.reset-password', siteId: null, targetType: 'user', targetId: id });
+        await insertAudit(tx, {
+          actorType: actor.type,
+          actorId: actor.id,
+          action: 'user.reset-password',
+          siteId: null,
+          targetType: 'user',
+          targetId: id,
+        });
       });
     },
 

@@ -3,7 +3,16 @@ import type { BanKind, BanRow } from '../db/schema.ts';
 
 export async function insertBan(
   db: DbOrTx,
-  b: { id: string; siteId: string; kind: BanKind; value: string; matchKey: string; reason: string | null; createdBy: { type: string; id: string }; expiresAt: Date | null },
+  b: {
+    id: string;
+    siteId: string;
+    kind: BanKind;
+    value: string;
+    matchKey: string;
+    reason: string | null;
+    createdBy: { type: string; id: string };
+    expiresAt: Date | null;
+  },
 ): Promise<BanRow> {
   return db
     .insertInto('bans')
@@ -24,7 +33,12 @@ export async function insertBan(
 
 /** The first ban in force on the site that matches the author's email HMAC, email domain (or a parent domain) or IP. */
 /** The oldest active ban matching the author, as a query (the submission folds it into one read). */
-export function activeBanQuery(db: DbOrTx, siteId: string, who: { emailHash: string; domains: string[]; ip: string | null }, now: Date) {
+export function activeBanQuery(
+  db: DbOrTx,
+  siteId: string,
+  who: { emailHash: string; domains: string[]; ip: string | null },
+  now: Date,
+) {
   return db
     .selectFrom('bans')
     .selectAll()
@@ -46,12 +60,17 @@ export async function findBan(db: DbOrTx, id: string): Promise<BanRow | undefine
   return db.selectFrom('bans').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function listBans(db: DbOrTx, q: { siteIds: string[] | null; activeAt: Date | null; limit: number }): Promise<BanRow[]> {
+export async function listBans(
+  db: DbOrTx,
+  q: { siteIds: string[] | null; activeAt: Date | null; limit: number },
+): Promise<BanRow[]> {
   let query = db.selectFrom('bans').selectAll();
   if (q.siteIds) query = query.where('site_id', 'in', q.siteIds.length ? q.siteIds : ['']);
   if (q.activeAt) {
     const at = q.activeAt;
-    query = query.where('lifted_at', 'is', null).where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', at)]));
+    query = query
+      .where('lifted_at', 'is', null)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', at)]));
   }
   return query.orderBy('created_at', 'desc').limit(q.limit).execute();
 }

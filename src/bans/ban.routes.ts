@@ -1,8 +1,8 @@
 // Bans by email, email domain or IP on a site you moderate; they reject the author's new comments.
 import { createRoute, z } from '@hono/zod-openapi';
-import { authProblems, isoDate, problem, signedIn } from '../http/openapi-common.ts';
 import { openApiRouter } from '../http/openapi.ts';
-import { BAN_KINDS, banInputSchema, type BanService } from './ban.service.ts';
+import { authProblems, isoDate, problem, signedIn } from '../http/openapi-common.ts';
+import { BAN_KINDS, type BanService, banInputSchema } from './ban.service.ts';
 
 const banSchema = z
   .object({
@@ -25,8 +25,16 @@ const listRoute = createRoute({
   tags: ['Moderation'],
   summary: 'Bans in force (or all, with includeInactive=true)',
   security: signedIn,
-  request: { query: z.object({ siteId: z.string().max(63).optional(), includeInactive: z.enum(['true', 'false']).optional() }) },
-  responses: { 200: { description: 'Bans, newest first', content: { 'application/json': { schema: z.object({ bans: z.array(banSchema) }) } } }, ...authProblems },
+  request: {
+    query: z.object({ siteId: z.string().max(63).optional(), includeInactive: z.enum(['true', 'false']).optional() }),
+  },
+  responses: {
+    200: {
+      description: 'Bans, newest first',
+      content: { 'application/json': { schema: z.object({ bans: z.array(banSchema) }) } },
+    },
+    ...authProblems,
+  },
 });
 
 const createBanRoute = createRoute({
@@ -34,10 +42,17 @@ const createBanRoute = createRoute({
   path: '/',
   tags: ['Moderation'],
   summary: 'Ban an email, an email domain (and its subdomains) or an IP on a site',
-  description: 'New comments from a banned author are rejected with the reason "banned". `expiresAt` makes the ban timed.',
+  description:
+    'New comments from a banned author are rejected with the reason "banned". `expiresAt` makes the ban timed.',
   security: signedIn,
-  request: { body: { content: { 'application/json': { schema: banInputSchema.openapi('BanInput') } }, required: true } },
-  responses: { 201: { description: 'The ban', content: { 'application/json': { schema: z.object({ ban: banSchema }) } } }, ...authProblems, 404: problem('Unknown site (admins)') },
+  request: {
+    body: { content: { 'application/json': { schema: banInputSchema.openapi('BanInput') } }, required: true },
+  },
+  responses: {
+    201: { description: 'The ban', content: { 'application/json': { schema: z.object({ ban: banSchema }) } } },
+    ...authProblems,
+    404: problem('Unknown site (admins)'),
+  },
 });
 
 const liftRoute = createRoute({
@@ -47,16 +62,27 @@ const liftRoute = createRoute({
   summary: 'Lift a ban',
   security: signedIn,
   request: { params: z.object({ id: z.string() }) },
-  responses: { 200: { description: 'The lifted ban', content: { 'application/json': { schema: z.object({ ban: banSchema }) } } }, ...authProblems, 404: problem('No such ban (admins)') },
+  responses: {
+    200: { description: 'The lifted ban', content: { 'application/json': { schema: z.object({ ban: banSchema }) } } },
+    ...authProblems,
+    404: problem('No such ban (admins)'),
+  },
 });
 
 export function banRoutes(deps: { bans: BanService }) {
   const app = openApiRouter();
   app.openapi(listRoute, async (c) => {
     const { siteId, includeInactive } = c.req.valid('query');
-    return c.json({ bans: await deps.bans.list(c.get('principal'), { siteId, includeInactive: includeInactive === 'true' }) }, 200);
+    return c.json(
+      { bans: await deps.bans.list(c.get('principal'), { siteId, includeInactive: includeInactive === 'true' }) },
+      200,
+    );
   });
-  app.openapi(createBanRoute, async (c) => c.json({ ban: await deps.bans.create(c.get('principal'), c.req.valid('json')) }, 201));
-  app.openapi(liftRoute, async (c) => c.json({ ban: await deps.bans.lift(c.get('principal'), c.req.valid('param').id) }, 200));
+  app.openapi(createBanRoute, async (c) =>
+    c.json({ ban: await deps.bans.create(c.get('principal'), c.req.valid('json')) }, 201),
+  );
+  app.openapi(liftRoute, async (c) =>
+    c.json({ ban: await deps.bans.lift(c.get('principal'), c.req.valid('param').id) }, 200),
+  );
   return app;
 }

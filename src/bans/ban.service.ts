@@ -2,16 +2,16 @@
 // comments (src/bans/ban-check.ts). Creating and lifting one is an audit-log row.
 import { z } from 'zod';
 import { insertAudit } from '../audit/audit.repository.ts';
-import { actorOf, forbidden, requireSite, siteScope, type Principal } from '../auth/principal.ts';
+import { actorOf, forbidden, type Principal, requireSite, siteScope } from '../auth/principal.ts';
 import type { Db } from '../db/database.ts';
 import type { BanKind, BanRow } from '../db/schema.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
-import { uuidPattern, uuidv7 } from '../shared/ids.ts';
 import { emailHash } from '../shared/identity.ts';
+import { uuidPattern, uuidv7 } from '../shared/ids.ts';
 import { zodToFieldErrors } from '../shared/validation.ts';
 import type { SiteService } from '../sites/site.service.ts';
-import { canonicalIp } from './ban-subject.ts';
 import * as repo from './ban.repository.ts';
+import { canonicalIp } from './ban-subject.ts';
 
 export const BAN_KINDS = ['email', 'domain', 'ip'] as const;
 
@@ -21,7 +21,10 @@ export const banInputSchema = z.object({
   value: z.string().trim().min(1, 'is required').max(254, 'must be at most 254 characters'),
   reason: z.string().trim().max(500, 'must be at most 500 characters').optional(),
   /** ISO date-time; omitted or null: until lifted. */
-  expiresAt: z.iso.datetime({ offset: true, message: 'must be an ISO date-time such as 2030-01-31T12:00:00Z' }).nullable().optional(),
+  expiresAt: z.iso
+    .datetime({ offset: true, message: 'must be an ISO date-time such as 2030-01-31T12:00:00Z' })
+    .nullable()
+    .optional(),
 });
 export type BanInput = z.infer<typeof banInputSchema>;
 
@@ -62,12 +65,14 @@ export function createBanService(deps: { db: Db; sites: SiteService; secret: str
   function normalise(kind: BanKind, raw: string): { value: string; matchKey: string } {
     const value = raw.trim().toLowerCase();
     if (kind === 'email') {
-      if (!z.email().safeParse(value).success) throw new ValidationError([{ path: 'value', message: 'must be an email address' }]);
+      if (!z.email().safeParse(value).success)
+        throw new ValidationError([{ path: 'value', message: 'must be an email address' }]);
       return { value, matchKey: emailHash(secret, value) };
     }
     if (kind === 'domain') {
       const domain = value.replace(/^@|^\*\./, '');
-      if (!DOMAIN.test(domain)) throw new ValidationError([{ path: 'value', message: 'must be a domain such as example.com' }]);
+      if (!DOMAIN.test(domain))
+        throw new ValidationError([{ path: 'value', message: 'must be a domain such as example.com' }]);
       return { value: domain, matchKey: domain };
     }
     const ip = canonicalIp(value);
@@ -83,12 +88,30 @@ export function createBanService(deps: { db: Db; sites: SiteService; secret: str
       requireSite(who, b.siteId);
       await deps.sites.get(b.siteId);
       const expiresAt = b.expiresAt ? new Date(b.expiresAt) : null;
-      if (expiresAt && expiresAt <= new Date()) throw new ValidationError([{ path: 'expiresAt', message: 'must be in the future' }]);
+      if (expiresAt && expiresAt <= new Date())
+        throw new ValidationError([{ path: 'expiresAt', message: 'must be in the future' }]);
       const { value, matchKey } = normalise(b.kind, b.value);
       const actor = actorOf(who);
       const row = await db.transaction().execute(async (tx) => {
-        const ban = await repo.insertBan(tx, { id: uuidv7(), siteId: b.siteId, kind: b.kind, value, matchKey, reason: b.reason || null, createdBy: actor, expiresAt });
-        await insertAudit(tx, { actorType: actor.type, actorId: actor.id, action: 'ban.create', siteId: b.siteId, targetType: 'ban', targetId: ban.id, details: { kind: b.kind, value, expiresAt, reason: ban.reason } });
+        const ban = await repo.insertBan(tx, {
+          id: uuidv7(),
+          siteId: b.siteId,
+          kind: b.kind,
+          value,
+          matchKey,
+          reason: b.reason || null,
+          createdBy: actor,
+          expiresAt,
+        });
+        await insertAudit(tx, {
+          actorType: actor.type,
+          actorId: actor.id,
+          action: 'ban.create',
+          siteId: b.siteId,
+          targetType: 'ban',
+          targetId: ban.id,
+          details: { kind: b.kind, value, expiresAt, reason: ban.reason },
+        });
         return ban;
       });
       return toBan(row);
@@ -97,7 +120,9 @@ export function createBanService(deps: { db: Db; sites: SiteService; secret: str
     async list(who: Principal, q: { siteId?: string | undefined; includeInactive?: boolean }): Promise<Ban[]> {
       if (q.siteId) requireSite(who, q.siteId);
       const siteIds = q.siteId ? [q.siteId] : siteScope(who);
-      return (await repo.listBans(db, { siteIds, activeAt: q.includeInactive ? null : new Date(), limit: 500 })).map((r) => toBan(r));
+      return (await repo.listBans(db, { siteIds, activeAt: q.includeInactive ? null : new Date(), limit: 500 })).map(
+        (r) => toBan(r),
+      );
     },
 
     async lift(who: Principal, id: string): Promise<Ban> {
@@ -108,7 +133,15 @@ export function createBanService(deps: { db: Db; sites: SiteService; secret: str
       const actor = actorOf(who);
       await db.transaction().execute(async (tx) => {
         await repo.liftBan(tx, id, new Date());
-        await insertAudit(tx, { actorType: actor.type, actorId: actor.id, action: 'ban.lift', siteId: row.site_id, targetType: 'ban', targetId: id, details: { kind: row.kind, value: row.value } });
+        await insertAudit(tx, {
+          actorType: actor.type,
+          actorId: actor.id,
+          action: 'ban.lift',
+          siteId: row.site_id,
+          targetType: 'ban',
+          targetId: id,
+          details: { kind: row.kind, value: row.value },
+        });
       });
       return toBan((await repo.findBan(db, id))!);
     },

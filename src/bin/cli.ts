@@ -35,7 +35,9 @@ async function main(): Promise<number> {
     const holder = readLock(config.dataDir);
     if (holder) {
       if (!holder.port) {
-        io.err(`error: the server (pid ${holder.pid}) is starting and holds ${config.dataDir}; try again in a moment.\n`);
+        io.err(
+          `error: the server (pid ${holder.pid}) is starting and holds ${config.dataDir}; try again in a moment.\n`,
+        );
         return 1;
       }
       // The server owns the embedded database: run the command inside it.
@@ -57,7 +59,9 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  const container = await createContainer(config, { log: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2) });
+  const container = await createContainer(config, {
+    log: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2),
+  });
   try {
     return await runCli(argv, container, io);
   } finally {

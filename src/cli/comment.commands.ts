@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { CommentStatus } from '../db/schema.ts';
-import { printJson, type CliIo, type Services } from './program.ts';
+import { type CliIo, printJson, type Services } from './program.ts';
 
 export function registerCommentCommands(program: Command, services: Services, io: CliIo): void {
   program
@@ -18,7 +18,12 @@ export function registerCommentCommands(program: Command, services: Services, io
     .requiredOption('--status <status>', 'approved | pending | rejected | spam')
     .option('--reason <text>', 'why, for the moderation log')
     .action(async (o: { id: string; status: string; reason?: string }) => {
-      const comment = await services.moderation.setStatus(o.id, o.status as CommentStatus, { type: 'cli', id: 'cli' }, o.reason ?? null);
+      const comment = await services.moderation.setStatus(
+        o.id,
+        o.status as CommentStatus,
+        { type: 'cli', id: 'cli' },
+        o.reason ?? null,
+      );
       printJson(io, { id: comment.id, status: comment.status });
     });
 }

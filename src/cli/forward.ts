@@ -9,7 +9,10 @@ interface Forwarded {
   stdin?: string;
 }
 
-export async function forwardToServer(lock: LockInfo, body: Forwarded): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function forwardToServer(
+  lock: LockInfo,
+  body: Forwarded,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const res = await fetch(`http://127.0.0.1:${lock.port}/internal/cli`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${lock.token}` },
@@ -28,7 +31,8 @@ export function cliForwardRoutes(services: Services, token: string) {
     const given = Buffer.from(c.req.header('authorization') ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return c.notFound();
     const body = (await c.req.json().catch(() => null)) as Forwarded | null;
-    if (!body || !Array.isArray(body.argv) || !body.argv.every((a) => typeof a === 'string')) return c.json({ code: 2, stdout: '', stderr: 'bad request\n' }, 400);
+    if (!body || !Array.isArray(body.argv) || !body.argv.every((a) => typeof a === 'string'))
+      return c.json({ code: 2, stdout: '', stderr: 'bad request\n' }, 400);
     let stdout = '';
     let stderr = '';
     const code = await runCli(body.argv, services, {

@@ -30,7 +30,8 @@ export function buildProgram(services: Services, io: CliIo): Command {
   registerUserCommands(program, services, io);
   registerTokenCommands(program, services, io);
   // Subcommands inherit output and exit handling.
-  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  for (const cmd of program.commands)
+    cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }
 

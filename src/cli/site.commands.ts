@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ValidationError } from '../shared/errors.ts';
 import { profanityActions } from '../sites/filter-settings.ts';
 import { moderationModes, type SiteSettings } from '../sites/site-settings.ts';
-import { collect, printJson, type CliIo, type Services } from './program.ts';
+import { type CliIo, collect, printJson, type Services } from './program.ts';
 
 interface SiteOptions {
   id: string;
@@ -104,7 +104,11 @@ function siteOptions(cmd: Command): Command {
     .option('--allow-word <word>', 'never count this word as profanity (repeatable)', collect)
     .option('--link-limit <n>', 'hold comments with this many links or more ("none" to turn off)')
     .option('--flood-interval <seconds>', 'one comment per author or IP per this many seconds ("off" or 0 to turn off)')
-    .option('--set <key=value>', 'any other site setting, e.g. --set shoutingMinLetters=40; lists as JSON replace the list (repeatable)', collect);
+    .option(
+      '--set <key=value>',
+      'any other site setting, e.g. --set shoutingMinLetters=40; lists as JSON replace the list (repeatable)',
+      collect,
+    );
 }
 
 export function registerSiteCommands(program: Command, services: Services, io: CliIo): void {
@@ -127,7 +131,10 @@ export function registerSiteCommands(program: Command, services: Services, io: C
       .option('--name <name>', 'display name'),
   ).action(async (o: SiteOptions) => {
     const current = await services.sites.get(o.id);
-    const site = await services.sites.update(o.id, { ...(o.name !== undefined ? { name: o.name } : {}), settings: settingsFrom(o, current.settings) });
+    const site = await services.sites.update(o.id, {
+      ...(o.name !== undefined ? { name: o.name } : {}),
+      settings: settingsFrom(o, current.settings),
+    });
     printJson(io, site);
   });
 
@@ -140,7 +147,9 @@ export function registerSiteCommands(program: Command, services: Services, io: C
       if (o.json) return printJson(io, sites);
       if (sites.length === 0) return io.out('No sites yet. Create one with sites:create.\n');
       for (const s of sites) {
-        io.out(`${s.id}\t${s.name}\tmode=${s.settings.moderation}\torigins=${s.settings.origins.join(',') || '(none)'}\n`);
+        io.out(
+          `${s.id}\t${s.name}\tmode=${s.settings.moderation}\torigins=${s.settings.origins.join(',') || '(none)'}\n`,
+        );
       }
     });
 }

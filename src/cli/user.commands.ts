@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { UserRole } from '../db/schema.ts';
 import { ValidationError } from '../shared/errors.ts';
-import { collect, printJson, type CliIo, type Services } from './program.ts';
+import { type CliIo, collect, printJson, type Services } from './program.ts';
 
 const CLI_ACTOR = { type: 'cli', id: 'cli' } as const;
 
@@ -12,7 +12,15 @@ async function passwordFromStdin(io: CliIo): Promise<string> {
   // One trailing line break is the terminal's or echo's, not the password's.
   const password = raw.replace(/\r?\n$/, '');
   if (!password) {
-    throw new ValidationError([{ path: 'password', message: "pipe it on standard input, e.g. printf '%s' \"$PASSWORD\" | npm run cli -- users:create …" }], 'No password on standard input.');
+    throw new ValidationError(
+      [
+        {
+          path: 'password',
+          message: 'pipe it on standard input, e.g. printf \'%s\' "$PASSWORD" | npm run cli -- users:create …',
+        },
+      ],
+      'No password on standard input.',
+    );
   }
   return password;
 }
@@ -26,7 +34,13 @@ export function registerUserCommands(program: Command, services: Services, io: C
     .option('--site <id>', 'a site the moderator works on (repeatable)', collect)
     .action(async (o: { email: string; role: string; site?: string[] }) => {
       const password = await passwordFromStdin(io);
-      printJson(io, await services.users.create({ email: o.email, role: o.role as UserRole, password, siteIds: o.site ?? [] }, CLI_ACTOR));
+      printJson(
+        io,
+        await services.users.create(
+          { email: o.email, role: o.role as UserRole, password, siteIds: o.site ?? [] },
+          CLI_ACTOR,
+        ),
+      );
     });
 
   program
@@ -36,9 +50,12 @@ export function registerUserCommands(program: Command, services: Services, io: C
     .action(async (o: { json?: boolean }) => {
       const users = await services.users.list();
       if (o.json) return printJson(io, users);
-      if (users.length === 0) return io.out('No accounts yet. Create one with users:create (or set ADMIN_EMAIL and ADMIN_PASSWORD).\n');
+      if (users.length === 0)
+        return io.out('No accounts yet. Create one with users:create (or set ADMIN_EMAIL and ADMIN_PASSWORD).\n');
       for (const u of users) {
-        io.out(`${u.email}\t${u.role}\t${u.role === 'admin' ? '(all sites)' : u.siteIds.join(',') || '(no sites)'}\t${u.disabled ? 'disabled' : 'enabled'}\t${u.id}\n`);
+        io.out(
+          `${u.email}\t${u.role}\t${u.role === 'admin' ? '(all sites)' : u.siteIds.join(',') || '(no sites)'}\t${u.disabled ? 'disabled' : 'enabled'}\t${u.id}\n`,
+        );
       }
     });
 
@@ -51,20 +68,30 @@ export function registerUserCommands(program: Command, services: Services, io: C
     .option('--clear-sites', 'remove every assigned site')
     .option('--disable', 'disable the account')
     .option('--enable', 'enable the account')
-    .action(async (o: { email: string; role?: string; site?: string[]; clearSites?: boolean; disable?: boolean; enable?: boolean }) => {
-      if (o.disable && o.enable) throw new ValidationError([{ path: '--disable', message: 'cannot be combined with --enable' }]);
-      const user = await services.users.findByEmail(o.email);
-      const updated = await services.users.update(
-        user.id,
-        {
-          ...(o.role ? { role: o.role as UserRole } : {}),
-          ...(o.site ? { siteIds: o.site } : o.clearSites ? { siteIds: [] } : {}),
-          ...(o.disable ? { disabled: true } : o.enable ? { disabled: false } : {}),
-        },
-        CLI_ACTOR,
-      );
-      printJson(io, updated);
-    });
+    .action(
+      async (o: {
+        email: string;
+        role?: string;
+        site?: string[];
+        clearSites?: boolean;
+        disable?: boolean;
+        enable?: boolean;
+      }) => {
+        if (o.disable && o.enable)
+          throw new ValidationError([{ path: '--disable', message: 'cannot be combined with --enable' }]);
+        const user = await services.users.findByEmail(o.email);
+        const updated = await services.users.update(
+          user.id,
+          {
+            ...(o.role ? { role: o.role as UserRole } : {}),
+            ...(o.site ? { siteIds: o.site } : o.clearSites ? { siteIds: [] } : {}),
+            ...(o.disable ? { disabled: true } : o.enable ? { disabled: false } : {}),
+          },
+          CLI_ACTOR,
+        );
+        printJson(io, updated);
+      },
+    );
 
   program
     .command('users:reset-password')

@@ -1,7 +1,11 @@
 import type { Command } from 'commander';
-import { printJson, type CliIo, type Services } from './program.ts';
+import { type CliIo, printJson, type Services } from './program.ts';
 
-const eventList = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const eventList = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export function registerWebhookCommands(program: Command, services: Services, io: CliIo): void {
   program
@@ -9,19 +13,25 @@ export function registerWebhookCommands(program: Command, services: Services, io
     .description('Add a webhook endpoint to a site; prints its id and signing secret (shown once)')
     .requiredOption('--site <id>', 'site id')
     .requiredOption('--url <url>', 'where to POST events')
-    .option('--events <list>', 'comma-separated event types (default: all), e.g. comment.approved,comment.deleted', eventList)
+    .option(
+      '--events <list>',
+      'comma-separated event types (default: all), e.g. comment.approved,comment.deleted',
+      eventList,
+    )
     .option('--personal-data', "include the author's email, IP and user agent in payloads")
     .option('--description <text>', 'a note for operators')
-    .action(async (o: { site: string; url: string; events?: string[]; personalData?: boolean; description?: string }) => {
-      const { endpoint, secret } = await services.webhooks.create(o.site, {
-        url: o.url,
-        ...(o.events ? { events: o.events } : {}),
-        includePersonalData: o.personalData ?? false,
-        ...(o.description ? { description: o.description } : {}),
-      });
-      printJson(io, { ...endpoint, secret });
-      io.err('Keep the secret now: it is not shown again (rotate it with webhooks:rotate-secret).\n');
-    });
+    .action(
+      async (o: { site: string; url: string; events?: string[]; personalData?: boolean; description?: string }) => {
+        const { endpoint, secret } = await services.webhooks.create(o.site, {
+          url: o.url,
+          ...(o.events ? { events: o.events } : {}),
+          includePersonalData: o.personalData ?? false,
+          ...(o.description ? { description: o.description } : {}),
+        });
+        printJson(io, { ...endpoint, secret });
+        io.err('Keep the secret now: it is not shown again (rotate it with webhooks:rotate-secret).\n');
+      },
+    );
 
   program
     .command('webhooks:list')
@@ -39,15 +49,24 @@ export function registerWebhookCommands(program: Command, services: Services, io
     .option('--disable', 'disable')
     .option('--personal-data', 'include personal data')
     .option('--no-personal-data', 'do not include personal data')
-    .action(async (o: { id: string; url?: string; events?: string[]; enable?: boolean; disable?: boolean; personalData?: boolean }) => {
-      const endpoint = await services.webhooks.update(o.id, {
-        ...(o.url ? { url: o.url } : {}),
-        ...(o.events ? { events: o.events } : {}),
-        ...(o.enable ? { enabled: true } : o.disable ? { enabled: false } : {}),
-        ...(o.personalData !== undefined ? { includePersonalData: o.personalData } : {}),
-      });
-      printJson(io, endpoint);
-    });
+    .action(
+      async (o: {
+        id: string;
+        url?: string;
+        events?: string[];
+        enable?: boolean;
+        disable?: boolean;
+        personalData?: boolean;
+      }) => {
+        const endpoint = await services.webhooks.update(o.id, {
+          ...(o.url ? { url: o.url } : {}),
+          ...(o.events ? { events: o.events } : {}),
+          ...(o.enable ? { enabled: true } : o.disable ? { enabled: false } : {}),
+          ...(o.personalData !== undefined ? { includePersonalData: o.personalData } : {}),
+        });
+        printJson(io, endpoint);
+      },
+    );
 
   program
     .command('webhooks:rotate-secret')
@@ -73,7 +92,9 @@ export function registerWebhookCommands(program: Command, services: Services, io
     .description("An endpoint's recent deliveries with every attempt (status, duration, response excerpt, error)")
     .requiredOption('--id <id>', 'endpoint id')
     .option('--limit <n>', 'how many deliveries (default 50)', '50')
-    .action(async (o: { id: string; limit: string }) => printJson(io, await services.webhooks.deliveries(o.id, Number(o.limit) || 50)));
+    .action(async (o: { id: string; limit: string }) =>
+      printJson(io, await services.webhooks.deliveries(o.id, Number(o.limit) || 50)),
+    );
 
   program
     .command('webhooks:redeliver')

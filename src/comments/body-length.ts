@@ -7,9 +7,13 @@ import type { SiteSettings } from '../sites/site-settings.ts';
 export function checkBodyLength(settings: Pick<SiteSettings, 'minBodyLength' | 'maxBodyLength'>, body: string): void {
   const length = codePointLength(body);
   if (length < settings.minBodyLength) {
-    throw new ValidationError([{ path: 'body', message: `must be at least ${settings.minBodyLength} characters (it has ${length})` }]);
+    throw new ValidationError([
+      { path: 'body', message: `must be at least ${settings.minBodyLength} characters (it has ${length})` },
+    ]);
   }
   if (length > settings.maxBodyLength) {
-    throw new ValidationError([{ path: 'body', message: `must be at most ${settings.maxBodyLength} characters (it has ${length})` }]);
+    throw new ValidationError([
+      { path: 'body', message: `must be at most ${settings.maxBodyLength} characters (it has ${length})` },
+    ]);
   }
 }

@@ -17,7 +17,17 @@ export async function findCommentsForUpdate(db: DbOrTx, ids: string[]): Promise<
   return db.selectFrom('comments').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
 }
 
-const PUBLIC_COLUMNS = ['id', 'parent_id', 'root_id', 'depth', 'name', 'email_hash', 'body', 'status', 'created_at'] as const;
+const PUBLIC_COLUMNS = [
+  'id',
+  'parent_id',
+  'root_id',
+  'depth',
+  'name',
+  'email_hash',
+  'body',
+  'status',
+  'created_at',
+] as const;
 export type ThreadRow = Pick<CommentRow, (typeof PUBLIC_COLUMNS)[number]>;
 
 /** One page of top-level comments that are visible on the thread (published, or deleted placeholders). */
@@ -57,11 +67,21 @@ export async function listReplies(db: DbOrTx, rootIds: string[], limit: number):
 
 /** Erasure: the text and every personal detail blanked in place; the row keeps its place in the thread. */
 export async function blankComment(db: DbOrTx, id: string): Promise<void> {
-  await db.updateTable('comments').set({ name: '', email: '', email_hash: '', ip: null, user_agent: null, body: '', updated_at: new Date() }).where('id', '=', id).execute();
+  await db
+    .updateTable('comments')
+    .set({ name: '', email: '', email_hash: '', ip: null, user_agent: null, body: '', updated_at: new Date() })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function listCommentIdsByAuthor(db: DbOrTx, siteId: string, emailHash: string): Promise<string[]> {
-  const rows = await db.selectFrom('comments').select('id').where('site_id', '=', siteId).where('email_hash', '=', emailHash).where('status', '!=', 'deleted').execute();
+  const rows = await db
+    .selectFrom('comments')
+    .select('id')
+    .where('site_id', '=', siteId)
+    .where('email_hash', '=', emailHash)
+    .where('status', '!=', 'deleted')
+    .execute();
   return rows.map((r) => r.id);
 }
 
@@ -74,4 +94,3 @@ export function authorCountsQuery(db: DbOrTx, siteId: string, emailHash: string)
     .where('email_hash', '=', emailHash)
     .groupBy('status');
 }
-

@@ -21,7 +21,15 @@ import type { ThreadService } from './thread.service.ts';
 
 const problemContent = {
   'application/problem+json': {
-    schema: z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string(), errors: z.array(z.object({ path: z.string(), message: z.string() })).optional() }).openapi('Problem'),
+    schema: z
+      .object({
+        type: z.string(),
+        title: z.string(),
+        status: z.number(),
+        detail: z.string(),
+        errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+      })
+      .openapi('Problem'),
   },
 };
 const problem = (description: string) => ({ description, content: problemContent });
@@ -38,9 +46,14 @@ const submitRoute = createRoute({
     'JSON answers 201 with the new comment. An HTML form post answers 303 back to the article. Rejected and spam comments are answered as pending unless the site reveals rejections (422).',
   request: {
     params: siteParam,
-    headers: z.object({ 'idempotency-key': z.string().optional().openapi({ description: 'Retries with the same key post once.' }) }),
+    headers: z.object({
+      'idempotency-key': z.string().optional().openapi({ description: 'Retries with the same key post once.' }),
+    }),
     body: {
-      content: { 'application/json': { schema: commentInputSchema }, 'application/x-www-form-urlencoded': { schema: commentInputSchema } },
+      content: {
+        'application/json': { schema: commentInputSchema },
+        'application/x-www-form-urlencoded': { schema: commentInputSchema },
+      },
       required: true,
     },
   },
@@ -63,7 +76,8 @@ const threadRoute = createRoute({
   path: '/sites/{siteId}/articles/{articleId}/comments',
   tags: ['Public'],
   summary: "An article's published thread",
-  description: 'Top-level comments paged by cursor, replies nested up to the site depth. Supports ETag / If-None-Match.',
+  description:
+    'Top-level comments paged by cursor, replies nested up to the site depth. Supports ETag / If-None-Match.',
   request: { params: siteParam.extend({ articleId: z.string() }), query: threadQuerySchema },
   responses: {
     200: { description: 'The thread', content: { 'application/json': { schema: threadSchema } } },
@@ -80,9 +94,15 @@ const countsRoute = createRoute({
   summary: 'Published comment counts for up to 100 articles',
   request: {
     params: siteParam,
-    query: z.object({ articleId: z.union([z.string(), z.array(z.string())]).openapi({ description: 'Repeat for each article.' }) }),
+    query: z.object({
+      articleId: z.union([z.string(), z.array(z.string())]).openapi({ description: 'Repeat for each article.' }),
+    }),
   },
-  responses: { 200: { description: 'Counts by article id', content: { 'application/json': { schema: countsSchema } } }, 400: problem('Invalid query'), 404: problem('Unknown site') },
+  responses: {
+    200: { description: 'Counts by article id', content: { 'application/json': { schema: countsSchema } } },
+    400: problem('Invalid query'),
+    404: problem('Unknown site'),
+  },
 });
 
 function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, prefix?: string): z.output<T> {
@@ -98,7 +118,12 @@ function validSiteId(c: Context): string {
   return siteId;
 }
 
-export function commentRoutes(deps: { submission: CommentSubmission; threads: ThreadService; trustProxy: boolean; publicUrl: string | null }) {
+export function commentRoutes(deps: {
+  submission: CommentSubmission;
+  threads: ThreadService;
+  trustProxy: boolean;
+  publicUrl: string | null;
+}) {
   const app = openApiRouter();
 
   app.openAPIRegistry.registerPath(submitRoute);
@@ -134,25 +159,24 @@ export function commentRoutes(deps: { submission: CommentSubmission; threads: Th
     }
   });
 
-  app.openapi(
-    threadRoute,
-    async (c) => {
-      const { sort, limit, cursor } = c.req.valid('query');
-      const siteId = validSiteId(c);
-      const articleId = parseOrThrow(articleIdSchema, c.req.param('articleId'), 'articleId');
-      const page = await deps.threads.page(siteId, articleId, { sort, limit, cursor });
-      c.header('ETag', page.etag);
-      c.header('Cache-Control', 'no-cache');
-      const ifNoneMatch = c.req.header('if-none-match');
-      if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === page.etag || t.trim() === '*')) return c.body(null, 304);
-      c.header('Content-Type', 'application/json');
-      return c.body(page.body, 200) as never;
-    },
-  );
+  app.openapi(threadRoute, async (c) => {
+    const { sort, limit, cursor } = c.req.valid('query');
+    const siteId = validSiteId(c);
+    const articleId = parseOrThrow(articleIdSchema, c.req.param('articleId'), 'articleId');
+    const page = await deps.threads.page(siteId, articleId, { sort, limit, cursor });
+    c.header('ETag', page.etag);
+    c.header('Cache-Control', 'no-cache');
+    const ifNoneMatch = c.req.header('if-none-match');
+    if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === page.etag || t.trim() === '*'))
+      return c.body(null, 304);
+    c.header('Content-Type', 'application/json');
+    return c.body(page.body, 200) as never;
+  });
 
   app.openapi(countsRoute, async (c) => {
     const raw = c.req.queries('articleId') ?? [];
-    if (raw.length === 0 || raw.length > 100) throw new ValidationError([{ path: 'articleId', message: 'give between 1 and 100 article ids' }]);
+    if (raw.length === 0 || raw.length > 100)
+      throw new ValidationError([{ path: 'articleId', message: 'give between 1 and 100 article ids' }]);
     const ids = raw.map((id, i) => parseOrThrow(articleIdSchema, id, `articleId.${i}`));
     c.header('Cache-Control', 'public, max-age=30');
     return c.json({ counts: await deps.threads.counts(validSiteId(c), ids) }, 200);

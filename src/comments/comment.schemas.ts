@@ -17,7 +17,10 @@ function text(opts: { min?: number; max: number; multiline?: boolean }) {
     const value = (opts.multiline ? normaliseNewlines(raw) : raw).trim();
     const length = codePointLength(value);
     if (length < (opts.min ?? 0)) {
-      ctx.addIssue({ code: 'custom', message: opts.min === 1 ? 'is required' : `must be at least ${opts.min} characters` });
+      ctx.addIssue({
+        code: 'custom',
+        message: opts.min === 1 ? 'is required' : `must be at least ${opts.min} characters`,
+      });
       return z.NEVER;
     }
     if (length > opts.max) {
@@ -102,8 +105,19 @@ export const submitResultSchema = z
 
 export const threadSchema = z
   .object({
-    article: z.object({ id: z.string(), title: z.string().nullable(), url: z.string().nullable(), commentCount: z.number(), closed: z.boolean() }),
-    maxDepth: z.number().int().openapi({ description: "The site's reply nesting levels, top level included; deeper replies sit at the last level." }),
+    article: z.object({
+      id: z.string(),
+      title: z.string().nullable(),
+      url: z.string().nullable(),
+      commentCount: z.number(),
+      closed: z.boolean(),
+    }),
+    maxDepth: z
+      .number()
+      .int()
+      .openapi({
+        description: "The site's reply nesting levels, top level included; deeper replies sit at the last level.",
+      }),
     comments: z.array(publicCommentSchema),
     nextCursor: z.string().nullable(),
   })

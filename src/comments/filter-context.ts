@@ -5,7 +5,12 @@ import type { SiteSettings } from '../sites/site-settings.ts';
 import type { CommentInput } from './comment.schemas.ts';
 
 export function authorHistory(counts: Partial<Record<CommentStatus, number>>): AuthorHistory {
-  return { approved: counts.approved ?? 0, pending: counts.pending ?? 0, rejected: counts.rejected ?? 0, spam: counts.spam ?? 0 };
+  return {
+    approved: counts.approved ?? 0,
+    pending: counts.pending ?? 0,
+    rejected: counts.rejected ?? 0,
+    spam: counts.spam ?? 0,
+  };
 }
 
 export function filterInput(

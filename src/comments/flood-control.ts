@@ -25,7 +25,12 @@ const NOTHING_TO_REFUND = async () => {};
 
 export function createFloodControl(deps: { redis: Redis | null; redisPrefix: string; log: Logger }): FloodControl {
   // One point per interval; the interval is each site's, passed with every call.
-  const limiter: RateLimiterAbstract = createRateLimiter({ redis: deps.redis, keyPrefix: `${deps.redisPrefix}:flood`, points: 1, duration: 15 });
+  const limiter: RateLimiterAbstract = createRateLimiter({
+    redis: deps.redis,
+    keyPrefix: `${deps.redisPrefix}:flood`,
+    points: 1,
+    duration: 15,
+  });
 
   async function takeOne(key: string, seconds: number): Promise<number | null> {
     try {

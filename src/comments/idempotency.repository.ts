@@ -22,11 +22,24 @@ export async function findIdempotentResponse(db: DbOrTx, siteId: string, key: st
 }
 
 export async function purgeExpiredIdempotencyKeys(db: DbOrTx): Promise<number> {
-  const res = await db.deleteFrom('idempotency_keys').where(sql<boolean>`created_at <= now() - ${KEY_TTL}`).executeTakeFirst();
+  const res = await db
+    .deleteFrom('idempotency_keys')
+    .where(sql<boolean>`created_at <= now() - ${KEY_TTL}`)
+    .executeTakeFirst();
   return Number(res.numDeletedRows);
 }
 
 /** Gives an Idempotency-Key back when its comment turned out to be a duplicate and was not stored. */
-export async function releaseIdempotencyKey(db: DbOrTx, siteId: string, key: string, fingerprint: string): Promise<void> {
-  await db.deleteFrom('idempotency_keys').where('site_id', '=', siteId).where('key', '=', key).where('fingerprint', '=', fingerprint).execute();
+export async function releaseIdempotencyKey(
+  db: DbOrTx,
+  siteId: string,
+  key: string,
+  fingerprint: string,
+): Promise<void> {
+  await db
+    .deleteFrom('idempotency_keys')
+    .where('site_id', '=', siteId)
+    .where('key', '=', key)
+    .where('fingerprint', '=', fingerprint)
+    .execute();
 }

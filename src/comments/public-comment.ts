@@ -54,7 +54,16 @@ export interface PublicSource {
 
 export function toPublicComment(c: PublicSource): PublicComment {
   if (c.deleted) {
-    return { id: c.id, parentId: c.parentId, name: '', avatar: { initials: '', color: 'hsl(0 0% 60%)' }, html: '', createdAt: c.createdAt.toISOString(), deleted: true, replies: [] };
+    return {
+      id: c.id,
+      parentId: c.parentId,
+      name: '',
+      avatar: { initials: '', color: 'hsl(0 0% 60%)' },
+      html: '',
+      createdAt: c.createdAt.toISOString(),
+      deleted: true,
+      replies: [],
+    };
   }
   return {
     id: c.id,

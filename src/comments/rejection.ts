@@ -1,8 +1,9 @@
 // What a submitter is told when the site reveals rejections: 422 with the reasons. Otherwise rejected
 // and spam comments are answered as pending, so spammers learn nothing.
+
+import type { Verdict } from '../moderation/verdict.ts';
 import type { FieldError } from '../shared/errors.ts';
 import { UnprocessableError } from '../shared/errors.ts';
-import type { Verdict } from '../moderation/verdict.ts';
 
 /** The 422 answer, in a form that can be stored for an idempotent replay. */
 export interface Rejection {
@@ -28,7 +29,7 @@ export function rejectionOf(verdicts: readonly Verdict[]): Rejection {
   const refusing = verdicts.filter((v) => v.action === 'reject' || v.action === 'spam');
   const first = refusing.find((v) => v.action === 'spam') ?? refusing[0];
   return {
-    message: `The comment was not accepted: ${first?.detail ?? 'it broke this site\'s rules.'}`,
+    message: `The comment was not accepted: ${first?.detail ?? "it broke this site's rules."}`,
     code: first?.code ?? 'rejected',
     errors: refusing.map((v) => ({ path: fieldOf(v), message: `${v.code}: ${v.detail}` })),
   };

@@ -2,9 +2,9 @@
 // history on the site and any active ban. On this machine every statement costs a socket write and a
 // wake-up of the database process, the largest single cost of a submission.
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import { activeBanQuery } from '../bans/ban.repository.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { ArticleRow, BanRow, CommentStatus } from '../db/schema.ts';
-import { activeBanQuery } from '../bans/ban.repository.ts';
 import { authorCountsQuery } from './comment.repository.ts';
 
 export interface SubmissionContext {
@@ -18,20 +18,41 @@ const date = (v: unknown): Date | null => (v === null || v === undefined ? null 
 
 export async function loadSubmissionContext(
   db: DbOrTx,
-  q: { siteId: string; articleId: string; emailHash: string; banSubject: { emailHash: string; domains: string[]; ip: string | null }; now: Date },
+  q: {
+    siteId: string;
+    articleId: string;
+    emailHash: string;
+    banSubject: { emailHash: string; domains: string[]; ip: string | null };
+    now: Date;
+  },
 ): Promise<SubmissionContext> {
   const row = await db
     .selectNoFrom((eb) => [
-      jsonObjectFrom(eb.selectFrom('articles').selectAll().where('site_id', '=', q.siteId).where('external_id', '=', q.articleId)).as('article'),
+      jsonObjectFrom(
+        eb.selectFrom('articles').selectAll().where('site_id', '=', q.siteId).where('external_id', '=', q.articleId),
+      ).as('article'),
       jsonArrayFrom(authorCountsQuery(db, q.siteId, q.emailHash)).as('author'),
       jsonObjectFrom(activeBanQuery(db, q.siteId, q.banSubject, q.now)).as('ban'),
     ])
     .executeTakeFirstOrThrow();
-  const a = row.article as (Omit<ArticleRow, 'closed_at' | 'first_comment_at' | 'created_at'> & Record<string, unknown>) | null;
+  const a = row.article as
+    | (Omit<ArticleRow, 'closed_at' | 'first_comment_at' | 'created_at'> & Record<string, unknown>)
+    | null;
   const b = row.ban as (Omit<BanRow, 'created_at' | 'expires_at' | 'lifted_at'> & Record<string, unknown>) | null;
   return {
-    article: a ? { ...a, closed_at: date(a.closed_at), first_comment_at: date(a.first_comment_at), created_at: date(a.created_at)! } : null,
-    authorCounts: Object.fromEntries((row.author as { status: CommentStatus; n: number }[]).map((r) => [r.status, Number(r.n)])),
-    ban: b ? { ...b, created_at: date(b.created_at)!, expires_at: date(b.expires_at), lifted_at: date(b.lifted_at) } : null,
+    article: a
+      ? {
+          ...a,
+          closed_at: date(a.closed_at),
+          first_comment_at: date(a.first_comment_at),
+          created_at: date(a.created_at)!,
+        }
+      : null,
+    authorCounts: Object.fromEntries(
+      (row.author as { status: CommentStatus; n: number }[]).map((r) => [r.status, Number(r.n)]),
+    ),
+    ban: b
+      ? { ...b, created_at: date(b.created_at)!, expires_at: date(b.expires_at), lifted_at: date(b.lifted_at) }
+      : null,
   };
 }

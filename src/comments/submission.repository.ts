@@ -1,7 +1,7 @@
 // Stores a new comment with everything that goes with it (moderation-log row, outbox events, the
 // article's counters, the Idempotency-Key's answer) in ONE statement of data-modifying CTEs: atomic
 // without an explicit transaction, and one round trip on the hottest write path.
-import { sql, type RawBuilder } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { CommentStatus } from '../db/schema.ts';
 
@@ -71,7 +71,9 @@ export async function insertSubmission(db: DbOrTx, s: NewSubmission): Promise<Su
     where id = ${c.articleId} and exists (select 1 from inserted) and (first_comment_at is null or ${approved}))`);
   const { rows } = await sql<{ claimed: number; stored: number }>`
     with ${sql.join(ctes)}
-    select ${s.idempotency ? sql`(select count(*) from claimed)::int` : sql`1`} as claimed, (select count(*) from inserted)::int as stored`.execute(db);
+    select ${s.idempotency ? sql`(select count(*) from claimed)::int` : sql`1`} as claimed, (select count(*) from inserted)::int as stored`.execute(
+    db,
+  );
   const r = rows[0]!;
   if (r.claimed === 0) return 'key_taken';
   return r.stored === 1 ? 'stored' : 'duplicate';

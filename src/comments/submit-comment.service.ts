@@ -2,29 +2,29 @@
 // run the filters for the first status, and store the comment with its log row and events in one
 // statement (see submission.repository.ts), honouring Idempotency-Key.
 import { createHash } from 'node:crypto';
-import type { Db } from '../db/database.ts';
-import type { ChangeNotifier } from '../events/change-notifier.ts';
-import type { Metrics } from '../observability/metrics.ts';
-import type { ArticleRow } from '../db/schema.ts';
 import { findOrCreateArticle } from '../articles/article.repository.ts';
-import { transitionEvents } from '../events/outbox.ts';
-import { runFilters } from '../filters/pipeline.ts';
-import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../shared/errors.ts';
-import { uuidv7 } from '../shared/ids.ts';
-import { emailHash } from '../shared/identity.ts';
-import type { Site, SiteService } from '../sites/site.service.ts';
 import { withBan } from '../bans/ban-check.ts';
 import { banSubject } from '../bans/ban-subject.ts';
+import type { Db } from '../db/database.ts';
+import type { ArticleRow } from '../db/schema.ts';
+import type { ChangeNotifier } from '../events/change-notifier.ts';
+import { transitionEvents } from '../events/outbox.ts';
+import { runFilters } from '../filters/pipeline.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../shared/errors.ts';
+import { emailHash } from '../shared/identity.ts';
+import { uuidv7 } from '../shared/ids.ts';
+import type { Site, SiteService } from '../sites/site.service.ts';
 import { checkBodyLength } from './body-length.ts';
 import { findComment } from './comment.repository.ts';
 import type { CommentInput, PublicComment } from './comment.schemas.ts';
 import { authorHistory, filterInput } from './filter-context.ts';
-import { loadSubmissionContext } from './submission-context.repository.ts';
 import type { FloodControl } from './flood-control.ts';
 import { findIdempotentResponse, releaseIdempotencyKey } from './idempotency.repository.ts';
-import { insertSubmission } from './submission.repository.ts';
 import { toPublicComment } from './public-comment.ts';
-import { rejectionError, rejectionOf, type Rejection } from './rejection.ts';
+import { type Rejection, rejectionError, rejectionOf } from './rejection.ts';
+import { insertSubmission } from './submission.repository.ts';
+import { loadSubmissionContext } from './submission-context.repository.ts';
 
 export interface SubmitContext {
   ip: string | null;
@@ -69,14 +69,18 @@ export function createCommentSubmission(deps: {
 
   function fingerprint(siteId: string, input: CommentInput): string {
     const { renderedAt: _ignored, ...stable } = input;
-    return createHash('sha256').update(JSON.stringify([siteId, stable])).digest('hex');
+    return createHash('sha256')
+      .update(JSON.stringify([siteId, stable]))
+      .digest('hex');
   }
 
   async function replay(siteId: string, key: string, print: string): Promise<SubmitOutcome | null> {
     const stored = await findIdempotentResponse(db, siteId, key);
     if (!stored) return null;
     if (stored.fingerprint !== print) {
-      throw new UnprocessableError('This Idempotency-Key was already used for a different comment.', { code: 'idempotency_key_reused' });
+      throw new UnprocessableError('This Idempotency-Key was already used for a different comment.', {
+        code: 'idempotency_key_reused',
+      });
     }
     // A revealed rejection replays as the same 422.
     if (stored.statusCode === 422) throw rejectionError((stored.response as { rejection: Rejection }).rejection);
@@ -109,8 +113,14 @@ export function createCommentSubmission(deps: {
       const article =
         known && (known.url || !input.articleUrl) && (known.title || !input.articleTitle)
           ? known
-          : await findOrCreateArticle(db, { siteId, externalId: input.articleId, url: input.articleUrl ?? null, title: input.articleTitle ?? null });
-      if (isArticleClosed(article, site, now)) throw new ForbiddenError('This article is closed to new comments.', { code: 'article_closed' });
+          : await findOrCreateArticle(db, {
+              siteId,
+              externalId: input.articleId,
+              url: input.articleUrl ?? null,
+              title: input.articleTitle ?? null,
+            });
+      if (isArticleClosed(article, site, now))
+        throw new ForbiddenError('This article is closed to new comments.', { code: 'article_closed' });
       let parent: { id: string; rootId: string; depth: number } | null = null;
       if (input.parentId) {
         const row = await findComment(db, input.parentId);
@@ -131,7 +141,18 @@ export function createCommentSubmission(deps: {
       const refundFlood = await flood.take({ siteId, emailHash: hash, ip: ctx.ip }, site.settings.floodIntervalSeconds);
 
       const id = uuidv7(now.getTime());
-      const snapshot = { id, siteId, articleId: article.id, parentId: parent?.id ?? null, name: input.name, body: input.body, emailHash: hash, createdAt: now, status: null, publishedAt: null };
+      const snapshot = {
+        id,
+        siteId,
+        articleId: article.id,
+        parentId: parent?.id ?? null,
+        name: input.name,
+        body: input.body,
+        emailHash: hash,
+        createdAt: now,
+        status: null,
+        publishedAt: null,
+      };
       const articleSnapshot = { externalId: article.external_id, url: article.url, title: article.title };
       const result: SubmitResult = {
         id,
@@ -144,10 +165,22 @@ export function createCommentSubmission(deps: {
       // Stored for the audit trail either way; the submitter hears about it only if the site says so.
       const rejection = refused && site.settings.revealRejections ? rejectionOf(reasons) : null;
       const key = ctx.idempotencyKey
-        ? { key: ctx.idempotencyKey, fingerprint: print, statusCode: rejection ? 422 : 201, response: rejection ? { rejection } : { ...result, articleUrl } }
+        ? {
+            key: ctx.idempotencyKey,
+            fingerprint: print,
+            statusCode: rejection ? 422 : 201,
+            response: rejection ? { rejection } : { ...result, articleUrl },
+          }
         : null;
 
-      const events = transitionEvents({ comment: snapshot, article: articleSnapshot, from: null, to: status, actor: SUBMISSION, reasons });
+      const events = transitionEvents({
+        comment: snapshot,
+        article: articleSnapshot,
+        from: null,
+        to: status,
+        actor: SUBMISSION,
+        reasons,
+      });
       let written;
       try {
         written = await insertSubmission(db, {
@@ -174,7 +207,9 @@ export function createCommentSubmission(deps: {
         if (written === 'key_taken') {
           const earlier = await replay(siteId, ctx.idempotencyKey!, print);
           if (earlier) return earlier;
-          throw new ConflictError('A request with this Idempotency-Key is still being processed.', { code: 'idempotency_key_in_use' });
+          throw new ConflictError('A request with this Idempotency-Key is still being processed.', {
+            code: 'idempotency_key_in_use',
+          });
         }
         if (key) await releaseIdempotencyKey(db, siteId, key.key, print);
         throw new ConflictError('You already posted this comment here.', { code: DUPLICATE });
@@ -182,7 +217,12 @@ export function createCommentSubmission(deps: {
 
       deps.metrics.commentDecided(status, reasons);
       // Rejected comments are stored and emit their events too.
-      await deps.notifier.committed({ siteId, articleId: input.articleId, threadChanged: status === 'approved', eventIds: events.map((e) => e.id) });
+      await deps.notifier.committed({
+        siteId,
+        articleId: input.articleId,
+        threadChanged: status === 'approved',
+        eventIds: events.map((e) => e.id),
+      });
       if (rejection) throw rejectionError(rejection);
       return { result, replayed: false, articleUrl };
     },

@@ -102,7 +102,11 @@ export function createThreadCache(redis: Redis | null, prefix: string, log: Logg
       const key = keyOf(s, a);
       local.set(key, v, page);
       await soft(async () => {
-        await redis.multi().hset(sharedKey(key), v, JSON.stringify(page)).expire(sharedKey(key), SHARED_TTL_SECONDS).exec();
+        await redis
+          .multi()
+          .hset(sharedKey(key), v, JSON.stringify(page))
+          .expire(sharedKey(key), SHARED_TTL_SECONDS)
+          .exec();
       }, undefined);
     },
     async invalidate(s, a) {

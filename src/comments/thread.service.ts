@@ -1,15 +1,15 @@
 // The public thread of an article: published comments, top level paged by cursor, replies nested.
 import { createHash } from 'node:crypto';
-import type { Db } from '../db/database.ts';
 import { countsByExternalId, findArticle } from '../articles/article.repository.ts';
+import type { Db } from '../db/database.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import { listReplies, listTopLevelPage, type ThreadRow } from './comment.repository.ts';
 import type { PublicComment } from './comment.schemas.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import type { CachedPage, ThreadCache } from './thread-cache.ts';
 import { toPublicComment } from './public-comment.ts';
 import { isArticleClosed } from './submit-comment.service.ts';
+import type { CachedPage, ThreadCache } from './thread-cache.ts';
 
 /** Replies shown under one page of top-level comments; a safety bound for pathological threads. */
 const MAX_REPLIES_PER_PAGE = 2_000;
@@ -94,7 +94,15 @@ export function createThreadService(deps: { db: Db; sites: SiteService; cache: T
       const site = await sites.get(siteId);
       const article = await findArticle(db, siteId, articleId);
       if (!article) throw new NotFoundError(`No article "${articleId.slice(0, 100)}" on this site.`);
-      const key = [article.id, article.thread_version, site.updatedAt.getTime(), q.sort, q.limit, q.cursor ?? '', isArticleClosed(article, site, new Date())];
+      const key = [
+        article.id,
+        article.thread_version,
+        site.updatedAt.getTime(),
+        q.sort,
+        q.limit,
+        q.cursor ?? '',
+        isArticleClosed(article, site, new Date()),
+      ];
       return `W/"${createHash('sha1').update(JSON.stringify(key)).digest('base64url').slice(0, 22)}"`;
     },
 
@@ -107,7 +115,11 @@ export function createThreadService(deps: { db: Db; sites: SiteService; cache: T
       const hasMore = page.length > q.limit;
       const top = page.slice(0, q.limit);
       const roots = top.map(toPublic);
-      const replies = await listReplies(db, top.map((r) => r.id), MAX_REPLIES_PER_PAGE);
+      const replies = await listReplies(
+        db,
+        top.map((r) => r.id),
+        MAX_REPLIES_PER_PAGE,
+      );
       nest(roots, replies, site.settings.maxDepth);
       const visible = pruneDeleted(roots);
       const last = top.at(-1);

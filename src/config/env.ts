@@ -17,7 +17,10 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: postgresUrl.optional(),
   REDIS_URL: redisUrl.optional(),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'must be 1-64 letters, digits, ":", "_" or "-"').default('comments'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'must be 1-64 letters, digits, ":", "_" or "-"')
+    .default('comments'),
   DATA_DIR: z.string().min(1).default('./data'),
   SECRET_KEY: z.string().min(32, 'must be at least 32 characters (try: openssl rand -hex 32)').optional(),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -75,7 +78,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (e.DATABASE_URL && !e.SECRET_KEY) {
     // With a shared database several processes must agree on the key; a generated one would differ per machine.
-    throw new ConfigError('Invalid configuration:\n  SECRET_KEY: required when DATABASE_URL is set (try: openssl rand -hex 32)');
+    throw new ConfigError(
+      'Invalid configuration:\n  SECRET_KEY: required when DATABASE_URL is set (try: openssl rand -hex 32)',
+    );
   }
   const dataDir = path.resolve(e.DATA_DIR);
   const config: Config = {
@@ -89,7 +94,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     secretKey: e.SECRET_KEY ?? null,
     publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
-    admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : null,
+    admin:
+      e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : null,
     trustProxy: e.TRUST_PROXY,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
     jobLockSeconds: e.JOB_LOCK_SECONDS,

@@ -3,12 +3,12 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
-import { readSessionCookie } from '../auth/session-cookie.ts';
 import type { SessionService } from '../auth/session.service.ts';
+import { readSessionCookie } from '../auth/session-cookie.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { errorToResponse } from '../http/problem.ts';
 import { ForbiddenError, UnauthenticatedError } from '../shared/errors.ts';
-import { Layout, render, type PageContext } from './components/layout.tsx';
+import { Layout, type PageContext, render } from './components/layout.tsx';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -16,7 +16,12 @@ export const wantsJson = (c: Context) => (c.req.header('accept') ?? '').includes
 
 /** Only local dashboard paths: never an open redirect. */
 export function safeReturn(value: unknown, fallback = '/dashboard/queue'): string {
-  return typeof value === 'string' && /^\/dashboard(\/|\?|$)/.test(value) && !value.includes('//') && !value.includes('\\') ? value : fallback;
+  return typeof value === 'string' &&
+    /^\/dashboard(\/|\?|$)/.test(value) &&
+    !value.includes('//') &&
+    !value.includes('\\')
+    ? value
+    : fallback;
 }
 
 export function loginRedirect(c: Context): Response {
@@ -29,7 +34,8 @@ export function requireSession(sessions: SessionService): MiddlewareHandler<AppE
     const token = readSessionCookie(c);
     const principal = token ? await sessions.resolve(token, { activity: !c.req.path.endsWith('/queue/poll') }) : null;
     if (!principal) {
-      if (wantsJson(c)) throw new UnauthenticatedError('Your session has ended; sign in again.', { code: 'unauthenticated' });
+      if (wantsJson(c))
+        throw new UnauthenticatedError('Your session has ended; sign in again.', { code: 'unauthenticated' });
       return loginRedirect(c);
     }
     c.set('principal', principal);
@@ -39,20 +45,28 @@ export function requireSession(sessions: SessionService): MiddlewareHandler<AppE
 
 /** Writes must come from our own pages (Origin / Sec-Fetch-Site) and carry the session's CSRF token. */
 export function requireCsrf(sessions: SessionService, publicUrl: string | null): MiddlewareHandler<AppEnv> {
-  const sameOrigin = csrf(publicUrl ? { origin: (origin, c) => origin === new URL(publicUrl).origin || origin === new URL(c.req.url).origin } : {});
+  const sameOrigin = csrf(
+    publicUrl
+      ? { origin: (origin, c) => origin === new URL(publicUrl).origin || origin === new URL(c.req.url).origin }
+      : {},
+  );
   return async function dashboardCsrf(c, next) {
     if (SAFE.has(c.req.method)) return next();
     try {
       await sameOrigin(c, async () => {});
     } catch (err) {
-      if (err instanceof HTTPException) throw new ForbiddenError('This request did not come from the dashboard.', { code: 'csrf' });
+      if (err instanceof HTTPException)
+        throw new ForbiddenError('This request did not come from the dashboard.', { code: 'csrf' });
       throw err;
     }
     const principal = c.get('principal');
     const form = (c.req.header('content-type') ?? '').includes('form') ? await c.req.parseBody() : {};
     const token = c.req.header('x-csrf-token') ?? (typeof form._csrf === 'string' ? form._csrf : undefined);
     if (!principal?.sessionId || !sessions.checkCsrf(principal.sessionId, token)) {
-      throw new ForbiddenError('This form has expired or did not come from the dashboard. Reload the page and try again.', { code: 'csrf' });
+      throw new ForbiddenError(
+        'This form has expired or did not come from the dashboard. Reload the page and try again.',
+        { code: 'csrf' },
+      );
     }
     await next();
   };

@@ -31,7 +31,11 @@ export function spansFor(reasons: unknown[], field: HighlightField, text: string
       if (!isSpan(m) || m.field !== field) continue;
       // Offsets from another version of the text (or a bug) are ignored rather than trusted.
       if (m.start < 0 || m.end > text.length || m.start >= m.end) continue;
-      spans.push({ start: m.start, end: m.end, word: typeof m.word === 'string' ? m.word : text.slice(m.start, m.end) });
+      spans.push({
+        start: m.start,
+        end: m.end,
+        word: typeof m.word === 'string' ? m.word : text.slice(m.start, m.end),
+      });
     }
   }
   spans.sort((a, b) => a.start - b.start || b.end - a.end);

@@ -1,25 +1,58 @@
 // Plain words for each site setting. Settings without an entry (added later) still show, with a label
 // made from their name.
 export const SETTING_LABELS: Record<string, { label: string; help: string }> = {
-  origins: { label: 'Allowed origins', help: 'One per line, e.g. https://news.example. Pages on these origins may show the comment form and post comments.' },
-  moderation: { label: 'Moderation mode', help: 'all: hold every comment. first: hold until the author has an approved comment. none: publish what passes the filters.' },
+  origins: {
+    label: 'Allowed origins',
+    help: 'One per line, e.g. https://news.example. Pages on these origins may show the comment form and post comments.',
+  },
+  moderation: {
+    label: 'Moderation mode',
+    help: 'all: hold every comment. first: hold until the author has an approved comment. none: publish what passes the filters.',
+  },
   maxDepth: { label: 'Reply depth', help: 'Nesting levels on the public thread, top level included (1-10).' },
-  closeAfterDays: { label: 'Close articles after (days)', help: 'Refuse new comments this many days after the first one. Empty: never.' },
-  revealRejections: { label: 'Tell authors when a comment is rejected', help: 'Off: rejected and spam comments are answered as "awaiting moderation".' },
-  spamRetentionDays: { label: 'Delete spam after (days)', help: 'Spam is deleted for good this many days after it was marked.' },
+  closeAfterDays: {
+    label: 'Close articles after (days)',
+    help: 'Refuse new comments this many days after the first one. Empty: never.',
+  },
+  revealRejections: {
+    label: 'Tell authors when a comment is rejected',
+    help: 'Off: rejected and spam comments are answered as "awaiting moderation".',
+  },
+  spamRetentionDays: {
+    label: 'Delete spam after (days)',
+    help: 'Spam is deleted for good this many days after it was marked.',
+  },
   linkLimit: { label: 'Link limit', help: 'Hold comments with this many links or more. Empty: no limit.' },
-  floodIntervalSeconds: { label: 'Flood interval (seconds)', help: 'The same email or IP may post once per this many seconds (0: off).' },
-  blockedWords: { label: 'Blocked words', help: 'One per line. Comments containing them (in name, email, text, IP or browser) are rejected.' },
+  floodIntervalSeconds: {
+    label: 'Flood interval (seconds)',
+    help: 'The same email or IP may post once per this many seconds (0: off).',
+  },
+  blockedWords: {
+    label: 'Blocked words',
+    help: 'One per line. Comments containing them (in name, email, text, IP or browser) are rejected.',
+  },
   holdWords: { label: 'Hold words', help: 'One per line. Comments containing them are held for review.' },
   profanityAction: { label: 'Profanity', help: 'What to do with comments using words from the profanity list.' },
-  profanityWords: { label: 'Extra profanity', help: 'One per line, added to the profanity list (spellings such as f*ck are caught too).' },
+  profanityWords: {
+    label: 'Extra profanity',
+    help: 'One per line, added to the profanity list (spellings such as f*ck are caught too).',
+  },
   profanityExceptions: { label: 'Profanity exceptions', help: 'One per line: words never counted as profanity.' },
   blockedEmails: { label: 'Blocked emails', help: 'One per line.' },
   blockedDomains: { label: 'Blocked email domains', help: 'One per line; subdomains are blocked too.' },
   blockedIps: { label: 'Blocked IPs', help: 'One per line: addresses or CIDR ranges such as 203.0.113.0/24.' },
-  minSubmitSeconds: { label: 'Minimum time to write (seconds)', help: 'Forms sent faster than this after they were shown are spam (0: off).' },
-  shoutingMinLetters: { label: 'Shouting: minimum letters', help: 'Hold comments mostly in capitals once they have this many letters. Empty: off.' },
-  maxRepeatedChars: { label: 'Repeated characters', help: 'Hold comments repeating a character more than this many times in a row. Empty: off.' },
+  minSubmitSeconds: {
+    label: 'Minimum time to write (seconds)',
+    help: 'Forms sent faster than this after they were shown are spam (0: off).',
+  },
+  shoutingMinLetters: {
+    label: 'Shouting: minimum letters',
+    help: 'Hold comments mostly in capitals once they have this many letters. Empty: off.',
+  },
+  maxRepeatedChars: {
+    label: 'Repeated characters',
+    help: 'Hold comments repeating a character more than this many times in a row. Empty: off.',
+  },
   minBodyLength: { label: 'Shortest comment (characters)', help: '' },
   maxBodyLength: { label: 'Longest comment (characters)', help: 'At most 10,000.' },
 };
@@ -30,7 +63,18 @@ export const SETTING_GROUPS: { title: string; keys: string[] }[] = [
   { title: 'Thread', keys: ['maxDepth', 'closeAfterDays', 'spamRetentionDays'] },
   { title: 'Words', keys: ['blockedWords', 'holdWords', 'profanityAction', 'profanityWords', 'profanityExceptions'] },
   { title: 'Block lists', keys: ['blockedEmails', 'blockedDomains', 'blockedIps'] },
-  { title: 'Limits and heuristics', keys: ['linkLimit', 'floodIntervalSeconds', 'minSubmitSeconds', 'shoutingMinLetters', 'maxRepeatedChars', 'minBodyLength', 'maxBodyLength'] },
+  {
+    title: 'Limits and heuristics',
+    keys: [
+      'linkLimit',
+      'floodIntervalSeconds',
+      'minSubmitSeconds',
+      'shoutingMinLetters',
+      'maxRepeatedChars',
+      'minBodyLength',
+      'maxBodyLength',
+    ],
+  },
   { title: 'Other settings', keys: [] },
 ];
 
@@ -39,5 +83,13 @@ export function groupOf(key: string): string {
 }
 
 export function settingLabel(key: string): { label: string; help: string } {
-  return SETTING_LABELS[key] ?? { label: key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase()).replace(/ ([A-Z])/g, (m) => m.toLowerCase()), help: '' };
+  return (
+    SETTING_LABELS[key] ?? {
+      label: key
+        .replace(/([a-z])([A-Z])/g, '$1 $2')
+        .replace(/^./, (c) => c.toUpperCase())
+        .replace(/ ([A-Z])/g, (m) => m.toLowerCase()),
+      help: '',
+    }
+  );
 }

@@ -34,7 +34,14 @@ function describe(key: string, schema: ZodLike): SettingField {
     case 'enum':
       return { key, kind: 'choice', options: Object.values(s.def.entries ?? {}) };
     case 'number':
-      return { key, kind: 'number', nullable, min: s.minValue ?? null, max: s.maxValue ?? null, integer: s.isInt === true };
+      return {
+        key,
+        kind: 'number',
+        nullable,
+        min: s.minValue ?? null,
+        max: s.maxValue ?? null,
+        integer: s.isInt === true,
+      };
     case 'boolean':
       return { key, kind: 'boolean' };
     default:
@@ -57,7 +64,10 @@ export function formValue(field: SettingField, value: unknown): string {
  * The submitted form as settings (only the settings it sent). Only the shape is checked here (a number is a number); ranges and
  * everything else are the site service's rules, so the form and the API can never disagree.
  */
-export function settingsFromForm(fields: SettingField[], form: Record<string, unknown>): { settings: Record<string, unknown>; errors: FieldError[] } {
+export function settingsFromForm(
+  fields: SettingField[],
+  form: Record<string, unknown>,
+): { settings: Record<string, unknown>; errors: FieldError[] } {
   const settings: Record<string, unknown> = {};
   const errors: FieldError[] = [];
   for (const f of fields) {
@@ -65,13 +75,18 @@ export function settingsFromForm(fields: SettingField[], form: Record<string, un
     if (!(f.key in form) && f.kind !== 'boolean') continue;
     const raw = typeof form[f.key] === 'string' ? (form[f.key] as string) : '';
     if (f.kind === 'boolean') settings[f.key] = raw === 'on' || raw === 'true';
-    else if (f.kind === 'list') settings[f.key] = raw.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+    else if (f.kind === 'list')
+      settings[f.key] = raw
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean);
     else if (f.kind === 'number') {
       const value = raw.trim();
       if (value === '') {
         if (f.nullable) settings[f.key] = null;
         else errors.push({ path: `settings.${f.key}`, message: 'is required' });
-      } else if (!Number.isFinite(Number(value))) errors.push({ path: `settings.${f.key}`, message: 'must be a number' });
+      } else if (!Number.isFinite(Number(value)))
+        errors.push({ path: `settings.${f.key}`, message: 'must be a number' });
       else settings[f.key] = Number(value);
     } else if (f.kind === 'text' && f.nullable && raw.trim() === '') settings[f.key] = null;
     else settings[f.key] = raw.trim();

@@ -2,7 +2,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Migrator, sql, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import { type Migration, type MigrationProvider, type MigrationResultSet, Migrator, sql } from 'kysely';
 import type { Db } from './database.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -13,9 +13,17 @@ export const migrationsFolder = fileURLToPath(new URL('../../migrations', import
  */
 const folderProvider: MigrationProvider = {
   async getMigrations() {
-    const files = (await readdir(migrationsFolder)).filter((f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith('.d.ts')).sort();
+    const files = (await readdir(migrationsFolder))
+      .filter((f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith('.d.ts'))
+      .sort();
     const entries = await Promise.all(
-      files.map(async (f) => [f.replace(/\.(ts|js|mjs)$/, ''), (await import(pathToFileURL(path.join(migrationsFolder, f)).href)) as Migration] as const),
+      files.map(
+        async (f) =>
+          [
+            f.replace(/\.(ts|js|mjs)$/, ''),
+            (await import(pathToFileURL(path.join(migrationsFolder, f)).href)) as Migration,
+          ] as const,
+      ),
     );
     return Object.fromEntries(entries);
   },

@@ -1,8 +1,8 @@
 // The demo article with its published thread and a "Leave a reply" form that works without JavaScript.
 import type { PublicComment } from '../comments/comment.schemas.ts';
 import type { Thread } from '../comments/thread.service.ts';
-import type { DemoArticle } from './seed-article.ts';
 import { demoStyles } from './demo-styles.ts';
+import type { DemoArticle } from './seed-article.ts';
 
 export interface DemoPageProps {
   article: DemoArticle;
@@ -30,7 +30,10 @@ function CommentItem({ comment, cursor }: { comment: PublicComment; cursor: stri
         </header>
         {/* html is the body already escaped by the API, with only <p>, <br> and safe links added. */}
         <div class="body" dangerouslySetInnerHTML={{ __html: comment.html }} />
-        <a class="reply" href={`?${cursor ? `cursor=${encodeURIComponent(cursor)}&` : ''}replyTo=${comment.id}#respond`}>
+        <a
+          class="reply"
+          href={`?${cursor ? `cursor=${encodeURIComponent(cursor)}&` : ''}replyTo=${comment.id}#respond`}
+        >
           Reply to {comment.name}
         </a>
       </article>

@@ -17,7 +17,11 @@ export function demoRoutes(deps: { threads: ThreadService; publicUrl: string | n
     const cursor = cursorParam && cursorParam.length <= 200 ? cursorParam : null;
     let thread = null;
     try {
-      thread = await deps.threads.get(DEMO_SITE_ID, article.id, { sort: 'oldest', limit: 50, cursor: cursor ?? undefined });
+      thread = await deps.threads.get(DEMO_SITE_ID, article.id, {
+        sort: 'oldest',
+        limit: 50,
+        cursor: cursor ?? undefined,
+      });
     } catch (err) {
       // No comment yet (the article is created on its first comment), or a stale cursor.
       if (!(err instanceof NotFoundError) && !(err instanceof AppError && err.kind === 'invalid')) throw err;

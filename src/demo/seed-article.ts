@@ -14,7 +14,10 @@ export const DEMO_ARTICLE_ID = 'pk-kz-action-plan';
 export function loadDemoArticle(): DemoArticle {
   const text = readFileSync(new URL('./seed-article.txt', import.meta.url), 'utf8');
   // Lines of only spaces or no-break spaces separate sections in the source text.
-  const lines = text.split('\n').map((l) => l.replace(/\u00a0/g, ' ').trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.replace(/\u00a0/g, ' ').trim())
+    .filter(Boolean);
   const [title = 'Demo article', ...rest] = lines;
   return {
     id: DEMO_ARTICLE_ID,

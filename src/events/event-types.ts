@@ -1,6 +1,13 @@
 import type { CommentStatus } from '../db/schema.ts';
 
-export const EVENT_TYPES = ['comment.created', 'comment.approved', 'comment.pending', 'comment.rejected', 'comment.spam', 'comment.deleted'] as const;
+export const EVENT_TYPES = [
+  'comment.created',
+  'comment.approved',
+  'comment.pending',
+  'comment.rejected',
+  'comment.spam',
+  'comment.deleted',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export function statusEventType(status: CommentStatus): EventType {

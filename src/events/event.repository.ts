@@ -19,6 +19,10 @@ export async function markDispatched(db: DbOrTx, ids: string[]): Promise<void> {
 }
 
 export async function countUndispatched(db: DbOrTx): Promise<number> {
-  const row = await db.selectFrom('events').select(sql<number>`count(*)::int`.as('n')).where('dispatched_at', 'is', null).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('events')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .where('dispatched_at', 'is', null)
+    .executeTakeFirstOrThrow();
   return row.n;
 }

@@ -1,8 +1,8 @@
 // The outbox rows a status change writes (in the caller's transaction, see moderation/transition.repository.ts).
 import type { CommentStatus } from '../db/schema.ts';
 import { uuidv7 } from '../shared/ids.ts';
-import { buildEventPayload, type ArticleSnapshot, type CommentSnapshot } from './event-payload.ts';
-import { statusEventType, type EventType } from './event-types.ts';
+import { type ArticleSnapshot, buildEventPayload, type CommentSnapshot } from './event-payload.ts';
+import { type EventType, statusEventType } from './event-types.ts';
 
 /** The events one status change emits (a new comment: `comment.created` and its first status). */
 export function transitionEvents(t: {
@@ -15,5 +15,11 @@ export function transitionEvents(t: {
 }) {
   const types: EventType[] = t.from === null ? ['comment.created', statusEventType(t.to)] : [statusEventType(t.to)];
   const at = new Date();
-  return types.map((type) => ({ id: uuidv7(at.getTime()), siteId: t.comment.siteId, type, commentId: t.comment.id, payload: buildEventPayload({ type, at, ...t }) }));
+  return types.map((type) => ({
+    id: uuidv7(at.getTime()),
+    siteId: t.comment.siteId,
+    type,
+    commentId: t.comment.id,
+    payload: buildEventPayload({ type, at, ...t }),
+  }));
 }

@@ -1,10 +1,14 @@
 // The "events" queue: for each lifecycle event, refresh the thread cache and fan out one webhook
 // delivery per subscribed endpoint.
 import { createHash } from 'node:crypto';
-import type { Db } from '../db/database.ts';
 import type { ThreadCache } from '../comments/thread-cache.ts';
+import type { Db } from '../db/database.ts';
 import type { Job, Producer } from '../queue/queue.ts';
-import { insertDeliveries, listEnabledEndpoints, listPendingDeliveriesForEvent } from '../webhooks/webhook.repository.ts';
+import {
+  insertDeliveries,
+  listEnabledEndpoints,
+  listPendingDeliveriesForEvent,
+} from '../webhooks/webhook.repository.ts';
 import { findEvent } from './event.repository.ts';
 import type { EventPayload } from './event-payload.ts';
 
@@ -23,11 +27,19 @@ export function createProcessEventJob(deps: { db: Db; producer: () => Producer; 
     if (payload.data.from === 'approved' || payload.data.to === 'approved' || payload.data.to === 'deleted') {
       await deps.threadCache.invalidate(event.site_id, payload.data.article.id);
     }
-    const endpoints = (await listEnabledEndpoints(db, event.site_id)).filter((e) => e.events.length === 0 || e.events.includes(event.type));
-    await insertDeliveries(db, endpoints.map((e) => ({ id: deliveryId(e.id, event.id), endpointId: e.id, eventId: event.id })));
+    const endpoints = (await listEnabledEndpoints(db, event.site_id)).filter(
+      (e) => e.events.length === 0 || e.events.includes(event.type),
+    );
+    await insertDeliveries(
+      db,
+      endpoints.map((e) => ({ id: deliveryId(e.id, event.id), endpointId: e.id, eventId: event.id })),
+    );
     // Enqueue every delivery of this event still pending: on a re-run this repairs a lost enqueue,
     // and the job id (the delivery id) keeps it from running twice.
     const pending = await listPendingDeliveriesForEvent(db, event.id);
-    await deps.producer().addBulk('webhooks', pending.map((d) => ({ name: 'deliver', data: { deliveryId: d.id }, opts: { jobId: d.id } })));
+    await deps.producer().addBulk(
+      'webhooks',
+      pending.map((d) => ({ name: 'deliver', data: { deliveryId: d.id }, opts: { jobId: d.id } })),
+    );
   };
 }

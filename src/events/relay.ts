@@ -21,8 +21,14 @@ export function createRelay(deps: { db: Db; producer: Producer; log: Logger }) {
       // No lock is held while the queue is called: two relays may hand over the same event, and the
       // job id makes the second a no-op.
       const batch = await listUndispatched(db, BATCH, olderThanMs);
-      await producer.addBulk('events', batch.map((e) => ({ name: 'event', data: { eventId: e.id }, opts: { jobId: e.id } })));
-      await markDispatched(db, batch.map((e) => e.id));
+      await producer.addBulk(
+        'events',
+        batch.map((e) => ({ name: 'event', data: { eventId: e.id }, opts: { jobId: e.id } })),
+      );
+      await markDispatched(
+        db,
+        batch.map((e) => e.id),
+      );
       const handed = batch.length;
       total += handed;
       if (handed < BATCH) return total;
@@ -39,7 +45,11 @@ export function createRelay(deps: { db: Db; producer: Producer; log: Logger }) {
         })
         .catch((err) => {
           // The events stay in the outbox; the sweeper retries.
-          if (!warned) log.warn({ err: (err as Error).message }, 'event relay could not reach the queue; events stay in the outbox');
+          if (!warned)
+            log.warn(
+              { err: (err as Error).message },
+              'event relay could not reach the queue; events stay in the outbox',
+            );
           warned = true;
           return 0;
         })
@@ -56,11 +66,15 @@ export function createRelay(deps: { db: Db; producer: Producer; log: Logger }) {
     const ids = pushed;
     pushed = [];
     try {
-      await producer.addBulk('events', ids.map((id) => ({ name: 'event', data: { eventId: id }, opts: { jobId: id } })));
+      await producer.addBulk(
+        'events',
+        ids.map((id) => ({ name: 'event', data: { eventId: id }, opts: { jobId: id } })),
+      );
       await markDispatched(db, ids);
     } catch (err) {
       // They stay undispatched in the outbox; the sweeper hands them over later.
-      if (!warned) log.warn({ err: (err as Error).message }, 'event relay could not reach the queue; events stay in the outbox');
+      if (!warned)
+        log.warn({ err: (err as Error).message }, 'event relay could not reach the queue; events stay in the outbox');
       warned = true;
     }
   };

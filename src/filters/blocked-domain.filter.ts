@@ -1,6 +1,7 @@
 // Banned email domains: "example.com" covers addresses at example.com and at its subdomains.
-import type { Filter } from './filter.ts';
+
 import { compileCache } from './compile-cache.ts';
+import type { Filter } from './filter.ts';
 
 const domainsOf = compileCache(
   (s) => s.blockedDomains,
@@ -11,7 +12,11 @@ const domainsOf = compileCache(
 export function blockedDomainOf(email: string, blocked: ReadonlySet<string>): string | null {
   const at = email.lastIndexOf('@');
   if (at === -1) return null;
-  let domain = email.slice(at + 1).trim().toLowerCase().replace(/\.$/, '');
+  let domain = email
+    .slice(at + 1)
+    .trim()
+    .toLowerCase()
+    .replace(/\.$/, '');
   while (domain !== '') {
     if (blocked.has(domain)) return domain;
     const dot = domain.indexOf('.');
@@ -27,6 +32,11 @@ export const blockedDomainFilter: Filter = {
     if (settings.blockedDomains.length === 0) return null;
     const domain = blockedDomainOf(comment.email, domainsOf(settings));
     if (domain === null) return null;
-    return { action: 'reject', code: 'blocked_domain', detail: `The email domain ${domain} is on the site's block list.`, data: { domain } };
+    return {
+      action: 'reject',
+      code: 'blocked_domain',
+      detail: `The email domain ${domain} is on the site's block list.`,
+      data: { domain },
+    };
   },
 };

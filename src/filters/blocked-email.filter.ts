@@ -1,6 +1,7 @@
 // Banned authors, by email address (compared without letter case).
-import type { Filter } from './filter.ts';
+
 import { compileCache } from './compile-cache.ts';
+import type { Filter } from './filter.ts';
 
 const emailsOf = compileCache(
   (s) => s.blockedEmails,
@@ -13,6 +14,11 @@ export const blockedEmailFilter: Filter = {
     if (settings.blockedEmails.length === 0) return null;
     const email = comment.email.trim().toLowerCase();
     if (!emailsOf(settings).has(email)) return null;
-    return { action: 'reject', code: 'blocked_email', detail: 'The email address is on the site\'s block list.', data: { email } };
+    return {
+      action: 'reject',
+      code: 'blocked_email',
+      detail: "The email address is on the site's block list.",
+      data: { email },
+    };
   },
 };

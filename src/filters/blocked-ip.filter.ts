@@ -1,6 +1,7 @@
 // Banned IP addresses and ranges (IPv4 and IPv6 CIDR).
-import type { Filter } from './filter.ts';
+
 import { compileCache } from './compile-cache.ts';
+import type { Filter } from './filter.ts';
 import { compileIpRanges } from './ip-ranges.ts';
 
 const rangesOf = compileCache(
@@ -14,6 +15,11 @@ export const blockedIpFilter: Filter = {
     if (settings.blockedIps.length === 0 || request.ip === null) return null;
     const range = rangesOf(settings).find(request.ip);
     if (range === null) return null;
-    return { action: 'reject', code: 'blocked_ip', detail: `The IP address is in ${range}, on the site's block list.`, data: { range } };
+    return {
+      action: 'reject',
+      code: 'blocked_ip',
+      detail: `The IP address is in ${range}, on the site's block list.`,
+      data: { range },
+    };
   },
 };

@@ -15,6 +15,11 @@ export const blockedWordsFilter: Filter = {
   run(input) {
     const matches = findInFields(matcherFor(input.settings), input);
     if (matches.length === 0) return null;
-    return { action: 'reject', code: 'blocked_word', detail: `Contains blocked words: ${describeMatches(matches)}.`, data: { matches } };
+    return {
+      action: 'reject',
+      code: 'blocked_word',
+      detail: `Contains blocked words: ${describeMatches(matches)}.`,
+      data: { matches },
+    };
   },
 };

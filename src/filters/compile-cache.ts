@@ -3,7 +3,11 @@
 // identity (free) and, on a miss, by content (one JSON string), keeping a bounded number of entries.
 import type { SiteSettings } from '../sites/site-settings.ts';
 
-export function compileCache<V>(keyOf: (settings: SiteSettings) => unknown, compile: (settings: SiteSettings) => V, maxEntries = 64) {
+export function compileCache<V>(
+  keyOf: (settings: SiteSettings) => unknown,
+  compile: (settings: SiteSettings) => V,
+  maxEntries = 64,
+) {
   const byIdentity = new WeakMap<SiteSettings, V>();
   const byContent = new Map<string, V>();
   return function compiled(settings: SiteSettings): V {

@@ -15,6 +15,11 @@ export const holdWordsFilter: Filter = {
   run(input) {
     const matches = findInFields(matcherFor(input.settings), input);
     if (matches.length === 0) return null;
-    return { action: 'hold', code: 'hold_word', detail: `Contains words held for review: ${describeMatches(matches)}.`, data: { matches } };
+    return {
+      action: 'hold',
+      code: 'hold_word',
+      detail: `Contains words held for review: ${describeMatches(matches)}.`,
+      data: { matches },
+    };
   },
 };

@@ -23,7 +23,10 @@ export function runFilters(input: FilterInput, filters: readonly Filter[] = FILT
         action: 'hold',
         code: 'filter_failed',
         detail: `The ${filter.name} filter failed, so the comment waits for a moderator.`,
-        data: { filter: filter.name, error: err instanceof Error ? err.message.slice(0, 200) : String(err).slice(0, 200) },
+        data: {
+          filter: filter.name,
+          error: err instanceof Error ? err.message.slice(0, 200) : String(err).slice(0, 200),
+        },
       });
     }
   }

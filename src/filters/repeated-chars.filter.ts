@@ -19,7 +19,8 @@ export function longestRun(text: string): { char: string; length: number; start:
       start = i;
     }
     i += width;
-    if (length > 0 && (best === null || length > best.length)) best = { char: String.fromCodePoint(cp), length, start, end: i };
+    if (length > 0 && (best === null || length > best.length))
+      best = { char: String.fromCodePoint(cp), length, start, end: i };
   }
   return best;
 }

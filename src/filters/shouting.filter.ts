@@ -32,6 +32,11 @@ export const shoutingFilter: Filter = {
     const letters = upper + lower;
     if (letters < min || upper / letters < SHOUTING_RATIO) return null;
     const percent = Math.round((upper / letters) * 100);
-    return { action: 'hold', code: 'shouting', detail: `Written mostly in capitals (${percent}% of ${letters} letters).`, data: { upper, letters } };
+    return {
+      action: 'hold',
+      code: 'shouting',
+      detail: `Written mostly in capitals (${percent}% of ${letters} letters).`,
+      data: { upper, letters },
+    };
   },
 };

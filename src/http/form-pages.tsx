@@ -16,7 +16,12 @@ function Page(props: { title: string; children: unknown }) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title}</title>
-        <style dangerouslySetInnerHTML={{ __html: 'body{font:17px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1f2328}a{color:#0b57d0}' }} />
+        <style
+          dangerouslySetInnerHTML={{
+            __html:
+              'body{font:17px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1f2328}a{color:#0b57d0}',
+          }}
+        />
       </head>
       <body>{props.children}</body>
     </html>
@@ -58,5 +63,9 @@ export async function formErrorPage(c: Context, err: AppError): Promise<Response
         <p>Use your browser's back button to correct it; your text is still in the form.</p>
       </Page>
     ).toString();
-  return c.html(html, problem.status as ContentfulStatusCode, Object.fromEntries([...problem.headers].filter(([k]) => k === 'retry-after')));
+  return c.html(
+    html,
+    problem.status as ContentfulStatusCode,
+    Object.fromEntries([...problem.headers].filter(([k]) => k === 'retry-after')),
+  );
 }

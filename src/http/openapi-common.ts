@@ -1,5 +1,5 @@
 // Pieces shared by the moderation and admin route descriptions: error answers and how callers sign in.
-import { z, type OpenAPIHono } from '@hono/zod-openapi';
+import { type OpenAPIHono, z } from '@hono/zod-openapi';
 
 const problemSchema = z
   .object({
@@ -13,7 +13,10 @@ const problemSchema = z
   })
   .openapi('Problem');
 
-export const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
+export const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: problemSchema } },
+});
 
 /** Every signed-in route can answer these. */
 export const authProblems = {
@@ -35,7 +38,7 @@ export function registerSecuritySchemes(registry: OpenAPIHono['openAPIRegistry']
     type: 'apiKey',
     in: 'cookie',
     name: 'cms_session',
-    description: 'Set by POST /api/v1/auth/login. Writes must also send the session\'s X-CSRF-Token header.',
+    description: "Set by POST /api/v1/auth/login. Writes must also send the session's X-CSRF-Token header.",
   });
 }
 

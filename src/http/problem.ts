@@ -42,7 +42,11 @@ export interface Problem {
   requestId?: string;
 }
 
-export function problemBody(status: number, detail: string, extra: { code?: string; errors?: FieldError[]; requestId?: string } = {}): Problem {
+export function problemBody(
+  status: number,
+  detail: string,
+  extra: { code?: string; errors?: FieldError[]; requestId?: string } = {},
+): Problem {
   const code = extra.code ?? (TITLE[status] ?? 'error').toLowerCase().replace(/[^a-z]+/g, '_');
   return {
     type: `/problems/${code}`,
@@ -55,10 +59,18 @@ export function problemBody(status: number, detail: string, extra: { code?: stri
   };
 }
 
-export function problemResponse(c: Context, status: ContentfulStatusCode, detail: string, extra: Parameters<typeof problemBody>[2] & { retryAfterSeconds?: number } = {}): Response {
+export function problemResponse(
+  c: Context,
+  status: ContentfulStatusCode,
+  detail: string,
+  extra: Parameters<typeof problemBody>[2] & { retryAfterSeconds?: number } = {},
+): Response {
   const requestId = (c.get('requestId' as never) as string | undefined) ?? undefined;
   const body = problemBody(status, detail, { ...extra, ...(requestId ? { requestId } : {}) });
-  const headers: Record<string, string> = { 'content-type': 'application/problem+json; charset=utf-8', 'cache-control': 'no-store' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/problem+json; charset=utf-8',
+    'cache-control': 'no-store',
+  };
   if (extra.retryAfterSeconds) headers['retry-after'] = String(extra.retryAfterSeconds);
   return new Response(JSON.stringify(body), { status, headers });
 }
@@ -68,10 +80,13 @@ export function isStoreUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | null;
   if (!e) return false;
   const code = String(e.code ?? '');
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'].includes(code)) return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH'].includes(code))
+    return true;
   // PostgreSQL classes 08 (connection), 53 (resources), 57P (shutdown/cannot connect now).
   if (/^(08|53|57P)/.test(code)) return true;
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Stream isn't writeable|Connection is closed/i.test(e.message ?? '');
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|Stream isn't writeable|Connection is closed/i.test(
+    e.message ?? '',
+  );
 }
 
 export function errorToResponse(err: unknown, c: Context, log: (err: unknown) => void): Response {
@@ -88,11 +103,16 @@ export function errorToResponse(err: unknown, c: Context, log: (err: unknown) =>
   // missing validation gets fixed, but answered as the client's error.
   if (/^22[0-9A-Z]{3}$/.test(String((err as { code?: unknown } | null)?.code ?? ''))) {
     log(err);
-    return problemResponse(c, 400, 'The request contains a value the database cannot store.', { code: 'invalid_value' });
+    return problemResponse(c, 400, 'The request contains a value the database cannot store.', {
+      code: 'invalid_value',
+    });
   }
   if (isStoreUnavailable(err)) {
     log(err);
-    return problemResponse(c, 503, 'A data store is temporarily unreachable. Please retry shortly.', { retryAfterSeconds: 5, code: 'store_unavailable' });
+    return problemResponse(c, 503, 'A data store is temporarily unreachable. Please retry shortly.', {
+      retryAfterSeconds: 5,
+      code: 'store_unavailable',
+    });
   }
   log(err);
   return problemResponse(c, 500, 'Something went wrong on our side. It has been logged.');

@@ -11,10 +11,15 @@ export function bodyFormat(c: Context): BodyFormat | null {
   return null;
 }
 
-export async function readBody(c: Context, accepted: BodyFormat[] = ['json', 'form']): Promise<{ format: BodyFormat; data: Record<string, unknown> }> {
+export async function readBody(
+  c: Context,
+  accepted: BodyFormat[] = ['json', 'form'],
+): Promise<{ format: BodyFormat; data: Record<string, unknown> }> {
   const format = bodyFormat(c);
   if (!format || !accepted.includes(format)) {
-    const names = accepted.map((f) => (f === 'json' ? 'application/json' : 'application/x-www-form-urlencoded')).join(' or ');
+    const names = accepted
+      .map((f) => (f === 'json' ? 'application/json' : 'application/x-www-form-urlencoded'))
+      .join(' or ');
     throw new UnsupportedMediaTypeError(`Send the body as ${names}.`);
   }
   if (format === 'json') {
@@ -26,7 +31,10 @@ export async function readBody(c: Context, accepted: BodyFormat[] = ['json', 'fo
       throw new ValidationError([{ path: '(body)', message: 'is not valid JSON' }], 'The body is not valid JSON.');
     }
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-      throw new ValidationError([{ path: '(body)', message: 'must be a JSON object' }], 'The body must be a JSON object.');
+      throw new ValidationError(
+        [{ path: '(body)', message: 'must be a JSON object' }],
+        'The body must be a JSON object.',
+      );
     }
     return { format, data: data as Record<string, unknown> };
   }
@@ -34,7 +42,10 @@ export async function readBody(c: Context, accepted: BodyFormat[] = ['json', 'fo
   try {
     form = await c.req.parseBody({ all: false });
   } catch {
-    throw new ValidationError([{ path: '(body)', message: 'is not a valid form body' }], 'The form body could not be read.');
+    throw new ValidationError(
+      [{ path: '(body)', message: 'is not a valid form body' }],
+      'The form body could not be read.',
+    );
   }
   for (const [key, value] of Object.entries(form)) {
     if (typeof value !== 'string') throw new ValidationError([{ path: key, message: 'must be text, not a file' }]);

@@ -14,7 +14,16 @@ export function requestContext(log: Logger): MiddlewareHandler<AppEnv>[] {
       let child: Logger | null = null;
       c.set('log', () => (child ??= log.child({ reqId })));
       await next();
-      log.info({ reqId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
+      log.info(
+        {
+          reqId,
+          method: c.req.method,
+          path: c.req.path,
+          status: c.res.status,
+          ms: Math.round(performance.now() - started),
+        },
+        'request',
+      );
     },
   ];
 }

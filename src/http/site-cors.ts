@@ -14,7 +14,11 @@ const MAX_AGE = '600';
 
 export function siteCors(sites: SiteService, publicUrl: string | null): MiddlewareHandler<AppEnv> {
   /** Null when the site does not exist (the handler answers 404). */
-  const isAllowed = async (origin: string, siteId: string | undefined, self: string | null): Promise<boolean | null> => {
+  const isAllowed = async (
+    origin: string,
+    siteId: string | undefined,
+    self: string | null,
+  ): Promise<boolean | null> => {
     const site = siteId ? await sites.find(siteId) : null;
     if (!site) return null;
     if (self && origin === self) return true; // our own pages (the demo article)
@@ -41,7 +45,9 @@ export function siteCors(sites: SiteService, publicUrl: string | null): Middlewa
     // Browsers send simple POSTs (forms, text/plain) without a preflight, so refuse them here,
     // before anything is stored.
     if (c.req.method === 'POST' && allowed === false) {
-      throw new ForbiddenError(`Origin ${origin.slice(0, 200)} is not allowed to post comments to this site.`, { code: 'origin_not_allowed' });
+      throw new ForbiddenError(`Origin ${origin.slice(0, 200)} is not allowed to post comments to this site.`, {
+        code: 'origin_not_allowed',
+      });
     }
     if (!allowed) return next();
     c.header('Access-Control-Allow-Origin', origin);

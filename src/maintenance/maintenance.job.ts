@@ -1,7 +1,7 @@
 // The "maintenance" queue: repeatable housekeeping, each task idempotent.
 import type { Logger } from 'pino';
-import type { Db } from '../db/database.ts';
 import { purgeExpiredIdempotencyKeys } from '../comments/idempotency.repository.ts';
+import type { Db } from '../db/database.ts';
 import type { Relay } from '../events/relay.ts';
 import { purgeFinishedJobs } from '../queue/job.repository.ts';
 import type { Job, Producer } from '../queue/queue.ts';
@@ -20,25 +20,36 @@ export const MAINTENANCE_SCHEDULE: Record<string, number> = {
   'purge-expired': 3_600_000,
 };
 
-export function createMaintenanceJob(deps: { db: Db; sites: SiteService; relay: Relay; producer: () => Producer; log: Logger }) {
+export function createMaintenanceJob(deps: {
+  db: Db;
+  sites: SiteService;
+  relay: Relay;
+  producer: () => Producer;
+  log: Logger;
+}) {
   const { db, log } = deps;
   const tasks: Record<string, () => Promise<Record<string, number>>> = {
     'sweep-outbox': async () => ({ dispatched: await deps.relay.sweep() }),
     'sweep-deliveries': async () => {
       const stranded = await listStrandedDeliveries(db, 500);
-      await deps.producer().addBulk('webhooks', stranded.map((d) => ({ name: 'deliver', data: { deliveryId: d.id }, opts: { jobId: d.id } })));
+      await deps.producer().addBulk(
+        'webhooks',
+        stranded.map((d) => ({ name: 'deliver', data: { deliveryId: d.id }, opts: { jobId: d.id } })),
+      );
       return { requeued: stranded.length };
     },
     'close-articles': async () => {
       let closed = 0;
       for (const site of await deps.sites.list()) {
-        if (site.settings.closeAfterDays) closed += await closeArticlesBefore(db, site.id, new Date(Date.now() - site.settings.closeAfterDays * DAY));
+        if (site.settings.closeAfterDays)
+          closed += await closeArticlesBefore(db, site.id, new Date(Date.now() - site.settings.closeAfterDays * DAY));
       }
       return { closed };
     },
     'purge-spam': async () => {
       let purged = 0;
-      for (const site of await deps.sites.list()) purged += await purgeSpam(db, site.id, new Date(Date.now() - site.settings.spamRetentionDays * DAY));
+      for (const site of await deps.sites.list())
+        purged += await purgeSpam(db, site.id, new Date(Date.now() - site.settings.spamRetentionDays * DAY));
       return { purged };
     },
     'purge-expired': async () => ({

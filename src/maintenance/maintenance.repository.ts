@@ -8,7 +8,13 @@ export async function purgeSpam(db: DbOrTx, siteId: string, olderThan: Date): Pr
     .where('site_id', '=', siteId)
     .where('status', '=', 'spam')
     .where('updated_at', '<', olderThan)
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('comments as child').select(sql`1`.as('one')).whereRef('child.parent_id', '=', 'comments.id'))))
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('comments as child').select(sql`1`.as('one')).whereRef('child.parent_id', '=', 'comments.id'),
+        ),
+      ),
+    )
     .executeTakeFirst();
   return Number(res.numDeletedRows);
 }

@@ -1,14 +1,14 @@
 // POST routes of the moderation API: approve, reject, spam, restore one comment, or many at once.
 import { createRoute, z } from '@hono/zod-openapi';
-import { authProblems, problem, signedIn } from '../http/openapi-common.ts';
 import { openApiRouter } from '../http/openapi.ts';
+import { authProblems, problem, signedIn } from '../http/openapi-common.ts';
 import { actionBodySchema, bulkBodySchema, moderatedCommentSchema } from './moderation.schemas.ts';
 import { MODERATION_ACTIONS, type ModerationAction, type ModerationService } from './moderation.service.ts';
 
 const DESCRIPTIONS: Record<ModerationAction, string> = {
   approve: 'Publish the comment on its thread.',
   reject: 'Take it off (or keep it off) the thread; kept for the audit trail.',
-  spam: 'Mark as spam; purged after the site\'s spam retention.',
+  spam: "Mark as spam; purged after the site's spam retention.",
   restore: 'Undo a rejection or spam mark: back to published if it was, else back to the queue.',
 };
 
@@ -20,9 +20,15 @@ const actionRoute = (action: ModerationAction) =>
     summary: `${action[0]!.toUpperCase()}${action.slice(1)} a comment`,
     description: `${DESCRIPTIONS[action]} Writes a moderation-log row and the comment's lifecycle event in one transaction.`,
     security: signedIn,
-    request: { params: z.object({ id: z.string() }), body: { content: { 'application/json': { schema: actionBodySchema } }, required: false } },
+    request: {
+      params: z.object({ id: z.string() }),
+      body: { content: { 'application/json': { schema: actionBodySchema } }, required: false },
+    },
     responses: {
-      200: { description: 'The comment after the change', content: { 'application/json': { schema: z.object({ comment: moderatedCommentSchema }) } } },
+      200: {
+        description: 'The comment after the change',
+        content: { 'application/json': { schema: z.object({ comment: moderatedCommentSchema }) } },
+      },
       ...authProblems,
       404: problem('No such comment (admins)'),
       409: problem('This status change is not allowed (e.g. a deleted comment)'),
@@ -34,11 +40,15 @@ const bulkRoute = createRoute({
   path: '/comments/bulk',
   tags: ['Moderation'],
   summary: 'One action on many comments, all or nothing',
-  description: 'Up to 500 ids in one transaction: if any comment is unknown, forbidden or cannot make the move, nothing changes.',
+  description:
+    'Up to 500 ids in one transaction: if any comment is unknown, forbidden or cannot make the move, nothing changes.',
   security: signedIn,
   request: { body: { content: { 'application/json': { schema: bulkBodySchema } }, required: true } },
   responses: {
-    200: { description: 'The comments after the change', content: { 'application/json': { schema: z.object({ comments: z.array(moderatedCommentSchema) }) } } },
+    200: {
+      description: 'The comments after the change',
+      content: { 'application/json': { schema: z.object({ comments: z.array(moderatedCommentSchema) }) } },
+    },
     ...authProblems,
     404: problem('Unknown comment ids (admins)'),
     409: problem('Some comment cannot make this move; `errors` names them'),
@@ -50,7 +60,12 @@ export function actionRoutes(deps: { moderation: ModerationService }) {
   for (const action of MODERATION_ACTIONS) {
     app.openapi(actionRoute(action), async (c) => {
       const body = c.req.valid('json') as { reason?: string } | undefined;
-      const [comment] = await deps.moderation.act(c.get('principal'), [c.req.valid('param').id], action, body?.reason || null);
+      const [comment] = await deps.moderation.act(
+        c.get('principal'),
+        [c.req.valid('param').id],
+        action,
+        body?.reason || null,
+      );
       return c.json({ comment: comment! }, 200);
     });
   }

@@ -7,8 +7,8 @@ import type { DbOrTx } from '../db/database.ts';
 import type { ArticleRow, CommentRow, CommentStatus } from '../db/schema.ts';
 import type { ChangeNotifier } from '../events/change-notifier.ts';
 import { ConflictError } from '../shared/errors.ts';
-import { toModeratedComment, snapshotOf, type ModeratedComment } from './moderated-comment.ts';
-import { applyTransition, canTransition, type Actor } from './status-transition.ts';
+import { type ModeratedComment, snapshotOf, toModeratedComment } from './moderated-comment.ts';
+import { type Actor, applyTransition, canTransition } from './status-transition.ts';
 
 export interface CommentChange {
   comment: ModeratedComment;
@@ -21,11 +21,19 @@ export interface CommentChange {
 export function assertTransitions(rows: CommentRow[], targets: Map<string, CommentStatus>): void {
   const refused = rows.filter((r) => r.status !== targets.get(r.id) && !canTransition(r.status, targets.get(r.id)!));
   if (refused.length === 0) return;
-  const detail = refused.slice(0, 5).map((r) => `${r.id} is ${r.status} and cannot become ${targets.get(r.id)}`).join('; ');
-  throw new ConflictError(refused.length === 1 ? `A ${refused[0]!.status} comment cannot become ${targets.get(refused[0]!.id)}.` : `${refused.length} comments cannot change: ${detail}.`, {
-    code: 'transition_refused',
-    errors: refused.map((r) => ({ path: r.id, message: `is ${r.status} and cannot become ${targets.get(r.id)}` })),
-  });
+  const detail = refused
+    .slice(0, 5)
+    .map((r) => `${r.id} is ${r.status} and cannot become ${targets.get(r.id)}`)
+    .join('; ');
+  throw new ConflictError(
+    refused.length === 1
+      ? `A ${refused[0]!.status} comment cannot become ${targets.get(refused[0]!.id)}.`
+      : `${refused.length} comments cannot change: ${detail}.`,
+    {
+      code: 'transition_refused',
+      errors: refused.map((r) => ({ path: r.id, message: `is ${r.status} and cannot become ${targets.get(r.id)}` })),
+    },
+  );
 }
 
 /** Applies one change to a locked row. Articles are cached per batch: a bulk action often touches one article many times. */
@@ -52,7 +60,11 @@ export async function transitionRow(
     note,
   });
   if (to === 'deleted') await blankComment(tx, row.id);
-  return { comment: toModeratedComment((await findComment(tx, row.id))!), article: article.external_id, from: row.status };
+  return {
+    comment: toModeratedComment((await findComment(tx, row.id))!),
+    article: article.external_id,
+    from: row.status,
+  };
 }
 
 /** After commit: one call per touched article (caches and the event relay), however many comments changed. */
@@ -63,7 +75,11 @@ export async function notifyArticles(notifier: ChangeNotifier, changes: CommentC
     const key = `${c.comment.siteId}\u0000${c.article}`;
     const threadChanged = c.from === 'approved' || c.comment.status === 'approved' || c.comment.status === 'deleted';
     const seen = byArticle.get(key);
-    byArticle.set(key, { siteId: c.comment.siteId, articleId: c.article, threadChanged: threadChanged || (seen?.threadChanged ?? false) });
+    byArticle.set(key, {
+      siteId: c.comment.siteId,
+      articleId: c.article,
+      threadChanged: threadChanged || (seen?.threadChanged ?? false),
+    });
   }
   for (const change of byArticle.values()) await notifier.committed(change);
 }

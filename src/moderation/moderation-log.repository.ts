@@ -21,24 +21,40 @@ export async function listLogForComment(db: DbOrTx, commentId: string): Promise<
  * For each comment, the status it had before it last entered its current status: what "restore"
  * returns a rejected or spam comment to.
  */
-export async function statusesBeforeCurrent(db: DbOrTx, comments: { id: string; status: CommentStatus }[]): Promise<Map<string, CommentStatus | null>> {
+export async function statusesBeforeCurrent(
+  db: DbOrTx,
+  comments: { id: string; status: CommentStatus }[],
+): Promise<Map<string, CommentStatus | null>> {
   if (comments.length === 0) return new Map();
   const rows = await db
     .selectFrom('moderation_log')
     .select(['comment_id', 'from_status', 'to_status'])
     .distinctOn('comment_id')
-    .where('comment_id', 'in', comments.map((c) => c.id))
+    .where(
+      'comment_id',
+      'in',
+      comments.map((c) => c.id),
+    )
     .orderBy('comment_id')
     .orderBy('id', 'desc')
     .execute();
   const current = new Map(comments.map((c) => [c.id, c.status]));
-  return new Map(rows.filter((r) => r.to_status === current.get(r.comment_id)).map((r) => [r.comment_id, r.from_status]));
+  return new Map(
+    rows.filter((r) => r.to_status === current.get(r.comment_id)).map((r) => [r.comment_id, r.from_status]),
+  );
 }
 
 /** The moderation log across sites, newest first, with the moderator's email for user actions. */
 export async function listModerationLog(
   db: DbOrTx,
-  q: { siteIds: string[] | null; actorId?: string; to?: CommentStatus; commentId?: string; beforeId?: number; limit: number },
+  q: {
+    siteIds: string[] | null;
+    actorId?: string;
+    to?: CommentStatus;
+    commentId?: string;
+    beforeId?: number;
+    limit: number;
+  },
 ): Promise<(ModerationLogRow & { actor_email: string | null })[]> {
   let query = db
     .selectFrom('moderation_log')

@@ -1,5 +1,5 @@
 // /api/v1/moderation: signed in (session cookie or API token); each verb checks the sites it touches.
-import { requireAuth, type AuthDeps } from '../auth/auth.middleware.ts';
+import { type AuthDeps, requireAuth } from '../auth/auth.middleware.ts';
 import { banRoutes } from '../bans/ban.routes.ts';
 import type { BanService } from '../bans/ban.service.ts';
 import { openApiRouter } from '../http/openapi.ts';
@@ -8,7 +8,9 @@ import type { ModerationService } from './moderation.service.ts';
 import { queueRoutes } from './queue.routes.ts';
 import type { QueueService } from './queue.service.ts';
 
-export function moderationRoutes(deps: AuthDeps & { moderation: ModerationService; queue: QueueService; bans: BanService }) {
+export function moderationRoutes(
+  deps: AuthDeps & { moderation: ModerationService; queue: QueueService; bans: BanService },
+) {
   const app = openApiRouter();
   app.use('*', requireAuth(deps));
   app.route('/', queueRoutes(deps));

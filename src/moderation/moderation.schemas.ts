@@ -7,8 +7,16 @@ import { QUEUE_STATUSES } from './queue.service.ts';
 const statusEnum = z.enum(['pending', 'approved', 'rejected', 'spam', 'deleted']);
 
 export const reasonSchema = z
-  .object({ action: z.string(), code: z.string(), detail: z.string(), data: z.record(z.string(), z.unknown()).optional() })
-  .openapi('Reason', { description: 'Why a filter decided as it did. `data.matches` lists matched words: `{field, word, start, end}` with UTF-16 offsets into that field.' });
+  .object({
+    action: z.string(),
+    code: z.string(),
+    detail: z.string(),
+    data: z.record(z.string(), z.unknown()).optional(),
+  })
+  .openapi('Reason', {
+    description:
+      'Why a filter decided as it did. `data.matches` lists matched words: `{field, word, start, end}` with UTF-16 offsets into that field.',
+  });
 
 export const moderatedCommentSchema = z
   .object({
@@ -34,7 +42,9 @@ export const queueItemSchema = moderatedCommentSchema
   .extend({
     article: z.object({ id: z.string(), title: z.string().nullable(), url: z.string().nullable() }),
     parent: z.object({ id: z.string(), name: z.string(), body: z.string(), status: statusEnum }).nullable(),
-    author: z.object({ approved: z.number(), pending: z.number(), rejected: z.number(), spam: z.number() }).openapi({ description: "The author's comments on this site by status (found by email HMAC)." }),
+    author: z
+      .object({ approved: z.number(), pending: z.number(), rejected: z.number(), spam: z.number() })
+      .openapi({ description: "The author's comments on this site by status (found by email HMAC)." }),
   })
   .openapi('QueueItem');
 
@@ -72,10 +82,16 @@ export const queuePageSchema = z
   .openapi('QueuePage');
 
 export const commentDetailSchema = z
-  .object({ comment: queueItemSchema, recent: z.array(queueItemSchema).openapi({ description: "The author's latest other comments on the site." }), log: z.array(logEntrySchema) })
+  .object({
+    comment: queueItemSchema,
+    recent: z.array(queueItemSchema).openapi({ description: "The author's latest other comments on the site." }),
+    log: z.array(logEntrySchema),
+  })
   .openapi('CommentDetail');
 
-export const actionBodySchema = z.object({ reason: z.string().max(1000).optional().openapi({ description: 'Why, for the moderation log.' }) });
+export const actionBodySchema = z.object({
+  reason: z.string().max(1000).optional().openapi({ description: 'Why, for the moderation log.' }),
+});
 
 export const bulkBodySchema = z
   .object({
@@ -87,10 +103,16 @@ export const bulkBodySchema = z
 
 export const logQuerySchema = z.object({
   siteId: z.string().max(63).optional(),
-  moderator: z.string().max(254).optional().openapi({ description: 'A user id or email, or another actor id such as "cli" or "submission".' }),
+  moderator: z
+    .string()
+    .max(254)
+    .optional()
+    .openapi({ description: 'A user id or email, or another actor id such as "cli" or "submission".' }),
   action: statusEnum.optional().openapi({ description: 'The status the comment was moved to.' }),
   cursor: z.string().max(20).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const logPageSchema = z.object({ entries: z.array(logEntrySchema), nextCursor: z.string().nullable() }).openapi('LogPage');
+export const logPageSchema = z
+  .object({ entries: z.array(logEntrySchema), nextCursor: z.string().nullable() })
+  .openapi('LogPage');

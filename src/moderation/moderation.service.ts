@@ -1,16 +1,16 @@
 // Moderator verbs: look at a comment, change the status of one or of many (one transaction, all or
 // nothing), delete and erase. Access is checked on the locked rows, inside the transaction.
-import { forbidden, isAdmin, requireSite, actorOf, type Principal } from '../auth/principal.ts';
+import { actorOf, forbidden, isAdmin, type Principal, requireSite } from '../auth/principal.ts';
 import { findComment, findCommentsForUpdate, listCommentIdsByAuthor } from '../comments/comment.repository.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import type { CommentRow, CommentStatus } from '../db/schema.ts';
 import type { ChangeNotifier } from '../events/change-notifier.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
-import { uuidPattern } from '../shared/ids.ts';
 import { emailHash } from '../shared/identity.ts';
-import { assertTransitions, notifyArticles, transitionRow, type CommentChange } from './comment-transitions.ts';
+import { uuidPattern } from '../shared/ids.ts';
+import { assertTransitions, type CommentChange, notifyArticles, transitionRow } from './comment-transitions.ts';
+import { type LogEntry, type ModeratedComment, toLogEntry, toModeratedComment } from './moderated-comment.ts';
 import { listLogForComment, statusesBeforeCurrent } from './moderation-log.repository.ts';
-import { toLogEntry, toModeratedComment, type LogEntry, type ModeratedComment } from './moderated-comment.ts';
 import type { Actor } from './status-transition.ts';
 
 export type { LogEntry, ModeratedComment } from './moderated-comment.ts';
@@ -21,24 +21,51 @@ export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
 export const MAX_BULK = 500;
 
 const SETTABLE: CommentStatus[] = ['approved', 'pending', 'rejected', 'spam'];
-const ACTION_STATUS: Record<Exclude<ModerationAction, 'restore'>, CommentStatus> = { approve: 'approved', reject: 'rejected', spam: 'spam' };
+const ACTION_STATUS: Record<Exclude<ModerationAction, 'restore'>, CommentStatus> = {
+  approve: 'approved',
+  reject: 'rejected',
+  spam: 'spam',
+};
 
 function checkNote(note: string | null) {
-  if (note !== null && note.length > 1000) throw new ValidationError([{ path: 'reason', message: 'must be at most 1000 characters' }]);
+  if (note !== null && note.length > 1000)
+    throw new ValidationError([{ path: 'reason', message: 'must be at most 1000 characters' }]);
 }
 
 /** Restore undoes a rejection or spam mark: back to approved if it was published before, else to the queue. */
-async function targetsFor(tx: DbOrTx, rows: CommentRow[], action: ModerationAction): Promise<Map<string, CommentStatus>> {
+async function targetsFor(
+  tx: DbOrTx,
+  rows: CommentRow[],
+  action: ModerationAction,
+): Promise<Map<string, CommentStatus>> {
   if (action !== 'restore') return new Map(rows.map((r) => [r.id, ACTION_STATUS[action]]));
   const notRestorable = rows.filter((r) => r.status !== 'rejected' && r.status !== 'spam');
   if (notRestorable.length) {
-    throw new ConflictError(`Only rejected or spam comments can be restored; ${notRestorable.length === 1 ? `this one is ${notRestorable[0]!.status}` : `${notRestorable.length} are not`}.`, {
-      code: 'transition_refused',
-      errors: notRestorable.map((r) => ({ path: r.id, message: `is ${r.status}; only rejected or spam comments can be restored` })),
-    });
+    throw new ConflictError(
+      `Only rejected or spam comments can be restored; ${notRestorable.length === 1 ? `this one is ${notRestorable[0]!.status}` : `${notRestorable.length} are not`}.`,
+      {
+        code: 'transition_refused',
+        errors: notRestorable.map((r) => ({
+          path: r.id,
+          message: `is ${r.status}; only rejected or spam comments can be restored`,
+        })),
+      },
+    );
   }
-  const before = await statusesBeforeCurrent(tx, rows.filter((r) => r.status === 'rejected' || r.status === 'spam'));
-  return new Map(rows.map((r) => [r.id, r.status === 'rejected' || r.status === 'spam' ? (before.get(r.id) === 'approved' ? 'approved' : 'pending') : r.status]));
+  const before = await statusesBeforeCurrent(
+    tx,
+    rows.filter((r) => r.status === 'rejected' || r.status === 'spam'),
+  );
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      r.status === 'rejected' || r.status === 'spam'
+        ? before.get(r.id) === 'approved'
+          ? 'approved'
+          : 'pending'
+        : r.status,
+    ]),
+  );
 }
 
 export function createModerationService(deps: { db: Db; notifier: ChangeNotifier; secret: string }) {
@@ -55,16 +82,25 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
     const missing = ids.filter((id) => !rows.some((r) => r.id === id));
     if (missing.length) {
       if (who && !isAdmin(who)) throw forbidden();
-      throw new NotFoundError(`No comment with id "${missing[0]!.slice(0, 100)}"${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ''}.`, {
-        errors: missing.slice(0, 50).map((id) => ({ path: id.slice(0, 100), message: 'no such comment' })),
-      });
+      throw new NotFoundError(
+        `No comment with id "${missing[0]!.slice(0, 100)}"${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ''}.`,
+        {
+          errors: missing.slice(0, 50).map((id) => ({ path: id.slice(0, 100), message: 'no such comment' })),
+        },
+      );
     }
     if (who) for (const r of rows) requireSite(who, r.site_id);
     return rows;
   }
 
   /** Several comments in one transaction: all change, or none (and nothing is notified). */
-  async function changeMany(who: Principal | null, ids: string[], pick: (tx: DbOrTx, rows: CommentRow[]) => Promise<Map<string, CommentStatus>>, actor: Actor, note: string | null) {
+  async function changeMany(
+    who: Principal | null,
+    ids: string[],
+    pick: (tx: DbOrTx, rows: CommentRow[]) => Promise<Map<string, CommentStatus>>,
+    actor: Actor,
+    note: string | null,
+  ) {
     const changes = await db.transaction().execute(async (tx) => {
       const rows = await lockFor(tx, who, ids);
       const targets = await pick(tx, rows);
@@ -88,19 +124,38 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
     },
 
     /** Operators (CLI): any status, no site restriction. */
-    async setStatus(id: string, to: CommentStatus, actor: Actor, note: string | null = null): Promise<ModeratedComment> {
+    async setStatus(
+      id: string,
+      to: CommentStatus,
+      actor: Actor,
+      note: string | null = null,
+    ): Promise<ModeratedComment> {
       checkId(id);
-      if (!SETTABLE.includes(to)) throw new ValidationError([{ path: 'status', message: `must be one of ${SETTABLE.join(', ')}` }]);
+      if (!SETTABLE.includes(to))
+        throw new ValidationError([{ path: 'status', message: `must be one of ${SETTABLE.join(', ')}` }]);
       checkNote(note);
-      const [comment] = await changeMany(null, [id], async (_tx, rows) => new Map(rows.map((r) => [r.id, to])), actor, note);
+      const [comment] = await changeMany(
+        null,
+        [id],
+        async (_tx, rows) => new Map(rows.map((r) => [r.id, to])),
+        actor,
+        note,
+      );
       return comment!;
     },
 
     /** A moderator's action on comments of their sites; one id or up to MAX_BULK, in one transaction. */
-    async act(who: Principal, ids: string[], action: ModerationAction, note: string | null = null): Promise<ModeratedComment[]> {
-      if (!MODERATION_ACTIONS.includes(action)) throw new ValidationError([{ path: 'action', message: `must be one of ${MODERATION_ACTIONS.join(', ')}` }]);
+    async act(
+      who: Principal,
+      ids: string[],
+      action: ModerationAction,
+      note: string | null = null,
+    ): Promise<ModeratedComment[]> {
+      if (!MODERATION_ACTIONS.includes(action))
+        throw new ValidationError([{ path: 'action', message: `must be one of ${MODERATION_ACTIONS.join(', ')}` }]);
       const unique = [...new Set(ids)];
-      if (unique.length === 0 || unique.length > MAX_BULK) throw new ValidationError([{ path: 'ids', message: `give between 1 and ${MAX_BULK} comment ids` }]);
+      if (unique.length === 0 || unique.length > MAX_BULK)
+        throw new ValidationError([{ path: 'ids', message: `give between 1 and ${MAX_BULK} comment ids` }]);
       checkNote(note);
       return changeMany(who, unique, (tx, rows) => targetsFor(tx, rows, action), actorOf(who), note);
     },
@@ -108,7 +163,13 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
     /** Author or erasure request: the comment becomes a placeholder, its text and personal data blanked. */
     async remove(id: string, actor: Actor, note: string | null = null): Promise<ModeratedComment> {
       checkId(id);
-      const [comment] = await changeMany(null, [id], async (_tx, rows) => new Map(rows.map((r) => [r.id, 'deleted' as const])), actor, note);
+      const [comment] = await changeMany(
+        null,
+        [id],
+        async (_tx, rows) => new Map(rows.map((r) => [r.id, 'deleted' as const])),
+        actor,
+        note,
+      );
       return comment!;
     },
 

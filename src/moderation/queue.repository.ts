@@ -1,6 +1,6 @@
 // Reads for the review queue: comments by status across the sites a moderator may see, counts,
 // parents and the author's history (by email HMAC).
-import { sql, type ExpressionBuilder } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { CommentRow, CommentStatus, Database } from '../db/schema.ts';
 
@@ -14,7 +14,11 @@ export interface QueueFilter {
   q?: string | undefined;
 }
 
-export type QueueRow = CommentRow & { article_external_id: string; article_title: string | null; article_url: string | null };
+export type QueueRow = CommentRow & {
+  article_external_id: string;
+  article_title: string | null;
+  article_url: string | null;
+};
 
 const escapeLike = (value: string) => value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
@@ -25,22 +29,44 @@ function where(eb: ExpressionBuilder<Database, 'comments' | 'articles'>, f: Queu
   if (f.articleId) conditions.push(eb('articles.external_id', '=', f.articleId));
   if (f.q) {
     const pattern = `%${escapeLike(f.q)}%`;
-    conditions.push(eb.or([eb('comments.body', 'ilike', pattern), eb('comments.name', 'ilike', pattern), eb('comments.email', 'ilike', pattern)]));
+    conditions.push(
+      eb.or([
+        eb('comments.body', 'ilike', pattern),
+        eb('comments.name', 'ilike', pattern),
+        eb('comments.email', 'ilike', pattern),
+      ]),
+    );
   }
   return eb.and(conditions);
 }
 
 /** Newest first, keyset-paged by (created_at, id). */
-export async function listQueue(db: DbOrTx, f: QueueFilter & { status: CommentStatus; before: { createdAt: Date; id: string } | null; after?: { createdAt: Date; id: string } | null; limit: number }): Promise<QueueRow[]> {
+export async function listQueue(
+  db: DbOrTx,
+  f: QueueFilter & {
+    status: CommentStatus;
+    before: { createdAt: Date; id: string } | null;
+    after?: { createdAt: Date; id: string } | null;
+    limit: number;
+  },
+): Promise<QueueRow[]> {
   let query = db
     .selectFrom('comments')
     .innerJoin('articles', 'articles.id', 'comments.article_id')
     .selectAll('comments')
-    .select(['articles.external_id as article_external_id', 'articles.title as article_title', 'articles.url as article_url'])
+    .select([
+      'articles.external_id as article_external_id',
+      'articles.title as article_title',
+      'articles.url as article_url',
+    ])
     .where('comments.status', '=', f.status)
     .where((eb) => where(eb, f));
-  if (f.before) query = query.where(sql<boolean>`(comments.created_at, comments.id) < (${f.before.createdAt}, ${f.before.id}::uuid)`);
-  if (f.after) query = query.where(sql<boolean>`(comments.created_at, comments.id) > (${f.after.createdAt}, ${f.after.id}::uuid)`);
+  if (f.before)
+    query = query.where(
+      sql<boolean>`(comments.created_at, comments.id) < (${f.before.createdAt}, ${f.before.id}::uuid)`,
+    );
+  if (f.after)
+    query = query.where(sql<boolean>`(comments.created_at, comments.id) > (${f.after.createdAt}, ${f.after.id}::uuid)`);
   return query.orderBy('comments.created_at', 'desc').orderBy('comments.id', 'desc').limit(f.limit).execute();
 }
 
@@ -61,7 +87,10 @@ export async function findCommentsByIds(db: DbOrTx, ids: string[]): Promise<Comm
 }
 
 /** Comments by status for each author (site + email HMAC) on the page. */
-export async function authorStatusCounts(db: DbOrTx, authors: { siteId: string; emailHash: string }[]): Promise<{ site_id: string; email_hash: string; status: CommentStatus; n: number }[]> {
+export async function authorStatusCounts(
+  db: DbOrTx,
+  authors: { siteId: string; emailHash: string }[],
+): Promise<{ site_id: string; email_hash: string; status: CommentStatus; n: number }[]> {
   const hashes = [...new Set(authors.map((a) => a.emailHash).filter(Boolean))];
   if (hashes.length === 0) return [];
   const sites = [...new Set(authors.map((a) => a.siteId))];
@@ -75,13 +104,22 @@ export async function authorStatusCounts(db: DbOrTx, authors: { siteId: string; 
   return rows.map((r) => ({ ...r, n: Number(r.n) }));
 }
 
-export async function recentByAuthor(db: DbOrTx, siteId: string, emailHash: string, limit: number): Promise<QueueRow[]> {
+export async function recentByAuthor(
+  db: DbOrTx,
+  siteId: string,
+  emailHash: string,
+  limit: number,
+): Promise<QueueRow[]> {
   if (!emailHash) return [];
   return db
     .selectFrom('comments')
     .innerJoin('articles', 'articles.id', 'comments.article_id')
     .selectAll('comments')
-    .select(['articles.external_id as article_external_id', 'articles.title as article_title', 'articles.url as article_url'])
+    .select([
+      'articles.external_id as article_external_id',
+      'articles.title as article_title',
+      'articles.url as article_url',
+    ])
     .where('comments.site_id', '=', siteId)
     .where('comments.email_hash', '=', emailHash)
     .orderBy('comments.created_at', 'desc')
@@ -94,7 +132,11 @@ export async function findQueueRow(db: DbOrTx, id: string): Promise<QueueRow | u
     .selectFrom('comments')
     .innerJoin('articles', 'articles.id', 'comments.article_id')
     .selectAll('comments')
-    .select(['articles.external_id as article_external_id', 'articles.title as article_title', 'articles.url as article_url'])
+    .select([
+      'articles.external_id as article_external_id',
+      'articles.title as article_title',
+      'articles.url as article_url',
+    ])
     .where('comments.id', '=', id)
     .executeTakeFirst();
 }

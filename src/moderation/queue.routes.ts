@@ -1,8 +1,14 @@
 // GET routes of the moderation API: the queue, one comment in full, the moderation log.
 import { createRoute, z } from '@hono/zod-openapi';
-import { authProblems, problem, signedIn } from '../http/openapi-common.ts';
 import { openApiRouter } from '../http/openapi.ts';
-import { commentDetailSchema, logPageSchema, logQuerySchema, queuePageSchema, queueQuerySchema } from './moderation.schemas.ts';
+import { authProblems, problem, signedIn } from '../http/openapi-common.ts';
+import {
+  commentDetailSchema,
+  logPageSchema,
+  logQuerySchema,
+  queuePageSchema,
+  queueQuerySchema,
+} from './moderation.schemas.ts';
 import type { QueueService } from './queue.service.ts';
 
 const listRoute = createRoute({
@@ -10,10 +16,14 @@ const listRoute = createRoute({
   path: '/comments',
   tags: ['Moderation'],
   summary: 'The review queue',
-  description: "Comments by status (pending by default), newest first, across the sites you moderate; filter by site, article and text. `counts` gives each tab's total for the same filters.",
+  description:
+    "Comments by status (pending by default), newest first, across the sites you moderate; filter by site, article and text. `counts` gives each tab's total for the same filters.",
   security: signedIn,
   request: { query: queueQuerySchema },
-  responses: { 200: { description: 'One page', content: { 'application/json': { schema: queuePageSchema } } }, ...authProblems },
+  responses: {
+    200: { description: 'One page', content: { 'application/json': { schema: queuePageSchema } } },
+    ...authProblems,
+  },
 });
 
 const detailRoute = createRoute({
@@ -23,7 +33,11 @@ const detailRoute = createRoute({
   summary: 'One comment with its reasons, parent, author history and log',
   security: signedIn,
   request: { params: z.object({ id: z.string() }) },
-  responses: { 200: { description: 'The comment', content: { 'application/json': { schema: commentDetailSchema } } }, ...authProblems, 404: problem('No such comment (admins)') },
+  responses: {
+    200: { description: 'The comment', content: { 'application/json': { schema: commentDetailSchema } } },
+    ...authProblems,
+    404: problem('No such comment (admins)'),
+  },
 });
 
 const logRoute = createRoute({
@@ -34,13 +48,18 @@ const logRoute = createRoute({
   description: 'Every status change, newest first: who (a moderator, a filter, the CLI), from, to, reasons and note.',
   security: signedIn,
   request: { query: logQuerySchema },
-  responses: { 200: { description: 'One page', content: { 'application/json': { schema: logPageSchema } } }, ...authProblems },
+  responses: {
+    200: { description: 'One page', content: { 'application/json': { schema: logPageSchema } } },
+    ...authProblems,
+  },
 });
 
 export function queueRoutes(deps: { queue: QueueService }) {
   const app = openApiRouter();
   app.openapi(listRoute, async (c) => c.json(await deps.queue.list(c.get('principal'), c.req.valid('query')), 200));
-  app.openapi(detailRoute, async (c) => c.json(await deps.queue.detail(c.get('principal'), c.req.valid('param').id), 200));
+  app.openapi(detailRoute, async (c) =>
+    c.json(await deps.queue.detail(c.get('principal'), c.req.valid('param').id), 200),
+  );
   app.openapi(logRoute, async (c) => c.json(await deps.queue.log(c.get('principal'), c.req.valid('query')), 200));
   return app;
 }

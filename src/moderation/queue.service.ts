@@ -1,14 +1,15 @@
 // The review queue as moderators read it: comments by status with their article, the parent of a
 // reply and the author's history at a glance; one comment in full with its log; the global log.
+
+import { forbidden, isAdmin, type Principal, requireSite, siteScope } from '../auth/principal.ts';
 import { findUserByEmail } from '../auth/user.repository.ts';
-import { forbidden, isAdmin, requireSite, siteScope, type Principal } from '../auth/principal.ts';
 import { decodeCursor, encodeCursor } from '../comments/cursor.ts';
 import type { Db } from '../db/database.ts';
 import type { CommentStatus } from '../db/schema.ts';
 import { fieldError, NotFoundError } from '../shared/errors.ts';
 import { uuidPattern } from '../shared/ids.ts';
+import { type LogEntry, type ModeratedComment, toLogEntry, toModeratedComment } from './moderated-comment.ts';
 import { listModerationLog } from './moderation-log.repository.ts';
-import { toLogEntry, toModeratedComment, type LogEntry, type ModeratedComment } from './moderated-comment.ts';
 import * as repo from './queue.repository.ts';
 
 export const QUEUE_STATUSES = ['pending', 'approved', 'rejected', 'spam'] as const;
@@ -38,12 +39,19 @@ export function createQueueService(deps: { db: Db }) {
 
   /** Adds article, parent and author history to rows, in three queries for the whole page. */
   async function enrich(rows: repo.QueueRow[]): Promise<QueueItem[]> {
-    const parents = await repo.findCommentsByIds(db, [...new Set(rows.map((r) => r.parent_id).filter((p): p is string => p !== null))]);
-    const counts = await repo.authorStatusCounts(db, rows.map((r) => ({ siteId: r.site_id, emailHash: r.email_hash })));
+    const parents = await repo.findCommentsByIds(db, [
+      ...new Set(rows.map((r) => r.parent_id).filter((p): p is string => p !== null)),
+    ]);
+    const counts = await repo.authorStatusCounts(
+      db,
+      rows.map((r) => ({ siteId: r.site_id, emailHash: r.email_hash })),
+    );
     return rows.map((r) => {
       const parent = parents.find((p) => p.id === r.parent_id);
       const author = emptyHistory();
-      for (const c of counts) if (c.site_id === r.site_id && c.email_hash === r.email_hash && c.status in author) author[c.status as keyof AuthorHistory] = c.n;
+      for (const c of counts)
+        if (c.site_id === r.site_id && c.email_hash === r.email_hash && c.status in author)
+          author[c.status as keyof AuthorHistory] = c.n;
       return {
         ...toModeratedComment(r),
         article: { id: r.article_external_id, title: r.article_title, url: r.article_url },
@@ -59,20 +67,40 @@ export function createQueueService(deps: { db: Db }) {
   }
 
   return {
-    async list(who: Principal, q: QueueQuery): Promise<{ items: QueueItem[]; nextCursor: string | null; counts: Record<QueueStatus, number> }> {
+    async list(
+      who: Principal,
+      q: QueueQuery,
+    ): Promise<{ items: QueueItem[]; nextCursor: string | null; counts: Record<QueueStatus, number> }> {
       const filter = { siteIds: scopeFor(who, q.siteId), siteId: q.siteId, articleId: q.articleId, q: q.q };
-      const rows = await repo.listQueue(db, { ...filter, status: q.status, before: q.cursor ? decodeCursor(q.cursor) : null, limit: q.limit + 1 });
+      const rows = await repo.listQueue(db, {
+        ...filter,
+        status: q.status,
+        before: q.cursor ? decodeCursor(q.cursor) : null,
+        limit: q.limit + 1,
+      });
       const page = rows.slice(0, q.limit);
       const last = page.at(-1);
       const counted = await repo.countByStatus(db, filter);
       const counts = Object.fromEntries(QUEUE_STATUSES.map((s) => [s, counted[s] ?? 0])) as Record<QueueStatus, number>;
-      return { items: await enrich(page), nextCursor: rows.length > q.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null, counts };
+      return {
+        items: await enrich(page),
+        nextCursor: rows.length > q.limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+        counts,
+      };
     },
 
     /** Comments that arrived after the newest one a moderator has on screen (for live updates). */
     async newerThan(who: Principal, q: Omit<QueueQuery, 'cursor'> & { after: string }): Promise<QueueItem[]> {
       const filter = { siteIds: scopeFor(who, q.siteId), siteId: q.siteId, articleId: q.articleId, q: q.q };
-      return enrich(await repo.listQueue(db, { ...filter, status: q.status, before: null, after: decodeCursor(q.after), limit: q.limit }));
+      return enrich(
+        await repo.listQueue(db, {
+          ...filter,
+          status: q.status,
+          before: null,
+          after: decodeCursor(q.after),
+          limit: q.limit,
+        }),
+      );
     },
 
     async detail(who: Principal, id: string): Promise<{ comment: QueueItem; recent: QueueItem[]; log: LogEntry[] }> {
@@ -81,17 +109,37 @@ export function createQueueService(deps: { db: Db }) {
       if (!row) throw isAdmin(who) ? new NotFoundError(`No comment with id "${id.slice(0, 100)}".`) : forbidden();
       requireSite(who, row.site_id);
       const [comment] = await enrich([row]);
-      const recent = await enrich((await repo.recentByAuthor(db, row.site_id, row.email_hash, 11)).filter((r) => r.id !== id).slice(0, 10));
+      const recent = await enrich(
+        (await repo.recentByAuthor(db, row.site_id, row.email_hash, 11)).filter((r) => r.id !== id).slice(0, 10),
+      );
       const log = (await listModerationLog(db, { siteIds: null, commentId: id, limit: 500 })).reverse().map(toLogEntry);
       return { comment: comment!, recent, log };
     },
 
     /** The log of every site the principal may see; `moderator` is a user id or email, or another actor id ("cli"). */
-    async log(who: Principal, q: { siteId?: string | undefined; moderator?: string | undefined; action?: CommentStatus | undefined; cursor?: string | undefined; limit: number }): Promise<{ entries: LogEntry[]; nextCursor: string | null }> {
+    async log(
+      who: Principal,
+      q: {
+        siteId?: string | undefined;
+        moderator?: string | undefined;
+        action?: CommentStatus | undefined;
+        cursor?: string | undefined;
+        limit: number;
+      },
+    ): Promise<{ entries: LogEntry[]; nextCursor: string | null }> {
       const siteIds = q.siteId ? (requireSite(who, q.siteId), [q.siteId]) : siteScope(who);
-      if (q.cursor !== undefined && !/^\d{1,18}$/.test(q.cursor)) throw fieldError('cursor', 'is not a cursor this API returned');
-      const actorId = q.moderator?.includes('@') ? ((await findUserByEmail(db, q.moderator))?.id ?? q.moderator) : q.moderator;
-      const rows = await listModerationLog(db, { siteIds, ...(actorId ? { actorId } : {}), ...(q.action ? { to: q.action } : {}), ...(q.cursor ? { beforeId: Number(q.cursor) } : {}), limit: q.limit + 1 });
+      if (q.cursor !== undefined && !/^\d{1,18}$/.test(q.cursor))
+        throw fieldError('cursor', 'is not a cursor this API returned');
+      const actorId = q.moderator?.includes('@')
+        ? ((await findUserByEmail(db, q.moderator))?.id ?? q.moderator)
+        : q.moderator;
+      const rows = await listModerationLog(db, {
+        siteIds,
+        ...(actorId ? { actorId } : {}),
+        ...(q.action ? { to: q.action } : {}),
+        ...(q.cursor ? { beforeId: Number(q.cursor) } : {}),
+        limit: q.limit + 1,
+      });
       const page = rows.slice(0, q.limit);
       return { entries: page.map(toLogEntry), nextCursor: rows.length > q.limit ? String(page.at(-1)!.id) : null };
     },

@@ -53,7 +53,16 @@ export async function applyTransition(db: DbOrTx, t: Transition): Promise<string
           },
         }),
     ...(wasPublished !== isPublished ? { bump: { articleId: t.comment.articleId, delta: isPublished ? 1 : -1 } } : {}),
-    log: { commentId: t.comment.id, siteId: t.comment.siteId, actorType: t.actor.type, actorId: t.actor.id, from, to: t.to, reasons, note: t.note ?? null },
+    log: {
+      commentId: t.comment.id,
+      siteId: t.comment.siteId,
+      actorType: t.actor.type,
+      actorId: t.actor.id,
+      from,
+      to: t.to,
+      reasons,
+      note: t.note ?? null,
+    },
     events,
   });
   return events.map((e) => e.id);

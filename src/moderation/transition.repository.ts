@@ -53,6 +53,14 @@ export async function writeTransition(db: DbOrTx, w: TransitionWrite): Promise<v
   }
   await q
     .insertInto('events')
-    .values(w.events.map((e) => ({ id: e.id, site_id: e.siteId, type: e.type, comment_id: e.commentId, payload: JSON.stringify(e.payload) })))
+    .values(
+      w.events.map((e) => ({
+        id: e.id,
+        site_id: e.siteId,
+        type: e.type,
+        comment_id: e.commentId,
+        payload: JSON.stringify(e.payload),
+      })),
+    )
     .execute();
 }

@@ -3,9 +3,10 @@ import type { ModerationMode } from '../sites/site-settings.ts';
 import type { Verdict } from './verdict.ts';
 
 export function trustVerdict(mode: ModerationMode, authorHasApproved: boolean): Verdict | null {
-  if (mode === 'all') return { action: 'hold', code: 'moderation_all', detail: 'This site holds every comment for review.' };
+  if (mode === 'all')
+    return { action: 'hold', code: 'moderation_all', detail: 'This site holds every comment for review.' };
   if (mode === 'first' && !authorHasApproved) {
-    return { action: 'hold', code: 'first_comment', detail: "The author has no approved comment on this site yet." };
+    return { action: 'hold', code: 'first_comment', detail: 'The author has no approved comment on this site yet.' };
   }
   return null;
 }

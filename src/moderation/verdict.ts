@@ -14,7 +14,12 @@ export interface Verdict {
 }
 
 const STRENGTH: Record<VerdictAction, number> = { approve: 0, hold: 1, reject: 2, spam: 3 };
-const STATUS: Record<VerdictAction, CommentStatus> = { approve: 'approved', hold: 'pending', reject: 'rejected', spam: 'spam' };
+const STATUS: Record<VerdictAction, CommentStatus> = {
+  approve: 'approved',
+  hold: 'pending',
+  reject: 'rejected',
+  spam: 'spam',
+};
 
 /** The strongest action wins (spam > reject > hold > approve); no verdict at all means approve. */
 export function decide(verdicts: Verdict[]): { action: VerdictAction; status: CommentStatus } {

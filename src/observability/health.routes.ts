@@ -9,7 +9,10 @@ import { problemResponse } from '../http/problem.ts';
 const CHECK_TIMEOUT_MS = 2_000;
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
+  ]);
 }
 
 /** Operators who set METRICS_TOKEN keep readiness and metrics off the public internet. */
@@ -18,7 +21,8 @@ function operatorOnly(token: string | null): MiddlewareHandler {
   return async function requireMetricsToken(c, next) {
     if (expected) {
       const given = Buffer.from(c.req.header('authorization') ?? '');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return problemResponse(c, 401, 'This endpoint needs the operator token (METRICS_TOKEN).');
+      if (given.length !== expected.length || !timingSafeEqual(given, expected))
+        return problemResponse(c, 401, 'This endpoint needs the operator token (METRICS_TOKEN).');
     }
     await next();
   };
@@ -50,7 +54,10 @@ export function healthRoutes(container: Container) {
       }
     }
     const ready = Object.values(checks).every((v) => v === 'ok');
-    return c.json({ status: ready ? 'ready' : 'unavailable', checks }, ready ? 200 : 503, { 'cache-control': 'no-store', ...(ready ? {} : { 'retry-after': '5' }) });
+    return c.json({ status: ready ? 'ready' : 'unavailable', checks }, ready ? 200 : 503, {
+      'cache-control': 'no-store',
+      ...(ready ? {} : { 'retry-after': '5' }),
+    });
   });
 
   app.get('/metrics', guard, async (c) => {

@@ -1,6 +1,6 @@
 // Prometheus metrics. One registry per container (not the global one), so tests and several apps in
 // one process never mix their numbers.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface MetricsSources {
   queueCounts(): Promise<Record<string, { waiting: number; active: number; failed: number }>>;
@@ -12,7 +12,12 @@ export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'comments_process_' });
 
-  const httpRequests = new Counter({ name: 'comments_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
+  const httpRequests = new Counter({
+    name: 'comments_http_requests_total',
+    help: 'HTTP requests by route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
   const httpDuration = new Histogram({
     name: 'comments_http_request_duration_seconds',
     help: 'HTTP request latency by route and status',
@@ -20,10 +25,30 @@ export function createMetrics() {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const commentsDecided = new Counter({ name: 'comments_submitted_total', help: 'New comments by first status', labelNames: ['status'], registers: [registry] });
-  const filterVerdicts = new Counter({ name: 'comments_filter_verdicts_total', help: 'Filter verdicts on new comments by code and action', labelNames: ['code', 'action'], registers: [registry] });
-  const jobOutcomes = new Counter({ name: 'comments_jobs_total', help: 'Background job runs by queue and outcome', labelNames: ['queue', 'outcome'], registers: [registry] });
-  const webhookDeliveries = new Counter({ name: 'comments_webhook_attempts_total', help: 'Webhook delivery attempts by outcome', labelNames: ['outcome'], registers: [registry] });
+  const commentsDecided = new Counter({
+    name: 'comments_submitted_total',
+    help: 'New comments by first status',
+    labelNames: ['status'],
+    registers: [registry],
+  });
+  const filterVerdicts = new Counter({
+    name: 'comments_filter_verdicts_total',
+    help: 'Filter verdicts on new comments by code and action',
+    labelNames: ['code', 'action'],
+    registers: [registry],
+  });
+  const jobOutcomes = new Counter({
+    name: 'comments_jobs_total',
+    help: 'Background job runs by queue and outcome',
+    labelNames: ['queue', 'outcome'],
+    registers: [registry],
+  });
+  const webhookDeliveries = new Counter({
+    name: 'comments_webhook_attempts_total',
+    help: 'Webhook delivery attempts by outcome',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
 
   let sources: MetricsSources | null = null;
   new Gauge({

@@ -1,13 +1,28 @@
 // The production queue: BullMQ on Redis. Producers fail fast when Redis is down (the outbox keeps the
 // event); workers wait for Redis to come back.
-import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
+import { type ConnectionOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createRedis } from '../shared/redis.ts';
-import { PermanentJobError, QUEUE_NAMES, type AddOptions, type JobHandler, type QueueBackend, type QueueName, type WorkerOptions } from './queue.ts';
+import {
+  type AddOptions,
+  type JobHandler,
+  PermanentJobError,
+  QUEUE_NAMES,
+  type QueueBackend,
+  type QueueName,
+  type WorkerOptions,
+} from './queue.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 
-export function createBullmqQueue(deps: { redisUrl: string; producerConnection: Redis; prefix: string; log: Logger; retry: RetryPolicy; lockDurationMs?: number }): QueueBackend {
+export function createBullmqQueue(deps: {
+  redisUrl: string;
+  producerConnection: Redis;
+  prefix: string;
+  log: Logger;
+  retry: RetryPolicy;
+  lockDurationMs?: number;
+}): QueueBackend {
   const { log, retry, prefix } = deps;
   const queues = new Map<QueueName, Queue>();
   const workers: Worker[] = [];
@@ -15,7 +30,8 @@ export function createBullmqQueue(deps: { redisUrl: string; producerConnection: 
 
   /** BullMQ would wait for a connection that never came up; the outbox keeps the job instead. */
   const requireConnection = () => {
-    if (deps.producerConnection.status !== 'ready') throw new Error(`Redis is not connected (${deps.producerConnection.status})`);
+    if (deps.producerConnection.status !== 'ready')
+      throw new Error(`Redis is not connected (${deps.producerConnection.status})`);
   };
 
   const jobOptions = (name: QueueName, opts: AddOptions) => ({
@@ -61,7 +77,13 @@ export function createBullmqQueue(deps: { redisUrl: string; producerConnection: 
           name,
           async (job) => {
             try {
-              await handler({ id: job.id!, name: job.name, data: job.data, attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
+              await handler({
+                id: job.id!,
+                name: job.name,
+                data: job.data,
+                attemptsMade: job.attemptsMade,
+                maxAttempts: job.opts.attempts ?? 1,
+              });
             } catch (err) {
               if (err instanceof PermanentJobError) throw new UnrecoverableError(err.message);
               throw err;
@@ -75,26 +97,38 @@ export function createBullmqQueue(deps: { redisUrl: string; producerConnection: 
             lockDuration: deps.lockDurationMs ?? 30_000,
             stalledInterval: deps.lockDurationMs ?? 30_000,
             // Delay before the retry that follows failed attempt number `attemptsMade`.
-            settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => retry.delayMs(name, attemptsMade, err) },
+            settings: {
+              backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
+                retry.delayMs(name, attemptsMade, err),
+            },
           },
         );
         worker.on('error', (err) => log.warn({ err: err.message, queue: name }, 'worker error'));
         worker.on('failed', (job, err) => {
-          if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) log.warn({ queue: name, jobId: job.id, err: err.message }, 'job failed');
+          if (job && job.attemptsMade >= (job.opts.attempts ?? 1))
+            log.warn({ queue: name, jobId: job.id, err: err.message }, 'job failed');
         });
         workers.push(worker);
       }
     },
 
     async schedule(name, everyMs) {
-      await queue('maintenance').upsertJobScheduler(name, { every: everyMs }, { name, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+      await queue('maintenance').upsertJobScheduler(
+        name,
+        { every: everyMs },
+        { name, data: {}, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } },
+      );
     },
 
     async counts() {
       const out = {} as Awaited<ReturnType<QueueBackend['counts']>>;
       for (const name of QUEUE_NAMES) {
         const c = await queue(name).getJobCounts('waiting', 'delayed', 'active', 'failed', 'prioritized');
-        out[name] = { waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, failed: c.failed ?? 0 };
+        out[name] = {
+          waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0),
+          active: c.active ?? 0,
+          failed: c.failed ?? 0,
+        };
       }
       return out;
     },
@@ -103,7 +137,8 @@ export function createBullmqQueue(deps: { redisUrl: string; producerConnection: 
       // Worker.close() waits for the jobs in flight to finish; a killed worker's jobs are picked up
       // again after their lock expires (BullMQ's stalled-job check).
       // Bounded: with Redis down, BullMQ's close would wait for it.
-      const bounded = (p: Promise<unknown>, ms: number) => Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, ms).unref())]);
+      const bounded = (p: Promise<unknown>, ms: number) =>
+        Promise.race([p.catch(() => {}), new Promise((r) => setTimeout(r, ms).unref())]);
       await bounded(Promise.all(workers.map((w) => w.close())), 15_000);
       await bounded(Promise.all([...queues.values()].map((q) => q.close())), 2_000);
       for (const c of workerConnections) c.disconnect();

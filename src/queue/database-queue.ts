@@ -3,7 +3,15 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import * as repo from './job.repository.ts';
-import { PermanentJobError, QUEUE_NAMES, type Job, type JobHandler, type QueueBackend, type QueueName, type WorkerOptions } from './queue.ts';
+import {
+  type Job,
+  type JobHandler,
+  PermanentJobError,
+  QUEUE_NAMES,
+  type QueueBackend,
+  type QueueName,
+  type WorkerOptions,
+} from './queue.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 
 const POLL_MS = 250;
@@ -13,7 +21,14 @@ const POLL_MS = 250;
  * process is the only consumer (embedded PGlite), so jobs found active at start were cut off by a
  * stop and are resumed at once.
  */
-export function createDatabaseQueue(deps: { db: Db; log: Logger; retry: RetryPolicy; lockMs: number; exclusive: boolean; pollMs?: number }): QueueBackend {
+export function createDatabaseQueue(deps: {
+  db: Db;
+  log: Logger;
+  retry: RetryPolicy;
+  lockMs: number;
+  exclusive: boolean;
+  pollMs?: number;
+}): QueueBackend {
   const { db, log, retry } = deps;
   const pollMs = deps.pollMs ?? POLL_MS;
   const LOCK_MS = Math.max(deps.lockMs, 30_000);
@@ -23,8 +38,18 @@ export function createDatabaseQueue(deps: { db: Db; log: Logger; retry: RetryPol
   const wakers = new Map<QueueName, () => void>();
   const scheduled = new Set<string>();
 
-  async function runJob(queue: QueueName, handler: JobHandler, row: Awaited<ReturnType<typeof repo.claimDueJobs>>[number]) {
-    const job: Job = { id: row.id, name: row.name, data: row.data as Record<string, unknown>, attemptsMade: row.attempts_made - 1, maxAttempts: row.max_attempts };
+  async function runJob(
+    queue: QueueName,
+    handler: JobHandler,
+    row: Awaited<ReturnType<typeof repo.claimDueJobs>>[number],
+  ) {
+    const job: Job = {
+      id: row.id,
+      name: row.name,
+      data: row.data as Record<string, unknown>,
+      attemptsMade: row.attempts_made - 1,
+      maxAttempts: row.max_attempts,
+    };
     try {
       await handler(job);
       await repo.completeJob(db, row.id);
@@ -35,7 +60,10 @@ export function createDatabaseQueue(deps: { db: Db; log: Logger; retry: RetryPol
         await repo.failJob(db, row.id, message);
       } else {
         const delay = retry.delayMs(queue, row.attempts_made, err);
-        log.info({ queue, jobId: row.id, attempt: row.attempts_made, retryInMs: delay, err: message }, 'job will retry');
+        log.info(
+          { queue, jobId: row.id, attempt: row.attempts_made, retryInMs: delay, err: message },
+          'job will retry',
+        );
         await repo.retryJob(db, row.id, new Date(Date.now() + delay), message);
       }
     }
@@ -86,7 +114,14 @@ export function createDatabaseQueue(deps: { db: Db; log: Logger; retry: RetryPol
         if (jobs.length === 0) return;
         await repo.insertJobs(
           db,
-          jobs.map((j) => ({ id: `${queue}:${j.opts.jobId}`, queue, name: j.name, data: j.data, maxAttempts: retry.maxAttempts[queue], runAt: new Date(Date.now() + (j.opts.delayMs ?? 0)) })),
+          jobs.map((j) => ({
+            id: `${queue}:${j.opts.jobId}`,
+            queue,
+            name: j.name,
+            data: j.data,
+            maxAttempts: retry.maxAttempts[queue],
+            runAt: new Date(Date.now() + (j.opts.delayMs ?? 0)),
+          })),
         );
         if (jobs.some((j) => !j.opts.delayMs)) wakers.get(queue)?.();
       },
@@ -108,7 +143,9 @@ export function createDatabaseQueue(deps: { db: Db; log: Logger; retry: RetryPol
       // Every worker ticks; the job id of the time slot makes one run per slot across processes.
       const tick = () => {
         const slot = Math.floor(Date.now() / everyMs);
-        this.producer.add('maintenance', name, {}, { jobId: `${name}-${slot}` }).catch((err) => log.warn({ err: (err as Error).message, name }, 'could not schedule'));
+        this.producer
+          .add('maintenance', name, {}, { jobId: `${name}-${slot}` })
+          .catch((err) => log.warn({ err: (err as Error).message, name }, 'could not schedule'));
       };
       const timer = setInterval(tick, Math.min(everyMs, 60_000));
       timer.unref();
@@ -117,7 +154,9 @@ export function createDatabaseQueue(deps: { db: Db; log: Logger; retry: RetryPol
     },
 
     async counts() {
-      const out = Object.fromEntries(QUEUE_NAMES.map((q) => [q, { waiting: 0, active: 0, failed: 0 }])) as Awaited<ReturnType<QueueBackend['counts']>>;
+      const out = Object.fromEntries(QUEUE_NAMES.map((q) => [q, { waiting: 0, active: 0, failed: 0 }])) as Awaited<
+        ReturnType<QueueBackend['counts']>
+      >;
       for (const r of await repo.countJobs(db)) {
         const entry = out[r.queue as QueueName];
         if (entry) entry[r.status as 'waiting' | 'active' | 'failed'] = r.n;

@@ -8,7 +8,17 @@ export async function insertJobs(
 ): Promise<void> {
   await db
     .insertInto('jobs')
-    .values(jobs.map((j) => ({ id: j.id, queue: j.queue, name: j.name, data: JSON.stringify(j.data), status: 'waiting' as const, max_attempts: j.maxAttempts, run_at: j.runAt })))
+    .values(
+      jobs.map((j) => ({
+        id: j.id,
+        queue: j.queue,
+        name: j.name,
+        data: JSON.stringify(j.data),
+        status: 'waiting' as const,
+        max_attempts: j.maxAttempts,
+        run_at: j.runAt,
+      })),
+    )
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
 }
@@ -30,21 +40,37 @@ export async function claimDueJobs(db: DbOrTx, queue: string, limit: number, loc
   return db
     .updateTable('jobs')
     .set({ status: 'active', locked_until: new Date(Date.now() + lockMs), attempts_made: sql`attempts_made + 1` })
-    .where('id', 'in', due.map((d) => d.id))
+    .where(
+      'id',
+      'in',
+      due.map((d) => d.id),
+    )
     .returningAll()
     .execute();
 }
 
 export async function completeJob(db: DbOrTx, id: string): Promise<void> {
-  await db.updateTable('jobs').set({ status: 'completed', finished_at: new Date(), locked_until: null }).where('id', '=', id).execute();
+  await db
+    .updateTable('jobs')
+    .set({ status: 'completed', finished_at: new Date(), locked_until: null })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function failJob(db: DbOrTx, id: string, error: string): Promise<void> {
-  await db.updateTable('jobs').set({ status: 'failed', finished_at: new Date(), locked_until: null, last_error: error.slice(0, 2000) }).where('id', '=', id).execute();
+  await db
+    .updateTable('jobs')
+    .set({ status: 'failed', finished_at: new Date(), locked_until: null, last_error: error.slice(0, 2000) })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function retryJob(db: DbOrTx, id: string, runAt: Date, error: string): Promise<void> {
-  await db.updateTable('jobs').set({ status: 'waiting', run_at: runAt, locked_until: null, last_error: error.slice(0, 2000) }).where('id', '=', id).execute();
+  await db
+    .updateTable('jobs')
+    .set({ status: 'waiting', run_at: runAt, locked_until: null, last_error: error.slice(0, 2000) })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Jobs whose worker died mid-run go back to waiting (their attempt counts as made). `all`: whatever their lock says. */
@@ -65,6 +91,10 @@ export async function countJobs(db: DbOrTx): Promise<{ queue: string; status: st
 }
 
 export async function purgeFinishedJobs(db: DbOrTx, olderThan: Date): Promise<number> {
-  const res = await db.deleteFrom('jobs').where('status', 'in', ['completed', 'failed']).where('finished_at', '<', olderThan).executeTakeFirst();
+  const res = await db
+    .deleteFrom('jobs')
+    .where('status', 'in', ['completed', 'failed'])
+    .where('finished_at', '<', olderThan)
+    .executeTakeFirst();
   return Number(res.numDeletedRows);
 }

@@ -13,10 +13,15 @@ export async function ensureDemoSite(container: Container, port: number): Promis
   const origins = demoOrigins(port, container.config.publicUrl);
   // Flood control is off on the demo site: a newcomer tries a comment and a reply within seconds, and
   // every visitor of a local demo shares one IP address.
-  const site = await container.sites.ensure({ id: DEMO_SITE_ID, name: 'Demo', settings: { origins, moderation: 'first', floodIntervalSeconds: 0 } });
+  const site = await container.sites.ensure({
+    id: DEMO_SITE_ID,
+    name: 'Demo',
+    settings: { origins, moderation: 'first', floodIntervalSeconds: 0 },
+  });
   const missing = origins.filter((o) => !site.settings.origins.includes(o));
   // The port or public URL changed since the site was created: keep the demo page able to post.
-  if (missing.length) await container.sites.update(site.id, { settings: { origins: [...site.settings.origins, ...missing] } });
+  if (missing.length)
+    await container.sites.update(site.id, { settings: { origins: [...site.settings.origins, ...missing] } });
 }
 
 /** Creates the configured admin, or makes sure it is an enabled admin; an existing password is kept (it may have been changed since). */

@@ -1,7 +1,8 @@
 // Listens for HTTP and stops gracefully: no new connections, in-flight requests finish within a bound.
-import { serve, type ServerType } from '@hono/node-server';
+
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 
 export interface RunningServer {

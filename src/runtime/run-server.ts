@@ -6,7 +6,7 @@ import { createContainer } from '../container.ts';
 import { acquireLock, DataDirBusyError } from '../db/data-dir-lock.ts';
 import { createLogger } from '../shared/logger.ts';
 import { ensureAdmin, ensureDemoSite } from './bootstrap.ts';
-import { startHttpServer, type RunningServer } from './http-server.ts';
+import { type RunningServer, startHttpServer } from './http-server.ts';
 
 export async function runServer(roles: { api: boolean; worker: boolean }): Promise<void> {
   let config;
@@ -71,7 +71,8 @@ export async function runServer(roles: { api: boolean; worker: boolean }): Promi
   // Worker-only processes have no server holding the event loop open.
   const keepAlive = server ? null : setInterval(() => {}, 1 << 30);
 
-  if (server) log.info({ port: server.port, roles }, `listening on ${config.publicUrl ?? `http://localhost:${server.port}`}`);
+  if (server)
+    log.info({ port: server.port, roles }, `listening on ${config.publicUrl ?? `http://localhost:${server.port}`}`);
   if (embedded) {
     log.info(
       `embedded mode: PGlite database in ${config.dataDir}, in-process queue. ` +

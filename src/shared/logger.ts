@@ -12,7 +12,10 @@ export function createLogger(level: string, fd: 1 | 2 = 1): Logger {
       level,
       base: { service: 'comments' },
       // Personal data must never reach the logs, even when an object carrying it is logged by mistake.
-      redact: { paths: ['email', '*.email', 'ip', '*.ip', 'password', '*.password', 'headers.cookie', 'headers.authorization'], censor: '[redacted]' },
+      redact: {
+        paths: ['email', '*.email', 'ip', '*.ip', 'password', '*.password', 'headers.cookie', 'headers.authorization'],
+        censor: '[redacted]',
+      },
     },
     destination,
   );

@@ -3,7 +3,7 @@
 // an in-memory "insurance" limiter, so a Redis outage neither answers 500 nor hangs a request; limits
 // are then per process until Redis returns.
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface RateLimiterOptions {
   /** Request-path Redis connection (fails fast), or null in embedded mode. */

@@ -12,12 +12,24 @@ z.config({
   },
 });
 
-function sizeMessage(issue: { code: 'too_big' | 'too_small'; origin: string; inclusive?: boolean } & ({ maximum: number | bigint } | { minimum: number | bigint })): string | undefined {
+function sizeMessage(
+  issue: { code: 'too_big' | 'too_small'; origin: string; inclusive?: boolean } & (
+    | { maximum: number | bigint }
+    | { minimum: number | bigint }
+  ),
+): string | undefined {
   const big = issue.code === 'too_big';
   const limit = Number(big ? (issue as { maximum: number }).maximum : (issue as { minimum: number }).minimum);
-  const bound = big ? (issue.inclusive === false ? 'less than' : 'at most') : issue.inclusive === false ? 'more than' : 'at least';
+  const bound = big
+    ? issue.inclusive === false
+      ? 'less than'
+      : 'at most'
+    : issue.inclusive === false
+      ? 'more than'
+      : 'at least';
   if (issue.origin === 'number' || issue.origin === 'int') return `must be ${bound} ${limit}`;
-  if (issue.origin === 'array' || issue.origin === 'set') return `must have ${bound} ${limit} ${limit === 1 ? 'entry' : 'entries'}`;
+  if (issue.origin === 'array' || issue.origin === 'set')
+    return `must have ${bound} ${limit} ${limit === 1 ? 'entry' : 'entries'}`;
   if (issue.origin === 'string') return `must be ${bound} ${limit} character${limit === 1 ? '' : 's'}`;
   return undefined;
 }

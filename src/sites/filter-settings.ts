@@ -17,15 +17,17 @@ export type ProfanityAction = (typeof profanityActions)[number];
 const REGEX_LITERAL = /^\/.+\/[a-z]*$/;
 
 function list<T extends z.ZodType<string>>(entry: T) {
-  return z
-    .array(entry)
-    .max(MAX_LIST_ENTRIES, `must have at most ${MAX_LIST_ENTRIES.toLocaleString('en')} entries`)
-    // Duplicates add nothing; they are dropped, keeping the first spelling.
-    .transform((entries) => {
-      const seen = new Set<string>();
-      return entries.filter((e) => !seen.has(e.toLowerCase()) && seen.add(e.toLowerCase()));
-    })
-    .default([]);
+  return (
+    z
+      .array(entry)
+      .max(MAX_LIST_ENTRIES, `must have at most ${MAX_LIST_ENTRIES.toLocaleString('en')} entries`)
+      // Duplicates add nothing; they are dropped, keeping the first spelling.
+      .transform((entries) => {
+        const seen = new Set<string>();
+        return entries.filter((e) => !seen.has(e.toLowerCase()) && seen.add(e.toLowerCase()));
+      })
+      .default([])
+  );
 }
 
 /** A word or phrase matched literally and case-insensitively (WordPress style). */
@@ -51,7 +53,10 @@ const literalWord = z.string().transform((raw, ctx) => {
 /** A word for the profanity dictionary: it is normalised like comment text, so it needs letters. */
 const profanityWord = literalWord.transform((value, ctx) => {
   if (value.includes('*')) {
-    ctx.addIssue({ code: 'custom', message: `"${value.slice(0, 40)}" contains "*"; list the plain word, spellings such as f*ck are caught anyway` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value.slice(0, 40)}" contains "*"; list the plain word, spellings such as f*ck are caught anyway`,
+    });
     return z.NEVER;
   }
   if (codesToString(normaliseWord(value).codes).replace(/ /g, '') === '') {
@@ -71,7 +76,10 @@ const blockedEmail = z
 const HOSTNAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 /** "example.com" blocks addresses at example.com and its subdomains; "@example.com" is accepted too. */
 const blockedDomain = z.string().transform((raw, ctx) => {
-  const value = raw.trim().toLowerCase().replace(/^@|^\*\./, '');
+  const value = raw
+    .trim()
+    .toLowerCase()
+    .replace(/^@|^\*\./, '');
   if (!HOSTNAME.test(value)) {
     ctx.addIssue({ code: 'custom', message: `"${raw.slice(0, 60)}" is not a domain such as example.com` });
     return z.NEVER;
@@ -82,13 +90,17 @@ const blockedDomain = z.string().transform((raw, ctx) => {
 const blockedIp = z.string().transform((raw, ctx) => {
   const value = raw.trim();
   if (!parseIpRange(value)) {
-    ctx.addIssue({ code: 'custom', message: `"${raw.slice(0, 60)}" is not an IP address or CIDR range such as 203.0.113.0/24 or 2001:db8::/32` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${raw.slice(0, 60)}" is not an IP address or CIDR range such as 203.0.113.0/24 or 2001:db8::/32`,
+    });
     return z.NEVER;
   }
   return value;
 });
 
-const optionalLimit = (min: number, max: number, fallback: number | null) => z.number().int().min(min).max(max).nullable().default(fallback);
+const optionalLimit = (min: number, max: number, fallback: number | null) =>
+  z.number().int().min(min).max(max).nullable().default(fallback);
 
 export const filterSettingsShape = {
   /** Spam when the form is submitted sooner than this after it was shown (0: off). */
@@ -123,6 +135,10 @@ export const filterSettingsShape = {
 /** Checks between filter settings, for the site schema's superRefine. */
 export function checkFilterSettings(s: { minBodyLength: number; maxBodyLength: number }, ctx: z.RefinementCtx): void {
   if (s.minBodyLength > s.maxBodyLength) {
-    ctx.addIssue({ code: 'custom', path: ['minBodyLength'], message: `must not be more than maxBodyLength (${s.maxBodyLength})` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['minBodyLength'],
+      message: `must not be more than maxBodyLength (${s.maxBodyLength})`,
+    });
   }
 }

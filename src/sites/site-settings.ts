@@ -13,33 +13,41 @@ export const originSchema = z.string().transform((value, ctx) => {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
     return url.origin;
   } catch {
-    ctx.addIssue({ code: 'custom', message: `"${value.slice(0, 100)}" is not an http(s) origin such as https://example.com` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${value.slice(0, 100)}" is not an http(s) origin such as https://example.com`,
+    });
     return z.NEVER;
   }
 });
 
-export const siteSettingsSchema = z.object({
-  /** Origins allowed to embed the widget and post comments from a browser. */
-  origins: z.array(originSchema).max(50).default([]),
-  /** all: hold every comment; first: hold until the author has an approved comment; none: publish. */
-  moderation: z.enum(moderationModes).default('first'),
-  /** How deep replies nest on the public thread; deeper replies show at the last level. */
-  maxDepth: z.number().int().min(1).max(10).default(5),
-  /** Close an article to new comments this many days after its first comment (null: never). */
-  closeAfterDays: z.number().int().min(1).max(3650).nullable().default(null),
-  /** Tell submitters that their comment was rejected (422) instead of answering "pending". */
-  revealRejections: z.boolean().default(false),
-  /** Spam is deleted for good this many days after it was marked. */
-  spamRetentionDays: z.number().int().min(1).max(3650).default(30),
-  /** Filters: see src/sites/filter-settings.ts. */
-  ...filterSettingsShape,
-}).superRefine(checkFilterSettings);
+export const siteSettingsSchema = z
+  .object({
+    /** Origins allowed to embed the widget and post comments from a browser. */
+    origins: z.array(originSchema).max(50).default([]),
+    /** all: hold every comment; first: hold until the author has an approved comment; none: publish. */
+    moderation: z.enum(moderationModes).default('first'),
+    /** How deep replies nest on the public thread; deeper replies show at the last level. */
+    maxDepth: z.number().int().min(1).max(10).default(5),
+    /** Close an article to new comments this many days after its first comment (null: never). */
+    closeAfterDays: z.number().int().min(1).max(3650).nullable().default(null),
+    /** Tell submitters that their comment was rejected (422) instead of answering "pending". */
+    revealRejections: z.boolean().default(false),
+    /** Spam is deleted for good this many days after it was marked. */
+    spamRetentionDays: z.number().int().min(1).max(3650).default(30),
+    /** Filters: see src/sites/filter-settings.ts. */
+    ...filterSettingsShape,
+  })
+  .superRefine(checkFilterSettings);
 
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
 
 export const siteIdSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1-63 lower-case letters, digits, "-" or "_", starting with a letter or digit');
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,62}$/,
+    'must be 1-63 lower-case letters, digits, "-" or "_", starting with a letter or digit',
+  );
 
 export function parseSiteSettings(stored: unknown): SiteSettings {
   // Stored settings were validated on write; parsing again fills defaults added since.

@@ -9,7 +9,10 @@ export async function listSites(db: DbOrTx): Promise<SiteRow[]> {
   return db.selectFrom('sites').selectAll().orderBy('id').execute();
 }
 
-export async function insertSite(db: DbOrTx, site: { id: string; name: string; settings: object }): Promise<SiteRow | undefined> {
+export async function insertSite(
+  db: DbOrTx,
+  site: { id: string; name: string; settings: object },
+): Promise<SiteRow | undefined> {
   return db
     .insertInto('sites')
     .values({ id: site.id, name: site.name, settings: JSON.stringify(site.settings) })
@@ -18,7 +21,11 @@ export async function insertSite(db: DbOrTx, site: { id: string; name: string; s
     .executeTakeFirst();
 }
 
-export async function updateSite(db: DbOrTx, id: string, patch: { name?: string; settings?: object }): Promise<SiteRow | undefined> {
+export async function updateSite(
+  db: DbOrTx,
+  id: string,
+  patch: { name?: string; settings?: object },
+): Promise<SiteRow | undefined> {
   return db
     .updateTable('sites')
     .set({

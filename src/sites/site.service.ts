@@ -5,7 +5,7 @@ import type { SiteRow } from '../db/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { zodToFieldErrors } from '../shared/validation.ts';
 import * as repo from './site.repository.ts';
-import { parseSiteSettings, siteIdSchema, siteSettingsSchema, type SiteSettings } from './site-settings.ts';
+import { parseSiteSettings, type SiteSettings, siteIdSchema, siteSettingsSchema } from './site-settings.ts';
 
 export interface Site {
   id: string;
@@ -18,17 +18,27 @@ export interface Site {
 const nameSchema = z.string().trim().min(1).max(200);
 
 function toSite(row: SiteRow): Site {
-  return { id: row.id, name: row.name, settings: parseSiteSettings(row.settings), createdAt: row.created_at, updatedAt: row.updated_at };
+  return {
+    id: row.id,
+    name: row.name,
+    settings: parseSiteSettings(row.settings),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 function validateSettings(input: unknown): SiteSettings {
   // A misspelt setting ("linkLimt") would otherwise be dropped without a word.
   const unknown = Object.keys(input ?? {}).filter((key) => !(key in siteSettingsSchema.shape));
   if (unknown.length) {
-    throw new ValidationError(unknown.map((key) => ({ path: `settings.${key}`, message: 'is not a site setting' })), 'The site settings are invalid.');
+    throw new ValidationError(
+      unknown.map((key) => ({ path: `settings.${key}`, message: 'is not a site setting' })),
+      'The site settings are invalid.',
+    );
   }
   const parsed = siteSettingsSchema.safeParse(input);
-  if (!parsed.success) throw new ValidationError(zodToFieldErrors(parsed.error, 'settings'), 'The site settings are invalid.');
+  if (!parsed.success)
+    throw new ValidationError(zodToFieldErrors(parsed.error, 'settings'), 'The site settings are invalid.');
   return parsed.data;
 }
 
@@ -82,7 +92,10 @@ export function createSiteService(db: Db) {
         throw new ValidationError([{ path: 'name', message: 'must be 1-200 characters' }]);
       }
       const settings = validateSettings({ ...parseSiteSettings(current.settings), ...(patch.settings ?? {}) });
-      const row = await repo.updateSite(db, id, { ...(patch.name !== undefined ? { name: patch.name.trim() } : {}), settings });
+      const row = await repo.updateSite(db, id, {
+        ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
+        settings,
+      });
       cache.delete(id);
       return toSite(row!);
     },

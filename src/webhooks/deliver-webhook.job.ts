@@ -1,15 +1,16 @@
 // The "webhooks" queue: one job per delivery (endpoint × event). Signs per Standard Webhooks, posts,
 // logs the attempt, and decides: done, retry later, or give up.
-import { Webhook } from 'standardwebhooks';
+
 import type { Logger } from 'pino';
+import { Webhook } from 'standardwebhooks';
 import { findComment } from '../comments/comment.repository.ts';
 import type { Db } from '../db/database.ts';
 import type { WebhookEndpointRow } from '../db/schema.ts';
 import { findEvent } from '../events/event.repository.ts';
-import { PermanentJobError, RetryLaterError, type Job } from '../queue/queue.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { type Job, PermanentJobError, RetryLaterError } from '../queue/queue.ts';
 import type { RetryPolicy } from '../queue/retry-policy.ts';
 import { postJson } from './http-post.ts';
-import type { Metrics } from '../observability/metrics.ts';
 import type { SecretBox } from './secret-box.ts';
 import * as repo from './webhook.repository.ts';
 
@@ -27,14 +28,26 @@ function parseRetryAfter(value: string | string[] | undefined): number | undefin
 
 function signatures(endpoint: WebhookEndpointRow, box: SecretBox, id: string, at: Date, body: string): string {
   const secrets = [box.open(endpoint.secret_ciphertext)];
-  if (endpoint.previous_secret_ciphertext && endpoint.previous_secret_expires_at && endpoint.previous_secret_expires_at > at) {
+  if (
+    endpoint.previous_secret_ciphertext &&
+    endpoint.previous_secret_expires_at &&
+    endpoint.previous_secret_expires_at > at
+  ) {
     secrets.push(box.open(endpoint.previous_secret_ciphertext));
   }
   // During a rotation both signatures are sent, space-separated, as the spec allows.
   return secrets.map((s) => new Webhook(s).sign(id, at, body)).join(' ');
 }
 
-export function createDeliverWebhookJob(deps: { db: Db; box: SecretBox; log: Logger; retry: RetryPolicy; metrics: Metrics; allowPrivate: boolean; timeoutMs?: number }) {
+export function createDeliverWebhookJob(deps: {
+  db: Db;
+  box: SecretBox;
+  log: Logger;
+  retry: RetryPolicy;
+  metrics: Metrics;
+  allowPrivate: boolean;
+  timeoutMs?: number;
+}) {
   const { db, box, log } = deps;
 
   return async function deliverWebhook(job: Job): Promise<void> {
@@ -43,7 +56,11 @@ export function createDeliverWebhookJob(deps: { db: Db; box: SecretBox; log: Log
     if (!delivery || delivery.status !== 'pending') return; // already settled (or a duplicate job)
     const endpoint = await repo.findEndpoint(db, delivery.endpoint_id);
     if (!endpoint || !endpoint.enabled) {
-      await repo.updateDelivery(db, deliveryId, { status: 'failed', lastError: 'endpoint disabled', nextAttemptAt: null });
+      await repo.updateDelivery(db, deliveryId, {
+        status: 'failed',
+        lastError: 'endpoint disabled',
+        nextAttemptAt: null,
+      });
       return;
     }
     const event = await findEvent(db, delivery.event_id);
@@ -52,7 +69,8 @@ export function createDeliverWebhookJob(deps: { db: Db; box: SecretBox; log: Log
     const payload = structuredClone(event.payload) as { data: { comment: Record<string, unknown> } };
     if (endpoint.include_personal_data && event.comment_id) {
       const comment = await findComment(db, event.comment_id);
-      if (comment) Object.assign(payload.data.comment, { email: comment.email, ip: comment.ip, userAgent: comment.user_agent });
+      if (comment)
+        Object.assign(payload.data.comment, { email: comment.email, ip: comment.ip, userAgent: comment.user_agent });
     }
     const body = JSON.stringify(payload);
     const at = new Date();
@@ -76,7 +94,11 @@ export function createDeliverWebhookJob(deps: { db: Db; box: SecretBox; log: Log
       error: result.error,
       succeeded: ok,
     });
-    const record = { attemptsDelta: 1, lastStatusCode: result.status, lastError: result.error ?? (ok ? null : `HTTP ${result.status}`) };
+    const record = {
+      attemptsDelta: 1,
+      lastStatusCode: result.status,
+      lastError: result.error ?? (ok ? null : `HTTP ${result.status}`),
+    };
 
     if (ok) {
       deps.metrics.webhookAttempt('delivered');
@@ -93,12 +115,18 @@ export function createDeliverWebhookJob(deps: { db: Db; box: SecretBox; log: Log
       deps.metrics.webhookAttempt('disabled');
       throw new PermanentJobError('410 Gone: endpoint disabled');
     }
-    const retryable = status === null ? result.errorCode !== 'EFORBIDDENADDRESS' && result.errorCode !== 'EINVALIDURL' : status >= 500 || status === 429 || status === 408;
+    const retryable =
+      status === null
+        ? result.errorCode !== 'EFORBIDDENADDRESS' && result.errorCode !== 'EINVALIDURL'
+        : status >= 500 || status === 429 || status === 408;
     const lastAttempt = job.attemptsMade + 1 >= job.maxAttempts;
     if (retryable) {
       const failingSince = await repo.markEndpointFailing(db, endpoint.id);
       if (failingSince && Date.now() - failingSince.getTime() > DISABLE_AFTER_FAILING_MS) {
-        await repo.updateEndpoint(db, endpoint.id, { enabled: false, disabledReason: 'every delivery failed for 5 days' });
+        await repo.updateEndpoint(db, endpoint.id, {
+          enabled: false,
+          disabledReason: 'every delivery failed for 5 days',
+        });
         log.warn({ endpointId: endpoint.id }, 'webhook endpoint disabled after failing for days');
       }
     }
@@ -108,7 +136,10 @@ export function createDeliverWebhookJob(deps: { db: Db; box: SecretBox; log: Log
       throw new PermanentJobError(record.lastError ?? 'delivery failed');
     }
     deps.metrics.webhookAttempt('retry');
-    const err = new RetryLaterError(record.lastError ?? 'delivery failed', parseRetryAfter(result.headers['retry-after']));
+    const err = new RetryLaterError(
+      record.lastError ?? 'delivery failed',
+      parseRetryAfter(result.headers['retry-after']),
+    );
     const delay = deps.retry.delayMs('webhooks', job.attemptsMade + 1, err);
     await repo.updateDelivery(db, deliveryId, { ...record, nextAttemptAt: new Date(Date.now() + delay) });
     throw err;

@@ -25,8 +25,14 @@ export const guardedLookup: LookupFunction = (hostname, options, callback) => {
     if (err) return callback(err, '', 0);
     const list = addresses as dns.LookupAddress[];
     const bad = list.find((a) => !isPublicAddress(a.address));
-    if (bad) return callback(new ForbiddenAddressError(`${hostname} resolves to ${bad.address}, a private or reserved address`), '', 0);
-    if ((options as dns.LookupOptions).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
+    if (bad)
+      return callback(
+        new ForbiddenAddressError(`${hostname} resolves to ${bad.address}, a private or reserved address`),
+        '',
+        0,
+      );
+    if ((options as dns.LookupOptions).all)
+      return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
     callback(null, list[0]!.address, list[0]!.family);
   });
 };

@@ -16,11 +16,19 @@ export function webhookUrlSchema(allowPrivate: boolean) {
         ctx.addIssue({ code: 'custom', message: 'must be an absolute http(s) URL' });
         return;
       }
-      if (url.protocol !== 'https:' && url.protocol !== 'http:') ctx.addIssue({ code: 'custom', message: 'must use http or https' });
+      if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        ctx.addIssue({ code: 'custom', message: 'must use http or https' });
       if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not contain credentials' });
       const host = url.hostname.replace(/^\[|\]$/g, '');
-      if (!allowPrivate && (host === 'localhost' || host.endsWith('.localhost') || (net.isIP(host) && !isPublicAddress(host)))) {
-        ctx.addIssue({ code: 'custom', message: 'targets a private or loopback address (set WEBHOOK_ALLOW_PRIVATE=true to allow, in closed networks only)' });
+      if (
+        !allowPrivate &&
+        (host === 'localhost' || host.endsWith('.localhost') || (net.isIP(host) && !isPublicAddress(host)))
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'targets a private or loopback address (set WEBHOOK_ALLOW_PRIVATE=true to allow, in closed networks only)',
+        });
       }
     });
 }

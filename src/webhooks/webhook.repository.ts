@@ -4,7 +4,15 @@ import type { WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow } from '
 
 export async function insertEndpoint(
   db: DbOrTx,
-  e: { id: string; siteId: string; url: string; description: string | null; events: string[]; secretCiphertext: string; includePersonalData: boolean },
+  e: {
+    id: string;
+    siteId: string;
+    url: string;
+    description: string | null;
+    events: string[];
+    secretCiphertext: string;
+    includePersonalData: boolean;
+  },
 ): Promise<WebhookEndpointRow> {
   return db
     .insertInto('webhook_endpoints')
@@ -30,7 +38,12 @@ export async function listEndpoints(db: DbOrTx, siteId: string): Promise<Webhook
 }
 
 export async function listEnabledEndpoints(db: DbOrTx, siteId: string): Promise<WebhookEndpointRow[]> {
-  return db.selectFrom('webhook_endpoints').selectAll().where('site_id', '=', siteId).where('enabled', '=', true).execute();
+  return db
+    .selectFrom('webhook_endpoints')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .where('enabled', '=', true)
+    .execute();
 }
 
 export async function updateEndpoint(
@@ -60,8 +73,12 @@ export async function updateEndpoint(
       ...(patch.disabledReason !== undefined ? { disabled_reason: patch.disabledReason } : {}),
       ...(patch.includePersonalData !== undefined ? { include_personal_data: patch.includePersonalData } : {}),
       ...(patch.secretCiphertext !== undefined ? { secret_ciphertext: patch.secretCiphertext } : {}),
-      ...(patch.previousSecretCiphertext !== undefined ? { previous_secret_ciphertext: patch.previousSecretCiphertext } : {}),
-      ...(patch.previousSecretExpiresAt !== undefined ? { previous_secret_expires_at: patch.previousSecretExpiresAt } : {}),
+      ...(patch.previousSecretCiphertext !== undefined
+        ? { previous_secret_ciphertext: patch.previousSecretCiphertext }
+        : {}),
+      ...(patch.previousSecretExpiresAt !== undefined
+        ? { previous_secret_expires_at: patch.previousSecretExpiresAt }
+        : {}),
       ...(patch.failingSince !== undefined ? { failing_since: patch.failingSince } : {}),
     })
     .where('id', '=', id)
@@ -85,7 +102,10 @@ export async function deleteEndpoint(db: DbOrTx, id: string): Promise<boolean> {
   return Number(res.numDeletedRows) > 0;
 }
 
-export async function insertDeliveries(db: DbOrTx, rows: { id: string; endpointId: string; eventId: string }[]): Promise<void> {
+export async function insertDeliveries(
+  db: DbOrTx,
+  rows: { id: string; endpointId: string; eventId: string }[],
+): Promise<void> {
   if (rows.length === 0) return;
   await db
     .insertInto('webhook_deliveries')
@@ -95,7 +115,12 @@ export async function insertDeliveries(db: DbOrTx, rows: { id: string; endpointI
 }
 
 export async function listPendingDeliveriesForEvent(db: DbOrTx, eventId: string): Promise<{ id: string }[]> {
-  return db.selectFrom('webhook_deliveries').select('id').where('event_id', '=', eventId).where('status', '=', 'pending').execute();
+  return db
+    .selectFrom('webhook_deliveries')
+    .select('id')
+    .where('event_id', '=', eventId)
+    .where('status', '=', 'pending')
+    .execute();
 }
 
 export async function findDelivery(db: DbOrTx, id: string): Promise<WebhookDeliveryRow | undefined> {
@@ -105,7 +130,13 @@ export async function findDelivery(db: DbOrTx, id: string): Promise<WebhookDeliv
 export async function updateDelivery(
   db: DbOrTx,
   id: string,
-  patch: { status?: WebhookDeliveryRow['status']; attemptsDelta?: number; lastStatusCode?: number | null; lastError?: string | null; nextAttemptAt?: Date | null },
+  patch: {
+    status?: WebhookDeliveryRow['status'];
+    attemptsDelta?: number;
+    lastStatusCode?: number | null;
+    lastError?: string | null;
+    nextAttemptAt?: Date | null;
+  },
 ): Promise<void> {
   await db
     .updateTable('webhook_deliveries')
@@ -123,7 +154,15 @@ export async function updateDelivery(
 
 export async function insertAttempt(
   db: DbOrTx,
-  a: { deliveryId: string; startedAt: Date; durationMs: number; statusCode: number | null; responseExcerpt: string | null; error: string | null; succeeded: boolean },
+  a: {
+    deliveryId: string;
+    startedAt: Date;
+    durationMs: number;
+    statusCode: number | null;
+    responseExcerpt: string | null;
+    error: string | null;
+    succeeded: boolean;
+  },
 ): Promise<void> {
   await db
     .insertInto('webhook_attempts')

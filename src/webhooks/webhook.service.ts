@@ -7,8 +7,8 @@ import { uuidPattern, uuidv7 } from '../shared/ids.ts';
 import { zodToFieldErrors } from '../shared/validation.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import { generateWebhookSecret, type SecretBox } from './secret-box.ts';
-import { eventListSchema, webhookUrlSchema } from './webhook-input.ts';
 import * as repo from './webhook.repository.ts';
+import { eventListSchema, webhookUrlSchema } from './webhook-input.ts';
 
 export interface WebhookEndpoint {
   id: string;
@@ -48,7 +48,13 @@ export interface EndpointInput {
   includePersonalData?: boolean;
 }
 
-export function createWebhookService(deps: { db: Db; sites: SiteService; box: SecretBox; producer: () => Producer; allowPrivate: boolean }) {
+export function createWebhookService(deps: {
+  db: Db;
+  sites: SiteService;
+  box: SecretBox;
+  producer: () => Producer;
+  allowPrivate: boolean;
+}) {
   const { db, box } = deps;
   const urlSchema = webhookUrlSchema(deps.allowPrivate);
 
@@ -62,7 +68,8 @@ export function createWebhookService(deps: { db: Db; sites: SiteService; box: Se
       const r = eventListSchema.safeParse(input.events);
       if (!r.success) errors.push(...zodToFieldErrors(r.error, 'events'));
     }
-    if (input.description && input.description.length > 500) errors.push({ path: 'description', message: 'must be at most 500 characters' });
+    if (input.description && input.description.length > 500)
+      errors.push({ path: 'description', message: 'must be at most 500 characters' });
     if (errors.length) throw new ValidationError(errors, 'The webhook endpoint is invalid.');
   }
 
@@ -73,7 +80,10 @@ export function createWebhookService(deps: { db: Db; sites: SiteService; box: Se
   }
 
   return {
-    async create(siteId: string, input: EndpointInput & { url: string }): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
+    async create(
+      siteId: string,
+      input: EndpointInput & { url: string },
+    ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
       await deps.sites.get(siteId);
       validate(input);
       const secret = generateWebhookSecret();
@@ -133,7 +143,10 @@ export function createWebhookService(deps: { db: Db; sites: SiteService; box: Se
     async deliveries(endpointId: string, limit = 50) {
       await getRow(endpointId);
       const deliveries = await repo.listDeliveries(db, endpointId, Math.min(Math.max(limit, 1), 500));
-      const attempts = await repo.listAttempts(db, deliveries.map((d) => d.id));
+      const attempts = await repo.listAttempts(
+        db,
+        deliveries.map((d) => d.id),
+      );
       return deliveries.map((d) => ({
         id: d.id,
         eventId: d.event_id,
@@ -146,7 +159,14 @@ export function createWebhookService(deps: { db: Db; sites: SiteService; box: Se
         createdAt: d.created_at,
         log: attempts
           .filter((a) => a.delivery_id === d.id)
-          .map((a) => ({ at: a.started_at, durationMs: a.duration_ms, statusCode: a.status_code, succeeded: a.succeeded, error: a.error, response: a.response_excerpt })),
+          .map((a) => ({
+            at: a.started_at,
+            durationMs: a.duration_ms,
+            statusCode: a.status_code,
+            succeeded: a.succeeded,
+            error: a.error,
+            response: a.response_excerpt,
+          })),
       }));
     },
 
@@ -155,7 +175,9 @@ export function createWebhookService(deps: { db: Db; sites: SiteService; box: Se
       const delivery = uuidPattern.test(deliveryId) ? await repo.findDelivery(db, deliveryId) : undefined;
       if (!delivery) throw new NotFoundError(`No webhook delivery with id "${deliveryId.slice(0, 100)}".`);
       await repo.updateDelivery(db, deliveryId, { status: 'pending', nextAttemptAt: null, lastError: null });
-      await deps.producer().add('webhooks', 'deliver', { deliveryId }, { jobId: `${deliveryId}-redeliver-${Date.now()}` });
+      await deps
+        .producer()
+        .add('webhooks', 'deliver', { deliveryId }, { jobId: `${deliveryId}-redeliver-${Date.now()}` });
       return { deliveryId };
     },
   };

@@ -30,7 +30,11 @@ const clientDir = fileURLToPath(new URL('./client/', import.meta.url));
 const TARGET = 'es2020';
 
 function script(code: string): WidgetScript {
-  return { code, gzip: gzipSync(code, { level: 9 }), hash: createHash('sha256').update(code).digest('hex').slice(0, 12) };
+  return {
+    code,
+    gzip: gzipSync(code, { level: 9 }),
+    hash: createHash('sha256').update(code).digest('hex').slice(0, 12),
+  };
 }
 
 async function bundle(entry: string, define: Record<string, string>): Promise<string> {
@@ -49,7 +53,11 @@ async function bundle(entry: string, define: Record<string, string>): Promise<st
 }
 
 export async function buildWidgetScripts(): Promise<WidgetScripts> {
-  const css = await transform(await readFile(clientDir + 'widget.css', 'utf8'), { loader: 'css', minify: true, target: TARGET });
+  const css = await transform(await readFile(clientDir + 'widget.css', 'utf8'), {
+    loader: 'css',
+    minify: true,
+    target: TARGET,
+  });
   const embed = script(await bundle('embed.ts', { WIDGET_CSS: JSON.stringify(css.code.trim()) }));
   const loader = script(await bundle('loader.ts', { EMBED_PATH: JSON.stringify(embedPath(embed)) }));
   const count = script(await bundle('count.ts', {}));

@@ -1,8 +1,8 @@
 // GET /embed.js, /count.js (stable URLs publishers paste, cached for minutes) and /widget/<name>.<hash>.js
 // (content-hashed, cached for a year).
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { AppEnv } from '../http/app-env.ts';
-import { widgetScripts, type WidgetScript } from './widget-bundle.ts';
+import { type WidgetScript, widgetScripts } from './widget-bundle.ts';
 
 const STABLE = 'public, max-age=300, stale-while-revalidate=86400';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -18,7 +18,12 @@ function serveScript(c: Context<AppEnv>, script: WidgetScript, cacheControl: str
     // Pages that isolate themselves (COEP: require-corp) may still load it.
     'cross-origin-resource-policy': 'cross-origin',
   };
-  if (c.req.header('if-none-match')?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+  if (
+    c.req
+      .header('if-none-match')
+      ?.split(',')
+      .some((tag) => tag.trim().replace(/^W\//, '') === etag)
+  ) {
     return c.body(null, 304, headers);
   }
   if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, bearer, createUser, tokenFor } from '../support/accounts.ts';
 import { expectProblem, submit } from '../support/http.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
-import { startReceiver, waitUntil, type Receiver } from '../support/webhook-receiver.ts';
+import { type Receiver, startReceiver, waitUntil } from '../support/webhook-receiver.ts';
 
 let ctx: TestContext;
 let receiver: Receiver;
@@ -24,13 +24,31 @@ const call = (method: string, path: string, body?: unknown) => api(ctx, method, 
 
 describe('sites', () => {
   it('creates, reads, lists and updates sites, validating every setting by name', async () => {
-    const created = await call('POST', '/api/v1/admin/sites', { id: 'paper', name: 'The Paper', settings: { origins: ['https://paper.example/path'], moderation: 'first' } });
+    const created = await call('POST', '/api/v1/admin/sites', {
+      id: 'paper',
+      name: 'The Paper',
+      settings: { origins: ['https://paper.example/path'], moderation: 'first' },
+    });
     expect(created.status).toBe(201);
-    expect(created.body.site.settings).toMatchObject({ origins: ['https://paper.example'], moderation: 'first', maxDepth: 5 });
+    expect(created.body.site.settings).toMatchObject({
+      origins: ['https://paper.example'],
+      moderation: 'first',
+      maxDepth: 5,
+    });
     expectProblem(await call('POST', '/api/v1/admin/sites', { id: 'paper', name: 'again' }), 409);
-    const updated = await call('PATCH', '/api/v1/admin/sites/paper', { settings: { maxDepth: 3, revealRejections: true } });
-    expect(updated.body.site.settings).toMatchObject({ maxDepth: 3, revealRejections: true, moderation: 'first', origins: ['https://paper.example'] });
-    const bad = expectProblem(await call('PATCH', '/api/v1/admin/sites/paper', { settings: { maxDepth: 99, moderation: 'sometimes' } }), 400);
+    const updated = await call('PATCH', '/api/v1/admin/sites/paper', {
+      settings: { maxDepth: 3, revealRejections: true },
+    });
+    expect(updated.body.site.settings).toMatchObject({
+      maxDepth: 3,
+      revealRejections: true,
+      moderation: 'first',
+      origins: ['https://paper.example'],
+    });
+    const bad = expectProblem(
+      await call('PATCH', '/api/v1/admin/sites/paper', { settings: { maxDepth: 99, moderation: 'sometimes' } }),
+      400,
+    );
     expect(bad.errors).toEqual(
       expect.arrayContaining([
         { path: 'settings.maxDepth', message: 'must be at most 10' },
@@ -45,24 +63,61 @@ describe('sites', () => {
 
 describe('accounts and tokens', () => {
   it('creates moderators with sites, changes them, disables them, and keeps the last admin', async () => {
-    const created = await call('POST', '/api/v1/admin/users', { email: 'New.Mod@example.com', role: 'moderator', password: 'twelve chars ok', siteIds: ['paper'] });
+    const created = await call('POST', '/api/v1/admin/users', {
+      email: 'New.Mod@example.com',
+      role: 'moderator',
+      password: 'twelve chars ok',
+      siteIds: ['paper'],
+    });
     expect(created.status).toBe(201);
-    expect(created.body.user).toMatchObject({ email: 'new.mod@example.com', role: 'moderator', siteIds: ['paper'], disabled: false });
+    expect(created.body.user).toMatchObject({
+      email: 'new.mod@example.com',
+      role: 'moderator',
+      siteIds: ['paper'],
+      disabled: false,
+    });
     expect(JSON.stringify(created.body)).not.toContain('twelve chars ok');
     const id = created.body.user.id;
-    const bad = expectProblem(await call('POST', '/api/v1/admin/users', { email: 'x', role: 'moderator', password: 'short', siteIds: [] }), 400);
+    const bad = expectProblem(
+      await call('POST', '/api/v1/admin/users', { email: 'x', role: 'moderator', password: 'short', siteIds: [] }),
+      400,
+    );
     expect(bad.errors?.map((e) => e.path).sort()).toEqual(['email', 'password']);
-    expect(expectProblem(await call('POST', '/api/v1/admin/users', { email: 'y@example.com', role: 'moderator', password: 'long enough pw', siteIds: ['ghost'] }), 400).errors?.[0]).toEqual({ path: 'siteIds', message: 'unknown site: ghost' });
-    expectProblem(await call('POST', '/api/v1/admin/users', { email: 'new.mod@EXAMPLE.com', role: 'admin', password: 'long enough pw' }), 409);
+    expect(
+      expectProblem(
+        await call('POST', '/api/v1/admin/users', {
+          email: 'y@example.com',
+          role: 'moderator',
+          password: 'long enough pw',
+          siteIds: ['ghost'],
+        }),
+        400,
+      ).errors?.[0],
+    ).toEqual({ path: 'siteIds', message: 'unknown site: ghost' });
+    expectProblem(
+      await call('POST', '/api/v1/admin/users', {
+        email: 'new.mod@EXAMPLE.com',
+        role: 'admin',
+        password: 'long enough pw',
+      }),
+      409,
+    );
 
     expect((await call('PATCH', `/api/v1/admin/users/${id}`, { siteIds: [] })).body.user.siteIds).toEqual([]);
     expect((await call('PATCH', `/api/v1/admin/users/${id}`, { disabled: true })).body.user.disabled).toBe(true);
-    expect((await call('POST', `/api/v1/admin/users/${id}/password`, { password: 'another long one' })).status).toBe(204);
+    expect((await call('POST', `/api/v1/admin/users/${id}/password`, { password: 'another long one' })).status).toBe(
+      204,
+    );
     expectProblem(await call('POST', `/api/v1/admin/users/${id}/password`, { password: 'short' }), 400);
 
     const root = (await call('GET', '/api/v1/auth/me')).body.user;
-    expect(expectProblem(await call('PATCH', `/api/v1/admin/users/${root.id}`, { role: 'moderator' }), 409).detail).toMatch(/last active administrator/);
-    expect((await call('GET', '/api/v1/admin/users')).body.users.map((u: any) => u.email)).toEqual(['new.mod@example.com', 'root@example.com']);
+    expect(
+      expectProblem(await call('PATCH', `/api/v1/admin/users/${root.id}`, { role: 'moderator' }), 409).detail,
+    ).toMatch(/last active administrator/);
+    expect((await call('GET', '/api/v1/admin/users')).body.users.map((u: any) => u.email)).toEqual([
+      'new.mod@example.com',
+      'root@example.com',
+    ]);
   });
 
   it('creates tokens shown once, lists them without the token, and revokes them', async () => {
@@ -81,12 +136,18 @@ describe('accounts and tokens', () => {
 
 describe('webhook endpoints', () => {
   it('adds an endpoint (secret once), lists, updates, shows deliveries, redelivers, rotates and removes', async () => {
-    const created = await call('POST', '/api/v1/admin/sites/paper/webhooks', { url: `${receiver.url}/admin-hook`, events: ['comment.created'] });
+    const created = await call('POST', '/api/v1/admin/sites/paper/webhooks', {
+      url: `${receiver.url}/admin-hook`,
+      events: ['comment.created'],
+    });
     expect(created.status).toBe(201);
     const { endpoint, secret } = created.body;
     expect(secret).toMatch(/^whsec_/);
     expect(JSON.stringify((await call('GET', '/api/v1/admin/sites/paper/webhooks')).body)).not.toContain(secret);
-    expectProblem(await call('POST', '/api/v1/admin/sites/paper/webhooks', { url: 'ftp://x', events: ['comment.exploded'] }), 400);
+    expectProblem(
+      await call('POST', '/api/v1/admin/sites/paper/webhooks', { url: 'ftp://x', events: ['comment.exploded'] }),
+      400,
+    );
 
     await submit(ctx, 'paper', { articleId: 'hooked' });
     await receiver.waitFor((all) => all.filter((r) => r.path === '/admin-hook').length >= 1);
@@ -94,11 +155,17 @@ describe('webhook endpoints', () => {
       const d = (await call('GET', `/api/v1/admin/webhooks/${endpoint.id}/deliveries`)).body.deliveries;
       return d[0]?.status === 'succeeded' ? d : null;
     });
-    expect(delivery).toMatchObject({ eventType: 'comment.created', attempts: 1, log: [expect.objectContaining({ statusCode: 200, succeeded: true })] });
+    expect(delivery).toMatchObject({
+      eventType: 'comment.created',
+      attempts: 1,
+      log: [expect.objectContaining({ statusCode: 200, succeeded: true })],
+    });
     expect((await call('POST', `/api/v1/admin/webhook-deliveries/${delivery.id}/redeliver`)).status).toBe(202);
     await receiver.waitFor((all) => all.filter((r) => r.path === '/admin-hook').length >= 2);
 
-    expect((await call('PATCH', `/api/v1/admin/webhooks/${endpoint.id}`, { enabled: false })).body.endpoint.enabled).toBe(false);
+    expect(
+      (await call('PATCH', `/api/v1/admin/webhooks/${endpoint.id}`, { enabled: false })).body.endpoint.enabled,
+    ).toBe(false);
     const rotated = await call('POST', `/api/v1/admin/webhooks/${endpoint.id}/rotate-secret`, { graceHours: 1 });
     expect(rotated.body.secret).not.toBe(secret);
     expect((await call('DELETE', `/api/v1/admin/webhooks/${endpoint.id}`)).status).toBe(204);
@@ -110,14 +177,36 @@ describe('the audit log', () => {
   it('records who did each admin action, newest first, filterable by action and site', async () => {
     const all = (await call('GET', '/api/v1/admin/audit-log?limit=200')).body.entries;
     const actions = all.map((e: any) => e.action);
-    for (const a of ['site.create', 'site.update', 'user.create', 'user.update', 'user.disable', 'user.reset-password', 'token.create', 'token.revoke', 'webhook.create', 'webhook.update', 'webhook.rotate-secret', 'webhook.redeliver', 'webhook.delete']) {
+    for (const a of [
+      'site.create',
+      'site.update',
+      'user.create',
+      'user.update',
+      'user.disable',
+      'user.reset-password',
+      'token.create',
+      'token.revoke',
+      'webhook.create',
+      'webhook.update',
+      'webhook.rotate-secret',
+      'webhook.redeliver',
+      'webhook.delete',
+    ]) {
       expect(actions, a).toContain(a);
     }
-    expect(all.find((e: any) => e.action === 'site.update')).toMatchObject({ actorEmail: 'root@example.com', siteId: 'paper', targetId: 'paper' });
+    expect(all.find((e: any) => e.action === 'site.update')).toMatchObject({
+      actorEmail: 'root@example.com',
+      siteId: 'paper',
+      targetId: 'paper',
+    });
     expect(Number(all[0].id)).toBeGreaterThan(Number(all.at(-1).id));
     const hooks = (await call('GET', '/api/v1/admin/audit-log?action=webhook.delete')).body.entries;
     expect(hooks).toHaveLength(1);
-    expect((await call('GET', '/api/v1/admin/audit-log?siteId=paper&limit=200')).body.entries.every((e: any) => e.siteId === 'paper')).toBe(true);
+    expect(
+      (await call('GET', '/api/v1/admin/audit-log?siteId=paper&limit=200')).body.entries.every(
+        (e: any) => e.siteId === 'paper',
+      ),
+    ).toBe(true);
     expect(JSON.stringify(all)).not.toMatch(/password":|another long one|twelve chars ok/);
   });
 });

@@ -15,7 +15,8 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 const me = (headers: Record<string, string>) => api(ctx, 'GET', '/api/v1/auth/me', headers);
-const login = (email: string, password: string, headers: Record<string, string> = {}) => postJson(ctx, '/api/v1/auth/login', { email, password }, headers);
+const login = (email: string, password: string, headers: Record<string, string> = {}) =>
+  postJson(ctx, '/api/v1/auth/login', { email, password }, headers);
 const db = () => ctx.container.database.db;
 
 describe('the configured admin (ADMIN_EMAIL / ADMIN_PASSWORD)', () => {
@@ -61,7 +62,9 @@ describe('sessions', () => {
       expect(plainViaProxy.setCookie).not.toContain('Secure');
       expect((await signIn(public_, 'tls@example.com')).setCookie).toMatch(/^__Host-cms_session=.+Secure/);
       // Without TRUST_PROXY the header is not believed.
-      expect((await signIn(ctx, 'mod@example.com', PASSWORD, { 'x-forwarded-proto': 'https' })).setCookie).not.toContain('Secure');
+      expect(
+        (await signIn(ctx, 'mod@example.com', PASSWORD, { 'x-forwarded-proto': 'https' })).setCookie,
+      ).not.toContain('Secure');
     } finally {
       await proxied.close();
       await public_.close();
@@ -95,17 +98,37 @@ describe('sessions', () => {
     const idle = await signIn(ctx, 'mod@example.com');
     const old = await signIn(ctx, 'mod@example.com');
     const fresh = await signIn(ctx, 'mod@example.com');
-    const idOf = async (cookie: string) => (await import('node:crypto')).createHash('sha256').update(cookie.split('=')[1]!).digest('hex');
-    await db().updateTable('sessions').set({ last_seen_at: new Date(Date.now() - 2 * 3_600_000 - 1000) }).where('id', '=', await idOf(idle.cookie)).execute();
-    await db().updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', await idOf(old.cookie)).execute();
+    const idOf = async (cookie: string) =>
+      (await import('node:crypto')).createHash('sha256').update(cookie.split('=')[1]!).digest('hex');
+    await db()
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date(Date.now() - 2 * 3_600_000 - 1000) })
+      .where('id', '=', await idOf(idle.cookie))
+      .execute();
+    await db()
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', await idOf(old.cookie))
+      .execute();
     expectProblem(await me({ cookie: idle.cookie }), 401);
     // The queue's live updates do not keep a session alive: only what the moderator does counts.
     const watching = await signIn(ctx, 'mod@example.com');
     const lastSeen = new Date(Date.now() - 30 * 60_000);
-    await db().updateTable('sessions').set({ last_seen_at: lastSeen }).where('id', '=', await idOf(watching.cookie)).execute();
-    const poll = await ctx.app.request('http://localhost/dashboard/queue/poll?status=pending', { headers: { cookie: watching.cookie, accept: 'application/json' } });
+    await db()
+      .updateTable('sessions')
+      .set({ last_seen_at: lastSeen })
+      .where('id', '=', await idOf(watching.cookie))
+      .execute();
+    const poll = await ctx.app.request('http://localhost/dashboard/queue/poll?status=pending', {
+      headers: { cookie: watching.cookie, accept: 'application/json' },
+    });
     expect(poll.status).toBe(200);
-    const row = async () => db().selectFrom('sessions').select('last_seen_at').where('id', '=', await idOf(watching.cookie)).executeTakeFirstOrThrow();
+    const row = async () =>
+      db()
+        .selectFrom('sessions')
+        .select('last_seen_at')
+        .where('id', '=', await idOf(watching.cookie))
+        .executeTakeFirstOrThrow();
     expect((await row()).last_seen_at.getTime()).toBe(lastSeen.getTime());
     expect((await me({ cookie: watching.cookie })).status).toBe(200);
     expect((await row()).last_seen_at.getTime()).toBeGreaterThan(lastSeen.getTime());
@@ -118,9 +141,14 @@ describe('sessions', () => {
     const c = await submit(ctx, 'auth-site');
     const path = `/api/v1/moderation/comments/${c.body.id}/approve`;
     expect(expectProblem(await api(ctx, 'POST', path, { cookie: s.cookie }), 403).code).toBe('csrf');
-    expect(expectProblem(await api(ctx, 'POST', path, { cookie: s.cookie, 'x-csrf-token': `${s.csrf.slice(0, -1)}x` }), 403).code).toBe('csrf');
+    expect(
+      expectProblem(await api(ctx, 'POST', path, { cookie: s.cookie, 'x-csrf-token': `${s.csrf.slice(0, -1)}x` }), 403)
+        .code,
+    ).toBe('csrf');
     const other = await signIn(ctx, 'mod@example.com');
-    expect(expectProblem(await api(ctx, 'POST', path, { cookie: s.cookie, 'x-csrf-token': other.csrf }), 403).code).toBe('csrf');
+    expect(
+      expectProblem(await api(ctx, 'POST', path, { cookie: s.cookie, 'x-csrf-token': other.csrf }), 403).code,
+    ).toBe('csrf');
     expect((await api(ctx, 'POST', path, { cookie: s.cookie, 'x-csrf-token': s.csrf })).status).toBe(200);
   });
 });

@@ -17,7 +17,8 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 const url = '/api/v1/sites/site/comments';
-const raw = (body: string, contentType = 'application/json') => call(ctx, url, { method: 'POST', headers: { 'content-type': contentType }, body });
+const raw = (body: string, contentType = 'application/json') =>
+  call(ctx, url, { method: 'POST', headers: { 'content-type': contentType }, body });
 
 async function expectRejected(res: Promise<Awaited<ReturnType<typeof call>>>, status: number, field?: string) {
   const before = await tableCounts(ctx);
@@ -77,7 +78,11 @@ describe('bad input', () => {
     await expectRejected(postJson(ctx, url, commentInput({ body: 'hello\u0000world' })), 400, 'body');
     await expectRejected(postJson(ctx, url, commentInput({ name: 'Ann\u0000' })), 400, 'name');
     await expectRejected(postJson(ctx, url, commentInput({ articleId: 'a\u0000b' })), 400, 'articleId');
-    await expectRejected(raw('{"articleId":"a","name":"x","email":"x@example.com","body":"bad \\ud800 half"}'), 400, 'body');
+    await expectRejected(
+      raw('{"articleId":"a","name":"x","email":"x@example.com","body":"bad \\ud800 half"}'),
+      400,
+      'body',
+    );
     await expectRejected(raw('{"articleId":"a","name":"\\udc00","email":"x@example.com","body":"ok"}'), 400, 'name');
     await expectRejected(postJson(ctx, url, commentInput({ name: 'line\nbreak' })), 400, 'name');
     await expectRejected(postJson(ctx, url, commentInput({ body: 'bell\u0007' })), 400, 'body');
@@ -86,9 +91,21 @@ describe('bad input', () => {
   it('404 for an unknown site, 404 for a missing, unpublished or other-article parent', async () => {
     await expectRejected(postJson(ctx, '/api/v1/sites/no-such-site/comments', commentInput()), 404);
     await expectRejected(postJson(ctx, "/api/v1/sites/'%3B drop table sites--/comments", commentInput()), 404);
-    await expectRejected(postJson(ctx, url, commentInput({ articleId: 'a', parentId: '01000000-0000-7000-8000-000000000000' })), 404, 'parentId');
-    await expectRejected(postJson(ctx, url, commentInput({ articleId: 'a', parentId: otherArticleComment })), 404, 'parentId');
-    await expectRejected(postJson(ctx, '/api/v1/sites/held/comments', commentInput({ articleId: 'a', parentId: pendingComment })), 404, 'parentId');
+    await expectRejected(
+      postJson(ctx, url, commentInput({ articleId: 'a', parentId: '01000000-0000-7000-8000-000000000000' })),
+      404,
+      'parentId',
+    );
+    await expectRejected(
+      postJson(ctx, url, commentInput({ articleId: 'a', parentId: otherArticleComment })),
+      404,
+      'parentId',
+    );
+    await expectRejected(
+      postJson(ctx, '/api/v1/sites/held/comments', commentInput({ articleId: 'a', parentId: pendingComment })),
+      404,
+      'parentId',
+    );
   });
 
   it('413 for an oversized body, with or without Content-Length', async () => {
@@ -100,11 +117,23 @@ describe('bad input', () => {
         controller.close();
       },
     });
-    await expectRejected(call(ctx, url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit), 413);
+    await expectRejected(
+      call(ctx, url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: stream,
+        duplex: 'half',
+      } as RequestInit),
+      413,
+    );
   });
 
   it('400 for a malformed Idempotency-Key', async () => {
-    await expectRejected(postJson(ctx, url, commentInput(), { 'idempotency-key': 'x'.repeat(300) }), 400, 'Idempotency-Key');
+    await expectRejected(
+      postJson(ctx, url, commentInput(), { 'idempotency-key': 'x'.repeat(300) }),
+      400,
+      'Idempotency-Key',
+    );
   });
 
   it('a form post with bad input from a browser gets an HTML page with the errors, same status', async () => {

@@ -17,16 +17,33 @@ afterAll(() => ctx.close());
 async function cli(argv: string[], stdin?: string) {
   let out = '';
   let err = '';
-  const code = await runCli(argv, ctx.container, { out: (s) => (out += s), err: (s) => (err += s), ...(stdin !== undefined ? { readStdin: async () => stdin } : {}) });
+  const code = await runCli(argv, ctx.container, {
+    out: (s) => (out += s),
+    err: (s) => (err += s),
+    ...(stdin !== undefined ? { readStdin: async () => stdin } : {}),
+  });
   return { code, out, err };
 }
 
 describe('users and tokens from the CLI', () => {
   it('creates a moderator with sites, the password read from standard input (one trailing newline dropped)', async () => {
-    const created = await cli(['users:create', '--email', 'Desk@Example.com', '--role', 'moderator', '--site', 'cli-a', '--site', 'cli-b'], 'a password from stdin\n');
+    const created = await cli(
+      ['users:create', '--email', 'Desk@Example.com', '--role', 'moderator', '--site', 'cli-a', '--site', 'cli-b'],
+      'a password from stdin\n',
+    );
     expect(created.code, created.err).toBe(0);
-    expect(JSON.parse(created.out)).toMatchObject({ email: 'desk@example.com', role: 'moderator', siteIds: ['cli-a', 'cli-b'] });
-    const login = await api(ctx, 'POST', '/api/v1/auth/login', {}, { email: 'desk@example.com', password: 'a password from stdin' });
+    expect(JSON.parse(created.out)).toMatchObject({
+      email: 'desk@example.com',
+      role: 'moderator',
+      siteIds: ['cli-a', 'cli-b'],
+    });
+    const login = await api(
+      ctx,
+      'POST',
+      '/api/v1/auth/login',
+      {},
+      { email: 'desk@example.com', password: 'a password from stdin' },
+    );
     expect(login.status).toBe(200);
     const noPassword = await cli(['users:create', '--email', 'x@example.com', '--role', 'admin'], '');
     expect(noPassword.code).toBe(1);
@@ -39,13 +56,32 @@ describe('users and tokens from the CLI', () => {
     expect((await cli(['users:list'])).out).toMatch(/^desk@example\.com\tmoderator\tcli-a,cli-b\tenabled\t/m);
     const updated = await cli(['users:update', '--email', 'desk@example.com', '--site', 'cli-b']);
     expect(JSON.parse(updated.out).siteIds).toEqual(['cli-b']);
-    expect(JSON.parse((await cli(['users:update', '--email', 'desk@example.com', '--disable'])).out).disabled).toBe(true);
-    expect((await api(ctx, 'POST', '/api/v1/auth/login', {}, { email: 'desk@example.com', password: 'a password from stdin' })).status).toBe(401);
-    expect(JSON.parse((await cli(['users:update', '--email', 'desk@example.com', '--enable', '--role', 'admin'])).out)).toMatchObject({ disabled: false, role: 'admin' });
+    expect(JSON.parse((await cli(['users:update', '--email', 'desk@example.com', '--disable'])).out).disabled).toBe(
+      true,
+    );
+    expect(
+      (
+        await api(
+          ctx,
+          'POST',
+          '/api/v1/auth/login',
+          {},
+          { email: 'desk@example.com', password: 'a password from stdin' },
+        )
+      ).status,
+    ).toBe(401);
+    expect(
+      JSON.parse((await cli(['users:update', '--email', 'desk@example.com', '--enable', '--role', 'admin'])).out),
+    ).toMatchObject({ disabled: false, role: 'admin' });
     const reset = await cli(['users:reset-password', '--email', 'desk@example.com'], 'the second password\r\n');
     expect(reset.code, reset.err).toBe(0);
-    expect((await api(ctx, 'POST', '/api/v1/auth/login', {}, { email: 'desk@example.com', password: 'the second password' })).status).toBe(200);
-    expect((await cli(['users:update', '--email', 'nobody@example.com', '--disable'])).err).toContain('No account for nobody@example.com');
+    expect(
+      (await api(ctx, 'POST', '/api/v1/auth/login', {}, { email: 'desk@example.com', password: 'the second password' }))
+        .status,
+    ).toBe(200);
+    expect((await cli(['users:update', '--email', 'nobody@example.com', '--disable'])).err).toContain(
+      'No account for nobody@example.com',
+    );
     expect((await cli(['users:update', '--email', 'desk@example.com', '--disable', '--enable'])).code).toBe(1);
   });
 
@@ -62,12 +98,31 @@ describe('users and tokens from the CLI', () => {
     expect((await cli(['tokens:revoke', '--id', id])).out).toBe(`Revoked ${id} (nightly export).\n`);
     expect((await api(ctx, 'GET', '/api/v1/auth/me', bearer(token))).status).toBe(401);
     const audit = await ctx.container.admin.auditLog({ actor: 'cli', limit: 100 });
-    expect(audit.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['user.create', 'user.update', 'user.disable', 'user.enable', 'user.reset-password', 'token.create', 'token.revoke']));
+    expect(audit.entries.map((e) => e.action)).toEqual(
+      expect.arrayContaining([
+        'user.create',
+        'user.update',
+        'user.disable',
+        'user.enable',
+        'user.reset-password',
+        'token.create',
+        'token.revoke',
+      ]),
+    );
   });
 
   it('documents the commands in --help', async () => {
     const help = await cli(['--help']);
-    for (const name of ['users:create', 'users:list', 'users:update', 'users:reset-password', 'tokens:create', 'tokens:revoke', 'tokens:list']) expect(help.out).toContain(name);
+    for (const name of [
+      'users:create',
+      'users:list',
+      'users:update',
+      'users:reset-password',
+      'tokens:create',
+      'tokens:revoke',
+      'tokens:list',
+    ])
+      expect(help.out).toContain(name);
     expect((await cli(['users:create', '--help'])).out).toContain('standard input');
   });
 });

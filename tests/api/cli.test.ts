@@ -18,13 +18,46 @@ async function cli(...argv: string[]) {
 
 describe('operator CLI', () => {
   it('creates, updates and lists sites with the documented options', async () => {
-    const created = await cli('sites:create', '--id', 'demo2', '--name', 'Demo 2', '--origin', 'http://localhost:3000', '--origin', 'https://b.example/path', '--mode', 'first');
+    const created = await cli(
+      'sites:create',
+      '--id',
+      'demo2',
+      '--name',
+      'Demo 2',
+      '--origin',
+      'http://localhost:3000',
+      '--origin',
+      'https://b.example/path',
+      '--mode',
+      'first',
+    );
     expect(created.code).toBe(0);
-    expect(JSON.parse(created.out).settings).toMatchObject({ origins: ['http://localhost:3000', 'https://b.example'], moderation: 'first', maxDepth: 5 });
+    expect(JSON.parse(created.out).settings).toMatchObject({
+      origins: ['http://localhost:3000', 'https://b.example'],
+      moderation: 'first',
+      maxDepth: 5,
+    });
 
-    const updated = await cli('sites:update', '--id', 'demo2', '--mode', 'none', '--max-depth', '3', '--close-after-days', '14', '--reveal-rejections');
+    const updated = await cli(
+      'sites:update',
+      '--id',
+      'demo2',
+      '--mode',
+      'none',
+      '--max-depth',
+      '3',
+      '--close-after-days',
+      '14',
+      '--reveal-rejections',
+    );
     expect(updated.code).toBe(0);
-    expect(JSON.parse(updated.out).settings).toMatchObject({ moderation: 'none', maxDepth: 3, closeAfterDays: 14, revealRejections: true, origins: ['http://localhost:3000', 'https://b.example'] });
+    expect(JSON.parse(updated.out).settings).toMatchObject({
+      moderation: 'none',
+      maxDepth: 3,
+      closeAfterDays: 14,
+      revealRejections: true,
+      origins: ['http://localhost:3000', 'https://b.example'],
+    });
 
     const list = await cli('sites:list');
     expect(list.out).toMatch(/^demo2\tDemo 2\tmode=none/m);
@@ -60,7 +93,15 @@ describe('operator CLI', () => {
 
   it('manages webhook endpoints: secret shown once, listed without it, validated', async () => {
     await cli('sites:create', '--id', 'hooks', '--name', 'Hooks');
-    const created = await cli('webhooks:create', '--site', 'hooks', '--url', 'https://hooks.example.com/in', '--events', 'comment.approved,comment.deleted');
+    const created = await cli(
+      'webhooks:create',
+      '--site',
+      'hooks',
+      '--url',
+      'https://hooks.example.com/in',
+      '--events',
+      'comment.approved,comment.deleted',
+    );
     expect(created.code).toBe(0);
     const endpoint = JSON.parse(created.out);
     expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/=]{40,}$/);
@@ -69,7 +110,15 @@ describe('operator CLI', () => {
     expect(list.out).toContain(endpoint.id);
     expect(list.out).not.toContain(endpoint.secret);
     expect(list.out).not.toContain('ciphertext');
-    const bad = await cli('webhooks:create', '--site', 'hooks', '--url', 'http://127.0.0.1/x', '--events', 'comment.exploded');
+    const bad = await cli(
+      'webhooks:create',
+      '--site',
+      'hooks',
+      '--url',
+      'http://127.0.0.1/x',
+      '--events',
+      'comment.exploded',
+    );
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('url');
     expect(bad.err).toContain('events');
@@ -80,12 +129,14 @@ describe('operator CLI', () => {
     expect(JSON.parse((await cli('webhooks:deliveries', '--id', endpoint.id)).out)).toEqual([]);
   });
 
-  it('deletes a comment at the author\'s request', async () => {
+  it("deletes a comment at the author's request", async () => {
     await cli('sites:create', '--id', 'erasing', '--name', 'E', '--mode', 'none');
     const res = await submit(ctx, 'erasing', { articleId: 'x' });
     const del = await cli('comments:delete', '--id', res.body.id, '--reason', 'author request');
     expect(JSON.parse(del.out)).toEqual({ id: res.body.id, status: 'deleted' });
-    expect((await cli('authors:erase', '--site', 'erasing', '--email', 'nobody@example.com')).out).toBe('Erased 0 comments.\n');
+    expect((await cli('authors:erase', '--site', 'erasing', '--email', 'nobody@example.com')).out).toBe(
+      'Erased 0 comments.\n',
+    );
   });
 
   it('prints help for the program and each command', async () => {

@@ -13,7 +13,11 @@ describe('CORS', () => {
   it('answers a preflight from an allowed origin', async () => {
     const res = await call(ctx, '/api/v1/sites/paper/comments', {
       method: 'OPTIONS',
-      headers: { origin: 'https://paper.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,idempotency-key' },
+      headers: {
+        origin: 'https://paper.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,idempotency-key',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('https://paper.example');
@@ -42,10 +46,14 @@ describe('CORS', () => {
     const post = await submit(ctx, 'paper', { articleId: 'cors' }, { origin: 'http://localhost:8080' });
     expect(post.status).toBe(201);
     expect(post.headers.get('access-control-allow-origin')).toBe('http://localhost:8080');
-    const read = await call(ctx, '/api/v1/sites/paper/articles/cors/comments', { headers: { origin: 'https://paper.example' } });
+    const read = await call(ctx, '/api/v1/sites/paper/articles/cors/comments', {
+      headers: { origin: 'https://paper.example' },
+    });
     expect(read.headers.get('access-control-allow-origin')).toBe('https://paper.example');
     expect(read.headers.get('access-control-expose-headers')).toContain('ETag');
-    const foreign = await call(ctx, '/api/v1/sites/paper/articles/cors/comments', { headers: { origin: 'https://evil.example' } });
+    const foreign = await call(ctx, '/api/v1/sites/paper/articles/cors/comments', {
+      headers: { origin: 'https://evil.example' },
+    });
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
     // Error answers are readable by allowed origins too (the widget shows field errors).
     const invalid = await submit(ctx, 'paper', { email: 'not-an-email' }, { origin: 'https://paper.example' });

@@ -3,8 +3,8 @@
 // from another origin, is refused; a moderator of one site is refused another site's pages and every
 // admin page; an admin gets through.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, dashboardGet, dashboardPost, signIn, type Session } from '../support/accounts.ts';
-import { castOfTwoSites, freshOn, THEIRS, type Cast } from '../support/other-site.ts';
+import { createUser, dashboardGet, dashboardPost, type Session, signIn } from '../support/accounts.ts';
+import { type Cast, castOfTwoSites, freshOn, THEIRS } from '../support/other-site.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
 
 let ctx: TestContext;
@@ -34,43 +34,127 @@ const PAGES: Record<string, { make: () => Promise<Visit>; moderatorSees?: 200 | 
   'GET /dashboard': { make: async () => ({ path: '/dashboard' }), moderatorSees: 303 },
   'GET /dashboard/queue': { make: async () => ({ path: `/dashboard/queue?site=${THEIRS}` }) },
   'GET /dashboard/queue/poll': { make: async () => ({ path: `/dashboard/queue/poll?site=${THEIRS}&status=pending` }) },
-  'POST /dashboard/queue/bulk': { make: async () => ({ path: '/dashboard/queue/bulk', form: { ids: [await fresh.pendingComment(), await fresh.pendingComment()], action: 'reject', return: '/dashboard/queue' } }) },
-  'POST /dashboard/comments/:id/:action': { make: async () => ({ path: `/dashboard/comments/${await fresh.pendingComment()}/approve`, form: { return: '/dashboard/queue' } }) },
-  'GET /dashboard/comments/:id': { make: async () => ({ path: `/dashboard/comments/${await fresh.pendingComment()}` }) },
+  'POST /dashboard/queue/bulk': {
+    make: async () => ({
+      path: '/dashboard/queue/bulk',
+      form: {
+        ids: [await fresh.pendingComment(), await fresh.pendingComment()],
+        action: 'reject',
+        return: '/dashboard/queue',
+      },
+    }),
+  },
+  'POST /dashboard/comments/:id/:action': {
+    make: async () => ({
+      path: `/dashboard/comments/${await fresh.pendingComment()}/approve`,
+      form: { return: '/dashboard/queue' },
+    }),
+  },
+  'GET /dashboard/comments/:id': {
+    make: async () => ({ path: `/dashboard/comments/${await fresh.pendingComment()}` }),
+  },
   'GET /dashboard/bans': { make: async () => ({ path: '/dashboard/bans' }), moderatorSees: 200 },
-  'POST /dashboard/bans': { make: async () => ({ path: '/dashboard/bans', form: { siteId: THEIRS, kind: 'ip', value: '192.0.2.99', duration: '1' } }) },
+  'POST /dashboard/bans': {
+    make: async () => ({
+      path: '/dashboard/bans',
+      form: { siteId: THEIRS, kind: 'ip', value: '192.0.2.99', duration: '1' },
+    }),
+  },
   'POST /dashboard/bans/:id/lift': { make: async () => ({ path: `/dashboard/bans/${await fresh.ban()}/lift` }) },
   'GET /dashboard/log': { make: async () => ({ path: `/dashboard/log?site=${THEIRS}` }) },
   'GET /dashboard/sites': { make: async () => ({ path: '/dashboard/sites' }) },
-  'POST /dashboard/sites': { make: async () => ({ path: '/dashboard/sites', form: { id: `walk-${Math.random().toString(36).slice(2, 9)}`, name: 'Walk', origins: 'https://walk.example' } }) },
+  'POST /dashboard/sites': {
+    make: async () => ({
+      path: '/dashboard/sites',
+      form: { id: `walk-${Math.random().toString(36).slice(2, 9)}`, name: 'Walk', origins: 'https://walk.example' },
+    }),
+  },
   'GET /dashboard/sites/:siteId': { make: async () => ({ path: `/dashboard/sites/${THEIRS}` }) },
-  'POST /dashboard/sites/:siteId': { make: async () => ({ path: `/dashboard/sites/${THEIRS}`, form: { name: 'Theirs', origins: 'https://news.example', moderation: 'all', maxDepth: '4', closeAfterDays: '', spamRetentionDays: '30' } }) },
+  'POST /dashboard/sites/:siteId': {
+    make: async () => ({
+      path: `/dashboard/sites/${THEIRS}`,
+      form: {
+        name: 'Theirs',
+        origins: 'https://news.example',
+        moderation: 'all',
+        maxDepth: '4',
+        closeAfterDays: '',
+        spamRetentionDays: '30',
+      },
+    }),
+  },
   'GET /dashboard/sites/:siteId/webhooks': { make: async () => ({ path: `/dashboard/sites/${THEIRS}/webhooks` }) },
-  'POST /dashboard/sites/:siteId/webhooks': { make: async () => ({ path: `/dashboard/sites/${THEIRS}/webhooks`, form: { url: 'https://hooks.example.com/dash' } }) },
+  'POST /dashboard/sites/:siteId/webhooks': {
+    make: async () => ({
+      path: `/dashboard/sites/${THEIRS}/webhooks`,
+      form: { url: 'https://hooks.example.com/dash' },
+    }),
+  },
   'GET /dashboard/webhooks/:id': { make: async () => ({ path: `/dashboard/webhooks/${await fresh.endpoint()}` }) },
-  'POST /dashboard/webhooks/:id/enable': { make: async () => ({ path: `/dashboard/webhooks/${await fresh.endpoint()}/enable` }) },
-  'POST /dashboard/webhooks/:id/disable': { make: async () => ({ path: `/dashboard/webhooks/${await fresh.endpoint()}/disable` }) },
-  'POST /dashboard/webhooks/:id/rotate-secret': { make: async () => ({ path: `/dashboard/webhooks/${await fresh.endpoint()}/rotate-secret` }) },
-  'POST /dashboard/webhooks/:id/delete': { make: async () => ({ path: `/dashboard/webhooks/${await fresh.endpoint()}/delete` }) },
-  'POST /dashboard/webhook-deliveries/:id/redeliver': { make: async () => ({ path: `/dashboard/webhook-deliveries/${await fresh.delivery()}/redeliver` }) },
+  'POST /dashboard/webhooks/:id/enable': {
+    make: async () => ({ path: `/dashboard/webhooks/${await fresh.endpoint()}/enable` }),
+  },
+  'POST /dashboard/webhooks/:id/disable': {
+    make: async () => ({ path: `/dashboard/webhooks/${await fresh.endpoint()}/disable` }),
+  },
+  'POST /dashboard/webhooks/:id/rotate-secret': {
+    make: async () => ({ path: `/dashboard/webhooks/${await fresh.endpoint()}/rotate-secret` }),
+  },
+  'POST /dashboard/webhooks/:id/delete': {
+    make: async () => ({ path: `/dashboard/webhooks/${await fresh.endpoint()}/delete` }),
+  },
+  'POST /dashboard/webhook-deliveries/:id/redeliver': {
+    make: async () => ({ path: `/dashboard/webhook-deliveries/${await fresh.delivery()}/redeliver` }),
+  },
   'GET /dashboard/users': { make: async () => ({ path: '/dashboard/users' }) },
-  'POST /dashboard/users': { make: async () => ({ path: '/dashboard/users', form: { email: `${Math.random().toString(36).slice(2)}@example.com`, role: 'moderator', password: 'long enough password', siteIds: THEIRS } }) },
+  'POST /dashboard/users': {
+    make: async () => ({
+      path: '/dashboard/users',
+      form: {
+        email: `${Math.random().toString(36).slice(2)}@example.com`,
+        role: 'moderator',
+        password: 'long enough password',
+        siteIds: THEIRS,
+      },
+    }),
+  },
   'GET /dashboard/users/:id': { make: async () => ({ path: `/dashboard/users/${cast.stranger.id}` }) },
-  'POST /dashboard/users/:id': { make: async () => ({ path: `/dashboard/users/${await fresh.user()}`, form: { role: 'moderator', siteIds: THEIRS } }) },
-  'POST /dashboard/users/:id/password': { make: async () => ({ path: `/dashboard/users/${await fresh.user()}/password`, form: { password: 'another long password' } }) },
-  'POST /dashboard/users/:id/tokens': { make: async () => ({ path: `/dashboard/users/${cast.stranger.id}/tokens`, form: { name: 'walk' } }) },
-  'POST /dashboard/users/tokens/:tokenId/revoke': { make: async () => ({ path: `/dashboard/users/tokens/${await fresh.token()}/revoke` }) },
+  'POST /dashboard/users/:id': {
+    make: async () => ({
+      path: `/dashboard/users/${await fresh.user()}`,
+      form: { role: 'moderator', siteIds: THEIRS },
+    }),
+  },
+  'POST /dashboard/users/:id/password': {
+    make: async () => ({
+      path: `/dashboard/users/${await fresh.user()}/password`,
+      form: { password: 'another long password' },
+    }),
+  },
+  'POST /dashboard/users/:id/tokens': {
+    make: async () => ({ path: `/dashboard/users/${cast.stranger.id}/tokens`, form: { name: 'walk' } }),
+  },
+  'POST /dashboard/users/tokens/:tokenId/revoke': {
+    make: async () => ({ path: `/dashboard/users/tokens/${await fresh.token()}/revoke` }),
+  },
   'GET /dashboard/audit': { make: async () => ({ path: '/dashboard/audit' }) },
 };
 /** Open to everyone by design. */
 const PUBLIC = ['GET /dashboard/login', 'POST /dashboard/login', 'GET /dashboard/assets/:name'];
 
 function dashboardRoutes(): string[] {
-  const routes = ctx.app.routes.filter((r) => r.path.startsWith('/dashboard') && r.method !== 'ALL').map((r) => `${r.method} ${r.path}`);
+  const routes = ctx.app.routes
+    .filter((r) => r.path.startsWith('/dashboard') && r.method !== 'ALL')
+    .map((r) => `${r.method} ${r.path}`);
   return [...new Set(routes)].filter((r) => !PUBLIC.includes(r)).sort();
 }
 
-async function visit(route: string, session: Session | null, opts: { csrf?: string | null; origin?: string | null } = {}, made?: Visit) {
+async function visit(
+  route: string,
+  session: Session | null,
+  opts: { csrf?: string | null; origin?: string | null } = {},
+  made?: Visit,
+) {
   const v = made ?? (await PAGES[route]!.make());
   if (route.startsWith('GET ')) return dashboardGet(ctx, v.path, session);
   const res = await dashboardPost(ctx, v.path, session, v.form ?? {}, opts);
@@ -83,9 +167,14 @@ describe('access control over every dashboard page and form', () => {
   });
 
   it('sends visitors without a session to sign in, and changes nothing', async () => {
-    const visits = await Promise.all(dashboardRoutes().map(async (route) => [route, await PAGES[route]!.make()] as const));
+    const visits = await Promise.all(
+      dashboardRoutes().map(async (route) => [route, await PAGES[route]!.make()] as const),
+    );
     const db = ctx.container.database.db;
-    const rows = async () => [(await db.selectFrom('audit_log').select('id').execute()).length, (await db.selectFrom('moderation_log').select('id').execute()).length];
+    const rows = async () => [
+      (await db.selectFrom('audit_log').select('id').execute()).length,
+      (await db.selectFrom('moderation_log').select('id').execute()).length,
+    ];
     const before = await rows();
     for (const [route, made] of visits) {
       const res = await visit(route, null, {}, made);

@@ -2,7 +2,7 @@
 // the queue with highlighted words and hostile text shown as text, actions and bulk actions by form,
 // live-update JSON, settings with validation messages, webhook secrets shown once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUser, dashboardGet, dashboardPost, PASSWORD, signIn, type Session } from '../support/accounts.ts';
+import { createUser, dashboardGet, dashboardPost, PASSWORD, type Session, signIn } from '../support/accounts.ts';
 import { createSite, submit } from '../support/http.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
 
@@ -21,7 +21,11 @@ const statusOf = async (id: string) => (await ctx.container.moderation.show(id))
 describe('signing in with the form', () => {
   it('sets the session cookie and goes where the visitor was going; a wrong password re-shows the form', async () => {
     const login = (password: string, next = '/dashboard/log') =>
-      ctx.app.request('http://localhost/dashboard/login', { method: 'POST', headers: { origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email: 'editor@example.com', password, next }).toString() });
+      ctx.app.request('http://localhost/dashboard/login', {
+        method: 'POST',
+        headers: { origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email: 'editor@example.com', password, next }).toString(),
+      });
     const ok = await login(PASSWORD);
     expect(ok.status).toBe(303);
     expect(ok.headers.get('location')).toBe('/dashboard/log');
@@ -38,7 +42,11 @@ describe('signing in with the form', () => {
   it('locks the form too after repeated failures (429 with Retry-After)', async () => {
     await createUser(ctx, 'locked@example.com', 'moderator');
     const attempt = (password: string) =>
-      ctx.app.request('http://localhost/dashboard/login', { method: 'POST', headers: { origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email: 'locked@example.com', password }).toString() });
+      ctx.app.request('http://localhost/dashboard/login', {
+        method: 'POST',
+        headers: { origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email: 'locked@example.com', password }).toString(),
+      });
     for (let i = 0; i < 5; i++) expect((await attempt(`nope ${i}`)).status).toBe(401);
     const locked = await attempt(PASSWORD);
     expect(locked.status).toBe(429);
@@ -49,7 +57,10 @@ describe('signing in with the form', () => {
 
 describe('security headers', () => {
   it('sends a CSP without inline script, frame-ancestors none, nosniff, a referrer policy, and no caching', async () => {
-    for (const [path, session] of [['/dashboard/login', null], ['/dashboard/queue', admin]] as const) {
+    for (const [path, session] of [
+      ['/dashboard/login', null],
+      ['/dashboard/queue', admin],
+    ] as const) {
       const res = await dashboardGet(ctx, path, session);
       expect(res.status).toBe(200);
       const csp = res.headers.get('content-security-policy') ?? '';
@@ -61,7 +72,9 @@ describe('security headers', () => {
       expect(res.headers.get('x-frame-options')).toBe('DENY');
       expect(res.headers.get('cache-control')).toBe('no-store');
       // No inline script or style anywhere: everything comes from /dashboard/assets.
-      expect(res.text.match(/<script[^>]*>/g)).toEqual([expect.stringMatching(/^<script src="\/dashboard\/assets\/dashboard\.js\?v=[\w-]+" defer="">$/)]);
+      expect(res.text.match(/<script[^>]*>/g)).toEqual([
+        expect.stringMatching(/^<script src="\/dashboard\/assets\/dashboard\.js\?v=[\w-]+" defer="">$/),
+      ]);
       expect(res.text).not.toMatch(/<style|style="/);
     }
     const js = await ctx.app.request('/dashboard/assets/dashboard.js?v=nope');
@@ -77,10 +90,14 @@ describe('the queue', () => {
       name: '<img src=x onerror=alert(1)>',
       body: 'Hi <script>alert("x")</script> <a href="javascript:alert(1)">click</a> you shit',
     });
-    expect((await ctx.container.moderation.show(hostile.body.id)).comment.reasons).toContainEqual(expect.objectContaining({ code: 'profanity' }));
+    expect((await ctx.container.moderation.show(hostile.body.id)).comment.reasons).toContainEqual(
+      expect.objectContaining({ code: 'profanity' }),
+    );
     const page = await dashboardGet(ctx, '/dashboard/queue', admin);
     expect(page.text).toContain('&lt;img src=x onerror=alert(1)&gt;');
-    expect(page.text).toContain('Hi &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &lt;a href=&quot;javascript:alert(1)&quot;&gt;click&lt;/a&gt; you <mark title="Matched: shit">shit</mark>');
+    expect(page.text).toContain(
+      'Hi &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &lt;a href=&quot;javascript:alert(1)&quot;&gt;click&lt;/a&gt; you <mark title="Matched: shit">shit</mark>',
+    );
     expect(page.text).not.toMatch(/<script>alert|<img src=x|href="javascript:/);
     expect(page.text).toContain('<strong>Profanity</strong>');
     expect(page.text).toContain('First comment from this author on this site.');
@@ -88,19 +105,37 @@ describe('the queue', () => {
 
   it('approves one comment and rejects several with plain form posts, then says what happened', async () => {
     const one = (await submit(ctx, 'dash', { articleId: 'forms' })).body.id;
-    const many = [(await submit(ctx, 'dash', { articleId: 'forms' })).body.id, (await submit(ctx, 'dash', { articleId: 'forms' })).body.id];
-    const approved = await dashboardPost(ctx, `/dashboard/comments/${one}/approve`, admin, { return: '/dashboard/queue?status=pending', reason: 'looks fine' });
+    const many = [
+      (await submit(ctx, 'dash', { articleId: 'forms' })).body.id,
+      (await submit(ctx, 'dash', { articleId: 'forms' })).body.id,
+    ];
+    const approved = await dashboardPost(ctx, `/dashboard/comments/${one}/approve`, admin, {
+      return: '/dashboard/queue?status=pending',
+      reason: 'looks fine',
+    });
     expect(approved.status).toBe(303);
     expect(approved.headers.get('location')).toBe('/dashboard/queue?status=pending&done=approve&n=1');
     expect(await statusOf(one)).toBe('approved');
-    expect((await ctx.container.moderation.show(one)).log.at(-1)).toMatchObject({ note: 'looks fine', actorType: 'user' });
-    const bulk = await dashboardPost(ctx, '/dashboard/queue/bulk', admin, { ids: many, action: 'reject', return: '/dashboard/queue?status=pending' });
+    expect((await ctx.container.moderation.show(one)).log.at(-1)).toMatchObject({
+      note: 'looks fine',
+      actorType: 'user',
+    });
+    const bulk = await dashboardPost(ctx, '/dashboard/queue/bulk', admin, {
+      ids: many,
+      action: 'reject',
+      return: '/dashboard/queue?status=pending',
+    });
     expect(bulk.headers.get('location')).toBe('/dashboard/queue?status=pending&done=reject&n=2');
     for (const id of many) expect(await statusOf(id)).toBe('rejected');
     const page = await dashboardGet(ctx, bulk.headers.get('location')!, admin);
     expect(page.text).toContain('Rejected 2 comments.');
-    const none = await dashboardPost(ctx, '/dashboard/queue/bulk', admin, { action: 'reject', return: '/dashboard/queue' });
-    expect((await dashboardGet(ctx, none.headers.get('location')!, admin)).text).toContain('Select at least one comment first.');
+    const none = await dashboardPost(ctx, '/dashboard/queue/bulk', admin, {
+      action: 'reject',
+      return: '/dashboard/queue',
+    });
+    expect((await dashboardGet(ctx, none.headers.get('location')!, admin)).text).toContain(
+      'Select at least one comment first.',
+    );
   });
 
   it('shows each tab with its count, and the comment detail with parent, history and log', async () => {
@@ -116,38 +151,72 @@ describe('the queue', () => {
     expect(detail.text).toContain('the parent text');
     expect(detail.text).toContain('Moderation log');
     expect(detail.text).toContain('filters (submission)');
-    expect((await dashboardGet(ctx, '/dashboard/comments/01939f0e-8a4c-7cc1-9a0e-1f2d3c4b5a69', admin)).status).toBe(404);
+    expect((await dashboardGet(ctx, '/dashboard/comments/01939f0e-8a4c-7cc1-9a0e-1f2d3c4b5a69', admin)).status).toBe(
+      404,
+    );
   });
 
   it('answers live-update polls with the new cards as HTML and fresh counts', async () => {
     const page = await dashboardGet(ctx, '/dashboard/queue?status=pending&article=live', admin);
     const after = /data-after="([^"]+)"/.exec(page.text)![1]!;
     const fresh = (await submit(ctx, 'dash', { articleId: 'live', body: 'arrived <b>later</b>' })).body.id;
-    const poll = await ctx.app.request(`http://localhost/dashboard/queue/poll?status=pending&article=live&after=${after}`, { headers: { cookie: admin.cookie, accept: 'application/json' } });
+    const poll = await ctx.app.request(
+      `http://localhost/dashboard/queue/poll?status=pending&article=live&after=${after}`,
+      { headers: { cookie: admin.cookie, accept: 'application/json' } },
+    );
     const body = (await poll.json()) as { counts: Record<string, number>; html: string; after: string };
     expect(body.counts.pending).toBe(1);
     expect(body.html).toContain(`data-id="${fresh}"`);
     expect(body.html).toContain('arrived &lt;b&gt;later&lt;/b&gt;');
-    const again = await ctx.app.request(`http://localhost/dashboard/queue/poll?status=pending&article=live&after=${body.after}`, { headers: { cookie: admin.cookie, accept: 'application/json' } });
+    const again = await ctx.app.request(
+      `http://localhost/dashboard/queue/poll?status=pending&article=live&after=${body.after}`,
+      { headers: { cookie: admin.cookie, accept: 'application/json' } },
+    );
     expect(((await again.json()) as { html: string }).html).toBe('');
-    const signedOut = await ctx.app.request('http://localhost/dashboard/queue/poll?status=pending', { headers: { accept: 'application/json' } });
+    const signedOut = await ctx.app.request('http://localhost/dashboard/queue/poll?status=pending', {
+      headers: { accept: 'application/json' },
+    });
     expect(signedOut.status).toBe(401);
   });
 });
 
 describe('admin pages', () => {
   it('saves site settings, and shows each validation message next to its field', async () => {
-    const form = { name: 'Dash', origins: 'https://dash.example\nhttps://www.dash.example', moderation: 'first', maxDepth: '3', closeAfterDays: '', revealRejections: 'on', spamRetentionDays: '14' };
+    const form = {
+      name: 'Dash',
+      origins: 'https://dash.example\nhttps://www.dash.example',
+      moderation: 'first',
+      maxDepth: '3',
+      closeAfterDays: '',
+      revealRejections: 'on',
+      spamRetentionDays: '14',
+    };
     const saved = await dashboardPost(ctx, '/dashboard/sites/dash', admin, form);
     expect(saved.status).toBe(303);
-    expect((await ctx.container.sites.get('dash')).settings).toMatchObject({ origins: ['https://dash.example', 'https://www.dash.example'], moderation: 'first', maxDepth: 3, closeAfterDays: null, revealRejections: true, spamRetentionDays: 14 });
-    const bad = await dashboardPost(ctx, '/dashboard/sites/dash', admin, { ...form, maxDepth: '40', origins: 'ftp://nope', spamRetentionDays: 'soon' });
+    expect((await ctx.container.sites.get('dash')).settings).toMatchObject({
+      origins: ['https://dash.example', 'https://www.dash.example'],
+      moderation: 'first',
+      maxDepth: 3,
+      closeAfterDays: null,
+      revealRejections: true,
+      spamRetentionDays: 14,
+    });
+    const bad = await dashboardPost(ctx, '/dashboard/sites/dash', admin, {
+      ...form,
+      maxDepth: '40',
+      origins: 'ftp://nope',
+      spamRetentionDays: 'soon',
+    });
     expect(bad.status).toBe(400);
     const html = await bad.text();
     expect(html).toContain('Nothing was saved');
     expect(html).toMatch(/id="set-spamRetentionDays-error">must be a number</);
     expect(html).toContain('value="soon"'); // what was typed stays in the form
-    const second = await dashboardPost(ctx, '/dashboard/sites/dash', admin, { ...form, maxDepth: '40', origins: 'ftp://nope' });
+    const second = await dashboardPost(ctx, '/dashboard/sites/dash', admin, {
+      ...form,
+      maxDepth: '40',
+      origins: 'ftp://nope',
+    });
     const html2 = await second.text();
     expect(html2).toMatch(/id="set-maxDepth-error">must be at most 10</);
     expect(html2).toMatch(/id="set-origins-error">&quot;ftp:\/\/nope&quot; is not an http\(s\) origin/);
@@ -156,7 +225,10 @@ describe('admin pages', () => {
   });
 
   it('shows a new webhook secret once, and lists endpoints without it', async () => {
-    const created = await dashboardPost(ctx, '/dashboard/sites/dash/webhooks', admin, { url: 'http://127.0.0.1:9/hook', events: ['comment.approved'] });
+    const created = await dashboardPost(ctx, '/dashboard/sites/dash/webhooks', admin, {
+      url: 'http://127.0.0.1:9/hook',
+      events: ['comment.approved'],
+    });
     expect(created.status).toBe(201);
     const secret = /whsec_[A-Za-z0-9+/=]+/.exec(await created.text())![0];
     const list = await dashboardGet(ctx, '/dashboard/sites/dash/webhooks', admin);
@@ -165,7 +237,12 @@ describe('admin pages', () => {
   });
 
   it('creates a moderator, creates a token shown once, and refuses demoting the last admin with a message', async () => {
-    const created = await dashboardPost(ctx, '/dashboard/users', admin, { email: 'desk@example.com', role: 'moderator', password: 'desk password 123', siteIds: 'dash' });
+    const created = await dashboardPost(ctx, '/dashboard/users', admin, {
+      email: 'desk@example.com',
+      role: 'moderator',
+      password: 'desk password 123',
+      siteIds: 'dash',
+    });
     expect(created.status).toBe(303);
     const user = await ctx.container.users.findByEmail('desk@example.com');
     expect(user.siteIds).toEqual(['dash']);
@@ -176,7 +253,11 @@ describe('admin pages', () => {
     const refused = await dashboardPost(ctx, `/dashboard/users/${me.id}`, admin, { role: 'moderator' });
     expect(refused.status).toBe(409);
     expect(await refused.text()).toContain('last active administrator');
-    const short = await dashboardPost(ctx, '/dashboard/users', admin, { email: 'x@example.com', role: 'moderator', password: 'short' });
+    const short = await dashboardPost(ctx, '/dashboard/users', admin, {
+      email: 'x@example.com',
+      role: 'moderator',
+      password: 'short',
+    });
     expect(short.status).toBe(400);
     expect(await short.text()).toMatch(/id="u-password-error">must be at least 12 characters</);
   });

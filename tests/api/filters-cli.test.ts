@@ -21,11 +21,31 @@ async function cli(...argv: string[]) {
 describe('filter settings in the CLI', () => {
   it('sets word lists, block lists and limits with flags; list flags add to the current list', async () => {
     const first = await cli(
-      'sites:update', '--id', 'news',
-      '--block-word', 'casino', '--block-word', 'viagra', '--hold-word', 'crypto',
-      '--block-email', 'Troll@Example.com', '--block-domain', 'spam.example', '--block-ip', '203.0.113.0/24',
-      '--profanity', 'reject', '--profanity-word', 'frak', '--allow-word', 'crap',
-      '--link-limit', '3', '--flood-interval', 'off',
+      'sites:update',
+      '--id',
+      'news',
+      '--block-word',
+      'casino',
+      '--block-word',
+      'viagra',
+      '--hold-word',
+      'crypto',
+      '--block-email',
+      'Troll@Example.com',
+      '--block-domain',
+      'spam.example',
+      '--block-ip',
+      '203.0.113.0/24',
+      '--profanity',
+      'reject',
+      '--profanity-word',
+      'frak',
+      '--allow-word',
+      'crap',
+      '--link-limit',
+      '3',
+      '--flood-interval',
+      'off',
     );
     expect(first.err).toBe('');
     expect(JSON.parse(first.out).settings).toMatchObject({
@@ -40,9 +60,31 @@ describe('filter settings in the CLI', () => {
       linkLimit: 3,
       floodIntervalSeconds: 0,
     });
-    const second = await cli('sites:update', '--id', 'news', '--block-word', 'poker', '--block-ip', '2001:db8::/32', '--link-limit', 'none');
-    expect(JSON.parse(second.out).settings).toMatchObject({ blockedWords: ['casino', 'viagra', 'poker'], blockedIps: ['203.0.113.0/24', '2001:db8::/32'], linkLimit: null });
-    const replaced = await cli('sites:update', '--id', 'news', '--set', 'blockedWords=["bingo"]', '--set', 'shoutingMinLetters=40');
+    const second = await cli(
+      'sites:update',
+      '--id',
+      'news',
+      '--block-word',
+      'poker',
+      '--block-ip',
+      '2001:db8::/32',
+      '--link-limit',
+      'none',
+    );
+    expect(JSON.parse(second.out).settings).toMatchObject({
+      blockedWords: ['casino', 'viagra', 'poker'],
+      blockedIps: ['203.0.113.0/24', '2001:db8::/32'],
+      linkLimit: null,
+    });
+    const replaced = await cli(
+      'sites:update',
+      '--id',
+      'news',
+      '--set',
+      'blockedWords=["bingo"]',
+      '--set',
+      'shoutingMinLetters=40',
+    );
     expect(JSON.parse(replaced.out).settings).toMatchObject({ blockedWords: ['bingo'], shoutingMinLetters: 40 });
   });
 
@@ -52,7 +94,9 @@ describe('filter settings in the CLI', () => {
     expect(res.body.status).toBe('pending');
     const shown = JSON.parse((await cli('comments:show', '--id', res.body.id)).out);
     expect(shown.comment.status).toBe('rejected');
-    expect(shown.comment.reasons[0].data.matches).toEqual([{ field: 'body', word: 'bingo', start: 5, end: 10, text: 'BINGO' }]);
+    expect(shown.comment.reasons[0].data.matches).toEqual([
+      { field: 'body', word: 'bingo', start: 5, end: 10, text: 'BINGO' },
+    ]);
   });
 
   it('refuses malformed settings with a message naming the setting, and changes nothing', async () => {
@@ -74,7 +118,18 @@ describe('filter settings in the CLI', () => {
 
   it('documents the flags in its help', async () => {
     const help = (await cli('sites:update', '--help')).out;
-    for (const flag of ['--block-word', '--hold-word', '--block-email', '--block-domain', '--block-ip', '--profanity <action>', '--profanity-word', '--allow-word', '--link-limit', '--flood-interval']) {
+    for (const flag of [
+      '--block-word',
+      '--hold-word',
+      '--block-email',
+      '--block-domain',
+      '--block-ip',
+      '--profanity <action>',
+      '--profanity-word',
+      '--allow-word',
+      '--link-limit',
+      '--flood-interval',
+    ]) {
       expect(help).toContain(flag);
     }
   });

@@ -65,7 +65,9 @@ describe('flood control', () => {
 
   it('lets exactly one of several simultaneous comments by one author through', async () => {
     const email = 'burst@example.com';
-    const answers = await Promise.all([1, 2, 3, 4].map((i) => submit(ctx, 'flood', { email, articleId: `burst-${i}` }, from(freshIp()))));
+    const answers = await Promise.all(
+      [1, 2, 3, 4].map((i) => submit(ctx, 'flood', { email, articleId: `burst-${i}` }, from(freshIp()))),
+    );
     expect(answers.map((a) => a.status).sort()).toEqual([201, 429, 429, 429]);
   });
 });
@@ -106,7 +108,10 @@ describe.runIf(testDb() === 'postgres')('flood control when Redis goes away whil
 
 describe('flood control when Redis is unreachable', () => {
   it('falls back to memory: no 500, no hang, still one comment per interval', async () => {
-    const down = await createTestContext({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_PREFIX: `test-${randomBytes(5).toString('hex')}` });
+    const down = await createTestContext({
+      REDIS_URL: 'redis://127.0.0.1:1',
+      REDIS_PREFIX: `test-${randomBytes(5).toString('hex')}`,
+    });
     try {
       expect(down.container.redis).not.toBeNull();
       await createSite(down, 'down', { moderation: 'none', floodIntervalSeconds: 30 });
@@ -119,5 +124,4 @@ describe('flood control when Redis is unreachable', () => {
       await down.close();
     }
   });
-
 });

@@ -23,7 +23,9 @@ const show = (id: string) => ctx.container.moderation.show(id);
 
 describe('filters on submission', () => {
   it('publishes a clean comment with no reasons', async () => {
-    const res = await submit(ctx, 'open', { body: 'A calm and thoughtful remark about the cocktail party in Scunthorpe.' });
+    const res = await submit(ctx, 'open', {
+      body: 'A calm and thoughtful remark about the cocktail party in Scunthorpe.',
+    });
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('approved');
     expect((await show(res.body.id)).comment.reasons).toEqual([]);
@@ -36,7 +38,9 @@ describe('filters on submission', () => {
     const { comment, log } = await show(res.body.id);
     expect(comment.status).toBe('pending');
     const match = { field: 'body', word: 'fuck', start: 9, end: 16, text: 'f.u.c.k' };
-    expect(comment.reasons).toEqual([expect.objectContaining({ action: 'hold', code: 'profanity', data: { matches: [match] } })]);
+    expect(comment.reasons).toEqual([
+      expect.objectContaining({ action: 'hold', code: 'profanity', data: { matches: [match] } }),
+    ]);
     expect(body.slice(match.start, match.end)).toBe('f.u.c.k');
     expect(log).toHaveLength(1);
     expect(log[0]).toMatchObject({ from: null, to: 'pending', actorType: 'filter', reasons: comment.reasons });
@@ -45,10 +49,15 @@ describe('filters on submission', () => {
   it('shows the reasons with matched words through the CLI', async () => {
     const res = await submit(ctx, 'open', { body: 'Total bullsh1t.' });
     let out = '';
-    const code = await runCli(['comments:show', '--id', res.body.id], ctx.container, { out: (s) => (out += s), err: () => {} });
+    const code = await runCli(['comments:show', '--id', res.body.id], ctx.container, {
+      out: (s) => (out += s),
+      err: () => {},
+    });
     expect(code).toBe(0);
     const shown = JSON.parse(out);
-    expect(shown.comment.reasons[0].data.matches).toEqual([{ field: 'body', word: 'bullshit', start: 6, end: 14, text: 'bullsh1t' }]);
+    expect(shown.comment.reasons[0].data.matches).toEqual([
+      { field: 'body', word: 'bullshit', start: 6, end: 14, text: 'bullsh1t' },
+    ]);
     expect(shown.log[0].reasons[0].code).toBe('profanity');
   });
 
@@ -77,7 +86,9 @@ describe('filters on submission', () => {
     expect((await submit(ctx, 'strict', { body: 'Buy CRYPTO now' })).body.status).toBe('pending');
     const links = await submit(ctx, 'open', { body: 'See https://a.example and https://b.example' });
     expect(links.body.status).toBe('pending');
-    expect((await show(links.body.id)).comment.reasons).toEqual([expect.objectContaining({ code: 'too_many_links', data: expect.objectContaining({ count: 2 }) })]);
+    expect((await show(links.body.id)).comment.reasons).toEqual([
+      expect.objectContaining({ code: 'too_many_links', data: expect.objectContaining({ count: 2 }) }),
+    ]);
   });
 
   it('answers 422 with the reasons when the site reveals rejections, and still stores the comment', async () => {
@@ -85,10 +96,17 @@ describe('filters on submission', () => {
     const res = await submit(ctx, 'strict', { body: 'Best casino bonus here' });
     const problem = expectProblem(res, 422);
     expect(problem.code).toBe('blocked_word');
-    expect(problem.errors).toEqual([{ path: 'body', message: expect.stringContaining('blocked_word: Contains blocked words: "casino" in body') }]);
+    expect(problem.errors).toEqual([
+      { path: 'body', message: expect.stringContaining('blocked_word: Contains blocked words: "casino" in body') },
+    ]);
     const after = await tableCounts(ctx);
     expect(after.comments).toBe(before.comments + 1);
-    const rejected = await ctx.container.database.db.selectFrom('comments').select(['status', 'reasons']).orderBy('created_at', 'desc').limit(1).executeTakeFirstOrThrow();
+    const rejected = await ctx.container.database.db
+      .selectFrom('comments')
+      .select(['status', 'reasons'])
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     expect(rejected.status).toBe('rejected');
   });
 
@@ -121,7 +139,10 @@ describe('duplicates', () => {
     const input = commentInput({ articleId: 'dup', body: 'Exactly this.' });
     expect((await postJson(ctx, '/api/v1/sites/open/comments', input)).status).toBe(201);
     const before = await tableCounts(ctx);
-    const again = await postJson(ctx, '/api/v1/sites/open/comments', { ...input, email: String(input.email).toUpperCase() });
+    const again = await postJson(ctx, '/api/v1/sites/open/comments', {
+      ...input,
+      email: String(input.email).toUpperCase(),
+    });
     expect(expectProblem(again, 409).code).toBe('duplicate');
     expect(await tableCounts(ctx)).toEqual(before);
   });
@@ -129,9 +150,13 @@ describe('duplicates', () => {
   it('allows the same text from someone else, elsewhere, or as a reply', async () => {
     const input = commentInput({ articleId: 'dup2', body: 'Agreed.' });
     const first = await postJson(ctx, '/api/v1/sites/open/comments', input);
-    expect((await postJson(ctx, '/api/v1/sites/open/comments', { ...input, email: 'someone-else@example.com' })).status).toBe(201);
+    expect(
+      (await postJson(ctx, '/api/v1/sites/open/comments', { ...input, email: 'someone-else@example.com' })).status,
+    ).toBe(201);
     expect((await postJson(ctx, '/api/v1/sites/open/comments', { ...input, articleId: 'dup3' })).status).toBe(201);
-    expect((await postJson(ctx, '/api/v1/sites/open/comments', { ...input, parentId: first.body.id })).status).toBe(201);
+    expect((await postJson(ctx, '/api/v1/sites/open/comments', { ...input, parentId: first.body.id })).status).toBe(
+      201,
+    );
   });
 
   it('stores one of several identical comments sent at the same moment', async () => {
@@ -161,10 +186,20 @@ describe('site length limits', () => {
 describe('filter settings through the site service', () => {
   it('refuses malformed settings with a message naming the setting, and changes nothing', async () => {
     await createSite(ctx, 'settings', { blockedIps: ['203.0.113.0/24'] });
-    const attempt = (settings: Record<string, unknown>) => ctx.container.sites.update('settings', { settings }).then(() => null, (e: { extra?: { errors?: unknown } }) => e.extra?.errors);
-    expect(await attempt({ blockedIps: ['203.0.113.0/24', '10.0.0.0/40'] })).toEqual([{ path: 'settings.blockedIps.1', message: expect.stringContaining('not an IP address or CIDR range') }]);
-    expect(await attempt({ holdWords: Array.from({ length: 5_001 }, (_, i) => `w${i}`) })).toEqual([{ path: 'settings.holdWords', message: 'must have at most 5,000 entries' }]);
-    expect(await attempt({ blockedWords: ['/(a+)+$/'] })).toEqual([{ path: 'settings.blockedWords.0', message: expect.stringContaining('regular expression') }]);
+    const attempt = (settings: Record<string, unknown>) =>
+      ctx.container.sites.update('settings', { settings }).then(
+        () => null,
+        (e: { extra?: { errors?: unknown } }) => e.extra?.errors,
+      );
+    expect(await attempt({ blockedIps: ['203.0.113.0/24', '10.0.0.0/40'] })).toEqual([
+      { path: 'settings.blockedIps.1', message: expect.stringContaining('not an IP address or CIDR range') },
+    ]);
+    expect(await attempt({ holdWords: Array.from({ length: 5_001 }, (_, i) => `w${i}`) })).toEqual([
+      { path: 'settings.holdWords', message: 'must have at most 5,000 entries' },
+    ]);
+    expect(await attempt({ blockedWords: ['/(a+)+$/'] })).toEqual([
+      { path: 'settings.blockedWords.0', message: expect.stringContaining('regular expression') },
+    ]);
     expect(await attempt({ linkLimt: 3 })).toEqual([{ path: 'settings.linkLimt', message: 'is not a site setting' }]);
     expect((await ctx.container.sites.get('settings')).settings.blockedIps).toEqual(['203.0.113.0/24']);
   });
@@ -175,6 +210,11 @@ describe('filter settings through the site service', () => {
     await ctx.container.sites.update('live', { settings: { profanityWords: ['frak'], profanityAction: 'reject' } });
     const res = await submit(ctx, 'live', { body: 'FR4K this' });
     expect(res.body.status).toBe('pending');
-    expect((await show(res.body.id)).comment).toMatchObject({ status: 'rejected', reasons: [expect.objectContaining({ data: { matches: [expect.objectContaining({ word: 'frak', text: 'FR4K' })] } })] });
+    expect((await show(res.body.id)).comment).toMatchObject({
+      status: 'rejected',
+      reasons: [
+        expect.objectContaining({ data: { matches: [expect.objectContaining({ word: 'frak', text: 'FR4K' })] } }),
+      ],
+    });
   });
 });

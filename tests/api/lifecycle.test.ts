@@ -41,14 +41,25 @@ describe('deletion', () => {
     await submit(ctx, 'life', { articleId: 'd2', email: 'keep@example.com' });
     expect(await ctx.container.moderation.eraseAuthor('life', 'ERASE.ME@example.com', actor)).toBe(2);
     const db = ctx.container.database.db;
-    const events = await db.selectFrom('events').select(['type', 'comment_id']).where('type', '=', 'comment.deleted').execute();
+    const events = await db
+      .selectFrom('events')
+      .select(['type', 'comment_id'])
+      .where('type', '=', 'comment.deleted')
+      .execute();
     expect(events.map((e) => e.comment_id)).toEqual(expect.arrayContaining([a.body.id, b.body.id]));
     expect((await thread('d2')).comments).toHaveLength(1);
   });
 });
 
 describe('maintenance', () => {
-  const job = () => createMaintenanceJob({ db: ctx.container.database.db, sites: ctx.container.sites, relay: ctx.container.relay, producer: () => ctx.container.queue.producer, log: ctx.container.log });
+  const job = () =>
+    createMaintenanceJob({
+      db: ctx.container.database.db,
+      sites: ctx.container.sites,
+      relay: ctx.container.relay,
+      producer: () => ctx.container.queue.producer,
+      log: ctx.container.log,
+    });
   const run = (name: string) => job()({ id: name, name, data: {}, attemptsMade: 0, maxAttempts: 1 });
 
   it('purges spam older than the site retention, keeping recent spam and spam with replies', async () => {
@@ -58,7 +69,11 @@ describe('maintenance', () => {
     const withReply = await submit(ctx, 'life', { articleId: 'sp' });
     await submit(ctx, 'life', { articleId: 'sp', parentId: withReply.body.id });
     for (const c of [old, recent, withReply]) await ctx.container.moderation.setStatus(c.body.id, 'spam', actor);
-    await db.updateTable('comments').set({ updated_at: new Date(Date.now() - 8 * 86_400_000) }).where('id', 'in', [old.body.id, withReply.body.id]).execute();
+    await db
+      .updateTable('comments')
+      .set({ updated_at: new Date(Date.now() - 8 * 86_400_000) })
+      .where('id', 'in', [old.body.id, withReply.body.id])
+      .execute();
     await run('purge-spam');
     const left = await db.selectFrom('comments').select('id').where('status', '=', 'spam').execute();
     expect(left.map((r) => r.id).sort()).toEqual([recent.body.id, withReply.body.id].sort());
@@ -68,17 +83,31 @@ describe('maintenance', () => {
     const db = ctx.container.database.db;
     await submit(ctx, 'life', { articleId: 'aging' });
     await submit(ctx, 'life', { articleId: 'fresh' });
-    await db.updateTable('articles').set({ first_comment_at: new Date(Date.now() - 11 * 86_400_000) }).where('external_id', '=', 'aging').execute();
+    await db
+      .updateTable('articles')
+      .set({ first_comment_at: new Date(Date.now() - 11 * 86_400_000) })
+      .where('external_id', '=', 'aging')
+      .execute();
     await run('close-articles');
-    const rows = await db.selectFrom('articles').select(['external_id', 'closed_at']).where('external_id', 'in', ['aging', 'fresh']).execute();
-    expect(Object.fromEntries(rows.map((r) => [r.external_id, r.closed_at !== null]))).toEqual({ aging: true, fresh: false });
+    const rows = await db
+      .selectFrom('articles')
+      .select(['external_id', 'closed_at'])
+      .where('external_id', 'in', ['aging', 'fresh'])
+      .execute();
+    expect(Object.fromEntries(rows.map((r) => [r.external_id, r.closed_at !== null]))).toEqual({
+      aging: true,
+      fresh: false,
+    });
   });
 
   it('sweeps the outbox: every event is handed to the queue', async () => {
     await submit(ctx, 'life', { articleId: 'sweep' });
     await ctx.container.relay.drain();
     const db = ctx.container.database.db;
-    await db.updateTable('events').set({ dispatched_at: null, created_at: new Date(Date.now() - 60_000) }).execute();
+    await db
+      .updateTable('events')
+      .set({ dispatched_at: null, created_at: new Date(Date.now() - 60_000) })
+      .execute();
     await run('sweep-outbox');
     const left = await db.selectFrom('events').select('id').where('dispatched_at', 'is', null).execute();
     expect(left).toHaveLength(0);

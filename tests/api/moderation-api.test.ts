@@ -25,12 +25,23 @@ afterAll(() => ctx.close());
 const get = (path: string) => api(ctx, 'GET', path, auth);
 const post = (path: string, body?: unknown) => api(ctx, 'POST', path, auth, body);
 const eventsOf = async (commentId: string) =>
-  (await ctx.container.database.db.selectFrom('events').select('type').where('comment_id', '=', commentId).orderBy('created_at').orderBy('id').execute()).map((e) => e.type);
+  (
+    await ctx.container.database.db
+      .selectFrom('events')
+      .select('type')
+      .where('comment_id', '=', commentId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()
+  ).map((e) => e.type);
 
 describe('the queue', () => {
   it('lists by status, newest first, with counts per tab, filters by site, article and text, and pages by cursor', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await submit(ctx, 'news', { articleId: 'q-article', body: `queue item ${i}`, name: `Q Person ${i}` })).body.id);
+    for (let i = 0; i < 5; i++)
+      ids.push(
+        (await submit(ctx, 'news', { articleId: 'q-article', body: `queue item ${i}`, name: `Q Person ${i}` })).body.id,
+      );
     await submit(ctx, 'blog', { articleId: 'q-article', body: 'on the blog, Needle in a haystack' });
     await approve(ctx, ids[0]!);
 
@@ -38,7 +49,9 @@ describe('the queue', () => {
     expect(first.status).toBe(200);
     expect(first.body.items.map((c: any) => c.id)).toEqual([ids[4], ids[3]]);
     expect(first.body.counts).toEqual({ pending: 4, approved: 1, rejected: 0, spam: 0 });
-    const second = await get(`/api/v1/moderation/comments?siteId=news&articleId=q-article&limit=2&cursor=${first.body.nextCursor}`);
+    const second = await get(
+      `/api/v1/moderation/comments?siteId=news&articleId=q-article&limit=2&cursor=${first.body.nextCursor}`,
+    );
     expect(second.body.items.map((c: any) => c.id)).toEqual([ids[2], ids[1]]);
     expect(second.body.nextCursor).toBeNull();
 
@@ -49,7 +62,12 @@ describe('the queue', () => {
     expect((await get('/api/v1/moderation/comments?q=q%20person%203')).body.items).toHaveLength(1);
     expect((await get('/api/v1/moderation/comments?q=%25')).body.items).toHaveLength(0);
     const item = first.body.items[0];
-    expect(item).toMatchObject({ article: { id: 'q-article' }, email: expect.stringMatching(/@example\.com$/), author: { pending: 1, approved: 0 }, reasons: [{ code: 'moderation_all' }] });
+    expect(item).toMatchObject({
+      article: { id: 'q-article' },
+      email: expect.stringMatching(/@example\.com$/),
+      author: { pending: 1, approved: 0 },
+      reasons: [{ code: 'moderation_all' }],
+    });
     expectProblem(await get('/api/v1/moderation/comments?status=published'), 400);
     expectProblem(await get('/api/v1/moderation/comments?cursor=garbage'), 400);
   });
@@ -62,20 +80,34 @@ describe('one comment in full', () => {
     const earlier = await submit(ctx, 'news', { articleId: 'other', email: 'Repeat@example.com', body: 'earlier one' });
     await post(`/api/v1/moderation/comments/${earlier.body.id}/reject`, { reason: 'off topic' });
     await submit(ctx, 'blog', { articleId: 'x', email: 'repeat@example.com' }); // another site: not counted
-    const reply = await submit(ctx, 'news', { articleId: 'detail', parentId: parent.body.id, email: 'repeat@example.com', body: 'Well shit, that is news' });
+    const reply = await submit(ctx, 'news', {
+      articleId: 'detail',
+      parentId: parent.body.id,
+      email: 'repeat@example.com',
+      body: 'Well shit, that is news',
+    });
 
     const res = await get(`/api/v1/moderation/comments/${reply.body.id}`);
     expect(res.status).toBe(200);
     const { comment, recent, log } = res.body;
     // The profanity filter's own record of what it matched, and where.
-    expect(comment.reasons.find((r: any) => r.code === 'profanity').data.matches).toEqual([{ field: 'body', word: 'shit', start: 5, end: 9, text: 'shit' }]);
+    expect(comment.reasons.find((r: any) => r.code === 'profanity').data.matches).toEqual([
+      { field: 'body', word: 'shit', start: 5, end: 9, text: 'shit' },
+    ]);
     expect(comment.body.slice(5, 9)).toBe('shit');
     expect(comment.parent).toMatchObject({ id: parent.body.id, body: 'the parent', status: 'approved' });
     expect(comment.author).toEqual({ approved: 0, pending: 1, rejected: 1, spam: 0 });
     expect(recent.map((r: any) => r.id)).toEqual([earlier.body.id]);
     expect(log).toEqual([expect.objectContaining({ actorType: 'filter', from: null, to: 'pending' })]);
     const earlierLog = (await get(`/api/v1/moderation/comments/${earlier.body.id}`)).body.log;
-    expect(earlierLog.at(-1)).toMatchObject({ actorType: 'user', actorId: adminId, actorEmail: 'chief@example.com', from: 'pending', to: 'rejected', note: 'off topic' });
+    expect(earlierLog.at(-1)).toMatchObject({
+      actorType: 'user',
+      actorId: adminId,
+      actorEmail: 'chief@example.com',
+      from: 'pending',
+      to: 'rejected',
+      note: 'off topic',
+    });
     expectProblem(await get('/api/v1/moderation/comments/01939f0e-8a4c-7cc1-9a0e-1f2d3c4b5a69'), 404);
   });
 });
@@ -92,22 +124,39 @@ describe('actions', () => {
     // Restore undoes the spam mark: it was published before, so it is published again.
     expect((await post(`/api/v1/moderation/comments/${id}/restore`)).body.comment.status).toBe('approved');
     expect((await post(`/api/v1/moderation/comments/${id}/reject`)).body.comment.status).toBe('rejected');
-    expect(await eventsOf(id)).toEqual(['comment.created', 'comment.pending', 'comment.approved', 'comment.spam', 'comment.approved', 'comment.rejected']);
+    expect(await eventsOf(id)).toEqual([
+      'comment.created',
+      'comment.pending',
+      'comment.approved',
+      'comment.spam',
+      'comment.approved',
+      'comment.rejected',
+    ]);
     const log = (await get(`/api/v1/moderation/comments/${id}`)).body.log;
-    expect(log.map((e: any) => `${e.from}>${e.to}`)).toEqual(['null>pending', 'pending>approved', 'approved>spam', 'spam>approved', 'approved>rejected']);
+    expect(log.map((e: any) => `${e.from}>${e.to}`)).toEqual([
+      'null>pending',
+      'pending>approved',
+      'approved>spam',
+      'spam>approved',
+      'approved>rejected',
+    ]);
     expect(log[1]).toMatchObject({ note: 'fine', actorId: adminId });
 
     // A held comment rejected and restored goes back to the queue.
     const held = await submit(ctx, 'news', { articleId: 'acts' });
     await post(`/api/v1/moderation/comments/${held.body.id}/reject`);
     expect((await post(`/api/v1/moderation/comments/${held.body.id}/restore`)).body.comment.status).toBe('pending');
-    expect(expectProblem(await post(`/api/v1/moderation/comments/${held.body.id}/restore`), 409).detail).toMatch(/pending/);
+    expect(expectProblem(await post(`/api/v1/moderation/comments/${held.body.id}/restore`), 409).detail).toMatch(
+      /pending/,
+    );
   });
 
   it('refuses impossible moves with 409 and unknown ids with 404', async () => {
     const c = await submit(ctx, 'news', { articleId: 'gone' });
     await ctx.container.moderation.remove(c.body.id, { type: 'cli', id: 'test' });
-    expect(expectProblem(await post(`/api/v1/moderation/comments/${c.body.id}/approve`), 409).detail).toContain('deleted');
+    expect(expectProblem(await post(`/api/v1/moderation/comments/${c.body.id}/approve`), 409).detail).toContain(
+      'deleted',
+    );
     expectProblem(await post('/api/v1/moderation/comments/not-an-id/approve'), 404);
     expectProblem(await post(`/api/v1/moderation/comments/${c.body.id}/approve`, { reason: 'x'.repeat(1001) }), 400);
   });
@@ -123,22 +172,38 @@ describe('bulk actions', () => {
     expect(res.body.comments.map((c: any) => [c.id, c.status])).toEqual(ids.map((id) => [id, 'rejected']));
     for (const id of ids) expect((await eventsOf(id)).at(-1)).toBe('comment.rejected');
     const log = await get('/api/v1/moderation/log?action=rejected&limit=200');
-    expect(log.body.entries.filter((e: any) => ids.includes(e.commentId)).every((e: any) => e.note === 'spam wave')).toBe(true);
+    expect(
+      log.body.entries.filter((e: any) => ids.includes(e.commentId)).every((e: any) => e.note === 'spam wave'),
+    ).toBe(true);
   });
 
   it('tells caches and the event relay once per touched article, after commit, and nothing when the batch fails', async () => {
     const calls: unknown[] = [];
-    const service = createModerationService({ db: ctx.container.database.db, notifier: { committed: async (change) => void calls.push(change) }, secret: TEST_SECRET });
-    const who: Principal = { userId: adminId, email: 'chief@example.com', role: 'admin', siteIds: [], via: 'token', sessionId: null };
+    const service = createModerationService({
+      db: ctx.container.database.db,
+      notifier: { committed: async (change) => void calls.push(change) },
+      secret: TEST_SECRET,
+    });
+    const who: Principal = {
+      userId: adminId,
+      email: 'chief@example.com',
+      role: 'admin',
+      siteIds: [],
+      via: 'token',
+      sessionId: null,
+    };
     const ids: string[] = [];
-    for (const article of ['n1', 'n1', 'n1', 'n2', 'n2']) ids.push((await submit(ctx, 'news', { articleId: `notify-${article}` })).body.id);
+    for (const article of ['n1', 'n1', 'n1', 'n2', 'n2'])
+      ids.push((await submit(ctx, 'news', { articleId: `notify-${article}` })).body.id);
     await service.act(who, ids, 'approve');
     expect(calls).toEqual([
       { siteId: 'news', articleId: 'notify-n1', threadChanged: true },
       { siteId: 'news', articleId: 'notify-n2', threadChanged: true },
     ]);
     calls.length = 0;
-    await expect(service.act(who, [...ids, '01939f0e-8a4c-7cc1-9a0e-1f2d3c4b5a69'], 'reject')).rejects.toThrow(/No comment/);
+    await expect(service.act(who, [...ids, '01939f0e-8a4c-7cc1-9a0e-1f2d3c4b5a69'], 'reject')).rejects.toThrow(
+      /No comment/,
+    );
     expect(calls).toEqual([]);
   });
 
@@ -146,14 +211,26 @@ describe('bulk actions', () => {
     const ok = (await submit(ctx, 'news', { articleId: 'bulk-c' })).body.id;
     const deleted = (await submit(ctx, 'news', { articleId: 'bulk-c' })).body.id;
     await ctx.container.moderation.remove(deleted, { type: 'cli', id: 'test' });
-    const refused = expectProblem(await post('/api/v1/moderation/comments/bulk', { ids: [ok, deleted], action: 'approve' }), 409);
+    const refused = expectProblem(
+      await post('/api/v1/moderation/comments/bulk', { ids: [ok, deleted], action: 'approve' }),
+      409,
+    );
     expect(refused.errors).toEqual([{ path: deleted, message: 'is deleted and cannot become approved' }]);
-    const missing = expectProblem(await post('/api/v1/moderation/comments/bulk', { ids: [ok, '01939f0e-8a4c-7cc1-9a0e-1f2d3c4b5a69'], action: 'approve' }), 404);
+    const missing = expectProblem(
+      await post('/api/v1/moderation/comments/bulk', {
+        ids: [ok, '01939f0e-8a4c-7cc1-9a0e-1f2d3c4b5a69'],
+        action: 'approve',
+      }),
+      404,
+    );
     expect(missing.errors?.[0]?.path).toBe('01939f0e-8a4c-7cc1-9a0e-1f2d3c4b5a69');
     expect((await get(`/api/v1/moderation/comments/${ok}`)).body.comment.status).toBe('pending');
     expect(await eventsOf(ok)).toEqual(['comment.created', 'comment.pending']);
     expectProblem(await post('/api/v1/moderation/comments/bulk', { ids: [], action: 'approve' }), 400);
-    expectProblem(await post('/api/v1/moderation/comments/bulk', { ids: Array.from({ length: 501 }, () => ok), action: 'approve' }), 400);
+    expectProblem(
+      await post('/api/v1/moderation/comments/bulk', { ids: Array.from({ length: 501 }, () => ok), action: 'approve' }),
+      400,
+    );
     expectProblem(await post('/api/v1/moderation/comments/bulk', { ids: [ok], action: 'publish' }), 400);
   });
 
@@ -165,7 +242,12 @@ describe('bulk actions', () => {
     expect(res.status).toBe(200);
     expect(res.body.comments).toHaveLength(300);
     expect(Date.now() - started).toBeLessThan(20_000);
-    const counts = await api(ctx, 'GET', `/api/v1/sites/blog/counts?${Array.from({ length: 7 }, (_, i) => `articleId=many-${i}`).join('&')}`, {});
+    const counts = await api(
+      ctx,
+      'GET',
+      `/api/v1/sites/blog/counts?${Array.from({ length: 7 }, (_, i) => `articleId=many-${i}`).join('&')}`,
+      {},
+    );
     expect(Object.values(counts.body.counts).reduce((a: number, b) => a + (b as number), 0)).toBe(300);
   }, 120_000);
 });
@@ -177,7 +259,9 @@ describe('the global moderation log', () => {
     const b = await submit(ctx, 'blog', { articleId: 'log' });
     await api(ctx, 'POST', `/api/v1/moderation/comments/${b.body.id}/spam`, otherAuth);
     const byEmail = await get('/api/v1/moderation/log?moderator=other-mod@example.com');
-    expect(byEmail.body.entries).toEqual([expect.objectContaining({ commentId: b.body.id, to: 'spam', actorEmail: 'other-mod@example.com' })]);
+    expect(byEmail.body.entries).toEqual([
+      expect.objectContaining({ commentId: b.body.id, to: 'spam', actorEmail: 'other-mod@example.com' }),
+    ]);
     expect((await get(`/api/v1/moderation/log?moderator=${other.id}`)).body.entries).toHaveLength(1);
     const news = await get('/api/v1/moderation/log?siteId=news&limit=3');
     expect(news.body.entries.every((e: any) => e.siteId === 'news')).toBe(true);

@@ -31,8 +31,12 @@ describe('health, readiness and metrics', () => {
     const res = await ctx.app.request('/metrics');
     const text = await res.text();
     expect(res.headers.get('content-type')).toContain('text/plain');
-    expect(text).toMatch(/comments_http_requests_total\{method="POST",route="\/api\/v1\/sites\/:siteId\/comments",status="201"\} 1/);
-    expect(text).toMatch(/comments_http_requests_total\{method="GET",route="\/api\/v1\/sites\/:siteId\/articles\/:articleId\/comments",status="404"\} 1/);
+    expect(text).toMatch(
+      /comments_http_requests_total\{method="POST",route="\/api\/v1\/sites\/:siteId\/comments",status="201"\} 1/,
+    );
+    expect(text).toMatch(
+      /comments_http_requests_total\{method="GET",route="\/api\/v1\/sites\/:siteId\/articles\/:articleId\/comments",status="404"\} 1/,
+    );
     expect(text).not.toContain('unknown-article'); // raw paths never become labels
     expect(text).toContain('comments_http_request_duration_seconds_bucket');
     expect(text).toMatch(/comments_queue_jobs\{queue="events",state="waiting"\} \d+/);
@@ -47,8 +51,12 @@ describe('health, readiness and metrics', () => {
   it('keeps /metrics and /readyz for the operator when METRICS_TOKEN is set', async () => {
     expect((await call(guarded, '/metrics')).status).toBe(401);
     expect((await call(guarded, '/readyz')).status).toBe(401);
-    expect((await call(guarded, '/metrics', { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
-    expect((await call(guarded, '/readyz', { headers: { authorization: 'Bearer operator-token-0123456789' } })).status).toBe(200);
+    expect(
+      (await call(guarded, '/metrics', { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status,
+    ).toBe(401);
+    expect(
+      (await call(guarded, '/readyz', { headers: { authorization: 'Bearer operator-token-0123456789' } })).status,
+    ).toBe(200);
     expect((await call(guarded, '/healthz')).status).toBe(200);
   });
 });

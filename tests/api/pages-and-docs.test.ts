@@ -29,7 +29,14 @@ describe('demo article at /', () => {
     const posted = await postForm(
       ctx,
       'http://localhost:3000/api/v1/sites/demo/comments',
-      { articleId: field('articleId'), articleUrl: field('articleUrl'), renderedAt: field('renderedAt'), name: 'Zara <b>', email: 'zara@example.com', body: 'First! <script>alert(1)</script>' },
+      {
+        articleId: field('articleId'),
+        articleUrl: field('articleUrl'),
+        renderedAt: field('renderedAt'),
+        name: 'Zara <b>',
+        email: 'zara@example.com',
+        body: 'First! <script>alert(1)</script>',
+      },
       { origin: 'http://localhost:3000', accept: 'text/html' },
     );
     expect(posted.status, posted.text).toBe(303);
@@ -49,11 +56,17 @@ describe('demo article at /', () => {
     expect(reply.text).toContain(`name="parentId" value="${id}"`);
   });
 
-  it('accepts posts from the service\'s own origin even when reached by another host name', async () => {
+  it("accepts posts from the service's own origin even when reached by another host name", async () => {
     const res = await postForm(
       ctx,
       'http://comments.internal:3000/api/v1/sites/demo/comments',
-      { articleId: 'pk-kz-action-plan', articleUrl: 'http://comments.internal:3000/', name: 'Host', email: 'h@example.com', body: 'via another host' },
+      {
+        articleId: 'pk-kz-action-plan',
+        articleUrl: 'http://comments.internal:3000/',
+        name: 'Host',
+        email: 'h@example.com',
+        body: 'via another host',
+      },
       { origin: 'http://comments.internal:3000' },
     );
     expect(res.status).toBe(303);
@@ -67,9 +80,15 @@ describe('API description', () => {
     expect(res.status).toBe(200);
     expect(res.body.openapi).toBe('3.1.0');
     expect(Object.keys(res.body.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/sites/{siteId}/comments', '/api/v1/sites/{siteId}/articles/{articleId}/comments', '/api/v1/sites/{siteId}/counts']),
+      expect.arrayContaining([
+        '/api/v1/sites/{siteId}/comments',
+        '/api/v1/sites/{siteId}/articles/{articleId}/comments',
+        '/api/v1/sites/{siteId}/counts',
+      ]),
     );
-    expect(res.body.paths['/api/v1/sites/{siteId}/comments'].post.requestBody.content).toHaveProperty('application/x-www-form-urlencoded');
+    expect(res.body.paths['/api/v1/sites/{siteId}/comments'].post.requestBody.content).toHaveProperty(
+      'application/x-www-form-urlencoded',
+    );
   });
 
   it('serves browsable docs with their assets from our own origin', async () => {

@@ -14,7 +14,11 @@ afterAll(() => ctx.close());
 describe('POST /api/v1/sites/{siteId}/comments', () => {
   it('stores a comment, answers 201 with its public view and creates the article on first comment', async () => {
     const before = await tableCounts(ctx);
-    const res = await submit(ctx, 'open-site', { articleId: 'new-article', articleTitle: 'A title', articleUrl: 'https://news.example/a' });
+    const res = await submit(ctx, 'open-site', {
+      articleId: 'new-article',
+      articleTitle: 'A title',
+      articleUrl: 'https://news.example/a',
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'approved', comment: { id: res.body.id, parentId: null, replies: [] } });
     expect(res.body.comment.html).toMatch(/^<p>Comment number \d+<\/p>$/);
@@ -23,7 +27,12 @@ describe('POST /api/v1/sites/{siteId}/comments', () => {
     expect(after.articles).toBe(before.articles + 1);
     expect(after.log).toBe(before.log + 1);
     const thread = await call(ctx, '/api/v1/sites/open-site/articles/new-article/comments');
-    expect(thread.body.article).toMatchObject({ id: 'new-article', title: 'A title', url: 'https://news.example/a', commentCount: 1 });
+    expect(thread.body.article).toMatchObject({
+      id: 'new-article',
+      title: 'A title',
+      url: 'https://news.example/a',
+      commentCount: 1,
+    });
   });
 
   it('mode "all" holds every comment, even from an author with approved comments', async () => {
@@ -62,7 +71,10 @@ describe('POST /api/v1/sites/{siteId}/comments', () => {
     expect(log[0]!.reasons).toEqual([expect.objectContaining({ action: 'hold', code: 'first_comment' })]);
     await approve(ctx, res.body.id);
     const after = await ctx.container.moderation.show(res.body.id);
-    expect(after.log.map((l) => [l.from, l.to])).toEqual([[null, 'pending'], ['pending', 'approved']]);
+    expect(after.log.map((l) => [l.from, l.to])).toEqual([
+      [null, 'pending'],
+      ['pending', 'approved'],
+    ]);
   });
 
   it('accepts an HTML form post and answers 303 back to the article', async () => {
@@ -78,7 +90,9 @@ describe('POST /api/v1/sites/{siteId}/comments', () => {
 
   it('never redirects a form post to an origin the site does not own', async () => {
     const input = commentInput({ articleId: 'phish', articleUrl: 'https://evil.example/steal' });
-    const res = await postForm(ctx, '/api/v1/sites/first-site/comments', input as Record<string, string>, { accept: 'text/html' });
+    const res = await postForm(ctx, '/api/v1/sites/first-site/comments', input as Record<string, string>, {
+      accept: 'text/html',
+    });
     expect(res.status).toBe(201);
     expect(res.headers.get('location')).toBeNull();
     expect(res.text).toContain('awaiting moderation');
@@ -94,7 +108,12 @@ describe('POST /api/v1/sites/{siteId}/comments', () => {
     expect(retry.body).toEqual(first.body);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(await tableCounts(ctx)).toEqual(before);
-    const misuse = await postJson(ctx, '/api/v1/sites/open-site/comments', { ...input, body: 'something else' }, headers);
+    const misuse = await postJson(
+      ctx,
+      '/api/v1/sites/open-site/comments',
+      { ...input, body: 'something else' },
+      headers,
+    );
     expect(misuse.status).toBe(422);
     expect(await tableCounts(ctx)).toEqual(before);
   });
@@ -103,7 +122,9 @@ describe('POST /api/v1/sites/{siteId}/comments', () => {
     const input = commentInput();
     const headers = { 'idempotency-key': 'concurrent-key' };
     const before = await tableCounts(ctx);
-    const answers = await Promise.all([1, 2, 3, 4].map(() => postJson(ctx, '/api/v1/sites/open-site/comments', input, headers)));
+    const answers = await Promise.all(
+      [1, 2, 3, 4].map(() => postJson(ctx, '/api/v1/sites/open-site/comments', input, headers)),
+    );
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
     expect((await tableCounts(ctx)).comments).toBe(before.comments + 1);
@@ -111,7 +132,7 @@ describe('POST /api/v1/sites/{siteId}/comments', () => {
 
   it('stores text exactly as sent (SQL, HTML, emoji, right-to-left), apart from trimming and CRLF', async () => {
     const body = "Robert'); DROP TABLE comments;-- <script>alert(1)</script> 👩🏽‍💻 مرحبا بالعالم\r\nשלום";
-    const name = '<img src=x onerror=alert(1)> O\'Brien 🦊';
+    const name = "<img src=x onerror=alert(1)> O'Brien 🦊";
     const res = await submit(ctx, 'open-site', { body: `  ${body}  `, name });
     const { comment } = await ctx.container.moderation.show(res.body.id);
     expect(comment.body).toBe(body.replace('\r\n', '\n'));
@@ -136,7 +157,11 @@ describe('POST /api/v1/sites/{siteId}/comments', () => {
     await createSite(ctx, 'closing-site', { moderation: 'none', closeAfterDays: 3 });
     await submit(ctx, 'closing-site', { articleId: 'old-news' });
     const db = ctx.container.database.db;
-    await db.updateTable('articles').set({ first_comment_at: new Date(Date.now() - 4 * 86_400_000) }).where('external_id', '=', 'old-news').execute();
+    await db
+      .updateTable('articles')
+      .set({ first_comment_at: new Date(Date.now() - 4 * 86_400_000) })
+      .where('external_id', '=', 'old-news')
+      .execute();
     const refused = await submit(ctx, 'closing-site', { articleId: 'old-news' });
     expect(refused.status).toBe(403);
     const thread = await call(ctx, '/api/v1/sites/closing-site/articles/old-news/comments');

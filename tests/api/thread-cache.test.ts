@@ -2,7 +2,7 @@
 // other process's cached copy at once (pub/sub), so ETags change everywhere immediately.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import { createContainer, type Container } from '../../src/container.ts';
+import { type Container, createContainer } from '../../src/container.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { createSite, submit } from '../support/http.ts';
 import { testDb } from '../support/stores.ts';

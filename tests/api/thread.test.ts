@@ -24,7 +24,13 @@ describe('GET thread', () => {
     expect(res.status).toBe(200);
     const shape = (cs: any[]): any[] => cs.map((c) => [c.html, shape(c.replies)]);
     expect(shape(res.body.comments)).toEqual([
-      ['<p>A</p>', [['<p>A1</p>', [['<p>A1x</p>', []]]], ['<p>A2</p>', []]]],
+      [
+        '<p>A</p>',
+        [
+          ['<p>A1</p>', [['<p>A1x</p>', []]]],
+          ['<p>A2</p>', []],
+        ],
+      ],
       ['<p>B</p>', []],
     ]);
     expect(res.body.comments[0].replies[0].parentId).toBe(a.body.id);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postJson as rawPost } from '../../src/webhooks/http-post.ts';
 import { approve, createSite, submit } from '../support/http.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
-import { startReceiver, waitUntil, type Receiver } from '../support/webhook-receiver.ts';
+import { type Receiver, startReceiver, waitUntil } from '../support/webhook-receiver.ts';
 
 let ctx: TestContext;
 let receiver: Receiver;
@@ -32,12 +32,17 @@ async function siteWithEndpoint(path: string, opts: { mode?: string; events?: st
 }
 
 const forPath = (path: string) => receiver.received.filter((r) => r.path === path);
-const verify = (secret: string, r: { body: string; headers: Record<string, string> }) => new Webhook(secret).verify(r.body, r.headers) as any;
+const verify = (secret: string, r: { body: string; headers: Record<string, string> }) =>
+  new Webhook(secret).verify(r.body, r.headers) as any;
 
 describe('webhook delivery', () => {
   it('delivers an approved comment and an approved reply once each, signed per Standard Webhooks', async () => {
     const { siteId, secret } = await siteWithEndpoint('/approved', { events: ['comment.approved'] });
-    const top = await submit(ctx, siteId, { articleId: 'story', articleTitle: 'Story', articleUrl: 'https://news.example/story' });
+    const top = await submit(ctx, siteId, {
+      articleId: 'story',
+      articleTitle: 'Story',
+      articleUrl: 'https://news.example/story',
+    });
     await approve(ctx, top.body.id);
     const reply = await submit(ctx, siteId, { articleId: 'story', parentId: top.body.id, body: 'a reply' });
     await approve(ctx, reply.body.id);
@@ -48,13 +53,25 @@ describe('webhook delivery', () => {
     const [first, second] = got.map((r) => verify(secret, r));
     expect(first).toMatchObject({
       type: 'comment.approved',
-      data: { comment: { id: top.body.id, parentId: null, status: 'approved' }, from: 'pending', to: 'approved', article: { id: 'story', url: 'https://news.example/story', title: 'Story' }, site: { id: siteId }, actor: { type: 'cli', id: 'test' } },
+      data: {
+        comment: { id: top.body.id, parentId: null, status: 'approved' },
+        from: 'pending',
+        to: 'approved',
+        article: { id: 'story', url: 'https://news.example/story', title: 'Story' },
+        site: { id: siteId },
+        actor: { type: 'cli', id: 'test' },
+      },
     });
     expect(second.data.comment).toMatchObject({ id: reply.body.id, parentId: top.body.id, body: 'a reply' });
     expect(got[0]!.headers['webhook-id']).not.toBe(got[1]!.headers['webhook-id']);
     // No personal data unless the endpoint asks for it.
     expect(got[0]!.body).not.toContain('@example.com');
-    expect(() => new Webhook(`whsec_${Buffer.from('wrong-secret-wrong-secret-wrong!').toString('base64')}`).verify(got[0]!.body, got[0]!.headers)).toThrow();
+    expect(() =>
+      new Webhook(`whsec_${Buffer.from('wrong-secret-wrong-secret-wrong!').toString('base64')}`).verify(
+        got[0]!.body,
+        got[0]!.headers,
+      ),
+    ).toThrow();
   });
 
   it('sends every lifecycle event to an endpoint that wants them all, with personal data when set', async () => {
@@ -65,8 +82,15 @@ describe('webhook delivery', () => {
     const types = forPath('/all').map((r) => verify(secret, r).type);
     // Webhooks promise delivery, not order: events of one comment may be processed in parallel.
     expect(types.sort()).toEqual(['comment.created', 'comment.pending', 'comment.spam']);
-    const spam = forPath('/all').map((r) => verify(secret, r)).find((e) => e.type === 'comment.spam');
-    expect(spam.data).toMatchObject({ from: 'pending', to: 'spam', actor: { type: 'user', id: 'mod-1' }, comment: { email: 'author@example.com', userAgent: 'UA-test' } });
+    const spam = forPath('/all')
+      .map((r) => verify(secret, r))
+      .find((e) => e.type === 'comment.spam');
+    expect(spam.data).toMatchObject({
+      from: 'pending',
+      to: 'spam',
+      actor: { type: 'user', id: 'mod-1' },
+      comment: { email: 'author@example.com', userAgent: 'UA-test' },
+    });
   });
 
   it('retries a receiver that answers 500 twice, succeeding on the third attempt, and logs each attempt', async () => {
@@ -158,9 +182,19 @@ describe('webhook targets', () => {
     const strict = await createTestContext();
     try {
       await strict.container.sites.create({ id: 'strict', name: 'Strict', settings: {} });
-      for (const url of ['http://127.0.0.1:9/x', 'http://localhost/x', 'http://10.1.2.3/', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/', 'http://[::ffff:127.0.0.1]/']) {
+      for (const url of [
+        'http://127.0.0.1:9/x',
+        'http://localhost/x',
+        'http://10.1.2.3/',
+        'http://169.254.169.254/latest/meta-data',
+        'http://[::1]/',
+        'http://[::ffff:127.0.0.1]/',
+      ]) {
         const err = await strict.container.webhooks.create('strict', { url }).catch((e) => e);
-        expect(err.extra?.errors?.[0], url).toMatchObject({ path: 'url', message: expect.stringMatching(/private or loopback/) });
+        expect(err.extra?.errors?.[0], url).toMatchObject({
+          path: 'url',
+          message: expect.stringMatching(/private or loopback/),
+        });
       }
       const ftp = await strict.container.webhooks.create('strict', { url: 'ftp://example.com/' }).catch((e) => e);
       expect(ftp.extra.errors[0].message).toMatch(/http/);
@@ -173,13 +207,28 @@ describe('webhook targets', () => {
 
   it('checks the address actually connected to, so a name that resolves to loopback is refused', async () => {
     const before = receiver.received.length;
-    const res = await rawPost(`http://localhost:${receiver.port}/sneaky`, '{}', {}, { timeoutMs: 2000, allowPrivate: false });
+    const res = await rawPost(
+      `http://localhost:${receiver.port}/sneaky`,
+      '{}',
+      {},
+      { timeoutMs: 2000, allowPrivate: false },
+    );
     expect(res.status).toBeNull();
     expect(res.errorCode).toBe('EFORBIDDENADDRESS');
-    const literal = await rawPost(`http://127.0.0.1:${receiver.port}/sneaky`, '{}', {}, { timeoutMs: 2000, allowPrivate: false });
+    const literal = await rawPost(
+      `http://127.0.0.1:${receiver.port}/sneaky`,
+      '{}',
+      {},
+      { timeoutMs: 2000, allowPrivate: false },
+    );
     expect(literal.errorCode).toBe('EFORBIDDENADDRESS');
     expect(receiver.received.length).toBe(before);
-    const allowed = await rawPost(`http://localhost:${receiver.port}/sneaky`, '{}', {}, { timeoutMs: 2000, allowPrivate: true });
+    const allowed = await rawPost(
+      `http://localhost:${receiver.port}/sneaky`,
+      '{}',
+      {},
+      { timeoutMs: 2000, allowPrivate: true },
+    );
     expect(allowed.status).toBe(200);
   });
 });

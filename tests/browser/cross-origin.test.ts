@@ -3,8 +3,8 @@
 // hostile page CSS, retries and double clicks, count.js, themes, and the time to render 50 comments.
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { articlePage, launchChromium, SHADOW, startHostSite, watchDialogs, type HostSite } from '../support/browser.ts';
-import { freshEnvironment, runTsx, startServer, type ServerProcess } from '../support/server-process.ts';
+import { articlePage, type HostSite, launchChromium, SHADOW, startHostSite, watchDialogs } from '../support/browser.ts';
+import { freshEnvironment, runTsx, type ServerProcess, startServer } from '../support/server-process.ts';
 
 let server: ServerProcess;
 let host: HostSite;
@@ -18,13 +18,19 @@ beforeAll(async () => {
   [server, browser] = await Promise.all([startServer('src/bin/server.ts', fresh.env), launchChromium()]);
   host = await startHostSite(pages);
   const service = server.url;
-  const page = (article: string, extra: Partial<Parameters<typeof articlePage>[0]> = {}) => articlePage({ service, site: 'partner', article, ...extra });
+  const page = (article: string, extra: Partial<Parameters<typeof articlePage>[0]> = {}) =>
+    articlePage({ service, site: 'partner', article, ...extra });
   Object.assign(pages, {
     '/article': page('xo-1'),
     '/xss': page('xss'),
     '/retry': page('retry'),
-    '/hostile': page('hostile', { head: '<style>* { color: red !important; font-size: 40px !important } button, textarea { display: none !important }</style>' }),
-    '/styled': page('xo-1', { htmlAttrs: 'dir="rtl"', head: '<style>#comments { --comments-accent: rgb(200, 0, 100); }</style>' }),
+    '/hostile': page('hostile', {
+      head: '<style>* { color: red !important; font-size: 40px !important } button, textarea { display: none !important }</style>',
+    }),
+    '/styled': page('xo-1', {
+      htmlAttrs: 'dir="rtl"',
+      head: '<style>#comments { --comments-accent: rgb(200, 0, 100); }</style>',
+    }),
     '/fifty': page('fifty', { attrs: 'data-page-size="50"' }),
     '/paged': page('fifty', { attrs: 'data-page-size="20"' }),
     '/shallow': articlePage({ service, site: 'shallow', article: 'depth' }),
@@ -38,9 +44,30 @@ beforeAll(async () => {
   // A scripted browser posts within milliseconds of loading, many times from one address: the time
   // trap and flood control (tested in tests/api/filters*.test.ts) would hold or refuse it.
   const pacing = ['--flood-interval', '0', '--set', 'minSubmitSeconds=0'];
-  const created = await runTsx('src/bin/cli.ts', ['sites:create', '--id', 'partner', '--name', 'Partner', '--origin', host.origin, '--mode', 'none', ...pacing], server.env);
+  const created = await runTsx(
+    'src/bin/cli.ts',
+    ['sites:create', '--id', 'partner', '--name', 'Partner', '--origin', host.origin, '--mode', 'none', ...pacing],
+    server.env,
+  );
   if (created.code !== 0) throw new Error(created.stderr);
-  const shallow = await runTsx('src/bin/cli.ts', ['sites:create', '--id', 'shallow', '--name', 'Shallow', '--origin', host.origin, '--mode', 'none', '--max-depth', '2', ...pacing], server.env);
+  const shallow = await runTsx(
+    'src/bin/cli.ts',
+    [
+      'sites:create',
+      '--id',
+      'shallow',
+      '--name',
+      'Shallow',
+      '--origin',
+      host.origin,
+      '--mode',
+      'none',
+      '--max-depth',
+      '2',
+      ...pacing,
+    ],
+    server.env,
+  );
   if (shallow.code !== 0) throw new Error(shallow.stderr);
 });
 afterAll(async () => {
@@ -71,7 +98,12 @@ async function seed(article: string, n: number): Promise<void> {
     const res = await fetch(`${server.url}/api/v1/sites/partner/comments`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ articleId: article, name: `Seeder ${i}`, email: `seed${i}@example.com`, body: `Seeded comment ${i}` }),
+      body: JSON.stringify({
+        articleId: article,
+        name: `Seeder ${i}`,
+        email: `seed${i}@example.com`,
+        body: `Seeded comment ${i}`,
+      }),
     });
     if (res.status !== 201) throw new Error(`seeding: ${res.status} ${await res.text()}`);
   }
@@ -125,7 +157,10 @@ describe('the widget on another origin', () => {
     const shape = async () => {
       await top.locator('ol > li').filter({ hasText: 'Would be level two' }).waitFor();
       // maxDepth 2: levels 0 and 1 only, so the answer to "Level one" sits beside it.
-      expect(await top.locator(':scope > ol > li').allTextContents()).toEqual([expect.stringContaining('Level one'), expect.stringContaining('Would be level two')]);
+      expect(await top.locator(':scope > ol > li').allTextContents()).toEqual([
+        expect.stringContaining('Level one'),
+        expect.stringContaining('Would be level two'),
+      ]);
       expect(await page.locator('li li li').count()).toBe(0);
     };
     await shape();
@@ -137,7 +172,9 @@ describe('the widget on another origin', () => {
   it('gets nothing on an origin the site does not allow', async () => {
     const page = await browser.newPage();
     await page.goto(`${host.origin}/not-allowed`);
-    await expect.poll(() => page.locator('#comments').getByRole('status').first().textContent()).toContain('Comments could not be loaded.');
+    await expect
+      .poll(() => page.locator('#comments').getByRole('status').first().textContent())
+      .toContain('Comments could not be loaded.');
     await post(page, { body: 'Should not arrive' });
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('could not be reached');
     expect(await textbox(page, 'Comment').inputValue()).toBe('Should not arrive');
@@ -148,15 +185,22 @@ describe('the widget on another origin', () => {
     const page = await open('/xss');
     const dialogs = watchDialogs(page);
     const name = '<img src=x onerror=alert(1)>';
-    const body = '<script>alert(2)</script> <img src=x onerror=alert(3)> <a href="javascript:alert(4)">click</a> javascript:alert(5) [x](javascript:alert(6)) <svg onload=alert(7)>';
+    const body =
+      '<script>alert(2)</script> <img src=x onerror=alert(3)> <a href="javascript:alert(4)">click</a> javascript:alert(5) [x](javascript:alert(6)) <svg onload=alert(7)>';
     await post(page, { body, name, email: 'xss@example.com' });
     const check = async () => {
       const item = page.locator('li').filter({ hasText: 'javascript:alert(5)' });
       await item.waitFor();
       expect(await item.locator('.au').textContent()).toBe(name);
       expect(await item.locator('article > div').textContent()).toBe(body);
-      expect(await page.evaluate(`${SHADOW}.querySelectorAll('img, script, svg, iframe, [onerror], [onload]').length`)).toBe(0);
-      expect(await page.evaluate(`${SHADOW}.querySelectorAll('a[href^="javascript" i]').length + document.querySelectorAll('img, svg').length`)).toBe(0);
+      expect(
+        await page.evaluate(`${SHADOW}.querySelectorAll('img, script, svg, iframe, [onerror], [onload]').length`),
+      ).toBe(0);
+      expect(
+        await page.evaluate(
+          `${SHADOW}.querySelectorAll('a[href^="javascript" i]').length + document.querySelectorAll('img, svg').length`,
+        ),
+      ).toBe(0);
     };
     await check();
     await page.reload();
@@ -173,7 +217,9 @@ describe('the widget on another origin', () => {
     expect(await textarea.isVisible()).toBe(true);
     expect(await submit.isVisible()).toBe(true);
     const style = (selector: string) =>
-      page.evaluate(`(() => { const s = getComputedStyle(${SHADOW}.querySelector('${selector}')); return [s.fontSize, s.color]; })()`) as Promise<[string, string]>;
+      page.evaluate(
+        `(() => { const s = getComputedStyle(${SHADOW}.querySelector('${selector}')); return [s.fontSize, s.color]; })()`,
+      ) as Promise<[string, string]>;
     // The page's `*` rule reaches the container itself; the widget's own 16px and colours win inside.
     expect((await style('textarea'))[0]).toBe('16px');
     const [headingSize, headingColor] = await style('h2');
@@ -195,8 +241,18 @@ describe('the widget on another origin', () => {
     await page.route(endpoint, (route) =>
       route.fulfill({
         status: 429,
-        headers: { 'content-type': 'application/problem+json', 'retry-after': '7', 'access-control-allow-origin': host.origin, 'access-control-expose-headers': 'Retry-After' },
-        body: JSON.stringify({ type: '/problems/too_many_requests', title: 'Too many requests', status: 429, detail: 'You are commenting too fast.' }),
+        headers: {
+          'content-type': 'application/problem+json',
+          'retry-after': '7',
+          'access-control-allow-origin': host.origin,
+          'access-control-expose-headers': 'Retry-After',
+        },
+        body: JSON.stringify({
+          type: '/problems/too_many_requests',
+          title: 'Too many requests',
+          status: 429,
+          detail: 'You are commenting too fast.',
+        }),
       }),
     );
     await post(page, { body: 'Retried comment' });
@@ -216,7 +272,10 @@ describe('the widget on another origin', () => {
     await page.unroute(endpoint);
 
     const replayed: (string | undefined)[] = [];
-    page.on('response', (res) => res.request().method() === 'POST' && replayed.push(res.headers()['idempotent-replayed']));
+    page.on(
+      'response',
+      (res) => res.request().method() === 'POST' && replayed.push(res.headers()['idempotent-replayed']),
+    );
     await page.getByRole('button', { name: 'Post Comment' }).click();
     await page.locator('li').filter({ hasText: 'Retried comment' }).waitFor();
     expect(keys).toHaveLength(3);
@@ -233,18 +292,26 @@ describe('the widget on another origin', () => {
     expect(keys[3]).not.toBe(keys[0]);
     expect((await threadBodies('retry')).filter((h) => h.includes('Double-clicked'))).toHaveLength(1);
     // Focus moves to the new comment, so keyboard and screen reader users continue from there.
-    expect(await page.evaluate(`${SHADOW}.activeElement.closest('li').textContent`)).toContain('Double-clicked comment');
+    expect(await page.evaluate(`${SHADOW}.activeElement.closest('li').textContent`)).toContain(
+      'Double-clicked comment',
+    );
     await page.close();
   });
 
   it('follows the page direction, the dark colour scheme and the CSS custom properties', async () => {
     const page = await browser.newPage({ colorScheme: 'dark' });
     await open('/styled', page);
-    const root = await page.evaluate(`(() => { const r = ${SHADOW}.querySelector('.root'); const s = getComputedStyle(r); return [r.dir, s.direction, s.backgroundColor]; })()`);
+    const root = await page.evaluate(
+      `(() => { const r = ${SHADOW}.querySelector('.root'); const s = getComputedStyle(r); return [r.dir, s.direction, s.backgroundColor]; })()`,
+    );
     expect(root).toEqual(['rtl', 'rtl', 'rgb(13, 17, 23)']);
-    expect(await page.evaluate(`getComputedStyle(${SHADOW}.querySelector('.submit')).backgroundColor`)).toBe('rgb(200, 0, 100)');
+    expect(await page.evaluate(`getComputedStyle(${SHADOW}.querySelector('.submit')).backgroundColor`)).toBe(
+      'rgb(200, 0, 100)',
+    );
     await page.emulateMedia({ colorScheme: 'light' });
-    expect(await page.evaluate(`getComputedStyle(${SHADOW}.querySelector('.root')).backgroundColor`)).toBe('rgb(255, 255, 255)');
+    expect(await page.evaluate(`getComputedStyle(${SHADOW}.querySelector('.root')).backgroundColor`)).toBe(
+      'rgb(255, 255, 255)',
+    );
     await page.close();
   });
 
@@ -255,10 +322,16 @@ describe('the widget on another origin', () => {
     for (let run = 0; run < 2; run++) {
       // First run: nothing cached; second run: embed bundle cached, as for a returning reader.
       await page.goto(`${host.origin}/fifty`, { waitUntil: 'commit' });
-      const ms = await page.waitForFunction(`(() => { const r = document.querySelector('#comments')?.shadowRoot; return r && r.querySelectorAll('li article').length >= 50 ? performance.now() : 0; })()`, null, { polling: 'raf' });
+      const ms = await page.waitForFunction(
+        `(() => { const r = document.querySelector('#comments')?.shadowRoot; return r && r.querySelectorAll('li article').length >= 50 ? performance.now() : 0; })()`,
+        null,
+        { polling: 'raf' },
+      );
       timings.push(Math.round((await ms.jsonValue()) as number));
     }
-    console.log(`widget: page load to a rendered thread of 50 comments in Chromium: ${timings[0]} ms cold, ${timings[1]} ms with the bundle cached`);
+    console.log(
+      `widget: page load to a rendered thread of 50 comments in Chromium: ${timings[0]} ms cold, ${timings[1]} ms with the bundle cached`,
+    );
     expect(await page.getByRole('heading', { name: '50 comments' }).isVisible()).toBe(true);
 
     await open('/paged', page);
@@ -287,7 +360,11 @@ describe('the widget on another origin', () => {
     expect(await page.locator('[data-comment-count="xo-1"]').textContent()).toBe('2 comments');
     expect(await page.locator('[data-comment-count="nothing-yet"]').textContent()).toBe('0 comments');
     expect(countRequests).toHaveLength(1);
-    expect(new URL(countRequests[0]!).searchParams.getAll('articleId').sort()).toEqual(['fifty', 'nothing-yet', 'xo-1']);
+    expect(new URL(countRequests[0]!).searchParams.getAll('articleId').sort()).toEqual([
+      'fifty',
+      'nothing-yet',
+      'xo-1',
+    ]);
     await page.close();
   });
 });

@@ -11,12 +11,12 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAdmin } from '../../src/runtime/bootstrap.ts';
-import { startHttpServer, type RunningServer } from '../../src/runtime/http-server.ts';
+import { type RunningServer, startHttpServer } from '../../src/runtime/http-server.ts';
 import { createUser, PASSWORD } from '../support/accounts.ts';
-import { articlePage, launchChromium, startHostSite, watchDialogs, type HostSite } from '../support/browser.ts';
+import { articlePage, type HostSite, launchChromium, startHostSite, watchDialogs } from '../support/browser.ts';
 import { projectRoot } from '../support/server-process.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
-import { startReceiver, waitUntil, type Receiver } from '../support/webhook-receiver.ts';
+import { type Receiver, startReceiver, waitUntil } from '../support/webhook-receiver.ts';
 
 const ADMIN = { email: 'chief@example.com', password: 'chief editor password' };
 let ctx: TestContext;
@@ -28,15 +28,26 @@ let host: HostSite;
 const output = path.join(projectRoot, 'tests/output');
 
 beforeAll(async () => {
-  ctx = await createTestContext({ WEBHOOK_ALLOW_PRIVATE: 'true', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }, { webhookScheduleMs: [200, 200] });
+  ctx = await createTestContext(
+    { WEBHOOK_ALLOW_PRIVATE: 'true', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+    { webhookScheduleMs: [200, 200] },
+  );
   await ensureAdmin(ctx.container);
   await ctx.container.startWorkers();
-  [server, browser, receiver] = await Promise.all([startHttpServer(ctx.app, { port: 0, host: '127.0.0.1' }), launchChromium(), startReceiver()]);
+  [server, browser, receiver] = await Promise.all([
+    startHttpServer(ctx.app, { port: 0, host: '127.0.0.1' }),
+    launchChromium(),
+    startReceiver(),
+  ]);
   base = `http://127.0.0.1:${server.port}`;
   host = await startHostSite({ '/markets': articlePage({ service: base, site: 'news', article: 'markets' }) });
   const sites = ctx.container.sites;
   // Flood control off: the test posts many comments from one IP within seconds.
-  await sites.create({ id: 'news', name: 'The News', settings: { moderation: 'all', origins: [host.origin], floodIntervalSeconds: 0 } });
+  await sites.create({
+    id: 'news',
+    name: 'The News',
+    settings: { moderation: 'all', origins: [host.origin], floodIntervalSeconds: 0 },
+  });
   await sites.create({ id: 'sports', name: 'Sports desk', settings: { moderation: 'all', floodIntervalSeconds: 0 } });
   await sites.create({ id: 'count', name: 'Counting', settings: { moderation: 'all', floodIntervalSeconds: 0 } });
   await createUser(ctx, 'sports-mod@example.com', 'moderator', ['sports']);
@@ -52,12 +63,23 @@ afterAll(async () => {
 });
 
 let n = 0;
-async function held(siteId: string, fields: { body?: string; name?: string; articleId?: string; parentId?: string } = {}): Promise<string> {
+async function held(
+  siteId: string,
+  fields: { body?: string; name?: string; articleId?: string; parentId?: string } = {},
+): Promise<string> {
   n += 1;
   const res = await fetch(`${base}/api/v1/sites/${siteId}/comments`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ articleId: fields.articleId ?? 'markets', articleUrl: `${host.origin}/markets`, articleTitle: 'Markets today', name: fields.name ?? `Reader ${n}`, email: `reader${n}@example.com`, body: fields.body ?? `Comment number ${n}`, ...(fields.parentId ? { parentId: fields.parentId } : {}) }),
+    body: JSON.stringify({
+      articleId: fields.articleId ?? 'markets',
+      articleUrl: `${host.origin}/markets`,
+      articleTitle: 'Markets today',
+      name: fields.name ?? `Reader ${n}`,
+      email: `reader${n}@example.com`,
+      body: fields.body ?? `Comment number ${n}`,
+      ...(fields.parentId ? { parentId: fields.parentId } : {}),
+    }),
   });
   const body = (await res.json()) as { id: string; status: string };
   expect(body.status).toBe('pending');
@@ -93,7 +115,11 @@ describe('the moderator dashboard in Chromium', () => {
     // A fuller queue for the screenshot: a regular's reply under a published comment.
     const parent = await held('news', { body: 'Stocks rallied on the news of the plan.', name: 'Ada' });
     await ctx.container.moderation.setStatus(parent, 'approved', { type: 'cli', id: 'setup' });
-    await held('news', { body: 'Not so fast: bond yields tell another story.\nSee the ten-year.', name: 'Bea', parentId: parent });
+    await held('news', {
+      body: 'Not so fast: bond yields tell another story.\nSee the ten-year.',
+      name: 'Bea',
+      parentId: parent,
+    });
     const body = 'What a shit day for the markets.';
     // The profanity filter holds it and records where the word is; the dashboard marks it there.
     const id = await held('news', { body, name: 'Grumpy Trader' });
@@ -124,7 +150,10 @@ describe('the moderator dashboard in Chromium', () => {
     await expect.poll(() => reader.locator('#comments').getByText(body).isVisible(), { timeout: 15_000 }).toBe(true);
     await reader.close();
     const [delivered] = await receiver.waitFor((all) => all.some((r) => r.json?.data?.comment?.id === id));
-    expect(receiver.received.find((r) => r.json?.data?.comment?.id === id)?.json).toMatchObject({ type: 'comment.approved', data: { from: 'pending', to: 'approved', actor: { type: 'user' } } });
+    expect(receiver.received.find((r) => r.json?.data?.comment?.id === id)?.json).toMatchObject({
+      type: 'comment.approved',
+      data: { from: 'pending', to: 'approved', actor: { type: 'user' } },
+    });
     expect(delivered).toBeDefined();
   });
 
@@ -151,7 +180,8 @@ describe('the moderator dashboard in Chromium', () => {
 
   it('shows HTML and script in a comment as text, and no dialog opens', async () => {
     const name = '<img src=x onerror=alert(1)>';
-    const body = '<script>alert("body")</script> <a href="javascript:alert(2)">click me</a> <img src=x onerror=alert(3)>';
+    const body =
+      '<script>alert("body")</script> <a href="javascript:alert(2)">click me</a> <img src=x onerror=alert(3)>';
     const id = await held('news', { name, body });
     await page.goto(`${base}/dashboard/queue?site=news`);
     await expect.poll(() => card(page, id).locator('.body').textContent()).toBe(body);
@@ -173,7 +203,11 @@ describe('the moderator dashboard in Chromium', () => {
       await page.keyboard.press('a');
       keys += 1;
     }
-    await waitUntil(async () => (await Promise.all(first.map(statusOf))).every((s) => s === 'approved'), 20_000, 'ten approvals');
+    await waitUntil(
+      async () => (await Promise.all(first.map(statusOf))).every((s) => s === 'approved'),
+      20_000,
+      'ten approvals',
+    );
     await expect.poll(() => page.locator('#queue .card').count()).toBe(0);
     expect(keys).toBe(10);
 
@@ -183,7 +217,11 @@ describe('the moderator dashboard in Chromium', () => {
     await expect.poll(() => page.locator('#queue .card').count()).toBe(10);
     await page.keyboard.press('*');
     await page.keyboard.press('a');
-    await waitUntil(async () => (await Promise.all(second.map(statusOf))).every((s) => s === 'approved'), 20_000, 'ten approvals in one batch');
+    await waitUntil(
+      async () => (await Promise.all(second.map(statusOf))).every((s) => s === 'approved'),
+      20_000,
+      'ten approvals in one batch',
+    );
     await expect.poll(() => page.locator('#live').textContent()).toBe('Approved 10 comments.');
     console.log('keys to clear ten held comments: 10 one by one (a ×10), 2 at once (* then a)');
   });
@@ -200,7 +238,10 @@ describe('the moderator dashboard in Chromium', () => {
     await page.getByLabel('Reply depth').fill('4');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Settings saved.');
-    expect((await ctx.container.sites.get('news')).settings).toMatchObject({ maxDepth: 4, holdWords: ['bitcoin', 'casino'] });
+    expect((await ctx.container.sites.get('news')).settings).toMatchObject({
+      maxDepth: 4,
+      holdWords: ['bitcoin', 'casino'],
+    });
   });
 
   it("keeps a moderator of one site out of another site's queue", async () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { focusedInWidget, launchChromium, SHADOW, watchDialogs } from '../support/browser.ts';
-import { freshEnvironment, projectRoot, runTsx, startServer, type ServerProcess } from '../support/server-process.ts';
+import { freshEnvironment, projectRoot, runTsx, type ServerProcess, startServer } from '../support/server-process.ts';
 
 let server: ServerProcess;
 let browser: Browser;
@@ -17,7 +17,11 @@ beforeAll(async () => {
   [server, browser] = await Promise.all([startServer('src/bin/server.ts', fresh.env), launchChromium()]);
   // A scripted browser submits within milliseconds of loading the page: the time trap (tested in
   // tests/api/filters.test.ts) would take it for a bot.
-  const paced = await runTsx('src/bin/cli.ts', ['sites:update', '--id', 'demo', '--set', 'minSubmitSeconds=0'], server.env);
+  const paced = await runTsx(
+    'src/bin/cli.ts',
+    ['sites:update', '--id', 'demo', '--set', 'minSubmitSeconds=0'],
+    server.env,
+  );
   if (paced.code !== 0) throw new Error(paced.stderr);
 });
 afterAll(async () => {
@@ -48,10 +52,16 @@ describe('the demo article with the widget', () => {
     const page = await context.newPage();
     const dialogs = watchDialogs(page);
     await openDemo(page);
-    expect(await page.evaluate(`${SHADOW} !== null && document.querySelector('#comments').children.length === 0`)).toBe(true);
+    expect(await page.evaluate(`${SHADOW} !== null && document.querySelector('#comments').children.length === 0`)).toBe(
+      true,
+    );
     await expect.poll(() => page.getByRole('heading', { name: 'No comments yet' }).isVisible()).toBe(true);
 
-    await fillForm(page, { body: 'First thoughts on the Action Plan.', name: 'Ada Lovelace', email: 'ada@example.com' });
+    await fillForm(page, {
+      body: 'First thoughts on the Action Plan.',
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+    });
     await page.getByRole('checkbox', { name: /Save my name and email/ }).check();
     await page.getByRole('button', { name: 'Post Comment' }).click();
 
@@ -80,7 +90,11 @@ describe('the demo article with the widget', () => {
   });
 
   it('shows the comment to everyone once approved (CLI), and posts a reply under it that appears at once', async () => {
-    const approved = await runTsx('src/bin/cli.ts', ['comments:set-status', '--id', firstId, '--status', 'approved'], server.env);
+    const approved = await runTsx(
+      'src/bin/cli.ts',
+      ['comments:set-status', '--id', firstId, '--status', 'approved'],
+      server.env,
+    );
     expect(approved.code, approved.stderr).toBe(0);
 
     const page = await browser.newPage();
@@ -98,7 +112,11 @@ describe('the demo article with the widget', () => {
     // The form now sits under the comment being answered.
     expect(await first.locator('form').count()).toBe(1);
     // Same author (trusted after one approved comment): published at once.
-    await fillForm(page, { body: 'Replying to myself with a correction.', name: 'Ada Lovelace', email: 'ada@example.com' });
+    await fillForm(page, {
+      body: 'Replying to myself with a correction.',
+      name: 'Ada Lovelace',
+      email: 'ada@example.com',
+    });
     await page.getByRole('button', { name: 'Post Comment' }).click();
     const reply = first.locator('ol > li').filter({ hasText: 'Replying to myself' });
     await reply.waitFor();
@@ -129,9 +147,9 @@ describe('the demo article with the widget', () => {
     // Several errors: listed and focused in the form's order, whatever order the API gives them in.
     await textbox(page, 'Email').fill('not-an-email');
     await page.getByRole('button', { name: 'Post Comment' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toBe(
-      'Please correct: Comment is required. Name is required. Email must be a valid email address.',
-    );
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toBe('Please correct: Comment is required. Name is required. Email must be a valid email address.');
     expect(await focusedInWidget(page)).toBe('body');
 
     await fillForm(page, { body: 'Keep this text', name: 'Bob', email: 'not-an-email' });
@@ -174,7 +192,9 @@ describe('the demo article with the widget', () => {
     await page.keyboard.press('Tab'); // the honeypot has tabindex -1: straight to the checkbox
     expect(await focusedInWidget(page)).toBe('remember');
     await page.keyboard.press('Tab');
-    const outline = await page.evaluate(`(() => { const el = ${SHADOW}.activeElement; const s = getComputedStyle(el); return [el.textContent, s.outlineStyle, s.outlineWidth]; })()`);
+    const outline = await page.evaluate(
+      `(() => { const el = ${SHADOW}.activeElement; const s = getComputedStyle(el); return [el.textContent, s.outlineStyle, s.outlineWidth]; })()`,
+    );
     expect(outline).toEqual(['Post Comment', 'solid', '3px']);
     await page.keyboard.press('Enter');
     await page.locator('li.own').filter({ hasText: 'Typed without a mouse.' }).waitFor();
@@ -193,7 +213,12 @@ describe('the demo article with the widget', () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${server.url}/`);
-    expect(await page.getByRole('heading', { name: /comment/ }).first().textContent()).toMatch(/2 comments/);
+    expect(
+      await page
+        .getByRole('heading', { name: /comment/ })
+        .first()
+        .textContent(),
+    ).toMatch(/2 comments/);
     await fillForm(page, { body: 'Posted without JavaScript.', name: 'Noscript Nora', email: 'nora@example.com' });
     await page.getByRole('button', { name: 'Post Comment' }).click();
     await page.waitForURL(/status=pending/);

@@ -2,14 +2,18 @@
 // the CLI creates a moderator with the password on standard input (handed to the running server in
 // embedded mode), and that moderator signs in too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshEnvironment, runTsx, startServer, type ServerProcess } from '../support/server-process.ts';
+import { freshEnvironment, runTsx, type ServerProcess, startServer } from '../support/server-process.ts';
 
 let server: ServerProcess;
 let cleanup: () => Promise<void>;
 beforeAll(async () => {
   const fresh = await freshEnvironment();
   cleanup = fresh.cleanup;
-  server = await startServer('src/bin/server.ts', { ...fresh.env, ADMIN_EMAIL: 'first@example.com', ADMIN_PASSWORD: 'first admin password' });
+  server = await startServer('src/bin/server.ts', {
+    ...fresh.env,
+    ADMIN_EMAIL: 'first@example.com',
+    ADMIN_PASSWORD: 'first admin password',
+  });
 });
 afterAll(async () => {
   await server?.stop('SIGKILL');
@@ -33,7 +37,12 @@ describe('accounts in the running service', () => {
     const users = await fetch(`${server.url}/dashboard/users`, { headers: { cookie } });
     expect(await users.text()).toContain('first@example.com');
 
-    const created = await runTsx('src/bin/cli.ts', ['users:create', '--email', 'desk@example.com', '--role', 'moderator', '--site', 'demo'], server.env, 'desk password 12345\n');
+    const created = await runTsx(
+      'src/bin/cli.ts',
+      ['users:create', '--email', 'desk@example.com', '--role', 'moderator', '--site', 'demo'],
+      server.env,
+      'desk password 12345\n',
+    );
     expect(created.code, created.stderr).toBe(0);
     expect(JSON.parse(created.stdout)).toMatchObject({ email: 'desk@example.com', siteIds: ['demo'] });
     const listed = await runTsx('src/bin/cli.ts', ['users:list'], server.env);

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshEnvironment, runTsx, startServer, type ServerProcess } from '../support/server-process.ts';
+import { freshEnvironment, runTsx, type ServerProcess, startServer } from '../support/server-process.ts';
 import { testDb } from '../support/stores.ts';
 
 let server: ServerProcess;
@@ -27,8 +27,17 @@ describe(`a newcomer's first session (${testDb()})`, () => {
 
   it('accepts a comment with curl-like JSON, approves it with the CLI, and shows it with a nested reply', async () => {
     const post = (body: object) =>
-      fetch(`${server.url}/api/v1/sites/demo/comments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const first = await post({ articleId: 'pk-kz-action-plan', name: 'Newcomer', email: 'new@example.com', body: 'Hello from curl' });
+      fetch(`${server.url}/api/v1/sites/demo/comments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const first = await post({
+      articleId: 'pk-kz-action-plan',
+      name: 'Newcomer',
+      email: 'new@example.com',
+      body: 'Hello from curl',
+    });
     expect(first.status).toBe(201);
     const created = (await first.json()) as { id: string; status: string };
     expect(created.status).toBe('pending'); // the demo site holds first comments
@@ -38,10 +47,18 @@ describe(`a newcomer's first session (${testDb()})`, () => {
     expect(approved.code).toBe(0);
 
     // The same author is now trusted, so the reply is published at once.
-    const reply = await post({ articleId: 'pk-kz-action-plan', name: 'Newcomer', email: 'NEW@example.com', body: 'A reply', parentId: created.id });
+    const reply = await post({
+      articleId: 'pk-kz-action-plan',
+      name: 'Newcomer',
+      email: 'NEW@example.com',
+      body: 'A reply',
+      parentId: created.id,
+    });
     expect(((await reply.json()) as { status: string }).status).toBe('approved');
 
-    const thread = (await (await fetch(`${server.url}/api/v1/sites/demo/articles/pk-kz-action-plan/comments`)).json()) as any;
+    const thread = (await (
+      await fetch(`${server.url}/api/v1/sites/demo/articles/pk-kz-action-plan/comments`)
+    ).json()) as any;
     expect(thread.comments).toHaveLength(1);
     expect(thread.comments[0].replies[0].html).toBe('<p>A reply</p>');
 
@@ -57,7 +74,14 @@ describe(`a newcomer's first session (${testDb()})`, () => {
       method: 'POST',
       redirect: 'manual',
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
-      body: new URLSearchParams({ articleId: field('articleId'), articleUrl: field('articleUrl'), renderedAt: field('renderedAt'), name: 'Form', email: 'form@example.com', body: 'Posted by a form' }),
+      body: new URLSearchParams({
+        articleId: field('articleId'),
+        articleUrl: field('articleUrl'),
+        renderedAt: field('renderedAt'),
+        name: 'Form',
+        email: 'form@example.com',
+        body: 'Posted by a form',
+      }),
     });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toContain(`${server.url}/?comment=`);

@@ -1,12 +1,12 @@
 // PostgreSQL goes away: public calls answer 503 problem+json with Retry-After, quickly, never 500;
 // when it returns, the service recovers by itself. Uses a PostgreSQL server of its own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/env.ts';
 import { createApp } from '../../src/app.ts';
-import { createContainer, type Container } from '../../src/container.ts';
+import { loadConfig } from '../../src/config/env.ts';
+import { type Container, createContainer } from '../../src/container.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { commentInput, expectProblem } from '../support/http.ts';
-import { ownPostgres, type OwnPostgres } from '../support/own-postgres.ts';
+import { type OwnPostgres, ownPostgres } from '../support/own-postgres.ts';
 import { TEST_SECRET } from '../support/stores.ts';
 
 let pg: OwnPostgres;
@@ -29,9 +29,20 @@ async function request(path: string, init?: RequestInit) {
   const started = Date.now();
   const res = await app.request(path, init);
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null, text, ms: Date.now() - started };
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: text ? JSON.parse(text) : null,
+    text,
+    ms: Date.now() - started,
+  };
 }
-const post = (body: object) => request('/api/v1/sites/db/comments', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (body: object) =>
+  request('/api/v1/sites/db/comments', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 describe('PostgreSQL down and back', () => {
   it('answers 503 with Retry-After within a bound, then recovers when the database returns', async () => {

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTsx, startServer, type ServerProcess } from '../support/server-process.ts';
-import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
+import { runTsx, type ServerProcess, startServer } from '../support/server-process.ts';
+import { type Receiver, startReceiver } from '../support/webhook-receiver.ts';
 
 let dataDir: string;
 let env: Record<string, string>;
@@ -26,7 +26,11 @@ afterAll(async () => {
 describe('embedded mode across a hard restart', () => {
   it('delivers every approved comment exactly under one id per event after the server is killed mid-delivery', async () => {
     expect((await runTsx('src/bin/cli.ts', ['sites:update', '--id', 'demo', '--mode', 'none'], env)).code).toBe(0);
-    const hook = await runTsx('src/bin/cli.ts', ['webhooks:create', '--site', 'demo', '--url', `${receiver.url}/hook`, '--events', 'comment.approved'], env);
+    const hook = await runTsx(
+      'src/bin/cli.ts',
+      ['webhooks:create', '--site', 'demo', '--url', `${receiver.url}/hook`, '--events', 'comment.approved'],
+      env,
+    );
     expect(hook.code, hook.stderr).toBe(0);
     receiver.on('/hook', (_r, n) => (n === 1 ? { status: 200, delayMs: 60_000 } : { status: 200 }));
 
@@ -35,7 +39,12 @@ describe('embedded mode across a hard restart', () => {
         fetch(`${server.url}/api/v1/sites/demo/comments`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ articleId: 'pk-kz-action-plan', name: `R${i}`, email: `r${i}@example.com`, body: `comment ${i}` }),
+          body: JSON.stringify({
+            articleId: 'pk-kz-action-plan',
+            name: `R${i}`,
+            email: `r${i}@example.com`,
+            body: `comment ${i}`,
+          }),
         }).then(async (r) => ({ status: r.status, body: (await r.json()) as { id: string } })),
       ),
     );

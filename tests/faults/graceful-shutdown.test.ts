@@ -1,10 +1,11 @@
 // SIGTERM under load: the API stops accepting, finishes what it accepted, and exits cleanly. Every
 // comment answered 201 is stored, every stored comment was answered, and no request is cut off.
-import http from 'node:http';
+
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshEnvironment, runTsx, startServer, type ServerProcess } from '../support/server-process.ts';
+import { freshEnvironment, runTsx, type ServerProcess, startServer } from '../support/server-process.ts';
 import { TEST_REDIS_URL } from '../support/stores.ts';
 
 let env: Record<string, string>;
@@ -14,8 +15,15 @@ beforeAll(async () => {
   const fresh = await freshEnvironment();
   cleanup = fresh.cleanup;
   // Each simulated reader has its own address (through the trusted proxy header) and email.
-  env = { ...fresh.env, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `shutdown-${randomBytes(4).toString('hex')}`, TRUST_PROXY: 'true' };
-  expect((await runTsx('src/bin/cli.ts', ['sites:create', '--id', 'load', '--name', 'Load', '--mode', 'none'], env)).code).toBe(0);
+  env = {
+    ...fresh.env,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: `shutdown-${randomBytes(4).toString('hex')}`,
+    TRUST_PROXY: 'true',
+  };
+  expect(
+    (await runTsx('src/bin/cli.ts', ['sites:create', '--id', 'load', '--name', 'Load', '--mode', 'none'], env)).code,
+  ).toBe(0);
   api = await startServer('src/bin/api.ts', env);
 });
 afterAll(async () => {
@@ -27,14 +35,32 @@ type Outcome = { status: number; id?: string } | { error: string };
 
 /** One request on its own connection, so a refused connection is told apart from a cut-off request. */
 function post(port: number, n: number): Promise<Outcome> {
-  const body = JSON.stringify({ articleId: `a${n % 10}`, name: `Load ${n}`, email: `load${n}@example.com`, body: `load test comment ${n} ${randomBytes(4).toString('hex')}` });
+  const body = JSON.stringify({
+    articleId: `a${n % 10}`,
+    name: `Load ${n}`,
+    email: `load${n}@example.com`,
+    body: `load test comment ${n} ${randomBytes(4).toString('hex')}`,
+  });
   return new Promise((resolve) => {
     const req = http.request(
-      { host: '127.0.0.1', port, path: '/api/v1/sites/load/comments', method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-forwarded-for': `10.0.${n % 250}.${n % 200}` } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/api/v1/sites/load/comments',
+        method: 'POST',
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'x-forwarded-for': `10.0.${n % 250}.${n % 200}`,
+        },
+      },
       (res) => {
         let text = '';
         res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode!, id: res.statusCode === 201 ? JSON.parse(text).id : undefined }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, id: res.statusCode === 201 ? JSON.parse(text).id : undefined }),
+        );
         res.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
       },
     );

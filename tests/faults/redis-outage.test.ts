@@ -4,9 +4,9 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countUndispatched } from '../../src/events/event.repository.ts';
 import { call, createSite, submit } from '../support/http.ts';
-import { ownRedis, type OwnRedis } from '../support/own-redis.ts';
+import { type OwnRedis, ownRedis } from '../support/own-redis.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
-import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
+import { type Receiver, startReceiver } from '../support/webhook-receiver.ts';
 
 let redis: OwnRedis;
 let ctx: TestContext;
@@ -20,7 +20,8 @@ beforeAll(async () => {
   expect(ctx.container.queue.kind).toBe('bullmq');
   await ctx.container.startWorkers();
   await createSite(ctx, 'news', { moderation: 'none' });
-  secret = (await ctx.container.webhooks.create('news', { url: `${receiver.url}/hook`, events: ['comment.approved'] })).secret;
+  secret = (await ctx.container.webhooks.create('news', { url: `${receiver.url}/hook`, events: ['comment.approved'] }))
+    .secret;
 });
 afterAll(async () => {
   await ctx?.close();

@@ -1,12 +1,12 @@
 // A worker killed in the middle of a delivery: another worker completes it, with the same event id.
 // Real processes: the API and two workers in turn, on PostgreSQL and Redis.
+
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshEnvironment, runTsx, startServer, type ServerProcess } from '../support/server-process.ts';
+import { freshEnvironment, projectRoot, runTsx, type ServerProcess, startServer } from '../support/server-process.ts';
 import { TEST_REDIS_URL } from '../support/stores.ts';
-import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { projectRoot } from '../support/server-process.ts';
+import { type Receiver, startReceiver } from '../support/webhook-receiver.ts';
 
 let env: Record<string, string>;
 let cleanup: () => Promise<void>;
@@ -15,7 +15,11 @@ let receiver: Receiver;
 const workers: ChildProcess[] = [];
 
 function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/worker.ts'], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/worker.ts'], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: 'ignore',
+  });
   workers.push(child);
   return child;
 }
@@ -23,7 +27,13 @@ function startWorker(): ChildProcess {
 beforeAll(async () => {
   const fresh = await freshEnvironment();
   cleanup = fresh.cleanup;
-  env = { ...fresh.env, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `fault-${randomBytes(4).toString('hex')}`, JOB_LOCK_SECONDS: '5', WEBHOOK_ALLOW_PRIVATE: 'true' };
+  env = {
+    ...fresh.env,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: `fault-${randomBytes(4).toString('hex')}`,
+    JOB_LOCK_SECONDS: '5',
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+  };
   receiver = await startReceiver();
   api = await startServer('src/bin/api.ts', env);
 });
@@ -36,8 +46,14 @@ afterAll(async () => {
 
 describe('worker killed mid-delivery', () => {
   it('the delivery completes after another worker takes the job over, with the same webhook id', async () => {
-    expect((await runTsx('src/bin/cli.ts', ['sites:create', '--id', 'kill', '--name', 'Kill', '--mode', 'none'], env)).code).toBe(0);
-    const hook = await runTsx('src/bin/cli.ts', ['webhooks:create', '--site', 'kill', '--url', `${receiver.url}/hook`, '--events', 'comment.approved'], env);
+    expect(
+      (await runTsx('src/bin/cli.ts', ['sites:create', '--id', 'kill', '--name', 'Kill', '--mode', 'none'], env)).code,
+    ).toBe(0);
+    const hook = await runTsx(
+      'src/bin/cli.ts',
+      ['webhooks:create', '--site', 'kill', '--url', `${receiver.url}/hook`, '--events', 'comment.approved'],
+      env,
+    );
     expect(hook.code).toBe(0);
     const endpointId = JSON.parse(hook.stdout).id;
 
@@ -61,7 +77,9 @@ describe('worker killed mid-delivery', () => {
 
     let deliveries: any[] = [];
     for (let i = 0; i < 50; i++) {
-      deliveries = JSON.parse((await runTsx('src/bin/cli.ts', ['webhooks:deliveries', '--id', endpointId], env)).stdout);
+      deliveries = JSON.parse(
+        (await runTsx('src/bin/cli.ts', ['webhooks:deliveries', '--id', endpointId], env)).stdout,
+      );
       if (deliveries[0]?.status === 'succeeded') break;
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -8,7 +8,13 @@ import type { TestContext } from './test-app.ts';
 export const PASSWORD = 'a long enough test password';
 const setup = { type: 'cli' as const, id: 'test-setup' };
 
-export async function createUser(ctx: TestContext, email: string, role: UserRole, siteIds: string[] = [], password = PASSWORD): Promise<User> {
+export async function createUser(
+  ctx: TestContext,
+  email: string,
+  role: UserRole,
+  siteIds: string[] = [],
+  password = PASSWORD,
+): Promise<User> {
   return ctx.container.users.create({ email, role, password, siteIds }, setup);
 }
 
@@ -23,8 +29,17 @@ export interface Session {
 }
 
 /** Signs in with the JSON login route; the cookie and CSRF token as a browser would keep them. */
-export async function signIn(ctx: TestContext, email: string, password = PASSWORD, headers: Record<string, string> = {}): Promise<Session> {
-  const res = await ctx.app.request('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ email, password }) });
+export async function signIn(
+  ctx: TestContext,
+  email: string,
+  password = PASSWORD,
+  headers: Record<string, string> = {},
+): Promise<Session> {
+  const res = await ctx.app.request('/api/v1/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ email, password }),
+  });
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
   const setCookie = res.headers.get('set-cookie') ?? '';
   const body = (await res.json()) as { csrfToken: string };
@@ -34,7 +49,13 @@ export async function signIn(ctx: TestContext, email: string, password = PASSWOR
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** A JSON call with the given credentials. */
-export function api(ctx: TestContext, method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<JsonResponse> {
+export function api(
+  ctx: TestContext,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: unknown,
+): Promise<JsonResponse> {
   return call(ctx, path, {
     method,
     headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
@@ -43,7 +64,13 @@ export function api(ctx: TestContext, method: string, path: string, headers: Rec
 }
 
 /** A dashboard form post from the dashboard's own origin, with the session's CSRF token unless told otherwise. */
-export function dashboardPost(ctx: TestContext, path: string, session: Session | null, form: Record<string, string | string[]>, opts: { csrf?: string | null; origin?: string | null } = {}) {
+export function dashboardPost(
+  ctx: TestContext,
+  path: string,
+  session: Session | null,
+  form: Record<string, string | string[]>,
+  opts: { csrf?: string | null; origin?: string | null } = {},
+) {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) for (const item of ([] as string[]).concat(v)) body.append(k, item);
   const csrf = opts.csrf === undefined ? session?.csrf : opts.csrf;
@@ -51,7 +78,11 @@ export function dashboardPost(ctx: TestContext, path: string, session: Session |
   const origin = opts.origin === undefined ? 'http://localhost' : opts.origin;
   return ctx.app.request(`http://localhost${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(origin ? { origin } : {}), ...(session ? { cookie: session.cookie } : {}) },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(origin ? { origin } : {}),
+      ...(session ? { cookie: session.cookie } : {}),
+    },
     body: body.toString(),
   });
 }

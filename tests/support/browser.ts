@@ -2,14 +2,23 @@
 // downloads a browser of its own), and a second web server that plays a publisher on another origin.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -35,7 +44,14 @@ export async function startHostSite(pages: Record<string, string>): Promise<Host
 }
 
 /** A publisher's article page with the embed snippet, as the README shows it. */
-export function articlePage(o: { service: string; site: string; article: string; head?: string; htmlAttrs?: string; attrs?: string }): string {
+export function articlePage(o: {
+  service: string;
+  site: string;
+  article: string;
+  head?: string;
+  htmlAttrs?: string;
+  attrs?: string;
+}): string {
   return `<!doctype html><html lang="en" ${o.htmlAttrs ?? ''}><head><meta charset="utf-8"><title>Article ${o.article}</title>${o.head ?? ''}</head>
 <body><h1>Article ${o.article}</h1><p>Some text.</p>
 <div id="comments" data-site="${o.site}" data-article="${o.article}" data-article-title="Article ${o.article}" ${o.attrs ?? ''}></div>

@@ -21,10 +21,19 @@ export async function call(ctx: TestContext, path: string, init: RequestInit = {
 }
 
 export function postJson(ctx: TestContext, path: string, data: unknown, headers: Record<string, string> = {}) {
-  return call(ctx, path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(data) });
+  return call(ctx, path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(data),
+  });
 }
 
-export function postForm(ctx: TestContext, path: string, data: Record<string, string>, headers: Record<string, string> = {}) {
+export function postForm(
+  ctx: TestContext,
+  path: string,
+  data: Record<string, string>,
+  headers: Record<string, string> = {},
+) {
   return call(ctx, path, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -36,10 +45,21 @@ let seq = 0;
 /** A valid comment; every call has a distinct body and author unless overridden. */
 export function commentInput(overrides: Record<string, unknown> = {}) {
   seq += 1;
-  return { articleId: 'article-1', name: `Reader ${seq}`, email: `reader${seq}@example.com`, body: `Comment number ${seq}`, ...overrides };
+  return {
+    articleId: 'article-1',
+    name: `Reader ${seq}`,
+    email: `reader${seq}@example.com`,
+    body: `Comment number ${seq}`,
+    ...overrides,
+  };
 }
 
-export async function submit(ctx: TestContext, siteId: string, overrides: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
+export async function submit(
+  ctx: TestContext,
+  siteId: string,
+  overrides: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
   return postJson(ctx, `/api/v1/sites/${siteId}/comments`, commentInput(overrides), headers);
 }
 
@@ -48,7 +68,11 @@ export async function submit(ctx: TestContext, siteId: string, overrides: Record
  * unless a test turns it on (its own tests: tests/api/filters-flood.test.ts).
  */
 export async function createSite(ctx: TestContext, id: string, settings: Record<string, unknown> = {}) {
-  return ctx.container.sites.create({ id, name: `Site ${id}`, settings: { origins: ['https://news.example'], floodIntervalSeconds: 0, ...settings } });
+  return ctx.container.sites.create({
+    id,
+    name: `Site ${id}`,
+    settings: { origins: ['https://news.example'], floodIntervalSeconds: 0, ...settings },
+  });
 }
 
 /** Approves through the same service the CLI and dashboard use. */
@@ -59,8 +83,20 @@ export async function approve(ctx: TestContext, commentId: string) {
 export async function tableCounts(ctx: TestContext) {
   const db = ctx.container.database.db;
   const count = async (table: 'comments' | 'articles' | 'moderation_log' | 'idempotency_keys') =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  return { comments: await count('comments'), articles: await count('articles'), log: await count('moderation_log'), keys: await count('idempotency_keys') };
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  return {
+    comments: await count('comments'),
+    articles: await count('articles'),
+    log: await count('moderation_log'),
+    keys: await count('idempotency_keys'),
+  };
 }
 
 export function expectProblem(res: JsonResponse, status: number) {
@@ -70,5 +106,11 @@ export function expectProblem(res: JsonResponse, status: number) {
   if (res.body?.status !== status || typeof res.body?.title !== 'string' || typeof res.body?.detail !== 'string') {
     throw new Error(`not a problem body: ${res.text.slice(0, 300)}`);
   }
-  return res.body as { status: number; title: string; detail: string; code?: string; errors?: { path: string; message: string }[] };
+  return res.body as {
+    status: number;
+    title: string;
+    detail: string;
+    code?: string;
+    errors?: { path: string; message: string }[];
+  };
 }

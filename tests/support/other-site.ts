@@ -1,8 +1,8 @@
 // Two sites and the people around them, for access-control tests: a moderator of "mine" only, an
 // admin, and fresh resources on "theirs" (the site the moderator must not touch).
 import { randomUUID } from 'node:crypto';
-import { deliveryId } from '../../src/events/process-event.job.ts';
 import type { User } from '../../src/auth/user.service.ts';
+import { deliveryId } from '../../src/events/process-event.job.ts';
 import { createUser, PASSWORD } from './accounts.ts';
 import { createSite, submit } from './http.ts';
 import type { TestContext } from './test-app.ts';
@@ -38,16 +38,29 @@ export function freshOn(ctx: TestContext, cast: Cast, siteId = THEIRS) {
       await c.moderation.setStatus(id, 'rejected', setup);
       return id;
     },
-    ban: async () => (await c.bans.create({ userId: cast.admin.id, email: cast.admin.email, role: 'admin', siteIds: [], via: 'token', sessionId: null }, { siteId, kind: 'email', value: `${randomUUID()}@example.com` })).id,
+    ban: async () =>
+      (
+        await c.bans.create(
+          { userId: cast.admin.id, email: cast.admin.email, role: 'admin', siteIds: [], via: 'token', sessionId: null },
+          { siteId, kind: 'email', value: `${randomUUID()}@example.com` },
+        )
+      ).id,
     endpoint: async () => (await c.webhooks.create(siteId, { url: 'https://hooks.example.com/walk' })).endpoint.id,
     /** A delivery row written directly: the walk checks who may redeliver, not the delivery itself. */
     delivery: async () => {
       const endpointId = (await c.webhooks.create(siteId, { url: 'https://hooks.example.com/walk' })).endpoint.id;
       const commentId = (await submit(ctx, siteId, { articleId: `walk-${randomUUID()}` })).body.id as string;
       const db = c.database.db;
-      const event = await db.selectFrom('events').select('id').where('comment_id', '=', commentId).executeTakeFirstOrThrow();
+      const event = await db
+        .selectFrom('events')
+        .select('id')
+        .where('comment_id', '=', commentId)
+        .executeTakeFirstOrThrow();
       const id = deliveryId(endpointId, event.id);
-      await db.insertInto('webhook_deliveries').values({ id, endpoint_id: endpointId, event_id: event.id, status: 'failed' }).execute();
+      await db
+        .insertInto('webhook_deliveries')
+        .values({ id, endpoint_id: endpointId, event_id: event.id, status: 'failed' })
+        .execute();
       return id;
     },
     user: async () => (await createUser(ctx, `${randomUUID()}@example.com`, 'moderator', [siteId])).id,

@@ -10,7 +10,9 @@ const version = readdirSync('/usr/lib/postgresql').sort().at(-1)!;
 const bin = (name: string) => `/usr/lib/postgresql/${version}/bin/${name}`;
 // PostgreSQL refuses to run as root; run its tools as the postgres user when we are root.
 const asPostgres = (cmd: string, args: string[]) =>
-  process.getuid?.() === 0 ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' }) : execFileSync(cmd, args, { stdio: 'pipe' });
+  process.getuid?.() === 0
+    ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' })
+    : execFileSync(cmd, args, { stdio: 'pipe' });
 
 export interface OwnPostgres {
   url: string;
@@ -22,7 +24,12 @@ export interface OwnPostgres {
 
 export async function ownPostgres(): Promise<OwnPostgres> {
   const dir = mkdtempSync(path.join(tmpdir(), 'own-pg-'));
-  if (process.getuid?.() === 0) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
+  if (process.getuid?.() === 0)
+    chownSync(
+      dir,
+      Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+      Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+    );
   const data = path.join(dir, 'data');
   const port = await freePort();
   asPostgres(bin('initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres']);

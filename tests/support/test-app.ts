@@ -2,8 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createApp } from '../../src/app.ts';
-import { loadConfig, type Config } from '../../src/config/env.ts';
-import { createContainer, type Container, type ContainerOptions } from '../../src/container.ts';
+import { type Config, loadConfig } from '../../src/config/env.ts';
+import { type Container, type ContainerOptions, createContainer } from '../../src/container.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SECRET, testDb } from './stores.ts';
 
@@ -35,7 +35,10 @@ export async function createTestSchema(): Promise<{ schema: string; drop(): Prom
  * The pglite project runs the embedded mode (no Redis); the postgres project runs the production
  * mode, PostgreSQL plus Redis, with a key prefix of its own. Pass REDIS_URL: '' to drop Redis.
  */
-export async function createTestContext(env: Record<string, string> = {}, options: ContainerOptions = {}): Promise<TestContext> {
+export async function createTestContext(
+  env: Record<string, string> = {},
+  options: ContainerOptions = {},
+): Promise<TestContext> {
   const production = testDb() === 'postgres';
   const base = loadConfig({
     SECRET_KEY: TEST_SECRET,
@@ -54,7 +57,10 @@ export async function createTestContext(env: Record<string, string> = {}, option
     database = { kind: 'pglite', dataDir: null };
   }
   const config: Config = Object.freeze({ ...base, database });
-  const container = await createContainer(config, { log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'), ...options });
+  const container = await createContainer(config, {
+    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    ...options,
+  });
   const app = createApp(container);
   return {
     container,

@@ -10,7 +10,10 @@ export interface Received {
   at: number;
 }
 
-export type Responder = (req: Received, nth: number) => { status: number; headers?: Record<string, string>; body?: string; delayMs?: number };
+export type Responder = (
+  req: Received,
+  nth: number,
+) => { status: number; headers?: Record<string, string>; body?: string; delayMs?: number };
 
 export interface Receiver {
   url: string;
@@ -65,7 +68,9 @@ export async function startReceiver(port = 0): Promise<Receiver> {
         if (predicate(received)) return received;
         await new Promise((r) => setTimeout(r, 50));
       }
-      throw new Error(`receiver: condition not met within ${timeoutMs} ms; got ${received.length} requests: ${received.map((r) => `${r.path} ${r.json?.type}`).join(', ')}`);
+      throw new Error(
+        `receiver: condition not met within ${timeoutMs} ms; got ${received.length} requests: ${received.map((r) => `${r.path} ${r.json?.type}`).join(', ')}`,
+      );
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -75,7 +80,11 @@ export async function startReceiver(port = 0): Promise<Receiver> {
   };
 }
 
-export async function waitUntil<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function waitUntil<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

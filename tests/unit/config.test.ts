@@ -4,13 +4,25 @@ import { ConfigError, loadConfig } from '../../src/config/env.ts';
 describe('loadConfig', () => {
   it('defaults to the embedded mode with nothing set', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3000, redisUrl: null, secretKey: null, trustProxy: false, webhookAllowPrivate: false, logLevel: 'info' });
+    expect(c).toMatchObject({
+      port: 3000,
+      redisUrl: null,
+      secretKey: null,
+      trustProxy: false,
+      webhookAllowPrivate: false,
+      logLevel: 'info',
+    });
     expect(c.database.kind).toBe('pglite');
     expect(Object.isFrozen(c)).toBe(true);
   });
 
   it('uses PostgreSQL and Redis when their URLs are set', () => {
-    const c = loadConfig({ DATABASE_URL: 'postgres://u@db/x', REDIS_URL: 'redis://r:6379', SECRET_KEY: 'k'.repeat(32), TRUST_PROXY: 'true' });
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://u@db/x',
+      REDIS_URL: 'redis://r:6379',
+      SECRET_KEY: 'k'.repeat(32),
+      TRUST_PROXY: 'true',
+    });
     expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u@db/x' });
     expect(c.redisUrl).toBe('redis://r:6379');
     expect(c.trustProxy).toBe(true);

@@ -28,7 +28,12 @@ describe('login limiter', () => {
   });
 
   it('keeps limiting, in memory, when Redis is unreachable (never an error)', async () => {
-    const redis = new Redis(`redis://127.0.0.1:${await freePort()}`, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => null });
+    const redis = new Redis(`redis://127.0.0.1:${await freePort()}`, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
     redis.on('error', () => {});
     await redis.connect().catch(() => {});
     try {

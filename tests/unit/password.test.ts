@@ -21,6 +21,8 @@ describe('password hashing (scrypt)', () => {
     const { scryptSync, randomBytes } = await import('node:crypto');
     const salt = randomBytes(16);
     const key = scryptSync('older password', salt, 32, { N: 16384, r: 8, p: 1 });
-    expect(await verifyPassword('older password', `scrypt$16384$8$1$${salt.toString('base64')}$${key.toString('base64')}`)).toBe(true);
+    expect(
+      await verifyPassword('older password', `scrypt$16384$8$1$${salt.toString('base64')}$${key.toString('base64')}`),
+    ).toBe(true);
   });
 });

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { avatarFor, escapeHtml, renderBodyHtml } from '../../src/comments/public-comment.ts';
 import { decodeCursor, encodeCursor } from '../../src/comments/cursor.ts';
-import { textProblem, codePointLength } from '../../src/shared/text.ts';
+import { avatarFor, escapeHtml, renderBodyHtml } from '../../src/comments/public-comment.ts';
 import { decide } from '../../src/moderation/verdict.ts';
+import { codePointLength, textProblem } from '../../src/shared/text.ts';
 
 describe('renderBodyHtml', () => {
   it('escapes every HTML special character', () => {
-    expect(renderBodyHtml(`<img src=x onerror="alert('1')"> & co`)).toBe('<p>&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt; &amp; co</p>');
+    expect(renderBodyHtml(`<img src=x onerror="alert('1')"> & co`)).toBe(
+      '<p>&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt; &amp; co</p>',
+    );
   });
 
   it('turns blank lines into paragraphs and single newlines into <br>', () => {

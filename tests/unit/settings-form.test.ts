@@ -10,15 +10,34 @@ describe('the site settings form, generated from the settings schema', () => {
     expect(fields.map((f) => f.key)).toEqual(Object.keys(siteSettingsSchema.shape));
     expect(byKey.origins).toEqual({ key: 'origins', kind: 'list' });
     expect(byKey.moderation).toEqual({ key: 'moderation', kind: 'choice', options: ['all', 'first', 'none'] });
-    expect(byKey.maxDepth).toEqual({ key: 'maxDepth', kind: 'number', nullable: false, min: 1, max: 10, integer: true });
+    expect(byKey.maxDepth).toEqual({
+      key: 'maxDepth',
+      kind: 'number',
+      nullable: false,
+      min: 1,
+      max: 10,
+      integer: true,
+    });
     expect(byKey.closeAfterDays).toMatchObject({ kind: 'number', nullable: true });
     expect(byKey.revealRejections).toEqual({ key: 'revealRejections', kind: 'boolean' });
   });
 
   it('reads the form back: lists by line, empty nullable numbers as null, unticked boxes as false', () => {
-    const { settings, errors } = settingsFromForm(fields, { origins: 'https://a.example\r\n\r\n https://b.example ', moderation: 'all', maxDepth: '3', closeAfterDays: '', spamRetentionDays: '30' });
+    const { settings, errors } = settingsFromForm(fields, {
+      origins: 'https://a.example\r\n\r\n https://b.example ',
+      moderation: 'all',
+      maxDepth: '3',
+      closeAfterDays: '',
+      spamRetentionDays: '30',
+    });
     expect(errors).toEqual([]);
-    expect(settings).toMatchObject({ origins: ['https://a.example', 'https://b.example'], moderation: 'all', maxDepth: 3, closeAfterDays: null, revealRejections: false });
+    expect(settings).toMatchObject({
+      origins: ['https://a.example', 'https://b.example'],
+      moderation: 'all',
+      maxDepth: 3,
+      closeAfterDays: null,
+      revealRejections: false,
+    });
     expect(siteSettingsSchema.safeParse(settings).success).toBe(true);
   });
 
@@ -36,7 +55,9 @@ describe('the site settings form, generated from the settings schema', () => {
   });
 
   it('shows stored values as the form expects them', () => {
-    expect(formValue(byKey.origins!, ['https://a.example', 'https://b.example'])).toBe('https://a.example\nhttps://b.example');
+    expect(formValue(byKey.origins!, ['https://a.example', 'https://b.example'])).toBe(
+      'https://a.example\nhttps://b.example',
+    );
     expect(formValue(byKey.closeAfterDays!, null)).toBe('');
     expect(formValue(byKey.revealRejections!, true)).toBe('true');
   });

@@ -6,7 +6,9 @@ describe('widget bundle', () => {
   it('keeps /embed.js (loader + bundle) within 6 kB gzipped, and count.js within 1 kB', async () => {
     const { loader, embed, count } = await buildWidgetScripts();
     const total = loader.gzip.length + embed.gzip.length;
-    console.log(`embed.js: ${total} B gzipped (loader ${loader.gzip.length} B + bundle ${embed.gzip.length} B); count.js: ${count.gzip.length} B`);
+    console.log(
+      `embed.js: ${total} B gzipped (loader ${loader.gzip.length} B + bundle ${embed.gzip.length} B); count.js: ${count.gzip.length} B`,
+    );
     expect(EMBED_BUDGET_BYTES).toBe(6144);
     expect(total).toBeLessThanOrEqual(EMBED_BUDGET_BYTES);
     expect(count.gzip.length).toBeLessThanOrEqual(1024);

@@ -72,12 +72,17 @@
   async function send(action, ids) {
     const reason = (document.getElementById('bulk-reason') ?? document.getElementById('act-reason'))?.value.trim();
     const single = ids.length === 1;
-    const res = await fetch(single ? `/api/v1/moderation/comments/${encodeURIComponent(ids[0])}/${action}` : '/api/v1/moderation/comments/bulk', {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf },
-      body: JSON.stringify(single ? (reason ? { reason } : {}) : { ids, action, ...(reason ? { reason } : {}) }),
-    });
+    const res = await fetch(
+      single
+        ? `/api/v1/moderation/comments/${encodeURIComponent(ids[0])}/${action}`
+        : '/api/v1/moderation/comments/bulk',
+      {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf },
+        body: JSON.stringify(single ? (reason ? { reason } : {}) : { ids, action, ...(reason ? { reason } : {}) }),
+      },
+    );
     if (res.status === 401) {
       location.href = `/dashboard/login?next=${encodeURIComponent(location.pathname + location.search)}`;
       return false;
@@ -95,13 +100,19 @@
     const targets = selected().length > 0 ? selected() : current ? [current] : [];
     if (targets.length === 0) return;
     if (targets.some((c) => !c.querySelector(`button[data-action="${action}"]`))) {
-      announce(`A ${targets[0].dataset.status} comment cannot be ${action === 'spam' ? 'marked as spam' : `${action}d`} from here.`, true);
+      announce(
+        `A ${targets[0].dataset.status} comment cannot be ${action === 'spam' ? 'marked as spam' : `${action}d`} from here.`,
+        true,
+      );
       return;
     }
     const ids = targets.map((c) => c.dataset.id);
     const all = cards();
     const after = all.slice(all.indexOf(targets.at(-1)) + 1).find((c) => !targets.includes(c));
-    const before = all.slice(0, all.indexOf(targets[0])).reverse().find((c) => !targets.includes(c));
+    const before = all
+      .slice(0, all.indexOf(targets[0]))
+      .reverse()
+      .find((c) => !targets.includes(c));
     for (const c of targets) {
       c.hidden = true;
       const box = checkbox(c);
@@ -139,13 +150,18 @@
   async function poll() {
     if (!pollUrl) return;
     try {
-      const res = await fetch(`${pollUrl}&after=${encodeURIComponent(after ?? '')}`, { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+      const res = await fetch(`${pollUrl}&after=${encodeURIComponent(after ?? '')}`, {
+        headers: { accept: 'application/json' },
+        credentials: 'same-origin',
+      });
       if (!res.ok) return;
       const data = await res.json();
       updateCounts(data.counts);
       const template = document.createElement('template');
       template.innerHTML = data.html ?? '';
-      const fresh = Array.from(template.content.querySelectorAll('.card')).filter((c) => !document.getElementById(c.id));
+      const fresh = Array.from(template.content.querySelectorAll('.card')).filter(
+        (c) => !document.getElementById(c.id),
+      );
       for (const card of fresh.reverse()) {
         card.classList.add('is-new');
         list.prepend(card);
@@ -166,7 +182,9 @@
     }, pollMs);
   }
 
-  const typing = (el) => el instanceof HTMLElement && (el.isContentEditable || el.matches('textarea, select, input:not([type="checkbox"]):not([type="radio"])'));
+  const typing = (el) =>
+    el instanceof HTMLElement &&
+    (el.isContentEditable || el.matches('textarea, select, input:not([type="checkbox"]):not([type="radio"])'));
 
   document.addEventListener('keydown', (e) => {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -175,13 +193,15 @@
       return;
     }
     if (help?.open) return;
-    const onCardOrPage = e.target === document.body || e.target === current || e.target === list || e.target?.id === 'main';
+    const onCardOrPage =
+      e.target === document.body || e.target === current || e.target === list || e.target?.id === 'main';
     if (KEYS[e.key]) act(KEYS[e.key]);
     else if (e.key === 'j') move(1);
     else if (e.key === 'k') move(-1);
     else if (e.key === 'x' && current && checkbox(current)) checkbox(current).checked = !checkbox(current).checked;
     else if (e.key === '*' && !isDetail) toggleAll();
-    else if ((e.key === 'o' || (e.key === 'Enter' && onCardOrPage)) && current && !isDetail) location.href = `/dashboard/comments/${current.dataset.id}`;
+    else if ((e.key === 'o' || (e.key === 'Enter' && onCardOrPage)) && current && !isDetail)
+      location.href = `/dashboard/comments/${current.dataset.id}`;
     else if (e.key === '?' && help) help.showModal();
     else return;
     e.preventDefault();

@@ -2,7 +2,7 @@
 // words marked, why it was held, the parent of a reply, the author's record, and the actions.
 // Every string goes through JSX, which escapes it: comment text is never markup.
 import type { QueueItem } from '../../moderation/queue.service.ts';
-import { highlight, type HighlightField } from '../highlight.ts';
+import { type HighlightField, highlight } from '../highlight.ts';
 import { Reasons } from './reasons.tsx';
 import { Time } from './time.tsx';
 
@@ -18,7 +18,9 @@ const KEY = { approve: 'a', reject: 'r', spam: 's', restore: 'u' } as const;
 export function Marked(props: { item: { reasons: unknown[] }; field: HighlightField; text: string }) {
   return (
     <>
-      {highlight(props.item.reasons, props.field, props.text).map((s) => (s.match ? <mark title={`Matched: ${s.match}`}>{s.text}</mark> : s.text))}
+      {highlight(props.item.reasons, props.field, props.text).map((s) =>
+        s.match ? <mark title={`Matched: ${s.match}`}>{s.text}</mark> : s.text,
+      )}
     </>
   );
 }
@@ -26,7 +28,12 @@ export function Marked(props: { item: { reasons: unknown[] }; field: HighlightFi
 function History(props: { item: QueueItem }) {
   const a = props.item.author;
   const others = a.approved + a.rejected + a.spam + a.pending - 1;
-  if (others <= 0) return <p class="history"><span class="first">First comment from this author on this site.</span></p>;
+  if (others <= 0)
+    return (
+      <p class="history">
+        <span class="first">First comment from this author on this site.</span>
+      </p>
+    );
   return (
     <p class="history">
       Author on this site: {a.approved} approved · {a.pending} pending · {a.rejected} rejected · {a.spam} spam
@@ -44,7 +51,16 @@ export function CommentCard(props: { item: QueueItem; formId: string; selectable
   return (
     <li class="card" id={`c-${c.id}`} data-id={c.id} data-status={c.status} tabindex={-1} aria-labelledby={headingId}>
       <div class="select">
-        {props.selectable && <input type="checkbox" form={props.formId} name="ids" value={c.id} id={`sel-${c.id}`} aria-label={`Select the comment by ${c.name}`} />}
+        {props.selectable && (
+          <input
+            type="checkbox"
+            form={props.formId}
+            name="ids"
+            value={c.id}
+            id={`sel-${c.id}`}
+            aria-label={`Select the comment by ${c.name}`}
+          />
+        )}
       </div>
       <div class="content">
         <header>
@@ -59,13 +75,22 @@ export function CommentCard(props: { item: QueueItem; formId: string; selectable
             <Time at={c.createdAt} />
           </span>
           <span class="meta">
-            on {c.article.url ? <a href={c.article.url} rel="noopener noreferrer" target="_blank">{c.article.title ?? c.article.id}</a> : (c.article.title ?? c.article.id)} · {c.siteId}
+            on{' '}
+            {c.article.url ? (
+              <a href={c.article.url} rel="noopener noreferrer" target="_blank">
+                {c.article.title ?? c.article.id}
+              </a>
+            ) : (
+              (c.article.title ?? c.article.id)
+            )}{' '}
+            · {c.siteId}
           </span>
           <span class="status">{c.status}</span>
         </header>
         {c.parent && (
           <blockquote class="parent">
-            In reply to <strong>{c.parent.name || 'a deleted comment'}</strong> ({c.parent.status}): {excerpt(c.parent.body)}
+            In reply to <strong>{c.parent.name || 'a deleted comment'}</strong> ({c.parent.status}):{' '}
+            {excerpt(c.parent.body)}
           </blockquote>
         )}
         <p class="body">
@@ -75,7 +100,15 @@ export function CommentCard(props: { item: QueueItem; formId: string; selectable
         <History item={c} />
         <div class="actions">
           {(ACTIONS_BY_STATUS[c.status] ?? []).map((action) => (
-            <button type="submit" form={props.formId} formaction={`/dashboard/comments/${c.id}/${action}`} class={action} data-action={action} aria-keyshortcuts={KEY[action]} title={`${LABEL[action]} (${KEY[action]})`}>
+            <button
+              type="submit"
+              form={props.formId}
+              formaction={`/dashboard/comments/${c.id}/${action}`}
+              class={action}
+              data-action={action}
+              aria-keyshortcuts={KEY[action]}
+              title={`${LABEL[action]} (${KEY[action]})`}
+            >
               {LABEL[action]}
             </button>
           ))}

@@ -7,9 +7,20 @@ export function errorFor(errors: FieldError[], path: string): string | null {
 }
 
 /** Renders `children(attrs)` with the attributes its input needs (id, aria-invalid, aria-describedby). */
-export function Field(p: { id: string; label: string; help?: string; error: string | null; checkbox?: boolean; children: (attrs: Record<string, string>) => Child }) {
+export function Field(p: {
+  id: string;
+  label: string;
+  help?: string;
+  error: string | null;
+  checkbox?: boolean;
+  children: (attrs: Record<string, string>) => Child;
+}) {
   const describedBy = [p.help ? `${p.id}-help` : '', p.error ? `${p.id}-error` : ''].filter(Boolean).join(' ');
-  const attrs: Record<string, string> = { id: p.id, ...(describedBy ? { 'aria-describedby': describedBy } : {}), ...(p.error ? { 'aria-invalid': 'true' } : {}) };
+  const attrs: Record<string, string> = {
+    id: p.id,
+    ...(describedBy ? { 'aria-describedby': describedBy } : {}),
+    ...(p.error ? { 'aria-invalid': 'true' } : {}),
+  };
   return (
     <div class="field">
       {p.checkbox ? (

@@ -19,7 +19,14 @@ export interface PageContext {
   csrf: string;
 }
 
-export function Layout(props: { title: string; page?: PageContext | null; active?: NavKey; notice?: string | null; error?: string | null; children: Child }) {
+export function Layout(props: {
+  title: string;
+  page?: PageContext | null;
+  active?: NavKey;
+  notice?: string | null;
+  error?: string | null;
+  children: Child;
+}) {
   const who = props.page?.who;
   return (
     <html lang="en">

@@ -28,7 +28,9 @@ export function reasonLabel(code: string): string {
 }
 
 export function Reasons(props: { reasons: unknown[] }) {
-  const reasons = props.reasons.filter((r): r is Reason => typeof r === 'object' && r !== null && typeof (r as Reason).code === 'string');
+  const reasons = props.reasons.filter(
+    (r): r is Reason => typeof r === 'object' && r !== null && typeof (r as Reason).code === 'string',
+  );
   if (reasons.length === 0) return null;
   return (
     <ul class="reasons" aria-label="Why it was held">
@@ -44,7 +46,9 @@ export function Reasons(props: { reasons: unknown[] }) {
 
 /** The filters' sentences in full (detail page). */
 export function ReasonDetails(props: { reasons: unknown[] }) {
-  const reasons = props.reasons.filter((r): r is Reason => typeof r === 'object' && r !== null && typeof (r as Reason).code === 'string');
+  const reasons = props.reasons.filter(
+    (r): r is Reason => typeof r === 'object' && r !== null && typeof (r as Reason).code === 'string',
+  );
   if (reasons.length === 0) return <p class="muted">No filter reasons recorded.</p>;
   return (
     <ul>

@@ -3,12 +3,18 @@ import { Layout, type PageContext } from '../components/layout.tsx';
 import { Time } from '../components/time.tsx';
 import { actorName } from './comment.tsx';
 
-export function AuditPage(p: { page: PageContext; entries: AuditEntry[]; nextCursor: string | null; action: string | undefined }) {
+export function AuditPage(p: {
+  page: PageContext;
+  entries: AuditEntry[];
+  nextCursor: string | null;
+  action: string | undefined;
+}) {
   return (
     <Layout title="Audit log" page={p.page} active="audit">
       <h1>Audit log</h1>
       <p class="muted">
-        Bans, sites, accounts, tokens and webhooks: who changed what. Comment decisions are in the <a href="/dashboard/log">moderation log</a>.
+        Bans, sites, accounts, tokens and webhooks: who changed what. Comment decisions are in the{' '}
+        <a href="/dashboard/log">moderation log</a>.
       </p>
       <form method="get" action="/dashboard/audit" class="filters" role="search">
         <div class="field">
@@ -27,7 +33,9 @@ export function AuditPage(p: { page: PageContext; entries: AuditEntry[]; nextCur
               <th scope="col">Who</th>
               <th scope="col">Action</th>
               <th scope="col">Site</th>
-              <th scope="col" class="optional">What</th>
+              <th scope="col" class="optional">
+                What
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -40,7 +48,8 @@ export function AuditPage(p: { page: PageContext; entries: AuditEntry[]; nextCur
                 <td>{e.action}</td>
                 <td>{e.siteId ?? '—'}</td>
                 <td class="optional">
-                  {e.targetType} {e.targetId.slice(0, 12)} <span class="muted">{JSON.stringify(e.details).slice(0, 160)}</span>
+                  {e.targetType} {e.targetId.slice(0, 12)}{' '}
+                  <span class="muted">{JSON.stringify(e.details).slice(0, 160)}</span>
                 </td>
               </tr>
             ))}
@@ -49,7 +58,11 @@ export function AuditPage(p: { page: PageContext; entries: AuditEntry[]; nextCur
       )}
       {p.nextCursor && (
         <p class="pager">
-          <a href={`/dashboard/audit?cursor=${p.nextCursor}${p.action ? `&action=${encodeURIComponent(p.action)}` : ''}`}>Older entries</a>
+          <a
+            href={`/dashboard/audit?cursor=${p.nextCursor}${p.action ? `&action=${encodeURIComponent(p.action)}` : ''}`}
+          >
+            Older entries
+          </a>
         </p>
       )}
     </Layout>

@@ -20,13 +20,29 @@ function FieldErrorText(p: { errors: FieldError[]; path: string }) {
   ) : null;
 }
 
-export function BansPage(p: { page: PageContext; bans: Ban[]; sites: string[]; values: BanFormValues; errors: FieldError[]; notice: string | null }) {
+export function BansPage(p: {
+  page: PageContext;
+  bans: Ban[];
+  sites: string[];
+  values: BanFormValues;
+  errors: FieldError[];
+  notice: string | null;
+}) {
   const v = p.values;
-  const invalid = (path: string) => (p.errors.some((e) => e.path === path) ? { 'aria-invalid': 'true' as const, 'aria-describedby': `err-${path}` } : {});
+  const invalid = (path: string) =>
+    p.errors.some((e) => e.path === path) ? { 'aria-invalid': 'true' as const, 'aria-describedby': `err-${path}` } : {};
   return (
-    <Layout title="Bans" page={p.page} active="bans" notice={p.notice} error={p.errors.length ? 'The ban was not created; see the messages below.' : null}>
+    <Layout
+      title="Bans"
+      page={p.page}
+      active="bans"
+      notice={p.notice}
+      error={p.errors.length ? 'The ban was not created; see the messages below.' : null}
+    >
       <h1>Bans</h1>
-      <p class="muted">A ban rejects new comments from an email address, an email domain (and its subdomains) or an IP on one site.</p>
+      <p class="muted">
+        A ban rejects new comments from an email address, an email domain (and its subdomains) or an IP on one site.
+      </p>
       <section class="panel" aria-labelledby="new-ban">
         <h2 id="new-ban">New ban</h2>
         <form method="post" action="/dashboard/bans" class="filters">
@@ -60,7 +76,12 @@ export function BansPage(p: { page: PageContext; bans: Ban[]; sites: string[]; v
           <div class="field">
             <label for="ban-duration">For</label>
             <select id="ban-duration" name="duration">
-              {[['1', '1 day'], ['7', '7 days'], ['30', '30 days'], ['', 'Until lifted']].map(([d, label]) => (
+              {[
+                ['1', '1 day'],
+                ['7', '7 days'],
+                ['30', '30 days'],
+                ['', 'Until lifted'],
+              ].map(([d, label]) => (
                 <option value={d} selected={d === (v.duration ?? '')}>
                   {label}
                 </option>
@@ -87,10 +108,14 @@ export function BansPage(p: { page: PageContext; bans: Ban[]; sites: string[]; v
               <th scope="col">Site</th>
               <th scope="col">By</th>
               <th scope="col">Value</th>
-              <th scope="col" class="optional">Reason</th>
+              <th scope="col" class="optional">
+                Reason
+              </th>
               <th scope="col">Since</th>
               <th scope="col">Until</th>
-              <th scope="col"><span class="sr-only">Actions</span></th>
+              <th scope="col">
+                <span class="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -103,7 +128,9 @@ export function BansPage(p: { page: PageContext; bans: Ban[]; sites: string[]; v
                 <td>
                   <Time at={b.createdAt} />
                 </td>
-                <td>{b.expiresAt ? b.expiresAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'lifted by hand'}</td>
+                <td>
+                  {b.expiresAt ? b.expiresAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'lifted by hand'}
+                </td>
                 <td>
                   <form method="post" action={`/dashboard/bans/${b.id}/lift`} class="inline">
                     <input type="hidden" name="_csrf" value={p.page.csrf} />

@@ -17,7 +17,9 @@ interface Match {
 function matchesOf(reasons: unknown[]): Match[] {
   return reasons.flatMap((r) => {
     const m = (r as { data?: { matches?: unknown } })?.data?.matches;
-    return Array.isArray(m) ? (m.filter((x) => x && typeof x.field === 'string' && Number.isInteger(x.start)) as Match[]) : [];
+    return Array.isArray(m)
+      ? (m.filter((x) => x && typeof x.field === 'string' && Number.isInteger(x.start)) as Match[])
+      : [];
   });
 }
 
@@ -76,7 +78,9 @@ export function LogTable(props: { entries: LogEntry[]; showComment?: boolean }) 
           <th scope="col">Who</th>
           <th scope="col">Change</th>
           {props.showComment && <th scope="col">Comment</th>}
-          <th scope="col" class="optional">Note</th>
+          <th scope="col" class="optional">
+            Note
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -91,7 +95,8 @@ export function LogTable(props: { entries: LogEntry[]; showComment?: boolean }) 
             </td>
             {props.showComment && (
               <td>
-                <a href={`/dashboard/comments/${e.commentId}`}>{e.commentId.slice(0, 8)}</a> <span class="muted">({e.siteId})</span>
+                <a href={`/dashboard/comments/${e.commentId}`}>{e.commentId.slice(0, 8)}</a>{' '}
+                <span class="muted">({e.siteId})</span>
               </td>
             )}
             <td class="optional">{e.note ?? ''}</td>
@@ -102,7 +107,13 @@ export function LogTable(props: { entries: LogEntry[]; showComment?: boolean }) 
   );
 }
 
-export function CommentPage(p: { page: PageContext; comment: QueueItem; recent: QueueItem[]; log: LogEntry[]; notice: string | null }) {
+export function CommentPage(p: {
+  page: PageContext;
+  comment: QueueItem;
+  recent: QueueItem[];
+  log: LogEntry[];
+  notice: string | null;
+}) {
   const c = p.comment;
   const matches = matchesOf(c.reasons);
   return (
@@ -145,7 +156,8 @@ export function CommentPage(p: { page: PageContext; comment: QueueItem; recent: 
         <section class="panel" aria-labelledby="hist-h">
           <h2 id="hist-h">The author on {c.siteId}</h2>
           <p>
-            {c.author.approved} approved · {c.author.pending} pending · {c.author.rejected} rejected · {c.author.spam} spam
+            {c.author.approved} approved · {c.author.pending} pending · {c.author.rejected} rejected · {c.author.spam}{' '}
+            spam
           </p>
           {p.recent.length === 0 ? (
             <p class="muted">No other comments.</p>
@@ -153,7 +165,12 @@ export function CommentPage(p: { page: PageContext; comment: QueueItem; recent: 
             <ul>
               {p.recent.map((r) => (
                 <li>
-                  <a href={`/dashboard/comments/${r.id}`}>{r.body.length > 80 ? `${r.body.slice(0, 80)}…` : r.body || '(deleted)'}</a> <span class="muted">({r.status}, <Time at={r.createdAt} />)</span>
+                  <a href={`/dashboard/comments/${r.id}`}>
+                    {r.body.length > 80 ? `${r.body.slice(0, 80)}…` : r.body || '(deleted)'}
+                  </a>{' '}
+                  <span class="muted">
+                    ({r.status}, <Time at={r.createdAt} />)
+                  </span>
                 </li>
               ))}
             </ul>

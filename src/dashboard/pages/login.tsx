@@ -14,7 +14,16 @@ export function LoginPage(props: { next: string; email?: string; error?: string 
           <input type="hidden" name="next" value={props.next} />
           <div class="field">
             <label for="email">Email</label>
-            <input id="email" name="email" type="email" autocomplete="username" required value={props.email ?? ''} aria-describedby={props.error ? 'login-error' : undefined} autofocus />
+            <input
+              id="email"
+              name="email"
+              type="email"
+              autocomplete="username"
+              required
+              value={props.email ?? ''}
+              aria-describedby={props.error ? 'login-error' : undefined}
+              autofocus
+            />
           </div>
           <div class="field">
             <label for="password">Password</label>

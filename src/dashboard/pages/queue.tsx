@@ -71,10 +71,26 @@ function HelpDialog() {
   );
 }
 
-export function QueuePage(p: { page: PageContext; view: QueueView; items: QueueItem[]; counts: Record<QueueStatus, number>; sites: string[]; nextCursor: string | null; after: string; pollMs: number; notice: string | null; error: string | null }) {
+export function QueuePage(p: {
+  page: PageContext;
+  view: QueueView;
+  items: QueueItem[];
+  counts: Record<QueueStatus, number>;
+  sites: string[];
+  nextCursor: string | null;
+  after: string;
+  pollMs: number;
+  notice: string | null;
+  error: string | null;
+}) {
   const v = p.view;
   const returnTo = queueHref(v, v.cursor ? { cursor: v.cursor } : {});
-  const bulkActions = v.status === 'pending' ? ['approve', 'reject', 'spam'] : v.status === 'approved' ? ['reject', 'spam'] : ['restore', 'approve', v.status === 'spam' ? 'reject' : 'spam'];
+  const bulkActions =
+    v.status === 'pending'
+      ? ['approve', 'reject', 'spam']
+      : v.status === 'approved'
+        ? ['reject', 'spam']
+        : ['restore', 'approve', v.status === 'spam' ? 'reject' : 'spam'];
   return (
     <Layout title="Review queue" page={p.page} active="queue" notice={p.notice} error={p.error}>
       <h1>Review queue</h1>
@@ -82,7 +98,11 @@ export function QueuePage(p: { page: PageContext; view: QueueView; items: QueueI
         <ul class="tabs">
           {TABS.map((t) => (
             <li>
-              <a href={queueHref({ ...v, status: t.status, cursor: undefined })} aria-current={t.status === v.status ? 'page' : undefined} data-tab={t.status}>
+              <a
+                href={queueHref({ ...v, status: t.status, cursor: undefined })}
+                aria-current={t.status === v.status ? 'page' : undefined}
+                data-tab={t.status}
+              >
                 {t.label}
                 <span class="count" data-count={t.status}>
                   {p.counts[t.status]}
@@ -116,7 +136,13 @@ export function QueuePage(p: { page: PageContext; view: QueueView; items: QueueI
         <button type="submit">Filter</button>
       </form>
 
-      <form id="bulk" method="post" action="/dashboard/queue/bulk" class="bulkbar" aria-label="Act on selected comments">
+      <form
+        id="bulk"
+        method="post"
+        action="/dashboard/queue/bulk"
+        class="bulkbar"
+        aria-label="Act on selected comments"
+      >
         <input type="hidden" name="_csrf" value={p.page.csrf} />
         <input type="hidden" name="return" value={returnTo} />
         <label>
@@ -143,7 +169,15 @@ export function QueuePage(p: { page: PageContext; view: QueueView; items: QueueI
           {v.q || v.articleId || v.siteId ? ' with these filters' : ''}.
         </p>
       )}
-      <ol class="cards" id="queue" aria-label={`${v.status} comments`} data-status={v.status} data-after={p.after} data-poll={v.cursor ? undefined : `/dashboard/queue/poll?${new URL(queueHref(v), 'http://x').searchParams}`} data-poll-ms={String(p.pollMs)}>
+      <ol
+        class="cards"
+        id="queue"
+        aria-label={`${v.status} comments`}
+        data-status={v.status}
+        data-after={p.after}
+        data-poll={v.cursor ? undefined : `/dashboard/queue/poll?${new URL(queueHref(v), 'http://x').searchParams}`}
+        data-poll-ms={String(p.pollMs)}
+      >
         <Cards items={p.items} />
       </ol>
       {p.nextCursor && (

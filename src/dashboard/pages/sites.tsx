@@ -3,12 +3,24 @@ import type { FieldError } from '../../shared/errors.ts';
 import type { Site } from '../../sites/site.service.ts';
 import { errorFor, Field } from '../components/form-field.tsx';
 import { Layout, type PageContext } from '../components/layout.tsx';
-import { formValue, type SettingField } from '../settings-form.ts';
 import { groupOf, SETTING_GROUPS, settingLabel } from '../setting-labels.ts';
+import { formValue, type SettingField } from '../settings-form.ts';
 
-export function SitesPage(p: { page: PageContext; sites: Site[]; values: Record<string, string>; errors: FieldError[]; notice: string | null }) {
+export function SitesPage(p: {
+  page: PageContext;
+  sites: Site[];
+  values: Record<string, string>;
+  errors: FieldError[];
+  notice: string | null;
+}) {
   return (
-    <Layout title="Sites" page={p.page} active="sites" notice={p.notice} error={p.errors.length ? 'The site was not created; see the messages below.' : null}>
+    <Layout
+      title="Sites"
+      page={p.page}
+      active="sites"
+      notice={p.notice}
+      error={p.errors.length ? 'The site was not created; see the messages below.' : null}
+    >
       <h1>Sites</h1>
       <table>
         <thead>
@@ -16,8 +28,12 @@ export function SitesPage(p: { page: PageContext; sites: Site[]; values: Record<
             <th scope="col">Id</th>
             <th scope="col">Name</th>
             <th scope="col">Mode</th>
-            <th scope="col" class="optional">Allowed origins</th>
-            <th scope="col"><span class="sr-only">Links</span></th>
+            <th scope="col" class="optional">
+              Allowed origins
+            </th>
+            <th scope="col">
+              <span class="sr-only">Links</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -28,7 +44,9 @@ export function SitesPage(p: { page: PageContext; sites: Site[]; values: Record<
               <td>{s.settings.moderation}</td>
               <td class="optional">{s.settings.origins.join(', ') || '(none)'}</td>
               <td>
-                <a href={`/dashboard/sites/${s.id}`}>Settings</a> · <a href={`/dashboard/sites/${s.id}/webhooks`}>Webhooks</a> · <a href={`/dashboard/queue?site=${s.id}`}>Queue</a>
+                <a href={`/dashboard/sites/${s.id}`}>Settings</a> ·{' '}
+                <a href={`/dashboard/sites/${s.id}/webhooks`}>Webhooks</a> ·{' '}
+                <a href={`/dashboard/queue?site=${s.id}`}>Queue</a>
               </td>
             </tr>
           ))}
@@ -38,14 +56,28 @@ export function SitesPage(p: { page: PageContext; sites: Site[]; values: Record<
         <h2 id="new-site">New site</h2>
         <form method="post" action="/dashboard/sites">
           <input type="hidden" name="_csrf" value={p.page.csrf} />
-          <Field id="site-id" label="Id" help="Used in API paths and the embed snippet: a-z, 0-9, - and _." error={errorFor(p.errors, 'id')}>
+          <Field
+            id="site-id"
+            label="Id"
+            help="Used in API paths and the embed snippet: a-z, 0-9, - and _."
+            error={errorFor(p.errors, 'id')}
+          >
             {(a) => <input {...a} name="id" required value={p.values.id ?? ''} />}
           </Field>
           <Field id="site-name" label="Name" error={errorFor(p.errors, 'name')}>
             {(a) => <input {...a} name="name" required value={p.values.name ?? ''} />}
           </Field>
-          <Field id="site-origins" label="Allowed origins" help="One per line, e.g. https://news.example" error={errorFor(p.errors, 'settings.origins')}>
-            {(a) => <textarea {...a} name="origins">{p.values.origins ?? ''}</textarea>}
+          <Field
+            id="site-origins"
+            label="Allowed origins"
+            help="One per line, e.g. https://news.example"
+            error={errorFor(p.errors, 'settings.origins')}
+          >
+            {(a) => (
+              <textarea {...a} name="origins">
+                {p.values.origins ?? ''}
+              </textarea>
+            )}
           </Field>
           <button type="submit" class="primary">
             Create site
@@ -83,7 +115,17 @@ function SettingInput(p: { field: SettingField; value: string; error: string | n
             ))}
           </select>
         ) : f.kind === 'number' ? (
-          <input {...a} name={f.key} type="number" inputmode="decimal" step={f.integer ? '1' : 'any'} min={f.min ?? undefined} max={f.max ?? undefined} value={p.value} required={!f.nullable} />
+          <input
+            {...a}
+            name={f.key}
+            type="number"
+            inputmode="decimal"
+            step={f.integer ? '1' : 'any'}
+            min={f.min ?? undefined}
+            max={f.max ?? undefined}
+            value={p.value}
+            required={!f.nullable}
+          />
         ) : (
           <input {...a} name={f.key} value={p.value} />
         )
@@ -92,9 +134,23 @@ function SettingInput(p: { field: SettingField; value: string; error: string | n
   );
 }
 
-export function SiteSettingsPage(p: { page: PageContext; site: Site; fields: SettingField[]; values: Record<string, unknown>; name: string; errors: FieldError[]; notice: string | null }) {
+export function SiteSettingsPage(p: {
+  page: PageContext;
+  site: Site;
+  fields: SettingField[];
+  values: Record<string, unknown>;
+  name: string;
+  errors: FieldError[];
+  notice: string | null;
+}) {
   return (
-    <Layout title={`Settings of ${p.site.name}`} page={p.page} active="sites" notice={p.notice} error={p.errors.length ? 'Nothing was saved; see the messages below.' : null}>
+    <Layout
+      title={`Settings of ${p.site.name}`}
+      page={p.page}
+      active="sites"
+      notice={p.notice}
+      error={p.errors.length ? 'Nothing was saved; see the messages below.' : null}
+    >
       <p>
         <a href="/dashboard/sites">← Sites</a>
       </p>
@@ -116,7 +172,17 @@ export function SiteSettingsPage(p: { page: PageContext; site: Site; fields: Set
             <fieldset class="group">
               <legend>{g.title}</legend>
               {fields.map((f) => (
-                <SettingInput field={f} value={typeof p.values[f.key] === 'string' ? (p.values[f.key] as string) : formValue(f, p.values[f.key])} error={errorFor(p.errors, `settings.${f.key}`) ?? p.errors.find((e) => e.path.startsWith(`settings.${f.key}.`))?.message ?? null} />
+                <SettingInput
+                  field={f}
+                  value={
+                    typeof p.values[f.key] === 'string' ? (p.values[f.key] as string) : formValue(f, p.values[f.key])
+                  }
+                  error={
+                    errorFor(p.errors, `settings.${f.key}`) ??
+                    p.errors.find((e) => e.path.startsWith(`settings.${f.key}.`))?.message ??
+                    null
+                  }
+                />
               ))}
             </fieldset>
           );

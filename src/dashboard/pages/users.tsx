@@ -36,19 +36,36 @@ function RoleSelect(p: { id: string; value: string; error: string | null }) {
   );
 }
 
-export function UsersPage(p: { page: PageContext; users: User[]; sites: string[]; values: Record<string, string | string[]>; errors: FieldError[]; notice: string | null }) {
+export function UsersPage(p: {
+  page: PageContext;
+  users: User[];
+  sites: string[];
+  values: Record<string, string | string[]>;
+  errors: FieldError[];
+  notice: string | null;
+}) {
   const v = p.values;
   return (
-    <Layout title="Moderators" page={p.page} active="users" notice={p.notice} error={p.errors.length ? 'The account was not created; see the messages below.' : null}>
+    <Layout
+      title="Moderators"
+      page={p.page}
+      active="users"
+      notice={p.notice}
+      error={p.errors.length ? 'The account was not created; see the messages below.' : null}
+    >
       <h1>Moderators and admins</h1>
       <table>
         <thead>
           <tr>
             <th scope="col">Email</th>
             <th scope="col">Role</th>
-            <th scope="col" class="optional">Sites</th>
+            <th scope="col" class="optional">
+              Sites
+            </th>
             <th scope="col">State</th>
-            <th scope="col"><span class="sr-only">Links</span></th>
+            <th scope="col">
+              <span class="sr-only">Links</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -70,10 +87,17 @@ export function UsersPage(p: { page: PageContext; users: User[]; sites: string[]
         <form method="post" action="/dashboard/users">
           <input type="hidden" name="_csrf" value={p.page.csrf} />
           <Field id="u-email" label="Email" error={errorFor(p.errors, 'email')}>
-            {(a) => <input {...a} name="email" type="email" required autocomplete="off" value={String(v.email ?? '')} />}
+            {(a) => (
+              <input {...a} name="email" type="email" required autocomplete="off" value={String(v.email ?? '')} />
+            )}
           </Field>
           <RoleSelect id="u-role" value={String(v.role ?? 'moderator')} error={errorFor(p.errors, 'role')} />
-          <Field id="u-password" label="Password" help="At least 12 characters. Share it privately; they can be given a new one here any time." error={errorFor(p.errors, 'password')}>
+          <Field
+            id="u-password"
+            label="Password"
+            help="At least 12 characters. Share it privately; they can be given a new one here any time."
+            error={errorFor(p.errors, 'password')}
+          >
             {(a) => <input {...a} name="password" type="password" required autocomplete="new-password" />}
           </Field>
           <SiteChoices sites={p.sites} chosen={([] as string[]).concat(v.siteIds ?? [])} />
@@ -87,16 +111,40 @@ export function UsersPage(p: { page: PageContext; users: User[]; sites: string[]
   );
 }
 
-export function UserPage(p: { page: PageContext; user: User; sites: string[]; tokens: ApiToken[]; newToken: string | null; errors: FieldError[]; notice: string | null }) {
+export function UserPage(p: {
+  page: PageContext;
+  user: User;
+  sites: string[];
+  tokens: ApiToken[];
+  newToken: string | null;
+  errors: FieldError[];
+  notice: string | null;
+}) {
   const u = p.user;
   const csrf = <input type="hidden" name="_csrf" value={p.page.csrf} />;
   return (
-    <Layout title={u.email} page={p.page} active="users" notice={p.notice} error={p.errors.length ? (p.errors[0]!.path === '(body)' ? p.errors[0]!.message : 'Nothing was changed; see the messages below.') : null}>
+    <Layout
+      title={u.email}
+      page={p.page}
+      active="users"
+      notice={p.notice}
+      error={
+        p.errors.length
+          ? p.errors[0]!.path === '(body)'
+            ? p.errors[0]!.message
+            : 'Nothing was changed; see the messages below.'
+          : null
+      }
+    >
       <p>
         <a href="/dashboard/users">← Accounts</a>
       </p>
       <h1>
-        {u.email} <span class="muted">({u.role}{u.disabled ? ', disabled' : ''})</span>
+        {u.email}{' '}
+        <span class="muted">
+          ({u.role}
+          {u.disabled ? ', disabled' : ''})
+        </span>
       </h1>
       <div class="grid2">
         <form method="post" action={`/dashboard/users/${u.id}`} class="panel">
@@ -114,7 +162,12 @@ export function UserPage(p: { page: PageContext; user: User; sites: string[]; to
         <form method="post" action={`/dashboard/users/${u.id}/password`} class="panel">
           <h2>New password</h2>
           {csrf}
-          <Field id="e-password" label="Password" help="At least 12 characters. Every session of the account ends." error={errorFor(p.errors, 'password')}>
+          <Field
+            id="e-password"
+            label="Password"
+            help="At least 12 characters. Every session of the account ends."
+            error={errorFor(p.errors, 'password')}
+          >
             {(a) => <input {...a} name="password" type="password" required autocomplete="new-password" />}
           </Field>
           <button type="submit">Set password</button>
@@ -136,7 +189,9 @@ export function UserPage(p: { page: PageContext; user: User; sites: string[]; to
               <th scope="col">Starts with</th>
               <th scope="col">Created</th>
               <th scope="col">Last used</th>
-              <th scope="col"><span class="sr-only">Actions</span></th>
+              <th scope="col">
+                <span class="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>

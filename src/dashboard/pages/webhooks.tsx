@@ -20,9 +20,23 @@ function Secret(p: { secret: string | null }) {
   );
 }
 
-export function WebhooksPage(p: { page: PageContext; site: Site; endpoints: WebhookEndpoint[]; secret: string | null; values: Record<string, string>; errors: FieldError[]; notice: string | null }) {
+export function WebhooksPage(p: {
+  page: PageContext;
+  site: Site;
+  endpoints: WebhookEndpoint[];
+  secret: string | null;
+  values: Record<string, string>;
+  errors: FieldError[];
+  notice: string | null;
+}) {
   return (
-    <Layout title={`Webhooks of ${p.site.name}`} page={p.page} active="sites" notice={p.notice} error={p.errors.length ? 'The endpoint was not added; see the messages below.' : null}>
+    <Layout
+      title={`Webhooks of ${p.site.name}`}
+      page={p.page}
+      active="sites"
+      notice={p.notice}
+      error={p.errors.length ? 'The endpoint was not added; see the messages below.' : null}
+    >
       <p>
         <a href={`/dashboard/sites/${p.site.id}`}>← Settings of {p.site.name}</a>
       </p>
@@ -37,7 +51,9 @@ export function WebhooksPage(p: { page: PageContext; site: Site; endpoints: Webh
               <th scope="col">URL</th>
               <th scope="col">Events</th>
               <th scope="col">State</th>
-              <th scope="col"><span class="sr-only">Links</span></th>
+              <th scope="col">
+                <span class="sr-only">Links</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -58,7 +74,12 @@ export function WebhooksPage(p: { page: PageContext; site: Site; endpoints: Webh
         <h2 id="new-ep">New endpoint</h2>
         <form method="post" action={`/dashboard/sites/${p.site.id}/webhooks`}>
           <input type="hidden" name="_csrf" value={p.page.csrf} />
-          <Field id="ep-url" label="URL" help="Where to POST events, e.g. https://example.com/hooks/comments" error={errorFor(p.errors, 'url')}>
+          <Field
+            id="ep-url"
+            label="URL"
+            help="Where to POST events, e.g. https://example.com/hooks/comments"
+            error={errorFor(p.errors, 'url')}
+          >
             {(a) => <input {...a} name="url" type="url" required value={p.values.url ?? ''} size={50} />}
           </Field>
           <fieldset class="field">
@@ -81,7 +102,13 @@ export function WebhooksPage(p: { page: PageContext; site: Site; endpoints: Webh
   );
 }
 
-export function EndpointPage(p: { page: PageContext; endpoint: WebhookEndpoint; deliveries: Delivery[]; secret: string | null; notice: string | null }) {
+export function EndpointPage(p: {
+  page: PageContext;
+  endpoint: WebhookEndpoint;
+  deliveries: Delivery[];
+  secret: string | null;
+  notice: string | null;
+}) {
   const e = p.endpoint;
   const hidden = <input type="hidden" name="_csrf" value={p.page.csrf} />;
   return (
@@ -91,7 +118,8 @@ export function EndpointPage(p: { page: PageContext; endpoint: WebhookEndpoint; 
       </p>
       <h1>Deliveries to {e.url}</h1>
       <p>
-        {e.enabled ? 'Enabled' : `Disabled${e.disabledReason ? `: ${e.disabledReason}` : ''}`} · events: {e.events.length ? e.events.join(', ') : 'all'} · personal data: {e.includePersonalData ? 'yes' : 'no'}
+        {e.enabled ? 'Enabled' : `Disabled${e.disabledReason ? `: ${e.disabledReason}` : ''}`} · events:{' '}
+        {e.events.length ? e.events.join(', ') : 'all'} · personal data: {e.includePersonalData ? 'yes' : 'no'}
       </p>
       <Secret secret={p.secret} />
       <div class="actions filters">
@@ -118,10 +146,14 @@ export function EndpointPage(p: { page: PageContext; endpoint: WebhookEndpoint; 
             <tr>
               <th scope="col">Event</th>
               <th scope="col">Status</th>
-              <th scope="col" class="optional">Attempts</th>
+              <th scope="col" class="optional">
+                Attempts
+              </th>
               <th scope="col">Last answer</th>
               <th scope="col">Created</th>
-              <th scope="col"><span class="sr-only">Actions</span></th>
+              <th scope="col">
+                <span class="sr-only">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -129,7 +161,9 @@ export function EndpointPage(p: { page: PageContext; endpoint: WebhookEndpoint; 
               <tr>
                 <td>{d.eventType}</td>
                 <td>{d.status}</td>
-                <td class="optional">{d.log.map((a) => `${a.statusCode ?? a.error ?? '—'} (${a.durationMs} ms)`).join(', ') || '0'}</td>
+                <td class="optional">
+                  {d.log.map((a) => `${a.statusCode ?? a.error ?? '—'} (${a.durationMs} ms)`).join(', ') || '0'}
+                </td>
                 <td>{d.lastStatusCode ?? d.lastError ?? '—'}</td>
                 <td>
                   <Time at={d.createdAt} />

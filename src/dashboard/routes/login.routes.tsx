@@ -3,8 +3,13 @@
 import { Hono } from 'hono';
 import { csrf } from 'hono/csrf';
 import type { LoginService } from '../../auth/login.service.ts';
-import { clearSessionCookie, readSessionCookie, setSessionCookie, type CookieContext } from '../../auth/session-cookie.ts';
 import type { SessionService } from '../../auth/session.service.ts';
+import {
+  type CookieContext,
+  clearSessionCookie,
+  readSessionCookie,
+  setSessionCookie,
+} from '../../auth/session-cookie.ts';
 import type { AppEnv } from '../../http/app-env.ts';
 import { clientIp } from '../../http/client-info.ts';
 import { errorToResponse } from '../../http/problem.ts';
@@ -15,7 +20,11 @@ import { LoginPage } from '../pages/login.tsx';
 
 export function loginRoutes(deps: { login: LoginService; sessions: SessionService; cookies: CookieContext }) {
   const app = new Hono<AppEnv>();
-  const sameOrigin = csrf(deps.cookies.publicUrl ? { origin: (o, c) => o === new URL(deps.cookies.publicUrl!).origin || o === new URL(c.req.url).origin } : {});
+  const sameOrigin = csrf(
+    deps.cookies.publicUrl
+      ? { origin: (o, c) => o === new URL(deps.cookies.publicUrl!).origin || o === new URL(c.req.url).origin }
+      : {},
+  );
 
   app.get('/login', async (c) => {
     const next = safeReturn(c.req.query('next'));
@@ -32,7 +41,10 @@ export function loginRoutes(deps: { login: LoginService; sessions: SessionServic
     const next = safeReturn(form.next);
     const email = typeof form.email === 'string' ? form.email : '';
     try {
-      const result = await deps.login.login({ email, password: form.password }, { ip: clientIp(c, deps.cookies.trustProxy), userAgent: c.req.header('user-agent') ?? null });
+      const result = await deps.login.login(
+        { email, password: form.password },
+        { ip: clientIp(c, deps.cookies.trustProxy), userAgent: c.req.header('user-agent') ?? null },
+      );
       setSessionCookie(c, deps.cookies, result.token);
       return c.redirect(next, 303);
     } catch (err) {
@@ -40,7 +52,9 @@ export function loginRoutes(deps: { login: LoginService; sessions: SessionServic
       // The same status and words as the API (src/http/problem.ts), shown on the form.
       const problem = errorToResponse(err, c, () => {});
       const detail = ((await problem.json()) as { detail: string }).detail;
-      const headers: Record<string, string> = problem.headers.get('retry-after') ? { 'retry-after': problem.headers.get('retry-after')! } : {};
+      const headers: Record<string, string> = problem.headers.get('retry-after')
+        ? { 'retry-after': problem.headers.get('retry-after')! }
+        : {};
       return c.html(render(<LoginPage next={next} email={email} error={detail} />), problem.status as 401, headers);
     }
   });

@@ -1,8 +1,8 @@
 // A comment's detail page, bans, and the moderation log.
-import { Hono, type Context } from 'hono';
-import type { BanService } from '../../bans/ban.service.ts';
+import { type Context, Hono } from 'hono';
 import { isAdmin, type Principal } from '../../auth/principal.ts';
 import type { SessionService } from '../../auth/session.service.ts';
+import type { BanService } from '../../bans/ban.service.ts';
 import type { CommentStatus } from '../../db/schema.ts';
 import type { AppEnv } from '../../http/app-env.ts';
 import type { QueueService } from '../../moderation/queue.service.ts';
@@ -10,14 +10,19 @@ import { ValidationError } from '../../shared/errors.ts';
 import type { SiteService } from '../../sites/site.service.ts';
 import { render } from '../components/layout.tsx';
 import { pageContext, safeReturn } from '../dashboard-http.tsx';
-import { BansPage, type BanFormValues } from '../pages/bans.tsx';
+import { type BanFormValues, BansPage } from '../pages/bans.tsx';
 import { CommentPage } from '../pages/comment.tsx';
 import { LogPage } from '../pages/log.tsx';
 
 const LOG_ACTIONS: CommentStatus[] = ['approved', 'pending', 'rejected', 'spam', 'deleted'];
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
-export function moderationPages(deps: { queue: QueueService; bans: BanService; sites: SiteService; sessions: SessionService }) {
+export function moderationPages(deps: {
+  queue: QueueService;
+  bans: BanService;
+  sites: SiteService;
+  sessions: SessionService;
+}) {
   const app = new Hono<AppEnv>();
   const sitesOf = async (who: Principal) => (isAdmin(who) ? (await deps.sites.list()).map((s) => s.id) : who.siteIds);
 
@@ -27,25 +32,59 @@ export function moderationPages(deps: { queue: QueueService; bans: BanService; s
     return c.html(render(<CommentPage page={pageContext(c, deps.sessions)} {...detail} notice={notice} />));
   });
 
-  async function bansPage(c: Context<AppEnv>, values: BanFormValues, errors: ValidationError | null, notice: string | null) {
+  async function bansPage(
+    c: Context<AppEnv>,
+    values: BanFormValues,
+    errors: ValidationError | null,
+    notice: string | null,
+  ) {
     const who = c.get('principal');
     const bans = await deps.bans.list(who, {});
-    const html = render(<BansPage page={pageContext(c, deps.sessions)} bans={bans} sites={await sitesOf(who)} values={values} errors={errors?.extra.errors ?? []} notice={notice} />);
+    const html = render(
+      <BansPage
+        page={pageContext(c, deps.sessions)}
+        bans={bans}
+        sites={await sitesOf(who)}
+        values={values}
+        errors={errors?.extra.errors ?? []}
+        notice={notice}
+      />,
+    );
     return c.html(html, errors ? 400 : 200);
   }
 
-  app.get('/bans', (c) => bansPage(c, {}, null, c.req.query('done') === 'lifted' ? 'The ban was lifted.' : c.req.query('done') === 'banned' ? 'The ban is in force.' : null));
+  app.get('/bans', (c) =>
+    bansPage(
+      c,
+      {},
+      null,
+      c.req.query('done') === 'lifted'
+        ? 'The ban was lifted.'
+        : c.req.query('done') === 'banned'
+          ? 'The ban is in force.'
+          : null,
+    ),
+  );
 
   app.post('/bans', async (c) => {
     const form = await c.req.parseBody();
-    const values: BanFormValues = { siteId: str(form.siteId), kind: str(form.kind), value: str(form.value), duration: str(form.duration), reason: str(form.reason) };
+    const values: BanFormValues = {
+      siteId: str(form.siteId),
+      kind: str(form.kind),
+      value: str(form.value),
+      duration: str(form.duration),
+      reason: str(form.reason),
+    };
     const days = Number(values.duration);
     const input = {
       siteId: values.siteId,
       kind: values.kind,
       value: values.value,
       ...(values.reason ? { reason: values.reason } : {}),
-      expiresAt: values.duration && Number.isFinite(days) && days > 0 ? new Date(Date.now() + days * 86_400_000).toISOString() : null,
+      expiresAt:
+        values.duration && Number.isFinite(days) && days > 0
+          ? new Date(Date.now() + days * 86_400_000).toISOString()
+          : null,
     };
     try {
       await deps.bans.create(c.get('principal'), input);
@@ -54,7 +93,10 @@ export function moderationPages(deps: { queue: QueueService; bans: BanService; s
       throw err;
     }
     const back = safeReturn(form.return, '/dashboard/bans');
-    return c.redirect(`${back}${back.includes('?') ? '&' : '?'}${back.startsWith('/dashboard/bans') ? 'done=banned' : 'banned=1'}`, 303);
+    return c.redirect(
+      `${back}${back.includes('?') ? '&' : '?'}${back.startsWith('/dashboard/bans') ? 'done=banned' : 'banned=1'}`,
+      303,
+    );
   });
 
   app.post('/bans/:id/lift', async (c) => {
@@ -72,7 +114,17 @@ export function moderationPages(deps: { queue: QueueService; bans: BanService; s
       cursor: str(c.req.query('cursor')) || undefined,
     };
     const page = await deps.queue.log(who, { ...q, limit: 50 });
-    return c.html(render(<LogPage page={pageContext(c, deps.sessions)} filters={q} sites={await sitesOf(who)} actions={LOG_ACTIONS} {...page} />));
+    return c.html(
+      render(
+        <LogPage
+          page={pageContext(c, deps.sessions)}
+          filters={q}
+          sites={await sitesOf(who)}
+          actions={LOG_ACTIONS}
+          {...page}
+        />,
+      ),
+    );
   });
 
   return app;

@@ -1,11 +1,15 @@
 // The queue page, its live updates (short polling), and the actions its forms post: one comment or a
 // selection, each answered with a redirect back (post/redirect/get), so it all works without JavaScript.
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { isAdmin } from '../../auth/principal.ts';
 import type { SessionService } from '../../auth/session.service.ts';
 import { encodeCursor } from '../../comments/cursor.ts';
 import type { AppEnv } from '../../http/app-env.ts';
-import { MODERATION_ACTIONS, type ModerationAction, type ModerationService } from '../../moderation/moderation.service.ts';
+import {
+  MODERATION_ACTIONS,
+  type ModerationAction,
+  type ModerationService,
+} from '../../moderation/moderation.service.ts';
 import { QUEUE_STATUSES, type QueueService, type QueueStatus } from '../../moderation/queue.service.ts';
 import type { SiteService } from '../../sites/site.service.ts';
 import { render } from '../components/layout.tsx';
@@ -14,7 +18,12 @@ import { Cards, QueuePage, type QueueView } from '../pages/queue.tsx';
 
 export const POLL_MS = 5_000;
 const PAGE_SIZE = 25;
-const PAST_TENSE: Record<ModerationAction, string> = { approve: 'Approved', reject: 'Rejected', spam: 'Marked as spam', restore: 'Restored' };
+const PAST_TENSE: Record<ModerationAction, string> = {
+  approve: 'Approved',
+  reject: 'Rejected',
+  spam: 'Marked as spam',
+  restore: 'Restored',
+};
 
 const text = (v: string | undefined, max: number) => (v && v.trim() ? v.trim().slice(0, max) : undefined);
 
@@ -41,7 +50,12 @@ function withDone(url: string, action: ModerationAction, n: number): string {
   return `${url}${url.includes('?') ? '&' : '?'}done=${action}&n=${n}`;
 }
 
-export function queueRoutes(deps: { queue: QueueService; moderation: ModerationService; sites: SiteService; sessions: SessionService }) {
+export function queueRoutes(deps: {
+  queue: QueueService;
+  moderation: ModerationService;
+  sites: SiteService;
+  sessions: SessionService;
+}) {
   const app = new Hono<AppEnv>();
 
   app.get('/', (c) => c.redirect('/dashboard/queue', 303));
@@ -53,10 +67,29 @@ export function queueRoutes(deps: { queue: QueueService; moderation: ModerationS
     const sites = isAdmin(who) ? (await deps.sites.list()).map((s) => s.id) : who.siteIds;
     const newest = page.items[0];
     // Live updates ask for what is newer than the newest card, or than this moment on an empty page.
-    const after = encodeCursor(newest ? { createdAt: newest.createdAt, id: newest.id } : { createdAt: new Date(), id: '00000000-0000-0000-0000-000000000000' });
+    const after = encodeCursor(
+      newest
+        ? { createdAt: newest.createdAt, id: newest.id }
+        : { createdAt: new Date(), id: '00000000-0000-0000-0000-000000000000' },
+    );
     const error = c.req.query('error') === 'none-selected' ? 'Select at least one comment first.' : null;
     c.header('Cache-Control', 'no-store');
-    return c.html(render(<QueuePage page={pageContext(c, deps.sessions)} view={view} items={page.items} counts={page.counts} sites={sites} nextCursor={page.nextCursor} after={after} pollMs={POLL_MS} notice={noticeOf(c)} error={error} />));
+    return c.html(
+      render(
+        <QueuePage
+          page={pageContext(c, deps.sessions)}
+          view={view}
+          items={page.items}
+          counts={page.counts}
+          sites={sites}
+          nextCursor={page.nextCursor}
+          after={after}
+          pollMs={POLL_MS}
+          notice={noticeOf(c)}
+          error={error}
+        />,
+      ),
+    );
   });
 
   /** New comments for the page on screen, rendered as cards, plus fresh tab counts. */
@@ -68,7 +101,11 @@ export function queueRoutes(deps: { queue: QueueService; moderation: ModerationS
     const { counts } = await deps.queue.list(who, { ...view, cursor: undefined, limit: 1 });
     const newest = items[0];
     c.header('Cache-Control', 'no-store');
-    return c.json({ counts, html: String(<Cards items={items} />), after: newest ? encodeCursor({ createdAt: newest.createdAt, id: newest.id }) : after });
+    return c.json({
+      counts,
+      html: String(<Cards items={items} />),
+      after: newest ? encodeCursor({ createdAt: newest.createdAt, id: newest.id }) : after,
+    });
   });
 
   app.post('/queue/bulk', async (c) => {

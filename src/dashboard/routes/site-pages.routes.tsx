@@ -1,9 +1,9 @@
 // Admin pages under /dashboard/sites: the list, a new site, a site's settings, its webhook endpoints.
-import { Hono, type Context } from 'hono';
-import type { SessionService } from '../../auth/session.service.ts';
+import { type Context, Hono } from 'hono';
 import type { AdminService } from '../../admin/admin.service.ts';
+import type { SessionService } from '../../auth/session.service.ts';
 import type { AppEnv } from '../../http/app-env.ts';
-import { ValidationError, type FieldError } from '../../shared/errors.ts';
+import { type FieldError, ValidationError } from '../../shared/errors.ts';
 import type { Site, SiteService } from '../../sites/site.service.ts';
 import type { WebhookService } from '../../webhooks/webhook.service.ts';
 import { render } from '../components/layout.tsx';
@@ -15,12 +15,33 @@ import { adminOnly } from './admin-access.ts';
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
-export function sitePages(deps: { sites: SiteService; admin: AdminService; webhooks: WebhookService; sessions: SessionService }) {
+export function sitePages(deps: {
+  sites: SiteService;
+  admin: AdminService;
+  webhooks: WebhookService;
+  sessions: SessionService;
+}) {
   const app = new Hono<AppEnv>();
   app.use('*', adminOnly);
 
-  const list = async (c: Context<AppEnv>, values: Record<string, string>, errors: FieldError[], notice: string | null) =>
-    c.html(render(<SitesPage page={pageContext(c, deps.sessions)} sites={await deps.sites.list()} values={values} errors={errors} notice={notice} />), errors.length ? 400 : 200);
+  const list = async (
+    c: Context<AppEnv>,
+    values: Record<string, string>,
+    errors: FieldError[],
+    notice: string | null,
+  ) =>
+    c.html(
+      render(
+        <SitesPage
+          page={pageContext(c, deps.sessions)}
+          sites={await deps.sites.list()}
+          values={values}
+          errors={errors}
+          notice={notice}
+        />,
+      ),
+      errors.length ? 400 : 200,
+    );
 
   app.get('/', (c) => list(c, {}, [], c.req.query('created') ? 'The site was created.' : null));
 
@@ -29,7 +50,11 @@ export function sitePages(deps: { sites: SiteService; admin: AdminService; webho
     const values = { id: str(form.id), name: str(form.name), origins: str(form.origins) };
     try {
       const origins = values.origins.split(/\s+/).filter(Boolean);
-      const site = await deps.admin.createSite(c.get('principal'), { id: values.id, name: values.name, settings: { origins } });
+      const site = await deps.admin.createSite(c.get('principal'), {
+        id: values.id,
+        name: values.name,
+        settings: { origins },
+      });
       return c.redirect(`/dashboard/sites/${site.id}?created=1`, 303);
     } catch (err) {
       if (err instanceof ValidationError) return list(c, values, err.extra.errors ?? [], null);
@@ -37,12 +62,36 @@ export function sitePages(deps: { sites: SiteService; admin: AdminService; webho
     }
   });
 
-  const settingsPage = (c: Context<AppEnv>, site: Site, values: Record<string, unknown>, name: string, errors: FieldError[], notice: string | null) =>
-    c.html(render(<SiteSettingsPage page={pageContext(c, deps.sessions)} site={site} fields={settingFields()} values={values} name={name} errors={errors} notice={notice} />), errors.length ? 400 : 200);
+  const settingsPage = (
+    c: Context<AppEnv>,
+    site: Site,
+    values: Record<string, unknown>,
+    name: string,
+    errors: FieldError[],
+    notice: string | null,
+  ) =>
+    c.html(
+      render(
+        <SiteSettingsPage
+          page={pageContext(c, deps.sessions)}
+          site={site}
+          fields={settingFields()}
+          values={values}
+          name={name}
+          errors={errors}
+          notice={notice}
+        />,
+      ),
+      errors.length ? 400 : 200,
+    );
 
   app.get('/:siteId', async (c) => {
     const site = await deps.sites.get(c.req.param('siteId'));
-    const notice = c.req.query('saved') ? 'Settings saved.' : c.req.query('created') ? 'The site was created. Review its settings.' : null;
+    const notice = c.req.query('saved')
+      ? 'Settings saved.'
+      : c.req.query('created')
+        ? 'The site was created. Review its settings.'
+        : null;
     return settingsPage(c, site, site.settings, site.name, [], notice);
   });
 
@@ -52,19 +101,41 @@ export function sitePages(deps: { sites: SiteService; admin: AdminService; webho
     const fields = settingFields();
     const { settings, errors } = settingsFromForm(fields, form);
     // Shown again as typed, so a mistake does not cost the rest of the form.
-    const typed = Object.fromEntries(fields.map((f) => [f.key, f.kind === 'boolean' ? String(settings[f.key] === true) : str(form[f.key])]));
+    const typed = Object.fromEntries(
+      fields.map((f) => [f.key, f.kind === 'boolean' ? String(settings[f.key] === true) : str(form[f.key])]),
+    );
     if (errors.length) return settingsPage(c, site, typed, str(form.name), errors, null);
     try {
       await deps.admin.updateSite(c.get('principal'), site.id, { name: str(form.name), settings });
     } catch (err) {
-      if (err instanceof ValidationError) return settingsPage(c, site, typed, str(form.name), err.extra.errors ?? [], null);
+      if (err instanceof ValidationError)
+        return settingsPage(c, site, typed, str(form.name), err.extra.errors ?? [], null);
       throw err;
     }
     return c.redirect(`/dashboard/sites/${site.id}?saved=1`, 303);
   });
 
-  const webhooksPage = async (c: Context<AppEnv>, site: Site, secret: string | null, values: Record<string, string>, errors: FieldError[]) =>
-    c.html(render(<WebhooksPage page={pageContext(c, deps.sessions)} site={site} endpoints={await deps.webhooks.list(site.id)} secret={secret} values={values} errors={errors} notice={secret ? 'The endpoint was added.' : null} />), errors.length ? 400 : secret ? 201 : 200);
+  const webhooksPage = async (
+    c: Context<AppEnv>,
+    site: Site,
+    secret: string | null,
+    values: Record<string, string>,
+    errors: FieldError[],
+  ) =>
+    c.html(
+      render(
+        <WebhooksPage
+          page={pageContext(c, deps.sessions)}
+          site={site}
+          endpoints={await deps.webhooks.list(site.id)}
+          secret={secret}
+          values={values}
+          errors={errors}
+          notice={secret ? 'The endpoint was added.' : null}
+        />,
+      ),
+      errors.length ? 400 : secret ? 201 : 200,
+    );
 
   app.get('/:siteId/webhooks', async (c) => webhooksPage(c, await deps.sites.get(c.req.param('siteId')), null, {}, []));
 
@@ -75,7 +146,11 @@ export function sitePages(deps: { sites: SiteService; admin: AdminService; webho
     const events = ([] as unknown[]).concat(form.events ?? []).filter((e): e is string => typeof e === 'string');
     try {
       // The secret is shown in this answer only: never in a URL or a redirect.
-      const { secret } = await deps.admin.createWebhook(c.get('principal'), site.id, { url, events, includePersonalData: form.includePersonalData === 'on' });
+      const { secret } = await deps.admin.createWebhook(c.get('principal'), site.id, {
+        url,
+        events,
+        includePersonalData: form.includePersonalData === 'on',
+      });
       return webhooksPage(c, site, secret, {}, []);
     } catch (err) {
       if (err instanceof ValidationError) return webhooksPage(c, site, null, { url }, err.extra.errors ?? []);

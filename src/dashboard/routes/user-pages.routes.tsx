@@ -1,12 +1,12 @@
 // Admin pages under /dashboard/users: accounts, their sites, passwords, API tokens (shown once).
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { actorOf } from '../../auth/principal.ts';
 import type { SessionService } from '../../auth/session.service.ts';
 import type { TokenService } from '../../auth/token.service.ts';
 import type { UserService } from '../../auth/user.service.ts';
 import type { UserRole } from '../../db/schema.ts';
 import type { AppEnv } from '../../http/app-env.ts';
-import { AppError, ValidationError, type FieldError } from '../../shared/errors.ts';
+import { AppError, type FieldError, ValidationError } from '../../shared/errors.ts';
 import type { SiteService } from '../../sites/site.service.ts';
 import { render } from '../components/layout.tsx';
 import { pageContext } from '../dashboard-http.tsx';
@@ -15,19 +15,55 @@ import { adminOnly } from './admin-access.ts';
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 const list = (v: unknown) => ([] as unknown[]).concat(v ?? []).filter((x): x is string => typeof x === 'string');
-const NOTICES: Record<string, string> = { created: 'The account was created.', saved: 'Saved.', password: 'The password was changed and its sessions ended.', revoked: 'The token was revoked.' };
+const NOTICES: Record<string, string> = {
+  created: 'The account was created.',
+  saved: 'Saved.',
+  password: 'The password was changed and its sessions ended.',
+  revoked: 'The token was revoked.',
+};
 
-export function userPages(deps: { users: UserService; tokens: TokenService; sites: SiteService; sessions: SessionService }) {
+export function userPages(deps: {
+  users: UserService;
+  tokens: TokenService;
+  sites: SiteService;
+  sessions: SessionService;
+}) {
   const app = new Hono<AppEnv>();
   app.use('*', adminOnly);
   const siteIds = async () => (await deps.sites.list()).map((s) => s.id);
 
   const listPage = async (c: Context<AppEnv>, values: Record<string, string | string[]>, errors: FieldError[]) =>
-    c.html(render(<UsersPage page={pageContext(c, deps.sessions)} users={await deps.users.list()} sites={await siteIds()} values={values} errors={errors} notice={null} />), errors.length ? 400 : 200);
+    c.html(
+      render(
+        <UsersPage
+          page={pageContext(c, deps.sessions)}
+          users={await deps.users.list()}
+          sites={await siteIds()}
+          values={values}
+          errors={errors}
+          notice={null}
+        />,
+      ),
+      errors.length ? 400 : 200,
+    );
 
-  const userPage = async (c: Context<AppEnv>, id: string, extra: { newToken?: string; errors?: FieldError[]; status?: 200 | 201 | 400 | 409 } = {}) => {
+  const userPage = async (
+    c: Context<AppEnv>,
+    id: string,
+    extra: { newToken?: string; errors?: FieldError[]; status?: 200 | 201 | 400 | 409 } = {},
+  ) => {
     const user = await deps.users.get(id);
-    const page = <UserPage page={pageContext(c, deps.sessions)} user={user} sites={await siteIds()} tokens={await deps.tokens.list(user.id)} newToken={extra.newToken ?? null} errors={extra.errors ?? []} notice={NOTICES[c.req.query('done') ?? ''] ?? null} />;
+    const page = (
+      <UserPage
+        page={pageContext(c, deps.sessions)}
+        user={user}
+        sites={await siteIds()}
+        tokens={await deps.tokens.list(user.id)}
+        newToken={extra.newToken ?? null}
+        errors={extra.errors ?? []}
+        notice={NOTICES[c.req.query('done') ?? ''] ?? null}
+      />
+    );
     return c.html(render(page), extra.status ?? 200);
   };
 
@@ -37,7 +73,8 @@ export function userPages(deps: { users: UserService; tokens: TokenService; site
       await action();
     } catch (err) {
       if (err instanceof ValidationError) return userPage(c, id, { errors: err.extra.errors ?? [], status: 400 });
-      if (err instanceof AppError && err.kind === 'conflict') return userPage(c, id, { errors: [{ path: '(body)', message: err.message }], status: 409 });
+      if (err instanceof AppError && err.kind === 'conflict')
+        return userPage(c, id, { errors: [{ path: '(body)', message: err.message }], status: 409 });
       throw err;
     }
     return c.redirect(`/dashboard/users/${id}?done=${done}`, 303);
@@ -49,11 +86,20 @@ export function userPages(deps: { users: UserService; tokens: TokenService; site
     const form = await c.req.parseBody({ all: true });
     const values = { email: str(form.email), role: str(form.role), siteIds: list(form.siteIds) };
     try {
-      const user = await deps.users.create({ email: values.email, role: values.role as UserRole, password: typeof form.password === 'string' ? form.password : '', siteIds: values.siteIds }, actorOf(c.get('principal')));
+      const user = await deps.users.create(
+        {
+          email: values.email,
+          role: values.role as UserRole,
+          password: typeof form.password === 'string' ? form.password : '',
+          siteIds: values.siteIds,
+        },
+        actorOf(c.get('principal')),
+      );
       return c.redirect(`/dashboard/users/${user.id}?done=created`, 303);
     } catch (err) {
       if (err instanceof ValidationError) return listPage(c, values, err.extra.errors ?? []);
-      if (err instanceof AppError && err.kind === 'conflict') return listPage(c, values, [{ path: 'email', message: err.message }]);
+      if (err instanceof AppError && err.kind === 'conflict')
+        return listPage(c, values, [{ path: 'email', message: err.message }]);
       throw err;
     }
   });
@@ -63,13 +109,23 @@ export function userPages(deps: { users: UserService; tokens: TokenService; site
   app.post('/:id', async (c) => {
     const form = await c.req.parseBody({ all: true });
     const patch = { role: str(form.role) as UserRole, siteIds: list(form.siteIds), disabled: form.disabled === 'on' };
-    return onUser(c, c.req.param('id'), () => deps.users.update(c.req.param('id'), patch, actorOf(c.get('principal'))), 'saved');
+    return onUser(
+      c,
+      c.req.param('id'),
+      () => deps.users.update(c.req.param('id'), patch, actorOf(c.get('principal'))),
+      'saved',
+    );
   });
 
   app.post('/:id/password', async (c) => {
     const form = await c.req.parseBody();
     const password = typeof form.password === 'string' ? form.password : '';
-    return onUser(c, c.req.param('id'), () => deps.users.resetPassword(c.req.param('id'), password, actorOf(c.get('principal'))), 'password');
+    return onUser(
+      c,
+      c.req.param('id'),
+      () => deps.users.resetPassword(c.req.param('id'), password, actorOf(c.get('principal'))),
+      'password',
+    );
   });
 
   app.post('/:id/tokens', async (c) => {

@@ -10,7 +10,11 @@ import { pageContext } from '../dashboard-http.tsx';
 import { EndpointPage } from '../pages/webhooks.tsx';
 import { adminOnly } from './admin-access.ts';
 
-const NOTICES: Record<string, string> = { enabled: 'The endpoint is enabled.', disabled: 'The endpoint is disabled.', redelivered: 'The delivery is queued again.' };
+const NOTICES: Record<string, string> = {
+  enabled: 'The endpoint is enabled.',
+  disabled: 'The endpoint is disabled.',
+  redelivered: 'The delivery is queued again.',
+};
 
 export function webhookPages(deps: { admin: AdminService; webhooks: WebhookService; sessions: SessionService }) {
   const app = new Hono<AppEnv>();
@@ -19,10 +23,23 @@ export function webhookPages(deps: { admin: AdminService; webhooks: WebhookServi
   app.get('/:id', async (c) => {
     const endpoint = await deps.webhooks.get(c.req.param('id'));
     const deliveries = await deps.webhooks.deliveries(endpoint.id, 100);
-    return c.html(render(<EndpointPage page={pageContext(c, deps.sessions)} endpoint={endpoint} deliveries={deliveries} secret={null} notice={NOTICES[c.req.query('done') ?? ''] ?? null} />));
+    return c.html(
+      render(
+        <EndpointPage
+          page={pageContext(c, deps.sessions)}
+          endpoint={endpoint}
+          deliveries={deliveries}
+          secret={null}
+          notice={NOTICES[c.req.query('done') ?? ''] ?? null}
+        />,
+      ),
+    );
   });
 
-  for (const [path, enabled] of [['enable', true], ['disable', false]] as const) {
+  for (const [path, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
     app.post(`/:id/${path}`, async (c) => {
       await deps.admin.updateWebhook(c.get('principal'), c.req.param('id'), { enabled });
       return c.redirect(`/dashboard/webhooks/${c.req.param('id')}?done=${enabled ? 'enabled' : 'disabled'}`, 303);
@@ -32,7 +49,17 @@ export function webhookPages(deps: { admin: AdminService; webhooks: WebhookServi
   app.post('/:id/rotate-secret', async (c) => {
     const { endpoint, secret } = await deps.admin.rotateWebhookSecret(c.get('principal'), c.req.param('id'), 24);
     const deliveries = await deps.webhooks.deliveries(endpoint.id, 100);
-    return c.html(render(<EndpointPage page={pageContext(c, deps.sessions)} endpoint={endpoint} deliveries={deliveries} secret={secret} notice="A new secret signs from now on; the old one also signs for 24 hours." />));
+    return c.html(
+      render(
+        <EndpointPage
+          page={pageContext(c, deps.sessions)}
+          endpoint={endpoint}
+          deliveries={deliveries}
+          secret={secret}
+          notice="A new secret signs from now on; the old one also signs for 24 hours."
+        />,
+      ),
+    );
   });
 
   app.post('/:id/delete', async (c) => {

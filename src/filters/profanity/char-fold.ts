@@ -54,7 +54,8 @@ function compute(cp: number): number {
   // lower-casing can bring a mark back (İ → i̇), so marks are stripped after it too.
   // A look-alike is mapped before decomposition too: NFKD turns lunate sigma "ϲ" (looks like c) into "ς".
   const direct = LOOKALIKES[ch] ?? LOOKALIKES[ch.toLowerCase()];
-  const decomposed = direct ?? ch.normalize('NFKD').replace(MARKS, '').toLowerCase().normalize('NFKD').replace(MARKS, '');
+  const decomposed =
+    direct ?? ch.normalize('NFKD').replace(MARKS, '').toLowerCase().normalize('NFKD').replace(MARKS, '');
   const parts: number[] = [];
   for (const c of decomposed) {
     const look = LOOKALIKES[c];
@@ -105,7 +106,10 @@ for (const [sym, letters] of Object.entries(LEET)) {
 const leetOther = new Map<number, [number, number]>(
   Object.entries(LEET)
     .filter(([sym]) => sym.charCodeAt(0) >= 128)
-    .map(([sym, letters]) => [sym.charCodeAt(0), [letters.charCodeAt(0), letters.length > 1 ? letters.charCodeAt(1) : 0]]),
+    .map(([sym, letters]) => [
+      sym.charCodeAt(0),
+      [letters.charCodeAt(0), letters.length > 1 ? letters.charCodeAt(1) : 0],
+    ]),
 );
 
 /** The usual letter a digit or leet symbol stands for (0 when it stands for none). */
@@ -120,7 +124,8 @@ export function leetAlternativeLetter(code: number): number {
 
 const letterAlternatives = new Uint16Array(0x10000);
 export const LETTER_ALTERNATIVES_TABLE: Readonly<Uint16Array> = letterAlternatives;
-for (const [letter, alt] of Object.entries(LETTER_ALTERNATIVES)) letterAlternatives[letter.charCodeAt(0)] = alt.charCodeAt(0);
+for (const [letter, alt] of Object.entries(LETTER_ALTERNATIVES))
+  letterAlternatives[letter.charCodeAt(0)] = alt.charCodeAt(0);
 
 /** Another letter a letter may stand for ("v" in "fvck"), or 0. */
 export function letterAlternative(code: number): number {

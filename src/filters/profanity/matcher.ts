@@ -2,9 +2,18 @@
 // The main trie is walked from the start of each word; the inner trie (words that may sit inside
 // longer words, see MatchMode) from inside words. Each match carries its span in the original text.
 import type { DictionaryEntry, MatchMode } from './dictionary.ts';
-import { SPACE, WILD, buildStream, codesToString, endOf, isJoined, normaliseWord, type TextStream } from './normalise.ts';
+import {
+  buildStream,
+  codesToString,
+  endOf,
+  isJoined,
+  normaliseWord,
+  SPACE,
+  type TextStream,
+  WILD,
+} from './normalise.ts';
 import { StartFilter } from './start-filter.ts';
-import { TrieBuilder, childOf, symbolOf, toSymbols, type FlatTrie } from './trie.ts';
+import { childOf, type FlatTrie, symbolOf, TrieBuilder, toSymbols } from './trie.ts';
 
 export interface WordMatch {
   /** The dictionary word, normalised ("asshole" for "a$$hole"). */
@@ -37,7 +46,8 @@ function pluralOf(codes: readonly number[]): number {
   const last = codes[codes.length - 1];
   const before = codes[codes.length - 2];
   if (last === undefined) return PLURAL_NONE;
-  const sibilant = last === LETTER_S || last === 0x78 || last === 0x7a || (last === 0x68 && (before === 0x63 || before === LETTER_S));
+  const sibilant =
+    last === LETTER_S || last === 0x78 || last === 0x7a || (last === 0x68 && (before === 0x63 || before === LETTER_S));
   return sibilant ? PLURAL_ES : PLURAL_S;
 }
 
@@ -122,7 +132,8 @@ export class WordMatcher {
     }
     this.main = main.build();
     this.inner = inner.build();
-    for (let e = this.inner.edgeStart[0]!; e < this.inner.edgeStart[1]!; e++) this.innerStart[this.inner.edgeSymbol[e]! >> 1] = 1;
+    for (let e = this.inner.edgeStart[0]!; e < this.inner.edgeStart[1]!; e++)
+      this.innerStart[this.inner.edgeSymbol[e]! >> 1] = 1;
     this.innerStart[0] = 0;
     this.minLength = minSymbols;
     this.minInnerLength = minInner;
@@ -153,13 +164,22 @@ export class WordMatcher {
       if (p < n && code[p] !== SPACE) continue;
       const end = p;
       const length = end - first;
-      if (length >= minLength && this.mainStarts.mayStart(s, first, end)) this.walk(this.main, 0, first, first, false, 0, 0, false);
+      if (length >= minLength && this.mainStarts.mayStart(s, first, end))
+        this.walk(this.main, 0, first, first, false, 0, 0, false);
       // Words inside longer words ("bullshit"), starting at a letter that begins a run.
       for (let q = first + 1; q + minInner <= end; q++) {
         const c = code[q]!;
         const d = code[q + 1]!;
         // Plain ASCII letter pairs no inner word starts with are skipped at once.
-        if (innerPairs[((c & 127) << 7) | (d & 127)] === 0 && c < 128 && d < 128 && c !== d && d !== WILD && (alt[q]! | alt[q + 1]!) === 0) continue;
+        if (
+          innerPairs[((c & 127) << 7) | (d & 127)] === 0 &&
+          c < 128 &&
+          d < 128 &&
+          c !== d &&
+          d !== WILD &&
+          (alt[q]! | alt[q + 1]!) === 0
+        )
+          continue;
         if (innerStart[c] === 0 && innerStart[alt[q]!] === 0) continue;
         if (c === code[q - 1] || !this.innerStarts.mayStart(s, q, end)) continue;
         this.walk(this.inner, 0, q, q, false, 0, 0, true);
@@ -170,7 +190,16 @@ export class WordMatcher {
   }
 
   /** Depth-first over the ways the text runs can follow trie edges. Depth is bounded by word length. */
-  private walk(t: FlatTrie, node: number, pos: number, first: number, loose: boolean, real: number, wild: number, inner: boolean): void {
+  private walk(
+    t: FlatTrie,
+    node: number,
+    pos: number,
+    first: number,
+    loose: boolean,
+    real: number,
+    wild: number,
+    inner: boolean,
+  ): void {
     const s = this.s;
     if (node !== 0) {
       const entry = t.terminal[node]!;
@@ -207,7 +236,18 @@ export class WordMatcher {
     if (alt !== 0) this.step(t, node, alt, count, r, first, loose, real, wild, inner);
   }
 
-  private step(t: FlatTrie, node: number, letter: number, count: number, next: number, first: number, loose: boolean, real: number, wild: number, inner: boolean): void {
+  private step(
+    t: FlatTrie,
+    node: number,
+    letter: number,
+    count: number,
+    next: number,
+    first: number,
+    loose: boolean,
+    real: number,
+    wild: number,
+    inner: boolean,
+  ): void {
     // A run of one letter takes a single step; two take a double step, or (loosely) a single one;
     // three or more are a stretched letter and take either.
     const single = childOf(t, node, symbolOf(letter, false));
@@ -218,7 +258,15 @@ export class WordMatcher {
     }
   }
 
-  private accept(entry: number, first: number, pos: number, loose: boolean, real: number, wild: number, inner: boolean): void {
+  private accept(
+    entry: number,
+    first: number,
+    pos: number,
+    loose: boolean,
+    real: number,
+    wild: number,
+    inner: boolean,
+  ): void {
     const s = this.s;
     if (loose && !this.loose[entry]) return;
     if (wild > 0 && real < MIN_REAL_LETTERS_WITH_WILDCARDS) return;
@@ -273,7 +321,10 @@ export class WordMatcher {
     for (let i = a; i < z; i++) word += String.fromCharCode(s.code[i]!);
     if (this.safe.has(word)) return true;
     // Plurals of safe words are safe too ("shiitakes").
-    return (word.endsWith('s') && this.safe.has(word.slice(0, -1))) || (word.endsWith('es') && this.safe.has(word.slice(0, -2)));
+    return (
+      (word.endsWith('s') && this.safe.has(word.slice(0, -1))) ||
+      (word.endsWith('es') && this.safe.has(word.slice(0, -2)))
+    );
   }
 
   private collect(limit: number): WordMatch[] {

@@ -2,10 +2,10 @@
 // leetspeak, separators between letters, stretched letters and invisible characters all folded away,
 // with a map from each folded character back to the original text (UTF-16 offsets), so a match can be
 // shown where the reader wrote it.
-import { SPACE, endOf, isJoined, type TextStream } from './stream.ts';
+import { endOf, isJoined, SPACE, type TextStream } from './stream.ts';
 import { Tokenizer } from './tokenizer.ts';
 
-export { SPACE, WILD, endOf, isJoined, type TextStream } from './stream.ts';
+export { endOf, isJoined, SPACE, type TextStream, WILD } from './stream.ts';
 
 // The matcher is synchronous, so one tokenizer per process is enough and saves allocations.
 const shared = new Tokenizer();

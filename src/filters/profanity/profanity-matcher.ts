@@ -2,7 +2,7 @@
 // variant per distinct set of site additions and exceptions, compiled when first needed.
 import type { SiteSettings } from '../../sites/site-settings.ts';
 import { compileCache } from '../compile-cache.ts';
-import { defaultDictionary, type DictionaryEntry } from './dictionary.ts';
+import { type DictionaryEntry, defaultDictionary } from './dictionary.ts';
 import { WordMatcher } from './matcher.ts';
 import { codesToString, normaliseWord } from './normalise.ts';
 import { SAFE_WORDS } from './safe-words.ts';
@@ -33,6 +33,7 @@ const perSite = compileCache(
 );
 
 export function profanityMatcherFor(settings: SiteSettings): WordMatcher {
-  if (settings.profanityWords.length === 0 && settings.profanityExceptions.length === 0) return defaultProfanityMatcher();
+  if (settings.profanityWords.length === 0 && settings.profanityExceptions.length === 0)
+    return defaultProfanityMatcher();
   return perSite(settings);
 }

@@ -3,8 +3,20 @@
 // cocktail, assassin, Dickens, therapist) need no entry: only whole words match there.
 export const SAFE_WORDS: readonly string[] = [
   // "shit" at the start or end of a word
-  'shiitake', 'shitake', 'mishit', 'mishits', 'mishitting', 'mishitted', 'shittim', 'shittah', 'shitara', 'shitamachi',
-  'shitaya', 'shitsuke', 'rashit', 'dikshit',
+  'shiitake',
+  'shitake',
+  'mishit',
+  'mishits',
+  'mishitting',
+  'mishitted',
+  'shittim',
+  'shittah',
+  'shitara',
+  'shitamachi',
+  'shitaya',
+  'shitsuke',
+  'rashit',
+  'dikshit',
   // plurals of words: "lesbo" is a slur, Lesbos a Greek island often in the news
   'lesbos',
   // "twat" at the start

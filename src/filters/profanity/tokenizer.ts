@@ -8,20 +8,20 @@
 import {
   ASCII_FOLD,
   DIGIT,
-  LETTER_ALTERNATIVES_TABLE,
   DROP,
   EXPAND,
-  LEET_SYMBOL,
-  LETTER,
-  SEPARATOR,
-  WILDCARD,
   expansionOf,
   foldCodePoint,
+  LEET_SYMBOL,
+  LETTER,
+  LETTER_ALTERNATIVES_TABLE,
   leetAlternativeLetter,
   leetLetter,
   letterAlternative,
+  SEPARATOR,
+  WILDCARD,
 } from './char-fold.ts';
-import { SPACE, WILD, grow, type TextStream } from './stream.ts';
+import { grow, SPACE, type TextStream, WILD } from './stream.ts';
 
 const BANG = 0x21;
 const PIPE = 0x7c;
@@ -101,7 +101,10 @@ export class Tokenizer {
           i++;
           continue;
         }
-        if (cls === SEPARATOR && (!inWord || (plain && lastSolid === len && len - tokStart > 1 && this.groupCount === 0 && len < code.length))) {
+        if (
+          cls === SEPARATOR &&
+          (!inWord || (plain && lastSolid === len && len - tokStart > 1 && this.groupCount === 0 && len < code.length))
+        ) {
           if (inWord) {
             code[len] = SPACE;
             alt[len] = 0;

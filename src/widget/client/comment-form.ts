@@ -24,7 +24,11 @@ export function commentForm(options: FormOptions) {
   };
 
   const heading = h('h2', { id: 'respond-title' }, 'Leave a reply');
-  const cancel = h('button', { type: 'button', class: 'link', hidden: true, onclick: () => cancelReply(true) }, 'Cancel reply');
+  const cancel = h(
+    'button',
+    { type: 'button', class: 'link', hidden: true, onclick: () => cancelReply(true) },
+    'Cancel reply',
+  );
   const remember = h('input', { type: 'checkbox', id: 'remember', checked: !!saved });
   const honeypot = h('input', { id: 'website', name: 'website', tabindex: -1, autocomplete: 'off' });
   // Live regions stay in the page (empty and unstyled when silent) so screen readers announce each change.
@@ -33,13 +37,45 @@ export function commentForm(options: FormOptions) {
   const submit = h('button', { type: 'submit', class: 'submit' }, 'Post Comment');
   const form = h(
     'form',
-    { novalidate: true, 'aria-labelledby': 'respond-title', onsubmit: (e) => void send(e), onkeydown: (e) => (e as KeyboardEvent).key === 'Escape' && cancelReply(true) },
+    {
+      novalidate: true,
+      'aria-labelledby': 'respond-title',
+      onsubmit: (e) => void send(e),
+      onkeydown: (e) => (e as KeyboardEvent).key === 'Escape' && cancelReply(true),
+    },
     h('p', { class: 'mu', id: 'email-note' }, 'Your email address will not be published. Required fields are marked *'),
     ...field('body', h('textarea', { id: 'body', name: 'body', rows: 6, maxlength: 10000, required: true })),
-    ...field('name', h('input', { id: 'name', name: 'name', autocomplete: 'name', maxlength: 100, required: true, value: saved?.name })),
-    ...field('email', h('input', { id: 'email', name: 'email', type: 'email', autocomplete: 'email', maxlength: 254, required: true, 'aria-describedby': 'email-note', value: saved?.email })),
+    ...field(
+      'name',
+      h('input', {
+        id: 'name',
+        name: 'name',
+        autocomplete: 'name',
+        maxlength: 100,
+        required: true,
+        value: saved?.name,
+      }),
+    ),
+    ...field(
+      'email',
+      h('input', {
+        id: 'email',
+        name: 'email',
+        type: 'email',
+        autocomplete: 'email',
+        maxlength: 254,
+        required: true,
+        'aria-describedby': 'email-note',
+        value: saved?.email,
+      }),
+    ),
     // Bots fill every field; people never see this one (the filters treat a filled one as spam).
-    h('div', { class: 'hp', 'aria-hidden': 'true' }, h('label', { for: 'website' }, 'Leave this field empty'), honeypot),
+    h(
+      'div',
+      { class: 'hp', 'aria-hidden': 'true' },
+      h('label', { for: 'website' }, 'Leave this field empty'),
+      honeypot,
+    ),
     h('label', { class: 'check' }, remember, 'Save my name and email in this browser for the next time I comment.'),
     alert,
     submit,
@@ -134,22 +170,38 @@ export function commentForm(options: FormOptions) {
         inputs.body.value = '';
         cancelReply(false);
         options.onPosted(body.status ?? 'pending', body.comment);
-        say(status, body.status === 'approved' ? 'Thank you: your comment is published.' : 'Thank you: your comment was received and is awaiting moderation. Until it is approved, only you see it.');
+        say(
+          status,
+          body.status === 'approved'
+            ? 'Thank you: your comment is published.'
+            : 'Thank you: your comment was received and is awaiting moderation. Until it is approved, only you see it.',
+        );
       } else if (code === 429 || code >= 500) {
         const wait = answer.retryAfter ? ` in ${answer.retryAfter} seconds` : ' in a moment';
-        say(alert, `${body.detail ?? 'The comment service is busy.'} Your comment was not posted yet; please try again${wait}. Your text is kept.`);
+        say(
+          alert,
+          `${body.detail ?? 'The comment service is busy.'} Your comment was not posted yet; please try again${wait}. Your text is kept.`,
+        );
       } else {
         showErrors(body.errors ?? [], body.detail ?? `Your comment was not posted (HTTP ${code}).`);
       }
     } catch {
-      say(alert, 'The comment service could not be reached, so your comment was not posted. Check your connection and try again; your text is kept.');
+      say(
+        alert,
+        'The comment service could not be reached, so your comment was not posted. Check your connection and try again; your text is kept.',
+      );
     } finally {
       busy = false;
       submit.removeAttribute('aria-disabled');
     }
   }
 
-  return { element: home, replyTo, cancelReply, close: () => home.replaceChildren(h('p', { class: 'mu' }, 'Comments are closed.')) };
+  return {
+    element: home,
+    replyTo,
+    cancelReply,
+    close: () => home.replaceChildren(h('p', { class: 'mu' }, 'Comments are closed.')),
+  };
 }
 
 function say(region: HTMLElement, text: string) {

@@ -15,12 +15,17 @@ function fill() {
   bySite.forEach((articles, site) => {
     const ids = [...articles.keys()];
     for (let i = 0; i < ids.length; i += 100) {
-      const query = ids.slice(i, i + 100).map((id) => `articleId=${encodeURIComponent(id)}`).join('&');
+      const query = ids
+        .slice(i, i + 100)
+        .map((id) => `articleId=${encodeURIComponent(id)}`)
+        .join('&');
       fetch(`${base}/api/v1/sites/${encodeURIComponent(site)}/counts?${query}`)
         .then((res) => (res.ok ? (res.json() as Promise<{ counts: Record<string, number> }>) : null))
         .then((answer) => {
           for (const [id, n] of Object.entries(answer?.counts ?? {})) {
-            for (const el of articles.get(id) ?? []) el.textContent = el.dataset.countFormat === 'number' ? String(n) : n === 1 ? '1 comment' : `${n} comments`;
+            for (const el of articles.get(id) ?? [])
+              el.textContent =
+                el.dataset.countFormat === 'number' ? String(n) : n === 1 ? '1 comment' : `${n} comments`;
           }
         })
         .catch(() => {}); // the page keeps whatever text it had

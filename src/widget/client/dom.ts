@@ -4,7 +4,11 @@ type Attrs = Record<string, string | number | boolean | null | undefined | ((e: 
 type Child = Node | string | null | undefined | false;
 
 /** Creates an element: `on…` attributes become listeners, true is an empty attribute, null/false are left out. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs | null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const name in attrs) {
     const value = attrs[name];
@@ -31,7 +35,8 @@ export function bodyFragment(html: string): DocumentFragment {
       const el = node as Element;
       const href = el.getAttribute('href') ?? '';
       if (el.tagName === 'P' || el.tagName === 'BR') copy(el, to.appendChild(document.createElement(el.tagName)));
-      else if (el.tagName === 'A' && /^https?:\/\//i.test(href)) copy(el, to.appendChild(h('a', { href, rel: 'nofollow ugc noopener', target: '_blank' })));
+      else if (el.tagName === 'A' && /^https?:\/\//i.test(href))
+        copy(el, to.appendChild(h('a', { href, rel: 'nofollow ugc noopener', target: '_blank' })));
       else copy(el, to); // anything else: its text only
     });
   copy(template.content, out);

@@ -22,15 +22,31 @@ export function commentItem(comment: PublicComment, options: ItemOptions, own = 
       h(
         'article',
         { tabindex: -1 },
-        h('header', null, avatar, h('strong', { class: 'au' }, comment.name), timeElement(comment.createdAt, options.lang)),
+        h(
+          'header',
+          null,
+          avatar,
+          h('strong', { class: 'au' }, comment.name),
+          timeElement(comment.createdAt, options.lang),
+        ),
         h('div', null, bodyFragment(comment.html)),
         own
           ? h('p', { class: 'msg' }, PENDING_NOTE)
-          : h('button', { type: 'button', class: 'link reply', 'aria-label': `Reply to ${comment.name}`, onclick: () => options.onReply(comment, item) }, 'Reply'),
+          : h(
+              'button',
+              {
+                type: 'button',
+                class: 'link reply',
+                'aria-label': `Reply to ${comment.name}`,
+                onclick: () => options.onReply(comment, item),
+              },
+              'Reply',
+            ),
       ),
     );
   }
-  if (comment.replies.length) item.append(h('ol', null, ...comment.replies.map((reply) => commentItem(reply, options))));
+  if (comment.replies.length)
+    item.append(h('ol', null, ...comment.replies.map((reply) => commentItem(reply, options))));
   return item;
 }
 

@@ -1,9 +1,9 @@
 // One comment section in a shadow root: heading with the count, sort toggle, thread, "load more", form.
-import { siteApi, type PublicComment, type Sort } from './api.ts';
+import { type PublicComment, type Sort, siteApi } from './api.ts';
 import { commentForm } from './comment-form.ts';
 import { h } from './dom.ts';
 import { pendingStore } from './pending.ts';
-import { commentItem, placeReply, type ItemOptions } from './thread-view.ts';
+import { commentItem, type ItemOptions, placeReply } from './thread-view.ts';
 
 export function mountWidget(host: HTMLElement, base: string): void {
   const data = host.dataset;
@@ -31,11 +31,23 @@ export function mountWidget(host: HTMLElement, base: string): void {
   const itemOptions: ItemOptions = { lang, onReply: (comment, item) => form.replyTo(comment, item) };
   const heading = h('h2', { id: 'comments-title' }, 'Comments');
   const sortButtons = (['oldest', 'newest'] as const).map((value) =>
-    h('button', { type: 'button', 'aria-pressed': value === sort, onclick: () => value !== sort && ((sort = value), load(false)) }, value === 'oldest' ? 'Oldest first' : 'Newest first'),
+    h(
+      'button',
+      {
+        type: 'button',
+        'aria-pressed': value === sort,
+        onclick: () => value !== sort && ((sort = value), load(false)),
+      },
+      value === 'oldest' ? 'Oldest first' : 'Newest first',
+    ),
   );
   const state = h('p', { class: 'mu', role: 'status' });
   const list = h('ol');
-  const more = h('button', { type: 'button', class: 'more', hidden: true, onclick: () => load(true) }, 'Load more comments');
+  const more = h(
+    'button',
+    { type: 'button', class: 'more', hidden: true, onclick: () => load(true) },
+    'Load more comments',
+  );
   const form = commentForm({
     api,
     article,
@@ -44,13 +56,26 @@ export function mountWidget(host: HTMLElement, base: string): void {
       if (status === 'pending') pending.add(comment);
       else setCount(count + 1);
       // The first comment created the article: its thread now tells the depth, before anyone replies.
-      if (!maxDepth) void api.thread(article.id, sort, 1, null).then((t) => (maxDepth ||= t?.maxDepth ?? 0), () => {});
+      if (!maxDepth)
+        void api.thread(article.id, sort, 1, null).then(
+          (t) => (maxDepth ||= t?.maxDepth ?? 0),
+          () => {},
+        );
       place(item, comment.parentId);
       item.querySelector('article')!.focus();
     },
   });
   const bar = h('div', { class: 'bar', role: 'group', 'aria-label': 'Sort comments', hidden: true }, ...sortButtons);
-  const root = h('div', { class: 'root', dir, 'data-theme': data.theme }, heading, bar, state, list, more, form.element);
+  const root = h(
+    'div',
+    { class: 'root', dir, 'data-theme': data.theme },
+    heading,
+    bar,
+    state,
+    list,
+    more,
+    form.element,
+  );
   shadow.append(h('style', null, WIDGET_CSS), root);
 
   function setCount(n: number) {
@@ -69,7 +94,9 @@ export function mountWidget(host: HTMLElement, base: string): void {
     more.hidden = true;
     try {
       const thread = await api.thread(article.id, sort, pageSize, next ? cursor : null);
-      sortButtons.forEach((button, i) => button.setAttribute('aria-pressed', String((i === 0) === (sort === 'oldest'))));
+      sortButtons.forEach((button, i) =>
+        button.setAttribute('aria-pressed', String((i === 0) === (sort === 'oldest'))),
+      );
       if (!next) {
         form.cancelReply(false);
         list.replaceChildren();
@@ -86,9 +113,13 @@ export function mountWidget(host: HTMLElement, base: string): void {
       }
       if (!next) showOwnPending();
       state.textContent = '';
-      if (!next && location.hash.startsWith('#comment-')) shadow.getElementById(location.hash.slice(1))?.scrollIntoView();
+      if (!next && location.hash.startsWith('#comment-'))
+        shadow.getElementById(location.hash.slice(1))?.scrollIntoView();
     } catch {
-      state.replaceChildren('Comments could not be loaded. ', h('button', { type: 'button', class: 'link', onclick: () => load(next) }, 'Try again'));
+      state.replaceChildren(
+        'Comments could not be loaded. ',
+        h('button', { type: 'button', class: 'link', onclick: () => load(next) }, 'Try again'),
+      );
       more.hidden = !cursor;
     }
   }
@@ -97,7 +128,8 @@ export function mountWidget(host: HTMLElement, base: string): void {
     const held = pending.list();
     const published = held.filter((c) => shadow.getElementById(`comment-${c.id}`)).map((c) => c.id);
     pending.remove(published);
-    for (const comment of held) if (!published.includes(comment.id)) place(commentItem(comment, itemOptions, true), comment.parentId);
+    for (const comment of held)
+      if (!published.includes(comment.id)) place(commentItem(comment, itemOptions, true), comment.parentId);
   }
 
   void load(false);

@@ -10,7 +10,18 @@ describe('IP ranges', () => {
     expect(parseIpRange('203.0.113.7')).toEqual({ address: '203.0.113.7', prefix: 32, family: 'ipv4' });
     expect(parseIpRange('203.0.113.0/24')).toEqual({ address: '203.0.113.0', prefix: 24, family: 'ipv4' });
     expect(parseIpRange('2001:db8::/32')).toEqual({ address: '2001:db8::', prefix: 32, family: 'ipv6' });
-    for (const bad of ['300.1.2.3', '1.2.3.4/33', '2001:db8::/129', '1.2.3.4/', '1.2.3.4/-1', '1.2.3.4/8/8', 'example.com', 'fe80::1%eth0', '', '1.2.3']) {
+    for (const bad of [
+      '300.1.2.3',
+      '1.2.3.4/33',
+      '2001:db8::/129',
+      '1.2.3.4/',
+      '1.2.3.4/-1',
+      '1.2.3.4/8/8',
+      'example.com',
+      'fe80::1%eth0',
+      '',
+      '1.2.3',
+    ]) {
       expect(parseIpRange(bad), bad).toBeNull();
     }
   });
@@ -30,14 +41,21 @@ describe('IP ranges', () => {
 describe('block lists', () => {
   it('rejects a blocked email address, in any letter case', () => {
     const settings = { blockedEmails: ['troll@example.com'] };
-    expect(blockedEmailFilter.run(filterInput({ comment: { email: 'Troll@Example.com' }, settings }))).toMatchObject({ action: 'reject', code: 'blocked_email' });
+    expect(blockedEmailFilter.run(filterInput({ comment: { email: 'Troll@Example.com' }, settings }))).toMatchObject({
+      action: 'reject',
+      code: 'blocked_email',
+    });
     expect(blockedEmailFilter.run(filterInput({ comment: { email: 'troll2@example.com' }, settings }))).toBeNull();
   });
 
   it('rejects addresses at a blocked domain and its subdomains only', () => {
     const settings = { blockedDomains: ['spam.example'] };
     const run = (email: string) => blockedDomainFilter.run(filterInput({ comment: { email }, settings }));
-    expect(run('a@spam.example')).toMatchObject({ action: 'reject', code: 'blocked_domain', data: { domain: 'spam.example' } });
+    expect(run('a@spam.example')).toMatchObject({
+      action: 'reject',
+      code: 'blocked_domain',
+      data: { domain: 'spam.example' },
+    });
     expect(run('a@mail.SPAM.example')).toMatchObject({ data: { domain: 'spam.example' } });
     expect(run('a@notspam.example')).toBeNull();
     expect(run('a@spam.example.org')).toBeNull();
@@ -46,7 +64,11 @@ describe('block lists', () => {
   it('rejects addresses in a blocked IP range', () => {
     const settings = { blockedIps: ['203.0.113.0/24', '2001:db8::/48'] };
     const run = (ip: string | null) => blockedIpFilter.run(filterInput({ request: { ip }, settings }));
-    expect(run('203.0.113.99')).toMatchObject({ action: 'reject', code: 'blocked_ip', data: { range: '203.0.113.0/24' } });
+    expect(run('203.0.113.99')).toMatchObject({
+      action: 'reject',
+      code: 'blocked_ip',
+      data: { range: '203.0.113.0/24' },
+    });
     expect(run('2001:db8:0:1::5')).toMatchObject({ data: { range: '2001:db8::/48' } });
     expect(run('2001:db8:1::5')).toBeNull();
     expect(run('198.51.100.1')).toBeNull();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { zodToFieldErrors } from '../../../src/shared/validation.ts';
 import { MAX_LIST_ENTRIES } from '../../../src/sites/filter-settings.ts';
 import { siteSettingsSchema } from '../../../src/sites/site-settings.ts';
-import { zodToFieldErrors } from '../../../src/shared/validation.ts';
 
 function problems(settings: Record<string, unknown>) {
   const parsed = siteSettingsSchema.safeParse(settings);
@@ -46,7 +46,10 @@ describe('filter settings', () => {
 
   it('refuses an invalid IP or CIDR range, naming the entry', () => {
     expect(problems({ blockedIps: ['203.0.113.0/24', '10.0.0.0/33'] })).toEqual([
-      { path: 'settings.blockedIps.1', message: expect.stringContaining('"10.0.0.0/33" is not an IP address or CIDR range') },
+      {
+        path: 'settings.blockedIps.1',
+        message: expect.stringContaining('"10.0.0.0/33" is not an IP address or CIDR range'),
+      },
     ]);
     expect(problems({ blockedIps: ['2001:db8::/129'] })[0]?.path).toBe('settings.blockedIps.0');
     expect(problems({ blockedIps: ['example.com'] })[0]?.path).toBe('settings.blockedIps.0');
@@ -54,18 +57,29 @@ describe('filter settings', () => {
 
   it('refuses huge lists and over-long entries', () => {
     const many = Array.from({ length: MAX_LIST_ENTRIES + 1 }, (_, i) => `w${i}`);
-    expect(problems({ holdWords: many })).toEqual([{ path: 'settings.holdWords', message: 'must have at most 5,000 entries' }]);
+    expect(problems({ holdWords: many })).toEqual([
+      { path: 'settings.holdWords', message: 'must have at most 5,000 entries' },
+    ]);
     expect(siteSettingsSchema.safeParse({ holdWords: many.slice(1) }).success).toBe(true);
-    expect(problems({ blockedWords: ['x'.repeat(101)] })).toEqual([{ path: 'settings.blockedWords.0', message: 'must be at most 100 characters' }]);
+    expect(problems({ blockedWords: ['x'.repeat(101)] })).toEqual([
+      { path: 'settings.blockedWords.0', message: 'must be at most 100 characters' },
+    ]);
   });
 
   it('refuses empty words, control characters and regular expressions', () => {
-    expect(problems({ blockedWords: ['ok', '   '] })).toEqual([{ path: 'settings.blockedWords.1', message: 'must not be empty' }]);
+    expect(problems({ blockedWords: ['ok', '   '] })).toEqual([
+      { path: 'settings.blockedWords.1', message: 'must not be empty' },
+    ]);
     expect(problems({ holdWords: ['bad\u0007word'] })[0]?.message).toContain('control characters');
     expect(problems({ holdWords: ['a\u0000b'] })[0]?.message).toContain('NUL');
-    expect(problems({ blockedWords: ['/fu+ck/i'] })[0]?.message).toContain('looks like a regular expression; word lists are plain text');
+    expect(problems({ blockedWords: ['/fu+ck/i'] })[0]?.message).toContain(
+      'looks like a regular expression; word lists are plain text',
+    );
     // Regex syntax inside ordinary text is just text.
-    expect(siteSettingsSchema.parse({ blockedWords: ['(cheap)+ pills', 'a.b*'] }).blockedWords).toEqual(['(cheap)+ pills', 'a.b*']);
+    expect(siteSettingsSchema.parse({ blockedWords: ['(cheap)+ pills', 'a.b*'] }).blockedWords).toEqual([
+      '(cheap)+ pills',
+      'a.b*',
+    ]);
   });
 
   it('refuses profanity words without letters or with hidden letters', () => {
@@ -85,17 +99,32 @@ describe('filter settings', () => {
       minSubmitSeconds: 'soon',
     }).map((p) => p.path);
     expect(paths.sort()).toEqual(
-      ['settings.blockedDomains.0', 'settings.blockedEmails.0', 'settings.floodIntervalSeconds', 'settings.linkLimit', 'settings.maxRepeatedChars', 'settings.minSubmitSeconds', 'settings.profanityAction'].sort(),
+      [
+        'settings.blockedDomains.0',
+        'settings.blockedEmails.0',
+        'settings.floodIntervalSeconds',
+        'settings.linkLimit',
+        'settings.maxRepeatedChars',
+        'settings.minSubmitSeconds',
+        'settings.profanityAction',
+      ].sort(),
     );
   });
 
   it('keeps body length limits within the absolute cap and in order', () => {
     expect(problems({ maxBodyLength: 10_001 })[0]?.path).toBe('settings.maxBodyLength');
-    expect(problems({ minBodyLength: 500, maxBodyLength: 100 })).toEqual([{ path: 'settings.minBodyLength', message: 'must not be more than maxBodyLength (100)' }]);
-    expect(siteSettingsSchema.parse({ minBodyLength: 20, maxBodyLength: 2_000 })).toMatchObject({ minBodyLength: 20, maxBodyLength: 2_000 });
+    expect(problems({ minBodyLength: 500, maxBodyLength: 100 })).toEqual([
+      { path: 'settings.minBodyLength', message: 'must not be more than maxBodyLength (100)' },
+    ]);
+    expect(siteSettingsSchema.parse({ minBodyLength: 20, maxBodyLength: 2_000 })).toMatchObject({
+      minBodyLength: 20,
+      maxBodyLength: 2_000,
+    });
   });
 
   it('accepts null to turn off optional limits', () => {
-    expect(siteSettingsSchema.parse({ linkLimit: null, shoutingMinLetters: null, maxRepeatedChars: null })).toMatchObject({ linkLimit: null, shoutingMinLetters: null, maxRepeatedChars: null });
+    expect(
+      siteSettingsSchema.parse({ linkLimit: null, shoutingMinLetters: null, maxRepeatedChars: null }),
+    ).toMatchObject({ linkLimit: null, shoutingMinLetters: null, maxRepeatedChars: null });
   });
 });

@@ -6,11 +6,16 @@ import { trustFilter } from '../../../src/filters/trust.filter.ts';
 import { filterInput } from './filter-input.ts';
 
 describe('link count', () => {
-  const run = (body: string, settings: Record<string, unknown> = {}) => linkCountFilter.run(filterInput({ comment: { body }, settings }));
+  const run = (body: string, settings: Record<string, unknown> = {}) =>
+    linkCountFilter.run(filterInput({ comment: { body }, settings }));
 
   it('holds a comment with two links or more by default', () => {
     expect(run('See https://a.example')).toBeNull();
-    expect(run('See https://a.example and www.b.example')).toMatchObject({ action: 'hold', code: 'too_many_links', data: { count: 2, limit: 2 } });
+    expect(run('See https://a.example and www.b.example')).toMatchObject({
+      action: 'hold',
+      code: 'too_many_links',
+      data: { count: 2, limit: 2 },
+    });
     expect(run('<a href="x">x</a> [url=http://y]y[/url]')).toMatchObject({ data: { count: 3 } });
   });
 
@@ -26,10 +31,14 @@ describe('link count', () => {
 });
 
 describe('shouting', () => {
-  const run = (body: string, settings: Record<string, unknown> = {}) => shoutingFilter.run(filterInput({ comment: { body }, settings }));
+  const run = (body: string, settings: Record<string, unknown> = {}) =>
+    shoutingFilter.run(filterInput({ comment: { body }, settings }));
 
   it('holds a comment mostly in capitals once it is long enough', () => {
-    expect(run('THIS GOVERNMENT IS A DISGRACE AND EVERYONE KNOWS IT')).toMatchObject({ action: 'hold', code: 'shouting' });
+    expect(run('THIS GOVERNMENT IS A DISGRACE AND EVERYONE KNOWS IT')).toMatchObject({
+      action: 'hold',
+      code: 'shouting',
+    });
     expect(run('ÇA SUFFIT MAINTENANT, ARRÊTEZ DE NOUS MENTIR TOUS LES JOURS')).not.toBeNull();
   });
 
@@ -46,10 +55,15 @@ describe('shouting', () => {
 });
 
 describe('repeated characters', () => {
-  const run = (body: string, settings: Record<string, unknown> = {}) => repeatedCharsFilter.run(filterInput({ comment: { body }, settings }));
+  const run = (body: string, settings: Record<string, unknown> = {}) =>
+    repeatedCharsFilter.run(filterInput({ comment: { body }, settings }));
 
   it('holds a comment with a character repeated more than 10 times in a row', () => {
-    expect(run('Nooooooooooooo!')).toMatchObject({ action: 'hold', code: 'repeated_characters', data: { char: 'o', length: 13, start: 1, end: 14 } });
+    expect(run('Nooooooooooooo!')).toMatchObject({
+      action: 'hold',
+      code: 'repeated_characters',
+      data: { char: 'o', length: 13, start: 1, end: 14 },
+    });
     expect(run('wow😂😂😂😂😂😂😂😂😂😂😂')).toMatchObject({ data: { char: '😂', length: 11, start: 3, end: 25 } });
     expect(run('!!!!!!!!!!!')).not.toBeNull();
   });
@@ -68,11 +82,16 @@ describe('repeated characters', () => {
 
 describe('trust', () => {
   it('holds everything in mode "all"', () => {
-    expect(trustFilter.run(filterInput({ settings: { moderation: 'all' }, author: { approved: 9 } }))).toMatchObject({ action: 'hold', code: 'moderation_all' });
+    expect(trustFilter.run(filterInput({ settings: { moderation: 'all' }, author: { approved: 9 } }))).toMatchObject({
+      action: 'hold',
+      code: 'moderation_all',
+    });
   });
 
   it('holds until the author has an approved comment in mode "first"', () => {
-    expect(trustFilter.run(filterInput({ settings: { moderation: 'first' }, author: { pending: 2 } }))).toMatchObject({ code: 'first_comment' });
+    expect(trustFilter.run(filterInput({ settings: { moderation: 'first' }, author: { pending: 2 } }))).toMatchObject({
+      code: 'first_comment',
+    });
     expect(trustFilter.run(filterInput({ settings: { moderation: 'first' }, author: { approved: 1 } }))).toBeNull();
   });
 

@@ -16,7 +16,12 @@ describe('filter pipeline', () => {
   });
 
   it('lets the strongest action win and keeps every verdict as a reason', () => {
-    const result = runFilters(filterInput(), [fixed('a', 'hold'), fixed('b', null), fixed('c', 'spam'), fixed('d', 'reject')]);
+    const result = runFilters(filterInput(), [
+      fixed('a', 'hold'),
+      fixed('b', null),
+      fixed('c', 'spam'),
+      fixed('d', 'reject'),
+    ]);
     expect(result.status).toBe('spam');
     expect(result.verdicts.map((v) => v.code)).toEqual(['a_code', 'c_code', 'd_code']);
     expect(runFilters(filterInput(), [fixed('a', 'hold'), fixed('d', 'reject')]).status).toBe('rejected');
@@ -24,46 +29,100 @@ describe('filter pipeline', () => {
   });
 
   it('holds the comment when a filter throws, naming the filter', () => {
-    const broken: Filter = { name: 'broken', run: () => { throw new Error('boom'); } };
+    const broken: Filter = {
+      name: 'broken',
+      run: () => {
+        throw new Error('boom');
+      },
+    };
     const result = runFilters(filterInput(), [fixed('a', null), broken]);
     expect(result.status).toBe('pending');
-    expect(result.verdicts).toEqual([expect.objectContaining({ action: 'hold', code: 'filter_failed', data: { filter: 'broken', error: 'boom' } })]);
+    expect(result.verdicts).toEqual([
+      expect.objectContaining({ action: 'hold', code: 'filter_failed', data: { filter: 'broken', error: 'boom' } }),
+    ]);
   });
 
   it('runs every registered filter, each with a distinct name', () => {
     const names = FILTERS.map((f) => f.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names).toEqual(
-      expect.arrayContaining(['honeypot', 'time-trap', 'blocked-email', 'blocked-domain', 'blocked-ip', 'blocked-words', 'hold-words', 'profanity', 'link-count', 'shouting', 'repeated-chars', 'trust']),
+      expect.arrayContaining([
+        'honeypot',
+        'time-trap',
+        'blocked-email',
+        'blocked-domain',
+        'blocked-ip',
+        'blocked-words',
+        'hold-words',
+        'profanity',
+        'link-count',
+        'shouting',
+        'repeated-chars',
+        'trust',
+      ]),
     );
   });
 
   it('combines real filters: a spam trap outranks profanity and trust', () => {
-    const result = runFilters(filterInput({ comment: { body: 'What a load of sh1t', website: 'http://spam.example' }, settings: { moderation: 'all' } }));
+    const result = runFilters(
+      filterInput({
+        comment: { body: 'What a load of sh1t', website: 'http://spam.example' },
+        settings: { moderation: 'all' },
+      }),
+    );
     expect(result.status).toBe('spam');
     expect(result.verdicts.map((v) => v.code)).toEqual(['honeypot', 'profanity', 'moderation_all']);
   });
 
   it('never throws on any text, and every recorded match lies inside its field', () => {
-    const text = (maxLength: number) => fc.oneof(fc.string({ unit: 'binary', maxLength }), fc.string({ unit: 'grapheme', maxLength }), fc.string({ maxLength }));
-    const settings = { blockedWords: ['casino', 'ü', '💥'], holdWords: ['.', '(a+)+$'], profanityWords: ['frak'], blockedIps: ['10.0.0.0/8'], shoutingMinLetters: 5 };
+    const text = (maxLength: number) =>
+      fc.oneof(
+        fc.string({ unit: 'binary', maxLength }),
+        fc.string({ unit: 'grapheme', maxLength }),
+        fc.string({ maxLength }),
+      );
+    const settings = {
+      blockedWords: ['casino', 'ü', '💥'],
+      holdWords: ['.', '(a+)+$'],
+      profanityWords: ['frak'],
+      blockedIps: ['10.0.0.0/8'],
+      shoutingMinLetters: 5,
+    };
     fc.assert(
-      fc.property(text(60), text(400), text(80), fc.option(fc.integer()), fc.option(text(20)), (name, body, userAgent, renderedAt, website) => {
-        const input = filterInput({ comment: { name, body, renderedAt, website }, request: { userAgent }, settings });
-        const result = runFilters(input);
-        expect(result.verdicts.map((v) => v.code)).not.toContain('filter_failed');
-        const fields: Record<string, string | null> = { name, body, userAgent, email: input.comment.email, ip: input.request.ip };
-        for (const verdict of result.verdicts) {
-          const matches = (verdict.data?.matches ?? []) as { field: string; start: number; end: number; text: string }[];
-          for (const m of matches) {
-            const value = fields[m.field]!;
-            expect(m.start).toBeGreaterThanOrEqual(0);
-            expect(m.end).toBeGreaterThan(m.start);
-            expect(m.end).toBeLessThanOrEqual(value.length);
-            expect(value.slice(m.start, m.end)).toBe(m.text);
+      fc.property(
+        text(60),
+        text(400),
+        text(80),
+        fc.option(fc.integer()),
+        fc.option(text(20)),
+        (name, body, userAgent, renderedAt, website) => {
+          const input = filterInput({ comment: { name, body, renderedAt, website }, request: { userAgent }, settings });
+          const result = runFilters(input);
+          expect(result.verdicts.map((v) => v.code)).not.toContain('filter_failed');
+          const fields: Record<string, string | null> = {
+            name,
+            body,
+            userAgent,
+            email: input.comment.email,
+            ip: input.request.ip,
+          };
+          for (const verdict of result.verdicts) {
+            const matches = (verdict.data?.matches ?? []) as {
+              field: string;
+              start: number;
+              end: number;
+              text: string;
+            }[];
+            for (const m of matches) {
+              const value = fields[m.field]!;
+              expect(m.start).toBeGreaterThanOrEqual(0);
+              expect(m.end).toBeGreaterThan(m.start);
+              expect(m.end).toBeLessThanOrEqual(value.length);
+              expect(value.slice(m.start, m.end)).toBe(m.text);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 1500 },
     );
   });

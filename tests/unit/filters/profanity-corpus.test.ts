@@ -31,7 +31,10 @@ describe('profanity corpora', () => {
     for (const text of evasions) {
       for (const m of matcher.findAll(text)) {
         const span = text.slice(m.start, m.end);
-        expect(matcher.findAll(span).map((again) => again.word), `${text} → ${span}`).toContain(m.word);
+        expect(
+          matcher.findAll(span).map((again) => again.word),
+          `${text} → ${span}`,
+        ).toContain(m.word);
       }
     }
   });

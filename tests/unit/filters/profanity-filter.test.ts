@@ -4,7 +4,9 @@ import { filterInput } from './filter-input.ts';
 
 describe('profanity filter', () => {
   it('holds by default, recording each word with its field and place in the original text', () => {
-    const verdict = profanityFilter.run(filterInput({ comment: { name: 'B1tch Slayer', body: 'What the f.u.c.k is this' } }));
+    const verdict = profanityFilter.run(
+      filterInput({ comment: { name: 'B1tch Slayer', body: 'What the f.u.c.k is this' } }),
+    );
     expect(verdict).toMatchObject({ action: 'hold', code: 'profanity' });
     expect(verdict?.data?.matches).toEqual([
       { field: 'name', word: 'bitch', start: 0, end: 5, text: 'B1tch' },
@@ -15,8 +17,12 @@ describe('profanity filter', () => {
 
   it('uses the site action, or none', () => {
     const text = { body: 'total bullshit' };
-    expect(profanityFilter.run(filterInput({ comment: text, settings: { profanityAction: 'reject' } }))).toMatchObject({ action: 'reject' });
-    expect(profanityFilter.run(filterInput({ comment: text, settings: { profanityAction: 'spam' } }))).toMatchObject({ action: 'spam' });
+    expect(profanityFilter.run(filterInput({ comment: text, settings: { profanityAction: 'reject' } }))).toMatchObject({
+      action: 'reject',
+    });
+    expect(profanityFilter.run(filterInput({ comment: text, settings: { profanityAction: 'spam' } }))).toMatchObject({
+      action: 'spam',
+    });
     expect(profanityFilter.run(filterInput({ comment: text, settings: { profanityAction: 'off' } }))).toBeNull();
   });
 
@@ -27,6 +33,12 @@ describe('profanity filter', () => {
   });
 
   it('lets innocent text through', () => {
-    expect(profanityFilter.run(filterInput({ comment: { name: 'Dick Dickens', body: 'The Scunthorpe therapist ordered a cocktail with shiitake.' } }))).toBeNull();
+    expect(
+      profanityFilter.run(
+        filterInput({
+          comment: { name: 'Dick Dickens', body: 'The Scunthorpe therapist ordered a cocktail with shiitake.' },
+        }),
+      ),
+    ).toBeNull();
   });
 });

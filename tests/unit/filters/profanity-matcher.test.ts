@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EXCLUDED_WORDS, badWordsList, defaultDictionary, stem } from '../../../src/filters/profanity/dictionary.ts';
+import { badWordsList, defaultDictionary, EXCLUDED_WORDS, stem } from '../../../src/filters/profanity/dictionary.ts';
 import { WordMatcher } from '../../../src/filters/profanity/matcher.ts';
 import { codesToString, normaliseWord } from '../../../src/filters/profanity/normalise.ts';
 import { buildProfanityMatcher, defaultProfanityMatcher } from '../../../src/filters/profanity/profanity-matcher.ts';
@@ -78,7 +78,7 @@ describe('profanity matcher', () => {
     expect(matcher.size).toBeGreaterThan(400);
   });
 
-  it('takes a site\'s additions and exceptions', () => {
+  it("takes a site's additions and exceptions", () => {
     const site = buildProfanityMatcher(['frak', 'gorram'], ['crap', 'cocktail']);
     expect(site.findAll('frak this gorram crap').map((m) => m.word)).toEqual(['frak', 'gorram']);
     // Additions get the same evasion handling.
@@ -87,19 +87,25 @@ describe('profanity matcher', () => {
   });
 
   it('matches words of scripts without spaces inside longer text', () => {
-    const site = new WordMatcher([...defaultDictionary(), { word: '他妈的', mode: 'anywhere', looseDoubles: false, notInNames: false }], []);
+    const site = new WordMatcher(
+      [...defaultDictionary(), { word: '他妈的', mode: 'anywhere', looseDoubles: false, notInNames: false }],
+      [],
+    );
     expect(site.findAll('你他妈的在干什么').map((m) => m.word)).toEqual(['他妈的']);
   });
 
   it('never throws and keeps every match inside the text, whatever the text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ unit: 'grapheme', maxLength: 200 })), (text) => {
-        for (const m of matcher.findAll(text)) {
-          expect(m.start).toBeGreaterThanOrEqual(0);
-          expect(m.end).toBeGreaterThan(m.start);
-          expect(m.end).toBeLessThanOrEqual(text.length);
-        }
-      }),
+      fc.property(
+        fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ unit: 'grapheme', maxLength: 200 })),
+        (text) => {
+          for (const m of matcher.findAll(text)) {
+            expect(m.start).toBeGreaterThanOrEqual(0);
+            expect(m.end).toBeGreaterThan(m.start);
+            expect(m.end).toBeLessThanOrEqual(text.length);
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
     // Profanity spliced into random text is still found, at the right place.

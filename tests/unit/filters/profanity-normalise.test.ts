@@ -22,7 +22,9 @@ describe('profanity normalisation', () => {
   });
 
   it('drops zero-width and invisible characters inside words', () => {
-    expect(folded('fu\u200Bck sh\u200Cit c\u200Dunt bi\u2060tch f\u00ADuck as\uFEFFs')).toBe('fuck shit cunt bitch fuck ass');
+    expect(folded('fu\u200Bck sh\u200Cit c\u200Dunt bi\u2060tch f\u00ADuck as\uFEFFs')).toBe(
+      'fuck shit cunt bitch fuck ass',
+    );
     expect(folded('wa\u034Fnker e\u0301')).toBe('wanker e');
   });
 
@@ -62,15 +64,22 @@ describe('profanity normalisation', () => {
 
   it('never throws and keeps every span inside the original, whatever the text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ unit: 'grapheme', maxLength: 200 }), fc.string({ maxLength: 300 })), (text) => {
-        const { text: out, spans } = normalise(text);
-        expect(spans).toHaveLength(out.length);
-        for (const span of spans) {
-          expect(span.start).toBeGreaterThanOrEqual(0);
-          expect(span.end).toBeGreaterThanOrEqual(span.start);
-          expect(span.end).toBeLessThanOrEqual(text.length);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 300 }),
+          fc.string({ unit: 'grapheme', maxLength: 200 }),
+          fc.string({ maxLength: 300 }),
+        ),
+        (text) => {
+          const { text: out, spans } = normalise(text);
+          expect(spans).toHaveLength(out.length);
+          for (const span of spans) {
+            expect(span.start).toBeGreaterThanOrEqual(0);
+            expect(span.end).toBeGreaterThanOrEqual(span.start);
+            expect(span.end).toBeLessThanOrEqual(text.length);
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });

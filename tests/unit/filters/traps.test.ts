@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { honeypotFilter } from '../../../src/filters/honeypot.filter.ts';
 import { timeTrapFilter } from '../../../src/filters/time-trap.filter.ts';
-import { NOW, filterInput } from './filter-input.ts';
+import { filterInput, NOW } from './filter-input.ts';
 
 describe('honeypot', () => {
   it('marks a comment with the hidden field filled in as spam', () => {
-    expect(honeypotFilter.run(filterInput({ comment: { website: 'https://cheap-pills.example' } }))).toMatchObject({ action: 'spam', code: 'honeypot' });
+    expect(honeypotFilter.run(filterInput({ comment: { website: 'https://cheap-pills.example' } }))).toMatchObject({
+      action: 'spam',
+      code: 'honeypot',
+    });
   });
 
   it('leaves it alone when the field is empty or blank', () => {
@@ -15,7 +18,8 @@ describe('honeypot', () => {
 });
 
 describe('time trap', () => {
-  const after = (ms: number, settings: Record<string, unknown> = {}) => timeTrapFilter.run(filterInput({ comment: { renderedAt: NOW - ms }, settings }));
+  const after = (ms: number, settings: Record<string, unknown> = {}) =>
+    timeTrapFilter.run(filterInput({ comment: { renderedAt: NOW - ms }, settings }));
 
   it('marks a form submitted faster than the site minimum (3 s by default) as spam', () => {
     expect(after(800)).toMatchObject({ action: 'spam', code: 'time_trap', data: { elapsedMs: 800, minSeconds: 3 } });

@@ -16,7 +16,12 @@ describe('literal word matcher', () => {
 
   it('finds overlapping and nested entries in one pass', () => {
     const m = new LiteralMatcher(['she', 'he', 'hers', 'his']);
-    expect(m.findAll('ushers').map((x) => x.word).sort()).toEqual(['he', 'hers', 'she']);
+    expect(
+      m
+        .findAll('ushers')
+        .map((x) => x.word)
+        .sort(),
+    ).toEqual(['he', 'hers', 'she']);
   });
 
   it('treats regular-expression syntax as plain text', () => {
@@ -40,7 +45,11 @@ describe('literal word matcher', () => {
 describe('blocked and hold words', () => {
   it('rejects a comment containing a blocked word in any field, recording where', () => {
     const verdict = blockedWordsFilter.run(
-      filterInput({ comment: { name: 'Casino King', body: 'Great article' }, request: { userAgent: 'SpamBot/1.0' }, settings: { blockedWords: ['casino', 'spambot'] } }),
+      filterInput({
+        comment: { name: 'Casino King', body: 'Great article' },
+        request: { userAgent: 'SpamBot/1.0' },
+        settings: { blockedWords: ['casino', 'spambot'] },
+      }),
     );
     expect(verdict).toMatchObject({ action: 'reject', code: 'blocked_word' });
     expect(verdict?.data?.matches).toEqual([
@@ -52,9 +61,15 @@ describe('blocked and hold words', () => {
   it('matches IP prefixes and email parts the WordPress way', () => {
     const settings = { holdWords: ['198.51.100.', '@mailinator.'] };
     const byIp = holdWordsFilter.run(filterInput({ request: { ip: '198.51.100.23' }, settings }));
-    expect(byIp).toMatchObject({ action: 'hold', code: 'hold_word', data: { matches: [{ field: 'ip', word: '198.51.100.' }] } });
+    expect(byIp).toMatchObject({
+      action: 'hold',
+      code: 'hold_word',
+      data: { matches: [{ field: 'ip', word: '198.51.100.' }] },
+    });
     const byEmail = holdWordsFilter.run(filterInput({ comment: { email: 'x@mailinator.com' }, settings }));
-    expect(byEmail?.data?.matches).toEqual([{ field: 'email', word: '@mailinator.', start: 1, end: 13, text: '@mailinator.' }]);
+    expect(byEmail?.data?.matches).toEqual([
+      { field: 'email', word: '@mailinator.', start: 1, end: 13, text: '@mailinator.' },
+    ]);
   });
 
   it('says nothing when the lists are empty or nothing matches', () => {
