@@ -167,8 +167,7 @@ export function commentRoutes(deps: {
     c.header('ETag', page.etag);
     c.header('Cache-Control', 'no-cache');
     const ifNoneMatch = c.req.header('if-none-match');
-    if (ifNoneMatch && ifNoneMatch.split(',').some((t) => t.trim() === page.etag || t.trim() === '*'))
-      return c.body(null, 304);
+    if (ifNoneMatch?.split(',').some((t) => t.trim() === page.etag || t.trim() === '*')) return c.body(null, 304);
     c.header('Content-Type', 'application/json');
     return c.body(page.body, 200) as never;
   });

@@ -112,12 +112,9 @@ export const threadSchema = z
       commentCount: z.number(),
       closed: z.boolean(),
     }),
-    maxDepth: z
-      .number()
-      .int()
-      .openapi({
-        description: "The site's reply nesting levels, top level included; deeper replies sit at the last level.",
-      }),
+    maxDepth: z.number().int().openapi({
+      description: "The site's reply nesting levels, top level included; deeper replies sit at the last level.",
+    }),
     comments: z.array(publicCommentSchema),
     nextCursor: z.string().nullable(),
   })

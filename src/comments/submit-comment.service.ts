@@ -181,7 +181,7 @@ export function createCommentSubmission(deps: {
         actor: SUBMISSION,
         reasons,
       });
-      let written;
+      let written: Awaited<ReturnType<typeof insertSubmission>>;
       try {
         written = await insertSubmission(db, {
           comment: {

@@ -127,7 +127,8 @@ export function createQueueService(deps: { db: Db }) {
         limit: number;
       },
     ): Promise<{ entries: LogEntry[]; nextCursor: string | null }> {
-      const siteIds = q.siteId ? (requireSite(who, q.siteId), [q.siteId]) : siteScope(who);
+      if (q.siteId) requireSite(who, q.siteId);
+      const siteIds = q.siteId ? [q.siteId] : siteScope(who);
       if (q.cursor !== undefined && !/^\d{1,18}$/.test(q.cursor))
         throw fieldError('cursor', 'is not a cursor this API returned');
       const actorId = q.moderator?.includes('@')

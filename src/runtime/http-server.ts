@@ -12,6 +12,7 @@ export interface RunningServer {
   close(timeoutMs?: number): Promise<void>;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: any app's env will do; only fetch() is used
 export function startHttpServer(app: Hono<any>, opts: { port: number; host: string }): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     let stopping = false;

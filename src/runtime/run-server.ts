@@ -9,7 +9,7 @@ import { ensureAdmin, ensureDemoSite } from './bootstrap.ts';
 import { type RunningServer, startHttpServer } from './http-server.ts';
 
 export async function runServer(roles: { api: boolean; worker: boolean }): Promise<void> {
-  let config;
+  let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
   } catch (err) {
@@ -35,7 +35,7 @@ export async function runServer(roles: { api: boolean; worker: boolean }): Promi
     }
   }
 
-  let container;
+  let container: Awaited<ReturnType<typeof createContainer>>;
   try {
     container = await createContainer(config, { log });
   } catch (err) {

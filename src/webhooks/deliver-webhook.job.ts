@@ -53,9 +53,9 @@ export function createDeliverWebhookJob(deps: {
   return async function deliverWebhook(job: Job): Promise<void> {
     const deliveryId = String(job.data.deliveryId ?? '');
     const delivery = await repo.findDelivery(db, deliveryId);
-    if (!delivery || delivery.status !== 'pending') return; // already settled (or a duplicate job)
+    if (delivery?.status !== 'pending') return; // already settled (or a duplicate job)
     const endpoint = await repo.findEndpoint(db, delivery.endpoint_id);
-    if (!endpoint || !endpoint.enabled) {
+    if (!endpoint?.enabled) {
       await repo.updateDelivery(db, deliveryId, {
         status: 'failed',
         lastError: 'endpoint disabled',

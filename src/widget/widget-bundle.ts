@@ -53,7 +53,7 @@ async function bundle(entry: string, define: Record<string, string>): Promise<st
 }
 
 export async function buildWidgetScripts(): Promise<WidgetScripts> {
-  const css = await transform(await readFile(clientDir + 'widget.css', 'utf8'), {
+  const css = await transform(await readFile(`${clientDir}widget.css`, 'utf8'), {
     loader: 'css',
     minify: true,
     target: TARGET,

@@ -152,7 +152,7 @@ describe('hostile input on public endpoints', () => {
     expect(
       (await call(ctx, url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: deep })).status,
     ).toBe(413);
-    const nested = '{"a":'.repeat(5_000) + '1' + '}'.repeat(5_000);
+    const nested = `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`;
     const res = await call(ctx, url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: nested });
     expect(res.status).toBe(400);
     const wide = JSON.stringify({

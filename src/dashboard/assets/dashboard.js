@@ -2,7 +2,6 @@
 // action is also a plain form post that works without JavaScript. Served as a file because the
 // dashboard's Content-Security-Policy allows no inline script.
 (() => {
-  'use strict';
   const list = document.getElementById('queue');
   if (!list) return;
 

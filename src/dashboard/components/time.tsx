@@ -12,7 +12,7 @@ export function Time(props: { at: Date | null }) {
   if (!props.at) return <span class="muted">never</span>;
   const iso = props.at.toISOString();
   return (
-    <time datetime={iso} title={iso.replace('T', ' ').slice(0, 19) + ' UTC'}>
+    <time datetime={iso} title={`${iso.replace('T', ' ').slice(0, 19)} UTC`}>
       {ago(props.at)}
     </time>
   );

@@ -129,7 +129,7 @@ export function BansPage(p: {
                   <Time at={b.createdAt} />
                 </td>
                 <td>
-                  {b.expiresAt ? b.expiresAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'lifted by hand'}
+                  {b.expiresAt ? `${b.expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'lifted by hand'}
                 </td>
                 <td>
                   <form method="post" action={`/dashboard/bans/${b.id}/lift`} class="inline">

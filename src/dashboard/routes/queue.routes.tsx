@@ -25,7 +25,7 @@ const PAST_TENSE: Record<ModerationAction, string> = {
   restore: 'Restored',
 };
 
-const text = (v: string | undefined, max: number) => (v && v.trim() ? v.trim().slice(0, max) : undefined);
+const text = (v: string | undefined, max: number) => (v?.trim() ? v.trim().slice(0, max) : undefined);
 
 function viewOf(c: Context): QueueView {
   const status = c.req.query('status');

@@ -25,6 +25,7 @@ const UNCOMPUTED = -1;
 
 // Invisible or formatting characters people slip between letters. \p{Cf} covers zero-width
 // spaces and joiners, soft hyphen, bidi controls, word joiner and tag characters.
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: tested one code point at a time, never combined
 const INVISIBLE = /^[\p{Cf}\p{Mn}\p{Me}\u034F\u115F\u1160\u3164\uFFA0\u180B-\u180F\uFE00-\uFE0F]$/u;
 const MARKS = /\p{M}/gu;
 const IS_LETTER = /^\p{L}$/u;

@@ -121,7 +121,8 @@ export function commentForm(options: FormOptions) {
         messages.push(`${path} ${message}.`);
         continue;
       }
-      messages.push((errors[name].textContent = `${FIELDS[name]} ${message}.`));
+      errors[name].textContent = `${FIELDS[name]} ${message}.`;
+      messages.push(errors[name].textContent);
       errors[name].hidden = false;
       inputs[name].setAttribute('aria-invalid', 'true');
       inputs[name].setAttribute('aria-describedby', `${name === 'email' ? 'email-note ' : ''}${name}-error`);

@@ -1,5 +1,5 @@
 // One comment section in a shadow root: heading with the count, sort toggle, thread, "load more", form.
-import { type PublicComment, type Sort, siteApi } from './api.ts';
+import { type Sort, siteApi } from './api.ts';
 import { commentForm } from './comment-form.ts';
 import { h } from './dom.ts';
 import { pendingStore } from './pending.ts';
@@ -36,7 +36,11 @@ export function mountWidget(host: HTMLElement, base: string): void {
       {
         type: 'button',
         'aria-pressed': value === sort,
-        onclick: () => value !== sort && ((sort = value), load(false)),
+        onclick: () => {
+          if (value === sort) return;
+          sort = value;
+          load(false);
+        },
       },
       value === 'oldest' ? 'Oldest first' : 'Newest first',
     ),
