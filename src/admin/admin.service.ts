@@ -2,8 +2,8 @@
 // accounts and run their own statements, so the audit row is written right after the change succeeds
 // (a crash in between could lose the row, never the change's validation).
 import { insertAudit, listAudit } from '../audit/audit.repository.ts';
-import { actorOf, type Principal } from '../auth/principal.ts';
 import type { Db } from '../db/database.ts';
+import { actorOf, type Principal } from '../domain/principal.ts';
 import { fieldError, NotFoundError } from '../shared/errors.ts';
 import { uuidPattern } from '../shared/ids.ts';
 import type { SiteService } from '../sites/site.service.ts';

@@ -4,7 +4,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import type { UserRow } from '../db/schema.ts';
-import type { Principal } from './principal.ts';
+import type { Principal } from '../domain/principal.ts';
 import * as repo from './session.repository.ts';
 import { siteIdsByUser } from './user.repository.ts';
 

@@ -3,8 +3,9 @@
 import { z } from 'zod';
 import { insertAudit } from '../audit/audit.repository.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
-import type { UserRole, UserRow } from '../db/schema.ts';
-import type { Actor } from '../moderation/status-transition.ts';
+import type { UserRow } from '../db/schema.ts';
+import type { Actor } from '../domain/actor.ts';
+import type { UserRole } from '../domain/principal.ts';
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { uuidPattern, uuidv7 } from '../shared/ids.ts';
 import { hashPassword, passwordSchema } from './password.ts';

@@ -2,7 +2,7 @@
 // banning example.com also bans mail.example.com), and by IP in one canonical spelling.
 import ipaddr from 'ipaddr.js';
 import type { BanRow } from '../db/schema.ts';
-import type { Verdict } from '../moderation/verdict.ts';
+import type { Verdict } from '../domain/verdict.ts';
 
 export interface BanSubject {
   emailHash: string;

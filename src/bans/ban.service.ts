@@ -2,9 +2,9 @@
 // comments (src/bans/ban-check.ts). Creating and lifting one is an audit-log row.
 import { z } from 'zod';
 import { insertAudit } from '../audit/audit.repository.ts';
-import { actorOf, forbidden, type Principal, requireSite, siteScope } from '../auth/principal.ts';
 import type { Db } from '../db/database.ts';
 import type { BanKind, BanRow } from '../db/schema.ts';
+import { actorOf, forbidden, type Principal, requireSite, siteScope } from '../domain/principal.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { emailHash } from '../shared/identity.ts';
 import { uuidPattern, uuidv7 } from '../shared/ids.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CommentStatus } from '../db/schema.ts';
+import type { CommentStatus } from '../domain/comment-status.ts';
 import { type CliIo, printJson, type Services } from './program.ts';
 
 export function registerCommentCommands(program: Command, services: Services, io: CliIo): void {

@@ -1,7 +1,7 @@
 // Accounts and API tokens from the shell. Passwords come from standard input, never from arguments
 // (arguments end up in shell history and process lists).
 import type { Command } from 'commander';
-import type { UserRole } from '../db/schema.ts';
+import type { UserRole } from '../domain/principal.ts';
 import { ValidationError } from '../shared/errors.ts';
 import { type CliIo, collect, printJson, type Services } from './program.ts';
 

@@ -1,6 +1,7 @@
 // What moderators see of a comment and of its log: everything, including email, IP and user agent.
-import type { CommentRow, CommentStatus, ModerationLogRow } from '../db/schema.ts';
-import type { CommentSnapshot } from '../events/event-payload.ts';
+import type { CommentRow, ModerationLogRow } from '../db/schema.ts';
+import type { CommentStatus } from '../domain/comment-status.ts';
+import type { CommentSnapshot } from './event-payload.ts';
 
 export interface ModeratedComment {
   id: string;

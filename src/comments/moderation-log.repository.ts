@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
-import type { CommentStatus, ModerationLogRow } from '../db/schema.ts';
+import type { ModerationLogRow } from '../db/schema.ts';
+import type { CommentStatus } from '../domain/comment-status.ts';
 
 export interface LogEntryInput {
   commentId: string;

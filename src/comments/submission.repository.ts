@@ -3,7 +3,7 @@
 // without an explicit transaction, and one round trip on the hottest write path.
 import { type RawBuilder, sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
-import type { CommentStatus } from '../db/schema.ts';
+import type { CommentStatus } from '../domain/comment-status.ts';
 
 export interface NewSubmission {
   comment: {

@@ -8,7 +8,6 @@ import { banSubject } from '../bans/ban-subject.ts';
 import type { Db } from '../db/database.ts';
 import type { ArticleRow } from '../db/schema.ts';
 import type { ChangeNotifier } from '../events/change-notifier.ts';
-import { transitionEvents } from '../events/outbox.ts';
 import { runFilters } from '../filters/pipeline.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../shared/errors.ts';
@@ -25,6 +24,7 @@ import { toPublicComment } from './public-comment.ts';
 import { type Rejection, rejectionError, rejectionOf } from './rejection.ts';
 import { insertSubmission } from './submission.repository.ts';
 import { loadSubmissionContext } from './submission-context.repository.ts';
+import { transitionEvents } from './transition-events.ts';
 
 export interface SubmitContext {
   ip: string | null;

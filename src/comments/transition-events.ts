@@ -1,8 +1,9 @@
 // The outbox rows a status change writes (in the caller's transaction, see moderation/transition.repository.ts).
-import type { CommentStatus } from '../db/schema.ts';
+
+import type { CommentStatus } from '../domain/comment-status.ts';
+import { type EventType, statusEventType } from '../domain/event-types.ts';
 import { uuidv7 } from '../shared/ids.ts';
 import { type ArticleSnapshot, buildEventPayload, type CommentSnapshot } from './event-payload.ts';
-import { type EventType, statusEventType } from './event-types.ts';
 
 /** The events one status change emits (a new comment: `comment.created` and its first status). */
 export function transitionEvents(t: {

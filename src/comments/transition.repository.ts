@@ -3,7 +3,8 @@
 import type { QueryCreator } from 'kysely';
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
-import type { CommentStatus, Database } from '../db/schema.ts';
+import type { Database } from '../db/schema.ts';
+import type { CommentStatus } from '../domain/comment-status.ts';
 import type { LogEntryInput } from './moderation-log.repository.ts';
 
 export interface TransitionWrite {

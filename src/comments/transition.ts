@@ -2,12 +2,11 @@
 // lifecycle events (the outbox), and keeps the article's published count and thread version right,
 // all inside the caller's transaction.
 import type { DbOrTx } from '../db/database.ts';
-import type { CommentStatus } from '../db/schema.ts';
-import type { ArticleSnapshot, CommentSnapshot } from '../events/event-payload.ts';
-import { transitionEvents } from '../events/outbox.ts';
+import type { Actor } from '../domain/actor.ts';
+import type { CommentStatus } from '../domain/comment-status.ts';
+import type { ArticleSnapshot, CommentSnapshot } from './event-payload.ts';
 import { writeTransition } from './transition.repository.ts';
-
-export type Actor = { type: 'filter' | 'user' | 'system' | 'cli'; id: string };
+import { transitionEvents } from './transition-events.ts';
 
 export interface Transition {
   /** The comment as it was before the change (status null: just inserted). */
@@ -19,19 +18,6 @@ export interface Transition {
   note?: string | null;
   /** True when the comment row was just inserted with status `to` already set. */
   inserted?: boolean;
-}
-
-/** Which moves moderators may make (DESIGN.md "Comment lifecycle"). Filters set the first status. */
-const ALLOWED: Record<CommentStatus, CommentStatus[]> = {
-  pending: ['approved', 'rejected', 'spam', 'deleted'],
-  approved: ['rejected', 'spam', 'deleted'],
-  rejected: ['approved', 'pending', 'spam', 'deleted'],
-  spam: ['approved', 'pending', 'rejected', 'deleted'],
-  deleted: [],
-};
-
-export function canTransition(from: CommentStatus, to: CommentStatus): boolean {
-  return ALLOWED[from].includes(to);
 }
 
 /** Applies the change; returns the ids of the events it wrote. */

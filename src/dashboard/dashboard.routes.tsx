@@ -12,7 +12,7 @@ import type { UserService } from '../auth/user.service.ts';
 import type { BanService } from '../bans/ban.service.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import type { ModerationService } from '../moderation/moderation.service.ts';
-import type { QueueService } from '../moderation/queue.service.ts';
+import type { QueueService } from '../review/review.service.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import type { WebhookService } from '../webhooks/webhook.service.ts';
 import { assetRoutes } from './assets.ts';

@@ -1,5 +1,8 @@
 // Row types of the database. They stay in the data layer: services return domain objects.
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ActorType } from '../domain/actor.ts';
+import type { CommentStatus } from '../domain/comment-status.ts';
+import type { UserRole } from '../domain/principal.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
@@ -25,8 +28,6 @@ export interface ArticlesTable {
   created_at: Timestamp;
 }
 
-export type CommentStatus = 'pending' | 'approved' | 'rejected' | 'spam' | 'deleted';
-
 export interface CommentsTable {
   id: string;
   site_id: string;
@@ -51,7 +52,7 @@ export interface ModerationLogTable {
   id: Generated<string>;
   comment_id: string;
   site_id: string;
-  actor_type: 'filter' | 'user' | 'system' | 'cli';
+  actor_type: ActorType;
   actor_id: string;
   from_status: CommentStatus | null;
   to_status: CommentStatus;
@@ -91,7 +92,6 @@ export interface Database {
 export type SiteRow = Selectable<SitesTable>;
 export type ArticleRow = Selectable<ArticlesTable>;
 export type CommentRow = Selectable<CommentsTable>;
-export type NewComment = Insertable<CommentsTable>;
 export type ModerationLogRow = Selectable<ModerationLogTable>;
 
 export interface EventsTable {
@@ -167,8 +167,6 @@ export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
 export type JobRow = Selectable<JobsTable>;
-
-export type UserRole = 'admin' | 'moderator';
 
 export interface UsersTable {
   id: string;

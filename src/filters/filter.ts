@@ -1,6 +1,6 @@
 // What every filter sees and returns. Filters are pure and synchronous: whatever needs I/O (the
 // author's history, duplicates, rate limits) is loaded before they run (src/comments/filter-context.ts).
-import type { Verdict } from '../moderation/verdict.ts';
+import type { Verdict } from '../domain/verdict.ts';
 import type { SiteSettings } from '../sites/site-settings.ts';
 
 /** The author's comments on this site so far, found by the email HMAC, by status. */

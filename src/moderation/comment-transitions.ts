@@ -3,12 +3,15 @@
 // gets its log row and its events exactly as src/moderation/status-transition.ts writes them.
 import { findArticleById } from '../articles/article.repository.ts';
 import { blankComment, findComment } from '../comments/comment.repository.ts';
+import { type ModeratedComment, snapshotOf, toModeratedComment } from '../comments/moderated-comment.ts';
+import { applyTransition } from '../comments/transition.ts';
 import type { DbOrTx } from '../db/database.ts';
-import type { ArticleRow, CommentRow, CommentStatus } from '../db/schema.ts';
+import type { ArticleRow, CommentRow } from '../db/schema.ts';
+import type { Actor } from '../domain/actor.ts';
+import type { CommentStatus } from '../domain/comment-status.ts';
+import { canTransition } from '../domain/comment-status.ts';
 import type { ChangeNotifier } from '../events/change-notifier.ts';
 import { ConflictError } from '../shared/errors.ts';
-import { type ModeratedComment, snapshotOf, toModeratedComment } from './moderated-comment.ts';
-import { type Actor, applyTransition, canTransition } from './status-transition.ts';
 
 export interface CommentChange {
   comment: ModeratedComment;

@@ -3,10 +3,10 @@ import { type AuthDeps, requireAuth } from '../auth/auth.middleware.ts';
 import { banRoutes } from '../bans/ban.routes.ts';
 import type { BanService } from '../bans/ban.service.ts';
 import { openApiRouter } from '../http/openapi.ts';
+import { queueRoutes } from '../review/review.routes.ts';
+import type { QueueService } from '../review/review.service.ts';
 import { actionRoutes } from './action.routes.ts';
 import type { ModerationService } from './moderation.service.ts';
-import { queueRoutes } from './queue.routes.ts';
-import type { QueueService } from './queue.service.ts';
 
 export function moderationRoutes(
   deps: AuthDeps & { moderation: ModerationService; queue: QueueService; bans: BanService },

@@ -1,8 +1,8 @@
 // The moderation API's shapes, as zod schemas: they validate requests and describe answers in OpenAPI.
 import { z } from '@hono/zod-openapi';
 import { isoDate } from '../http/openapi-common.ts';
+import { QUEUE_STATUSES } from '../review/review.service.ts';
 import { MAX_BULK, MODERATION_ACTIONS } from './moderation.service.ts';
-import { QUEUE_STATUSES } from './queue.service.ts';
 
 const statusEnum = z.enum(['pending', 'approved', 'rejected', 'spam', 'deleted']);
 

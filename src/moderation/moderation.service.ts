@@ -1,19 +1,21 @@
 // Moderator verbs: look at a comment, change the status of one or of many (one transaction, all or
 // nothing), delete and erase. Access is checked on the locked rows, inside the transaction.
-import { actorOf, forbidden, isAdmin, type Principal, requireSite } from '../auth/principal.ts';
+
 import { findComment, findCommentsForUpdate, listCommentIdsByAuthor } from '../comments/comment.repository.ts';
+import { type LogEntry, type ModeratedComment, toLogEntry, toModeratedComment } from '../comments/moderated-comment.ts';
+import { listLogForComment, statusesBeforeCurrent } from '../comments/moderation-log.repository.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
-import type { CommentRow, CommentStatus } from '../db/schema.ts';
+import type { CommentRow } from '../db/schema.ts';
+import type { Actor } from '../domain/actor.ts';
+import type { CommentStatus } from '../domain/comment-status.ts';
+import { actorOf, forbidden, isAdmin, type Principal, requireSite } from '../domain/principal.ts';
 import type { ChangeNotifier } from '../events/change-notifier.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { emailHash } from '../shared/identity.ts';
 import { uuidPattern } from '../shared/ids.ts';
 import { assertTransitions, type CommentChange, notifyArticles, transitionRow } from './comment-transitions.ts';
-import { type LogEntry, type ModeratedComment, toLogEntry, toModeratedComment } from './moderated-comment.ts';
-import { listLogForComment, statusesBeforeCurrent } from './moderation-log.repository.ts';
-import type { Actor } from './status-transition.ts';
 
-export type { LogEntry, ModeratedComment } from './moderated-comment.ts';
+export type { LogEntry, ModeratedComment } from '../comments/moderated-comment.ts';
 
 export const MODERATION_ACTIONS = ['approve', 'reject', 'spam', 'restore'] as const;
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number];

@@ -1,6 +1,7 @@
 // The site's moderation mode decides whether a comment that passed every filter is published.
+
+import type { Verdict } from '../domain/verdict.ts';
 import type { ModerationMode } from '../sites/site-settings.ts';
-import type { Verdict } from './verdict.ts';
 
 export function trustVerdict(mode: ModerationMode, authorHasApproved: boolean): Verdict | null {
   if (mode === 'all')

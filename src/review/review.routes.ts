@@ -8,8 +8,8 @@ import {
   logQuerySchema,
   queuePageSchema,
   queueQuerySchema,
-} from './moderation.schemas.ts';
-import type { QueueService } from './queue.service.ts';
+} from '../moderation/moderation.schemas.ts';
+import type { QueueService } from './review.service.ts';
 
 const listRoute = createRoute({
   method: 'get',

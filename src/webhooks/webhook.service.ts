@@ -1,7 +1,7 @@
 // Managing webhook endpoints: create (secret shown once), change, rotate secrets, see deliveries, redeliver.
 import type { Db } from '../db/database.ts';
 import type { WebhookEndpointRow } from '../db/schema.ts';
-import type { Producer } from '../queue/queue.ts';
+import type { Producer } from '../jobs/job-queue.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { uuidPattern, uuidv7 } from '../shared/ids.ts';
 import { zodToFieldErrors } from '../shared/validation.ts';

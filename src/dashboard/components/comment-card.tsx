@@ -1,7 +1,7 @@
 // One comment as moderators see it: who (name, email, IP), where (article, site), the text with matched
 // words marked, why it was held, the parent of a reply, the author's record, and the actions.
 // Every string goes through JSX, which escapes it: comment text is never markup.
-import type { QueueItem } from '../../moderation/queue.service.ts';
+import type { QueueItem } from '../../review/review.service.ts';
 import { type HighlightField, highlight } from '../highlight.ts';
 import { Reasons } from './reasons.tsx';
 import { Time } from './time.tsx';

@@ -1,5 +1,5 @@
 // Admin: a site's webhook endpoints (secret shown once), and one endpoint with its deliveries.
-import { EVENT_TYPES } from '../../events/event-types.ts';
+import { EVENT_TYPES } from '../../domain/event-types.ts';
 import type { FieldError } from '../../shared/errors.ts';
 import type { Site } from '../../sites/site.service.ts';
 import type { WebhookEndpoint, WebhookService } from '../../webhooks/webhook.service.ts';

@@ -1,11 +1,11 @@
 // A comment's detail page, bans, and the moderation log.
 import { type Context, Hono } from 'hono';
-import { isAdmin, type Principal } from '../../auth/principal.ts';
 import type { SessionService } from '../../auth/session.service.ts';
 import type { BanService } from '../../bans/ban.service.ts';
-import type { CommentStatus } from '../../db/schema.ts';
+import type { CommentStatus } from '../../domain/comment-status.ts';
+import { isAdmin, type Principal } from '../../domain/principal.ts';
 import type { AppEnv } from '../../http/app-env.ts';
-import type { QueueService } from '../../moderation/queue.service.ts';
+import type { QueueService } from '../../review/review.service.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import type { SiteService } from '../../sites/site.service.ts';
 import { render } from '../components/layout.tsx';

@@ -1,16 +1,16 @@
 // The queue page, its live updates (short polling), and the actions its forms post: one comment or a
 // selection, each answered with a redirect back (post/redirect/get), so it all works without JavaScript.
 import { type Context, Hono } from 'hono';
-import { isAdmin } from '../../auth/principal.ts';
 import type { SessionService } from '../../auth/session.service.ts';
 import { encodeCursor } from '../../comments/cursor.ts';
+import { isAdmin } from '../../domain/principal.ts';
 import type { AppEnv } from '../../http/app-env.ts';
 import {
   MODERATION_ACTIONS,
   type ModerationAction,
   type ModerationService,
 } from '../../moderation/moderation.service.ts';
-import { QUEUE_STATUSES, type QueueService, type QueueStatus } from '../../moderation/queue.service.ts';
+import { QUEUE_STATUSES, type QueueService, type QueueStatus } from '../../review/review.service.ts';
 import type { SiteService } from '../../sites/site.service.ts';
 import { render } from '../components/layout.tsx';
 import { pageContext, safeReturn } from '../dashboard-http.tsx';
