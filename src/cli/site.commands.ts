@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import { MODERATION_MODES } from '../domain/moderation-mode.ts';
+import { PROFANITY_ACTIONS } from '../filters/filter.ts';
 import { ValidationError } from '../shared/errors.ts';
-import { profanityActions } from '../sites/filter-settings.ts';
-import { moderationModes, type SiteSettings } from '../sites/site-settings.ts';
+import type { SiteSettings } from '../sites/site-settings.ts';
 import { type CliIo, collect, printJson, type Services } from './program.ts';
 
 interface SiteOptions {
@@ -89,7 +90,7 @@ function settingsFrom(o: SiteOptions, current?: SiteSettings): Record<string, un
 function siteOptions(cmd: Command): Command {
   return cmd
     .option('--origin <url>', 'allowed origin (repeat for several; replaces the list on update)', collect)
-    .option('--mode <mode>', `moderation mode: ${moderationModes.join(' | ')}`)
+    .option('--mode <mode>', `moderation mode: ${MODERATION_MODES.join(' | ')}`)
     .option('--max-depth <n>', 'reply nesting depth on the public thread (1-10)')
     .option('--close-after-days <n>', 'close articles N days after their first comment ("never" to turn off)')
     .option('--reveal-rejections', 'tell submitters their comment was rejected (422)')
@@ -99,7 +100,7 @@ function siteOptions(cmd: Command): Command {
     .option('--block-email <email>', 'reject comments from this address (repeatable; adds to the list)', collect)
     .option('--block-domain <domain>', 'reject comments from addresses at this domain (repeatable)', collect)
     .option('--block-ip <ip>', 'reject comments from this IP address or CIDR range (repeatable)', collect)
-    .option('--profanity <action>', `what profanity does: ${profanityActions.join(' | ')}`)
+    .option('--profanity <action>', `what profanity does: ${PROFANITY_ACTIONS.join(' | ')}`)
     .option('--profanity-word <word>', 'add a word to the profanity dictionary (repeatable)', collect)
     .option('--allow-word <word>', 'never count this word as profanity (repeatable)', collect)
     .option('--link-limit <n>', 'hold comments with this many links or more ("none" to turn off)')
