@@ -64,7 +64,7 @@ export function createApp(container: Container) {
   );
   app.route(
     '/api/v1/moderation',
-    moderationRoutes({ ...auth, moderation: container.moderation, queue: container.reviewQueue, bans: container.bans }),
+    moderationRoutes({ ...auth, moderation: container.moderation, review: container.review, bans: container.bans }),
   );
   app.route('/api/v1/admin', adminRoutes({ ...auth, ...container }));
   registerSecuritySchemes(app.openAPIRegistry);

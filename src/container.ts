@@ -28,7 +28,7 @@ import { createRetryPolicy } from './jobs/retry-policy.ts';
 import { createMaintenanceJob, MAINTENANCE_SCHEDULE } from './maintenance/maintenance.job.ts';
 import { createModerationService } from './moderation/moderation.service.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
-import { createQueueService, type QueueService } from './review/review.service.ts';
+import { createReviewService, type ReviewService } from './review/review.service.ts';
 import { createLogger } from './shared/logger.ts';
 import { createRedis, waitUntilReady } from './shared/redis.ts';
 import { createSiteService } from './sites/site.service.ts';
@@ -63,7 +63,7 @@ export interface Container {
   moderation: ReturnType<typeof createModerationService>;
   webhooks: ReturnType<typeof createWebhookService>;
   /** The review queue, comment detail and moderation log as moderators read them. */
-  reviewQueue: QueueService;
+  review: ReviewService;
   bans: BanService;
   users: UserService;
   sessions: SessionService;
@@ -178,7 +178,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     threads: createThreadService({ db, sites, cache: threadCache }),
     moderation: createModerationService({ db, notifier, secret: secretKey }),
     webhooks,
-    reviewQueue: createQueueService({ db }),
+    review: createReviewService({ db }),
     bans: createBanService({ db, sites, secret: secretKey }),
     users: createUserService({ db }),
     sessions,

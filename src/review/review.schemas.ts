@@ -1,10 +1,11 @@
-// The moderation API's shapes, as zod schemas: they validate requests and describe answers in OpenAPI.
+// The review API's shapes (the queue, one comment in full, the log), as zod schemas: they validate
+// requests and describe answers in OpenAPI.
 import { z } from '@hono/zod-openapi';
+import { COMMENT_STATUSES } from '../domain/comment-status.ts';
 import { isoDate } from '../http/openapi-common.ts';
-import { QUEUE_STATUSES } from '../review/review.service.ts';
-import { MAX_BULK, MODERATION_ACTIONS } from './moderation.service.ts';
+import { QUEUE_STATUSES } from './review.service.ts';
 
-const statusEnum = z.enum(['pending', 'approved', 'rejected', 'spam', 'deleted']);
+const statusEnum = z.enum(COMMENT_STATUSES);
 
 export const reasonSchema = z
   .object({
@@ -88,18 +89,6 @@ export const commentDetailSchema = z
     log: z.array(logEntrySchema),
   })
   .openapi('CommentDetail');
-
-export const actionBodySchema = z.object({
-  reason: z.string().max(1000).optional().openapi({ description: 'Why, for the moderation log.' }),
-});
-
-export const bulkBodySchema = z
-  .object({
-    ids: z.array(z.string().max(100)).min(1).max(MAX_BULK),
-    action: z.enum(MODERATION_ACTIONS),
-    reason: z.string().max(1000).optional(),
-  })
-  .openapi('BulkAction');
 
 export const logQuerySchema = z.object({
   siteId: z.string().max(63).optional(),

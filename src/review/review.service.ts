@@ -34,7 +34,7 @@ export interface QueueQuery {
 
 const emptyHistory = (): AuthorHistory => ({ approved: 0, pending: 0, rejected: 0, spam: 0 });
 
-export function createQueueService(deps: { db: Db }) {
+export function createReviewService(deps: { db: Db }) {
   const { db } = deps;
 
   /** Adds article, parent and author history to rows, in three queries for the whole page. */
@@ -147,4 +147,4 @@ export function createQueueService(deps: { db: Db }) {
   };
 }
 
-export type QueueService = ReturnType<typeof createQueueService>;
+export type ReviewService = ReturnType<typeof createReviewService>;
