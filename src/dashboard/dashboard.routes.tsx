@@ -22,7 +22,7 @@ import { AuditPage } from './pages/audit.tsx';
 import { adminOnly } from './routes/admin-access.ts';
 import { loginRoutes, logoutRoute } from './routes/login.routes.tsx';
 import { moderationPages } from './routes/moderation-pages.routes.tsx';
-import { reviewPages } from './routes/queue.routes.tsx';
+import { reviewPages } from './routes/review-pages.routes.tsx';
 import { sitePages } from './routes/site-pages.routes.tsx';
 import { userPages } from './routes/user-pages.routes.tsx';
 import { deliveryPages, webhookPages } from './routes/webhook-pages.routes.tsx';

@@ -14,7 +14,7 @@ import { QUEUE_STATUSES, type QueueStatus, type ReviewService } from '../../revi
 import type { SiteService } from '../../sites/site.service.ts';
 import { render } from '../components/layout.tsx';
 import { pageContext, safeReturn } from '../dashboard-http.tsx';
-import { Cards, QueuePage, type QueueView } from '../pages/queue.tsx';
+import { Cards, QueuePage, type QueueView } from '../pages/review.tsx';
 
 export const POLL_MS = 5_000;
 const PAGE_SIZE = 25;
