@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type AdminService, createAdminService } from './admin/admin.service.ts';
+import { type AuditService, createAuditService } from './audit/audit.service.ts';
 import { createLoginService, type LoginService } from './auth/login.service.ts';
 import { createLoginLimiter } from './auth/login-limiter.ts';
 import { createSessionService, type SessionService } from './auth/session.service.ts';
@@ -70,6 +71,8 @@ export interface Container {
   tokens: TokenService;
   login: LoginService;
   admin: AdminService;
+  /** The audit log of admin actions; verbs record into it inside their own transaction. */
+  audit: AuditService;
   /** Set when the process begins to stop: readiness fails at once so load balancers move away. */
   lifecycle: { stopping: boolean };
   /** Runs the background workers and maintenance schedules in this process. */
@@ -132,6 +135,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     },
   };
   const sites = createSiteService(db);
+  const audit = createAuditService(db);
   const box = createSecretBox(secretKey);
   const webhooks = createWebhookService({ db, sites, box, producer, allowPrivate: config.webhookAllowPrivate });
   const sessions = createSessionService({ db, secret: secretKey });
@@ -179,12 +183,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
     moderation: createModerationService({ db, notifier, secret: secretKey }),
     webhooks,
     review: createReviewService({ db }),
-    bans: createBanService({ db, sites, secret: secretKey }),
-    users: createUserService({ db }),
+    bans: createBanService({ db, sites, audit, secret: secretKey }),
+    users: createUserService({ db, audit }),
     sessions,
-    tokens: createTokenService({ db }),
+    tokens: createTokenService({ db, audit }),
     login: createLoginService({ db, sessions, limiter }),
-    admin: createAdminService({ db, sites, webhooks }),
+    admin: createAdminService({ db, sites, webhooks, audit }),
+    audit,
     lifecycle: { stopping: false },
 
     async startWorkers() {

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
+import { CLI_ACTOR } from '../domain/actor.ts';
 import { MODERATION_MODES } from '../domain/moderation-mode.ts';
 import { PROFANITY_ACTIONS } from '../filters/filter.ts';
 import { ValidationError } from '../shared/errors.ts';
 import type { SiteSettings } from '../sites/site-settings.ts';
-import { type CliIo, collect, printJson, type Services } from './program.ts';
+import { type CliIo, collect, printJson, type Services } from './command-context.ts';
 
 interface SiteOptions {
   id: string;
@@ -120,7 +121,7 @@ export function registerSiteCommands(program: Command, services: Services, io: C
       .requiredOption('--id <id>', 'site id, used in API paths (a-z, 0-9, -, _)')
       .requiredOption('--name <name>', 'display name'),
   ).action(async (o: SiteOptions) => {
-    const site = await services.sites.create({ id: o.id, name: o.name!, settings: settingsFrom(o) });
+    const site = await services.admin.createSite(CLI_ACTOR, { id: o.id, name: o.name!, settings: settingsFrom(o) });
     printJson(io, site);
   });
 
@@ -132,7 +133,7 @@ export function registerSiteCommands(program: Command, services: Services, io: C
       .option('--name <name>', 'display name'),
   ).action(async (o: SiteOptions) => {
     const current = await services.sites.get(o.id);
-    const site = await services.sites.update(o.id, {
+    const site = await services.admin.updateSite(CLI_ACTOR, o.id, {
       ...(o.name !== undefined ? { name: o.name } : {}),
       settings: settingsFrom(o, current.settings),
     });
