@@ -1,7 +1,7 @@
 // Builds the Kysely instance for the configured store: PostgreSQL over pg, or embedded PGlite.
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type RawBuilder, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/env.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
@@ -25,6 +25,9 @@ export function bindable<V>(db: DbOrTx, verbs: (db: DbOrTx) => V): Bindable<V> {
 export function inTransaction<T>(db: DbOrTx, work: (tx: Tx) => Promise<T>): Promise<T> {
   return db.isTransaction ? work(db as Tx) : db.transaction().execute(work);
 }
+
+/** A value as a jsonb parameter, for statements written as SQL. */
+export const jsonb = (value: unknown): RawBuilder<unknown> => sql`${JSON.stringify(value)}::jsonb`;
 
 // int8 (counts, bigint ids) as JS numbers: our values stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
