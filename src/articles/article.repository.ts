@@ -13,10 +13,6 @@ export async function findArticle(db: DbOrTx, siteId: string, externalId: string
     .executeTakeFirst();
 }
 
-export async function findArticleById(db: DbOrTx, id: number): Promise<ArticleRow | undefined> {
-  return db.selectFrom('articles').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 /** Finds the article or creates it on its first comment; url and title fill in when first known. */
 export async function findOrCreateArticle(
   db: DbOrTx,

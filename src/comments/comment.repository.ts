@@ -61,10 +61,43 @@ export async function findComment(db: DbOrTx, id: string): Promise<CommentRow | 
   return db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The comment with its article's external id (what moderators are shown). */
+export async function findCommentWithArticle(
+  db: DbOrTx,
+  id: string,
+): Promise<(CommentRow & { article_external_id: string }) | undefined> {
+  return db
+    .selectFrom('comments')
+    .innerJoin('articles', 'articles.id', 'comments.article_id')
+    .selectAll('comments')
+    .select('articles.external_id as article_external_id')
+    .where('comments.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** A locked comment with what its events say of its article. */
+export type LockedComment = CommentRow & {
+  article_external_id: string;
+  article_url: string | null;
+  article_title: string | null;
+};
+
 /** Locks several rows in id order (so concurrent batches cannot deadlock); missing ids are simply absent. */
-export async function findCommentsForUpdate(db: DbOrTx, ids: string[]): Promise<CommentRow[]> {
+export async function findCommentsForUpdate(db: DbOrTx, ids: string[]): Promise<LockedComment[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('comments').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
+  return db
+    .selectFrom('comments')
+    .innerJoin('articles', 'articles.id', 'comments.article_id')
+    .selectAll('comments')
+    .select([
+      'articles.external_id as article_external_id',
+      'articles.url as article_url',
+      'articles.title as article_title',
+    ])
+    .where('comments.id', 'in', ids)
+    .orderBy('comments.id')
+    .forUpdate('comments')
+    .execute();
 }
 
 const PUBLIC_COLUMNS = [

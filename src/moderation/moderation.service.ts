@@ -1,7 +1,12 @@
 // Moderator verbs: look at a comment, change the status of one or of many (one transaction, all or
 // nothing), delete and erase. Access is checked on the locked rows, inside the transaction.
 
-import { findComment, findCommentsForUpdate, listCommentIdsByAuthor } from '../comments/comment.repository.ts';
+import {
+  findCommentsForUpdate,
+  findCommentWithArticle,
+  type LockedComment,
+  listCommentIdsByAuthor,
+} from '../comments/comment.repository.ts';
 import { type LogEntry, type ModeratedComment, toLogEntry, toModeratedComment } from '../comments/moderated-comment.ts';
 import { listLogForComment, statusesBeforeCurrent } from '../comments/moderation-log.repository.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
@@ -78,7 +83,7 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
   }
 
   /** Locks the rows and checks access: unknown ids and other sites' comments look alike to a moderator. */
-  async function lockFor(tx: DbOrTx, who: Principal | null, ids: string[]): Promise<CommentRow[]> {
+  async function lockFor(tx: DbOrTx, who: Principal | null, ids: string[]): Promise<LockedComment[]> {
     const valid = ids.filter((id) => uuidPattern.test(id));
     const rows = await findCommentsForUpdate(tx, valid);
     const missing = ids.filter((id) => !rows.some((r) => r.id === id));
@@ -99,7 +104,7 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
   async function changeMany(
     who: Principal | null,
     ids: string[],
-    pick: (tx: DbOrTx, rows: CommentRow[]) => Promise<Map<string, CommentStatus>>,
+    pick: (tx: DbOrTx, rows: LockedComment[]) => Promise<Map<string, CommentStatus>>,
     actor: Actor,
     note: string | null,
   ) {
@@ -107,9 +112,8 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
       const rows = await lockFor(tx, who, ids);
       const targets = await pick(tx, rows);
       assertTransitions(rows, targets);
-      const articles = new Map();
       const out: CommentChange[] = [];
-      for (const row of rows) out.push(await transitionRow(tx, row, targets.get(row.id)!, actor, note, articles));
+      for (const row of rows) out.push(await transitionRow(tx, row, targets.get(row.id)!, actor, note));
       return out;
     });
     await notifyArticles(deps.notifier, changes);
@@ -120,7 +124,7 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
   return {
     async show(id: string): Promise<{ comment: ModeratedComment; log: LogEntry[] }> {
       checkId(id);
-      const row = await findComment(db, id);
+      const row = await findCommentWithArticle(db, id);
       if (!row) throw new NotFoundError(`No comment with id "${id}".`);
       return { comment: toModeratedComment(row), log: (await listLogForComment(db, id)).map(toLogEntry) };
     },

@@ -23,7 +23,7 @@ export const moderatedCommentSchema = z
   .object({
     id: z.string(),
     siteId: z.string(),
-    articleId: z.number(),
+    articleId: z.string().openapi({ description: "The article's id as the publisher gave it." }),
     parentId: z.string().nullable(),
     name: z.string(),
     email: z.string(),
