@@ -20,7 +20,7 @@ import { PayloadTooLargeError } from './shared/errors.ts';
 import { widgetRoutes } from './widget/widget.routes.ts';
 
 /** Comments are at most 10,000 characters; 64 KiB leaves room for the other fields and encoding. */
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 export function createApp(container: Container) {
   const { config, log } = container;
@@ -88,5 +88,3 @@ export function createApp(container: Container) {
   app.route('/', demoRoutes({ threads: container.threads, publicUrl: config.publicUrl }));
   return app;
 }
-
-export type App = ReturnType<typeof createApp>;

@@ -81,7 +81,7 @@ export interface Container {
 }
 
 /** In embedded mode the key is generated on first start and kept in DATA_DIR, so identities survive restarts. */
-export function resolveSecretKey(config: Config): string {
+function resolveSecretKey(config: Config): string {
   if (config.secretKey) return config.secretKey;
   const file = path.join(config.dataDir, 'secret.key');
   try {

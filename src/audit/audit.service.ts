@@ -6,7 +6,7 @@ import type { Actor } from '../domain/actor.ts';
 import { fieldError } from '../shared/errors.ts';
 import { insertAudit, listAudit } from './audit.repository.ts';
 
-export interface AuditRecord {
+interface AuditRecord {
   /** "ban.create", "site.update", "user.disable", "token.create", "webhook.rotate-secret", … */
   action: string;
   siteId: string | null;
@@ -79,8 +79,6 @@ function auditVerbs(db: DbOrTx) {
     },
   };
 }
-
-export type AuditVerbs = ReturnType<typeof auditVerbs>;
 
 export function createAuditService(db: Db) {
   return bindable(db, auditVerbs);

@@ -17,7 +17,7 @@ export interface AuthDeps {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The caller, or null when the request carries no valid credentials. */
-export async function identify(c: Context, deps: AuthDeps): Promise<Principal | null> {
+async function identify(c: Context, deps: AuthDeps): Promise<Principal | null> {
   const header = c.req.header('authorization');
   if (header !== undefined) {
     // A bad token never falls back to a cookie: the caller meant the token.

@@ -13,7 +13,7 @@ import { principalFor, sha256 } from './session.service.ts';
 import * as repo from './token.repository.ts';
 import { findUserById } from './user.repository.ts';
 
-export const TOKEN_PREFIX = 'cmt_';
+const TOKEN_PREFIX = 'cmt_';
 const TOUCH_EVERY_MS = 60_000;
 const nameSchema = z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters');
 

@@ -5,14 +5,12 @@ import type { AuditService } from '../audit/audit.service.ts';
 import { bindable, type Db, type DbOrTx, inTransaction } from '../db/database.ts';
 import type { UserRow } from '../db/schema.ts';
 import type { Actor } from '../domain/actor.ts';
-import type { UserRole } from '../domain/principal.ts';
+import { USER_ROLES, type UserRole } from '../domain/principal.ts';
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { uuidPattern, uuidv7 } from '../shared/ids.ts';
 import { hashPassword, passwordSchema } from './password.ts';
 import { deleteSessionsOfUser } from './session.repository.ts';
 import * as repo from './user.repository.ts';
-
-export const USER_ROLES = ['admin', 'moderator'] as const;
 
 export interface User {
   id: string;
@@ -23,14 +21,14 @@ export interface User {
   createdAt: Date;
 }
 
-export interface UserInput {
+interface UserInput {
   email: string;
   role: UserRole;
   password: string;
   siteIds?: string[];
 }
 
-export interface UserPatch {
+interface UserPatch {
   role?: UserRole;
   siteIds?: string[];
   disabled?: boolean;
@@ -180,8 +178,6 @@ function userVerbs(db: DbOrTx, audit: AuditService) {
     },
   };
 }
-
-export type UserVerbs = ReturnType<typeof userVerbs>;
 
 export function createUserService(deps: { db: Db; audit: AuditService }) {
   return bindable(deps.db, (db) => userVerbs(db, deps.audit));

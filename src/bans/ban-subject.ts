@@ -20,7 +20,7 @@ export function canonicalIp(value: string | null | undefined): string | null {
   }
 }
 
-export function emailDomains(email: string): string[] {
+function emailDomains(email: string): string[] {
   const domain = email.trim().toLowerCase().split('@').at(-1) ?? '';
   const labels = domain.split('.').filter(Boolean);
   const out: string[] = [];

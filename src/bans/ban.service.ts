@@ -26,7 +26,6 @@ export const banInputSchema = z.object({
     .nullable()
     .optional(),
 });
-export type BanInput = z.infer<typeof banInputSchema>;
 
 export interface Ban {
   id: string;

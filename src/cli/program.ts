@@ -8,7 +8,7 @@ import { registerSiteCommands } from './site.commands.ts';
 import { registerTokenCommands, registerUserCommands } from './user.commands.ts';
 import { registerWebhookCommands } from './webhook.commands.ts';
 
-export function buildProgram(services: Services, io: CliIo): Command {
+function buildProgram(services: Services, io: CliIo): Command {
   const program = new Command('cli')
     .description('Operate the comment service: sites, comments, users, tokens, webhooks.')
     .showHelpAfterError()

@@ -39,7 +39,7 @@ const LIST_FLAGS = [
 ] as const satisfies readonly (readonly [keyof SiteOptions, keyof SiteSettings])[];
 
 /** `--set key=value`: value parsed as JSON when it is JSON (numbers, booleans, lists), else taken as text. */
-export function parseSetOptions(pairs: string[]): Record<string, unknown> {
+function parseSetOptions(pairs: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');

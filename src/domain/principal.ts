@@ -19,7 +19,7 @@ export interface Principal {
 
 export const isAdmin = (p: Principal) => p.role === 'admin';
 
-export function canAccessSite(p: Principal, siteId: string): boolean {
+function canAccessSite(p: Principal, siteId: string): boolean {
   return isAdmin(p) || p.siteIds.includes(siteId);
 }
 

@@ -4,7 +4,7 @@ import type { ModerationMode } from '../domain/moderation-mode.ts';
 import type { Verdict } from '../domain/verdict.ts';
 
 export const PROFANITY_ACTIONS = ['off', 'hold', 'reject', 'spam'] as const;
-export type ProfanityAction = (typeof PROFANITY_ACTIONS)[number];
+type ProfanityAction = (typeof PROFANITY_ACTIONS)[number];
 
 /** The site settings the filters read (src/sites/ validates them; a site's settings are a superset). */
 export interface FilterSettings {

@@ -8,6 +8,7 @@ import {
   logQuerySchema,
   queuePageSchema,
   queueQuerySchema,
+  reasonSchema,
 } from './review.schemas.ts';
 import type { ReviewService } from './review.service.ts';
 
@@ -56,6 +57,8 @@ const logRoute = createRoute({
 
 export function reviewRoutes(deps: { review: ReviewService }) {
   const app = openApiRouter();
+  // Comments' reasons refer to it by $ref (their stored shape is not validated on the way out).
+  app.openAPIRegistry.register('Reason', reasonSchema);
   app.openapi(listRoute, async (c) => c.json(await deps.review.list(c.get('principal'), c.req.valid('query')), 200));
   app.openapi(detailRoute, async (c) =>
     c.json(await deps.review.detail(c.get('principal'), c.req.valid('param').id), 200),

@@ -39,7 +39,7 @@ export const moderatedCommentSchema = z
   })
   .openapi('ModeratedComment');
 
-export const queueItemSchema = moderatedCommentSchema
+const queueItemSchema = moderatedCommentSchema
   .extend({
     article: z.object({ id: z.string(), title: z.string().nullable(), url: z.string().nullable() }),
     parent: z.object({ id: z.string(), name: z.string(), body: z.string(), status: statusEnum }).nullable(),
@@ -49,7 +49,7 @@ export const queueItemSchema = moderatedCommentSchema
   })
   .openapi('QueueItem');
 
-export const logEntrySchema = z
+const logEntrySchema = z
   .object({
     id: z.string(),
     commentId: z.string(),

@@ -5,7 +5,7 @@ import { MODERATION_MODES } from '../domain/moderation-mode.ts';
 import { checkFilterSettings, filterSettingsShape } from './filter-settings.ts';
 
 /** Normalises "https://Example.com/path" to its origin "https://example.com"; rejects non-http(s). */
-export const originSchema = z.string().transform((value, ctx) => {
+const originSchema = z.string().transform((value, ctx) => {
   try {
     const url = new URL(value);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');

@@ -195,7 +195,7 @@ function webhookVerbs({ db, sites, box, urlSchema }: VerbDeps) {
   };
 }
 
-export type WebhookVerbs = ReturnType<typeof webhookVerbs>;
+type WebhookVerbs = ReturnType<typeof webhookVerbs>;
 
 export type WebhookService = Bindable<WebhookVerbs> & {
   /** Sends the delivery again, whatever its state, with the same event id (receivers can dedupe). */

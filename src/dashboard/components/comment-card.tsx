@@ -6,7 +6,7 @@ import { type HighlightField, highlight } from '../highlight.ts';
 import { Reasons } from './reasons.tsx';
 import { Time } from './time.tsx';
 
-export const ACTIONS_BY_STATUS: Record<string, ('approve' | 'reject' | 'spam' | 'restore')[]> = {
+const ACTIONS_BY_STATUS: Record<string, ('approve' | 'reject' | 'spam' | 'restore')[]> = {
   pending: ['approve', 'reject', 'spam'],
   approved: ['reject', 'spam'],
   rejected: ['restore', 'approve', 'spam'],
@@ -15,7 +15,7 @@ export const ACTIONS_BY_STATUS: Record<string, ('approve' | 'reject' | 'spam' | 
 const LABEL = { approve: 'Approve', reject: 'Reject', spam: 'Spam', restore: 'Restore' } as const;
 const KEY = { approve: 'a', reject: 'r', spam: 's', restore: 'u' } as const;
 
-export function Marked(props: { item: { reasons: unknown[] }; field: HighlightField; text: string }) {
+function Marked(props: { item: { reasons: unknown[] }; field: HighlightField; text: string }) {
   return (
     <>
       {highlight(props.item.reasons, props.field, props.text).map((s) =>

@@ -18,7 +18,7 @@ const TABS: { status: QueueStatus; label: string }[] = [
   { status: 'spam', label: 'Spam' },
 ];
 
-export function queueHref(v: QueueView, extra: Record<string, string> = {}): string {
+function queueHref(v: QueueView, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
   params.set('status', v.status);
   if (v.siteId) params.set('site', v.siteId);

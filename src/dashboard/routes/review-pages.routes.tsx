@@ -16,7 +16,7 @@ import { render } from '../components/layout.tsx';
 import { pageContext, safeReturn } from '../dashboard-http.tsx';
 import { Cards, QueuePage, type QueueView } from '../pages/review.tsx';
 
-export const POLL_MS = 5_000;
+const POLL_MS = 5_000;
 const PAGE_SIZE = 25;
 const PAST_TENSE: Record<ModerationAction, string> = {
   approve: 'Approved',
