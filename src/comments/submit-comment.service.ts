@@ -3,79 +3,31 @@
 // control, and store the comment with its log row, events, counters and key in one statement
 // (storeNewComment, the same writer every later status change uses).
 import { findOrCreateArticle } from '../articles/article.repository.ts';
+import { isArticleClosed } from '../articles/article-state.ts';
 import { withBan } from '../bans/ban-check.ts';
 import { banSubject } from '../bans/ban-subject.ts';
 import type { Db } from '../db/database.ts';
 import type { ArticleRow } from '../db/schema.ts';
 import type { Actor } from '../domain/actor.ts';
-import type { CommentStatus } from '../domain/comment-status.ts';
-import type { Verdict } from '../domain/verdict.ts';
 import type { ChangeNotifier } from '../events/change-notifier.ts';
 import { runFilters } from '../filters/pipeline.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { emailHash } from '../shared/identity.ts';
-import { uuidv7 } from '../shared/ids.ts';
 import type { Site, SiteService } from '../sites/site.service.ts';
 import { checkBodyLength } from './body-length.ts';
-import { findComment, type NewCommentRow } from './comment.repository.ts';
+import { findComment } from './comment.repository.ts';
 import type { CommentInput } from './comment.schemas.ts';
 import { authorHistory, filterInput } from './filter-context.ts';
 import type { FloodControl } from './flood-control.ts';
-import { type IdempotencyClaim, releaseIdempotencyKey } from './idempotency.repository.ts';
-import { toPublicComment } from './public-comment.ts';
-import { type Rejection, rejectionError, rejectionOf } from './rejection.ts';
+import { releaseIdempotencyKey } from './idempotency.repository.ts';
+import { rejectionError } from './rejection.ts';
 import { loadSubmissionContext } from './submission-context.repository.ts';
-import { fingerprint, replay, type SubmitOutcome, type SubmitResult } from './submission-replay.ts';
+import { type Draft, draft, type Judged, type SubmitContext } from './submission-draft.ts';
+import { fingerprint, replay, type SubmitOutcome } from './submission-replay.ts';
 import { storeNewComment } from './transition.ts';
 
-export interface SubmitContext {
-  ip: string | null;
-  userAgent: string | null;
-  idempotencyKey: string | null;
-  /** The origin this service was reached at: our own pages are trusted redirect targets too. */
-  selfOrigin: string | null;
-}
-
-/** What the rules and the filters made of a comment before it is stored. */
-interface Judged {
-  article: ArticleRow;
-  parent: { id: string; rootId: string; depth: number } | null;
-  emailHash: string;
-  status: CommentStatus;
-  reasons: Verdict[];
-}
-
-/** The comment as it will be stored, and the answers it will get. */
-interface Draft {
-  row: NewCommentRow;
-  result: SubmitResult;
-  articleUrl: string | null;
-  rejection: Rejection | null;
-  claim: IdempotencyClaim | null;
-}
-
 const SUBMISSION: Actor = { type: 'filter', id: 'submission' };
-
-export function isArticleClosed(article: ArticleRow, site: Site, now: Date): boolean {
-  if (article.closed_at) return true;
-  const days = site.settings.closeAfterDays;
-  if (days && article.first_comment_at) return now.getTime() - article.first_comment_at.getTime() > days * 86_400_000;
-  return false;
-}
-
-/** Only redirect readers to pages on the site's own origins: never an open redirect. */
-function safeArticleUrl(candidates: (string | null | undefined)[], origins: (string | null)[]): string | null {
-  for (const url of candidates) {
-    if (!url) continue;
-    try {
-      if (origins.includes(new URL(url).origin)) return url;
-    } catch {
-      // not a URL: try the next one
-    }
-  }
-  return null;
-}
 
 export function createCommentSubmission(deps: {
   db: Db;
@@ -130,46 +82,6 @@ export function createCommentSubmission(deps: {
     );
     const { status, verdicts } = withBan(filtered, context.ban);
     return { article, parent, emailHash: hash, status, reasons: verdicts };
-  }
-
-  function draft(site: Site, input: CommentInput, ctx: SubmitContext, j: Judged, print: string, now: Date): Draft {
-    const id = uuidv7(now.getTime());
-    const row: NewCommentRow = {
-      id,
-      siteId: site.id,
-      articleId: j.article.id,
-      parentId: j.parent?.id ?? null,
-      rootId: j.parent?.rootId ?? id,
-      depth: j.parent ? j.parent.depth + 1 : 0,
-      name: input.name,
-      email: input.email,
-      emailHash: j.emailHash,
-      ip: ctx.ip,
-      userAgent: ctx.userAgent,
-      body: input.body,
-      status: j.status,
-      reasons: j.reasons,
-      createdAt: now,
-    };
-    const result: SubmitResult = {
-      id,
-      // Rejected and spam answer "pending": spammers learn nothing (unless the site reveals rejections).
-      status: j.status === 'approved' ? 'approved' : 'pending',
-      comment: toPublicComment({ ...row, deleted: false }), // picks the public fields only
-    };
-    const articleUrl = safeArticleUrl([input.articleUrl, j.article.url], [...site.settings.origins, ctx.selfOrigin]);
-    const refused = j.status === 'rejected' || j.status === 'spam';
-    // Stored for the audit trail either way; the submitter hears about it only if the site says so.
-    const rejection = refused && site.settings.revealRejections ? rejectionOf(j.reasons) : null;
-    const claim = ctx.idempotencyKey
-      ? {
-          key: ctx.idempotencyKey,
-          fingerprint: print,
-          statusCode: rejection ? 422 : 201,
-          response: rejection ? { rejection } : { ...result, articleUrl },
-        }
-      : null;
-    return { row, result, articleUrl, rejection, claim };
   }
 
   /** Counted against flood control before storing, given back if the comment is not stored after all. */
