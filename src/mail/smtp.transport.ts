@@ -18,6 +18,10 @@ export interface SmtpTransportOptions {
 // message again would fail the same way.
 const MESSAGE_ERRORS = new Set(['EENVELOPE', 'EMESSAGE', 'ESTREAM', 'EMAXRECIPIENTS', 'EFILEACCESS', 'EURLACCESS']);
 
+// Refusals that are about our configuration, not this message: a login or TLS the server will not do.
+// Every mail fails the same way until the operator fixes it, so none is failed for good meanwhile.
+const OPERATOR_FIXES = new Set(['EAUTH', 'ENOAUTH', 'ETLS', 'EREQUIRETLS']);
+
 interface SmtpErrorShape {
   message?: string;
   code?: string;
@@ -27,9 +31,9 @@ interface SmtpErrorShape {
 }
 
 /**
- * Transient: no reply (refused, reset, timed out, DNS, TLS), a 4xx reply, 503, and failed
- * authentication (a password the operator is about to fix must not cost every mail meanwhile; the
- * job's attempts still bound it). Permanent: a 5xx reply (nodemailer's `permanent` flag follows
+ * Transient: no reply (refused, reset, timed out, DNS), a 4xx reply, 503, and a refused login or TLS
+ * upgrade (a password the operator is about to fix must not cost every mail meanwhile; the job's
+ * attempts still bound it). Permanent: a 5xx reply (nodemailer's `permanent` flag follows
  * RFC 5321), or a message nodemailer refused to build.
  */
 export function classifySmtpError(err: unknown): MailSendError {
@@ -37,7 +41,7 @@ export function classifySmtpError(err: unknown): MailSendError {
   const responseCode = typeof e.responseCode === 'number' ? e.responseCode : null;
   const code = typeof e.code === 'string' ? e.code : null;
   let permanent: boolean;
-  if (code === 'EAUTH' || code === 'ENOAUTH') permanent = false;
+  if (code !== null && OPERATOR_FIXES.has(code)) permanent = false;
   else if (responseCode !== null) permanent = e.permanent ?? (responseCode >= 500 && responseCode !== 503);
   else permanent = code !== null && MESSAGE_ERRORS.has(code);
   const recipientRefused = permanent && responseCode !== null && /^RCPT/i.test(e.command ?? '');

@@ -152,6 +152,19 @@ describe('SMTP transport against a real SMTP server', () => {
     expect(receiver.messages[before]?.parsed.subject).toBe(message.subject);
   });
 
+  it('insists on TLS when the URL says requireTLS=true (this server offers no STARTTLS)', async () => {
+    const strict = createSmtpTransport({ url: `${receiver.url}/?requireTLS=true`, from: FROM, timeouts: TIMEOUTS });
+    try {
+      const before = receiver.messages.length;
+      const err = await sendError(strict, reply());
+      expect(err.failure).toBe('transient');
+      expect(err.details.code).toBe('ETLS');
+      expect(receiver.messages).toHaveLength(before);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('gives up on a server that never greets within the greeting timeout, as transient', async () => {
     const silent = net.createServer(() => {}); // accepts, says nothing
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));

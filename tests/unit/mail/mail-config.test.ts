@@ -58,3 +58,21 @@ describe('mail configuration', () => {
     }
   });
 });
+
+describe('mail mode', () => {
+  it('describes SMTP without the password, and the kept mode plainly', async () => {
+    const { describeMailMode, keptFromAddress } = await import('../../../src/mail/transport-factory.ts');
+    const smtp = loadConfig({
+      SMTP_URL: 'smtps://user:s3cret@mail.example.com:465',
+      MAIL_FROM: 'News <n@example.com>',
+    });
+    expect(describeMailMode(smtp.mail)).toBe('mail: sending through SMTP at mail.example.com:465 as n@example.com');
+    expect(describeMailMode(smtp.mail)).not.toContain('s3cret');
+    expect(describeMailMode(loadConfig({}).mail)).toMatch(/kept in the database.*dashboard Mail page/);
+    expect(keptFromAddress(loadConfig({}).mail, 'https://comments.example.com')).toEqual({
+      name: null,
+      address: 'noreply@comments.example.com',
+    });
+    expect(keptFromAddress(smtp.mail, null)).toEqual({ name: 'News', address: 'n@example.com' });
+  });
+});
