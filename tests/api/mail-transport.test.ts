@@ -287,7 +287,7 @@ describe('kept transport (the embedded default)', () => {
 
   it('reports a database it cannot write as a transient failure', async () => {
     // A schema that does not exist: the database itself refuses every write.
-    const nowhere = db().withSchema('no_such_schema') as unknown as Db;
+    const nowhere: Db = db().withSchema('no_such_schema');
     const err = await sendError(createKeptTransport(nowhere, { from: FROM }), reply());
     expect(err.failure).toBe('transient');
   });
