@@ -13,8 +13,8 @@ const LAYERS = [
   { layer: 'pure filters (the domain only)', folders: ['filters'] },
   { layer: 'data layer: row types, dialects, migrations runner', folders: ['db'] },
   {
-    layer: 'infrastructure: HTTP plumbing, job queue, outbox, metrics',
-    folders: ['http', 'jobs', 'events', 'observability'],
+    layer: 'infrastructure: HTTP plumbing, job queue, outbox, mail transport, metrics',
+    folders: ['http', 'jobs', 'events', 'mail', 'observability'],
   },
   {
     layer: 'features: repositories, then services (verbs), then their routes',
