@@ -29,6 +29,8 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
+# So that `npm start` and `npm run cli -- …` work in a container too (nothing to build: no sources here).
+COPY scripts/start.mjs scripts/build.mjs ./scripts/
 COPY --from=build /app/dist ./dist
 # Embedded mode (no DATABASE_URL) keeps its database in /app/data: writable by the server's user.
 RUN mkdir /app/data && chown node:node /app/data
