@@ -202,5 +202,5 @@ export function htmlToText(html: string, mode: Whitespace): string {
  * titles): entities decoded, nothing else interpreted, so "Grace &lt;Hopper&gt;" is "Grace <Hopper>".
  */
 export function htmlLine(value: string | null | undefined): string {
-  return value && value.includes('&') ? cleanLine(decodeHTML(value)) : cleanLine(value);
+  return value?.includes('&') ? cleanLine(decodeHTML(value)) : cleanLine(value);
 }

@@ -33,7 +33,8 @@ let sqlJs: ReturnType<typeof initSqlJs> | null = null;
 
 async function load(input: ImportInput, options: IssoOptions): Promise<Uint8Array> {
   const max = options.maxBytes ?? DEFAULT_MAX;
-  const tooBig = `An Isso database larger than ${Math.round(max / 1024 / 1024)} MiB is refused (it is read into memory)`;
+  const limit = max >= 1024 * 1024 ? `${Math.round(max / 1024 / 1024)} MiB` : `${max} bytes`;
+  const tooBig = `An Isso database larger than ${limit} is refused (it is read into memory)`;
   const size = await inputSize(input).catch(() => null);
   if (size !== null && size > max) throw new ImportTooLargeError(tooBig);
   try {
@@ -111,43 +112,51 @@ function toComment(row: Record<string, SqlValue>): ImportedComment | string {
 export async function* parseIsso(input: ImportInput, options: IssoOptions = {}): AsyncGenerator<ImportRecord> {
   const db = await open(await load(input, options));
   try {
-    const query = commentsQuery(db);
-    const version = db.exec('PRAGMA user_version')[0]?.values[0]?.[0];
-    yield { type: 'source', format: 'isso', version: text(version) || null, title: null, url: null, siteId: null };
-    const threads = db.prepare('SELECT uri, title FROM threads ORDER BY id');
-    try {
-      while (threads.step()) {
-        const [uri, title] = threads.get();
-        const key = cleanLine(text(uri));
-        if (!key) continue;
-        const t = cleanOptional(text(title));
-        yield {
-          type: 'article',
-          sourceKey: key,
-          identifier: null,
-          url: key,
-          title: t,
-          createdAt: null,
-          closed: null,
-          closedAt: null,
-          line: null,
-        };
-      }
-    } finally {
-      threads.free();
-    }
-    const comments = db.prepare(query);
-    try {
-      while (comments.step()) {
-        const row = comments.getAsObject();
-        const comment = toComment(row);
-        if (typeof comment !== 'string') yield comment;
-        else yield { type: 'skipped', reason: 'invalid', sourceId: text(row.id), detail: comment, line: null };
-      }
-    } finally {
-      comments.free();
-    }
+    yield* records(db);
+  } catch (err) {
+    // SQLite reports a damaged file only when it is first queried.
+    if (err instanceof ImportFileError) throw err;
+    throw new ImportFileError(`The SQLite database cannot be read: ${(err as Error).message}`);
   } finally {
     db.close();
+  }
+}
+
+async function* records(db: Database): AsyncGenerator<ImportRecord> {
+  const query = commentsQuery(db);
+  const version = db.exec('PRAGMA user_version')[0]?.values[0]?.[0];
+  yield { type: 'source', format: 'isso', version: text(version) || null, title: null, url: null, siteId: null };
+  const threads = db.prepare('SELECT uri, title FROM threads ORDER BY id');
+  try {
+    while (threads.step()) {
+      const [uri, title] = threads.get();
+      const key = cleanLine(text(uri));
+      if (!key) continue;
+      const t = cleanOptional(text(title));
+      yield {
+        type: 'article',
+        sourceKey: key,
+        identifier: null,
+        url: key,
+        title: t,
+        createdAt: null,
+        closed: null,
+        closedAt: null,
+        line: null,
+      };
+    }
+  } finally {
+    threads.free();
+  }
+  const comments = db.prepare(query);
+  try {
+    while (comments.step()) {
+      const row = comments.getAsObject();
+      const comment = toComment(row);
+      if (typeof comment !== 'string') yield comment;
+      else yield { type: 'skipped', reason: 'invalid', sourceId: text(row.id), detail: comment, line: null };
+    }
+  } finally {
+    comments.free();
   }
 }
