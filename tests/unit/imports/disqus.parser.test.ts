@@ -68,7 +68,7 @@ describe('Disqus export', () => {
         parentSourceId: '5002',
         name: 'محمد',
         ip: '2001:db8::7',
-        body: 'أتفق معك 👍 — Zoë, naïve café (é)',
+        body: 'أتفق معك 👍 — Zoë, naïve café (e\u0301)',
         createdAt: at('2024-01-08T10:15:00Z'),
         line: 92,
       }),

@@ -7,6 +7,7 @@ import { cleanEmail, cleanIp, cleanLine, cleanWebsite } from '../../../src/impor
 import { parseIsoDate, parseUnixSeconds, parseWordPressDate } from '../../../src/imports/dates.ts';
 import { detectFormat } from '../../../src/imports/detect-format.ts';
 import { readJsonLines } from '../../../src/imports/json-lines.ts';
+import { parseImport } from '../../../src/imports/parse-import.ts';
 import { createProgress, formatProgress } from '../../../src/imports/progress.ts';
 import { parseRemapRules, remapUrl } from '../../../src/imports/remap.ts';
 import { cdata, xmlText } from '../../../src/imports/xml-escape.ts';
@@ -145,6 +146,19 @@ describe('format detection', () => {
     expect(detectFormat(Buffer.from('{"format":"comments-export","version":1}'))).toBe('jsonl');
     expect(detectFormat(Buffer.from('SQLite format 3\u0000rest'))).toBe('isso');
     expect(detectFormat(Buffer.from('<html>'))).toBeNull();
+  });
+});
+
+describe('parseImport', () => {
+  it('hands each format to its parser', async () => {
+    const first = async (format: Parameters<typeof parseImport>[0], name: string) => {
+      for await (const r of parseImport(format, fixture(name))) return r;
+    };
+    expect(await first('wxr', 'wordpress-1.2.wxr.xml')).toMatchObject({ type: 'source', format: 'wxr' });
+    expect(await first('disqus', 'disqus.xml')).toMatchObject({ type: 'source', format: 'disqus' });
+    expect(await first('remark42', 'remark42-backup.jsonl')).toMatchObject({ type: 'source', format: 'remark42' });
+    await expect(first('jsonl', 'remark42-backup.jsonl')).rejects.toThrow(/not one of our JSON lines exports/);
+    await expect(first('isso', 'disqus.xml')).rejects.toThrow(/not an SQLite database/);
   });
 });
 

@@ -63,7 +63,7 @@ describe('Isso SQLite database', () => {
         parentSourceId: '2',
         name: 'محمد',
         ip: '2001:db8::',
-        body: 'أتفق معك 👍 — Zoë, naïve café (é)',
+        body: 'أتفق معك 👍 — Zoë, naïve café (e\u0301)',
         createdAt: at('2024-01-08T10:15:00Z'),
         sourceStatus: 'mode=1',
       }),

@@ -44,7 +44,7 @@ describe('Remark42 backup', () => {
         name: 'محمد',
         ip: '2001:db8::7',
         authorKey: 'anonymous_5f2c',
-        body: 'أتفق معك 👍 — Zoë, naïve café (é)',
+        body: 'أتفق معك 👍 — Zoë, naïve café (e\u0301)',
         createdAt: at('2024-01-08T10:15:00Z'),
         line: 4,
       }),

@@ -47,7 +47,7 @@ describe('WXR 1.2 (WordPress 6)', () => {
         name: 'محمد',
         email: 'm@example.net',
         ip: '2001:db8::7',
-        body: 'أتفق معك 👍 — Zoë, naïve café (e + U+0301: é)',
+        body: 'أتفق معك 👍 — Zoë, naïve café (e + U+0301: e\u0301)',
         createdAt: at('2024-01-08T10:15:00Z'),
         line: 84,
       }),
@@ -192,6 +192,15 @@ describe('WXR 1.2 (WordPress 6)', () => {
     );
     expect(await collect(parseWxr(tiny))).toEqual(whole);
     expect(await collect(parseWxr(gzipSync(bytes)))).toEqual(whole);
+  });
+
+  it('stops reading and releases the input when the consumer stops early', async () => {
+    const input = Readable.from([readFileSync(WXR12)]);
+    for await (const r of parseWxr(input)) {
+      expect(r.type).toBe('source');
+      break;
+    }
+    expect(input.destroyed).toBe(true);
   });
 
   it('reports the bytes it reads, for a progress bar', async () => {
