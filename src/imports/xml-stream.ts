@@ -75,99 +75,133 @@ function describeSaxError(message: string): string {
   return `Malformed XML: ${first}`;
 }
 
-/** Streams `input` through sax and `visitor`, yielding what the visitor emits as it goes. */
-export async function* parseXml<T>(input: ImportInput, visitor: XmlVisitor<T>, options: XmlOptions = {}) {
-  const limits = { ...DEFAULT_XML_LIMITS, ...options.limits };
-  const parser = sax.parser(true, { position: true });
-  const queue: T[] = [];
-  let depth = 0;
-  let attributes = 0;
-  let sawRoot = false;
-  let head: Uint8Array | null = null;
-  let captured: { depth: number; name: string; parts: string[]; length: number; max: number } | null = null;
-  let captureRequest: number | null = null;
+interface Capture {
+  depth: number;
+  name: string;
+  parts: string[];
+  length: number;
+  max: number;
+}
+
+/** One document's sax parser with our limits, feeding a visitor and collecting what it emits. */
+class LimitedSax<T> implements XmlCursor<T> {
+  readonly queue: T[] = [];
+  depth = 0;
+  sawRoot = false;
+  head: Uint8Array | null = null;
+  private readonly parser = sax.parser(true, { position: true });
+  private attributes = 0;
+  private captured: Capture | null = null;
+  private captureRequest: number | null = null;
+
+  constructor(
+    private readonly visitor: XmlVisitor<T>,
+    private readonly limits: XmlLimits,
+  ) {
+    const p = this.parser;
+    p.ontext = (text) => this.onText(text);
+    p.oncdata = (text) => this.onText(text);
+    p.onerror = (err) => this.onError(err);
+    p.ondoctype = (doctype) => {
+      if (/[[]|\bSYSTEM\b|\bPUBLIC\b/i.test(doctype)) {
+        this.fail('The XML has a DOCTYPE with entity declarations or an external DTD; such files are refused');
+      }
+    };
+    p.onsgmldeclaration = () => this.fail('The XML has an SGML declaration (<!…>) outside a DOCTYPE; refused');
+    p.onopentagstart = () => {
+      this.attributes = 0;
+    };
+    p.onattribute = () => {
+      if (++this.attributes > limits.maxAttributes)
+        this.fail(`An element has more than ${limits.maxAttributes} attributes`);
+    };
+    p.onopentag = (tag) => this.onOpen(tag.name, tag.attributes as Record<string, string>);
+    p.onclosetag = (name) => this.onClose(name);
+  }
+
+  get line(): number {
+    return this.parser.line + 1;
+  }
 
   // sax counts lines from 0 and columns as characters consumed (so the last one read, from 1).
-  const pos = () => ({ line: parser.line + 1, column: parser.column });
-  const fail = (message: string): never => {
-    throw new ImportFileError(message, pos());
-  };
-  const cursor: XmlCursor<T> = {
-    get depth() {
-      return depth;
-    },
-    get line() {
-      return parser.line + 1;
-    },
-    capture: (maxChars) => {
-      captureRequest = Math.min(maxChars ?? limits.maxFieldChars, limits.maxFieldChars);
-    },
-    emit: (record) => queue.push(record),
-    fail,
-  };
+  private pos() {
+    return { line: this.parser.line + 1, column: this.parser.column };
+  }
 
-  const onText = (text: string) => {
-    if (!captured) return;
-    captured.length += text.length;
-    if (captured.length > captured.max) {
-      throw new ImportTooLargeError(`<${captured.name}> is longer than ${captured.max} characters`, pos());
-    }
-    captured.parts.push(text);
-  };
-  parser.ontext = onText;
-  parser.oncdata = onText;
-  parser.onerror = (err) => {
-    const text = describeSaxError(err.message);
+  capture(maxChars?: number): void {
+    this.captureRequest = Math.min(maxChars ?? this.limits.maxFieldChars, this.limits.maxFieldChars);
+  }
+
+  emit(record: T): void {
+    this.queue.push(record);
+  }
+
+  fail(message: string): never {
+    throw new ImportFileError(message, this.pos());
+  }
+
+  write(text: string): void {
+    this.parser.write(text);
+  }
+
+  close(): void {
+    if (!this.sawRoot) throw new ImportFileError('The file is empty or holds no XML element', { line: this.line });
+    this.parser.close();
+    this.visitor.end(this);
+  }
+
+  private onText(text: string): void {
+    const c = this.captured;
+    if (!c) return;
+    c.length += text.length;
+    if (c.length > c.max) throw new ImportTooLargeError(`<${c.name}> is longer than ${c.max} characters`, this.pos());
+    c.parts.push(text);
+  }
+
+  private onError(err: Error): never {
     if (/^Max buffer length exceeded/.test(err.message)) {
-      throw new ImportTooLargeError('One XML token is longer than the 64 KiB allowed outside text', pos());
+      throw new ImportTooLargeError('One XML token is longer than the 64 KiB allowed outside text', this.pos());
     }
-    const hint = text === 'This is not an XML file' && head ? formatHint(head) : '';
-    throw new ImportFileError(hint ? `${text}: ${hint}` : text, pos());
-  };
-  parser.ondoctype = (doctype) => {
-    if (/[[]|\bSYSTEM\b|\bPUBLIC\b/i.test(doctype)) {
-      fail('The XML has a DOCTYPE with entity declarations or an external DTD; such files are refused');
-    }
-  };
-  parser.onsgmldeclaration = () => fail('The XML has an SGML declaration (<!…>) outside a DOCTYPE; refused');
-  parser.onopentagstart = () => {
-    attributes = 0;
-  };
-  parser.onattribute = () => {
-    if (++attributes > limits.maxAttributes) fail(`An element has more than ${limits.maxAttributes} attributes`);
-  };
-  parser.onopentag = (tag) => {
-    depth++;
-    sawRoot = true;
-    if (depth > limits.maxDepth) fail(`The XML nests deeper than ${limits.maxDepth} elements`);
-    captureRequest = null;
-    visitor.open(tag.name, tag.attributes as Record<string, string>, cursor);
-    if (captureRequest !== null && !captured) {
-      captured = { depth, name: tag.name, parts: [], length: 0, max: captureRequest };
-    }
-  };
-  parser.onclosetag = (name) => {
-    let text: string | null = null;
-    if (captured && captured.depth === depth) {
-      text = captured.parts.join('');
-      captured = null;
-    }
-    visitor.close(name, text, cursor);
-    depth--;
-  };
+    const text = describeSaxError(err.message);
+    const hint = text === 'This is not an XML file' && this.head ? formatHint(this.head) : '';
+    throw new ImportFileError(hint ? `${text}: ${hint}` : text, this.pos());
+  }
 
+  private onOpen(name: string, attrs: Record<string, string>): void {
+    this.depth++;
+    this.sawRoot = true;
+    if (this.depth > this.limits.maxDepth) this.fail(`The XML nests deeper than ${this.limits.maxDepth} elements`);
+    this.captureRequest = null;
+    this.visitor.open(name, attrs, this);
+    if (this.captureRequest !== null && !this.captured) {
+      this.captured = { depth: this.depth, name, parts: [], length: 0, max: this.captureRequest };
+    }
+  }
+
+  private onClose(name: string): void {
+    let text: string | null = null;
+    if (this.captured && this.captured.depth === this.depth) {
+      text = this.captured.parts.join('');
+      this.captured = null;
+    }
+    this.visitor.close(name, text, this);
+    this.depth--;
+  }
+}
+
+/** Streams `input` through sax and `visitor`, yielding what the visitor emits as it goes. */
+export async function* parseXml<T>(input: ImportInput, visitor: XmlVisitor<T>, options: XmlOptions = {}) {
+  const reader = new LimitedSax(visitor, { ...DEFAULT_XML_LIMITS, ...options.limits });
   let decoder: TextDecoder | null = null;
   for await (const chunk of readBytes(input, options)) {
     if (!decoder) {
-      head = chunk.subarray(0, 512);
-      decoder = decoderFor(head);
+      reader.head = chunk.subarray(0, 512);
+      decoder = decoderFor(reader.head);
     }
-    parser.write(decoder.decode(chunk, { stream: true }));
-    yield* queue.splice(0);
+    reader.write(decoder.decode(chunk, { stream: true }));
+    yield* reader.queue.splice(0);
   }
-  if (decoder) parser.write(decoder.decode());
-  if (!sawRoot) throw new ImportFileError('The file is empty or holds no XML element', { line: parser.line + 1 });
-  parser.close();
-  visitor.end(cursor);
-  yield* queue.splice(0);
+  if (decoder) reader.write(decoder.decode());
+  reader.close();
+  yield* reader.queue.splice(0);
 }
