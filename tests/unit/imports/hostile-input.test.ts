@@ -92,6 +92,14 @@ describe('entities', () => {
     expect(requests).toBe(0);
   });
 
+  it('refuses entity declarations outside a DOCTYPE too', async () => {
+    const err = await failure(parseWxr(Buffer.from(`<rss ${NS}>\n<!ENTITY lol SYSTEM><channel/></rss>`)));
+    expect(err.message).toMatch(/^The XML has an SGML declaration \(<!…>\) outside a DOCTYPE; refused \(line 2,/);
+    // sax reads a quoted one to the end of the file: refused all the same, as incomplete.
+    const quoted = await failure(parseWxr(Buffer.from(`<rss ${NS}>\n<!ENTITY lol "lol"><channel/></rss>`)));
+    expect(quoted).toBeInstanceOf(ImportFileError);
+  });
+
   it('treats an undeclared entity as an error, not as text to expand', async () => {
     const err = await failure(parseWxr(wxr('', '\n<title>&xxe;</title>')));
     expect(err.message).toMatch(/^An unknown entity is referenced .* \(line 4,/);
