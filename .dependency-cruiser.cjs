@@ -10,7 +10,10 @@
 const LAYERS = [
   { layer: 'no knowledge of the product', folders: ['config', 'shared'] },
   { layer: "the domain's vocabulary and pure rules", folders: ['domain'] },
-  { layer: 'pure filters (the domain only)', folders: ['filters'] },
+  {
+    layer: 'pure code: the filters (the domain only), import parsers and export writers',
+    folders: ['filters', 'imports'],
+  },
   { layer: 'data layer: row types, dialects, migrations runner', folders: ['db'] },
   {
     layer: 'infrastructure: HTTP plumbing, job queue, outbox, mail transport, metrics',
