@@ -52,7 +52,7 @@ export class BodyTokenizer {
 
   constructor(
     private readonly ngrams: NgramMode,
-    private readonly extra: { bigrams?: boolean; caps?: boolean } = {},
+    private readonly extra: { bigrams?: boolean; caps?: boolean; numberShapes?: boolean } = {},
   ) {}
 
   /** Adds the body's tokens to `out` (duplicates included) and counts its letters into `stats`. */
@@ -133,6 +133,7 @@ export class BodyTokenizer {
       return;
     }
     this.endSpaced();
+    if (this.extra.numberShapes) this.shapeNumber(len);
     this.emit(this.word, len);
     if (this.extra.caps && upper) this.emitPrefixed(0x75, this.word, len, null, 0);
     if (this.extra.bigrams) {
@@ -145,6 +146,12 @@ export class BodyTokenizer {
       this.emit(this.reading, readingLen);
       if (this.ngrams !== 'none') this.emitGrams(this.reading, readingLen);
     } else if (this.ngrams === 'all') this.emitGrams(this.word, len);
+  }
+
+  /** "2002", "$250": digits become "#", so dates and prices generalise ("####", "$###"). */
+  private shapeNumber(len: number): void {
+    for (let i = 0; i < len; i++) if (this.raw[i] !== DIGIT && !(i === 0 && this.word[0] === 0x24)) return;
+    for (let i = 0; i < len; i++) if (this.raw[i] === DIGIT) this.word[i] = 0x23;
   }
 
   private has(len: number, code: number): boolean {

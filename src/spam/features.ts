@@ -33,6 +33,8 @@ export interface FeatureOptions {
   bigrams?: boolean;
   /** Words written in capitals as tokens too ("u:free"); default on. */
   caps?: boolean;
+  /** Numbers as their shape ("####", "$###") rather than their value; default on. */
+  numberShapes?: boolean;
 }
 
 /** Hex digits of the personal hash kept in a label: 64 bits, plenty for one site's authors. */
@@ -81,11 +83,11 @@ export function findLinkHosts(text: string): string[] {
     const scheme = text.slice(Math.max(0, i - 5), i).toLowerCase();
     if (scheme.endsWith('http') || scheme === 'https') hosts.push(hostAt(text, i + 3));
   }
-  for (let i = text.search(/www\./i); i !== -1 && hosts.length < MAX_HOSTS; ) {
-    const before = i > 0 ? text[i - 1]! : ' ';
-    if (!/[/\w.]/.test(before)) hosts.push(hostAt(text, i));
-    const next = text.slice(i + 4).search(/www\./i);
-    i = next === -1 ? -1 : i + 4 + next;
+  // One pass (a global regex continues where it stopped), so a body full of "www." stays linear.
+  const www = /www\./gi;
+  for (let match = www.exec(text); match && hosts.length < MAX_HOSTS; match = www.exec(text)) {
+    const before = match.index > 0 ? text[match.index - 1]! : ' ';
+    if (!/[/\w.]/.test(before)) hosts.push(hostAt(text, match.index));
   }
   return hosts;
 }
@@ -104,6 +106,7 @@ export class FeatureExtractor {
     this.body = new BodyTokenizer(options.ngrams ?? 'disguised', {
       bigrams: options.bigrams ?? true,
       caps: options.caps ?? true,
+      numberShapes: options.numberShapes ?? true,
     });
   }
 
@@ -153,10 +156,9 @@ export class FeatureExtractor {
     if (/\d/.test(name)) this.feature(out, 'f:name-digits');
     const words = foldText(name).split(' ').filter(Boolean);
     this.feature(out, `f:name-words:${Math.min(words.length, 4)}`);
-    if (words.length === 0) return;
-    out.pushLabel(`n:${this.personal(`name:${words.join(' ')}`)}`);
-    if (words.length === 1) return;
-    for (const word of words.slice(0, MAX_NAME_WORDS)) out.pushLabel(`n:${this.personal(`name:${word}`)}`);
+    // One token per word ("cheap", "pills" recur across spammers' names); the author's identity is
+    // the email token, so the whole name adds little and would cost another hash per comment.
+    for (const word of new Set(words.slice(0, MAX_NAME_WORDS))) out.pushLabel(`n:${this.personal(`name:${word}`)}`);
   }
 
   private personal(value: string): string {
