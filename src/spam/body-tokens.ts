@@ -5,9 +5,7 @@
 //     "v1agr@" -> "viagra", "freeeee" -> "free", "c.i.a.l.i.s" / "f r e e" -> "cialis" / "free";
 //   - character 4-grams ("g:^via", "g:viag", …, "g:gra$") of those readings (mode "disguised")
 //     or of every word (mode "all"), so a new disguise shares parts with known ones;
-//   - "x:long:N" for a word longer than 24 characters (base64, hashes, glued URLs), as SpamBayes does;
-//   - "x:email" for an email address written in the body, whose parts are skipped: an address is
-//     personal data and never becomes a token.
+//   - "x:long:N" for a word longer than 24 characters (base64, hashes, glued URLs), as SpamBayes does.
 import { classOf, codeOf, DIGIT, DROP, foldUnit, JOINER, LEET, LEET_TABLE, LETTER, UPPER_FLAG } from './char-fold.ts';
 import { finish, H1_SEED, H2_SEED, step1, step2, type TokenBuffer } from './token-keys.ts';
 
@@ -42,7 +40,6 @@ export class BodyTokenizer {
   /** The separator after the last word, and the one that joins the current run of single letters. */
   private lastSeparator = 0;
   private spacedSeparator = 0;
-  private skipToSpace = false;
   private out!: TokenBuffer;
 
   private readonly prev = new Uint16Array(MAX_WORD + 1);
@@ -61,7 +58,6 @@ export class BodyTokenizer {
     this.len = 0;
     this.spacedLen = 0;
     this.gap = 2;
-    this.skipToSpace = false;
     this.prevLen = 0;
     this.wordUpper = 0;
     this.wordLetters = 0;
@@ -87,7 +83,6 @@ export class BodyTokenizer {
         if (this.len > 0) this.endWord(c);
         this.gap += c === NEWLINE ? 2 : 1;
         this.lastSeparator = c;
-        if (c <= 0x20) this.skipToSpace = false;
       }
     }
     if (this.len > 0) this.endWord(0x20);
@@ -103,7 +98,6 @@ export class BodyTokenizer {
     const gap = this.gap;
     const separator = this.lastSeparator;
     this.gap = 0;
-    if (this.skipToSpace) return;
     if (len > MAX_WORD) {
       this.endSpaced();
       this.out.pushLabel(`x:long:${Math.min(Math.floor(len / 10) * 10, 50)}`);
@@ -113,13 +107,6 @@ export class BodyTokenizer {
     while (len > 0 && (this.raw[len - 1] === JOINER || this.word[len - 1] === 0x21 || this.word[len - 1] === 0x7c))
       len--;
     if (len === 0) return;
-    if (next === 0x2e && this.has(len, 0x40)) {
-      // "name@example.com": an address, not words. Its domain labels follow; skip them too.
-      this.skipToSpace = true;
-      this.endSpaced();
-      this.out.pushLabel('x:email');
-      return;
-    }
     if (len === 1) {
       if (this.raw[0] !== LETTER) {
         this.endSpaced();
@@ -152,11 +139,6 @@ export class BodyTokenizer {
   private shapeNumber(len: number): void {
     for (let i = 0; i < len; i++) if (this.raw[i] !== DIGIT && !(i === 0 && this.word[0] === 0x24)) return;
     for (let i = 0; i < len; i++) if (this.raw[i] === DIGIT) this.word[i] = 0x23;
-  }
-
-  private has(len: number, code: number): boolean {
-    for (let i = 0; i < len; i++) if (this.word[i] === code) return true;
-    return false;
   }
 
   /** The plain reading of a disguised word into `reading`; 0 when the word is no disguise. */

@@ -1,6 +1,7 @@
 // A comment's tokens for the spam model: the body's words (body-tokens.ts), the domains it links to,
 // the email's domain, the name, and simple binned features ("f:links:3", "f:length:1000",
-// "f:caps:60", "f:author-approved:0"). Every token derived from the name or the email address is a
+// "f:caps:60", "f:author-approved:0"), and "x:email" when the body holds an address (the address
+// itself is dropped). Every token derived from the name or the email address is a
 // keyed hash ("n:3fa9…", "m:…"), so a stored model holds no personal data and an erased author
 // leaves nothing behind; the hash is the caller's (HMAC with the server secret), so nobody without
 // the secret can test a guess against the model.
@@ -92,6 +93,14 @@ export function findLinkHosts(text: string): string[] {
   return hosts;
 }
 
+// Bounded parts, so a long run of letters without "@" costs each start position at most 64 steps.
+const EMAIL = /[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){1,8}/gu;
+
+/** The body with email addresses blanked: an address is personal data and never becomes a token. */
+export function withoutEmails(body: string): string {
+  return body.includes('@') ? body.replace(EMAIL, ' ') : body;
+}
+
 function hostOfLink(link: string): string {
   const start = link.indexOf('://');
   return hostAt(link, start === -1 ? 0 : start + 3);
@@ -115,8 +124,10 @@ export class FeatureExtractor {
     out.clear();
     this.stats.letters = 0;
     this.stats.upper = 0;
-    this.body.tokenize(input.body, out, this.stats);
-    const hosts = input.links ? input.links.slice(0, MAX_HOSTS).map(hostOfLink) : findLinkHosts(input.body);
+    const body = withoutEmails(input.body);
+    this.body.tokenize(body, out, this.stats);
+    if (body !== input.body) this.feature(out, 'x:email');
+    const hosts = input.links ? input.links.slice(0, MAX_HOSTS).map(hostOfLink) : findLinkHosts(body);
     for (const host of hosts) for (const domain of linkDomains(host)) out.pushLabel(`d:${domain}`);
     this.feature(out, `f:links:${bin(hosts.length, LINK_BINS)}`);
     this.feature(out, `f:length:${bin(input.body.length, LENGTH_BINS)}`);

@@ -88,10 +88,11 @@ describe('spam features: personal data', () => {
   });
 
   it('turns an email address written in the body into one token, none of its parts', () => {
-    const tokens = labels('write to bob.smith@mail.example.com today');
+    const tokens = labels('write to bob.smith@mail.example.com today', { email: '' });
     expect(tokens).toContain('x:email');
-    expect(tokens.join(' ')).not.toMatch(/smith|mail\.example/);
-    expect(tokens).toContain('today');
+    expect(tokens.join(' ')).not.toMatch(/\bbob|smith|\bmail|example|\bcom\b/);
+    expect(tokens).toEqual(expect.arrayContaining(['write', 'today', 'b:write to']));
+    expect(labels('visit our c@sino tonight')).toContain('casino');
   });
 });
 
