@@ -159,7 +159,13 @@ const chosen = runBayes(CHOSEN, {}, {}, false);
 const MAX_TOKENS = 50_000;
 runBayes(`  pruned to ${MAX_TOKENS.toLocaleString('en')} tokens every 100 decisions`, {}, {}, false, MAX_TOKENS);
 runBayes('  without class balancing', {}, { balance: false }, false);
-runBayes('  SpamBayes defaults (no balancing, strength 0.1)', {}, { balance: false, minStrength: 0.1 }, false);
+runBayes('  chi-square combining (strength 0.3)', {}, { combining: 'chi-square', minStrength: 0.3 }, false);
+runBayes(
+  '  SpamBayes (chi-square, no balancing, strength 0.1)',
+  {},
+  { combining: 'chi-square', balance: false, minStrength: 0.1 },
+  false,
+);
 runBayes('  without word pairs and capitals tokens', { bigrams: false, caps: false }, {}, false);
 runBayes('  numbers as they are (not "####")', { numberShapes: false }, {}, false);
 runBayes('  without 4-grams', { ngrams: 'none' }, {}, false);

@@ -46,6 +46,9 @@ export class BodyTokenizer {
   private prevLen = 0;
   private wordUpper = 0;
   private wordLetters = 0;
+  /** Whether the word has a character three times in a row ("freeee"): a possible disguise. */
+  private wordRun = 0;
+  private wordTriple = false;
 
   constructor(
     private readonly ngrams: NgramMode,
@@ -61,6 +64,7 @@ export class BodyTokenizer {
     this.prevLen = 0;
     this.wordUpper = 0;
     this.wordLetters = 0;
+    this.wordTriple = false;
     for (let i = 0; i < body.length; i++) {
       const c = body.charCodeAt(i);
       const packed = c < 128 ? ASCII[c]! : foldUnit(c);
@@ -75,26 +79,32 @@ export class BodyTokenizer {
           }
         }
         if (this.len <= MAX_WORD) {
-          this.word[this.len] = codeOf(packed);
+          const code = codeOf(packed);
+          this.wordRun = this.len > 0 && this.word[this.len - 1] === code ? this.wordRun + 1 : 1;
+          if (this.wordRun >= 3) this.wordTriple = true;
+          this.word[this.len] = code;
           this.raw[this.len] = cls;
         }
         this.len++;
       } else if (cls !== DROP) {
-        if (this.len > 0) this.endWord(c);
+        if (this.len > 0) this.endWord();
         this.gap += c === NEWLINE ? 2 : 1;
         this.lastSeparator = c;
       }
     }
-    if (this.len > 0) this.endWord(0x20);
+    if (this.len > 0) this.endWord();
     this.endSpaced();
   }
 
-  private endWord(next: number): void {
+  private endWord(): void {
     let len = this.len;
     this.len = 0;
-    const upper = this.wordUpper === this.wordLetters && this.wordLetters >= 3;
+    const letters = this.wordLetters;
+    const upper = this.wordUpper === letters && letters >= 3;
+    const triple = this.wordTriple;
     this.wordUpper = 0;
     this.wordLetters = 0;
+    this.wordTriple = false;
     const gap = this.gap;
     const separator = this.lastSeparator;
     this.gap = 0;
@@ -128,7 +138,8 @@ export class BodyTokenizer {
       this.prev.set(this.word.subarray(0, len));
       this.prevLen = len;
     }
-    const readingLen = this.readDisguise(len);
+    // Plain words (letters only, no long runs) are no disguise: most words skip the second pass.
+    const readingLen = letters === len && !triple ? 0 : this.readDisguise(len);
     if (readingLen >= MIN_WORD) {
       this.emit(this.reading, readingLen);
       if (this.ngrams !== 'none') this.emitGrams(this.reading, readingLen);

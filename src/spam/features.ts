@@ -44,16 +44,25 @@ const MAX_HOSTS = 20;
 const MAX_NAME_WORDS = 8;
 const HOST_CHAR = /[a-z0-9.-]/i;
 
+/** The index of the bin (by lower bound) a value falls in. */
 const bin = (value: number, bounds: readonly number[]) => {
-  let lower = 0;
-  for (const b of bounds) if (value >= b) lower = b;
-  return lower;
+  let index = 0;
+  for (let i = 0; i < bounds.length; i++) if (value >= bounds[i]!) index = i;
+  return index;
 };
 const LINK_BINS = [0, 1, 2, 3, 6];
 const LENGTH_BINS = [0, 50, 200, 1000, 3000];
 const CAPS_BINS = [0, 10, 30, 60];
 const APPROVED_BINS = [0, 1, 2, 5];
 const SPAM_BINS = [0, 1];
+const labelsOf = (prefix: string, bounds: readonly number[]) => bounds.map((b) => `${prefix}${b}`);
+const LINK_LABELS = labelsOf('f:links:', LINK_BINS);
+const LENGTH_LABELS = labelsOf('f:length:', LENGTH_BINS);
+const CAPS_LABELS = labelsOf('f:caps:', CAPS_BINS);
+const APPROVED_LABELS = labelsOf('f:author-approved:', APPROVED_BINS);
+const SPAM_LABELS = labelsOf('f:author-spam:', SPAM_BINS);
+/** Hosts whose domain labels are kept, so a popular link costs no string work per comment. */
+const MAX_CACHED_HOSTS = 4096;
 /** Too few letters to say a comment shouts. */
 const MIN_LETTERS_FOR_CAPS = 20;
 
@@ -93,12 +102,52 @@ export function findLinkHosts(text: string): string[] {
   return hosts;
 }
 
-// Bounded parts, so a long run of letters without "@" costs each start position at most 64 steps.
-const EMAIL = /[\p{L}\p{N}._%+-]{1,64}@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63}){1,8}/gu;
+const isLocalChar = (c: number) =>
+  (c >= 0x61 && c <= 0x7a) ||
+  (c >= 0x41 && c <= 0x5a) ||
+  (c >= 0x30 && c <= 0x39) ||
+  c === 0x2e ||
+  c === 0x5f ||
+  c === 0x25 ||
+  c === 0x2b ||
+  c === 0x2d;
+const isDomainChar = (c: number) =>
+  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d;
 
-/** The body with email addresses blanked: an address is personal data and never becomes a token. */
+/** The end of the domain of an address whose "@" is at `at`, or -1 when no dotted domain follows. */
+function domainEnd(body: string, at: number): number {
+  let end = at + 1;
+  let dots = 0;
+  let label = 0;
+  while (end < body.length && end - at < 254) {
+    const c = body.charCodeAt(end);
+    if (isDomainChar(c)) label++;
+    else if (c === 0x2e && label > 0 && isDomainChar(body.charCodeAt(end + 1))) {
+      dots++;
+      label = 0;
+    } else break;
+    end++;
+  }
+  return dots > 0 && label > 0 ? end : -1;
+}
+
+/**
+ * The body with email addresses blanked: an address is personal data and never becomes a token.
+ * One pass from each "@" outwards, the local part capped at 64 characters, so any text is linear.
+ */
 export function withoutEmails(body: string): string {
-  return body.includes('@') ? body.replace(EMAIL, ' ') : body;
+  let out = '';
+  let from = 0;
+  for (let at = body.indexOf('@'); at !== -1; at = body.indexOf('@', at + 1)) {
+    let start = at;
+    while (start > from && at - start < 64 && isLocalChar(body.charCodeAt(start - 1))) start--;
+    const end = start < at ? domainEnd(body, at) : -1;
+    if (end === -1) continue;
+    out += `${body.slice(from, start)} `;
+    from = end;
+    at = end - 1;
+  }
+  return from === 0 ? body : out + body.slice(from);
 }
 
 function hostOfLink(link: string): string {
@@ -108,7 +157,9 @@ function hostOfLink(link: string): string {
 
 export class FeatureExtractor {
   private readonly body: BodyTokenizer;
+  /** Keys of feature and link labels, computed once; bounded like the host cache. */
   private readonly keys = new Map<string, readonly [number, number]>();
+  private readonly hosts = new Map<string, readonly string[]>();
   private readonly stats: BodyStats = { letters: 0, upper: 0 };
 
   constructor(private readonly options: FeatureOptions) {
@@ -128,17 +179,17 @@ export class FeatureExtractor {
     this.body.tokenize(body, out, this.stats);
     if (body !== input.body) this.feature(out, 'x:email');
     const hosts = input.links ? input.links.slice(0, MAX_HOSTS).map(hostOfLink) : findLinkHosts(body);
-    for (const host of hosts) for (const domain of linkDomains(host)) out.pushLabel(`d:${domain}`);
-    this.feature(out, `f:links:${bin(hosts.length, LINK_BINS)}`);
-    this.feature(out, `f:length:${bin(input.body.length, LENGTH_BINS)}`);
+    for (const host of hosts) for (const label of this.hostLabels(host)) this.feature(out, label);
+    this.feature(out, LINK_LABELS[bin(hosts.length, LINK_BINS)]!);
+    this.feature(out, LENGTH_LABELS[bin(input.body.length, LENGTH_BINS)]!);
     const { letters, upper } = this.stats;
-    if (letters >= MIN_LETTERS_FOR_CAPS) this.feature(out, `f:caps:${bin((upper / letters) * 100, CAPS_BINS)}`);
+    if (letters >= MIN_LETTERS_FOR_CAPS) this.feature(out, CAPS_LABELS[bin((upper / letters) * 100, CAPS_BINS)]!);
     this.addEmail(input.email, input.emailHash, out);
     this.addName(input.name, out);
     const history = input.authorHistory;
     if (history) {
-      this.feature(out, `f:author-approved:${bin(history.approved, APPROVED_BINS)}`);
-      this.feature(out, `f:author-spam:${bin(history.spam, SPAM_BINS)}`);
+      this.feature(out, APPROVED_LABELS[bin(history.approved, APPROVED_BINS)]!);
+      this.feature(out, SPAM_LABELS[bin(history.spam, SPAM_BINS)]!);
     }
   }
 
@@ -172,15 +223,26 @@ export class FeatureExtractor {
     for (const word of new Set(words.slice(0, MAX_NAME_WORDS))) out.pushLabel(`n:${this.personal(`name:${word}`)}`);
   }
 
+  private hostLabels(host: string): readonly string[] {
+    let labels = this.hosts.get(host);
+    if (!labels) {
+      labels = linkDomains(host).map((domain) => `d:${domain}`);
+      if (this.hosts.size >= MAX_CACHED_HOSTS) this.hosts.clear();
+      this.hosts.set(host, labels);
+    }
+    return labels;
+  }
+
   private personal(value: string): string {
     return this.options.hashPersonal(value).slice(0, PERSONAL_HASH_CHARS);
   }
 
-  /** A feature token from the small fixed set: its key is computed once. */
+  /** A token whose key is worth keeping: a feature from the fixed set, or a link domain. */
   private feature(out: TokenBuffer, label: string): void {
     let key = this.keys.get(label);
     if (!key) {
       key = labelKey(label);
+      if (this.keys.size >= MAX_CACHED_HOSTS * 2) this.keys.clear();
       this.keys.set(label, key);
     }
     out.push(key[0], key[1]);

@@ -5,7 +5,14 @@
 // the stored model changes and swaps it in; a scorer itself never changes.
 import { FeatureExtractor, type FeatureOptions, type SpamInput } from './features.ts';
 import type { SpamSnapshot } from './spam-counts.ts';
-import { combine, DEFAULT_MODEL_OPTIONS, type ModelOptions, shrink, spamShare } from './spam-model.ts';
+import {
+  combineChiSquare,
+  combineLogOdds,
+  DEFAULT_MODEL_OPTIONS,
+  type ModelOptions,
+  shrink,
+  spamShare,
+} from './spam-model.ts';
 import { labelKey, TokenBuffer } from './token-keys.ts';
 import { describeToken, type TokenKind } from './token-labels.ts';
 import { TokenTable } from './token-table.ts';
@@ -38,6 +45,7 @@ export interface ScorerSource {
   base?: SpamSnapshot | null;
 }
 
+const BUCKETS = 256;
 const round = (n: number) => Math.round(n * 1e4) / 1e4;
 
 export class SpamScorer {
@@ -45,12 +53,13 @@ export class SpamScorer {
   private readonly lnF: Float64Array;
   private readonly ln1mF: Float64Array;
   private readonly prob: Float64Array;
-  private readonly strength: Float64Array;
   private readonly reasons: TokenReason[];
   private readonly mark: Uint32Array;
   private generation = 0;
   private candidates = new Int32Array(256);
-  private readonly sortScratch = new Float64Array(512);
+  /** Each entry's strength as a bucket 0-255 (255: strongest), and a count per bucket. */
+  private readonly bucket: Uint8Array;
+  private readonly bucketCounts = new Int32Array(BUCKETS);
   private readonly buffer = new TokenBuffer();
   private readonly extractor: FeatureExtractor;
   private readonly options: ModelOptions;
@@ -63,7 +72,7 @@ export class SpamScorer {
     this.lnF = new Float64Array(entries.length);
     this.ln1mF = new Float64Array(entries.length);
     this.prob = new Float64Array(entries.length);
-    this.strength = new Float64Array(entries.length);
+    this.bucket = new Uint8Array(entries.length);
     this.mark = new Uint32Array(entries.length);
     this.reasons = [];
     entries.forEach(([token, f], i) => {
@@ -72,7 +81,7 @@ export class SpamScorer {
       this.prob[i] = f;
       this.lnF[i] = Math.log(f);
       this.ln1mF[i] = Math.log(1 - f);
-      this.strength[i] = Math.abs(f - 0.5);
+      this.bucket[i] = Math.min(BUCKETS - 1, Math.floor((Math.abs(f - 0.5) / 0.5) * BUCKETS));
       const { kind, text } = describeToken(token, f > 0.5);
       this.reasons.push(
         Object.freeze({ token, text, kind, probability: round(f), weight: round(Math.log(f / (1 - f))) }),
@@ -102,7 +111,10 @@ export class SpamScorer {
       sumLn1mF += this.ln1mF[e]!;
     }
     return {
-      score: combine(sumLnF, sumLn1mF, used),
+      score:
+        this.options.combining === 'chi-square'
+          ? combineChiSquare(sumLnF, sumLn1mF, used)
+          : combineLogOdds(sumLnF, sumLn1mF, used),
       spam: this.top(used, true),
       ham: this.top(used, false),
       evidence: used,
@@ -131,21 +143,23 @@ export class SpamScorer {
     return n;
   }
 
-  /** Keeps the maxDiscriminators strongest candidates at the front (ties: the earlier token). */
+  /**
+   * Keeps the maxDiscriminators strongest candidates at the front, in comment order. Strengths are
+   * bucketed (1/256 of the range each) and counted, so this is linear: no sort per comment. Within
+   * the cut-off bucket, the earlier tokens are kept.
+   */
   private strongest(n: number): number {
-    const max = this.options.maxDiscriminators;
-    const scratch = n <= this.sortScratch.length ? this.sortScratch.subarray(0, n) : new Float64Array(n);
-    for (let i = 0; i < n; i++) scratch[i] = this.strength[this.candidates[i]!]!;
-    scratch.sort();
-    const cutoff = scratch[n - max]!;
-    let above = 0;
-    for (let i = n - max; i < n; i++) if (scratch[i]! > cutoff) above++;
-    let ties = max - above;
+    const counts = this.bucketCounts.fill(0);
+    for (let i = 0; i < n; i++) counts[this.bucket[this.candidates[i]!]!]!++;
+    let room = this.options.maxDiscriminators;
+    let cutoff = BUCKETS;
+    while (cutoff > 0 && room >= counts[cutoff - 1]!) room -= counts[--cutoff]!;
+    // Buckets >= cutoff are kept whole; `room` tokens of bucket cutoff - 1 join them.
     let kept = 0;
     for (let i = 0; i < n; i++) {
       const e = this.candidates[i]!;
-      const s = this.strength[e]!;
-      if (s > cutoff || (s === cutoff && ties-- > 0)) this.candidates[kept++] = e;
+      const b = this.bucket[e]!;
+      if (b >= cutoff || (b === cutoff - 1 && room-- > 0)) this.candidates[kept++] = e;
     }
     return kept;
   }

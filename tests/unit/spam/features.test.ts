@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FeatureExtractor, findLinkHosts, linkDomains } from '../../../src/spam/features.ts';
+import { FeatureExtractor, findLinkHosts, linkDomains, withoutEmails } from '../../../src/spam/features.ts';
 import { labelKey, TokenBuffer } from '../../../src/spam/token-keys.ts';
 import { comment, features, hashPersonal } from './spam-fixtures.ts';
 
@@ -93,6 +93,9 @@ describe('spam features: personal data', () => {
     expect(tokens.join(' ')).not.toMatch(/\bbob|smith|\bmail|example|\bcom\b/);
     expect(tokens).toEqual(expect.arrayContaining(['write', 'today', 'b:write to']));
     expect(labels('visit our c@sino tonight')).toContain('casino');
+    expect(withoutEmails('mail jo.ann+x@mail.example.co.uk, or a@b or @x.y or z@.com')).toBe(
+      'mail  , or a@b or @x.y or z@.com',
+    );
   });
 });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { actionForScore, chi2Q, combine, shrink, spamShare } from '../../../src/spam/spam-model.ts';
+import {
+  actionForScore,
+  chi2Q,
+  combineChiSquare,
+  combineLogOdds,
+  shrink,
+  spamShare,
+} from '../../../src/spam/spam-model.ts';
 import { describeToken } from '../../../src/spam/token-labels.ts';
 import { planTraining } from '../../../src/spam/training-plan.ts';
 
@@ -14,10 +21,19 @@ describe('spam model formulas', () => {
 
   it('combines symmetric evidence to 0.5 and one-sided evidence towards its side', () => {
     const ln = Math.log;
-    expect(combine(ln(0.9) + ln(0.1), ln(0.1) + ln(0.9), 2)).toBeCloseTo(0.5, 12);
-    expect(combine(3 * ln(0.99), 3 * ln(0.01), 3)).toBeGreaterThan(0.99);
-    expect(combine(3 * ln(0.01), 3 * ln(0.99), 3)).toBeLessThan(0.01);
-    expect(combine(0, 0, 0)).toBe(0.5);
+    for (const combine of [combineChiSquare, combineLogOdds]) {
+      expect(combine(ln(0.9) + ln(0.1), ln(0.1) + ln(0.9), 2)).toBeCloseTo(0.5, 12);
+      expect(combine(3 * ln(0.99), 3 * ln(0.01), 3)).toBeGreaterThan(0.99);
+      expect(combine(3 * ln(0.01), 3 * ln(0.99), 3)).toBeLessThan(0.01);
+      expect(combine(0, 0, 0)).toBe(0.5);
+    }
+  });
+
+  it('divides the summed log-odds by the square root of the number of tokens', () => {
+    const ln = Math.log;
+    // Four tokens of f = 0.8: log-odds 4 ln 4, over sqrt(4): sigmoid(2 ln 4) = 16/17.
+    expect(combineLogOdds(4 * ln(0.8), 4 * ln(0.2), 4)).toBeCloseTo(16 / 17, 12);
+    expect(combineLogOdds(ln(0.8), ln(0.2), 1)).toBeCloseTo(0.8, 12);
   });
 
   it("weighs a token's share by class size and shrinks it towards the prior", () => {

@@ -69,6 +69,17 @@ describe('spam scorer', () => {
     expect(scorer.score(comment(words.join(' '))).evidence).toBe(150);
   });
 
+  it('keeps the strongest tokens when there are more than 150', () => {
+    const counts = new SpamCounts();
+    const weak = Array.from({ length: 300 }, (_, i) => `weak${i}`);
+    for (let i = 0; i < 3; i++) counts.train([...weak, 'strong'], 'spam');
+    counts.train(weak, 'ham');
+    for (let i = 0; i < 3; i++) counts.train(['other'], 'ham');
+    const result = scorerOf(counts.toSnapshot()).score(comment([...weak, 'strong'].join(' ')));
+    expect(result.evidence).toBe(150);
+    expect(result.spam[0]?.text).toBe('strong');
+  });
+
   it('is deterministic and ignores the order of snapshot rows', () => {
     const snapshot = trained(SPAM, HAM).toSnapshot();
     const reversed = { ...snapshot, tokens: [...snapshot.tokens].reverse() };
