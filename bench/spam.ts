@@ -12,7 +12,7 @@ import { holdWordsFilter } from '../src/filters/hold-words.filter.ts';
 import { runFilters } from '../src/filters/pipeline.ts';
 import { siteSettingsSchema } from '../src/sites/site-settings.ts';
 import { FeatureExtractor, type FeatureOptions, type SpamInput } from '../src/spam/features.ts';
-import { SpamCounts, type SpamSnapshot } from '../src/spam/spam-counts.ts';
+import { DEFAULT_MAX_TOKENS, SpamCounts, type SpamSnapshot } from '../src/spam/spam-counts.ts';
 import type { ModelOptions } from '../src/spam/spam-model.ts';
 import { SpamScorer } from '../src/spam/spam-scorer.ts';
 import { TokenBuffer } from '../src/spam/token-keys.ts';
@@ -156,8 +156,13 @@ function runLogistic(model: string): void {
 const CHOSEN = 'naive Bayes (chosen: defaults)';
 
 const chosen = runBayes(CHOSEN, {}, {}, false);
-const MAX_TOKENS = 50_000;
-runBayes(`  pruned to ${MAX_TOKENS.toLocaleString('en')} tokens every 100 decisions`, {}, {}, false, MAX_TOKENS);
+runBayes(
+  `  pruned to ${DEFAULT_MAX_TOKENS.toLocaleString('en')} tokens every 100 decisions`,
+  {},
+  {},
+  false,
+  DEFAULT_MAX_TOKENS,
+);
 runBayes('  without class balancing', {}, { balance: false }, false);
 runBayes('  chi-square combining (strength 0.3)', {}, { combining: 'chi-square', minStrength: 0.3 }, false);
 runBayes(

@@ -26,6 +26,14 @@ export function trainingDelta(labels: readonly string[], label: SpamLabel, direc
   return { spamDecisions: spam, hamDecisions: ham, tokens };
 }
 
+/**
+ * A bound for one site's model. With word pairs a site gathers about 100 new tokens per decision,
+ * most seen once; pruning back to 50,000 every 100 decisions costs 2-3 points of spam held on the
+ * benchmark (`npm run bench:spam`) and keeps a site's rows, and a process's compiled scorer, to a
+ * few megabytes.
+ */
+export const DEFAULT_MAX_TOKENS = 50_000;
+
 const isCount = (n: unknown) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
 
 /** The tokens to drop so at most `maxTokens` remain: the rarest first, then the least telling. */

@@ -2,7 +2,8 @@
 // computed once when the scorer is built from a site's snapshot (and the base's), so scoring a
 // comment is a tokenizer pass, one table lookup per token and a few additions. Tokens too weak to
 // ever count (|f - 0.5| < minStrength) are left out of the table. A process builds a new scorer when
-// the stored model changes and swaps it in; a scorer itself never changes.
+// the stored model changes and swaps it in; a scorer itself never changes. Scoring reuses the
+// scorer's buffers, so calls must not interleave (they are synchronous: one event loop, no issue).
 import { FeatureExtractor, type FeatureOptions, type SpamInput } from './features.ts';
 import type { SpamSnapshot } from './spam-counts.ts';
 import {
