@@ -20,7 +20,7 @@ import { PayloadTooLargeError } from './shared/errors.ts';
 import { widgetRoutes } from './widget/widget.routes.ts';
 
 /** Comments are at most 10,000 characters; 64 KiB leaves room for the other fields and encoding. */
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 export function createApp(container: Container) {
   const { config, log } = container;
@@ -64,7 +64,7 @@ export function createApp(container: Container) {
   );
   app.route(
     '/api/v1/moderation',
-    moderationRoutes({ ...auth, moderation: container.moderation, queue: container.reviewQueue, bans: container.bans }),
+    moderationRoutes({ ...auth, moderation: container.moderation, review: container.review, bans: container.bans }),
   );
   app.route('/api/v1/admin', adminRoutes({ ...auth, ...container }));
   registerSecuritySchemes(app.openAPIRegistry);
@@ -88,5 +88,3 @@ export function createApp(container: Container) {
   app.route('/', demoRoutes({ threads: container.threads, publicUrl: config.publicUrl }));
   return app;
 }
-
-export type App = ReturnType<typeof createApp>;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type AdminService, createAdminService } from './admin/admin.service.ts';
+import { type AuditService, createAuditService } from './audit/audit.service.ts';
 import { createLoginService, type LoginService } from './auth/login.service.ts';
 import { createLoginLimiter } from './auth/login-limiter.ts';
 import { createSessionService, type SessionService } from './auth/session.service.ts';
@@ -19,21 +20,21 @@ import type { Config } from './config/env.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { ChangeNotifier } from './events/change-notifier.ts';
-import { countUndispatched } from './events/event.repository.ts';
-import { createProcessEventJob } from './events/process-event.job.ts';
+import { countUndispatched } from './events/outbox.repository.ts';
 import { createRelay, type Relay } from './events/relay.ts';
+import { createBullmqQueue } from './jobs/bullmq-queue.ts';
+import { createDatabaseQueue } from './jobs/database-queue.ts';
+import { type JobHandler, PermanentJobError, type QueueBackend, type QueueName } from './jobs/job-queue.ts';
+import { createRetryPolicy } from './jobs/retry-policy.ts';
 import { createMaintenanceJob, MAINTENANCE_SCHEDULE } from './maintenance/maintenance.job.ts';
 import { createModerationService } from './moderation/moderation.service.ts';
-import { createQueueService, type QueueService } from './moderation/queue.service.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
-import { createBullmqQueue } from './queue/bullmq-queue.ts';
-import { createDatabaseQueue } from './queue/database-queue.ts';
-import { type JobHandler, PermanentJobError, type QueueBackend, type QueueName } from './queue/queue.ts';
-import { createRetryPolicy } from './queue/retry-policy.ts';
+import { createReviewService, type ReviewService } from './review/review.service.ts';
 import { createLogger } from './shared/logger.ts';
 import { createRedis, waitUntilReady } from './shared/redis.ts';
 import { createSiteService } from './sites/site.service.ts';
 import { createDeliverWebhookJob } from './webhooks/deliver-webhook.job.ts';
+import { createProcessEventJob } from './webhooks/process-event.job.ts';
 import { createSecretBox } from './webhooks/secret-box.ts';
 import { createWebhookService } from './webhooks/webhook.service.ts';
 
@@ -63,13 +64,15 @@ export interface Container {
   moderation: ReturnType<typeof createModerationService>;
   webhooks: ReturnType<typeof createWebhookService>;
   /** The review queue, comment detail and moderation log as moderators read them. */
-  reviewQueue: QueueService;
+  review: ReviewService;
   bans: BanService;
   users: UserService;
   sessions: SessionService;
   tokens: TokenService;
   login: LoginService;
   admin: AdminService;
+  /** The audit log of admin actions; verbs record into it inside their own transaction. */
+  audit: AuditService;
   /** Set when the process begins to stop: readiness fails at once so load balancers move away. */
   lifecycle: { stopping: boolean };
   /** Runs the background workers and maintenance schedules in this process. */
@@ -78,7 +81,7 @@ export interface Container {
 }
 
 /** In embedded mode the key is generated on first start and kept in DATA_DIR, so identities survive restarts. */
-export function resolveSecretKey(config: Config): string {
+function resolveSecretKey(config: Config): string {
   if (config.secretKey) return config.secretKey;
   const file = path.join(config.dataDir, 'secret.key');
   try {
@@ -132,6 +135,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     },
   };
   const sites = createSiteService(db);
+  const audit = createAuditService(db);
   const box = createSecretBox(secretKey);
   const webhooks = createWebhookService({ db, sites, box, producer, allowPrivate: config.webhookAllowPrivate });
   const sessions = createSessionService({ db, secret: secretKey });
@@ -178,13 +182,14 @@ export async function createContainer(config: Config, options: ContainerOptions 
     threads: createThreadService({ db, sites, cache: threadCache }),
     moderation: createModerationService({ db, notifier, secret: secretKey }),
     webhooks,
-    reviewQueue: createQueueService({ db }),
-    bans: createBanService({ db, sites, secret: secretKey }),
-    users: createUserService({ db }),
+    review: createReviewService({ db }),
+    bans: createBanService({ db, sites, audit, secret: secretKey }),
+    users: createUserService({ db, audit }),
     sessions,
-    tokens: createTokenService({ db }),
+    tokens: createTokenService({ db, audit }),
     login: createLoginService({ db, sessions, limiter }),
-    admin: createAdminService({ db, sites, webhooks }),
+    admin: createAdminService({ db, sites, webhooks, audit }),
+    audit,
     lifecycle: { stopping: false },
 
     async startWorkers() {

@@ -2,9 +2,9 @@
 // nothing about what exists here.
 import type { MiddlewareHandler } from 'hono';
 import { type AuthDeps, requireAuth } from '../auth/auth.middleware.ts';
-import { requireAdmin } from '../auth/principal.ts';
 import type { TokenService } from '../auth/token.service.ts';
 import type { UserService } from '../auth/user.service.ts';
+import { requireAdmin } from '../domain/principal.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { openApiRouter } from '../http/openapi.ts';
 import type { SiteService } from '../sites/site.service.ts';

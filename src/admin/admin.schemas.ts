@@ -1,6 +1,6 @@
 // Shapes of the admin API (sites, accounts, tokens, webhook endpoints, audit log) for validation and OpenAPI.
 import { z } from '@hono/zod-openapi';
-import { EVENT_TYPES } from '../events/event-types.ts';
+import { EVENT_TYPES } from '../domain/event-types.ts';
 import { isoDate } from '../http/openapi-common.ts';
 
 export const siteSchema = z

@@ -1,5 +1,6 @@
 // Admin: sites and their settings (allowed origins, moderation mode, word lists, limits, closing, depth…).
 import { createRoute, z } from '@hono/zod-openapi';
+import { actorOf } from '../domain/principal.ts';
 import { openApiRouter } from '../http/openapi.ts';
 import { authProblems, problem, signedIn } from '../http/openapi-common.ts';
 import type { SiteService } from '../sites/site.service.ts';
@@ -66,12 +67,18 @@ export function siteAdminRoutes(deps: { sites: SiteService; admin: AdminService 
   const app = openApiRouter();
   app.openapi(routes.list, async (c) => c.json({ sites: await deps.sites.list() }, 200));
   app.openapi(routes.create, async (c) =>
-    c.json({ site: await deps.admin.createSite(c.get('principal'), c.req.valid('json')) }, 201),
+    c.json({ site: await deps.admin.createSite(actorOf(c.get('principal')), c.req.valid('json')) }, 201),
   );
   app.openapi(routes.get, async (c) => c.json({ site: await deps.sites.get(c.req.valid('param').siteId) }, 200));
   app.openapi(routes.update, async (c) =>
     c.json(
-      { site: await deps.admin.updateSite(c.get('principal'), c.req.valid('param').siteId, c.req.valid('json')) },
+      {
+        site: await deps.admin.updateSite(
+          actorOf(c.get('principal')),
+          c.req.valid('param').siteId,
+          c.req.valid('json'),
+        ),
+      },
       200,
     ),
   );

@@ -1,8 +1,8 @@
 // Admin: accounts (admins and moderators), their sites, passwords and API tokens.
 import { createRoute, z } from '@hono/zod-openapi';
-import { actorOf } from '../auth/principal.ts';
 import type { TokenService } from '../auth/token.service.ts';
 import type { UserService } from '../auth/user.service.ts';
+import { actorOf } from '../domain/principal.ts';
 import { openApiRouter } from '../http/openapi.ts';
 import { authProblems, problem, signedIn } from '../http/openapi-common.ts';
 import { tokenSchema, userCreateSchema, userPatchSchema, userSchema } from './admin.schemas.ts';

@@ -1,5 +1,6 @@
 // Admin: webhook endpoints per site, their deliveries (every attempt) and redelivery.
 import { createRoute, z } from '@hono/zod-openapi';
+import { actorOf } from '../domain/principal.ts';
 import { openApiRouter } from '../http/openapi.ts';
 import { authProblems, problem, signedIn } from '../http/openapi-common.ts';
 import type { WebhookService } from '../webhooks/webhook.service.ts';
@@ -116,7 +117,10 @@ export function webhookAdminRoutes(deps: { webhooks: WebhookService; admin: Admi
     c.json({ endpoints: await deps.webhooks.list(c.req.valid('param').siteId) }, 200),
   );
   app.openapi(routes.create, async (c) =>
-    c.json(await deps.admin.createWebhook(c.get('principal'), c.req.valid('param').siteId, c.req.valid('json')), 201),
+    c.json(
+      await deps.admin.createWebhook(actorOf(c.get('principal')), c.req.valid('param').siteId, c.req.valid('json')),
+      201,
+    ),
   );
   app.openapi(routes.get, async (c) =>
     c.json({ endpoint: await deps.webhooks.get(c.req.valid('param').endpointId) }, 200),
@@ -125,7 +129,7 @@ export function webhookAdminRoutes(deps: { webhooks: WebhookService; admin: Admi
     c.json(
       {
         endpoint: await deps.admin.updateWebhook(
-          c.get('principal'),
+          actorOf(c.get('principal')),
           c.req.valid('param').endpointId,
           c.req.valid('json'),
         ),
@@ -134,13 +138,17 @@ export function webhookAdminRoutes(deps: { webhooks: WebhookService; admin: Admi
     ),
   );
   app.openapi(routes.remove, async (c) => {
-    await deps.admin.deleteWebhook(c.get('principal'), c.req.valid('param').endpointId);
+    await deps.admin.deleteWebhook(actorOf(c.get('principal')), c.req.valid('param').endpointId);
     return c.body(null, 204);
   });
   app.openapi(routes.rotate, async (c) => {
     const body = c.req.valid('json') as { graceHours?: number } | undefined;
     return c.json(
-      await deps.admin.rotateWebhookSecret(c.get('principal'), c.req.valid('param').endpointId, body?.graceHours ?? 24),
+      await deps.admin.rotateWebhookSecret(
+        actorOf(c.get('principal')),
+        c.req.valid('param').endpointId,
+        body?.graceHours ?? 24,
+      ),
       200,
     );
   });
@@ -151,7 +159,7 @@ export function webhookAdminRoutes(deps: { webhooks: WebhookService; admin: Admi
     ),
   );
   app.openapi(routes.redeliver, async (c) =>
-    c.json(await deps.admin.redeliver(c.get('principal'), c.req.valid('param').deliveryId), 202),
+    c.json(await deps.admin.redeliver(actorOf(c.get('principal')), c.req.valid('param').deliveryId), 202),
   );
   return app;
 }

@@ -1,4 +1,6 @@
-import { sql } from 'kysely';
+// Articles: created on their first comment, counted and versioned as comments are published, closed
+// by their rules. The only module that writes the table.
+import { type RawBuilder, sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { ArticleRow } from '../db/schema.ts';
 
@@ -9,10 +11,6 @@ export async function findArticle(db: DbOrTx, siteId: string, externalId: string
     .where('site_id', '=', siteId)
     .where('external_id', '=', externalId)
     .executeTakeFirst();
-}
-
-export async function findArticleById(db: DbOrTx, id: number): Promise<ArticleRow | undefined> {
-  return db.selectFrom('articles').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** Finds the article or creates it on its first comment; url and title fill in when first known. */
@@ -50,10 +48,33 @@ export async function countsByExternalId(
   return new Map(rows.map((r) => [r.external_id, r.published_count]));
 }
 
-export async function setArticleClosed(db: DbOrTx, articleId: number, closed: boolean): Promise<void> {
-  await db
+/**
+ * The article's counters after a comment's change, as the body of a data-modifying CTE that runs only
+ * when the CTE `source` returned the comment: the first comment's time (kept once set), and the
+ * published count and thread version (the public ETag) when the change publishes or unpublishes.
+ * Null when there is nothing to change.
+ */
+export function updateCountersFrom(
+  source: string,
+  c: { articleId: number; publishedDelta: -1 | 0 | 1; firstCommentAt?: Date },
+): RawBuilder<unknown> | null {
+  if (!c.firstCommentAt && c.publishedDelta === 0) return null;
+  const first = c.firstCommentAt ? sql`first_comment_at = coalesce(first_comment_at, ${c.firstCommentAt}),` : sql``;
+  return sql`update articles set ${first}
+      published_count = published_count + ${c.publishedDelta},
+      thread_version = thread_version + ${c.publishedDelta === 0 ? 0 : 1}
+    where id = ${c.articleId} and exists (select 1 from ${sql.table(source)})
+    ${c.publishedDelta === 0 ? sql`and first_comment_at is null` : sql``}`;
+}
+
+/** Closes the site's open articles whose first comment is older than the cut-off. */
+export async function closeArticlesBefore(db: DbOrTx, siteId: string, firstCommentBefore: Date): Promise<number> {
+  const res = await db
     .updateTable('articles')
-    .set({ closed_at: closed ? new Date() : null })
-    .where('id', '=', articleId)
-    .execute();
+    .set({ closed_at: new Date(), thread_version: sql`thread_version + 1` })
+    .where('site_id', '=', siteId)
+    .where('closed_at', 'is', null)
+    .where('first_comment_at', '<', firstCommentBefore)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
 }

@@ -2,9 +2,9 @@
 // session cookie. Cookie-authenticated writes must also carry the session's CSRF token
 // (X-CSRF-Token); bearer calls cannot be forged by a browser, so they are exempt.
 import type { Context, MiddlewareHandler } from 'hono';
+import type { Principal } from '../domain/principal.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { ForbiddenError, UnauthenticatedError } from '../shared/errors.ts';
-import type { Principal } from './principal.ts';
 import type { SessionService } from './session.service.ts';
 import { readSessionCookie } from './session-cookie.ts';
 import type { TokenService } from './token.service.ts';
@@ -17,7 +17,7 @@ export interface AuthDeps {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The caller, or null when the request carries no valid credentials. */
-export async function identify(c: Context, deps: AuthDeps): Promise<Principal | null> {
+async function identify(c: Context, deps: AuthDeps): Promise<Principal | null> {
   const header = c.req.header('authorization');
   if (header !== undefined) {
     // A bad token never falls back to a cookie: the caller meant the token.

@@ -15,7 +15,7 @@ export interface LoginLimits {
   ipWindowSeconds: number;
 }
 
-export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
+const DEFAULT_LOGIN_LIMITS: LoginLimits = {
   accountFailures: 5,
   accountWindowSeconds: 15 * 60,
   ipFailures: 30,

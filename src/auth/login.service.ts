@@ -2,11 +2,11 @@
 // account, and a brand-new session every time.
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
+import type { Principal } from '../domain/principal.ts';
 import { RateLimitedError, UnauthenticatedError, ValidationError } from '../shared/errors.ts';
 import { textProblem } from '../shared/text.ts';
 import type { LoginLimiter } from './login-limiter.ts';
 import { decoyHash, verifyPassword } from './password.ts';
-import type { Principal } from './principal.ts';
 import { principalFor, type SessionService } from './session.service.ts';
 import { findUserByEmail } from './user.repository.ts';
 

@@ -13,7 +13,7 @@ const COST = { N: 2 ** 15, r: 8, p: 1 };
 const KEY_BYTES = 32;
 const maxmem = (N: number, r: number) => 128 * N * r * 2;
 
-export const PASSWORD_MIN_CHARS = 12;
+const PASSWORD_MIN_CHARS = 12;
 export const passwordSchema = z
   .string()
   .min(PASSWORD_MIN_CHARS, `must be at least ${PASSWORD_MIN_CHARS} characters`)

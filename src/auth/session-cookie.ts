@@ -11,7 +11,7 @@ export interface CookieContext {
   trustProxy: boolean;
 }
 
-export function isSecureRequest(c: Context, o: CookieContext): boolean {
+function isSecureRequest(c: Context, o: CookieContext): boolean {
   if (o.publicUrl) return o.publicUrl.startsWith('https:');
   if (o.trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() === 'https') return true;
   try {

@@ -4,11 +4,11 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import type { UserRow } from '../db/schema.ts';
-import type { Principal } from './principal.ts';
+import type { Principal } from '../domain/principal.ts';
 import * as repo from './session.repository.ts';
 import { siteIdsByUser } from './user.repository.ts';
 
-export const SESSION_IDLE_MS = 2 * 3_600_000;
+const SESSION_IDLE_MS = 2 * 3_600_000;
 export const SESSION_ABSOLUTE_MS = 12 * 3_600_000;
 /** last_seen_at is written at most this often, so reading pages does not write on every request. */
 const TOUCH_EVERY_MS = 60_000;

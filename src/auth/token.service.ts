@@ -2,18 +2,18 @@
 // token needs no slow hash), revocable, and useless once their account is disabled.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { insertAudit } from '../audit/audit.repository.ts';
-import type { Db } from '../db/database.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { bindable, type Db, type DbOrTx, inTransaction } from '../db/database.ts';
 import type { ApiTokenRow } from '../db/schema.ts';
-import type { Actor } from '../moderation/status-transition.ts';
+import type { Actor } from '../domain/actor.ts';
+import type { Principal } from '../domain/principal.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { uuidPattern, uuidv7 } from '../shared/ids.ts';
-import type { Principal } from './principal.ts';
 import { principalFor, sha256 } from './session.service.ts';
 import * as repo from './token.repository.ts';
 import { findUserById } from './user.repository.ts';
 
-export const TOKEN_PREFIX = 'cmt_';
+const TOKEN_PREFIX = 'cmt_';
 const TOUCH_EVERY_MS = 60_000;
 const nameSchema = z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters');
 
@@ -40,9 +40,7 @@ function toToken(r: ApiTokenRow): ApiToken {
   };
 }
 
-export function createTokenService(deps: { db: Db }) {
-  const { db } = deps;
-
+function tokenVerbs(db: DbOrTx, audit: AuditService) {
   return {
     async create(
       userId: string,
@@ -55,7 +53,7 @@ export function createTokenService(deps: { db: Db }) {
       const user = uuidPattern.test(userId) ? await findUserById(db, userId) : undefined;
       if (!user) throw new NotFoundError(`No user with id "${userId.slice(0, 100)}".`);
       const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-      const row = await db.transaction().execute(async (tx) => {
+      const row = await inTransaction(db, async (tx) => {
         const inserted = await repo.insertToken(tx, {
           id: uuidv7(),
           userId,
@@ -63,13 +61,10 @@ export function createTokenService(deps: { db: Db }) {
           tokenHash: sha256(token),
           prefix: token.slice(0, TOKEN_PREFIX.length + 6),
         });
-        await insertAudit(tx, {
-          actorType: actor.type,
-          actorId: actor.id,
+        await audit.withTx(tx).record(actor, {
           action: 'token.create',
           siteId: null,
-          targetType: 'token',
-          targetId: inserted.id,
+          target: { type: 'token', id: inserted.id },
           details: { userId, name: inserted.name },
         });
         return inserted;
@@ -89,15 +84,12 @@ export function createTokenService(deps: { db: Db }) {
 
     async revoke(id: string, actor: Actor): Promise<ApiToken> {
       const token = await this.get(id);
-      await db.transaction().execute(async (tx) => {
+      await inTransaction(db, async (tx) => {
         await repo.revokeToken(tx, id, new Date());
-        await insertAudit(tx, {
-          actorType: actor.type,
-          actorId: actor.id,
+        await audit.withTx(tx).record(actor, {
           action: 'token.revoke',
           siteId: null,
-          targetType: 'token',
-          targetId: id,
+          target: { type: 'token', id: id },
           details: { userId: token.userId },
         });
       });
@@ -114,6 +106,10 @@ export function createTokenService(deps: { db: Db }) {
       return principalFor(db, found.user, 'token', null);
     },
   };
+}
+
+export function createTokenService(deps: { db: Db; audit: AuditService }) {
+  return bindable(deps.db, (db) => tokenVerbs(db, deps.audit));
 }
 
 export type TokenService = ReturnType<typeof createTokenService>;

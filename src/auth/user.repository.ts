@@ -1,5 +1,6 @@
 import type { DbOrTx } from '../db/database.ts';
-import type { UserRole, UserRow } from '../db/schema.ts';
+import type { UserRow } from '../db/schema.ts';
+import type { UserRole } from '../domain/principal.ts';
 
 export async function findUserByEmail(db: DbOrTx, email: string): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();

@@ -1,17 +1,16 @@
 // Accounts: admins and moderators, their sites, enabling, disabling and passwords. Every change is an
 // audit-log row in the same transaction; disabling an account or resetting its password ends its sessions.
 import { z } from 'zod';
-import { insertAudit } from '../audit/audit.repository.ts';
-import type { Db, DbOrTx } from '../db/database.ts';
-import type { UserRole, UserRow } from '../db/schema.ts';
-import type { Actor } from '../moderation/status-transition.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { bindable, type Db, type DbOrTx, inTransaction } from '../db/database.ts';
+import type { UserRow } from '../db/schema.ts';
+import type { Actor } from '../domain/actor.ts';
+import { USER_ROLES, type UserRole } from '../domain/principal.ts';
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { uuidPattern, uuidv7 } from '../shared/ids.ts';
 import { hashPassword, passwordSchema } from './password.ts';
 import { deleteSessionsOfUser } from './session.repository.ts';
 import * as repo from './user.repository.ts';
-
-export const USER_ROLES = ['admin', 'moderator'] as const;
 
 export interface User {
   id: string;
@@ -22,14 +21,14 @@ export interface User {
   createdAt: Date;
 }
 
-export interface UserInput {
+interface UserInput {
   email: string;
   role: UserRole;
   password: string;
   siteIds?: string[];
 }
 
-export interface UserPatch {
+interface UserPatch {
   role?: UserRole;
   siteIds?: string[];
   disabled?: boolean;
@@ -49,9 +48,7 @@ function check<T>(schema: z.ZodType<T>, value: unknown, path: string, errors: Fi
   return undefined;
 }
 
-export function createUserService(deps: { db: Db }) {
-  const { db } = deps;
-
+function userVerbs(db: DbOrTx, audit: AuditService) {
   async function checkSites(tx: DbOrTx, siteIds: string[] | undefined): Promise<string[]> {
     const unique = [...new Set(siteIds ?? [])];
     const known = await repo.existingSiteIds(tx, unique);
@@ -88,18 +85,15 @@ export function createUserService(deps: { db: Db }) {
       check(passwordSchema, input.password, 'password', errors);
       if (errors.length) throw new ValidationError(errors, 'The account is invalid.');
       const passwordHash = await hashPassword(input.password);
-      return db.transaction().execute(async (tx) => {
+      return inTransaction(db, async (tx) => {
         const siteIds = await checkSites(tx, input.siteIds);
         const row = await repo.insertUser(tx, { id: uuidv7(), email: email!, role: role!, passwordHash });
         if (!row) throw new ConflictError(`An account for ${email} already exists.`);
         await repo.replaceUserSites(tx, row.id, siteIds);
-        await insertAudit(tx, {
-          actorType: actor.type,
-          actorId: actor.id,
+        await audit.withTx(tx).record(actor, {
           action: 'user.create',
           siteId: null,
-          targetType: 'user',
-          targetId: row.id,
+          target: { type: 'user', id: row.id },
           details: { email, role, siteIds },
         });
         return toUser(row, siteIds);
@@ -130,7 +124,7 @@ export function createUserService(deps: { db: Db }) {
       const errors: FieldError[] = [];
       if (patch.role !== undefined) check(roleSchema, patch.role, 'role', errors);
       if (errors.length) throw new ValidationError(errors);
-      return db.transaction().execute(async (tx) => {
+      return inTransaction(db, async (tx) => {
         const row = await rowById(tx, id);
         await keepAnAdmin(tx, row, patch);
         const disabledAt =
@@ -143,15 +137,9 @@ export function createUserService(deps: { db: Db }) {
         if (patch.disabled) await deleteSessionsOfUser(tx, id);
         const action =
           patch.disabled === true ? 'user.disable' : patch.disabled === false ? 'user.enable' : 'user.update';
-        await insertAudit(tx, {
-          actorType: actor.type,
-          actorId: actor.id,
-          action,
-          siteId: null,
-          targetType: 'user',
-          targetId: id,
-          details: { ...patch },
-        });
+        await audit
+          .withTx(tx)
+          .record(actor, { action, siteId: null, target: { type: 'user', id }, details: { ...patch } });
         return toUser(updated!, (await repo.siteIdsByUser(tx, [id])).get(id) ?? []);
       });
     },
@@ -161,18 +149,13 @@ export function createUserService(deps: { db: Db }) {
       const parsed = passwordSchema.safeParse(password);
       if (!parsed.success) throw new ValidationError([{ path: 'password', message: parsed.error.issues[0]!.message }]);
       const passwordHash = await hashPassword(password);
-      await db.transaction().execute(async (tx) => {
+      await inTransaction(db, async (tx) => {
         await rowById(tx, id);
         await repo.updateUser(tx, id, { passwordHash });
         await deleteSessionsOfUser(tx, id);
-        await insertAudit(tx, {
-          actorType: actor.type,
-          actorId: actor.id,
-          action: 'user.reset-password',
-          siteId: null,
-          targetType: 'user',
-          targetId: id,
-        });
+        await audit
+          .withTx(tx)
+          .record(actor, { action: 'user.reset-password', siteId: null, target: { type: 'user', id: id } });
       });
     },
 
@@ -194,6 +177,10 @@ export function createUserService(deps: { db: Db }) {
       return 'updated';
     },
   };
+}
+
+export function createUserService(deps: { db: Db; audit: AuditService }) {
+  return bindable(deps.db, (db) => userVerbs(db, deps.audit));
 }
 
 export type UserService = ReturnType<typeof createUserService>;

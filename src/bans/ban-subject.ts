@@ -2,7 +2,7 @@
 // banning example.com also bans mail.example.com), and by IP in one canonical spelling.
 import ipaddr from 'ipaddr.js';
 import type { BanRow } from '../db/schema.ts';
-import type { Verdict } from '../moderation/verdict.ts';
+import type { Verdict } from '../domain/verdict.ts';
 
 export interface BanSubject {
   emailHash: string;
@@ -20,7 +20,7 @@ export function canonicalIp(value: string | null | undefined): string | null {
   }
 }
 
-export function emailDomains(email: string): string[] {
+function emailDomains(email: string): string[] {
   const domain = email.trim().toLowerCase().split('@').at(-1) ?? '';
   const labels = domain.split('.').filter(Boolean);
   const out: string[] = [];

@@ -1,15 +1,15 @@
 // Bans by email, email domain or IP on one site, optionally until a date. They reject the author's new
 // comments (src/bans/ban-check.ts). Creating and lifting one is an audit-log row.
 import { z } from 'zod';
-import { insertAudit } from '../audit/audit.repository.ts';
-import { actorOf, forbidden, type Principal, requireSite, siteScope } from '../auth/principal.ts';
-import type { Db } from '../db/database.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { bindable, type Db, type DbOrTx, inTransaction, type Tx } from '../db/database.ts';
 import type { BanKind, BanRow } from '../db/schema.ts';
+import { actorOf, forbidden, type Principal, requireSite, siteScope } from '../domain/principal.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { emailHash } from '../shared/identity.ts';
 import { uuidPattern, uuidv7 } from '../shared/ids.ts';
 import { zodToFieldErrors } from '../shared/validation.ts';
-import type { SiteService } from '../sites/site.service.ts';
+import type { SiteService, SiteVerbs } from '../sites/site.service.ts';
 import * as repo from './ban.repository.ts';
 import { canonicalIp } from './ban-subject.ts';
 
@@ -26,7 +26,6 @@ export const banInputSchema = z.object({
     .nullable()
     .optional(),
 });
-export type BanInput = z.infer<typeof banInputSchema>;
 
 export interface Ban {
   id: string;
@@ -58,8 +57,8 @@ function toBan(r: BanRow, now = new Date()): Ban {
   };
 }
 
-export function createBanService(deps: { db: Db; sites: SiteService; secret: string }) {
-  const { db, secret } = deps;
+function banVerbs(db: DbOrTx, deps: { sites: SiteVerbs; audit: AuditService; secret: string }) {
+  const { secret, audit } = deps;
 
   /** What is shown and what is matched: the email and its HMAC, the domain, the canonical IP. */
   function normalise(kind: BanKind, raw: string): { value: string; matchKey: string } {
@@ -92,7 +91,7 @@ export function createBanService(deps: { db: Db; sites: SiteService; secret: str
         throw new ValidationError([{ path: 'expiresAt', message: 'must be in the future' }]);
       const { value, matchKey } = normalise(b.kind, b.value);
       const actor = actorOf(who);
-      const row = await db.transaction().execute(async (tx) => {
+      const row = await inTransaction(db, async (tx) => {
         const ban = await repo.insertBan(tx, {
           id: uuidv7(),
           siteId: b.siteId,
@@ -103,13 +102,10 @@ export function createBanService(deps: { db: Db; sites: SiteService; secret: str
           createdBy: actor,
           expiresAt,
         });
-        await insertAudit(tx, {
-          actorType: actor.type,
-          actorId: actor.id,
+        await audit.withTx(tx).record(actor, {
           action: 'ban.create',
           siteId: b.siteId,
-          targetType: 'ban',
-          targetId: ban.id,
+          target: { type: 'ban', id: ban.id },
           details: { kind: b.kind, value, expiresAt, reason: ban.reason },
         });
         return ban;
@@ -131,21 +127,24 @@ export function createBanService(deps: { db: Db; sites: SiteService; secret: str
       if (!row) throw who.role === 'admin' ? new NotFoundError(`No ban with id "${id.slice(0, 100)}".`) : forbidden();
       requireSite(who, row.site_id);
       const actor = actorOf(who);
-      await db.transaction().execute(async (tx) => {
+      await inTransaction(db, async (tx) => {
         await repo.liftBan(tx, id, new Date());
-        await insertAudit(tx, {
-          actorType: actor.type,
-          actorId: actor.id,
+        await audit.withTx(tx).record(actor, {
           action: 'ban.lift',
           siteId: row.site_id,
-          targetType: 'ban',
-          targetId: id,
+          target: { type: 'ban', id: id },
           details: { kind: row.kind, value: row.value },
         });
       });
       return toBan((await repo.findBan(db, id))!);
     },
   };
+}
+
+export function createBanService(deps: { db: Db; sites: SiteService; audit: AuditService; secret: string }) {
+  return bindable(deps.db, (db) =>
+    banVerbs(db, { ...deps, sites: db.isTransaction ? deps.sites.withTx(db as Tx) : deps.sites }),
+  );
 }
 
 export type BanService = ReturnType<typeof createBanService>;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import type { CommentStatus } from '../db/schema.ts';
-import { type CliIo, printJson, type Services } from './program.ts';
+import { CLI_ACTOR } from '../domain/actor.ts';
+import type { CommentStatus } from '../domain/comment-status.ts';
+import { type CliIo, printJson, type Services } from './command-context.ts';
 
 export function registerCommentCommands(program: Command, services: Services, io: CliIo): void {
   program
@@ -18,12 +19,7 @@ export function registerCommentCommands(program: Command, services: Services, io
     .requiredOption('--status <status>', 'approved | pending | rejected | spam')
     .option('--reason <text>', 'why, for the moderation log')
     .action(async (o: { id: string; status: string; reason?: string }) => {
-      const comment = await services.moderation.setStatus(
-        o.id,
-        o.status as CommentStatus,
-        { type: 'cli', id: 'cli' },
-        o.reason ?? null,
-      );
+      const comment = await services.moderation.setStatus(o.id, o.status as CommentStatus, CLI_ACTOR, o.reason ?? null);
       printJson(io, { id: comment.id, status: comment.status });
     });
 }
@@ -35,7 +31,7 @@ export function registerErasureCommands(program: Command, services: Services, io
     .requiredOption('--id <id>', 'comment id')
     .option('--reason <text>', 'why, for the moderation log')
     .action(async (o: { id: string; reason?: string }) => {
-      const c = await services.moderation.remove(o.id, { type: 'cli', id: 'cli' }, o.reason ?? null);
+      const c = await services.moderation.remove(o.id, CLI_ACTOR, o.reason ?? null);
       printJson(io, { id: c.id, status: c.status });
     });
 
@@ -45,7 +41,7 @@ export function registerErasureCommands(program: Command, services: Services, io
     .requiredOption('--site <id>', 'site id')
     .requiredOption('--email <email>', "the author's email")
     .action(async (o: { site: string; email: string }) => {
-      const n = await services.moderation.eraseAuthor(o.site, o.email, { type: 'cli', id: 'cli' });
+      const n = await services.moderation.eraseAuthor(o.site, o.email, CLI_ACTOR);
       io.out(`Erased ${n} comment${n === 1 ? '' : 's'}.\n`);
     });
 }

@@ -2,7 +2,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { LockInfo } from '../db/data-dir-lock.ts';
-import { runCli, type Services } from './program.ts';
+import type { Services } from './command-context.ts';
+import { runCli } from './program.ts';
 
 interface Forwarded {
   argv: string[];

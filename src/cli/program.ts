@@ -1,23 +1,14 @@
 // The operator CLI as a function of the services: the same code runs in `npm run cli` and, in embedded
 // mode while the server holds the data directory, inside the server (see src/cli/forward.ts).
 import { Command, CommanderError } from 'commander';
-import type { Container } from '../container.ts';
 import { AppError } from '../shared/errors.ts';
+import type { CliIo, Services } from './command-context.ts';
 import { registerCommentCommands, registerErasureCommands } from './comment.commands.ts';
 import { registerSiteCommands } from './site.commands.ts';
 import { registerTokenCommands, registerUserCommands } from './user.commands.ts';
 import { registerWebhookCommands } from './webhook.commands.ts';
 
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-  /** Standard input, for secrets such as passwords (null when forwarded or not available). */
-  readStdin?: () => Promise<string>;
-}
-
-export type Services = Pick<Container, 'sites' | 'moderation' | 'webhooks' | 'users' | 'tokens'>;
-
-export function buildProgram(services: Services, io: CliIo): Command {
+function buildProgram(services: Services, io: CliIo): Command {
   const program = new Command('cli')
     .description('Operate the comment service: sites, comments, users, tokens, webhooks.')
     .showHelpAfterError()
@@ -55,11 +46,4 @@ export async function runCli(argv: string[], services: Services, io: CliIo): Pro
     io.err(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-}
-
-export const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-/** Prints a value as JSON: easy to read, easy to pipe into jq. */
-export function printJson(io: CliIo, value: unknown): void {
-  io.out(`${JSON.stringify(value, null, 2)}\n`);
 }

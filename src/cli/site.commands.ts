@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { CLI_ACTOR } from '../domain/actor.ts';
+import { MODERATION_MODES } from '../domain/moderation-mode.ts';
+import { PROFANITY_ACTIONS } from '../filters/filter.ts';
 import { ValidationError } from '../shared/errors.ts';
-import { profanityActions } from '../sites/filter-settings.ts';
-import { moderationModes, type SiteSettings } from '../sites/site-settings.ts';
-import { type CliIo, collect, printJson, type Services } from './program.ts';
+import type { SiteSettings } from '../sites/site-settings.ts';
+import { type CliIo, collect, printJson, type Services } from './command-context.ts';
 
 interface SiteOptions {
   id: string;
@@ -37,7 +39,7 @@ const LIST_FLAGS = [
 ] as const satisfies readonly (readonly [keyof SiteOptions, keyof SiteSettings])[];
 
 /** `--set key=value`: value parsed as JSON when it is JSON (numbers, booleans, lists), else taken as text. */
-export function parseSetOptions(pairs: string[]): Record<string, unknown> {
+function parseSetOptions(pairs: string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
@@ -89,7 +91,7 @@ function settingsFrom(o: SiteOptions, current?: SiteSettings): Record<string, un
 function siteOptions(cmd: Command): Command {
   return cmd
     .option('--origin <url>', 'allowed origin (repeat for several; replaces the list on update)', collect)
-    .option('--mode <mode>', `moderation mode: ${moderationModes.join(' | ')}`)
+    .option('--mode <mode>', `moderation mode: ${MODERATION_MODES.join(' | ')}`)
     .option('--max-depth <n>', 'reply nesting depth on the public thread (1-10)')
     .option('--close-after-days <n>', 'close articles N days after their first comment ("never" to turn off)')
     .option('--reveal-rejections', 'tell submitters their comment was rejected (422)')
@@ -99,7 +101,7 @@ function siteOptions(cmd: Command): Command {
     .option('--block-email <email>', 'reject comments from this address (repeatable; adds to the list)', collect)
     .option('--block-domain <domain>', 'reject comments from addresses at this domain (repeatable)', collect)
     .option('--block-ip <ip>', 'reject comments from this IP address or CIDR range (repeatable)', collect)
-    .option('--profanity <action>', `what profanity does: ${profanityActions.join(' | ')}`)
+    .option('--profanity <action>', `what profanity does: ${PROFANITY_ACTIONS.join(' | ')}`)
     .option('--profanity-word <word>', 'add a word to the profanity dictionary (repeatable)', collect)
     .option('--allow-word <word>', 'never count this word as profanity (repeatable)', collect)
     .option('--link-limit <n>', 'hold comments with this many links or more ("none" to turn off)')
@@ -119,7 +121,7 @@ export function registerSiteCommands(program: Command, services: Services, io: C
       .requiredOption('--id <id>', 'site id, used in API paths (a-z, 0-9, -, _)')
       .requiredOption('--name <name>', 'display name'),
   ).action(async (o: SiteOptions) => {
-    const site = await services.sites.create({ id: o.id, name: o.name!, settings: settingsFrom(o) });
+    const site = await services.admin.createSite(CLI_ACTOR, { id: o.id, name: o.name!, settings: settingsFrom(o) });
     printJson(io, site);
   });
 
@@ -131,7 +133,7 @@ export function registerSiteCommands(program: Command, services: Services, io: C
       .option('--name <name>', 'display name'),
   ).action(async (o: SiteOptions) => {
     const current = await services.sites.get(o.id);
-    const site = await services.sites.update(o.id, {
+    const site = await services.admin.updateSite(CLI_ACTOR, o.id, {
       ...(o.name !== undefined ? { name: o.name } : {}),
       settings: settingsFrom(o, current.settings),
     });

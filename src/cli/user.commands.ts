@@ -1,11 +1,10 @@
 // Accounts and API tokens from the shell. Passwords come from standard input, never from arguments
 // (arguments end up in shell history and process lists).
 import type { Command } from 'commander';
-import type { UserRole } from '../db/schema.ts';
+import { CLI_ACTOR } from '../domain/actor.ts';
+import type { UserRole } from '../domain/principal.ts';
 import { ValidationError } from '../shared/errors.ts';
-import { type CliIo, collect, printJson, type Services } from './program.ts';
-
-const CLI_ACTOR = { type: 'cli', id: 'cli' } as const;
+import { type CliIo, collect, printJson, type Services } from './command-context.ts';
 
 async function passwordFromStdin(io: CliIo): Promise<string> {
   const raw = io.readStdin ? await io.readStdin() : '';

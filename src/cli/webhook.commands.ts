@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { type CliIo, printJson, type Services } from './program.ts';
+import { CLI_ACTOR } from '../domain/actor.ts';
+import { type CliIo, printJson, type Services } from './command-context.ts';
 
 const eventList = (v: string) =>
   v
@@ -22,7 +23,7 @@ export function registerWebhookCommands(program: Command, services: Services, io
     .option('--description <text>', 'a note for operators')
     .action(
       async (o: { site: string; url: string; events?: string[]; personalData?: boolean; description?: string }) => {
-        const { endpoint, secret } = await services.webhooks.create(o.site, {
+        const { endpoint, secret } = await services.admin.createWebhook(CLI_ACTOR, o.site, {
           url: o.url,
           ...(o.events ? { events: o.events } : {}),
           includePersonalData: o.personalData ?? false,
@@ -58,7 +59,7 @@ export function registerWebhookCommands(program: Command, services: Services, io
         disable?: boolean;
         personalData?: boolean;
       }) => {
-        const endpoint = await services.webhooks.update(o.id, {
+        const endpoint = await services.admin.updateWebhook(CLI_ACTOR, o.id, {
           ...(o.url ? { url: o.url } : {}),
           ...(o.events ? { events: o.events } : {}),
           ...(o.enable ? { enabled: true } : o.disable ? { enabled: false } : {}),
@@ -74,7 +75,7 @@ export function registerWebhookCommands(program: Command, services: Services, io
     .requiredOption('--id <id>', 'endpoint id')
     .option('--grace-hours <n>', 'hours during which both secrets sign (default 24, 0 for none)', '24')
     .action(async (o: { id: string; graceHours: string }) => {
-      const { endpoint, secret } = await services.webhooks.rotateSecret(o.id, Number(o.graceHours));
+      const { endpoint, secret } = await services.admin.rotateWebhookSecret(CLI_ACTOR, o.id, Number(o.graceHours));
       printJson(io, { ...endpoint, secret });
     });
 
@@ -83,7 +84,7 @@ export function registerWebhookCommands(program: Command, services: Services, io
     .description('Remove an endpoint and its delivery log')
     .requiredOption('--id <id>', 'endpoint id')
     .action(async (o: { id: string }) => {
-      await services.webhooks.remove(o.id);
+      await services.admin.deleteWebhook(CLI_ACTOR, o.id);
       io.out(`Deleted ${o.id}\n`);
     });
 
@@ -100,5 +101,5 @@ export function registerWebhookCommands(program: Command, services: Services, io
     .command('webhooks:redeliver')
     .description('Send a delivery again (same event id)')
     .requiredOption('--delivery <id>', 'delivery id')
-    .action(async (o: { delivery: string }) => printJson(io, await services.webhooks.redeliver(o.delivery)));
+    .action(async (o: { delivery: string }) => printJson(io, await services.admin.redeliver(CLI_ACTOR, o.delivery)));
 }

@@ -1,20 +1,103 @@
-import { sql } from 'kysely';
-import type { DbOrTx } from '../db/database.ts';
+// Comments: stored with their first status, changed along their lifecycle, blanked on erasure, spam
+// purged after its retention. The only module that writes the table.
+import { type RawBuilder, sql } from 'kysely';
+import { type DbOrTx, jsonb } from '../db/database.ts';
 import type { CommentRow } from '../db/schema.ts';
+import type { CommentStatus } from '../domain/comment-status.ts';
+
+export interface NewCommentRow {
+  id: string;
+  siteId: string;
+  articleId: number;
+  parentId: string | null;
+  rootId: string;
+  depth: number;
+  name: string;
+  email: string;
+  emailHash: string;
+  ip: string | null;
+  userAgent: string | null;
+  body: string;
+  status: CommentStatus;
+  reasons: unknown[];
+  createdAt: Date;
+}
+
+export interface StatusUpdate {
+  id: string;
+  status: CommentStatus;
+  reasons?: unknown[];
+  publishedAt?: Date;
+}
+
+const NO_PARENT = sql`'00000000-0000-0000-0000-000000000000'::uuid`;
+
+/**
+ * The new comment as the body of a data-modifying CTE returning its id; nothing (no id) when it
+ * duplicates one (same author, article, parent and body: the unique index) or when `onlyIf` (the name
+ * of an earlier CTE, such as the Idempotency-Key's claim) returned no row.
+ */
+export function insertCommentReturningId(c: NewCommentRow, onlyIf: string | null): RawBuilder<unknown> {
+  const published = c.status === 'approved' ? c.createdAt : null;
+  return sql`insert into comments (id, site_id, article_id, parent_id, root_id, depth, name, email, email_hash, ip,
+                          user_agent, body, status, reasons, created_at, updated_at, published_at)
+    select ${c.id}::uuid, ${c.siteId}, ${c.articleId}, ${c.parentId}::uuid, ${c.rootId}::uuid, ${c.depth}, ${c.name},
+           ${c.email}, ${c.emailHash}, ${c.ip}, ${c.userAgent}, ${c.body}, ${c.status}, ${jsonb(c.reasons)},
+           ${c.createdAt}, ${c.createdAt}, ${published}::timestamptz
+    ${onlyIf ? sql`where exists (select 1 from ${sql.table(onlyIf)})` : sql``}
+    on conflict (article_id, email_hash, (coalesce(parent_id, ${NO_PARENT})), (md5(body))) where status <> 'deleted' do nothing
+    returning id`;
+}
+
+/** A status change of an existing comment as the body of a data-modifying CTE returning its id. */
+export function updateStatusReturningId(u: StatusUpdate): RawBuilder<unknown> {
+  const reasons = u.reasons !== undefined ? sql`, reasons = ${jsonb(u.reasons)}` : sql``;
+  const published = u.publishedAt !== undefined ? sql`, published_at = ${u.publishedAt}` : sql``;
+  return sql`update comments set status = ${u.status}, updated_at = ${new Date()}${reasons}${published}
+    where id = ${u.id} returning id`;
+}
 
 export async function findComment(db: DbOrTx, id: string): Promise<CommentRow | undefined> {
   return db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Locks the row so concurrent status changes of one comment apply one after the other. */
-export async function findCommentForUpdate(db: DbOrTx, id: string): Promise<CommentRow | undefined> {
-  return db.selectFrom('comments').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+/** The comment with its article's external id (what moderators are shown). */
+export async function findCommentWithArticle(
+  db: DbOrTx,
+  id: string,
+): Promise<(CommentRow & { article_external_id: string }) | undefined> {
+  return db
+    .selectFrom('comments')
+    .innerJoin('articles', 'articles.id', 'comments.article_id')
+    .selectAll('comments')
+    .select('articles.external_id as article_external_id')
+    .where('comments.id', '=', id)
+    .executeTakeFirst();
 }
 
+/** A locked comment with what its events say of its article. */
+export type LockedComment = CommentRow & {
+  article_external_id: string;
+  article_url: string | null;
+  article_title: string | null;
+};
+
 /** Locks several rows in id order (so concurrent batches cannot deadlock); missing ids are simply absent. */
-export async function findCommentsForUpdate(db: DbOrTx, ids: string[]): Promise<CommentRow[]> {
+export async function findCommentsForUpdate(db: DbOrTx, ids: string[]): Promise<LockedComment[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('comments').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute();
+  return db
+    .selectFrom('comments')
+    .innerJoin('articles', 'articles.id', 'comments.article_id')
+    .selectAll('comments')
+    .select([
+      'articles.external_id as article_external_id',
+      'articles.url as article_url',
+      'articles.title as article_title',
+    ])
+    .where('comments.id', 'in', ids)
+    .orderBy('comments.id')
+    .forUpdate('comments')
+    .execute();
 }
 
 const PUBLIC_COLUMNS = [
@@ -93,4 +176,22 @@ export function authorCountsQuery(db: DbOrTx, siteId: string, emailHash: string)
     .where('site_id', '=', siteId)
     .where('email_hash', '=', emailHash)
     .groupBy('status');
+}
+
+/** Deletes spam older than the retention; spam that has replies stays (replies keep their place). */
+export async function purgeSpam(db: DbOrTx, siteId: string, olderThan: Date): Promise<number> {
+  const res = await db
+    .deleteFrom('comments')
+    .where('site_id', '=', siteId)
+    .where('status', '=', 'spam')
+    .where('updated_at', '<', olderThan)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('comments as child').select(sql`1`.as('one')).whereRef('child.parent_id', '=', 'comments.id'),
+        ),
+      ),
+    )
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
 }

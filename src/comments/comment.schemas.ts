@@ -3,8 +3,8 @@ import { z } from '@hono/zod-openapi';
 import { uuidPattern } from '../shared/ids.ts';
 import { codePointLength, normaliseNewlines, textProblem } from '../shared/text.ts';
 
-export const BODY_MAX_CHARS = 10_000;
-export const NAME_MAX_CHARS = 100;
+const BODY_MAX_CHARS = 10_000;
+const NAME_MAX_CHARS = 100;
 
 /** A user-supplied text field: no NULs, lone surrogates or control characters; trimmed; length in code points. */
 function text(opts: { min?: number; max: number; multiline?: boolean }) {
@@ -69,7 +69,7 @@ export const commentInputSchema = z
 
 export type CommentInput = z.infer<typeof commentInputSchema>;
 
-export const avatarSchema = z
+const avatarSchema = z
   .object({ initials: z.string(), color: z.string() })
   .openapi('Avatar', { description: 'Derived from the name and a keyed hash; reveals nothing about the email.' });
 
@@ -84,7 +84,7 @@ export interface PublicComment {
   replies: PublicComment[];
 }
 
-export const publicCommentSchema: z.ZodType<PublicComment> = z
+const publicCommentSchema: z.ZodType<PublicComment> = z
   .object({
     id: z.string(),
     parentId: z.string().nullable(),

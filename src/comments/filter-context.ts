@@ -1,5 +1,6 @@
 // What the filters see of a comment and its context (loaded before they run, so they stay pure).
-import type { CommentStatus } from '../db/schema.ts';
+
+import type { CommentStatus } from '../domain/comment-status.ts';
 import type { AuthorHistory, FilterInput } from '../filters/filter.ts';
 import type { SiteSettings } from '../sites/site-settings.ts';
 import type { CommentInput } from './comment.schemas.ts';

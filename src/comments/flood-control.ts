@@ -6,7 +6,7 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../shared/errors.ts';
 import { createRateLimiter, isRateLimited } from '../shared/rate-limiter.ts';
 
-export interface FloodKeys {
+interface FloodKeys {
   siteId: string;
   emailHash: string;
   ip: string | null;

@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
-import type { DbOrTx } from '../db/database.ts';
+// Idempotency-Key answers, stored with the comment they answered. The only module that writes the table.
+import { type RawBuilder, sql } from 'kysely';
+import { type DbOrTx, jsonb } from '../db/database.ts';
 
 export interface StoredResponse {
   fingerprint: string;
@@ -9,6 +10,24 @@ export interface StoredResponse {
 
 /** Keys are honoured for a day, like Stripe's; an older key counts as new. */
 const KEY_TTL = sql`interval '24 hours'`;
+
+export interface IdempotencyClaim {
+  key: string;
+  fingerprint: string;
+  statusCode: number;
+  response: unknown;
+}
+
+/** Claims the key with its answer, as the body of a data-modifying CTE returning the key when claimed. */
+export function claimKey(siteId: string, k: IdempotencyClaim): RawBuilder<unknown> {
+  // An expired key (over a day old) may be reused; a live one is taken.
+  return sql`insert into idempotency_keys (site_id, key, fingerprint, status_code, response)
+    values (${siteId}, ${k.key}, ${k.fingerprint}, ${k.statusCode}, ${jsonb(k.response)})
+    on conflict (site_id, key) do update set fingerprint = excluded.fingerprint, status_code = excluded.status_code,
+      response = excluded.response, created_at = now()
+    where idempotency_keys.created_at <= now() - ${KEY_TTL}
+    returning key`;
+}
 
 export async function findIdempotentResponse(db: DbOrTx, siteId: string, key: string): Promise<StoredResponse | null> {
   const row = await db

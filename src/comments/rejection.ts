@@ -1,7 +1,7 @@
 // What a submitter is told when the site reveals rejections: 422 with the reasons. Otherwise rejected
 // and spam comments are answered as pending, so spammers learn nothing.
 
-import type { Verdict } from '../moderation/verdict.ts';
+import type { Verdict } from '../domain/verdict.ts';
 import type { FieldError } from '../shared/errors.ts';
 import { UnprocessableError } from '../shared/errors.ts';
 

@@ -4,7 +4,8 @@
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import { activeBanQuery } from '../bans/ban.repository.ts';
 import type { DbOrTx } from '../db/database.ts';
-import type { ArticleRow, BanRow, CommentStatus } from '../db/schema.ts';
+import type { ArticleRow, BanRow } from '../db/schema.ts';
+import type { CommentStatus } from '../domain/comment-status.ts';
 import { authorCountsQuery } from './comment.repository.ts';
 
 export interface SubmissionContext {

@@ -1,6 +1,7 @@
 // The public thread of an article: published comments, top level paged by cursor, replies nested.
 import { createHash } from 'node:crypto';
 import { countsByExternalId, findArticle } from '../articles/article.repository.ts';
+import { isArticleClosed } from '../articles/article-state.ts';
 import type { Db } from '../db/database.ts';
 import { NotFoundError } from '../shared/errors.ts';
 import type { SiteService } from '../sites/site.service.ts';
@@ -8,7 +9,6 @@ import { listReplies, listTopLevelPage, type ThreadRow } from './comment.reposit
 import type { PublicComment } from './comment.schemas.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { toPublicComment } from './public-comment.ts';
-import { isArticleClosed } from './submit-comment.service.ts';
 import type { CachedPage, ThreadCache } from './thread-cache.ts';
 
 /** Replies shown under one page of top-level comments; a safety bound for pathological threads. */

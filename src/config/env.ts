@@ -56,7 +56,6 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   JOB_LOCK_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  NODE_ENV: z.string().optional(),
 });
 
 export type DatabaseConfig =
@@ -90,7 +89,6 @@ export interface Config {
   /** How long a running job may go without its worker's heartbeat before another worker takes it over. */
   jobLockSeconds: number;
   logLevel: string;
-  production: boolean;
 }
 
 export class ConfigError extends Error {
@@ -143,7 +141,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobLockSeconds: e.JOB_LOCK_SECONDS,
     metricsToken: e.METRICS_TOKEN ?? null,
     logLevel: e.LOG_LEVEL,
-    production: e.NODE_ENV === 'production',
   };
   return Object.freeze(config);
 }

@@ -12,7 +12,7 @@ import { Layout, type PageContext, render } from './components/layout.tsx';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export const wantsJson = (c: Context) => (c.req.header('accept') ?? '').includes('application/json');
+const wantsJson = (c: Context) => (c.req.header('accept') ?? '').includes('application/json');
 
 /** Only local dashboard paths: never an open redirect. */
 export function safeReturn(value: unknown, fallback = '/dashboard/queue'): string {
@@ -24,7 +24,7 @@ export function safeReturn(value: unknown, fallback = '/dashboard/queue'): strin
     : fallback;
 }
 
-export function loginRedirect(c: Context): Response {
+function loginRedirect(c: Context): Response {
   const next = c.req.method === 'GET' ? c.req.path + (new URL(c.req.url).search || '') : '/dashboard/queue';
   return c.redirect(`/dashboard/login?next=${encodeURIComponent(safeReturn(next))}`, 303);
 }

@@ -12,7 +12,7 @@ import type { UserService } from '../auth/user.service.ts';
 import type { BanService } from '../bans/ban.service.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import type { ModerationService } from '../moderation/moderation.service.ts';
-import type { QueueService } from '../moderation/queue.service.ts';
+import type { ReviewService } from '../review/review.service.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import type { WebhookService } from '../webhooks/webhook.service.ts';
 import { assetRoutes } from './assets.ts';
@@ -22,7 +22,7 @@ import { AuditPage } from './pages/audit.tsx';
 import { adminOnly } from './routes/admin-access.ts';
 import { loginRoutes, logoutRoute } from './routes/login.routes.tsx';
 import { moderationPages } from './routes/moderation-pages.routes.tsx';
-import { queueRoutes } from './routes/queue.routes.tsx';
+import { reviewPages } from './routes/review-pages.routes.tsx';
 import { sitePages } from './routes/site-pages.routes.tsx';
 import { userPages } from './routes/user-pages.routes.tsx';
 import { deliveryPages, webhookPages } from './routes/webhook-pages.routes.tsx';
@@ -34,7 +34,7 @@ export interface DashboardDeps {
   users: UserService;
   sites: SiteService;
   moderation: ModerationService;
-  reviewQueue: QueueService;
+  review: ReviewService;
   bans: BanService;
   webhooks: WebhookService;
   admin: AdminService;
@@ -43,7 +43,6 @@ export interface DashboardDeps {
 
 export function dashboardRoutes(deps: DashboardDeps) {
   const app = new Hono<AppEnv>();
-  const services = { ...deps, queue: deps.reviewQueue };
 
   app.use(
     '*',
@@ -74,8 +73,8 @@ export function dashboardRoutes(deps: DashboardDeps) {
 
   app.use('*', requireSession(deps.sessions), requireCsrf(deps.sessions, deps.cookies.publicUrl));
   app.route('/', logoutRoute(deps));
-  app.route('/', queueRoutes(services));
-  app.route('/', moderationPages(services));
+  app.route('/', reviewPages(deps));
+  app.route('/', moderationPages(deps));
   app.route('/sites', sitePages(deps));
   app.route('/webhooks', webhookPages(deps));
   app.route('/webhook-deliveries', deliveryPages(deps));

@@ -50,7 +50,7 @@ export function spansFor(reasons: unknown[], field: HighlightField, text: string
   return merged;
 }
 
-export function segments(text: string, spans: Span[]): Segment[] {
+function segments(text: string, spans: Span[]): Segment[] {
   const out: Segment[] = [];
   let at = 0;
   for (const s of spans) {

@@ -1,6 +1,6 @@
 // Plain words for each site setting. Settings without an entry (added later) still show, with a label
 // made from their name.
-export const SETTING_LABELS: Record<string, { label: string; help: string }> = {
+const SETTING_LABELS: Record<string, { label: string; help: string }> = {
   origins: {
     label: 'Allowed origins',
     help: 'One per line, e.g. https://news.example. Pages on these origins may show the comment form and post comments.',

@@ -1,14 +1,33 @@
 // Builds the Kysely instance for the configured store: PostgreSQL over pg, or embedded PGlite.
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, type RawBuilder, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/env.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
-export type DbOrTx = Kysely<Database> | Transaction<Database>;
+export type Tx = Transaction<Database>;
+export type DbOrTx = Kysely<Database> | Tx;
+
+/**
+ * A service's verbs over the database, and the same verbs inside a caller's transaction:
+ * `sites.withTx(tx).update(…)` next to `audit.withTx(tx).record(…)` commit or roll back together.
+ */
+export type Bindable<V> = V & { withTx(tx: Tx): V };
+
+export function bindable<V>(db: DbOrTx, verbs: (db: DbOrTx) => V): Bindable<V> {
+  return { ...verbs(db), withTx: (tx: Tx) => verbs(tx) };
+}
+
+/** Runs `work` in the caller's transaction when `db` is one (a bound service), else in a new one. */
+export function inTransaction<T>(db: DbOrTx, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db as Tx) : db.transaction().execute(work);
+}
+
+/** A value as a jsonb parameter, for statements written as SQL. */
+export const jsonb = (value: unknown): RawBuilder<unknown> => sql`${JSON.stringify(value)}::jsonb`;
 
 // int8 (counts, bigint ids) as JS numbers: our values stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));

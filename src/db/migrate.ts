@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Migration, type MigrationProvider, type MigrationResultSet, Migrator, sql } from 'kysely';
 import type { Db } from './database.ts';
 
-export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
+const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
 
 /**
  * Like Kysely's FileMigrationProvider, but the import happens in our module, so the TypeScript loader
@@ -40,7 +40,7 @@ async function currentSchema(db: Db): Promise<string> {
   return rows[0]?.schema ?? 'public';
 }
 
-export async function createMigrator(db: Db): Promise<Migrator> {
+async function createMigrator(db: Db): Promise<Migrator> {
   return new Migrator({ db, provider: folderProvider, migrationTableSchema: await currentSchema(db) });
 }
 

@@ -1,10 +1,13 @@
 // Row types of the database. They stay in the data layer: services return domain objects.
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ActorType } from '../domain/actor.ts';
+import type { CommentStatus } from '../domain/comment-status.ts';
+import type { UserRole } from '../domain/principal.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 
-export interface SitesTable {
+interface SitesTable {
   id: string;
   name: string;
   settings: Json<Record<string, unknown>>;
@@ -12,7 +15,7 @@ export interface SitesTable {
   updated_at: Timestamp;
 }
 
-export interface ArticlesTable {
+interface ArticlesTable {
   id: Generated<number>;
   site_id: string;
   external_id: string;
@@ -25,9 +28,7 @@ export interface ArticlesTable {
   created_at: Timestamp;
 }
 
-export type CommentStatus = 'pending' | 'approved' | 'rejected' | 'spam' | 'deleted';
-
-export interface CommentsTable {
+interface CommentsTable {
   id: string;
   site_id: string;
   article_id: number;
@@ -47,11 +48,11 @@ export interface CommentsTable {
   published_at: Date | null;
 }
 
-export interface ModerationLogTable {
+interface ModerationLogTable {
   id: Generated<string>;
   comment_id: string;
   site_id: string;
-  actor_type: 'filter' | 'user' | 'system' | 'cli';
+  actor_type: ActorType;
   actor_id: string;
   from_status: CommentStatus | null;
   to_status: CommentStatus;
@@ -60,7 +61,7 @@ export interface ModerationLogTable {
   created_at: Timestamp;
 }
 
-export interface IdempotencyKeysTable {
+interface IdempotencyKeysTable {
   site_id: string;
   key: string;
   fingerprint: string;
@@ -91,10 +92,9 @@ export interface Database {
 export type SiteRow = Selectable<SitesTable>;
 export type ArticleRow = Selectable<ArticlesTable>;
 export type CommentRow = Selectable<CommentsTable>;
-export type NewComment = Insertable<CommentsTable>;
 export type ModerationLogRow = Selectable<ModerationLogTable>;
 
-export interface EventsTable {
+interface EventsTable {
   id: string;
   site_id: string;
   type: string;
@@ -104,7 +104,7 @@ export interface EventsTable {
   dispatched_at: Date | null;
 }
 
-export interface WebhookEndpointsTable {
+interface WebhookEndpointsTable {
   id: string;
   site_id: string;
   url: string;
@@ -121,9 +121,9 @@ export interface WebhookEndpointsTable {
   updated_at: Timestamp;
 }
 
-export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
-export interface WebhookDeliveriesTable {
+interface WebhookDeliveriesTable {
   id: string;
   endpoint_id: string;
   event_id: string;
@@ -136,7 +136,7 @@ export interface WebhookDeliveriesTable {
   updated_at: Timestamp;
 }
 
-export interface WebhookAttemptsTable {
+interface WebhookAttemptsTable {
   id: Generated<string>;
   delivery_id: string;
   started_at: Date;
@@ -147,7 +147,7 @@ export interface WebhookAttemptsTable {
   succeeded: boolean;
 }
 
-export interface JobsTable {
+interface JobsTable {
   id: string;
   queue: string;
   name: string;
@@ -168,9 +168,7 @@ export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
 export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;
 export type JobRow = Selectable<JobsTable>;
 
-export type UserRole = 'admin' | 'moderator';
-
-export interface UsersTable {
+interface UsersTable {
   id: string;
   email: string;
   role: UserRole;
@@ -180,12 +178,12 @@ export interface UsersTable {
   updated_at: Timestamp;
 }
 
-export interface UserSitesTable {
+interface UserSitesTable {
   user_id: string;
   site_id: string;
 }
 
-export interface SessionsTable {
+interface SessionsTable {
   id: string;
   user_id: string;
   created_at: Timestamp;
@@ -195,7 +193,7 @@ export interface SessionsTable {
   user_agent: string | null;
 }
 
-export interface ApiTokensTable {
+interface ApiTokensTable {
   id: string;
   user_id: string;
   name: string;
@@ -208,7 +206,7 @@ export interface ApiTokensTable {
 
 export type BanKind = 'email' | 'domain' | 'ip';
 
-export interface BansTable {
+interface BansTable {
   id: string;
   site_id: string;
   kind: BanKind;
@@ -222,7 +220,7 @@ export interface BansTable {
   lifted_at: Date | null;
 }
 
-export interface AuditLogTable {
+interface AuditLogTable {
   id: Generated<string>;
   actor_type: string;
   actor_id: string;

@@ -9,7 +9,7 @@ export interface DemoArticle {
 }
 
 export const DEMO_SITE_ID = 'demo';
-export const DEMO_ARTICLE_ID = 'pk-kz-action-plan';
+const DEMO_ARTICLE_ID = 'pk-kz-action-plan';
 
 export function loadDemoArticle(): DemoArticle {
   const text = readFileSync(new URL('./seed-article.txt', import.meta.url), 'utf8');

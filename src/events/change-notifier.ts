@@ -3,5 +3,3 @@ export interface ChangeNotifier {
   /** `eventIds`: the outbox events the commit wrote, when known (saves the relay a lookup). */
   committed(change: { siteId: string; articleId: string; threadChanged: boolean; eventIds?: string[] }): Promise<void>;
 }
-
-export const noopNotifier: ChangeNotifier = { committed: async () => {} };

@@ -3,8 +3,8 @@
 // job id is the event id, so an event handed over twice still runs once.
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
-import type { Producer } from '../queue/queue.ts';
-import { listUndispatched, markDispatched } from './event.repository.ts';
+import type { Producer } from '../jobs/job-queue.ts';
+import { listUndispatched, markDispatched } from './outbox.repository.ts';
 
 const BATCH = 200;
 

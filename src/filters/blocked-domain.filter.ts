@@ -9,7 +9,7 @@ const domainsOf = compileCache(
 );
 
 /** The listed domain the email belongs to, or null: checks mail.spam.example, spam.example, example. */
-export function blockedDomainOf(email: string, blocked: ReadonlySet<string>): string | null {
+function blockedDomainOf(email: string, blocked: ReadonlySet<string>): string | null {
   const at = email.lastIndexOf('@');
   if (at === -1) return null;
   let domain = email

@@ -1,16 +1,16 @@
 // Filters compile site lists (word automata, IP ranges, dictionaries) once, not per comment.
 // Sites are re-read every couple of seconds as new objects, so the cache looks them up first by
 // identity (free) and, on a miss, by content (one JSON string), keeping a bounded number of entries.
-import type { SiteSettings } from '../sites/site-settings.ts';
+import type { FilterSettings } from './filter.ts';
 
 export function compileCache<V>(
-  keyOf: (settings: SiteSettings) => unknown,
-  compile: (settings: SiteSettings) => V,
+  keyOf: (settings: FilterSettings) => unknown,
+  compile: (settings: FilterSettings) => V,
   maxEntries = 64,
 ) {
-  const byIdentity = new WeakMap<SiteSettings, V>();
+  const byIdentity = new WeakMap<FilterSettings, V>();
   const byContent = new Map<string, V>();
-  return function compiled(settings: SiteSettings): V {
+  return function compiled(settings: FilterSettings): V {
     const hit = byIdentity.get(settings);
     if (hit !== undefined) return hit;
     const key = JSON.stringify(keyOf(settings));

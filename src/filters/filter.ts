@@ -1,7 +1,27 @@
 // What every filter sees and returns. Filters are pure and synchronous: whatever needs I/O (the
 // author's history, duplicates, rate limits) is loaded before they run (src/comments/filter-context.ts).
-import type { Verdict } from '../moderation/verdict.ts';
-import type { SiteSettings } from '../sites/site-settings.ts';
+import type { ModerationMode } from '../domain/moderation-mode.ts';
+import type { Verdict } from '../domain/verdict.ts';
+
+export const PROFANITY_ACTIONS = ['off', 'hold', 'reject', 'spam'] as const;
+type ProfanityAction = (typeof PROFANITY_ACTIONS)[number];
+
+/** The site settings the filters read (src/sites/ validates them; a site's settings are a superset). */
+export interface FilterSettings {
+  moderation: ModerationMode;
+  minSubmitSeconds: number;
+  blockedWords: string[];
+  holdWords: string[];
+  profanityAction: ProfanityAction;
+  profanityWords: string[];
+  profanityExceptions: string[];
+  linkLimit: number | null;
+  blockedEmails: string[];
+  blockedDomains: string[];
+  blockedIps: string[];
+  shoutingMinLetters: number | null;
+  maxRepeatedChars: number | null;
+}
 
 /** The author's comments on this site so far, found by the email HMAC, by status. */
 export interface AuthorHistory {
@@ -24,7 +44,7 @@ export interface FilterInput {
   };
   request: { ip: string | null; userAgent: string | null };
   author: AuthorHistory;
-  settings: SiteSettings;
+  settings: FilterSettings;
   /** Now, in ms since epoch. */
   now: number;
 }

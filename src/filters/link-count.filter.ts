@@ -6,7 +6,7 @@ import type { Filter } from './filter.ts';
 const LINK = /\bhttps?:\/\/[^\s<>"']+|\bwww\.[^\s<>"']+|<a\s[^>]*href|\[url[=\]]/gi;
 const MAX_RECORDED_LINKS = 10;
 
-export function findLinks(text: string): string[] {
+function findLinks(text: string): string[] {
   return text.match(LINK) ?? [];
 }
 

@@ -1,7 +1,8 @@
 // Runs every filter over a comment and decides its first status: the strongest action wins
 // (spam > reject > hold > approve) and every verdict is kept as a reason for moderators.
-import type { CommentStatus } from '../db/schema.ts';
-import { decide, type Verdict, type VerdictAction } from '../moderation/verdict.ts';
+
+import type { CommentStatus } from '../domain/comment-status.ts';
+import { decide, type Verdict, type VerdictAction } from '../domain/verdict.ts';
 import type { Filter, FilterInput } from './filter.ts';
 import { FILTERS } from './registry.ts';
 

@@ -2,7 +2,7 @@
 // filler to get past other checks. Spaces and digits do not count: "1000000000000" is a number.
 import type { Filter } from './filter.ts';
 
-export function longestRun(text: string): { char: string; length: number; start: number; end: number } | null {
+function longestRun(text: string): { char: string; length: number; start: number; end: number } | null {
   let best: { char: string; length: number; start: number; end: number } | null = null;
   let prev = -1;
   let length = 0;

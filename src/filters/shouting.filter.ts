@@ -2,12 +2,12 @@
 import type { Filter } from './filter.ts';
 
 /** Share of capitals among cased letters from which a comment counts as shouting. */
-export const SHOUTING_RATIO = 0.7;
+const SHOUTING_RATIO = 0.7;
 
 const UPPER = /\p{Lu}/u;
 const LOWER = /\p{Ll}/u;
 
-export function countCase(text: string): { upper: number; lower: number } {
+function countCase(text: string): { upper: number; lower: number } {
   let upper = 0;
   let lower = 0;
   for (let i = 0; i < text.length; i++) {

@@ -1,7 +1,17 @@
 // The site's moderation mode: hold everything, hold an author's comments until one is approved
 // (WordPress's default), or publish what passes the other filters.
-import { trustVerdict } from '../moderation/trust.ts';
+import type { ModerationMode } from '../domain/moderation-mode.ts';
+import type { Verdict } from '../domain/verdict.ts';
 import type { Filter } from './filter.ts';
+
+function trustVerdict(mode: ModerationMode, authorHasApproved: boolean): Verdict | null {
+  if (mode === 'all')
+    return { action: 'hold', code: 'moderation_all', detail: 'This site holds every comment for review.' };
+  if (mode === 'first' && !authorHasApproved) {
+    return { action: 'hold', code: 'first_comment', detail: 'The author has no approved comment on this site yet.' };
+  }
+  return null;
+}
 
 export const trustFilter: Filter = {
   name: 'trust',

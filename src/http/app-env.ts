@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Principal } from '../auth/principal.ts';
+import type { Principal } from '../domain/principal.ts';
 
 /** Variables every request carries through the middleware chain. */
 export interface AppEnv {

@@ -76,7 +76,7 @@ export function problemResponse(
 }
 
 /** Errors that mean "a store is unreachable", from pg, PGlite, ioredis or the pool. */
-export function isStoreUnavailable(err: unknown): boolean {
+function isStoreUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | null;
   if (!e) return false;
   const code = String(e.code ?? '');

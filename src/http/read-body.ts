@@ -4,7 +4,7 @@ import { UnsupportedMediaTypeError, ValidationError } from '../shared/errors.ts'
 
 export type BodyFormat = 'json' | 'form';
 
-export function bodyFormat(c: Context): BodyFormat | null {
+function bodyFormat(c: Context): BodyFormat | null {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type)) return 'json';
   if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') return 'form';

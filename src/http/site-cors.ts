@@ -3,7 +3,6 @@
 // which makes the Node adapter rebuild every response (a third of a cached thread page's cost).
 import type { MiddlewareHandler } from 'hono';
 import { ForbiddenError } from '../shared/errors.ts';
-import type { SiteService } from '../sites/site.service.ts';
 import type { AppEnv } from './app-env.ts';
 import { selfOrigin } from './client-info.ts';
 
@@ -12,7 +11,12 @@ const ALLOW_HEADERS = 'Content-Type, Idempotency-Key';
 const EXPOSE_HEADERS = 'ETag, Retry-After, Idempotent-Replayed, Location';
 const MAX_AGE = '600';
 
-export function siteCors(sites: SiteService, publicUrl: string | null): MiddlewareHandler<AppEnv> {
+/** How the middleware finds a site's allowed origins (the site service, passed in by the app). */
+export interface SiteOrigins {
+  find(siteId: string): Promise<{ settings: { origins: string[] } } | null>;
+}
+
+export function siteCors(sites: SiteOrigins, publicUrl: string | null): MiddlewareHandler<AppEnv> {
   /** Null when the site does not exist (the handler answers 404). */
   const isAllowed = async (
     origin: string,

@@ -1,13 +1,14 @@
 // The "maintenance" queue: repeatable housekeeping, each task idempotent.
 import type { Logger } from 'pino';
+import { closeArticlesBefore } from '../articles/article.repository.ts';
+import { purgeSpam } from '../comments/comment.repository.ts';
 import { purgeExpiredIdempotencyKeys } from '../comments/idempotency.repository.ts';
 import type { Db } from '../db/database.ts';
 import type { Relay } from '../events/relay.ts';
-import { purgeFinishedJobs } from '../queue/job.repository.ts';
-import type { Job, Producer } from '../queue/queue.ts';
+import { purgeFinishedJobs } from '../jobs/job.repository.ts';
+import type { Job, Producer } from '../jobs/job-queue.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import { listStrandedDeliveries } from '../webhooks/webhook.repository.ts';
-import { closeArticlesBefore, purgeSpam } from './maintenance.repository.ts';
 
 const DAY = 86_400_000;
 

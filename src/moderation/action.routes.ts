@@ -2,7 +2,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { openApiRouter } from '../http/openapi.ts';
 import { authProblems, problem, signedIn } from '../http/openapi-common.ts';
-import { actionBodySchema, bulkBodySchema, moderatedCommentSchema } from './moderation.schemas.ts';
+import { moderatedCommentSchema } from '../review/review.schemas.ts';
+import { actionBodySchema, bulkBodySchema } from './moderation.schemas.ts';
 import { MODERATION_ACTIONS, type ModerationAction, type ModerationService } from './moderation.service.ts';
 
 const DESCRIPTIONS: Record<ModerationAction, string> = {

@@ -1,14 +1,14 @@
 // Status changes of one or many comments inside the caller's transaction, and the one notification
 // per touched article after commit. Single actions and bulk actions share this path, so each comment
-// gets its log row and its events exactly as src/moderation/status-transition.ts writes them.
-import { findArticleById } from '../articles/article.repository.ts';
-import { blankComment, findComment } from '../comments/comment.repository.ts';
+// gets its log row and its events exactly as src/comments/transition.ts writes them.
+import { blankComment, findCommentWithArticle, type LockedComment } from '../comments/comment.repository.ts';
+import { type ModeratedComment, snapshotOf, toModeratedComment } from '../comments/moderated-comment.ts';
+import { applyTransition } from '../comments/transition.ts';
 import type { DbOrTx } from '../db/database.ts';
-import type { ArticleRow, CommentRow, CommentStatus } from '../db/schema.ts';
+import type { Actor } from '../domain/actor.ts';
+import { type CommentStatus, canTransition } from '../domain/comment-status.ts';
 import type { ChangeNotifier } from '../events/change-notifier.ts';
 import { ConflictError } from '../shared/errors.ts';
-import { type ModeratedComment, snapshotOf, toModeratedComment } from './moderated-comment.ts';
-import { type Actor, applyTransition, canTransition } from './status-transition.ts';
 
 export interface CommentChange {
   comment: ModeratedComment;
@@ -18,7 +18,10 @@ export interface CommentChange {
 }
 
 /** Checks every move before making any, so a batch fails whole with the reason for each refusal. */
-export function assertTransitions(rows: CommentRow[], targets: Map<string, CommentStatus>): void {
+export function assertTransitions(
+  rows: { id: string; status: CommentStatus }[],
+  targets: Map<string, CommentStatus>,
+): void {
   const refused = rows.filter((r) => r.status !== targets.get(r.id) && !canTransition(r.status, targets.get(r.id)!));
   if (refused.length === 0) return;
   const detail = refused
@@ -36,33 +39,27 @@ export function assertTransitions(rows: CommentRow[], targets: Map<string, Comme
   );
 }
 
-/** Applies one change to a locked row. Articles are cached per batch: a bulk action often touches one article many times. */
+/** Applies one change to a locked row (read with its article's public fields). */
 export async function transitionRow(
   tx: DbOrTx,
-  row: CommentRow,
+  row: LockedComment,
   to: CommentStatus,
   actor: Actor,
   note: string | null,
-  articles: Map<number, ArticleRow> = new Map(),
 ): Promise<CommentChange> {
   if (row.status === to) return { comment: toModeratedComment(row), article: null, from: row.status };
   if (!canTransition(row.status, to)) throw new ConflictError(`A ${row.status} comment cannot become ${to}.`);
-  let article = articles.get(row.article_id);
-  if (!article) {
-    article = (await findArticleById(tx, row.article_id))!;
-    articles.set(article.id, article);
-  }
   await applyTransition(tx, {
     comment: snapshotOf(row),
-    article: { externalId: article.external_id, url: article.url, title: article.title },
+    article: { externalId: row.article_external_id, url: row.article_url, title: row.article_title },
     to,
     actor,
     note,
   });
   if (to === 'deleted') await blankComment(tx, row.id);
   return {
-    comment: toModeratedComment((await findComment(tx, row.id))!),
-    article: article.external_id,
+    comment: toModeratedComment((await findCommentWithArticle(tx, row.id))!),
+    article: row.article_external_id,
     from: row.status,
   };
 }

@@ -3,17 +3,17 @@ import { type AuthDeps, requireAuth } from '../auth/auth.middleware.ts';
 import { banRoutes } from '../bans/ban.routes.ts';
 import type { BanService } from '../bans/ban.service.ts';
 import { openApiRouter } from '../http/openapi.ts';
+import { reviewRoutes } from '../review/review.routes.ts';
+import type { ReviewService } from '../review/review.service.ts';
 import { actionRoutes } from './action.routes.ts';
 import type { ModerationService } from './moderation.service.ts';
-import { queueRoutes } from './queue.routes.ts';
-import type { QueueService } from './queue.service.ts';
 
 export function moderationRoutes(
-  deps: AuthDeps & { moderation: ModerationService; queue: QueueService; bans: BanService },
+  deps: AuthDeps & { moderation: ModerationService; review: ReviewService; bans: BanService },
 ) {
   const app = openApiRouter();
   app.use('*', requireAuth(deps));
-  app.route('/', queueRoutes(deps));
+  app.route('/', reviewRoutes(deps));
   app.route('/', actionRoutes(deps));
   app.route('/bans', banRoutes(deps));
   return app;

@@ -1,19 +1,26 @@
 // Moderator verbs: look at a comment, change the status of one or of many (one transaction, all or
 // nothing), delete and erase. Access is checked on the locked rows, inside the transaction.
-import { actorOf, forbidden, isAdmin, type Principal, requireSite } from '../auth/principal.ts';
-import { findComment, findCommentsForUpdate, listCommentIdsByAuthor } from '../comments/comment.repository.ts';
+
+import {
+  findCommentsForUpdate,
+  findCommentWithArticle,
+  type LockedComment,
+  listCommentIdsByAuthor,
+} from '../comments/comment.repository.ts';
+import { type LogEntry, type ModeratedComment, toLogEntry, toModeratedComment } from '../comments/moderated-comment.ts';
+import { listLogForComment, statusesBeforeCurrent } from '../comments/moderation-log.repository.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
-import type { CommentRow, CommentStatus } from '../db/schema.ts';
+import type { CommentRow } from '../db/schema.ts';
+import type { Actor } from '../domain/actor.ts';
+import type { CommentStatus } from '../domain/comment-status.ts';
+import { actorOf, forbidden, isAdmin, type Principal, requireSite } from '../domain/principal.ts';
 import type { ChangeNotifier } from '../events/change-notifier.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { emailHash } from '../shared/identity.ts';
 import { uuidPattern } from '../shared/ids.ts';
 import { assertTransitions, type CommentChange, notifyArticles, transitionRow } from './comment-transitions.ts';
-import { type LogEntry, type ModeratedComment, toLogEntry, toModeratedComment } from './moderated-comment.ts';
-import { listLogForComment, statusesBeforeCurrent } from './moderation-log.repository.ts';
-import type { Actor } from './status-transition.ts';
 
-export type { LogEntry, ModeratedComment } from './moderated-comment.ts';
+export type { LogEntry, ModeratedComment } from '../comments/moderated-comment.ts';
 
 export const MODERATION_ACTIONS = ['approve', 'reject', 'spam', 'restore'] as const;
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
@@ -76,7 +83,7 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
   }
 
   /** Locks the rows and checks access: unknown ids and other sites' comments look alike to a moderator. */
-  async function lockFor(tx: DbOrTx, who: Principal | null, ids: string[]): Promise<CommentRow[]> {
+  async function lockFor(tx: DbOrTx, who: Principal | null, ids: string[]): Promise<LockedComment[]> {
     const valid = ids.filter((id) => uuidPattern.test(id));
     const rows = await findCommentsForUpdate(tx, valid);
     const missing = ids.filter((id) => !rows.some((r) => r.id === id));
@@ -97,7 +104,7 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
   async function changeMany(
     who: Principal | null,
     ids: string[],
-    pick: (tx: DbOrTx, rows: CommentRow[]) => Promise<Map<string, CommentStatus>>,
+    pick: (tx: DbOrTx, rows: LockedComment[]) => Promise<Map<string, CommentStatus>>,
     actor: Actor,
     note: string | null,
   ) {
@@ -105,9 +112,8 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
       const rows = await lockFor(tx, who, ids);
       const targets = await pick(tx, rows);
       assertTransitions(rows, targets);
-      const articles = new Map();
       const out: CommentChange[] = [];
-      for (const row of rows) out.push(await transitionRow(tx, row, targets.get(row.id)!, actor, note, articles));
+      for (const row of rows) out.push(await transitionRow(tx, row, targets.get(row.id)!, actor, note));
       return out;
     });
     await notifyArticles(deps.notifier, changes);
@@ -118,7 +124,7 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
   return {
     async show(id: string): Promise<{ comment: ModeratedComment; log: LogEntry[] }> {
       checkId(id);
-      const row = await findComment(db, id);
+      const row = await findCommentWithArticle(db, id);
       if (!row) throw new NotFoundError(`No comment with id "${id}".`);
       return { comment: toModeratedComment(row), log: (await listLogForComment(db, id)).map(toLogEntry) };
     },

@@ -1,10 +1,12 @@
 // /healthz (the process answers), /readyz (its stores answer and the schema is current), /metrics.
 import { timingSafeEqual } from 'node:crypto';
 import { Hono, type MiddlewareHandler } from 'hono';
+import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
-import type { Container } from '../container.ts';
+import type { Db } from '../db/database.ts';
 import { pendingMigrations } from '../db/migrate.ts';
 import { problemResponse } from '../http/problem.ts';
+import type { Metrics } from './metrics.ts';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -28,7 +30,16 @@ function operatorOnly(token: string | null): MiddlewareHandler {
   };
 }
 
-export function healthRoutes(container: Container) {
+/** What readiness looks at (the container has all of it). */
+export interface HealthDeps {
+  config: { metricsToken: string | null };
+  lifecycle: { stopping: boolean };
+  database: { db: Db };
+  redis: Redis | null;
+  metrics: Pick<Metrics, 'registry'>;
+}
+
+export function healthRoutes(container: HealthDeps) {
   const app = new Hono();
   const guard = operatorOnly(container.config.metricsToken);
 

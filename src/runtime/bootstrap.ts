@@ -3,7 +3,7 @@
 import type { Container } from '../container.ts';
 import { DEMO_SITE_ID } from '../demo/seed-article.ts';
 
-export function demoOrigins(port: number, publicUrl: string | null): string[] {
+function demoOrigins(port: number, publicUrl: string | null): string[] {
   const origins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
   if (publicUrl) origins.unshift(new URL(publicUrl).origin);
   return origins;

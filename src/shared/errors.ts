@@ -61,13 +61,6 @@ export class RateLimitedError extends AppError {
     super(message, { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)), ...(code ? { code } : {}) });
   }
 }
-export class ServiceUnavailableError extends AppError {
-  readonly kind = 'unavailable';
-  constructor(message: string, retryAfterSeconds = 5) {
-    super(message, { retryAfterSeconds });
-  }
-}
-
 export function fieldError(path: string, message: string): ValidationError {
   return new ValidationError([{ path, message }], `${path} ${message}.`);
 }

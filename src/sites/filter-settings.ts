@@ -2,17 +2,15 @@
 // text matched literally, never compiled as regular expressions; lists and entries have caps so a
 // site's settings stay small enough to load on every request.
 import { z } from 'zod';
+import { PROFANITY_ACTIONS } from '../filters/filter.ts';
 import { parseIpRange } from '../filters/ip-ranges.ts';
 import { codesToString, normaliseWord } from '../filters/profanity/normalise.ts';
 import { textProblem } from '../shared/text.ts';
 
 export const MAX_LIST_ENTRIES = 5_000;
-export const MAX_WORD_CHARS = 100;
+const MAX_WORD_CHARS = 100;
 /** The schema's absolute cap on a comment body (src/comments/comment.schemas.ts). */
 const BODY_CAP = 10_000;
-
-export const profanityActions = ['off', 'hold', 'reject', 'spam'] as const;
-export type ProfanityAction = (typeof profanityActions)[number];
 
 const REGEX_LITERAL = /^\/.+\/[a-z]*$/;
 
@@ -110,7 +108,7 @@ export const filterSettingsShape = {
   /** Hold comments containing any of these (name, email, body, IP, user agent). */
   holdWords: list(literalWord),
   /** What to do with a comment using a word of the bundled profanity dictionary. */
-  profanityAction: z.enum(profanityActions).default('hold'),
+  profanityAction: z.enum(PROFANITY_ACTIONS).default('hold'),
   /** Words added to the profanity dictionary, matched with the same evasion handling. */
   profanityWords: list(profanityWord),
   /** Words never counted as profanity: dictionary words to drop, or innocent words to let through. */

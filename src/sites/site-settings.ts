@@ -1,13 +1,11 @@
 // Per-site settings: one validated schema with defaults. Stored as JSON on the site row, so later
 // settings add a field here instead of a migration.
 import { z } from 'zod';
+import { MODERATION_MODES } from '../domain/moderation-mode.ts';
 import { checkFilterSettings, filterSettingsShape } from './filter-settings.ts';
 
-export const moderationModes = ['all', 'first', 'none'] as const;
-export type ModerationMode = (typeof moderationModes)[number];
-
 /** Normalises "https://Example.com/path" to its origin "https://example.com"; rejects non-http(s). */
-export const originSchema = z.string().transform((value, ctx) => {
+const originSchema = z.string().transform((value, ctx) => {
   try {
     const url = new URL(value);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
@@ -26,7 +24,7 @@ export const siteSettingsSchema = z
     /** Origins allowed to embed the widget and post comments from a browser. */
     origins: z.array(originSchema).max(50).default([]),
     /** all: hold every comment; first: hold until the author has an approved comment; none: publish. */
-    moderation: z.enum(moderationModes).default('first'),
+    moderation: z.enum(MODERATION_MODES).default('first'),
     /** How deep replies nest on the public thread; deeper replies show at the last level. */
     maxDepth: z.number().int().min(1).max(10).default(5),
     /** Close an article to new comments this many days after its first comment (null: never). */

@@ -1,6 +1,6 @@
 // Sites: who may embed us and how their comments are moderated.
 import { z } from 'zod';
-import type { Db } from '../db/database.ts';
+import { type Bindable, bindable, type Db, type DbOrTx } from '../db/database.ts';
 import type { SiteRow } from '../db/schema.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { zodToFieldErrors } from '../shared/validation.ts';
@@ -43,46 +43,55 @@ function validateSettings(input: unknown): SiteSettings {
 }
 
 // Public requests read the site on every call; a short per-process cache keeps that off the database.
-// Updates clear the local entry at once; other processes see them within CACHE_TTL_MS.
+// Updates clear the local entry at once; other processes see them within CACHE_TTL_MS. Inside a
+// transaction reads go to the transaction (never cached: it may roll back) and writes clear the entry.
 const CACHE_TTL_MS = 2_000;
 
-export function createSiteService(db: Db) {
-  const cache = new Map<string, { site: Site | null; expires: number }>();
+type SiteCache = Map<string, { site: Site | null; expires: number }>;
+
+function siteVerbs(db: DbOrTx, cache: SiteCache) {
+  async function find(id: string): Promise<Site | null> {
+    if (!siteIdSchema.safeParse(id).success) return null;
+    if (db.isTransaction) {
+      const row = await repo.findSite(db, id);
+      return row ? toSite(row) : null;
+    }
+    const hit = cache.get(id);
+    if (hit && hit.expires > Date.now()) return hit.site;
+    const row = await repo.findSite(db, id);
+    const site = row ? toSite(row) : null;
+    if (cache.size > 10_000) cache.clear();
+    cache.set(id, { site, expires: Date.now() + CACHE_TTL_MS });
+    return site;
+  }
+
+  async function get(id: string): Promise<Site> {
+    const site = await find(id);
+    if (!site) throw new NotFoundError(`No site with id "${id.slice(0, 100)}".`);
+    return site;
+  }
+
+  async function create(input: { id: string; name: string; settings?: Partial<SiteSettings> }): Promise<Site> {
+    const idCheck = siteIdSchema.safeParse(input.id);
+    const errors = [
+      ...(idCheck.success ? [] : [{ path: 'id', message: idCheck.error.issues[0]!.message }]),
+      ...(nameSchema.safeParse(input.name).success ? [] : [{ path: 'name', message: 'must be 1-200 characters' }]),
+    ];
+    if (errors.length) throw new ValidationError(errors);
+    const settings = validateSettings(input.settings ?? {});
+    const row = await repo.insertSite(db, { id: input.id, name: input.name.trim(), settings });
+    if (!row) throw new ConflictError(`A site with id "${input.id}" already exists.`);
+    cache.delete(input.id);
+    return toSite(row);
+  }
 
   return {
-    async find(id: string): Promise<Site | null> {
-      if (!siteIdSchema.safeParse(id).success) return null;
-      const hit = cache.get(id);
-      if (hit && hit.expires > Date.now()) return hit.site;
-      const row = await repo.findSite(db, id);
-      const site = row ? toSite(row) : null;
-      if (cache.size > 10_000) cache.clear();
-      cache.set(id, { site, expires: Date.now() + CACHE_TTL_MS });
-      return site;
-    },
-
-    async get(id: string): Promise<Site> {
-      const site = await this.find(id);
-      if (!site) throw new NotFoundError(`No site with id "${id.slice(0, 100)}".`);
-      return site;
-    },
+    find,
+    get,
+    create,
 
     async list(): Promise<Site[]> {
       return (await repo.listSites(db)).map(toSite);
-    },
-
-    async create(input: { id: string; name: string; settings?: Partial<SiteSettings> }): Promise<Site> {
-      const idCheck = siteIdSchema.safeParse(input.id);
-      const errors = [
-        ...(idCheck.success ? [] : [{ path: 'id', message: idCheck.error.issues[0]!.message }]),
-        ...(nameSchema.safeParse(input.name).success ? [] : [{ path: 'name', message: 'must be 1-200 characters' }]),
-      ];
-      if (errors.length) throw new ValidationError(errors);
-      const settings = validateSettings(input.settings ?? {});
-      const row = await repo.insertSite(db, { id: input.id, name: input.name.trim(), settings });
-      if (!row) throw new ConflictError(`A site with id "${input.id}" already exists.`);
-      cache.delete(input.id);
-      return toSite(row);
     },
 
     async update(id: string, patch: { name?: string; settings?: Record<string, unknown> }): Promise<Site> {
@@ -105,14 +114,20 @@ export function createSiteService(db: Db) {
       const existing = await repo.findSite(db, input.id);
       if (existing) return toSite(existing);
       try {
-        return await this.create(input);
+        return await create(input);
       } catch (err) {
         // Another process created it between our read and insert.
-        if (err instanceof ConflictError) return this.get(input.id);
+        if (err instanceof ConflictError) return get(input.id);
         throw err;
       }
     },
   };
 }
 
-export type SiteService = ReturnType<typeof createSiteService>;
+export type SiteVerbs = ReturnType<typeof siteVerbs>;
+export type SiteService = Bindable<SiteVerbs>;
+
+export function createSiteService(db: Db): SiteService {
+  const cache: SiteCache = new Map();
+  return bindable(db, (q) => siteVerbs(q, cache));
+}

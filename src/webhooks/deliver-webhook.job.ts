@@ -5,12 +5,12 @@ import type { Logger } from 'pino';
 import { Webhook } from 'standardwebhooks';
 import { findComment } from '../comments/comment.repository.ts';
 import type { Db } from '../db/database.ts';
-import type { WebhookEndpointRow } from '../db/schema.ts';
-import { findEvent } from '../events/event.repository.ts';
+import type { EventRow, WebhookEndpointRow } from '../db/schema.ts';
+import { findEvent } from '../events/outbox.repository.ts';
+import { type Job, PermanentJobError, RetryLaterError } from '../jobs/job-queue.ts';
+import type { RetryPolicy } from '../jobs/retry-policy.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { type Job, PermanentJobError, RetryLaterError } from '../queue/queue.ts';
-import type { RetryPolicy } from '../queue/retry-policy.ts';
-import { postJson } from './http-post.ts';
+import { type PostResult, postJson } from './http-post.ts';
 import type { SecretBox } from './secret-box.ts';
 import * as repo from './webhook.repository.ts';
 
@@ -50,10 +50,10 @@ export function createDeliverWebhookJob(deps: {
 }) {
   const { db, box, log } = deps;
 
-  return async function deliverWebhook(job: Job): Promise<void> {
-    const deliveryId = String(job.data.deliveryId ?? '');
+  /** The pending delivery with its endpoint and event; null when there is nothing (more) to send. */
+  async function load(deliveryId: string) {
     const delivery = await repo.findDelivery(db, deliveryId);
-    if (delivery?.status !== 'pending') return; // already settled (or a duplicate job)
+    if (delivery?.status !== 'pending') return null; // already settled (or a duplicate job)
     const endpoint = await repo.findEndpoint(db, delivery.endpoint_id);
     if (!endpoint?.enabled) {
       await repo.updateDelivery(db, deliveryId, {
@@ -61,11 +61,15 @@ export function createDeliverWebhookJob(deps: {
         lastError: 'endpoint disabled',
         nextAttemptAt: null,
       });
-      return;
+      return null;
     }
     const event = await findEvent(db, delivery.event_id);
     if (!event) throw new PermanentJobError(`event ${delivery.event_id} is gone`);
+    return { endpoint, event };
+  }
 
+  /** Signs and posts the event (with personal data for endpoints that asked for it); logs the attempt. */
+  async function send(deliveryId: string, endpoint: WebhookEndpointRow, event: EventRow) {
     const payload = structuredClone(event.payload) as { data: { comment: Record<string, unknown> } };
     if (endpoint.include_personal_data && event.comment_id) {
       const comment = await findComment(db, event.comment_id);
@@ -94,19 +98,16 @@ export function createDeliverWebhookJob(deps: {
       error: result.error,
       succeeded: ok,
     });
+    return { result, ok };
+  }
+
+  /** A failed attempt: 410 disables the endpoint, others retry on a schedule or give up. */
+  async function settleFailure(job: Job, deliveryId: string, endpoint: WebhookEndpointRow, result: PostResult) {
     const record = {
       attemptsDelta: 1,
       lastStatusCode: result.status,
-      lastError: result.error ?? (ok ? null : `HTTP ${result.status}`),
+      lastError: result.error ?? `HTTP ${result.status}`,
     };
-
-    if (ok) {
-      deps.metrics.webhookAttempt('delivered');
-      await repo.updateDelivery(db, deliveryId, { ...record, status: 'succeeded', nextAttemptAt: null });
-      if (endpoint.failing_since) await repo.updateEndpoint(db, endpoint.id, { failingSince: null });
-      return;
-    }
-
     const status = result.status;
     if (status === 410) {
       await repo.updateDelivery(db, deliveryId, { ...record, status: 'failed', nextAttemptAt: null });
@@ -120,28 +121,37 @@ export function createDeliverWebhookJob(deps: {
         ? result.errorCode !== 'EFORBIDDENADDRESS' && result.errorCode !== 'EINVALIDURL'
         : status >= 500 || status === 429 || status === 408;
     const lastAttempt = job.attemptsMade + 1 >= job.maxAttempts;
-    if (retryable) {
-      const failingSince = await repo.markEndpointFailing(db, endpoint.id);
-      if (failingSince && Date.now() - failingSince.getTime() > DISABLE_AFTER_FAILING_MS) {
-        await repo.updateEndpoint(db, endpoint.id, {
-          enabled: false,
-          disabledReason: 'every delivery failed for 5 days',
-        });
-        log.warn({ endpointId: endpoint.id }, 'webhook endpoint disabled after failing for days');
-      }
-    }
+    if (retryable) await disableIfFailingForDays(endpoint.id);
     if (!retryable || lastAttempt) {
       deps.metrics.webhookAttempt('failed');
       await repo.updateDelivery(db, deliveryId, { ...record, status: 'failed', nextAttemptAt: null });
-      throw new PermanentJobError(record.lastError ?? 'delivery failed');
+      throw new PermanentJobError(record.lastError);
     }
     deps.metrics.webhookAttempt('retry');
-    const err = new RetryLaterError(
-      record.lastError ?? 'delivery failed',
-      parseRetryAfter(result.headers['retry-after']),
-    );
+    const err = new RetryLaterError(record.lastError, parseRetryAfter(result.headers['retry-after']));
     const delay = deps.retry.delayMs('webhooks', job.attemptsMade + 1, err);
     await repo.updateDelivery(db, deliveryId, { ...record, nextAttemptAt: new Date(Date.now() + delay) });
     throw err;
+  }
+
+  async function disableIfFailingForDays(endpointId: string) {
+    const failingSince = await repo.markEndpointFailing(db, endpointId);
+    if (failingSince && Date.now() - failingSince.getTime() > DISABLE_AFTER_FAILING_MS) {
+      await repo.updateEndpoint(db, endpointId, { enabled: false, disabledReason: 'every delivery failed for 5 days' });
+      log.warn({ endpointId }, 'webhook endpoint disabled after failing for days');
+    }
+  }
+
+  return async function deliverWebhook(job: Job): Promise<void> {
+    const deliveryId = String(job.data.deliveryId ?? '');
+    const found = await load(deliveryId);
+    if (!found) return;
+    const { endpoint, event } = found;
+    const { result, ok } = await send(deliveryId, endpoint, event);
+    if (!ok) return settleFailure(job, deliveryId, endpoint, result);
+    deps.metrics.webhookAttempt('delivered');
+    const record = { attemptsDelta: 1, lastStatusCode: result.status, lastError: result.error ?? null };
+    await repo.updateDelivery(db, deliveryId, { ...record, status: 'succeeded', nextAttemptAt: null });
+    if (endpoint.failing_since) await repo.updateEndpoint(db, endpoint.id, { failingSince: null });
   };
 }

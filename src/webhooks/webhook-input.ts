@@ -1,7 +1,7 @@
 // What an operator may set on a webhook endpoint.
 import net from 'node:net';
 import { z } from 'zod';
-import { EVENT_TYPES } from '../events/event-types.ts';
+import { EVENT_TYPES } from '../domain/event-types.ts';
 import { isPublicAddress } from './safe-address.ts';
 
 export function webhookUrlSchema(allowPrivate: boolean) {

@@ -1,44 +1,15 @@
 // Managing webhook endpoints: create (secret shown once), change, rotate secrets, see deliveries, redeliver.
-import type { Db } from '../db/database.ts';
+import { type Bindable, bindable, type Db, type DbOrTx, type Tx } from '../db/database.ts';
 import type { WebhookEndpointRow } from '../db/schema.ts';
-import type { Producer } from '../queue/queue.ts';
+import type { Producer } from '../jobs/job-queue.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { uuidPattern, uuidv7 } from '../shared/ids.ts';
 import { zodToFieldErrors } from '../shared/validation.ts';
-import type { SiteService } from '../sites/site.service.ts';
+import type { SiteService, SiteVerbs } from '../sites/site.service.ts';
 import { generateWebhookSecret, type SecretBox } from './secret-box.ts';
 import * as repo from './webhook.repository.ts';
+import { deliveryLog, toEndpoint, type WebhookEndpoint } from './webhook-endpoint.ts';
 import { eventListSchema, webhookUrlSchema } from './webhook-input.ts';
-
-export interface WebhookEndpoint {
-  id: string;
-  siteId: string;
-  url: string;
-  description: string | null;
-  events: string[];
-  enabled: boolean;
-  disabledReason: string | null;
-  includePersonalData: boolean;
-  failingSince: Date | null;
-  previousSecretExpiresAt: Date | null;
-  createdAt: Date;
-}
-
-function toEndpoint(r: WebhookEndpointRow): WebhookEndpoint {
-  return {
-    id: r.id,
-    siteId: r.site_id,
-    url: r.url,
-    description: r.description,
-    events: r.events,
-    enabled: r.enabled,
-    disabledReason: r.disabled_reason,
-    includePersonalData: r.include_personal_data,
-    failingSince: r.failing_since,
-    previousSecretExpiresAt: r.previous_secret_expires_at,
-    createdAt: r.created_at,
-  };
-}
 
 export interface EndpointInput {
   url?: string;
@@ -48,31 +19,29 @@ export interface EndpointInput {
   includePersonalData?: boolean;
 }
 
-export function createWebhookService(deps: {
-  db: Db;
-  sites: SiteService;
+interface VerbDeps {
+  db: DbOrTx;
+  sites: SiteVerbs;
   box: SecretBox;
-  producer: () => Producer;
-  allowPrivate: boolean;
-}) {
-  const { db, box } = deps;
-  const urlSchema = webhookUrlSchema(deps.allowPrivate);
+  urlSchema: ReturnType<typeof webhookUrlSchema>;
+}
 
-  function validate(input: EndpointInput) {
-    const errors = [];
-    if (input.url !== undefined) {
-      const r = urlSchema.safeParse(input.url);
-      if (!r.success) errors.push(...zodToFieldErrors(r.error, 'url'));
-    }
-    if (input.events !== undefined) {
-      const r = eventListSchema.safeParse(input.events);
-      if (!r.success) errors.push(...zodToFieldErrors(r.error, 'events'));
-    }
-    if (input.description && input.description.length > 500)
-      errors.push({ path: 'description', message: 'must be at most 500 characters' });
-    if (errors.length) throw new ValidationError(errors, 'The webhook endpoint is invalid.');
+function validate(urlSchema: VerbDeps['urlSchema'], input: EndpointInput) {
+  const errors = [];
+  if (input.url !== undefined) {
+    const r = urlSchema.safeParse(input.url);
+    if (!r.success) errors.push(...zodToFieldErrors(r.error, 'url'));
   }
+  if (input.events !== undefined) {
+    const r = eventListSchema.safeParse(input.events);
+    if (!r.success) errors.push(...zodToFieldErrors(r.error, 'events'));
+  }
+  if (input.description && input.description.length > 500)
+    errors.push({ path: 'description', message: 'must be at most 500 characters' });
+  if (errors.length) throw new ValidationError(errors, 'The webhook endpoint is invalid.');
+}
 
+function webhookVerbs({ db, sites, box, urlSchema }: VerbDeps) {
   async function getRow(id: string): Promise<WebhookEndpointRow> {
     const row = uuidPattern.test(id) ? await repo.findEndpoint(db, id) : undefined;
     if (!row) throw new NotFoundError(`No webhook endpoint with id "${id.slice(0, 100)}".`);
@@ -84,8 +53,8 @@ export function createWebhookService(deps: {
       siteId: string,
       input: EndpointInput & { url: string },
     ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
-      await deps.sites.get(siteId);
-      validate(input);
+      await sites.get(siteId);
+      validate(urlSchema, input);
       const secret = generateWebhookSecret();
       const row = await repo.insertEndpoint(db, {
         id: uuidv7(),
@@ -104,13 +73,13 @@ export function createWebhookService(deps: {
     },
 
     async list(siteId: string): Promise<WebhookEndpoint[]> {
-      await deps.sites.get(siteId);
+      await sites.get(siteId);
       return (await repo.listEndpoints(db, siteId)).map(toEndpoint);
     },
 
     async update(id: string, input: EndpointInput): Promise<WebhookEndpoint> {
       await getRow(id);
-      validate(input);
+      validate(urlSchema, input);
       const row = await repo.updateEndpoint(db, id, {
         ...input,
         // Re-enabling clears the record of why it was disabled and of its failures.
@@ -135,9 +104,11 @@ export function createWebhookService(deps: {
       return { endpoint: toEndpoint(row!), secret };
     },
 
-    async remove(id: string): Promise<void> {
-      await getRow(id);
+    /** Removes the endpoint with its deliveries; returns it as it was. */
+    async remove(id: string): Promise<WebhookEndpoint> {
+      const row = await getRow(id);
       await repo.deleteEndpoint(db, id);
+      return toEndpoint(row);
     },
 
     async deliveries(endpointId: string, limit = 50) {
@@ -147,40 +118,58 @@ export function createWebhookService(deps: {
         db,
         deliveries.map((d) => d.id),
       );
-      return deliveries.map((d) => ({
-        id: d.id,
-        eventId: d.event_id,
-        eventType: d.event_type,
-        status: d.status,
-        attempts: d.attempts,
-        lastStatusCode: d.last_status_code,
-        lastError: d.last_error,
-        nextAttemptAt: d.next_attempt_at,
-        createdAt: d.created_at,
-        log: attempts
-          .filter((a) => a.delivery_id === d.id)
-          .map((a) => ({
-            at: a.started_at,
-            durationMs: a.duration_ms,
-            statusCode: a.status_code,
-            succeeded: a.succeeded,
-            error: a.error,
-            response: a.response_excerpt,
-          })),
-      }));
+      return deliveryLog(deliveries, attempts);
     },
 
-    /** Sends the delivery again, whatever its state, with the same event id (receivers can dedupe). */
-    async redeliver(deliveryId: string): Promise<{ deliveryId: string }> {
+    /** Sets a delivery back to pending (the first half of a redelivery); returns what it belongs to. */
+    async resetDelivery(
+      deliveryId: string,
+    ): Promise<{ id: string; endpointId: string; eventId: string; siteId: string | null }> {
       const delivery = uuidPattern.test(deliveryId) ? await repo.findDelivery(db, deliveryId) : undefined;
       if (!delivery) throw new NotFoundError(`No webhook delivery with id "${deliveryId.slice(0, 100)}".`);
       await repo.updateDelivery(db, deliveryId, { status: 'pending', nextAttemptAt: null, lastError: null });
-      await deps
-        .producer()
-        .add('webhooks', 'deliver', { deliveryId }, { jobId: `${deliveryId}-redeliver-${Date.now()}` });
-      return { deliveryId };
+      const endpoint = await repo.findEndpoint(db, delivery.endpoint_id);
+      return {
+        id: delivery.id,
+        endpointId: delivery.endpoint_id,
+        eventId: delivery.event_id,
+        siteId: endpoint?.site_id ?? null,
+      };
     },
   };
 }
 
-export type WebhookService = ReturnType<typeof createWebhookService>;
+type WebhookVerbs = ReturnType<typeof webhookVerbs>;
+
+export type WebhookService = Bindable<WebhookVerbs> & {
+  /** Sends the delivery again, whatever its state, with the same event id (receivers can dedupe). */
+  redeliver(deliveryId: string): Promise<{ deliveryId: string }>;
+  /** The second half of a redelivery, after the reset has committed (the job must see it pending). */
+  enqueueRedelivery(deliveryId: string): Promise<{ deliveryId: string }>;
+};
+
+export function createWebhookService(deps: {
+  db: Db;
+  sites: SiteService;
+  box: SecretBox;
+  producer: () => Producer;
+  allowPrivate: boolean;
+}): WebhookService {
+  const urlSchema = webhookUrlSchema(deps.allowPrivate);
+  const verbs = (db: DbOrTx) =>
+    webhookVerbs({ db, sites: db.isTransaction ? deps.sites.withTx(db as Tx) : deps.sites, box: deps.box, urlSchema });
+  async function enqueueRedelivery(deliveryId: string) {
+    await deps
+      .producer()
+      .add('webhooks', 'deliver', { deliveryId }, { jobId: `${deliveryId}-redeliver-${Date.now()}` });
+    return { deliveryId };
+  }
+  return {
+    ...bindable(deps.db, verbs),
+    enqueueRedelivery,
+    async redeliver(deliveryId) {
+      await verbs(deps.db).resetDelivery(deliveryId);
+      return enqueueRedelivery(deliveryId);
+    },
+  };
+}

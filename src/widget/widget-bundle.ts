@@ -27,7 +27,10 @@ export interface WidgetScripts {
 }
 
 const clientDir = fileURLToPath(new URL('./client/', import.meta.url));
-/** Written by `npm run build` (scripts/build.mjs) next to the compiled module: each script's code. */
+/**
+ * Written by `npm run build` (scripts/build.mjs) next to the compiled module: each script's code.
+ * @public (the build script imports it from the compiled module, out of knip's sight)
+ */
 export const PREBUILT_FILE = 'widget-scripts.json';
 // Browsers from 2020 on (Safari 14, Chrome 80, Firefox 72); esbuild lowers newer syntax such as `??=`.
 const TARGET = 'es2020';

@@ -2,7 +2,7 @@
 // full (reasons with matched words, parent, author history, log), actions that log and emit their
 // events, restore, bulk actions in one transaction, and the global log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Principal } from '../../src/auth/principal.ts';
+import type { Principal } from '../../src/domain/principal.ts';
 import { createModerationService } from '../../src/moderation/moderation.service.ts';
 import { api, bearer, createUser, tokenFor } from '../support/accounts.ts';
 import { approve, createSite, expectProblem, submit } from '../support/http.ts';

@@ -2,7 +2,7 @@
 // once Redis is back. Uses a redis-server of its own, never the shared one.
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countUndispatched } from '../../src/events/event.repository.ts';
+import { countUndispatched } from '../../src/events/outbox.repository.ts';
 import { call, createSite, submit } from '../support/http.ts';
 import { type OwnRedis, ownRedis } from '../support/own-redis.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';

@@ -1,7 +1,7 @@
 // Accounts for tests: users made through the same service the CLI and dashboard use, signed in over
 // the real login route, or given an API token.
 import type { User } from '../../src/auth/user.service.ts';
-import type { UserRole } from '../../src/db/schema.ts';
+import type { UserRole } from '../../src/domain/principal.ts';
 import { call, type JsonResponse } from './http.ts';
 import type { TestContext } from './test-app.ts';
 

@@ -2,7 +2,7 @@
 // admin, and fresh resources on "theirs" (the site the moderator must not touch).
 import { randomUUID } from 'node:crypto';
 import type { User } from '../../src/auth/user.service.ts';
-import { deliveryId } from '../../src/events/process-event.job.ts';
+import { deliveryId } from '../../src/webhooks/process-event.job.ts';
 import { createUser, PASSWORD } from './accounts.ts';
 import { createSite, submit } from './http.ts';
 import type { TestContext } from './test-app.ts';

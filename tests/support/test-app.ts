@@ -14,7 +14,7 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export async function createTestSchema(): Promise<{ schema: string; drop(): Promise<void> }> {
+async function createTestSchema(): Promise<{ schema: string; drop(): Promise<void> }> {
   const schema = `t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();

@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface Received {
+interface Received {
   path: string;
   headers: Record<string, string>;
   body: string;
@@ -10,7 +10,7 @@ export interface Received {
   at: number;
 }
 
-export type Responder = (
+type Responder = (
   req: Received,
   nth: number,
 ) => { status: number; headers?: Record<string, string>; body?: string; delayMs?: number };

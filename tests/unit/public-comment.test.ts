@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor } from '../../src/comments/cursor.ts';
 import { avatarFor, escapeHtml, renderBodyHtml } from '../../src/comments/public-comment.ts';
-import { decide } from '../../src/moderation/verdict.ts';
+import { decide } from '../../src/domain/verdict.ts';
 import { codePointLength, textProblem } from '../../src/shared/text.ts';
 
 describe('renderBodyHtml', () => {

@@ -1,12 +1,12 @@
 // One comment as moderators see it: who (name, email, IP), where (article, site), the text with matched
 // words marked, why it was held, the parent of a reply, the author's record, and the actions.
 // Every string goes through JSX, which escapes it: comment text is never markup.
-import type { QueueItem } from '../../moderation/queue.service.ts';
+import type { QueueItem } from '../../review/review.service.ts';
 import { type HighlightField, highlight } from '../highlight.ts';
 import { Reasons } from './reasons.tsx';
 import { Time } from './time.tsx';
 
-export const ACTIONS_BY_STATUS: Record<string, ('approve' | 'reject' | 'spam' | 'restore')[]> = {
+const ACTIONS_BY_STATUS: Record<string, ('approve' | 'reject' | 'spam' | 'restore')[]> = {
   pending: ['approve', 'reject', 'spam'],
   approved: ['reject', 'spam'],
   rejected: ['restore', 'approve', 'spam'],
@@ -15,7 +15,7 @@ export const ACTIONS_BY_STATUS: Record<string, ('approve' | 'reject' | 'spam' | 
 const LABEL = { approve: 'Approve', reject: 'Reject', spam: 'Spam', restore: 'Restore' } as const;
 const KEY = { approve: 'a', reject: 'r', spam: 's', restore: 'u' } as const;
 
-export function Marked(props: { item: { reasons: unknown[] }; field: HighlightField; text: string }) {
+function Marked(props: { item: { reasons: unknown[] }; field: HighlightField; text: string }) {
   return (
     <>
       {highlight(props.item.reasons, props.field, props.text).map((s) =>

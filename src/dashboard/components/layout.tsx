@@ -1,6 +1,6 @@
 // The page frame: navigation by role, the signed-in account, sign out, and the one script and stylesheet.
 import type { Child } from 'hono/jsx';
-import type { Principal } from '../../auth/principal.ts';
+import type { Principal } from '../../domain/principal.ts';
 import { assetUrl } from '../assets.ts';
 
 export type NavKey = 'queue' | 'bans' | 'log' | 'sites' | 'users' | 'audit';

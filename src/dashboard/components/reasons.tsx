@@ -23,7 +23,7 @@ interface Reason {
   detail?: string;
 }
 
-export function reasonLabel(code: string): string {
+function reasonLabel(code: string): string {
   return LABELS[code] ?? code.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 }
 

@@ -1,5 +1,5 @@
 // Times as people read them ("5 min ago"), with the exact UTC time for tooltips and screen readers.
-export function ago(date: Date, now = Date.now()): string {
+function ago(date: Date, now = Date.now()): string {
   const s = Math.max(0, Math.round((now - date.getTime()) / 1000));
   if (s < 60) return 'just now';
   if (s < 3600) return `${Math.floor(s / 60)} min ago`;

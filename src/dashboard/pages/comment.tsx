@@ -1,7 +1,7 @@
 // One comment in full: the card with its actions, every reason and matched word, the author's record
 // on the site, the moderation log, and bans for the author.
-import type { LogEntry } from '../../moderation/moderated-comment.ts';
-import type { QueueItem } from '../../moderation/queue.service.ts';
+import type { LogEntry } from '../../comments/moderated-comment.ts';
+import type { QueueItem } from '../../review/review.service.ts';
 import { CommentCard } from '../components/comment-card.tsx';
 import { Layout, type PageContext } from '../components/layout.tsx';
 import { ReasonDetails } from '../components/reasons.tsx';

@@ -1,4 +1,4 @@
-import type { LogEntry } from '../../moderation/moderated-comment.ts';
+import type { LogEntry } from '../../comments/moderated-comment.ts';
 import { Layout, type PageContext } from '../components/layout.tsx';
 import { LogTable } from './comment.tsx';
 

@@ -1,8 +1,9 @@
 // Admin: a site's webhook endpoints (secret shown once), and one endpoint with its deliveries.
-import { EVENT_TYPES } from '../../events/event-types.ts';
+import { EVENT_TYPES } from '../../domain/event-types.ts';
 import type { FieldError } from '../../shared/errors.ts';
 import type { Site } from '../../sites/site.service.ts';
-import type { WebhookEndpoint, WebhookService } from '../../webhooks/webhook.service.ts';
+import type { WebhookService } from '../../webhooks/webhook.service.ts';
+import type { WebhookEndpoint } from '../../webhooks/webhook-endpoint.ts';
 import { errorFor, Field } from '../components/form-field.tsx';
 import { Layout, type PageContext } from '../components/layout.tsx';
 import { Time } from '../components/time.tsx';

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { requireAdmin } from '../../auth/principal.ts';
+import { requireAdmin } from '../../domain/principal.ts';
 import type { AppEnv } from '../../http/app-env.ts';
 
 /** For the admin sections, mounted on their own prefix so it never covers moderators' pages. */

@@ -1,11 +1,11 @@
 // A comment's detail page, bans, and the moderation log.
 import { type Context, Hono } from 'hono';
-import { isAdmin, type Principal } from '../../auth/principal.ts';
 import type { SessionService } from '../../auth/session.service.ts';
 import type { BanService } from '../../bans/ban.service.ts';
-import type { CommentStatus } from '../../db/schema.ts';
+import type { CommentStatus } from '../../domain/comment-status.ts';
+import { isAdmin, type Principal } from '../../domain/principal.ts';
 import type { AppEnv } from '../../http/app-env.ts';
-import type { QueueService } from '../../moderation/queue.service.ts';
+import type { ReviewService } from '../../review/review.service.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import type { SiteService } from '../../sites/site.service.ts';
 import { render } from '../components/layout.tsx';
@@ -18,7 +18,7 @@ const LOG_ACTIONS: CommentStatus[] = ['approved', 'pending', 'rejected', 'spam',
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
 export function moderationPages(deps: {
-  queue: QueueService;
+  review: ReviewService;
   bans: BanService;
   sites: SiteService;
   sessions: SessionService;
@@ -27,7 +27,7 @@ export function moderationPages(deps: {
   const sitesOf = async (who: Principal) => (isAdmin(who) ? (await deps.sites.list()).map((s) => s.id) : who.siteIds);
 
   app.get('/comments/:id', async (c) => {
-    const detail = await deps.queue.detail(c.get('principal'), c.req.param('id'));
+    const detail = await deps.review.detail(c.get('principal'), c.req.param('id'));
     const notice = c.req.query('done') ? 'Done.' : c.req.query('banned') ? 'The ban is in force.' : null;
     return c.html(render(<CommentPage page={pageContext(c, deps.sessions)} {...detail} notice={notice} />));
   });
@@ -113,7 +113,7 @@ export function moderationPages(deps: {
       action: action && LOG_ACTIONS.includes(action) ? action : undefined,
       cursor: str(c.req.query('cursor')) || undefined,
     };
-    const page = await deps.queue.log(who, { ...q, limit: 50 });
+    const page = await deps.review.log(who, { ...q, limit: 50 });
     return c.html(
       render(
         <LogPage

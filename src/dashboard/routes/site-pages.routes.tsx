@@ -2,6 +2,7 @@
 import { type Context, Hono } from 'hono';
 import type { AdminService } from '../../admin/admin.service.ts';
 import type { SessionService } from '../../auth/session.service.ts';
+import { actorOf } from '../../domain/principal.ts';
 import type { AppEnv } from '../../http/app-env.ts';
 import { type FieldError, ValidationError } from '../../shared/errors.ts';
 import type { Site, SiteService } from '../../sites/site.service.ts';
@@ -50,7 +51,7 @@ export function sitePages(deps: {
     const values = { id: str(form.id), name: str(form.name), origins: str(form.origins) };
     try {
       const origins = values.origins.split(/\s+/).filter(Boolean);
-      const site = await deps.admin.createSite(c.get('principal'), {
+      const site = await deps.admin.createSite(actorOf(c.get('principal')), {
         id: values.id,
         name: values.name,
         settings: { origins },
@@ -106,7 +107,7 @@ export function sitePages(deps: {
     );
     if (errors.length) return settingsPage(c, site, typed, str(form.name), errors, null);
     try {
-      await deps.admin.updateSite(c.get('principal'), site.id, { name: str(form.name), settings });
+      await deps.admin.updateSite(actorOf(c.get('principal')), site.id, { name: str(form.name), settings });
     } catch (err) {
       if (err instanceof ValidationError)
         return settingsPage(c, site, typed, str(form.name), err.extra.errors ?? [], null);
@@ -146,7 +147,7 @@ export function sitePages(deps: {
     const events = ([] as unknown[]).concat(form.events ?? []).filter((e): e is string => typeof e === 'string');
     try {
       // The secret is shown in this answer only: never in a URL or a redirect.
-      const { secret } = await deps.admin.createWebhook(c.get('principal'), site.id, {
+      const { secret } = await deps.admin.createWebhook(actorOf(c.get('principal')), site.id, {
         url,
         events,
         includePersonalData: form.includePersonalData === 'on',

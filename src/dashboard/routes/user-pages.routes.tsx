@@ -1,10 +1,10 @@
 // Admin pages under /dashboard/users: accounts, their sites, passwords, API tokens (shown once).
 import { type Context, Hono } from 'hono';
-import { actorOf } from '../../auth/principal.ts';
 import type { SessionService } from '../../auth/session.service.ts';
 import type { TokenService } from '../../auth/token.service.ts';
 import type { UserService } from '../../auth/user.service.ts';
-import type { UserRole } from '../../db/schema.ts';
+import type { UserRole } from '../../domain/principal.ts';
+import { actorOf } from '../../domain/principal.ts';
 import type { AppEnv } from '../../http/app-env.ts';
 import { AppError, type FieldError, ValidationError } from '../../shared/errors.ts';
 import type { SiteService } from '../../sites/site.service.ts';

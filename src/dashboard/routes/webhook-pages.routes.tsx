@@ -3,6 +3,7 @@
 import { Hono } from 'hono';
 import type { AdminService } from '../../admin/admin.service.ts';
 import type { SessionService } from '../../auth/session.service.ts';
+import { actorOf } from '../../domain/principal.ts';
 import type { AppEnv } from '../../http/app-env.ts';
 import type { WebhookService } from '../../webhooks/webhook.service.ts';
 import { render } from '../components/layout.tsx';
@@ -41,13 +42,17 @@ export function webhookPages(deps: { admin: AdminService; webhooks: WebhookServi
     ['disable', false],
   ] as const) {
     app.post(`/:id/${path}`, async (c) => {
-      await deps.admin.updateWebhook(c.get('principal'), c.req.param('id'), { enabled });
+      await deps.admin.updateWebhook(actorOf(c.get('principal')), c.req.param('id'), { enabled });
       return c.redirect(`/dashboard/webhooks/${c.req.param('id')}?done=${enabled ? 'enabled' : 'disabled'}`, 303);
     });
   }
 
   app.post('/:id/rotate-secret', async (c) => {
-    const { endpoint, secret } = await deps.admin.rotateWebhookSecret(c.get('principal'), c.req.param('id'), 24);
+    const { endpoint, secret } = await deps.admin.rotateWebhookSecret(
+      actorOf(c.get('principal')),
+      c.req.param('id'),
+      24,
+    );
     const deliveries = await deps.webhooks.deliveries(endpoint.id, 100);
     return c.html(
       render(
@@ -64,7 +69,7 @@ export function webhookPages(deps: { admin: AdminService; webhooks: WebhookServi
 
   app.post('/:id/delete', async (c) => {
     const endpoint = await deps.webhooks.get(c.req.param('id'));
-    await deps.admin.deleteWebhook(c.get('principal'), endpoint.id);
+    await deps.admin.deleteWebhook(actorOf(c.get('principal')), endpoint.id);
     return c.redirect(`/dashboard/sites/${endpoint.siteId}/webhooks`, 303);
   });
 
@@ -76,7 +81,7 @@ export function deliveryPages(deps: { admin: AdminService }) {
   app.use('*', adminOnly);
   app.post('/:id/redeliver', async (c) => {
     const form = await c.req.parseBody();
-    await deps.admin.redeliver(c.get('principal'), c.req.param('id'));
+    await deps.admin.redeliver(actorOf(c.get('principal')), c.req.param('id'));
     const endpoint = typeof form.endpoint === 'string' && /^[0-9a-f-]{36}$/i.test(form.endpoint) ? form.endpoint : null;
     return c.redirect(endpoint ? `/dashboard/webhooks/${endpoint}?done=redelivered` : '/dashboard/sites', 303);
   });

@@ -1,7 +1,8 @@
 // The profanity matcher a site uses: the bundled dictionary compiled once per process, and a
 // variant per distinct set of site additions and exceptions, compiled when first needed.
-import type { SiteSettings } from '../../sites/site-settings.ts';
+
 import { compileCache } from '../compile-cache.ts';
+import type { FilterSettings as SiteSettings } from '../filter.ts';
 import { type DictionaryEntry, defaultDictionary } from './dictionary.ts';
 import { WordMatcher } from './matcher.ts';
 import { codesToString, normaliseWord } from './normalise.ts';

@@ -8,7 +8,7 @@ export interface ItemOptions {
   onReply(comment: PublicComment, item: HTMLLIElement): void;
 }
 
-export const PENDING_NOTE = 'Your comment is awaiting moderation.';
+const PENDING_NOTE = 'Your comment is awaiting moderation.';
 
 /** `own` marks the reader's comment that is still held: only this reader sees it, and nobody can reply to it yet. */
 export function commentItem(comment: PublicComment, options: ItemOptions, own = false): HTMLLIElement {
@@ -51,7 +51,7 @@ export function commentItem(comment: PublicComment, options: ItemOptions, own = 
 }
 
 /** How many reply levels below the top this item sits. */
-export function levelOf(item: Element, top: Element): number {
+function levelOf(item: Element, top: Element): number {
   let level = 0;
   for (let el = item.parentElement; el && el !== top; el = el.parentElement) if (el.tagName === 'OL') level++;
   return level;

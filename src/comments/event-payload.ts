@@ -1,8 +1,9 @@
 // What a lifecycle event says. Public fields only: email, IP and user agent are added at delivery
 // time, and only for endpoints set to include personal data.
-import { toPublicComment } from '../comments/public-comment.ts';
-import type { CommentStatus } from '../db/schema.ts';
-import type { EventType } from './event-types.ts';
+
+import type { CommentStatus } from '../domain/comment-status.ts';
+import type { EventType } from '../domain/event-types.ts';
+import { toPublicComment } from './public-comment.ts';
 
 export interface CommentSnapshot {
   id: string;

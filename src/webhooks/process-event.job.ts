@@ -1,16 +1,12 @@
 // The "events" queue: for each lifecycle event, refresh the thread cache and fan out one webhook
 // delivery per subscribed endpoint.
 import { createHash } from 'node:crypto';
+import type { EventPayload } from '../comments/event-payload.ts';
 import type { ThreadCache } from '../comments/thread-cache.ts';
 import type { Db } from '../db/database.ts';
-import type { Job, Producer } from '../queue/queue.ts';
-import {
-  insertDeliveries,
-  listEnabledEndpoints,
-  listPendingDeliveriesForEvent,
-} from '../webhooks/webhook.repository.ts';
-import { findEvent } from './event.repository.ts';
-import type { EventPayload } from './event-payload.ts';
+import { findEvent } from '../events/outbox.repository.ts';
+import type { Job, Producer } from '../jobs/job-queue.ts';
+import { insertDeliveries, listEnabledEndpoints, listPendingDeliveriesForEvent } from './webhook.repository.ts';
 
 /** The same endpoint and event always make the same delivery id, so a re-run creates nothing new. */
 export function deliveryId(endpointId: string, eventId: string): string {

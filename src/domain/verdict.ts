@@ -1,5 +1,5 @@
 // A filter's answer about a comment, and how several answers combine into a first status.
-import type { CommentStatus } from '../db/schema.ts';
+import type { CommentStatus } from './comment-status.ts';
 
 export type VerdictAction = 'approve' | 'hold' | 'reject' | 'spam';
 

@@ -1,6 +1,26 @@
-import { sql } from 'kysely';
-import type { DbOrTx } from '../db/database.ts';
+// The outbox (the events table): written in the statement that changes a comment, read by the relay
+// and the event job, marked when handed to the queue. The only module that writes the table.
+import { type RawBuilder, sql } from 'kysely';
+import { type DbOrTx, jsonb } from '../db/database.ts';
 import type { EventRow } from '../db/schema.ts';
+
+export interface OutboxEvent {
+  id: string;
+  type: string;
+  payload: object;
+}
+
+/**
+ * A status change's events as the body of a data-modifying CTE (see comments/transition.repository.ts):
+ * written only when the CTE named `source` returned the comment's id.
+ */
+export function insertEventsFrom(source: string, siteId: string, events: OutboxEvent[]): RawBuilder<unknown> {
+  if (events.length === 0) throw new Error('a status change emits at least one event');
+  const rows = events.map((e) => sql`(${e.id}::uuid, ${e.type}, ${jsonb(e.payload)})`);
+  return sql`insert into events (id, site_id, type, comment_id, payload)
+    select e.id, ${siteId}, e.type, ${sql.ref(`${source}.id`)}, e.payload
+    from ${sql.table(source)}, (values ${sql.join(rows)}) as e (id, type, payload)`;
+}
 
 export async function findEvent(db: DbOrTx, id: string): Promise<EventRow | undefined> {
   return db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();

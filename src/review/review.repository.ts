@@ -2,7 +2,8 @@
 // parents and the author's history (by email HMAC).
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
-import type { CommentRow, CommentStatus, Database } from '../db/schema.ts';
+import type { CommentRow, Database } from '../db/schema.ts';
+import type { CommentStatus } from '../domain/comment-status.ts';
 
 export interface QueueFilter {
   /** null: every site. */

@@ -1,5 +1,5 @@
 // The review queue: status tabs with counts, filters, bulk actions, the cards, and the shortcut help.
-import type { QueueItem, QueueStatus } from '../../moderation/queue.service.ts';
+import type { QueueItem, QueueStatus } from '../../review/review.service.ts';
 import { CommentCard } from '../components/comment-card.tsx';
 import { Layout, type PageContext } from '../components/layout.tsx';
 
@@ -18,7 +18,7 @@ const TABS: { status: QueueStatus; label: string }[] = [
   { status: 'spam', label: 'Spam' },
 ];
 
-export function queueHref(v: QueueView, extra: Record<string, string> = {}): string {
+function queueHref(v: QueueView, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
   params.set('status', v.status);
   if (v.siteId) params.set('site', v.siteId);

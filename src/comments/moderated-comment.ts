@@ -1,11 +1,13 @@
 // What moderators see of a comment and of its log: everything, including email, IP and user agent.
-import type { CommentRow, CommentStatus, ModerationLogRow } from '../db/schema.ts';
-import type { CommentSnapshot } from '../events/event-payload.ts';
+import type { CommentRow, ModerationLogRow } from '../db/schema.ts';
+import type { CommentStatus } from '../domain/comment-status.ts';
+import type { CommentSnapshot } from './event-payload.ts';
 
 export interface ModeratedComment {
   id: string;
   siteId: string;
-  articleId: number;
+  /** The article's id as the publisher knows it (the one the review queue filters by). */
+  articleId: string;
   parentId: string | null;
   name: string;
   email: string;
@@ -35,11 +37,14 @@ export interface LogEntry {
   createdAt: Date;
 }
 
-export function toModeratedComment(r: CommentRow): ModeratedComment {
+/** A comment row with its article's external id: internal article numbers stay in the data layer. */
+export type CommentWithArticle = CommentRow & { article_external_id: string };
+
+export function toModeratedComment(r: CommentWithArticle): ModeratedComment {
   return {
     id: r.id,
     siteId: r.site_id,
-    articleId: r.article_id,
+    articleId: r.article_external_id,
     parentId: r.parent_id,
     name: r.name,
     email: r.email,

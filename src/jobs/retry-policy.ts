@@ -1,10 +1,10 @@
 // How often and when jobs are retried. Shared by both queue backends, so embedded and production
 // behave alike.
-import type { QueueName } from './queue.ts';
-import { RetryLaterError } from './queue.ts';
+import type { QueueName } from './job-queue.ts';
+import { RetryLaterError } from './job-queue.ts';
 
-/** Webhook retries per DESIGN.md: about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
-export const WEBHOOK_SCHEDULE_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
+/** Webhook retries, the Standard Webhooks way: about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+const WEBHOOK_SCHEDULE_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000];
 
 export interface RetryPolicy {
   maxAttempts: Record<QueueName, number>;

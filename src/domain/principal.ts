@@ -1,8 +1,10 @@
 // Who is making a request, and what they may touch. Admins work on every site; moderators only on
 // the sites assigned to them. Every check that fails says "forbidden" and nothing else.
-import type { UserRole } from '../db/schema.ts';
-import type { Actor } from '../moderation/status-transition.ts';
 import { ForbiddenError } from '../shared/errors.ts';
+import type { Actor } from './actor.ts';
+
+export const USER_ROLES = ['admin', 'moderator'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
 
 export interface Principal {
   userId: string;
@@ -17,7 +19,7 @@ export interface Principal {
 
 export const isAdmin = (p: Principal) => p.role === 'admin';
 
-export function canAccessSite(p: Principal, siteId: string): boolean {
+function canAccessSite(p: Principal, siteId: string): boolean {
   return isAdmin(p) || p.siteIds.includes(siteId);
 }
 

@@ -1,22 +1,22 @@
 // The queue page, its live updates (short polling), and the actions its forms post: one comment or a
 // selection, each answered with a redirect back (post/redirect/get), so it all works without JavaScript.
 import { type Context, Hono } from 'hono';
-import { isAdmin } from '../../auth/principal.ts';
 import type { SessionService } from '../../auth/session.service.ts';
 import { encodeCursor } from '../../comments/cursor.ts';
+import { isAdmin } from '../../domain/principal.ts';
 import type { AppEnv } from '../../http/app-env.ts';
 import {
   MODERATION_ACTIONS,
   type ModerationAction,
   type ModerationService,
 } from '../../moderation/moderation.service.ts';
-import { QUEUE_STATUSES, type QueueService, type QueueStatus } from '../../moderation/queue.service.ts';
+import { QUEUE_STATUSES, type QueueStatus, type ReviewService } from '../../review/review.service.ts';
 import type { SiteService } from '../../sites/site.service.ts';
 import { render } from '../components/layout.tsx';
 import { pageContext, safeReturn } from '../dashboard-http.tsx';
-import { Cards, QueuePage, type QueueView } from '../pages/queue.tsx';
+import { Cards, QueuePage, type QueueView } from '../pages/review.tsx';
 
-export const POLL_MS = 5_000;
+const POLL_MS = 5_000;
 const PAGE_SIZE = 25;
 const PAST_TENSE: Record<ModerationAction, string> = {
   approve: 'Approved',
@@ -50,8 +50,8 @@ function withDone(url: string, action: ModerationAction, n: number): string {
   return `${url}${url.includes('?') ? '&' : '?'}done=${action}&n=${n}`;
 }
 
-export function queueRoutes(deps: {
-  queue: QueueService;
+export function reviewPages(deps: {
+  review: ReviewService;
   moderation: ModerationService;
   sites: SiteService;
   sessions: SessionService;
@@ -63,7 +63,7 @@ export function queueRoutes(deps: {
   app.get('/queue', async (c) => {
     const who = c.get('principal');
     const view = viewOf(c);
-    const page = await deps.queue.list(who, { ...view, limit: PAGE_SIZE });
+    const page = await deps.review.list(who, { ...view, limit: PAGE_SIZE });
     const sites = isAdmin(who) ? (await deps.sites.list()).map((s) => s.id) : who.siteIds;
     const newest = page.items[0];
     // Live updates ask for what is newer than the newest card, or than this moment on an empty page.
@@ -97,8 +97,8 @@ export function queueRoutes(deps: {
     const who = c.get('principal');
     const view = viewOf(c);
     const after = c.req.query('after');
-    const items = after ? await deps.queue.newerThan(who, { ...view, after, limit: 50 }) : [];
-    const { counts } = await deps.queue.list(who, { ...view, cursor: undefined, limit: 1 });
+    const items = after ? await deps.review.newerThan(who, { ...view, after, limit: 50 }) : [];
+    const { counts } = await deps.review.list(who, { ...view, cursor: undefined, limit: 1 });
     const newest = items[0];
     c.header('Cache-Control', 'no-store');
     return c.json({

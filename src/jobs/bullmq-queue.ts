@@ -12,7 +12,7 @@ import {
   type QueueBackend,
   type QueueName,
   type WorkerOptions,
-} from './queue.ts';
+} from './job-queue.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 
 export function createBullmqQueue(deps: {

@@ -11,7 +11,7 @@ import {
   type QueueBackend,
   type QueueName,
   type WorkerOptions,
-} from './queue.ts';
+} from './job-queue.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 
 const POLL_MS = 250;

@@ -1,4 +1,5 @@
-import type { CommentStatus } from '../db/schema.ts';
+// The lifecycle events a comment emits (the outbox rows, and the webhooks publishers subscribe to).
+import type { CommentStatus } from './comment-status.ts';
 
 export const EVENT_TYPES = [
   'comment.created',

@@ -1,4 +1,4 @@
-// GET routes of the moderation API: the queue, one comment in full, the moderation log.
+// GET routes of the moderation API: the review queue, one comment in full, the moderation log.
 import { createRoute, z } from '@hono/zod-openapi';
 import { openApiRouter } from '../http/openapi.ts';
 import { authProblems, problem, signedIn } from '../http/openapi-common.ts';
@@ -8,8 +8,9 @@ import {
   logQuerySchema,
   queuePageSchema,
   queueQuerySchema,
-} from './moderation.schemas.ts';
-import type { QueueService } from './queue.service.ts';
+  reasonSchema,
+} from './review.schemas.ts';
+import type { ReviewService } from './review.service.ts';
 
 const listRoute = createRoute({
   method: 'get',
@@ -54,12 +55,14 @@ const logRoute = createRoute({
   },
 });
 
-export function queueRoutes(deps: { queue: QueueService }) {
+export function reviewRoutes(deps: { review: ReviewService }) {
   const app = openApiRouter();
-  app.openapi(listRoute, async (c) => c.json(await deps.queue.list(c.get('principal'), c.req.valid('query')), 200));
+  // Comments' reasons refer to it by $ref (their stored shape is not validated on the way out).
+  app.openAPIRegistry.register('Reason', reasonSchema);
+  app.openapi(listRoute, async (c) => c.json(await deps.review.list(c.get('principal'), c.req.valid('query')), 200));
   app.openapi(detailRoute, async (c) =>
-    c.json(await deps.queue.detail(c.get('principal'), c.req.valid('param').id), 200),
+    c.json(await deps.review.detail(c.get('principal'), c.req.valid('param').id), 200),
   );
-  app.openapi(logRoute, async (c) => c.json(await deps.queue.log(c.get('principal'), c.req.valid('query')), 200));
+  app.openapi(logRoute, async (c) => c.json(await deps.review.log(c.get('principal'), c.req.valid('query')), 200));
   return app;
 }

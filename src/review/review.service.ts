@@ -1,16 +1,16 @@
 // The review queue as moderators read it: comments by status with their article, the parent of a
 // reply and the author's history at a glance; one comment in full with its log; the global log.
 
-import { forbidden, isAdmin, type Principal, requireSite, siteScope } from '../auth/principal.ts';
 import { findUserByEmail } from '../auth/user.repository.ts';
 import { decodeCursor, encodeCursor } from '../comments/cursor.ts';
+import { type LogEntry, type ModeratedComment, toLogEntry, toModeratedComment } from '../comments/moderated-comment.ts';
+import { listModerationLog } from '../comments/moderation-log.repository.ts';
 import type { Db } from '../db/database.ts';
-import type { CommentStatus } from '../db/schema.ts';
+import type { CommentStatus } from '../domain/comment-status.ts';
+import { forbidden, isAdmin, type Principal, requireSite, siteScope } from '../domain/principal.ts';
 import { fieldError, NotFoundError } from '../shared/errors.ts';
 import { uuidPattern } from '../shared/ids.ts';
-import { type LogEntry, type ModeratedComment, toLogEntry, toModeratedComment } from './moderated-comment.ts';
-import { listModerationLog } from './moderation-log.repository.ts';
-import * as repo from './queue.repository.ts';
+import * as repo from './review.repository.ts';
 
 export const QUEUE_STATUSES = ['pending', 'approved', 'rejected', 'spam'] as const;
 export type QueueStatus = (typeof QUEUE_STATUSES)[number];
@@ -34,7 +34,7 @@ export interface QueueQuery {
 
 const emptyHistory = (): AuthorHistory => ({ approved: 0, pending: 0, rejected: 0, spam: 0 });
 
-export function createQueueService(deps: { db: Db }) {
+export function createReviewService(deps: { db: Db }) {
   const { db } = deps;
 
   /** Adds article, parent and author history to rows, in three queries for the whole page. */
@@ -147,4 +147,4 @@ export function createQueueService(deps: { db: Db }) {
   };
 }
 
-export type QueueService = ReturnType<typeof createQueueService>;
+export type ReviewService = ReturnType<typeof createReviewService>;

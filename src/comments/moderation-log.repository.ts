@@ -1,16 +1,27 @@
-import { sql } from 'kysely';
-import type { DbOrTx } from '../db/database.ts';
-import type { CommentStatus, ModerationLogRow } from '../db/schema.ts';
+// The moderation log: one row per status change (who, from, to, reasons, note). The only module that
+// writes the table; the row is written in the statement that changes the comment.
+import { type RawBuilder, sql } from 'kysely';
+import { type DbOrTx, jsonb } from '../db/database.ts';
+import type { ModerationLogRow } from '../db/schema.ts';
+import type { ActorType } from '../domain/actor.ts';
+import type { CommentStatus } from '../domain/comment-status.ts';
 
 export interface LogEntryInput {
   commentId: string;
   siteId: string;
-  actorType: 'filter' | 'user' | 'system' | 'cli';
+  actorType: ActorType;
   actorId: string;
   from: CommentStatus | null;
   to: CommentStatus;
   reasons: unknown[];
   note: string | null;
+}
+
+/** The log row as the body of a data-modifying CTE: written only when the CTE `source` returned the comment's id. */
+export function insertLogRowFrom(source: string, e: Omit<LogEntryInput, 'commentId'>): RawBuilder<unknown> {
+  return sql`insert into moderation_log (comment_id, site_id, actor_type, actor_id, from_status, to_status, reasons, note)
+    select id, ${e.siteId}, ${e.actorType}, ${e.actorId}, ${e.from}::text, ${e.to}, ${jsonb(e.reasons)}, ${e.note}::text
+    from ${sql.table(source)}`;
 }
 
 export async function listLogForComment(db: DbOrTx, commentId: string): Promise<ModerationLogRow[]> {

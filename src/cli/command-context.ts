@@ -1,0 +1,31 @@
+// What every command gets: the services it calls and the terminal it talks to.
+import type { AdminService } from '../admin/admin.service.ts';
+import type { TokenService } from '../auth/token.service.ts';
+import type { UserService } from '../auth/user.service.ts';
+import type { ModerationService } from '../moderation/moderation.service.ts';
+import type { SiteService } from '../sites/site.service.ts';
+import type { WebhookService } from '../webhooks/webhook.service.ts';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** Standard input, for secrets such as passwords (null when forwarded or not available). */
+  readStdin?: () => Promise<string>;
+}
+
+/** Changes to sites and webhooks go through `admin` (audit-logged as the CLI); reads use the services. */
+export interface Services {
+  sites: SiteService;
+  moderation: ModerationService;
+  webhooks: WebhookService;
+  users: UserService;
+  tokens: TokenService;
+  admin: AdminService;
+}
+
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Prints a value as JSON: easy to read, easy to pipe into jq. */
+export function printJson(io: CliIo, value: unknown): void {
+  io.out(`${JSON.stringify(value, null, 2)}\n`);
+}

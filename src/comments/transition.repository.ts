@@ -1,0 +1,50 @@
+// Writes one status change as ONE statement of data-modifying CTEs: the comment row (inserted with its
+// first status, or updated), its moderation-log row, its outbox events, the article's counters and, for
+// a submission, the Idempotency-Key's answer. Atomic without an explicit transaction, and one round trip
+// on the hottest write paths. Each table's SQL comes from the module that owns the table; this module
+// only puts them together, so a submission and a moderator's decision are written the same way.
+import { type RawBuilder, sql } from 'kysely';
+import { updateCountersFrom } from '../articles/article.repository.ts';
+import type { DbOrTx } from '../db/database.ts';
+import { insertEventsFrom, type OutboxEvent } from '../events/outbox.repository.ts';
+import {
+  insertCommentReturningId,
+  type NewCommentRow,
+  type StatusUpdate,
+  updateStatusReturningId,
+} from './comment.repository.ts';
+import { claimKey, type IdempotencyClaim } from './idempotency.repository.ts';
+import { insertLogRowFrom, type LogEntryInput } from './moderation-log.repository.ts';
+
+export interface TransitionWrite {
+  /** A new comment (with the Idempotency-Key it claims, if any), or an existing comment's change. */
+  comment: { insert: NewCommentRow; claim: IdempotencyClaim | null } | { update: StatusUpdate };
+  log: Omit<LogEntryInput, 'commentId'>;
+  events: OutboxEvent[];
+  counters: { articleId: number; publishedDelta: -1 | 0 | 1; firstCommentAt?: Date };
+}
+
+/** written: everything was stored; conflict: the new comment duplicates one (nothing stored); key_taken: the key is in use (nothing stored). */
+export type TransitionOutcome = 'written' | 'conflict' | 'key_taken';
+
+export async function writeTransition(db: DbOrTx, w: TransitionWrite): Promise<TransitionOutcome> {
+  const ctes: RawBuilder<unknown>[] = [];
+  const claim = 'insert' in w.comment ? w.comment.claim : null;
+  if ('insert' in w.comment) {
+    if (claim) ctes.push(sql`claimed as (${claimKey(w.comment.insert.siteId, claim)})`);
+    ctes.push(sql`changed as (${insertCommentReturningId(w.comment.insert, claim ? 'claimed' : null)})`);
+  } else {
+    ctes.push(sql`changed as (${updateStatusReturningId(w.comment.update)})`);
+  }
+  ctes.push(sql`logged as (${insertLogRowFrom('changed', w.log)})`);
+  ctes.push(sql`announced as (${insertEventsFrom('changed', w.log.siteId, w.events)})`);
+  const counters = updateCountersFrom('changed', w.counters);
+  if (counters) ctes.push(sql`counted as (${counters})`);
+  const { rows } = await sql<{ claimed: number; written: number }>`
+    with ${sql.join(ctes)}
+    select ${claim ? sql`(select count(*) from claimed)::int` : sql`1`} as claimed,
+           (select count(*) from changed)::int as written`.execute(db);
+  const r = rows[0]!;
+  if (r.claimed === 0) return 'key_taken';
+  return r.written === 1 ? 'written' : 'conflict';
+}

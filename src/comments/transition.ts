@@ -1,0 +1,75 @@
+// The one way a comment's status changes, from its first status at submission to every later move:
+// each change writes its moderation-log row and its lifecycle events (the outbox) and keeps the
+// article's published count and thread version right, in one statement (transition.repository.ts).
+import type { DbOrTx } from '../db/database.ts';
+import type { Actor } from '../domain/actor.ts';
+import type { CommentStatus } from '../domain/comment-status.ts';
+import type { NewCommentRow } from './comment.repository.ts';
+import type { ArticleSnapshot, CommentSnapshot } from './event-payload.ts';
+import type { IdempotencyClaim } from './idempotency.repository.ts';
+import { type TransitionOutcome, type TransitionWrite, writeTransition } from './transition.repository.ts';
+import { transitionEvents } from './transition-events.ts';
+
+export interface Transition {
+  /** The comment as it was before the change (status null: a new comment). */
+  comment: CommentSnapshot;
+  article: ArticleSnapshot;
+  to: CommentStatus;
+  actor: Actor;
+  reasons?: unknown[];
+  note?: string | null;
+}
+
+/** The events, log row and counters of a change; the comment's own write is the caller's. */
+function plan(t: Transition): Omit<TransitionWrite, 'comment'> {
+  const from = t.comment.status;
+  const reasons = t.reasons ?? [];
+  const wasPublished = from === 'approved';
+  const isPublished = t.to === 'approved';
+  const events = transitionEvents({ comment: t.comment, article: t.article, from, to: t.to, actor: t.actor, reasons });
+  return {
+    log: {
+      siteId: t.comment.siteId,
+      actorType: t.actor.type,
+      actorId: t.actor.id,
+      from,
+      to: t.to,
+      reasons,
+      note: t.note ?? null,
+    },
+    events,
+    counters: {
+      articleId: t.comment.articleId,
+      publishedDelta: wasPublished === isPublished ? 0 : isPublished ? 1 : -1,
+      ...(from === null ? { firstCommentAt: t.comment.createdAt } : {}),
+    },
+  };
+}
+
+/** A new comment stored with its first status; returns what was written and the ids of its events. */
+export async function storeNewComment(
+  db: DbOrTx,
+  t: Transition & { row: NewCommentRow; claim: IdempotencyClaim | null },
+): Promise<{ outcome: TransitionOutcome; eventIds: string[] }> {
+  const p = plan(t);
+  const outcome = await writeTransition(db, { ...p, comment: { insert: t.row, claim: t.claim } });
+  return { outcome, eventIds: p.events.map((e) => e.id) };
+}
+
+/** An existing comment's change (a locked row, in the caller's transaction); returns the ids of its events. */
+export async function applyTransition(db: DbOrTx, t: Transition): Promise<string[]> {
+  const p = plan(t);
+  const publishes = t.to === 'approved' && !t.comment.publishedAt;
+  await writeTransition(db, {
+    ...p,
+    comment: {
+      update: {
+        id: t.comment.id,
+        status: t.to,
+        ...(t.reasons !== undefined ? { reasons: t.reasons } : {}),
+        ...(publishes ? { publishedAt: new Date() } : {}),
+      },
+    },
+  });
+  return p.events.map((e) => e.id);
+}
