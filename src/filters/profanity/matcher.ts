@@ -41,6 +41,11 @@ const MAX_WILDCARDS = 4;
 const MIN_REAL_LETTERS_WITH_WILDCARDS = 2;
 
 const LETTER_S = 0x73;
+/** Longest ending in ROOT_ENDINGS, and a plural's ("es"): rest-of-word scans stop past it. */
+const MAX_ENDING = 4;
+/** Safe words are at most this long; a longer text word is never one. */
+const MAX_SAFE_WORD = 40;
+const UNKNOWN = -1;
 
 function pluralOf(codes: readonly number[]): number {
   const last = codes[codes.length - 1];
@@ -85,6 +90,11 @@ export class WordMatcher {
   private s!: TextStream;
   private inName = false;
   private readonly found: Found[] = [];
+  /** The text word being scanned: [wordFirst, wordStop) of the stream; every walk starts inside it. */
+  private wordFirst = 0;
+  private wordStop = 0;
+  /** Whether that word is a safe word: computed once per word, at its first match (UNKNOWN until then). */
+  private wordSafe = UNKNOWN;
 
   constructor(words: readonly DictionaryEntry[], safeWords: Iterable<string>) {
     const main = new TrieBuilder();
@@ -164,6 +174,9 @@ export class WordMatcher {
       if (p < n && code[p] !== SPACE) continue;
       const end = p;
       const length = end - first;
+      this.wordFirst = first;
+      this.wordStop = end;
+      this.wordSafe = UNKNOWN;
       if (length >= minLength && this.mainStarts.mayStart(s, first, end))
         this.walk(this.main, 0, first, first, false, 0, 0, false);
       // Words inside longer words ("bullshit"), starting at a letter that begins a run.
@@ -277,29 +290,30 @@ export class WordMatcher {
     let last = pos - 1;
     if (inner) {
       if (mode === EDGES && !atWordEnd) {
-        if (!ROOT_ENDINGS.has(this.restOfWord(pos))) return;
-        last = this.wordEnd(pos) - 1;
+        const rest = this.restOfWord(pos);
+        if (!ROOT_ENDINGS.has(rest)) return;
+        last = pos + rest.length - 1;
       } else if (mode !== EDGES && mode !== ANYWHERE) return;
     } else if (mode === WORD && !atWordEnd) {
       if (!this.isPlural(entry, pos)) return;
-      last = this.wordEnd(pos) - 1;
+      last = pos + (this.plural[entry] === PLURAL_ES ? 2 : 1) - 1;
     }
-    if (this.isSafeWord(first)) return;
+    if (this.isSafeWord()) return;
     this.found.push({ entry, first, last });
   }
 
-  private wordEnd(pos: number): number {
-    const s = this.s;
-    let e = pos;
-    while (e < s.length && s.code[e] !== SPACE) e++;
-    return e;
-  }
-
+  /**
+   * The letters from `pos` to the end of its text word when there are at most MAX_ENDING, else "-".
+   * Reads at most MAX_ENDING + 1 positions, so a match inside a long word costs the same as anywhere
+   * else (scanning to the word's end at every match made "fuckfuck…" quadratic).
+   */
   private restOfWord(pos: number): string {
-    const end = this.wordEnd(pos);
-    if (end - pos > 4) return '-';
+    const s = this.s;
     let out = '';
-    for (let p = pos; p < end; p++) out += String.fromCharCode(this.s.code[p]!);
+    for (let p = pos; p < s.length && s.code[p] !== SPACE; p++) {
+      if (p - pos >= MAX_ENDING) return '-';
+      out += String.fromCharCode(s.code[p]!);
+    }
     return out;
   }
 
@@ -309,14 +323,18 @@ export class WordMatcher {
     return (plural === PLURAL_S && rest === 's') || (plural === PLURAL_ES && rest === 'es');
   }
 
-  /** Whether the text word holding position `p` is a known innocent word ("shiitake", "Scunthorpe"). */
-  private isSafeWord(p: number): boolean {
-    if (this.safe.size === 0) return false;
+  /**
+   * Whether the text word being scanned is a known innocent word ("shiitake", "Scunthorpe"). Every
+   * match starts in that word, so its bounds are known and the answer is computed once per word.
+   */
+  private isSafeWord(): boolean {
+    if (this.wordSafe === UNKNOWN) this.wordSafe = this.lookUpSafe(this.wordFirst, this.wordStop) ? 1 : 0;
+    return this.wordSafe === 1;
+  }
+
+  private lookUpSafe(a: number, z: number): boolean {
+    if (this.safe.size === 0 || z - a > MAX_SAFE_WORD) return false;
     const s = this.s;
-    let a = p;
-    while (a > 0 && s.code[a - 1] !== SPACE) a--;
-    const z = this.wordEnd(p);
-    if (z - a > 40) return false;
     let word = '';
     for (let i = a; i < z; i++) word += String.fromCharCode(s.code[i]!);
     if (this.safe.has(word)) return true;
