@@ -125,13 +125,15 @@ export class LiteralMatcher {
     if (node === ROOT && u < 128) return this.rootAscii[u]!;
     const { edgeUnit } = this;
     let lo = this.edgeStart[node]!;
-    let hi = this.edgeStart[node + 1]!;
+    const end = this.edgeStart[node + 1]!;
+    // Narrow to the first child whose unit is not below `u`, then read on from there.
+    let hi = end;
     while (hi - lo > SCAN_CHILDREN) {
       const mid = (lo + hi) >>> 1;
       if (edgeUnit[mid]! < u) lo = mid + 1;
       else hi = mid;
     }
-    for (; lo < hi; lo++) if (edgeUnit[lo] === u) return this.edgeTo[lo]!;
+    for (; lo < end && edgeUnit[lo]! <= u; lo++) if (edgeUnit[lo] === u) return this.edgeTo[lo]!;
     return NONE;
   }
 

@@ -97,7 +97,9 @@ export class WordMatcher {
   private wordSafe = UNKNOWN;
 
   constructor(words: readonly DictionaryEntry[], safeWords: Iterable<string>) {
-    const main = new TrieBuilder();
+    let letters = 0;
+    for (const w of words) letters += w.word.length;
+    const main = new TrieBuilder(letters);
     const inner = new TrieBuilder();
     let minSymbols = Number.MAX_SAFE_INTEGER;
     let minInner = Number.MAX_SAFE_INTEGER;
@@ -347,9 +349,10 @@ export class WordMatcher {
 
   private collect(limit: number): WordMatch[] {
     const s = this.s;
-    // Longest first among matches starting together; then drop matches inside an earlier one
+    // Longest first among matches starting together (the earliest listed word among equal spans: "f*ck"
+    // reads "fuck" before "feck"); then drop matches inside an earlier one
     // ("fuck" inside "motherfucker").
-    const sorted = this.found.sort((a, b) => a.first - b.first || b.last - a.last);
+    const sorted = this.found.sort((a, b) => a.first - b.first || b.last - a.last || a.entry - b.entry);
     const out: WordMatch[] = [];
     let coveredTo = -1;
     for (const f of sorted) {

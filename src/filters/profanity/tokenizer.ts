@@ -327,6 +327,14 @@ export class Tokenizer {
 
   private copy(from: number, to: number, n: number): void {
     const s = this.s;
+    if (n === 1) {
+      // Letters of a joined word move one at a time: four copyWithin calls each cost more than this.
+      s.code[to] = s.code[from]!;
+      s.alt[to] = s.alt[from]!;
+      s.start[to] = s.start[from]!;
+      s.joined[to] = s.joined[from]!;
+      return;
+    }
     s.code.copyWithin(to, from, from + n);
     s.alt.copyWithin(to, from, from + n);
     s.start.copyWithin(to, from, from + n);

@@ -59,6 +59,15 @@ describe('literal word matcher', () => {
     );
   });
 
+  it('finds every entry among many siblings (children looked up by binary search)', () => {
+    const letters = [...'abcdefghijklmnopqrstuvwxyzéüçñ'];
+    const m = new LiteralMatcher([...letters.map((c) => `q${c}`), ...letters.map((c) => `é${c}`)]);
+    for (const c of letters) {
+      expect(m.findAll(`-q${c}-`).map((x) => x.word)).toEqual([`q${c}`]);
+      expect(m.findAll(`-É${c.toUpperCase()}-`).map((x) => x.word)).toEqual([`é${c}`]);
+    }
+  });
+
   it('handles a large list and long text quickly enough to use on every comment', () => {
     const list = Array.from({ length: 5_000 }, (_, i) => `word${i}x`);
     const m = new LiteralMatcher(list);
