@@ -18,11 +18,18 @@ export interface DictionaryEntry {
   mode: MatchMode;
   /**
    * Accept a doubled letter for a single one ("fuuck", "shiit"). Only for words with no innocent
-   * spelling one letter away: "asses" must not match "assess", nor "cok" match "cook".
+   * spelling one letter away: "asses" must not match "assess", nor "cok" match "cook". The roots, and
+   * words of LOOSE_DOUBLES_FROM letters or more ("jaackass", "ttosser"), where doubling a letter
+   * makes no other word (scripts/derive-profanity-words.ts checks the English word lists).
    */
   looseDoubles: boolean;
   /** Not checked in the author's name: it is also a common name ("Dick Smith"). */
   notInNames: boolean;
+  /**
+   * Not an English word but a misspelling or another language's word ("phuc", "penas", "faget"):
+   * written with that language's accents (Phúc, Peñas, Făget) it is that language, not a disguise.
+   */
+  foreign?: boolean;
 }
 
 /** Words whose innocent relatives are few enough to list (see safe-words.ts). */
@@ -168,8 +175,11 @@ export const EXCLUDED_WORDS: readonly string[] = [
   's hit',
 ];
 
+/** Dictionary words this long take a doubled letter for a single one (see looseDoubles). */
+const LOOSE_DOUBLES_FROM = 6;
+
 /** Common insults missing from bad-words' list. */
-const EXTRA: readonly string[] = ['dumbass', 'jackass', 'asshat', 'douchebag', 'dickwad', 'bullshit'];
+const EXTRA: readonly string[] = ['dumbass', 'jackass', 'asshat', 'douchebag', 'dickwad', 'bullshit', 'arsehole'];
 
 /** Dictionary words that are also common names, not checked in the name field. */
 const NAMES: readonly string[] = ['dick', 'kock', 'jap'];
@@ -199,7 +209,7 @@ export function defaultDictionary(): DictionaryEntry[] {
     const k = key(word);
     if (k === '' || excluded.has(k)) continue;
     const mode = roots.get(k) ?? 'word';
-    out.push({ word, mode, looseDoubles: mode !== 'word', notInNames: names.has(k) });
+    out.push({ word, mode, looseDoubles: mode !== 'word' || k.length >= LOOSE_DOUBLES_FROM, notInNames: names.has(k) });
   }
   return out;
 }

@@ -110,7 +110,7 @@ export class TrieBuilder {
     let fresh = false;
     for (const sym of symbols) {
       // Below a node just made there is nothing to look up.
-      const next = fresh ? NONE : this.child(node, sym);
+      const next: number = fresh ? NONE : this.child(node, sym);
       fresh = next === NONE;
       node = fresh ? this.newNode(node, sym) : next;
     }
