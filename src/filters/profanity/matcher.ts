@@ -110,7 +110,19 @@ export class WordMatcher {
   /** Whether that word is a safe word: computed once per word, at its first match (UNKNOWN until then). */
   private wordSafe = UNKNOWN;
 
-  constructor(words: readonly DictionaryEntry[], safeWords: Iterable<string>) {
+  /** Safe words normalised once and shared by every matcher (the derived innocent words). */
+  private readonly sharedSafe: ReadonlySet<string>;
+
+  /**
+   * `safeWords` are normalised here; `sharedSafe` must hold normalised words already, so a site's
+   * matcher reuses the bundled set instead of normalising thousands of words again.
+   */
+  constructor(
+    words: readonly DictionaryEntry[],
+    safeWords: Iterable<string>,
+    sharedSafe: ReadonlySet<string> = new Set(),
+  ) {
+    this.sharedSafe = sharedSafe;
     let letters = 0;
     for (const w of words) letters += w.word.length;
     const main = new TrieBuilder(letters);
@@ -396,12 +408,13 @@ export class WordMatcher {
   }
 
   private lookUpSafe(a: number, z: number): boolean {
-    if (this.safe.size === 0 || z - a > MAX_SAFE_WORD) return false;
+    if ((this.safe.size === 0 && this.sharedSafe.size === 0) || z - a > MAX_SAFE_WORD) return false;
     const s = this.s;
     let word = '';
     for (let i = a; i < z; i++) word += String.fromCharCode(s.code[i]!);
-    if (this.safe.has(word)) return true;
-    // Plurals of safe words are safe too ("shiitakes").
+    // Plurals of safe words are safe too ("shiitakes"). Not of the shared words: those lists hold
+    // their own plurals, and "Asse" (a Belgian town) must not make "asses" one.
+    if (this.safe.has(word) || this.sharedSafe.has(word)) return true;
     return (
       (word.endsWith('s') && this.safe.has(word.slice(0, -1))) ||
       (word.endsWith('es') && this.safe.has(word.slice(0, -2)))

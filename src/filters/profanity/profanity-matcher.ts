@@ -2,28 +2,43 @@
 // variant per distinct set of site additions and exceptions, compiled when first needed.
 import type { SiteSettings } from '../../sites/site-settings.ts';
 import { compileCache } from '../compile-cache.ts';
+import { INNOCENT_WORDS } from './derived-words.ts';
 import { type DictionaryEntry, defaultDictionary } from './dictionary.ts';
 import { WordMatcher } from './matcher.ts';
 import { codesToString, normaliseWord } from './normalise.ts';
 import { SAFE_WORDS } from './safe-words.ts';
 
+const key = (w: string) => codesToString(normaliseWord(w).codes);
+
 let bundled: WordMatcher | null = null;
+let entries: readonly (DictionaryEntry & { key: string })[] | null = null;
+let innocent: ReadonlySet<string> | null = null;
+
+/** The bundled dictionary with each word's normalised form, built once. */
+function bundledEntries(): readonly (DictionaryEntry & { key: string })[] {
+  entries ??= defaultDictionary().map((e) => ({ ...e, key: key(e.word) }));
+  return entries;
+}
+
+/** The innocent words derived from public word lists (derived-words.ts), already normalised. */
+function innocentWords(): ReadonlySet<string> {
+  innocent ??= new Set(INNOCENT_WORDS);
+  return innocent;
+}
 
 /** The bundled dictionary with no site changes. */
 export function defaultProfanityMatcher(): WordMatcher {
-  bundled ??= new WordMatcher(defaultDictionary(), SAFE_WORDS);
+  bundled ??= new WordMatcher(bundledEntries(), SAFE_WORDS, innocentWords());
   return bundled;
 }
 
 /** The dictionary with a site's additions (matched as whole words) and exceptions (never matched). */
 export function buildProfanityMatcher(additions: readonly string[], exceptions: readonly string[]): WordMatcher {
-  const key = (w: string) => codesToString(normaliseWord(w).codes);
   const dropped = new Set(exceptions.map(key));
-  const entries: DictionaryEntry[] = [
-    ...defaultDictionary(),
-    ...additions.map((word) => ({ word, mode: 'word' as const, looseDoubles: false, notInNames: false })),
-  ].filter((e) => !dropped.has(key(e.word)));
-  return new WordMatcher(entries, [...SAFE_WORDS, ...exceptions]);
+  const words: DictionaryEntry[] = bundledEntries().filter((e) => !dropped.has(e.key));
+  for (const word of additions)
+    if (!dropped.has(key(word))) words.push({ word, mode: 'word', looseDoubles: false, notInNames: false });
+  return new WordMatcher(words, [...SAFE_WORDS, ...exceptions], innocentWords());
 }
 
 const perSite = compileCache(
