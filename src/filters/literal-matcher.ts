@@ -51,8 +51,12 @@ export class LiteralMatcher {
   private readonly edgeStart: Int32Array;
   private readonly edgeUnit: Uint16Array;
   private readonly edgeTo: Int32Array;
-  /** The root's children by ASCII unit, for the common case of a scan that keeps returning there. */
-  private readonly rootAscii = new Int32Array(128).fill(NONE);
+  /**
+   * Nodes with many children (the root and those near it, where scans and failure links keep
+   * returning) also find them by ASCII unit in a table: dense[denseAt[node] + unit].
+   */
+  private readonly denseAt: Int32Array;
+  private readonly dense: Int32Array;
   private readonly fail: Int32Array;
   /** The first entry ending at the node, and the next entry ending at the same node (same folded text). */
   private readonly own: Int32Array;
@@ -109,8 +113,18 @@ export class LiteralMatcher {
       this.edgeUnit[e] = unitIn[n]!;
       this.edgeTo[e] = n;
     }
-    for (let e = this.edgeStart[ROOT]!; e < this.edgeStart[ROOT + 1]!; e++)
-      if (this.edgeUnit[e]! < 128) this.rootAscii[this.edgeUnit[e]!] = this.edgeTo[e]!;
+    this.denseAt = new Int32Array(nodes).fill(NONE);
+    let tables = 0;
+    for (let n = 0; n < nodes; n++)
+      if (n === ROOT || this.edgeStart[n + 1]! - this.edgeStart[n]! > SCAN_CHILDREN) tables++;
+    this.dense = new Int32Array(tables * 128).fill(NONE);
+    for (let n = 0, at = 0; n < nodes; n++) {
+      if (n !== ROOT && this.edgeStart[n + 1]! - this.edgeStart[n]! <= SCAN_CHILDREN) continue;
+      this.denseAt[n] = at;
+      for (let e = this.edgeStart[n]!; e < this.edgeStart[n + 1]!; e++)
+        if (this.edgeUnit[e]! < 128) this.dense[at + this.edgeUnit[e]!] = this.edgeTo[e]!;
+      at += 128;
+    }
     this.fail = new Int32Array(nodes);
     this.dict = new Int32Array(nodes).fill(NONE);
     this.reported = new Uint32Array(nodes);
@@ -122,7 +136,8 @@ export class LiteralMatcher {
   }
 
   private child(node: number, u: number): number {
-    if (node === ROOT && u < 128) return this.rootAscii[u]!;
+    const table = this.denseAt[node]!;
+    if (table !== NONE && u < 128) return this.dense[table + u]!;
     const { edgeUnit } = this;
     let lo = this.edgeStart[node]!;
     const end = this.edgeStart[node + 1]!;

@@ -1,4 +1,5 @@
 // Every filter a comment goes through. Adding a filter: write its file, add it here.
+import type { SiteSettings } from '../sites/site-settings.ts';
 import { blockedDomainFilter } from './blocked-domain.filter.ts';
 import { blockedEmailFilter } from './blocked-email.filter.ts';
 import { blockedIpFilter } from './blocked-ip.filter.ts';
@@ -27,3 +28,11 @@ export const FILTERS: readonly Filter[] = [
   repeatedCharsFilter,
   trustFilter,
 ];
+
+/**
+ * Compiles every filter's lists for a site's settings now (when they are saved or loaded), not on the
+ * first comment. Compiled lists are cached by content, so settings loaded again unchanged cost a lookup.
+ */
+export function prepareFilters(settings: SiteSettings, filters: readonly Filter[] = FILTERS): void {
+  for (const filter of filters) filter.prepare?.(settings);
+}

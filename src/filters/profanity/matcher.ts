@@ -118,14 +118,17 @@ export class WordMatcher {
 
   /**
    * `safeWords` are normalised here; `sharedSafe` must hold normalised words already, so a site's
-   * matcher reuses the bundled set instead of normalising thousands of words again.
+   * matcher reuses the bundled set instead of normalising thousands of words again. With
+   * `dropSafeWords`, words that are also safe words are left out (a site's exceptions).
    */
   constructor(
     words: readonly DictionaryEntry[],
     safeWords: Iterable<string>,
     sharedSafe: ReadonlySet<string> = new Set(),
+    dropSafeWords = false,
   ) {
     this.sharedSafe = sharedSafe;
+    this.safe = new Set([...safeWords].map((w) => codesToString(normaliseWord(w).codes)).filter(Boolean));
     let letters = 0;
     for (const w of words) letters += w.word.length;
     const main = new TrieBuilder(letters);
@@ -135,6 +138,7 @@ export class WordMatcher {
     for (const w of words) {
       const { codes, joined } = normaliseWord(w.word);
       if (codes.length === 0 || codes.includes(WILD)) continue;
+      if (dropSafeWords && this.safe.has(codesToString(codes))) continue;
       const symbols = toSymbols(codes);
       // Each step takes at least one position of text, so a word (or a phrase's first word) of k
       // steps needs a text word of k positions or more.
@@ -183,7 +187,6 @@ export class WordMatcher {
     this.size = this.words.length;
     for (let i = 0; i < this.size; i++)
       this.shortRoot.push((this.mode[i] === PREFIX || this.mode[i] === EDGES) && this.words[i]!.length <= SHORT_ROOT);
-    this.safe = new Set([...safeWords].map((w) => codesToString(normaliseWord(w).codes)).filter(Boolean));
   }
 
   private noteInnerPair(codes: readonly number[]): void {
@@ -204,9 +207,19 @@ export class WordMatcher {
     const minLength = this.minLength;
     const minInner = this.minInnerLength;
     const n = s.length;
+    const limit = options?.limit ?? 50;
+    // Matches arrive in order of where they start, and one starting later never displaces one
+    // chosen before it: once `limit` are certain, the rest of the text cannot change them. Checked
+    // each time the matches found double, so a body of profanity costs no more than `limit` of it.
+    let check = limit;
     let first = 0;
     for (let p = 0; p <= n; p++) {
       if (p < n && code[p] !== SPACE) continue;
+      if (this.found.length >= check) {
+        const chosen = this.collect(limit);
+        if (chosen.length >= limit) return chosen;
+        check = 2 * this.found.length;
+      }
       const end = p;
       const length = end - first;
       this.wordFirst = first;
@@ -230,11 +243,17 @@ export class WordMatcher {
           continue;
         if (innerStart[c] === 0 && innerStart[alt[q]!] === 0) continue;
         if (c === code[q - 1] || !this.innerStarts.mayStart(s, q, end)) continue;
+        // Inside one long word too ("fuckfuckfuck…"): whatever starts before q is complete.
+        if (this.found.length >= check) {
+          const chosen = this.collect(limit);
+          if (chosen.length >= limit) return chosen;
+          check = 2 * this.found.length;
+        }
         this.walk(this.inner, 0, q, q, 0, 0, 0, true);
       }
       first = p + 1;
     }
-    return this.found.length === 0 ? NO_MATCHES : this.collect(options?.limit ?? 50);
+    return this.found.length === 0 ? NO_MATCHES : this.collect(limit);
   }
 
   /** Depth-first over the ways the text runs can follow trie edges. Depth is bounded by word length. */

@@ -5,18 +5,15 @@ import { compileCache } from '../compile-cache.ts';
 import { INNOCENT_WORDS } from './derived-words.ts';
 import { type DictionaryEntry, defaultDictionary } from './dictionary.ts';
 import { WordMatcher } from './matcher.ts';
-import { codesToString, normaliseWord } from './normalise.ts';
 import { SAFE_WORDS } from './safe-words.ts';
 
-const key = (w: string) => codesToString(normaliseWord(w).codes);
-
 let bundled: WordMatcher | null = null;
-let entries: readonly (DictionaryEntry & { key: string })[] | null = null;
+let entries: readonly DictionaryEntry[] | null = null;
 let innocent: ReadonlySet<string> | null = null;
 
-/** The bundled dictionary with each word's normalised form, built once. */
-function bundledEntries(): readonly (DictionaryEntry & { key: string })[] {
-  entries ??= defaultDictionary().map((e) => ({ ...e, key: key(e.word) }));
+/** The bundled dictionary, built once (bad-words' list, curated). */
+function bundledEntries(): readonly DictionaryEntry[] {
+  entries ??= defaultDictionary();
   return entries;
 }
 
@@ -34,11 +31,11 @@ export function defaultProfanityMatcher(): WordMatcher {
 
 /** The dictionary with a site's additions (matched as whole words) and exceptions (never matched). */
 export function buildProfanityMatcher(additions: readonly string[], exceptions: readonly string[]): WordMatcher {
-  const dropped = new Set(exceptions.map(key));
-  const words: DictionaryEntry[] = bundledEntries().filter((e) => !dropped.has(e.key));
-  for (const word of additions)
-    if (!dropped.has(key(word))) words.push({ word, mode: 'word', looseDoubles: false, notInNames: false });
-  return new WordMatcher(words, [...SAFE_WORDS, ...exceptions], innocentWords());
+  // Each word is normalised once, in the matcher: exceptions become safe words, and dictionary
+  // words or additions equal to one are left out.
+  const words: DictionaryEntry[] = [...bundledEntries()];
+  for (const word of additions) words.push({ word, mode: 'word', looseDoubles: false, notInNames: false });
+  return new WordMatcher(words, [...SAFE_WORDS, ...exceptions], innocentWords(), true);
 }
 
 const perSite = compileCache(
