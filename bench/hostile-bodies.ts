@@ -13,7 +13,7 @@ import { type SiteSettings, siteSettingsSchema } from '../src/sites/site-setting
 
 const fit = (unit: string, n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
 
-export const HOSTILE: Record<string, (n: number) => string> = {
+const HOSTILE: Record<string, (n: number) => string> = {
   'f.u.c.k repeated': (n) => fit('f.u.c.k ', n),
   'fuck joined (one word)': (n) => fit('fuck', n),
   'leet joined f0ck5h1t': (n) => fit('f0ck5h1t', n),
@@ -41,11 +41,16 @@ function entry(i: number, length: number): string {
   return out;
 }
 /** The largest list the settings accept: MAX_LIST_ENTRIES entries of MAX_WORD_CHARS characters. */
-export const maxList = (salt: number) =>
+const maxList = (salt: number) =>
   Array.from({ length: MAX_LIST_ENTRIES }, (_, i) => entry(i + salt, MAX_WORD_CHARS));
-/** The old automaton's worst case: entries ending in long runs of one letter ("…aaaa"). */
-export const nestedList = () =>
-  Array.from({ length: MAX_LIST_ENTRIES }, (_, i) => entry(i, 3 + (i % 3)) + 'a'.repeat(MAX_WORD_CHARS - 5));
+/**
+ * The old automaton's worst case: "a", "aa", … up to 100 a's, and entries ending in long runs of a,
+ * so almost every node ends a hundred shorter entries (it copied them all into every node).
+ */
+const nestedList = () =>
+  Array.from({ length: MAX_LIST_ENTRIES }, (_, i) =>
+    i < MAX_WORD_CHARS ? 'a'.repeat(i + 1) : entry(i, 3 + (i % 3)) + 'a'.repeat(MAX_WORD_CHARS - 5),
+  );
 
 const cpuMs = (f: () => void) => {
   const start = process.cpuUsage();
@@ -132,13 +137,13 @@ export function benchCompile(rounds: number): void {
   console.log(
     `\nCompiling the largest lists a site may save (${MAX_LIST_ENTRIES} x ${MAX_WORD_CHARS} characters), ms of CPU, median of ${rounds}`,
   );
+  const exceptions = maxList(9);
+  const show = (xs: number[]) => `${median(xs).toFixed(1)} ms (best ${Math.min(...xs).toFixed(1)})`;
   for (const [name, list] of Object.entries(lists)) {
-    const literal = median(Array.from({ length: rounds }, () => cpuMs(() => new LiteralMatcher(list))));
-    const profanity = median(
-      Array.from({ length: rounds }, () => cpuMs(() => buildProfanityMatcher(list, maxList(9)))),
-    );
+    const literal = Array.from({ length: rounds }, () => cpuMs(() => new LiteralMatcher(list)));
+    const profanity = Array.from({ length: rounds }, () => cpuMs(() => buildProfanityMatcher(list, exceptions)));
     console.log(
-      `${name.padEnd(7)} list: block/hold words ${literal.toFixed(1)} ms; profanity words + as many exceptions ${profanity.toFixed(1)} ms`,
+      `${name.padEnd(7)} list: block/hold words ${show(literal)}; profanity words + as many exceptions ${show(profanity)}`,
     );
   }
 }

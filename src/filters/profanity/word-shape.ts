@@ -6,7 +6,7 @@
 // that way). Place names and surnames rarely continue with either, so they are left alone.
 
 /** Endings after a root at the start of a word: inflections and the usual derivations. */
-export const START_ENDINGS: ReadonlySet<string> = new Set([
+const START_ENDINGS: ReadonlySet<string> = new Set([
   's',
   'es',
   'ed',
