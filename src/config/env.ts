@@ -1,5 +1,6 @@
 // The only module that reads the environment. Everything else receives a frozen Config.
 import path from 'node:path';
+import addressparser from 'nodemailer/lib/addressparser';
 import { z } from 'zod';
 
 const booleanFlag = z
@@ -11,6 +12,28 @@ const postgresUrl = z
   .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
 
 const redisUrl = z.string().refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL');
+
+const smtpUrl = z.string().refine((v) => {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'smtp:' || u.protocol === 'smtps:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}, 'must be an smtp:// or smtps:// URL with a host (e.g. smtps://user:pass@mail.example.com)');
+
+// C0 and C1 controls and DEL: a CR or LF in MAIL_FROM would start a new header in every mail sent.
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
+
+/** MAIL_FROM as a mailbox: `noreply@example.com` or `Example News <noreply@example.com>`, exactly one. */
+function parseMailFrom(value: string): { name: string | null; address: string } | string {
+  if (CONTROL.test(value)) return 'must not contain control characters or line breaks';
+  const parsed = addressparser(value);
+  const only = parsed.length === 1 ? parsed[0] : undefined;
+  if (!only || 'group' in only || !only.address) return 'must be one address such as "Example <noreply@example.com>"';
+  if (!z.email().safeParse(only.address).success) return `"${only.address}" is not a valid email address`;
+  return { name: only.name ? only.name : null, address: only.address };
+}
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -28,6 +51,8 @@ const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   TRUST_PROXY: booleanFlag.default(false),
   WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
+  SMTP_URL: smtpUrl.optional(),
+  MAIL_FROM: z.string().max(320).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   JOB_LOCK_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -37,6 +62,13 @@ const envSchema = z.object({
 export type DatabaseConfig =
   | { kind: 'postgres'; url: string; schema?: string }
   | { kind: 'pglite'; dataDir: string | null };
+
+export interface MailConfig {
+  /** Null: no SMTP, mail is kept in the database and shown to admins (the embedded default). */
+  smtpUrl: string | null;
+  /** The From mailbox; required with SMTP_URL, optional otherwise (kept mail then uses a local default). */
+  from: { name: string | null; address: string } | null;
+}
 
 export interface Config {
   port: number;
@@ -50,6 +82,7 @@ export interface Config {
   secretKey: string | null;
   publicUrl: string | null;
   admin: { email: string; password: string } | null;
+  mail: MailConfig;
   trustProxy: boolean;
   webhookAllowPrivate: boolean;
   /** When set, /metrics and /readyz require `Authorization: Bearer <token>`. */
@@ -82,6 +115,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'Invalid configuration:\n  SECRET_KEY: required when DATABASE_URL is set (try: openssl rand -hex 32)',
     );
   }
+  const mailFrom = e.MAIL_FROM === undefined ? null : parseMailFrom(e.MAIL_FROM);
+  if (typeof mailFrom === 'string') throw new ConfigError(`Invalid configuration:\n  MAIL_FROM: ${mailFrom}`);
+  if (e.SMTP_URL && !mailFrom) {
+    // Without it every mail would go out from an address the SMTP server will not vouch for.
+    throw new ConfigError(
+      'Invalid configuration:\n  MAIL_FROM: required when SMTP_URL is set (e.g. MAIL_FROM="Example News <noreply@example.com>")',
+    );
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   const config: Config = {
     port: e.PORT,
@@ -96,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
     admin:
       e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL.toLowerCase(), password: e.ADMIN_PASSWORD } : null,
+    mail: Object.freeze({ smtpUrl: e.SMTP_URL ?? null, from: mailFrom ? Object.freeze(mailFrom) : null }),
     trustProxy: e.TRUST_PROXY,
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
     jobLockSeconds: e.JOB_LOCK_SECONDS,

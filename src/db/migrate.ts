@@ -9,7 +9,8 @@ export const migrationsFolder = fileURLToPath(new URL('../../migrations', import
 
 /**
  * Like Kysely's FileMigrationProvider, but the import happens in our module, so the TypeScript loader
- * in use (tsx at run time, Vite in tests) handles the .ts migration files.
+ * in use (tsx in development, Vite in tests) handles the .ts migration files; the compiled server finds
+ * them compiled to .js in dist/migrations.
  */
 const folderProvider: MigrationProvider = {
   async getMigrations() {

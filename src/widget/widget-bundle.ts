@@ -1,10 +1,11 @@
-// Builds the browser scripts from src/widget/client with esbuild, in memory, once per process: a fresh
-// clone serves them after `npm install && npm start` with no build step to forget.
+// Builds the browser scripts from src/widget/client with esbuild, in memory, once per process, when run
+// from the sources (tests, `npm run dev`). The compiled server in dist/ serves the scripts that
+// `npm run build` bundled next to it instead, so production needs no esbuild and no client sources.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build, transform } from 'esbuild';
 
 /** The issue's budget for what a reader downloads for the widget (loader + bundle), gzipped. */
 export const EMBED_BUDGET_BYTES = 6 * 1024;
@@ -26,6 +27,8 @@ export interface WidgetScripts {
 }
 
 const clientDir = fileURLToPath(new URL('./client/', import.meta.url));
+/** Written by `npm run build` (scripts/build.mjs) next to the compiled module: each script's code. */
+export const PREBUILT_FILE = 'widget-scripts.json';
 // Browsers from 2020 on (Safari 14, Chrome 80, Firefox 72); esbuild lowers newer syntax such as `??=`.
 const TARGET = 'es2020';
 
@@ -37,9 +40,11 @@ function script(code: string): WidgetScript {
   };
 }
 
-async function bundle(entry: string, define: Record<string, string>): Promise<string> {
-  const result = await build({
-    entryPoints: [clientDir + entry],
+type Esbuild = typeof import('esbuild');
+
+async function bundle(esbuild: Esbuild, entry: string, define: Record<string, string>): Promise<string> {
+  const result = await esbuild.build({
+    entryPoints: [entry],
     bundle: true,
     minify: true,
     format: 'iife',
@@ -52,16 +57,32 @@ async function bundle(entry: string, define: Record<string, string>): Promise<st
   return result.outputFiles[0]!.text;
 }
 
-export async function buildWidgetScripts(): Promise<WidgetScripts> {
-  const css = await transform(await readFile(`${clientDir}widget.css`, 'utf8'), {
+export async function buildWidgetScripts(dir = clientDir): Promise<WidgetScripts> {
+  // Loaded only here: esbuild is a dev dependency, absent from the production image.
+  const esbuild = await import('esbuild');
+  const css = await esbuild.transform(await readFile(path.join(dir, 'widget.css'), 'utf8'), {
     loader: 'css',
     minify: true,
     target: TARGET,
   });
-  const embed = script(await bundle('embed.ts', { WIDGET_CSS: JSON.stringify(css.code.trim()) }));
-  const loader = script(await bundle('loader.ts', { EMBED_PATH: JSON.stringify(embedPath(embed)) }));
-  const count = script(await bundle('count.ts', {}));
+  const at = (entry: string) => path.join(dir, entry);
+  const embed = script(await bundle(esbuild, at('embed.ts'), { WIDGET_CSS: JSON.stringify(css.code.trim()) }));
+  const loader = script(await bundle(esbuild, at('loader.ts'), { EMBED_PATH: JSON.stringify(embedPath(embed)) }));
+  const count = script(await bundle(esbuild, at('count.ts'), {}));
   return { loader, embed, count };
+}
+
+/** The scripts `npm run build` bundled, when running from dist/; otherwise built now from the sources. */
+async function prebuiltOrBuilt(): Promise<WidgetScripts> {
+  let json: string;
+  try {
+    json = await readFile(new URL(`./${PREBUILT_FILE}`, import.meta.url), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return buildWidgetScripts();
+    throw err;
+  }
+  const code = JSON.parse(json) as Record<keyof WidgetScripts, string>;
+  return { loader: script(code.loader), embed: script(code.embed), count: script(code.count) };
 }
 
 export const embedPath = (embed: WidgetScript) => `/widget/embed.${embed.hash}.js`;
@@ -71,7 +92,7 @@ let cached: Promise<WidgetScripts> | null = null;
 
 /** Built on first use and kept; a failed build is retried on the next request instead of being cached. */
 export function widgetScripts(): Promise<WidgetScripts> {
-  cached ??= buildWidgetScripts().catch((err: unknown) => {
+  cached ??= prebuiltOrBuilt().catch((err: unknown) => {
     cached = null;
     throw err;
   });

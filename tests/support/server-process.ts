@@ -1,4 +1,4 @@
-// Starts the real service as a newcomer would (`npm start`'s entry point) and waits until it listens.
+// Starts the real service (by default its TypeScript entry point under tsx, as the suites do) and waits until it listens.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -39,26 +39,44 @@ export function runTsx(
   });
 }
 
-export async function startServer(script: string, env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: projectRoot,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
+export interface SpawnOptions {
+  cwd?: string;
+  /** Replaces this process's environment instead of adding to it (a production start inherits nothing). */
+  cleanEnv?: boolean;
+  /** The output that says the process is up; `listening on …:<port>` (the port is read from it) by default. */
+  ready?: RegExp;
+}
+
+export function startServer(script: string, env: Record<string, string>): Promise<ServerProcess> {
+  return startProcess([process.execPath, '--import', 'tsx', script], env);
+}
+
+/** Starts any command (the compiled entry point, tini, npm) and waits until its output says it is up. */
+export async function startProcess(
+  argv: string[],
+  env: Record<string, string>,
+  opts: SpawnOptions = {},
+): Promise<ServerProcess> {
+  const ready = opts.ready ?? /listening on http:\/\/[^:]+:(\d+)/;
+  const child = spawn(argv[0]!, argv.slice(1), {
+    cwd: opts.cwd ?? projectRoot,
+    env: { ...(opts.cleanEnv ? {} : process.env), PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`${argv.join(' ')} did not start in 60 s:\n${output}`)), 60_000);
     const onData = (d: Buffer) => {
       output += d;
-      const m = /listening on http:\/\/[^:]+:(\d+)/.exec(output);
+      const m = ready.exec(output);
       if (m) {
         clearTimeout(timer);
-        resolve(Number(m[1]));
+        resolve(Number(m[1] ?? 0));
       }
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d) => (output += d));
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`${argv.join(' ')} exited with ${code}:\n${output}`)));
   });
   return {
     url: `http://127.0.0.1:${port}`,

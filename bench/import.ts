@@ -1,0 +1,171 @@
+// Import parser throughput and memory: generates WordPress WXR files with N comments (default 50,000
+// and 200,000) in a temp dir, then parses each in a fresh child process and reports comments per
+// second and peak RSS. Memory is flat when the peak does not grow with the file.
+// Baseline, measured in the same run on the same file: bare sax with no handlers (the XML
+// tokeniser alone), so the ratio shows what our layer (limits, capture, records, HTML to text) costs.
+// Parser only for now: the database insert is added with the importer.
+// Run: npm run bench:import [-- N1 N2 …]
+import { fork } from 'node:child_process';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sax from 'sax';
+import { parseWxr } from '../src/imports/wxr.parser.ts';
+
+interface Result {
+  comments: number;
+  ms: number;
+  peakRssMb: number;
+}
+
+const BODIES = [
+  'Great piece. I disagree with the second point though: <a href="https://example.org/data">the data</a> says otherwise.',
+  'Thanks for writing this &amp; for the links.\nI had no idea.\n\nOne more thing: what about the <em>budget</em>?',
+  'أتفق معك تماماً 👍 — the plan looks solid, but implementation is what matters. <strong>We will see.</strong>',
+  'Zoë says: naïve café culture is not a policy. Code: if (a[b[0]]]]><![CDATA[> 1) return;',
+  'Short one.',
+];
+
+function cdata(s: string): string {
+  return `<![CDATA[${s}]]>`;
+}
+
+function commentXml(id: number, parent: number, n: number): string {
+  const status = n % 50 === 0 ? 'spam' : n % 17 === 0 ? '0' : '1';
+  const date = new Date(Date.UTC(2020, 0, 1) + id * 60_000).toISOString().slice(0, 19).replace('T', ' ');
+  return `\t\t<wp:comment>
+\t\t\t<wp:comment_id>${id}</wp:comment_id>
+\t\t\t<wp:comment_author>${cdata(`Reader ${n % 977}`)}</wp:comment_author>
+\t\t\t<wp:comment_author_email>${cdata(`reader${n % 977}@example.org`)}</wp:comment_author_email>
+\t\t\t<wp:comment_author_url>https://reader${n % 977}.example.org/</wp:comment_author_url>
+\t\t\t<wp:comment_author_IP>${cdata(`192.0.2.${n % 250}`)}</wp:comment_author_IP>
+\t\t\t<wp:comment_date>${cdata(date)}</wp:comment_date>
+\t\t\t<wp:comment_date_gmt>${cdata(date)}</wp:comment_date_gmt>
+\t\t\t<wp:comment_content>${cdata(`${BODIES[n % BODIES.length]} (#${n})`)}</wp:comment_content>
+\t\t\t<wp:comment_approved>${cdata(status)}</wp:comment_approved>
+\t\t\t<wp:comment_type>${cdata('comment')}</wp:comment_type>
+\t\t\t<wp:comment_parent>${parent}</wp:comment_parent>
+\t\t\t<wp:comment_user_id>0</wp:comment_user_id>
+\t\t\t<wp:commentmeta>
+\t\t\t\t<wp:meta_key>${cdata('akismet_result')}</wp:meta_key>
+\t\t\t\t<wp:meta_value>${cdata('false')}</wp:meta_value>
+\t\t\t</wp:commentmeta>
+\t\t</wp:comment>
+`;
+}
+
+function itemXml(post: number, firstId: number, count: number): string {
+  let xml = `\t<item>
+\t\t<title>${cdata(`Story number ${post}`)}</title>
+\t\t<link>https://news.example.com/${post}/</link>
+\t\t<guid isPermaLink="false">https://news.example.com/?p=${post}</guid>
+\t\t<content:encoded>${cdata(`<p>${'The body of the story, which the importer skips. '.repeat(40)}</p>`)}</content:encoded>
+\t\t<wp:post_id>${post}</wp:post_id>
+\t\t<wp:post_date_gmt>${cdata('2020-01-01 00:00:00')}</wp:post_date_gmt>
+\t\t<wp:comment_status>${cdata('open')}</wp:comment_status>
+\t\t<wp:post_type>${cdata('post')}</wp:post_type>
+`;
+  for (let i = 0; i < count; i++) {
+    const id = firstId + i;
+    // A third of the comments reply to an earlier comment of the same story.
+    const parent = i > 0 && id % 3 === 0 ? firstId + ((id * 7) % i) : 0;
+    xml += commentXml(id, parent, id);
+  }
+  return `${xml}\t</item>\n`;
+}
+
+async function generate(path: string, comments: number): Promise<void> {
+  const out = createWriteStream(path);
+  const write = (s: string) =>
+    out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r()));
+  await write(`<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wfw="http://wellformedweb.org/CommentAPI/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+\t<title>Bench</title>
+\t<link>https://news.example.com</link>
+\t<wp:wxr_version>1.2</wp:wxr_version>
+`);
+  let id = 1;
+  for (let post = 1; id <= comments; post++) {
+    const count = Math.min(comments - id + 1, 10 + ((post * 37) % 80));
+    await write(itemXml(post, id, count));
+    id += count;
+  }
+  await write('</channel>\n</rss>\n');
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+}
+
+/** Runs in a child process: one parse, so peak RSS belongs to it alone. */
+async function child(mode: string, path: string): Promise<Result> {
+  const started = performance.now();
+  let comments = 0;
+  if (mode === 'ours') {
+    for await (const r of parseWxr(path)) if (r.type === 'comment') comments++;
+  } else {
+    const parser = sax.parser(true, { position: true });
+    parser.onopentag = (tag) => {
+      if (tag.name === 'wp:comment') comments++;
+    };
+    for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 64 * 1024 }))
+      parser.write(chunk);
+    parser.close();
+  }
+  const ms = performance.now() - started;
+  return { comments, ms, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+function measure(mode: string, path: string): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const proc = fork(fileURLToPath(import.meta.url), ['--child', mode, path]);
+    proc.once('message', (m) => resolve(m as Result));
+    proc.once('error', reject);
+    proc.once('exit', (code) => code !== 0 && reject(new Error(`child exited with ${code}`)));
+  });
+}
+
+async function main(): Promise<void> {
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
+  const dir = await mkdtemp(join(tmpdir(), 'bench-import-'));
+  const rows: Array<{ n: number; mb: number; ours: Result; bare: Result }> = [];
+  try {
+    for (const n of sizes.length ? sizes : [50_000, 200_000]) {
+      const path = join(dir, `wxr-${n}.xml`);
+      await generate(path, n);
+      const mb = (await stat(path)).size / 1024 / 1024;
+      const bare = await measure('bare', path);
+      const ours = await measure('ours', path);
+      if (ours.comments !== n) throw new Error(`parsed ${ours.comments} comments, expected ${n}`);
+      rows.push({ n, mb, ours, bare });
+      const rate = (r: Result) => Math.round((r.comments / r.ms) * 1000);
+      console.log(
+        `WXR ${String(n).padStart(9)} comments ${mb.toFixed(1).padStart(7)} MB: ` +
+          `${rate(ours).toLocaleString('en-US').padStart(8)} comments/s (${(mb / (ours.ms / 1000)).toFixed(1)} MB/s), ` +
+          `peak RSS ${ours.peakRssMb.toFixed(0)} MB | bare sax ${rate(bare).toLocaleString('en-US')} comments/s, ` +
+          `peak RSS ${bare.peakRssMb.toFixed(0)} MB | ours/bare time ${(ours.ms / bare.ms).toFixed(2)}x`,
+      );
+    }
+    if (rows.length > 1) {
+      const first = rows[0]!;
+      const last = rows.at(-1)!;
+      console.log(
+        `memory: ${last.n / first.n}x the comments (${(last.mb / first.mb).toFixed(1)}x the bytes) → ` +
+          `${(last.ours.peakRssMb / first.ours.peakRssMb).toFixed(2)}x the peak RSS`,
+      );
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--child') {
+  const result = await child(process.argv[3]!, process.argv[4]!);
+  process.send!(result);
+  process.exit(0);
+} else {
+  await main();
+}
