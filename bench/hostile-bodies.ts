@@ -41,8 +41,7 @@ function entry(i: number, length: number): string {
   return out;
 }
 /** The largest list the settings accept: MAX_LIST_ENTRIES entries of MAX_WORD_CHARS characters. */
-const maxList = (salt: number) =>
-  Array.from({ length: MAX_LIST_ENTRIES }, (_, i) => entry(i + salt, MAX_WORD_CHARS));
+const maxList = (salt: number) => Array.from({ length: MAX_LIST_ENTRIES }, (_, i) => entry(i + salt, MAX_WORD_CHARS));
 /**
  * The old automaton's worst case: "a", "aa", … up to 100 a's, and entries ending in long runs of a,
  * so almost every node ends a hundred shorter entries (it copied them all into every node).
