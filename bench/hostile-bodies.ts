@@ -11,23 +11,23 @@ import { buildProfanityMatcher } from '../src/filters/profanity/profanity-matche
 import { MAX_LIST_ENTRIES, MAX_WORD_CHARS } from '../src/sites/filter-settings.ts';
 import { type SiteSettings, siteSettingsSchema } from '../src/sites/site-settings.ts';
 
-const fit = (unit: string, n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
+const repeatTo = (unit: string, n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
 
 const HOSTILE: Record<string, (n: number) => string> = {
-  'f.u.c.k repeated': (n) => fit('f.u.c.k ', n),
-  'fuck joined (one word)': (n) => fit('fuck', n),
-  'leet joined f0ck5h1t': (n) => fit('f0ck5h1t', n),
-  'leet words sh1t f0ck': (n) => fit('sh1t f0ck ', n),
-  'homoglyphs joined': (n) => fit('fυсκѕһіт', n),
-  'homoglyph words': (n) => fit('fυсκ ѕһіт ', n),
+  'f.u.c.k repeated': (n) => repeatTo('f.u.c.k ', n),
+  'fuck joined (one word)': (n) => repeatTo('fuck', n),
+  'leet joined f0ck5h1t': (n) => repeatTo('f0ck5h1t', n),
+  'leet words sh1t f0ck': (n) => repeatTo('sh1t f0ck ', n),
+  'homoglyphs joined': (n) => repeatTo('fυсκѕһіт', n),
+  'homoglyph words': (n) => repeatTo('fυсκ ѕһіт ', n),
   'a repeated': (n) => 'a'.repeat(n),
   'zero-width only': (n) => '\u200b'.repeat(n),
-  'zero-width in words': (n) => fit('f\u200bu\u200bc\u200bk ', n),
+  'zero-width in words': (n) => repeatTo('f\u200bu\u200bc\u200bk ', n),
   'link + punctuation + x': (n) => `https://spam.example/${'.'.repeat(Math.max(0, n - 23))}x`,
-  '"<a " repeated': (n) => fit('<a ', n),
-  'stars f*f*f*': (n) => fit('f*', n),
-  'near misses fuc sh1 b1tc': (n) => fit('fuc sh1 b1tc cvn7 ', n),
-  'mixed scripts and marks': (n) => fit('ƒ\u0301υ\u0308с\u200dκ ｓｈｉｔ 𝐟𝐮𝐜𝐤 ', n),
+  '"<a " repeated': (n) => repeatTo('<a ', n),
+  'stars f*f*f*': (n) => repeatTo('f*', n),
+  'near misses fuc sh1 b1tc': (n) => repeatTo('fuc sh1 b1tc cvn7 ', n),
+  'mixed scripts and marks': (n) => repeatTo('ƒ\u0301υ\u0308с\u200dκ ｓｈｉｔ 𝐟𝐮𝐜𝐤 ', n),
 };
 
 /** A deterministic pseudo-random list entry of `length` letters (site lists are whatever sites type). */
@@ -89,7 +89,7 @@ function inputFor(settings: SiteSettings, body: string): FilterInput {
 }
 
 export function benchHostileBodies(ordinaryText: string, shortComment: string, rounds: number): void {
-  const ordinary = (n: number) => fit(`${ordinaryText}\n\n`, n);
+  const ordinary = (n: number) => repeatTo(`${ordinaryText}\n\n`, n);
   const settings = {
     default: siteSettingsSchema.parse({}),
     'max lists': siteSettingsSchema.parse({
