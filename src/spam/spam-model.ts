@@ -1,0 +1,132 @@
+// The learned spam score: naive Bayes over token counts, with Robinson's token probabilities
+// (as in SpamBayes), per site, with a shared base model.
+//
+// WHY THIS MODEL (measured by `npm run bench:spam` on the SpamAssassin corpus, same tokens for all)
+// - It learns faster. After 400 decisions it holds 87 % of unseen spam (spam-2) with 1.0 % of
+//   unseen ham held; online logistic regression on the same hashed tokens holds 52 % (61 % after
+//   all 3,200 decisions). A site's first few hundred decisions are where the model matters most.
+// - Its state is counts. Training adds, an undo subtracts the same numbers exactly (replays and
+//   restores leave no drift; online logistic regression cannot promise that, as its updates depend
+//   on the order and on the weights at the time), workers can apply events in any order, and a
+//   retrain from the moderation log rebuilds the same rows.
+// - Each token's probability is a fact a moderator can read ("viagra": 0.99), and the score is
+//   their weights added up, so the explanation is the model itself.
+//
+// THE FORMULAS (Robinson 2003, "A statistical approach to the spam problem")
+// Per token w seen in s of S spam decisions and h of H ham decisions:
+//   p(w) = (s/S) / (s/S + h/H)                    the spam share, corrected for class sizes
+//   f(w) = (a·x + n·p(w)) / (a + n)                shrunk towards a prior x with strength a
+// n counts the observations with both classes scaled down to M = max(min(S, H), 50) decisions:
+//   n = s·min(1, M/S) + h·min(1, M/H).
+// This balancing is our change to SpamBayes. Moderators decide far more ham than spam (5:1 in the
+// benchmark), so unscaled, a ham word gets five times the evidence of an equally telling spam word
+// and the score leans to ham: 51 % of spam held after 400 decisions instead of 87 %, for 0.1 %
+// instead of 1.0 % of ham. Below 50 decisions of the smaller class nothing is scaled: a handful
+// of spam decisions must not make each of their words count as much as a whole class's.
+// For a token the site has little evidence on, x and a come from the base model: x = the base's
+// f(w), a = 0.45 + min(base observations, 5), so the base counts as at most five of the site's own
+// observations of that token and the site's evidence soon outweighs it (a crypto blog approving
+// "bitcoin" talk wins over a base that saw bitcoin spam); tokens the site has never seen keep the
+// base's view. Without a base, x = 0.5 and a = 0.45. The alternative, switching from the base to
+// the site model at N decisions, throws away the base's knowledge of every token the site has not
+// met yet, and makes the score jump on the day of the switch.
+// Tokens with |f - 0.5| >= 0.2, the 150 strongest, are the evidence; with w = ln(f / (1 - f)),
+//   score = σ(Σ w / √n)      (σ the logistic function, n the number of tokens)
+// the naive Bayes posterior with equal priors, its log-odds divided by √n because a comment's
+// tokens are far from independent ("click", "here", "click here"): n tokens tell about √n times
+// what one does, not n times. SpamBayes' chi-square combining (`combining: 'chi-square'`) is kept
+// as an option: on the benchmark it holds 83 % after 400 decisions (log-odds: 87 %) for the same
+// ham, and 82 % after all decisions (log-odds: 90 %).
+//
+// THRESHOLDS: a comment scoring >= 0.9 (log-odds 2.2 per √token) is held for a moderator; marking
+// spam outright is off by default (a site may set, e.g., 0.99). On the benchmark after 400
+// decisions, 0.9 holds 87 % of unseen spam and 1.0 % of unseen ham; 0.5 holds 94 % and 2.1 %.
+// The issue's goal (95 % with at most 1 % after 400 decisions) is not reached on the later
+// spam-2 collection; on unseen messages of the period it learned from, 93 % / 1.1 % after 400
+// decisions and 96 % / 0.9 % after 1,000.
+
+export interface ModelOptions {
+  /** Robinson's a for tokens without base evidence. */
+  unknownStrength: number;
+  /** Robinson's x for tokens without base evidence. */
+  unknownProbability: number;
+  /** The most base observations a token's prior is worth. */
+  baseCap: number;
+  /** Tokens closer than this to 0.5 are not evidence. */
+  minStrength: number;
+  /** The strongest tokens used per comment. */
+  maxDiscriminators: number;
+  /** How many tokens each way an explanation names. */
+  explain: number;
+  /** Count a token's observations as if both classes had as many decisions as the smaller one. */
+  balance: boolean;
+  /** Balancing scales the larger class down to no fewer than this many decisions. */
+  balanceFloor: number;
+  /** How token probabilities combine: summed log-odds (default) or SpamBayes' chi-square. */
+  combining: 'log-odds' | 'chi-square';
+}
+
+export const DEFAULT_MODEL_OPTIONS: Readonly<ModelOptions> = Object.freeze({
+  unknownStrength: 0.45,
+  unknownProbability: 0.5,
+  baseCap: 5,
+  minStrength: 0.2,
+  maxDiscriminators: 150,
+  explain: 5,
+  balance: true,
+  balanceFloor: 50,
+  combining: 'log-odds',
+});
+
+/** p(w): the token's spam share with both classes weighed equally. */
+export function spamShare(spam: number, spamDecisions: number, ham: number, hamDecisions: number): number {
+  const sr = spamDecisions > 0 ? spam / spamDecisions : 0;
+  const hr = hamDecisions > 0 ? ham / hamDecisions : 0;
+  return sr + hr === 0 ? 0.5 : sr / (sr + hr);
+}
+
+/** f(w): the share shrunk towards the prior `x` with strength `a`. */
+export function shrink(share: number, observations: number, x: number, a: number): number {
+  return (a * x + observations * share) / (a + observations);
+}
+
+/** The chi-square survival function for an even number of degrees of freedom (series form). */
+export function chi2Q(x2: number, dof: number): number {
+  const m = x2 / 2;
+  let term = Math.exp(-m);
+  let sum = term;
+  for (let i = 1; i < dof / 2; i++) {
+    term *= m / i;
+    sum += term;
+  }
+  return Math.min(sum, 1);
+}
+
+/** Fisher-Robinson (chi-square) combining of n tokens from Σ ln f and Σ ln(1 - f). */
+export function combineChiSquare(sumLnF: number, sumLn1mF: number, n: number): number {
+  if (n === 0) return 0.5;
+  const spamminess = 1 - chi2Q(-2 * sumLn1mF, 2 * n);
+  const hamminess = 1 - chi2Q(-2 * sumLnF, 2 * n);
+  return (1 + spamminess - hamminess) / 2;
+}
+
+/** The naive Bayes posterior with equal priors, its log-odds divided by sqrt(n). */
+export function combineLogOdds(sumLnF: number, sumLn1mF: number, n: number): number {
+  if (n === 0) return 0.5;
+  return 1 / (1 + Math.exp(-(sumLnF - sumLn1mF) / Math.sqrt(n)));
+}
+
+export interface SpamThresholds {
+  /** Hold at or above this score. */
+  hold: number;
+  /** Mark spam at or above this score (null: never). */
+  spam: number | null;
+}
+
+export const DEFAULT_THRESHOLDS: Readonly<SpamThresholds> = Object.freeze({ hold: 0.9, spam: null });
+
+/** The action a score asks for under a site's thresholds. */
+export function actionForScore(score: number, thresholds: SpamThresholds): 'spam' | 'hold' | null {
+  if (thresholds.spam !== null && score >= thresholds.spam) return 'spam';
+  return score >= thresholds.hold ? 'hold' : null;
+}
