@@ -8,15 +8,25 @@ export function escapeHtml(value: string): string {
 }
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
-const TRAILING_PUNCTUATION = /[.,;:!?)\]}]+$/;
+/** Punctuation that ends a sentence rather than a URL ("see https://x.example."). */
+const TRAILING_PUNCTUATION = new Set('.,;:!?)]}');
+
+/**
+ * The URL without trailing punctuation. A loop from the end, not /[.,;:!?)\]}]+$/: that expression
+ * retries from every punctuation mark in a long run that does not reach the end, so a link followed
+ * by thousands of "." and one letter took quadratic time.
+ */
+function trimTrailingPunctuation(url: string): string {
+  let end = url.length;
+  while (end > 0 && TRAILING_PUNCTUATION.has(url[end - 1]!)) end--;
+  return url.slice(0, end);
+}
 
 function linkify(line: string): string {
   let out = '';
   let last = 0;
   for (const match of line.matchAll(URL_PATTERN)) {
-    let url = match[0];
-    const trailing = TRAILING_PUNCTUATION.exec(url)?.[0] ?? '';
-    url = url.slice(0, url.length - trailing.length);
+    const url = trimTrailingPunctuation(match[0]);
     const start = match.index;
     out += escapeHtml(line.slice(last, start));
     out += `<a href="${escapeHtml(url)}" rel="nofollow ugc noopener" target="_blank">${escapeHtml(url)}</a>`;

@@ -28,6 +28,7 @@ function blockedDomainOf(email: string, blocked: ReadonlySet<string>): string | 
 
 export const blockedDomainFilter: Filter = {
   name: 'blocked-domain',
+  prepare: (settings) => void domainsOf(settings),
   run({ comment, settings }) {
     if (settings.blockedDomains.length === 0) return null;
     const domain = blockedDomainOf(comment.email, domainsOf(settings));

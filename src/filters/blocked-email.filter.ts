@@ -10,6 +10,7 @@ const emailsOf = compileCache(
 
 export const blockedEmailFilter: Filter = {
   name: 'blocked-email',
+  prepare: (settings) => void emailsOf(settings),
   run({ comment, settings }) {
     if (settings.blockedEmails.length === 0) return null;
     const email = comment.email.trim().toLowerCase();

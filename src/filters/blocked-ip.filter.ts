@@ -11,6 +11,7 @@ const rangesOf = compileCache(
 
 export const blockedIpFilter: Filter = {
   name: 'blocked-ip',
+  prepare: (settings) => void rangesOf(settings),
   run({ request, settings }) {
     if (settings.blockedIps.length === 0 || request.ip === null) return null;
     const range = rangesOf(settings).find(request.ip);

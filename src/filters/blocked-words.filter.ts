@@ -12,6 +12,7 @@ const matcherFor = compileCache(
 
 export const blockedWordsFilter: Filter = {
   name: 'blocked-words',
+  prepare: (settings) => void matcherFor(settings),
   run(input) {
     const matches = findInFields(matcherFor(input.settings), input);
     if (matches.length === 0) return null;

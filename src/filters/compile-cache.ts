@@ -3,6 +3,11 @@
 // identity (free) and, on a miss, by content (one JSON string), keeping a bounded number of entries.
 import type { FilterSettings } from './filter.ts';
 
+let compileCount = 0;
+
+/** How many lists were compiled in this process, by every cache (tests check warming with it). */
+export const compilations = () => compileCount;
+
 export function compileCache<V>(
   keyOf: (settings: FilterSettings) => unknown,
   compile: (settings: FilterSettings) => V,
@@ -17,6 +22,7 @@ export function compileCache<V>(
     let value = byContent.get(key);
     if (value === undefined) {
       value = compile(settings);
+      compileCount++;
       if (byContent.size >= maxEntries) byContent.delete(byContent.keys().next().value!);
     } else {
       byContent.delete(key); // re-inserted below: most recently used last

@@ -53,6 +53,11 @@ export interface Filter {
   /** Short and stable: it names the filter in logs and tests. */
   name: string;
   run(input: FilterInput): Verdict | null;
+  /**
+   * Compiles what run() needs for these settings (word automata, IP ranges), cached by content, so
+   * the first comment after settings are saved or loaded does not pay for it (see prepareFilters).
+   */
+  prepare?(settings: FilterSettings): void;
 }
 
 /** The text fields word lists look at, in the order moderators read them. */

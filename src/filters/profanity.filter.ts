@@ -18,6 +18,7 @@ function toFieldMatches(field: 'name' | 'body', text: string, found: readonly Wo
 
 export const profanityFilter: Filter = {
   name: 'profanity',
+  prepare: (settings) => void profanityMatcherFor(settings),
   run({ comment, settings }) {
     const action = settings.profanityAction;
     if (action === 'off') return null;

@@ -3,7 +3,11 @@
 import type { Filter } from './filter.ts';
 
 function longestRun(text: string): { char: string; length: number; start: number; end: number } | null {
-  let best: { char: string; length: number; start: number; end: number } | null = null;
+  // The best run so far as numbers: an object per longer run made "aaaa…" allocate at every character.
+  let bestCp = -1;
+  let bestLength = 0;
+  let bestStart = 0;
+  let bestEnd = 0;
   let prev = -1;
   let length = 0;
   let start = 0;
@@ -19,10 +23,16 @@ function longestRun(text: string): { char: string; length: number; start: number
       start = i;
     }
     i += width;
-    if (length > 0 && (best === null || length > best.length))
-      best = { char: String.fromCodePoint(cp), length, start, end: i };
+    if (length > bestLength) {
+      bestCp = cp;
+      bestLength = length;
+      bestStart = start;
+      bestEnd = i;
+    }
   }
-  return best;
+  return bestLength === 0
+    ? null
+    : { char: String.fromCodePoint(bestCp), length: bestLength, start: bestStart, end: bestEnd };
 }
 
 export const repeatedCharsFilter: Filter = {

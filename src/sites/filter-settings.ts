@@ -8,7 +8,7 @@ import { codesToString, normaliseWord } from '../filters/profanity/normalise.ts'
 import { textProblem } from '../shared/text.ts';
 
 export const MAX_LIST_ENTRIES = 5_000;
-const MAX_WORD_CHARS = 100;
+export const MAX_WORD_CHARS = 100;
 /** The schema's absolute cap on a comment body (src/comments/comment.schemas.ts). */
 const BODY_CAP = 10_000;
 

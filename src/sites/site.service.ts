@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { type Bindable, bindable, type Db, type DbOrTx } from '../db/database.ts';
 import type { SiteRow } from '../db/schema.ts';
+import { prepareFilters } from '../filters/registry.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { zodToFieldErrors } from '../shared/validation.ts';
 import * as repo from './site.repository.ts';
@@ -42,6 +43,18 @@ function validateSettings(input: unknown): SiteSettings {
   return parsed.data;
 }
 
+/**
+ * Compiles the site's filter lists ahead of its comments (cached by content: unchanged settings cost
+ * a lookup). Never fails the caller: a list that cannot compile fails its filter, which holds comments.
+ */
+function prepare(site: Site): void {
+  try {
+    prepareFilters(site.settings);
+  } catch {
+    // The filter itself reports the failure on the comment.
+  }
+}
+
 // Public requests read the site on every call; a short per-process cache keeps that off the database.
 // Updates clear the local entry at once; other processes see them within CACHE_TTL_MS. Inside a
 // transaction reads go to the transaction (never cached: it may roll back) and writes clear the entry.
@@ -60,6 +73,8 @@ function siteVerbs(db: DbOrTx, cache: SiteCache) {
     if (hit && hit.expires > Date.now()) return hit.site;
     const row = await repo.findSite(db, id);
     const site = row ? toSite(row) : null;
+    // Settings saved by another process are compiled once here, after this request's turn.
+    if (site) setImmediate(prepare, site);
     if (cache.size > 10_000) cache.clear();
     cache.set(id, { site, expires: Date.now() + CACHE_TTL_MS });
     return site;
@@ -82,7 +97,9 @@ function siteVerbs(db: DbOrTx, cache: SiteCache) {
     const row = await repo.insertSite(db, { id: input.id, name: input.name.trim(), settings });
     if (!row) throw new ConflictError(`A site with id "${input.id}" already exists.`);
     cache.delete(input.id);
-    return toSite(row);
+    const site = toSite(row);
+    prepare(site);
+    return site;
   }
 
   return {
@@ -106,7 +123,9 @@ function siteVerbs(db: DbOrTx, cache: SiteCache) {
         settings,
       });
       cache.delete(id);
-      return toSite(row!);
+      const site = toSite(row!);
+      prepare(site);
+      return site;
     },
 
     /** Creates the site if it does not exist yet (used for the embedded demo site). */

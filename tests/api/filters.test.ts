@@ -2,6 +2,7 @@
 // moderation log, what the submitter is told, duplicates, length limits, and settings validation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
+import { compilations } from '../../src/filters/compile-cache.ts';
 import { commentInput, createSite, expectProblem, postJson, submit, tableCounts } from '../support/http.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
 
@@ -216,5 +217,18 @@ describe('filter settings through the site service', () => {
         expect.objectContaining({ data: { matches: [expect.objectContaining({ word: 'frak', text: 'FR4K' })] } }),
       ],
     });
+  });
+
+  it('compiles saved word lists when they are saved, not on the next comment', async () => {
+    await createSite(ctx, 'warm', { moderation: 'none' });
+    const before = compilations();
+    // Lists no other test uses, so nothing is compiled already.
+    const words = Array.from({ length: 500 }, (_, i) => `warmword${i}x`);
+    await ctx.container.sites.update('warm', { settings: { holdWords: words, profanityWords: ['gorramwarm'] } });
+    const compiled = compilations() - before;
+    expect(compiled).toBeGreaterThanOrEqual(2);
+    const res = await submit(ctx, 'warm', { body: 'warmword42x and gorramwarm' });
+    expect(res.body.status).toBe('pending');
+    expect(compilations() - before).toBe(compiled);
   });
 });

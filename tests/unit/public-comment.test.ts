@@ -19,6 +19,10 @@ describe('renderBodyHtml', () => {
     expect(renderBodyHtml('see https://ex.com/a?b=1&c=2.')).toBe(
       '<p>see <a href="https://ex.com/a?b=1&amp;c=2" rel="nofollow ugc noopener" target="_blank">https://ex.com/a?b=1&amp;c=2</a>.</p>',
     );
+    expect(renderBodyHtml('(see https://ex.com/a?).')).toBe(
+      '<p>(see <a href="https://ex.com/a" rel="nofollow ugc noopener" target="_blank">https://ex.com/a</a>?).</p>',
+    );
+    expect(renderBodyHtml(`https://ex.com/${'.'.repeat(5000)}x`)).toContain(`${'.'.repeat(5000)}x</a>`);
     expect(renderBodyHtml('javascript:alert(1) data:text/html,x')).not.toContain('<a');
     expect(renderBodyHtml('https://x.com/"onmouseover="alert(1)')).not.toMatch(/href="[^"]*"[^>]*onmouseover/);
   });

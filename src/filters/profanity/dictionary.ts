@@ -1,6 +1,7 @@
 // The bundled profanity dictionary: bad-words' list (its own words plus badwords-list), curated for
 // comments on news sites, and how each word may appear inside longer words.
 import { Filter } from 'bad-words';
+import { FOREIGN_WORDS } from './derived-words.ts';
 import { codesToString, normaliseWord } from './normalise.ts';
 
 /**
@@ -18,11 +19,18 @@ export interface DictionaryEntry {
   mode: MatchMode;
   /**
    * Accept a doubled letter for a single one ("fuuck", "shiit"). Only for words with no innocent
-   * spelling one letter away: "asses" must not match "assess", nor "cok" match "cook".
+   * spelling one letter away: "asses" must not match "assess", nor "cok" match "cook". The roots, and
+   * words of LOOSE_DOUBLES_FROM letters or more ("jaackass", "ttosser"), where doubling a letter
+   * makes no other word (scripts/derive-profanity-words.ts checks the English word lists).
    */
   looseDoubles: boolean;
   /** Not checked in the author's name: it is also a common name ("Dick Smith"). */
   notInNames: boolean;
+  /**
+   * Not an English word but a misspelling or another language's word ("phuc", "penas", "faget"):
+   * written with that language's accents (Phúc, Peñas, Făget) it is that language, not a disguise.
+   */
+  foreign?: boolean;
 }
 
 /** Words whose innocent relatives are few enough to list (see safe-words.ts). */
@@ -127,7 +135,7 @@ export const EXCLUDED_WORDS: readonly string[] = [
   'pornography',
   'viagra',
   // Surnames, given names and places: Cox, Wang, Hoare, Gaylord, Willy Brandt, Fanny Ardant, Van Dyke,
-  // Pecker, Lipshitz, Polak, Kummer, Rautenberg, Schaffer, Ekrem, Cumming (Georgia), Fu, Hui, Leitch.
+  // Pecker, Lipshitz, Polak, Kummer, Kuntz, Rautenberg, Schaffer, Ekrem, Cumming (Georgia), Fu, Hui, Leitch.
   'cox',
   'wang',
   'hoare',
@@ -149,6 +157,7 @@ export const EXCLUDED_WORDS: readonly string[] = [
   'leitch',
   'kuk',
   'kummer',
+  'kuntz',
   // Words of other languages that are innocent there: Indonesian "suka" (to like), Dutch "kanker"
   // (cancer), Slovak/Ukrainian "paska" (Easter bread), Croatian Pula, German "Schmuck" (jewellery),
   // Latin "per se", Russian "сок" (juice) which folds to "cok".
@@ -164,12 +173,17 @@ export const EXCLUDED_WORDS: readonly string[] = [
   'spac',
   'cipa',
   'haxor',
+  // Dutch for whore, and English for one who hoes.
+  'hoer',
   // Split as separate words it reads "it's hit": too many false alarms.
   's hit',
 ];
 
+/** Dictionary words this long take a doubled letter for a single one (see looseDoubles). */
+const LOOSE_DOUBLES_FROM = 6;
+
 /** Common insults missing from bad-words' list. */
-const EXTRA: readonly string[] = ['dumbass', 'jackass', 'asshat', 'douchebag', 'dickwad', 'bullshit'];
+const EXTRA: readonly string[] = ['dumbass', 'jackass', 'asshat', 'douchebag', 'dickwad', 'bullshit', 'arsehole'];
 
 /** Dictionary words that are also common names, not checked in the name field. */
 const NAMES: readonly string[] = ['dick', 'kock', 'jap'];
@@ -194,12 +208,14 @@ export function defaultDictionary(): DictionaryEntry[] {
   const excluded = new Set(EXCLUDED_WORDS.map(key));
   const roots = new Map(Object.entries(ROOTS).map(([w, mode]) => [key(w), mode]));
   const names = new Set(NAMES.map(key));
+  const foreign = new Set(FOREIGN_WORDS);
   const out: DictionaryEntry[] = [];
   for (const word of [...badWordsList().map(stem), ...EXTRA, ...Object.keys(ROOTS)]) {
     const k = key(word);
     if (k === '' || excluded.has(k)) continue;
     const mode = roots.get(k) ?? 'word';
-    out.push({ word, mode, looseDoubles: mode !== 'word', notInNames: names.has(k) });
+    const looseDoubles = mode !== 'word' || k.length >= LOOSE_DOUBLES_FROM;
+    out.push({ word, mode, looseDoubles, notInNames: names.has(k), foreign: foreign.has(k) });
   }
   return out;
 }

@@ -3,6 +3,7 @@
 // longer words, see MatchMode) from inside words. Each match carries its span in the original text.
 import type { DictionaryEntry, MatchMode } from './dictionary.ts';
 import {
+  ALT_LETTER,
   buildStream,
   codesToString,
   endOf,
@@ -10,10 +11,12 @@ import {
   normaliseWord,
   SPACE,
   type TextStream,
+  VOWEL_FLAG,
   WILD,
 } from './normalise.ts';
 import { StartFilter } from './start-filter.ts';
 import { childOf, type FlatTrie, symbolOf, TrieBuilder, toSymbols } from './trie.ts';
+import { continuesProfanely, hasAccentedLetter, isWrittenOddly, MAX_REST } from './word-shape.ts';
 
 export interface WordMatch {
   /** The dictionary word, normalised ("asshole" for "a$$hole"). */
@@ -27,6 +30,7 @@ const NO_MATCHES: readonly WordMatch[] = Object.freeze([]);
 
 const MODE_CODE: Record<MatchMode, number> = { word: 0, prefix: 1, edges: 2, anywhere: 3 };
 const WORD = 0;
+const PREFIX = 1;
 const EDGES = 2;
 const ANYWHERE = 3;
 
@@ -41,6 +45,17 @@ const MAX_WILDCARDS = 4;
 const MIN_REAL_LETTERS_WITH_WILDCARDS = 2;
 
 const LETTER_S = 0x73;
+const VOWELS = [0x61, 0x65, 0x69, 0x6f, 0x75];
+/** Roots this short at the start of a word need a profane rest of word (see word-shape.ts). */
+const SHORT_ROOT = 5;
+// Walk flags: a doubled letter taken as a single one; a vowel read as another vowel.
+const LOOSE = 1;
+const SWAPPED = 2;
+/** Longest ending in ROOT_ENDINGS, and a plural's ("es"): rest-of-word scans stop past it. */
+const MAX_ENDING = 4;
+/** Safe words are at most this long; a longer text word is never one. */
+const MAX_SAFE_WORD = 40;
+const UNKNOWN = -1;
 
 function pluralOf(codes: readonly number[]): number {
   const last = codes[codes.length - 1];
@@ -66,6 +81,8 @@ export class WordMatcher {
   private readonly joinedOnly: boolean[] = [];
   private readonly plural: number[] = [];
   private readonly notInNames: boolean[] = [];
+  private readonly foreign: boolean[] = [];
+  private readonly shortRoot: boolean[] = [];
   private readonly safe: Set<string>;
   /** 1 for letters an inner word can start with: most positions inside words are skipped at once. */
   private readonly innerStart = new Uint8Array(0x10000);
@@ -85,15 +102,43 @@ export class WordMatcher {
   private s!: TextStream;
   private inName = false;
   private readonly found: Found[] = [];
+  /**
+   * Work done since the matcher was made (trie steps, and letters read again after a match), for
+   * tests that check it stays in proportion to the text.
+   */
+  steps = 0;
+  /** The text word being scanned: [wordFirst, wordStop) of the stream; every walk starts inside it. */
+  private wordFirst = 0;
+  private wordStop = 0;
+  /** Whether that word is a safe word: computed once per word, at its first match (UNKNOWN until then). */
+  private wordSafe = UNKNOWN;
 
-  constructor(words: readonly DictionaryEntry[], safeWords: Iterable<string>) {
-    const main = new TrieBuilder();
+  /** Safe words normalised once and shared by every matcher (the derived innocent words). */
+  private readonly sharedSafe: ReadonlySet<string>;
+
+  /**
+   * `safeWords` are normalised here; `sharedSafe` must hold normalised words already, so a site's
+   * matcher reuses the bundled set instead of normalising thousands of words again. With
+   * `dropSafeWords`, words that are also safe words are left out (a site's exceptions).
+   */
+  constructor(
+    words: readonly DictionaryEntry[],
+    safeWords: Iterable<string>,
+    sharedSafe: ReadonlySet<string> = new Set(),
+    dropSafeWords = false,
+  ) {
+    this.sharedSafe = sharedSafe;
+    this.safe = new Set([...safeWords].map((w) => codesToString(normaliseWord(w).codes)).filter(Boolean));
+    let letters = 0;
+    for (const w of words) letters += w.word.length;
+    const main = new TrieBuilder(letters);
     const inner = new TrieBuilder();
     let minSymbols = Number.MAX_SAFE_INTEGER;
     let minInner = Number.MAX_SAFE_INTEGER;
     for (const w of words) {
       const { codes, joined } = normaliseWord(w.word);
       if (codes.length === 0 || codes.includes(WILD)) continue;
+      if (dropSafeWords && this.safe.has(codesToString(codes))) continue;
       const symbols = toSymbols(codes);
       // Each step takes at least one position of text, so a word (or a phrase's first word) of k
       // steps needs a text word of k positions or more.
@@ -114,6 +159,7 @@ export class WordMatcher {
         this.loose[existing] ||= w.looseDoubles;
         this.joinedOnly[existing] &&= joined;
         this.notInNames[existing] &&= w.notInNames;
+        this.foreign[existing] &&= w.foreign === true;
         if (this.mode[existing]! >= EDGES) {
           inner.add(symbols, existing);
           this.innerStarts.add(codes, symbols.length);
@@ -128,6 +174,7 @@ export class WordMatcher {
       this.joinedOnly.push(joined);
       this.plural.push(pluralOf(codes));
       this.notInNames.push(w.notInNames);
+      this.foreign.push(w.foreign === true);
       if (MODE_CODE[w.mode] >= EDGES) inner.add(symbols, index);
     }
     this.main = main.build();
@@ -138,7 +185,8 @@ export class WordMatcher {
     this.minLength = minSymbols;
     this.minInnerLength = minInner;
     this.size = this.words.length;
-    this.safe = new Set([...safeWords].map((w) => codesToString(normaliseWord(w).codes)).filter(Boolean));
+    for (let i = 0; i < this.size; i++)
+      this.shortRoot.push((this.mode[i] === PREFIX || this.mode[i] === EDGES) && this.words[i]!.length <= SHORT_ROOT);
   }
 
   private noteInnerPair(codes: readonly number[]): void {
@@ -159,13 +207,26 @@ export class WordMatcher {
     const minLength = this.minLength;
     const minInner = this.minInnerLength;
     const n = s.length;
+    const limit = options?.limit ?? 50;
+    // Matches arrive in order of where they start, and one starting later never displaces one
+    // chosen before it: once `limit` are certain, the rest of the text cannot change them. Checked
+    // each time the matches found double, so a body of profanity costs no more than `limit` of it.
+    let check = limit;
     let first = 0;
     for (let p = 0; p <= n; p++) {
       if (p < n && code[p] !== SPACE) continue;
+      if (this.found.length >= check) {
+        const chosen = this.collect(limit);
+        if (chosen.length >= limit) return chosen;
+        check = 2 * this.found.length;
+      }
       const end = p;
       const length = end - first;
+      this.wordFirst = first;
+      this.wordStop = end;
+      this.wordSafe = UNKNOWN;
       if (length >= minLength && this.mainStarts.mayStart(s, first, end))
-        this.walk(this.main, 0, first, first, false, 0, 0, false);
+        this.walk(this.main, 0, first, first, 0, 0, 0, false);
       // Words inside longer words ("bullshit"), starting at a letter that begins a run.
       for (let q = first + 1; q + minInner <= end; q++) {
         const c = code[q]!;
@@ -182,11 +243,17 @@ export class WordMatcher {
           continue;
         if (innerStart[c] === 0 && innerStart[alt[q]!] === 0) continue;
         if (c === code[q - 1] || !this.innerStarts.mayStart(s, q, end)) continue;
-        this.walk(this.inner, 0, q, q, false, 0, 0, true);
+        // Inside one long word too ("fuckfuckfuck…"): whatever starts before q is complete.
+        if (this.found.length >= check) {
+          const chosen = this.collect(limit);
+          if (chosen.length >= limit) return chosen;
+          check = 2 * this.found.length;
+        }
+        this.walk(this.inner, 0, q, q, 0, 0, 0, true);
       }
       first = p + 1;
     }
-    return this.found.length === 0 ? NO_MATCHES : this.collect(options?.limit ?? 50);
+    return this.found.length === 0 ? NO_MATCHES : this.collect(limit);
   }
 
   /** Depth-first over the ways the text runs can follow trie edges. Depth is bounded by word length. */
@@ -195,15 +262,16 @@ export class WordMatcher {
     node: number,
     pos: number,
     first: number,
-    loose: boolean,
+    flags: number,
     real: number,
     wild: number,
     inner: boolean,
   ): void {
     const s = this.s;
+    this.steps++;
     if (node !== 0) {
       const entry = t.terminal[node]!;
-      if (entry >= 0) this.accept(entry, first, pos, loose, real, wild, inner);
+      if (entry >= 0) this.accept(entry, first, pos, flags, real, wild, inner);
     }
     if (pos >= s.length) return;
     const c = s.code[pos]!;
@@ -211,7 +279,7 @@ export class WordMatcher {
       // Phrases ("blow job") continue into the next word; inner words never do.
       if (inner || node === 0) return;
       const next = childOf(t, node, symbolOf(SPACE, false));
-      if (next >= 0) this.walk(t, next, pos + 1, first, loose, real, wild, inner);
+      if (next >= 0) this.walk(t, next, pos + 1, first, flags, real, wild, inner);
       return;
     }
     if (c === WILD) {
@@ -224,16 +292,46 @@ export class WordMatcher {
         if (sym === symbolOf(SPACE, false)) continue;
         const width = sym & 1 ? 2 : 1;
         if (width > run || wild + width > MAX_WILDCARDS) continue;
-        this.walk(t, t.edgeTarget[e]!, pos + width, first, loose, real, wild + width, inner);
+        this.walk(t, t.edgeTarget[e]!, pos + width, first, flags, real, wild + width, inner);
       }
       return;
     }
-    let r = pos + 1;
-    while (r < s.length && s.code[r] === c) r++;
-    const count = r - pos;
-    this.step(t, node, c, count, r, first, loose, real, wild, inner);
     const alt = s.alt[pos]!;
-    if (alt !== 0) this.step(t, node, alt, count, r, first, loose, real, wild, inner);
+    const other = alt & ALT_LETTER;
+    this.stepRun(t, node, c, pos, first, flags, real, wild, inner);
+    if (other !== 0) this.stepRun(t, node, other, pos, first, flags, real, wild, inner);
+    // "f0ck", "motherf@cker": a vowel written as a digit or symbol may stand for another vowel. Only
+    // inside a match (the start filters read first letters as written) and only for words found
+    // anywhere (see accept()): "sh0t" and "c0nt" are too often "shot" and "cont".
+    if ((alt & VOWEL_FLAG) !== 0 && pos !== first) {
+      for (const v of VOWELS)
+        if (v !== c && v !== other) this.step(t, node, v, 1, pos + 1, first, flags | SWAPPED, real + 1, wild, inner);
+    }
+  }
+
+  /**
+   * Steps over the run starting at `pos` read as `letter`: the characters written the same, and (when
+   * that is longer) those read the same: "l|" is a double l in "bel|end", "1" alone an i in "cl1t".
+   */
+  private stepRun(
+    t: FlatTrie,
+    node: number,
+    letter: number,
+    pos: number,
+    first: number,
+    flags: number,
+    real: number,
+    wild: number,
+    inner: boolean,
+  ): void {
+    const s = this.s;
+    const written = s.code[pos]!;
+    let r = pos + 1;
+    while (r < s.length && s.code[r] === written) r++;
+    this.step(t, node, letter, r - pos, r, first, flags, real, wild, inner);
+    let read = pos + 1;
+    while (read < s.length && (s.code[read] === letter || (s.alt[read]! & ALT_LETTER) === letter)) read++;
+    if (read !== r) this.step(t, node, letter, read - pos, read, first, flags, real, wild, inner);
   }
 
   private step(
@@ -243,7 +341,7 @@ export class WordMatcher {
     count: number,
     next: number,
     first: number,
-    loose: boolean,
+    flags: number,
     real: number,
     wild: number,
     inner: boolean,
@@ -251,10 +349,10 @@ export class WordMatcher {
     // A run of one letter takes a single step; two take a double step, or (loosely) a single one;
     // three or more are a stretched letter and take either.
     const single = childOf(t, node, symbolOf(letter, false));
-    if (single >= 0) this.walk(t, single, next, first, loose || count === 2, real + count, wild, inner);
+    if (single >= 0) this.walk(t, single, next, first, count === 2 ? flags | LOOSE : flags, real + count, wild, inner);
     if (count >= 2) {
       const double = childOf(t, node, symbolOf(letter, true));
-      if (double >= 0) this.walk(t, double, next, first, loose, real + count, wild, inner);
+      if (double >= 0) this.walk(t, double, next, first, flags, real + count, wild, inner);
     }
   }
 
@@ -262,65 +360,85 @@ export class WordMatcher {
     entry: number,
     first: number,
     pos: number,
-    loose: boolean,
+    flags: number,
     real: number,
     wild: number,
     inner: boolean,
   ): void {
     const s = this.s;
-    if (loose && !this.loose[entry]) return;
+    const mode = this.mode[entry]!;
+    if ((flags & LOOSE) !== 0 && !this.loose[entry]) return;
+    if ((flags & SWAPPED) !== 0 && mode !== ANYWHERE) return;
     if (wild > 0 && real < MIN_REAL_LETTERS_WITH_WILDCARDS) return;
     if (this.joinedOnly[entry] && !isJoined(s, first)) return;
     if (this.inName && this.notInNames[entry]) return;
-    const mode = this.mode[entry]!;
     const atWordEnd = pos >= s.length || s.code[pos] === SPACE;
     let last = pos - 1;
     if (inner) {
       if (mode === EDGES && !atWordEnd) {
-        if (!ROOT_ENDINGS.has(this.restOfWord(pos))) return;
-        last = this.wordEnd(pos) - 1;
+        const rest = this.restOfWord(pos, MAX_ENDING);
+        if (!ROOT_ENDINGS.has(rest)) return;
+        last = pos + rest.length - 1;
       } else if (mode !== EDGES && mode !== ANYWHERE) return;
     } else if (mode === WORD && !atWordEnd) {
       if (!this.isPlural(entry, pos)) return;
-      last = this.wordEnd(pos) - 1;
-    }
-    if (this.isSafeWord(first)) return;
+      last = pos + (this.plural[entry] === PLURAL_ES ? 2 : 1) - 1;
+    } else if (this.shortRoot[entry] && !atWordEnd && !this.opensProfaneWord(first, pos, flags)) return;
+    if (this.foreign[entry] && hasAccentedLetter(s.text, s.start[first]!, endOf(s, last))) return;
+    if (this.isSafeWord()) return;
     this.found.push({ entry, first, last });
   }
 
-  private wordEnd(pos: number): number {
+  /** A short root at the start of a longer word: see word-shape.ts. */
+  private opensProfaneWord(first: number, pos: number, flags: number): boolean {
     const s = this.s;
-    let e = pos;
-    while (e < s.length && s.code[e] !== SPACE) e++;
-    return e;
+    if (continuesProfanely(this.restOfWord(pos, MAX_REST))) return true;
+    // Disguised as written ("sh1tkino", "shitst*rm"), not merely read another way ("sh0t" is "shot").
+    if ((flags & SWAPPED) !== 0) return false;
+    const last = Math.min(this.wordStop, pos + MAX_REST) - 1;
+    return isJoined(s, first) || isWrittenOddly(s.text, s.start[first]!, endOf(s, last));
   }
 
-  private restOfWord(pos: number): string {
-    const end = this.wordEnd(pos);
-    if (end - pos > 4) return '-';
+  /**
+   * The letters from `pos` to the end of its text word when there are at most `max`, else "-".
+   * Reads at most `max` + 1 positions, so a match inside a long word costs the same as anywhere
+   * else (scanning to the word's end at every match made "fuckfuck…" quadratic).
+   */
+  private restOfWord(pos: number, max: number): string {
+    const s = this.s;
     let out = '';
-    for (let p = pos; p < end; p++) out += String.fromCharCode(this.s.code[p]!);
+    for (let p = pos; p < s.length && s.code[p] !== SPACE; p++) {
+      this.steps++;
+      if (p - pos >= max) return '-';
+      out += String.fromCharCode(s.code[p]!);
+    }
     return out;
   }
 
   private isPlural(entry: number, pos: number): boolean {
-    const rest = this.restOfWord(pos);
+    const rest = this.restOfWord(pos, MAX_ENDING);
     const plural = this.plural[entry];
     return (plural === PLURAL_S && rest === 's') || (plural === PLURAL_ES && rest === 'es');
   }
 
-  /** Whether the text word holding position `p` is a known innocent word ("shiitake", "Scunthorpe"). */
-  private isSafeWord(p: number): boolean {
-    if (this.safe.size === 0) return false;
+  /**
+   * Whether the text word being scanned is a known innocent word ("shiitake", "Scunthorpe"). Every
+   * match starts in that word, so its bounds are known and the answer is computed once per word.
+   */
+  private isSafeWord(): boolean {
+    if (this.wordSafe === UNKNOWN) this.wordSafe = this.lookUpSafe(this.wordFirst, this.wordStop) ? 1 : 0;
+    return this.wordSafe === 1;
+  }
+
+  private lookUpSafe(a: number, z: number): boolean {
+    if ((this.safe.size === 0 && this.sharedSafe.size === 0) || z - a > MAX_SAFE_WORD) return false;
     const s = this.s;
-    let a = p;
-    while (a > 0 && s.code[a - 1] !== SPACE) a--;
-    const z = this.wordEnd(p);
-    if (z - a > 40) return false;
     let word = '';
     for (let i = a; i < z; i++) word += String.fromCharCode(s.code[i]!);
-    if (this.safe.has(word)) return true;
-    // Plurals of safe words are safe too ("shiitakes").
+    this.steps += z - a;
+    // Plurals of safe words are safe too ("shiitakes"). Not of the shared words: those lists hold
+    // their own plurals, and "Asse" (a Belgian town) must not make "asses" one.
+    if (this.safe.has(word) || this.sharedSafe.has(word)) return true;
     return (
       (word.endsWith('s') && this.safe.has(word.slice(0, -1))) ||
       (word.endsWith('es') && this.safe.has(word.slice(0, -2)))
@@ -329,9 +447,10 @@ export class WordMatcher {
 
   private collect(limit: number): WordMatch[] {
     const s = this.s;
-    // Longest first among matches starting together; then drop matches inside an earlier one
+    // Longest first among matches starting together (the earliest listed word among equal spans: "f*ck"
+    // reads "fuck" before "feck"); then drop matches inside an earlier one
     // ("fuck" inside "motherfucker").
-    const sorted = this.found.sort((a, b) => a.first - b.first || b.last - a.last);
+    const sorted = this.found.sort((a, b) => a.first - b.first || b.last - a.last || a.entry - b.entry);
     const out: WordMatch[] = [];
     let coveredTo = -1;
     for (const f of sorted) {

@@ -5,7 +5,7 @@
 import { endOf, isJoined, SPACE, type TextStream } from './stream.ts';
 import { Tokenizer } from './tokenizer.ts';
 
-export { endOf, isJoined, SPACE, type TextStream, WILD } from './stream.ts';
+export { ALT_LETTER, endOf, isJoined, SPACE, type TextStream, VOWEL_FLAG, WILD } from './stream.ts';
 
 // The matcher is synchronous, so one tokenizer per process is enough and saves allocations.
 const shared = new Tokenizer();

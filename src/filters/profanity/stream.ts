@@ -4,6 +4,12 @@
 export const SPACE = 0x20;
 /** A hidden letter ("*" in "f*ck"). */
 export const WILD = 0x2a;
+/**
+ * Set in `alt` on a digit or symbol read as a vowel ("0" in "f0ck"): a vowel written that way may
+ * stand for another vowel too (see the matcher). The letter in `alt` is `alt & ALT_LETTER`.
+ */
+export const VOWEL_FLAG = 0x8000;
+export const ALT_LETTER = 0x7fff;
 
 /** The matcher's view of a text. Arrays are longer than `length`; entries past it are garbage. */
 export interface TextStream {
@@ -12,7 +18,7 @@ export interface TextStream {
   text: string;
   /** Folded letter code; SPACE between words; WILD for a hidden letter ("*"). */
   code: Uint16Array;
-  /** Another letter the entry may stand for ("1" → "l"), or 0. */
+  /** Another letter the entry may stand for ("1" → "l"), or 0; with VOWEL_FLAG, see there. */
   alt: Uint16Array;
   /** Where the entry's character starts in the original text (UTF-16 offset); see endOf(). */
   start: Int32Array;

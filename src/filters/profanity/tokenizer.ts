@@ -21,7 +21,7 @@ import {
   SEPARATOR,
   WILDCARD,
 } from './char-fold.ts';
-import { grow, SPACE, type TextStream, WILD } from './stream.ts';
+import { grow, SPACE, type TextStream, VOWEL_FLAG, WILD } from './stream.ts';
 
 const BANG = 0x21;
 const PIPE = 0x7c;
@@ -29,6 +29,7 @@ const NEWLINE = 0x0a;
 /** Single letters joined into a word may be this far apart (separator characters). */
 const MAX_JOIN_GAP = 3;
 const MIN_JOIN_LETTERS = 3;
+const isVowel = (c: number) => c === 0x61 || c === 0x65 || c === 0x69 || c === 0x6f || c === 0x75;
 
 export class Tokenizer {
   s: TextStream = {
@@ -192,7 +193,8 @@ export class Tokenizer {
         this.push(WILD, 0, start);
         this.wild++;
       } else {
-        this.push(leetLetter(code) || code, leetAlternativeLetter(code), start);
+        const letter = leetLetter(code) || code;
+        this.push(letter, leetAlternativeLetter(code) | (isVowel(letter) ? VOWEL_FLAG : 0), start);
         if (cls === DIGIT) this.digits++;
         else this.symbols++;
       }
@@ -327,6 +329,14 @@ export class Tokenizer {
 
   private copy(from: number, to: number, n: number): void {
     const s = this.s;
+    if (n === 1) {
+      // Letters of a joined word move one at a time: four copyWithin calls each cost more than this.
+      s.code[to] = s.code[from]!;
+      s.alt[to] = s.alt[from]!;
+      s.start[to] = s.start[from]!;
+      s.joined[to] = s.joined[from]!;
+      return;
+    }
     s.code.copyWithin(to, from, from + n);
     s.alt.copyWithin(to, from, from + n);
     s.start.copyWithin(to, from, from + n);

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { linkCountFilter } from '../../../src/filters/link-count.filter.ts';
+import { findLinks, linkCountFilter } from '../../../src/filters/link-count.filter.ts';
 import { repeatedCharsFilter } from '../../../src/filters/repeated-chars.filter.ts';
 import { shoutingFilter } from '../../../src/filters/shouting.filter.ts';
 import { trustFilter } from '../../../src/filters/trust.filter.ts';
@@ -21,6 +22,39 @@ describe('link count', () => {
 
   it('counts each URL once and ignores bare domains', () => {
     expect(run('https://www.a.example/page and Amazon.com')).toBeNull();
+  });
+
+  it('finds what the plain regular expression finds, reading each character once', () => {
+    // The expression the filter used to run: right, but quadratic on "<a <a <a …" with no ">".
+    const reference = (text: string) =>
+      text.match(/\bhttps?:\/\/[^\s<>"']+|\bwww\.[^\s<>"']+|<a\s[^>]*href|\[url[=\]]/gi) ?? [];
+    const piece = fc.constantFrom(
+      '<a',
+      '<A',
+      ' ',
+      '\n',
+      'href',
+      'HREF',
+      '="',
+      '>',
+      'http://',
+      'x',
+      '.',
+      'www.',
+      '[url]',
+      '[url=',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        const text = pieces.join('');
+        expect(findLinks(text)).toEqual(reference(text));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(findLinks('<a title="x" href="https://a.example">a</a>')).toEqual([
+      '<a title="x" href',
+      'https://a.example',
+    ]);
   });
 
   it('follows the site limit, and null turns it off', () => {
@@ -72,6 +106,39 @@ describe('repeated characters', () => {
     expect(run('Sooooo good!!!')).toBeNull();
     expect(run('a trillion is 1000000000000')).toBeNull();
     expect(run(`line${' '.repeat(40)}gap`)).toBeNull();
+  });
+
+  it('finds what the plain regular expression finds, reading each character once', () => {
+    // The expression the filter used to run: right, but quadratic on "<a <a <a …" with no ">".
+    const reference = (text: string) =>
+      text.match(/\bhttps?:\/\/[^\s<>"']+|\bwww\.[^\s<>"']+|<a\s[^>]*href|\[url[=\]]/gi) ?? [];
+    const piece = fc.constantFrom(
+      '<a',
+      '<A',
+      ' ',
+      '\n',
+      'href',
+      'HREF',
+      '="',
+      '>',
+      'http://',
+      'x',
+      '.',
+      'www.',
+      '[url]',
+      '[url=',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        const text = pieces.join('');
+        expect(findLinks(text)).toEqual(reference(text));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(findLinks('<a title="x" href="https://a.example">a</a>')).toEqual([
+      '<a title="x" href',
+      'https://a.example',
+    ]);
   });
 
   it('follows the site limit, and null turns it off', () => {

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compilations } from '../../../src/filters/compile-cache.ts';
 import type { Filter } from '../../../src/filters/filter.ts';
 import { runFilters } from '../../../src/filters/pipeline.ts';
-import { FILTERS } from '../../../src/filters/registry.ts';
+import { FILTERS, prepareFilters } from '../../../src/filters/registry.ts';
 import { filterInput } from './filter-input.ts';
 
 const fixed = (name: string, action: 'approve' | 'hold' | 'reject' | 'spam' | null): Filter => ({
@@ -125,5 +126,27 @@ describe('filter pipeline', () => {
       ),
       { numRuns: 1500 },
     );
+  });
+});
+
+describe('preparing filters for a site', () => {
+  it('compiles every list when settings are saved or loaded, so comments find them compiled', () => {
+    const lists = {
+      blockedWords: ['frak'],
+      holdWords: ['gorram'],
+      profanityWords: ['smeg'],
+      blockedIps: ['203.0.113.0/24'],
+    };
+    const settings = filterInput({ settings: lists }).settings;
+    const before = compilations();
+    prepareFilters(settings);
+    const compiled = compilations() - before;
+    expect(compiled).toBeGreaterThanOrEqual(4);
+    // The comment pays for no compile; nor does the same content loaded again as a new object.
+    const result = runFilters({ ...filterInput({ comment: { body: 'frak this smeg' } }), settings });
+    expect(result.verdicts.map((v) => v.code)).toEqual(['blocked_ip', 'blocked_word', 'profanity']);
+    expect(compilations() - before).toBe(compiled);
+    prepareFilters(filterInput({ settings: lists }).settings);
+    expect(compilations() - before).toBe(compiled);
   });
 });

@@ -73,6 +73,70 @@ describe('profanity matcher', () => {
     expect(words('Shit Head', true)).toEqual(['shit']);
   });
 
+  it('leaves a short root at the start of a name alone, unless the rest is profane or disguised', () => {
+    // English villages, Galician and Russian towns, a French one, a Japanese surname.
+    expect(words('Shitterton Bitchfield Shittlehope Shitlington Twatt Cuntis Shitkino Bitche Shitara')).toEqual([]);
+    expect(words('shitty shitstorm cuntface twatwaffle bitchslap shitheads shitfaced whoredom')).toEqual([
+      'shitty',
+      'shit',
+      'cunt',
+      'twat',
+      'bitch',
+      'shithead',
+      'shit',
+      'whore',
+    ]);
+    // Nobody writes a place name in leetspeak.
+    expect(words('sh1tkino $hitterton b!tchfield')).toEqual(['shit', 'shit', 'bitch']);
+  });
+
+  it('reads a vowel written as a digit or symbol as another vowel, in words found anywhere only', () => {
+    expect(words('motherf0cker f0ck1ng f@ck clusterf0ck')).toEqual(['motherfuck', 'fuck', 'fuck', 'fuck']);
+    // "shot", "content", "botch", "cook" in leetspeak.
+    expect(words('sh0t c0nt3nt b0tch c00k l33t h4x0r')).toEqual([]);
+  });
+
+  it('takes a misspelling written with accents as the language it is written in', () => {
+    // A Vietnamese name, Spanish, Romanian and Swedish places.
+    expect(words('Nguyễn Xuân Phúc, Peñas, Făget, Höör')).toEqual([]);
+    expect(words('phuc penas faget')).toEqual(['phuc', 'penas', 'faget']);
+    // English words with marks on are disguises, however the marks are typed.
+    expect(words('fück shït cünt f\u0301uck')).toEqual(['fuck', 'shit', 'cunt', 'fuck']);
+  });
+
+  it('reads doubled letters written two ways, and doubled letters in long words', () => {
+    expect(words('bel|end bo1|ocks jaackass ttosser')).toEqual(['bellend', 'bollock', 'jackass', 'tosser']);
+    // English words a doubled letter makes from a listed one: a fish, and knobbed.
+    expect(words('pollack knobbed')).toEqual([]);
+  });
+
+  it('does work in proportion to the text, whatever the text (trie steps counted)', () => {
+    const units = [
+      'f.u.c.k ',
+      'fuck',
+      'shit',
+      'fυсκѕһіт',
+      'sh1t f0ck ',
+      '1a',
+      'a!',
+      'f**k',
+      'f0f@f1f3',
+      'motherf0cker',
+    ];
+    const stepsPerChar = (unit: string, n: number) => {
+      const text = unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
+      const before = matcher.steps;
+      matcher.findAll(text, { limit: Number.MAX_SAFE_INTEGER });
+      return (matcher.steps - before) / n;
+    };
+    for (const unit of units) {
+      const short = stepsPerChar(unit, 1_000);
+      const long = stepsPerChar(unit, 100_000);
+      expect(long, unit).toBeLessThanOrEqual(3);
+      expect(long, unit).toBeLessThanOrEqual(short * 1.05 + 0.01);
+    }
+  });
+
   it('compiles the bundled dictionary once and reuses it', () => {
     expect(defaultProfanityMatcher()).toBe(matcher);
     expect(matcher.size).toBeGreaterThan(400);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { blockedWordsFilter } from '../../../src/filters/blocked-words.filter.ts';
 import { holdWordsFilter } from '../../../src/filters/hold-words.filter.ts';
@@ -32,6 +33,39 @@ describe('literal word matcher', () => {
       { word: 'a.b', start: 13, end: 16 },
     ]);
     expect(m.findAll('anything')).toEqual([]);
+  });
+
+  it('finds exactly what a plain search finds: each entry at its first place, in text order', () => {
+    // The reference: every entry's first occurrence (case-insensitive), ordered by where it ends,
+    // longer entries first among those ending together, then in list order.
+    const reference = (words: string[], text: string) =>
+      words
+        .map((word, index) => ({ word, index, at: text.toLowerCase().indexOf(word.toLowerCase()) }))
+        .filter((x) => x.word !== '' && x.at >= 0)
+        .map((x) => ({ ...x, end: x.at + x.word.length }))
+        .sort((a, b) => a.end - b.end || b.word.length - a.word.length || a.index - b.index)
+        .map(({ word, at, end }) => ({ word, start: at, end }));
+    // Non-ASCII entries take another folding path: "É" and "é", and half a surrogate pair.
+    const small = fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'c', 'É', 'é', '\ud83d'), maxLength: 6 });
+    fc.assert(
+      fc.property(
+        fc.array(small, { maxLength: 12 }),
+        fc.string({ unit: fc.constantFrom('a', 'B', 'b', 'c', ' ', 'é', '\ud83d', '\ude00'), maxLength: 40 }),
+        (words, text) => {
+          expect(new LiteralMatcher(words).findAll(text, 1000)).toEqual(reference(words, text));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('finds every entry among many siblings (children looked up by binary search)', () => {
+    const letters = [...'abcdefghijklmnopqrstuvwxyzéüçñ'];
+    const m = new LiteralMatcher([...letters.map((c) => `q${c}`), ...letters.map((c) => `é${c}`)]);
+    for (const c of letters) {
+      expect(m.findAll(`-q${c}-`).map((x) => x.word)).toEqual([`q${c}`]);
+      expect(m.findAll(`-É${c.toUpperCase()}-`).map((x) => x.word)).toEqual([`é${c}`]);
+    }
   });
 
   it('handles a large list and long text quickly enough to use on every comment', () => {
