@@ -29,6 +29,8 @@ import { createRetryPolicy } from './jobs/retry-policy.ts';
 import { createMaintenanceJob, MAINTENANCE_SCHEDULE } from './maintenance/maintenance.job.ts';
 import { createModerationService } from './moderation/moderation.service.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { createErasureService, type ErasureService } from './privacy/erasure.service.ts';
+import { erasureSteps } from './privacy/erasure-steps.ts';
 import { createReviewService, type ReviewService } from './review/review.service.ts';
 import { createLogger } from './shared/logger.ts';
 import { createRedis, waitUntilReady } from './shared/redis.ts';
@@ -62,6 +64,8 @@ export interface Container {
   submission: ReturnType<typeof createCommentSubmission>;
   threads: ReturnType<typeof createThreadService>;
   moderation: ReturnType<typeof createModerationService>;
+  /** Deletion at an author's request and erasure of an author: every step in privacy/erasure-steps.ts. */
+  erasure: ErasureService;
   webhooks: ReturnType<typeof createWebhookService>;
   /** The review queue, comment detail and moderation log as moderators read them. */
   review: ReviewService;
@@ -180,7 +184,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     sites,
     submission: createCommentSubmission({ db, sites, secret: secretKey, notifier, flood, metrics }),
     threads: createThreadService({ db, sites, cache: threadCache }),
-    moderation: createModerationService({ db, notifier, secret: secretKey }),
+    moderation: createModerationService({ db, notifier }),
+    erasure: createErasureService({ db, audit, notifier, secret: secretKey, steps: erasureSteps({ sites }) }),
     webhooks,
     review: createReviewService({ db }),
     bans: createBanService({ db, sites, audit, secret: secretKey }),

@@ -19,8 +19,8 @@ describe('deletion', () => {
     const parent = await submit(ctx, 'life', { articleId: 'd1', body: 'to be deleted', email: 'gone@example.com' });
     const reply = await submit(ctx, 'life', { articleId: 'd1', body: 'still here', parentId: parent.body.id });
     const lonely = await submit(ctx, 'life', { articleId: 'd1', body: 'deleted without replies' });
-    await ctx.container.moderation.remove(parent.body.id, actor, 'author asked');
-    await ctx.container.moderation.remove(lonely.body.id, actor);
+    await ctx.container.erasure.eraseComment(actor, parent.body.id, 'author asked');
+    await ctx.container.erasure.eraseComment(actor, lonely.body.id);
     const t = await thread('d1');
     expect(t.article.commentCount).toBe(1);
     expect(t.comments).toHaveLength(1);
@@ -39,7 +39,7 @@ describe('deletion', () => {
     const a = await submit(ctx, 'life', { articleId: 'd2', email: 'Erase.Me@example.com' });
     const b = await submit(ctx, 'life', { articleId: 'd3', email: 'erase.me@example.com' });
     await submit(ctx, 'life', { articleId: 'd2', email: 'keep@example.com' });
-    expect(await ctx.container.moderation.eraseAuthor('life', 'ERASE.ME@example.com', actor)).toBe(2);
+    expect(await ctx.container.erasure.eraseAuthor(actor, 'life', 'ERASE.ME@example.com')).toBe(2);
     const db = ctx.container.database.db;
     const events = await db
       .selectFrom('events')

@@ -2,6 +2,7 @@
 // on the site, the moderation log, and bans for the author.
 import type { LogEntry } from '../../comments/moderated-comment.ts';
 import type { QueueItem } from '../../review/review.service.ts';
+import { clientKey } from '../../shared/ip-address.ts';
 import { CommentCard } from '../components/comment-card.tsx';
 import { Layout, type PageContext } from '../components/layout.tsx';
 import { ReasonDetails } from '../components/reasons.tsx';
@@ -29,12 +30,22 @@ export function actorName(e: { actorType: string; actorId: string; actorEmail?: 
   return `${e.actorType} (${e.actorId})`;
 }
 
+/** An IPv4 address alone; an IPv6 address, and its /64 (where the same reader's next address will be). */
+function ipBans(ip: string | null): { kind: string; id: string; value: string; label: string }[] {
+  if (!ip) return [];
+  const network = ip.includes(':') ? clientKey(ip) : null;
+  return [
+    { kind: 'ip', id: 'ip', value: ip, label: `Ban IP ${ip}` },
+    ...(network ? [{ kind: 'ip', id: 'net', value: network, label: `Ban IPv6 network ${network}` }] : []),
+  ];
+}
+
 function BanForms(p: { page: PageContext; c: QueueItem }) {
   const domain = p.c.email.split('@')[1] ?? '';
   const kinds = [
-    { kind: 'email', value: p.c.email, label: `Ban email ${p.c.email}` },
-    { kind: 'domain', value: domain, label: `Ban domain ${domain}` },
-    ...(p.c.ip ? [{ kind: 'ip', value: p.c.ip, label: `Ban IP ${p.c.ip}` }] : []),
+    { kind: 'email', id: 'email', value: p.c.email, label: `Ban email ${p.c.email}` },
+    { kind: 'domain', id: 'domain', value: domain, label: `Ban domain ${domain}` },
+    ...ipBans(p.c.ip),
   ].filter((k) => k.value);
   return (
     <section class="panel" aria-labelledby="ban-h">
@@ -48,8 +59,8 @@ function BanForms(p: { page: PageContext; c: QueueItem }) {
           <input type="hidden" name="kind" value={k.kind} />
           <input type="hidden" name="value" value={k.value} />
           <div class="field">
-            <label for={`dur-${k.kind}`}>For</label>
-            <select id={`dur-${k.kind}`} name="duration">
+            <label for={`dur-${k.id}`}>For</label>
+            <select id={`dur-${k.id}`} name="duration">
               <option value="1">1 day</option>
               <option value="7">7 days</option>
               <option value="30">30 days</option>
@@ -57,8 +68,8 @@ function BanForms(p: { page: PageContext; c: QueueItem }) {
             </select>
           </div>
           <div class="field">
-            <label for={`why-${k.kind}`}>Reason</label>
-            <input id={`why-${k.kind}`} name="reason" maxlength={500} />
+            <label for={`why-${k.id}`}>Reason</label>
+            <input id={`why-${k.id}`} name="reason" maxlength={500} />
           </div>
           <button type="submit" class="danger">
             {k.label}
