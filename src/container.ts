@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type AdminService, createAdminService } from './admin/admin.service.ts';
+import { type ArticleService, createArticleService } from './articles/article.service.ts';
 import { type AuditService, createAuditService } from './audit/audit.service.ts';
 import { createLoginService, type LoginService } from './auth/login.service.ts';
 import { createLoginLimiter } from './auth/login-limiter.ts';
@@ -61,6 +62,8 @@ export interface Container {
   metrics: Metrics;
   threadCache: ThreadCache;
   sites: ReturnType<typeof createSiteService>;
+  /** Articles as admins manage them (URL and title). */
+  articles: ArticleService;
   submission: ReturnType<typeof createCommentSubmission>;
   threads: ReturnType<typeof createThreadService>;
   moderation: ReturnType<typeof createModerationService>;
@@ -182,6 +185,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     metrics,
     threadCache,
     sites,
+    articles: createArticleService({ db, sites, audit, notifier }),
     submission: createCommentSubmission({ db, sites, secret: secretKey, notifier, flood, metrics }),
     threads: createThreadService({ db, sites, cache: threadCache }),
     moderation: createModerationService({ db, notifier }),

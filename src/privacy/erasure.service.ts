@@ -70,7 +70,7 @@ export function createErasureService(deps: {
           action: 'comment.erase',
           siteId: subject.siteId,
           target: { type: 'comment', id },
-          details: done.counts,
+          details: { cleared: done.counts },
         });
         return done;
       });
@@ -92,7 +92,7 @@ export function createErasureService(deps: {
           action: 'author.erase',
           siteId,
           target: { type: 'site', id: siteId },
-          details: { comments: rows.length, ...done.counts },
+          details: { comments: rows.length, cleared: done.counts },
         });
         return done;
       });
