@@ -13,7 +13,7 @@ import { editArticle, findArticle } from './article.repository.ts';
 import { isArticleClosed } from './article-state.ts';
 import { acceptedArticleUrl } from './article-url.ts';
 
-export interface Article {
+interface Article {
   /** The publisher's id for the article. */
   id: string;
   siteId: string;
@@ -26,7 +26,7 @@ export interface Article {
   createdAt: Date;
 }
 
-export interface ArticlePatch {
+interface ArticlePatch {
   url?: string | null | undefined;
   title?: string | null | undefined;
 }

@@ -58,7 +58,7 @@ function numbersOf(data: Record<string, unknown>): Record<string, number | boole
   return Object.keys(out).length ? out : null;
 }
 
-export function redactReason(reason: unknown): RedactedReason | null {
+function redactReason(reason: unknown): RedactedReason | null {
   const r = reason as { action?: unknown; code?: unknown; data?: unknown; fields?: unknown } | null;
   if (!r || typeof r.code !== 'string' || !/^[a-z0-9_]{1,64}$/.test(r.code)) return null;
   const data = r.data && typeof r.data === 'object' ? (r.data as Record<string, unknown>) : {};

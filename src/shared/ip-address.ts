@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 /** The prefix an IPv6 client is counted and offered for banning by. */
-export const IPV6_CLIENT_PREFIX = 64;
+const IPV6_CLIENT_PREFIX = 64;
 
 /** "::ffff:203.0.113.7" → "203.0.113.7", "2001:DB8:0::1" → "2001:db8::1"; null unless exactly one IP address. */
 export function canonicalIp(value: string | null | undefined): string | null {
@@ -19,7 +19,7 @@ export function canonicalIp(value: string | null | undefined): string | null {
 }
 
 /** "2001:db8:1:2:3:4:5:6", 64 → "2001:db8:1:2::/64" (the network, in canonical spelling). */
-export function ipv6Network(ip: string, prefix: number): string {
+function ipv6Network(ip: string, prefix: number): string {
   return `${ipaddr.IPv6.networkAddressFromCIDR(`${ip}/${prefix}`).toString()}/${prefix}`;
 }
 

@@ -35,16 +35,16 @@ function ipBans(ip: string | null): { kind: string; id: string; value: string; l
   if (!ip) return [];
   const network = ip.includes(':') ? clientKey(ip) : null;
   return [
-    { kind: 'ip', id: 'ip', value: ip, label: `Ban IP ${ip}` },
-    ...(network ? [{ kind: 'ip', id: 'net', value: network, label: `Ban IPv6 network ${network}` }] : []),
+    { kind: 'ip', id: 'ip', value: ip, label: 'Ban IP' },
+    ...(network ? [{ kind: 'ip', id: 'net', value: network, label: 'Ban IPv6 network' }] : []),
   ];
 }
 
 function BanForms(p: { page: PageContext; c: QueueItem }) {
   const domain = p.c.email.split('@')[1] ?? '';
   const kinds = [
-    { kind: 'email', id: 'email', value: p.c.email, label: `Ban email ${p.c.email}` },
-    { kind: 'domain', id: 'domain', value: domain, label: `Ban domain ${domain}` },
+    { kind: 'email', id: 'email', value: p.c.email, label: 'Ban email' },
+    { kind: 'domain', id: 'domain', value: domain, label: 'Ban domain' },
     ...ipBans(p.c.ip),
   ].filter((k) => k.value);
   return (
@@ -72,7 +72,7 @@ function BanForms(p: { page: PageContext; c: QueueItem }) {
             <input id={`why-${k.id}`} name="reason" maxlength={500} />
           </div>
           <button type="submit" class="danger">
-            {k.label}
+            {k.label} <bdi>{k.value}</bdi>
           </button>
         </form>
       ))}
@@ -110,7 +110,9 @@ export function LogTable(props: { entries: LogEntry[]; showComment?: boolean }) 
                 <span class="muted">({e.siteId})</span>
               </td>
             )}
-            <td class="optional">{e.note ?? ''}</td>
+            <td class="optional">
+              <bdi>{e.note ?? ''}</bdi>
+            </td>
           </tr>
         ))}
       </tbody>
@@ -132,7 +134,9 @@ export function CommentPage(p: {
       <p>
         <a href={`/dashboard/queue?status=${c.status === 'deleted' ? 'pending' : c.status}`}>← Back to the queue</a>
       </p>
-      <h1>Comment by {c.name}</h1>
+      <h1>
+        Comment by <bdi>{c.name}</bdi>
+      </h1>
       <ol class="cards" id="queue" data-detail="true">
         <CommentCard item={c} formId="act" selectable={false} detailLink={false} />
       </ol>
@@ -155,14 +159,16 @@ export function CommentPage(p: {
               <ul>
                 {matches.map((m) => (
                   <li>
-                    “{m.word}” in {m.field}, characters {m.start}–{m.end}
+                    “<bdi>{m.word}</bdi>” in {m.field}, characters {m.start}–{m.end}
                   </li>
                 ))}
               </ul>
             </>
           )}
           <h3>Request</h3>
-          <p class="muted">User agent: {c.userAgent ?? 'unknown'}</p>
+          <p class="muted">
+            User agent: <bdi>{c.userAgent ?? 'unknown'}</bdi>
+          </p>
         </section>
         <section class="panel" aria-labelledby="hist-h">
           <h2 id="hist-h">The author on {c.siteId}</h2>
@@ -177,7 +183,7 @@ export function CommentPage(p: {
               {p.recent.map((r) => (
                 <li>
                   <a href={`/dashboard/comments/${r.id}`}>
-                    {r.body.length > 80 ? `${r.body.slice(0, 80)}…` : r.body || '(deleted)'}
+                    <bdi>{r.body.length > 80 ? `${r.body.slice(0, 80)}…` : r.body || '(deleted)'}</bdi>
                   </a>{' '}
                   <span class="muted">
                     ({r.status}, <Time at={r.createdAt} />)
