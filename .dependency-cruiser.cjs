@@ -22,9 +22,9 @@ const LAYERS = [
   {
     layer: 'features: repositories, then services (verbs), then their routes',
     folders: [
+      'audit',
       'sites',
       'articles',
-      'audit',
       'auth',
       'bans',
       'comments',
@@ -33,6 +33,8 @@ const LAYERS = [
       'webhooks',
       'maintenance',
       'admin',
+      // Erasure reaches every feature that keeps personal data, so it sits above them all.
+      'privacy',
     ],
   },
   { layer: 'surfaces over the services', folders: ['dashboard', 'cli', 'demo', 'widget'] },

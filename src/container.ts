@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type AdminService, createAdminService } from './admin/admin.service.ts';
+import { type ArticleService, createArticleService } from './articles/article.service.ts';
 import { type AuditService, createAuditService } from './audit/audit.service.ts';
 import { createLoginService, type LoginService } from './auth/login.service.ts';
 import { createLoginLimiter } from './auth/login-limiter.ts';
@@ -29,6 +30,8 @@ import { createRetryPolicy } from './jobs/retry-policy.ts';
 import { createMaintenanceJob, MAINTENANCE_SCHEDULE } from './maintenance/maintenance.job.ts';
 import { createModerationService } from './moderation/moderation.service.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
+import { createErasureService, type ErasureService } from './privacy/erasure.service.ts';
+import { erasureSteps } from './privacy/erasure-steps.ts';
 import { createReviewService, type ReviewService } from './review/review.service.ts';
 import { createLogger } from './shared/logger.ts';
 import { createRedis, waitUntilReady } from './shared/redis.ts';
@@ -59,9 +62,13 @@ export interface Container {
   metrics: Metrics;
   threadCache: ThreadCache;
   sites: ReturnType<typeof createSiteService>;
+  /** Articles as admins manage them (URL and title). */
+  articles: ArticleService;
   submission: ReturnType<typeof createCommentSubmission>;
   threads: ReturnType<typeof createThreadService>;
   moderation: ReturnType<typeof createModerationService>;
+  /** Deletion at an author's request and erasure of an author: every step in privacy/erasure-steps.ts. */
+  erasure: ErasureService;
   webhooks: ReturnType<typeof createWebhookService>;
   /** The review queue, comment detail and moderation log as moderators read them. */
   review: ReviewService;
@@ -178,9 +185,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
     metrics,
     threadCache,
     sites,
+    articles: createArticleService({ db, sites, audit, notifier }),
     submission: createCommentSubmission({ db, sites, secret: secretKey, notifier, flood, metrics }),
     threads: createThreadService({ db, sites, cache: threadCache }),
-    moderation: createModerationService({ db, notifier, secret: secretKey }),
+    moderation: createModerationService({ db, notifier }),
+    erasure: createErasureService({ db, audit, notifier, secret: secretKey, steps: erasureSteps({ sites }) }),
     webhooks,
     review: createReviewService({ db }),
     bans: createBanService({ db, sites, audit, secret: secretKey }),

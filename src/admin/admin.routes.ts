@@ -1,6 +1,7 @@
 // /api/v1/admin: signed in, and an admin. Moderators are refused before any lookup, so they learn
 // nothing about what exists here.
 import type { MiddlewareHandler } from 'hono';
+import type { ArticleService } from '../articles/article.service.ts';
 import { type AuthDeps, requireAuth } from '../auth/auth.middleware.ts';
 import type { TokenService } from '../auth/token.service.ts';
 import type { UserService } from '../auth/user.service.ts';
@@ -10,6 +11,7 @@ import { openApiRouter } from '../http/openapi.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import type { WebhookService } from '../webhooks/webhook.service.ts';
 import type { AdminService } from './admin.service.ts';
+import { articleAdminRoutes } from './article.routes.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { siteAdminRoutes } from './site.routes.ts';
 import { userAdminRoutes } from './user.routes.ts';
@@ -23,6 +25,7 @@ const adminOnly: MiddlewareHandler<AppEnv> = async function adminOnly(c, next) {
 export function adminRoutes(
   deps: AuthDeps & {
     admin: AdminService;
+    articles: ArticleService;
     sites: SiteService;
     users: UserService;
     tokens: TokenService;
@@ -32,6 +35,7 @@ export function adminRoutes(
   const app = openApiRouter();
   app.use('*', requireAuth(deps), adminOnly);
   app.route('/sites', siteAdminRoutes(deps));
+  app.route('/', articleAdminRoutes(deps));
   app.route('/', userAdminRoutes(deps));
   app.route('/', webhookAdminRoutes(deps));
   app.route('/', auditRoutes(deps));

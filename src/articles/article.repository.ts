@@ -13,22 +13,50 @@ export async function findArticle(db: DbOrTx, siteId: string, externalId: string
     .executeTakeFirst();
 }
 
-/** Finds the article or creates it on its first comment; url and title fill in when first known. */
+/** Creates the article on its first comment; a concurrent first comment's insert wins and is returned. */
 export async function findOrCreateArticle(
   db: DbOrTx,
   a: { siteId: string; externalId: string; url: string | null; title: string | null },
 ): Promise<ArticleRow> {
-  const existing = await findArticle(db, a.siteId, a.externalId);
-  if (existing && (existing.url || !a.url) && (existing.title || !a.title)) return existing;
-  return db
+  const inserted = await db
     .insertInto('articles')
     .values({ site_id: a.siteId, external_id: a.externalId, url: a.url, title: a.title })
-    .onConflict((oc) =>
-      oc.columns(['site_id', 'external_id']).doUpdateSet({
-        url: sql`coalesce(articles.url, excluded.url)`,
-        title: sql`coalesce(articles.title, excluded.title)`,
-      }),
-    )
+    .onConflict((oc) => oc.columns(['site_id', 'external_id']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  return inserted ?? (await findArticle(db, a.siteId, a.externalId))!;
+}
+
+/**
+ * A comment's correction of the article's URL or title (article-url.ts says when), applied only if
+ * the article still has the URL the decision was made on and no admin has edited it meanwhile.
+ */
+export async function correctArticle(
+  db: DbOrTx,
+  id: number,
+  expectedUrl: string | null,
+  patch: { url?: string; title?: string },
+): Promise<ArticleRow | undefined> {
+  return db
+    .updateTable('articles')
+    .set({ ...patch, thread_version: sql`thread_version + 1` })
+    .where('id', '=', id)
+    .where('edited_at', 'is', null)
+    .where(sql<boolean>`url is not distinct from ${expectedUrl}`)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** An admin's edit of the URL or title: final, comments never change them afterwards. */
+export async function editArticle(
+  db: DbOrTx,
+  id: number,
+  patch: { url?: string | null; title?: string | null },
+): Promise<ArticleRow> {
+  return db
+    .updateTable('articles')
+    .set({ ...patch, edited_at: new Date(), thread_version: sql`thread_version + 1` })
+    .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
 }

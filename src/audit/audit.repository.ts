@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { AuditLogRow } from '../db/schema.ts';
+import type { Scrubber } from '../shared/scrub.ts';
 
 export interface AuditInput {
   actorType: string;
@@ -42,4 +43,37 @@ export async function listAudit(
   if (q.action) query = query.where('audit_log.action', '=', q.action);
   if (q.beforeId !== undefined) query = query.where('audit_log.id', '<', String(q.beforeId));
   return query.orderBy('audit_log.id', 'desc').limit(q.limit).execute();
+}
+
+/**
+ * Erasure: the site's audit rows whose details mention any of `needles` (an erased author's email,
+ * name, addresses: a ban's value, a block list in a settings change) get those values replaced. The
+ * rows themselves stay: who changed what, and when, outlives the author's data.
+ */
+export async function scrubAuditOfSite(
+  db: DbOrTx,
+  siteId: string,
+  needles: string[],
+  scrub: Scrubber,
+): Promise<number> {
+  const found = needles.filter((n) => n.trim() !== '');
+  if (found.length === 0) return 0;
+  const rows = await db
+    .selectFrom('audit_log')
+    .select(['id', 'details'])
+    .where('site_id', '=', siteId)
+    .where((eb) => eb.or(found.map((n) => sql<boolean>`strpos(lower(details::text), lower(${n})) > 0`)))
+    .execute();
+  let changed = 0;
+  for (const r of rows) {
+    const details = scrub.json(r.details);
+    if (details === r.details) continue;
+    await db
+      .updateTable('audit_log')
+      .set({ details: JSON.stringify(details) })
+      .where('id', '=', r.id)
+      .execute();
+    changed++;
+  }
+  return changed;
 }

@@ -1,23 +1,14 @@
 // How an author is matched against bans: by email HMAC, by email domain (and its parent domains, so
-// banning example.com also bans mail.example.com), and by IP in one canonical spelling.
-import ipaddr from 'ipaddr.js';
+// banning example.com also bans mail.example.com), and by IP in one canonical spelling (an IP ban is
+// an address or a CIDR range, such as the /64 of an IPv6 client).
 import type { BanRow } from '../db/schema.ts';
 import type { Verdict } from '../domain/verdict.ts';
+import { canonicalIp } from '../shared/ip-address.ts';
 
 export interface BanSubject {
   emailHash: string;
   domains: string[];
   ip: string | null;
-}
-
-/** "::ffff:203.0.113.7" and "203.0.113.7" are one address; null when it is not an IP. */
-export function canonicalIp(value: string | null | undefined): string | null {
-  if (!value) return null;
-  try {
-    return ipaddr.process(value.trim()).toString();
-  } catch {
-    return null;
-  }
 }
 
 function emailDomains(email: string): string[] {

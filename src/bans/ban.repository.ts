@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { BanKind, BanRow } from '../db/schema.ts';
+import { ERASED, type Scrubber } from '../shared/scrub.ts';
 
 export async function insertBan(
   db: DbOrTx,
@@ -31,8 +33,12 @@ export async function insertBan(
     .executeTakeFirstOrThrow();
 }
 
-/** The first ban in force on the site that matches the author's email HMAC, email domain (or a parent domain) or IP. */
-/** The oldest active ban matching the author, as a query (the submission folds it into one read). */
+/**
+ * The oldest ban in force on the site that matches the author's email HMAC, email domain (or a parent
+ * domain) or IP (an address, or a CIDR range containing it), as a query: the submission folds it into
+ * its one read. IP bans are compared as PostgreSQL inet values; the CASE keeps the cast away from the
+ * match keys of other kinds (an HMAC is no address), since AND does not fix an evaluation order.
+ */
 export function activeBanQuery(
   db: DbOrTx,
   siteId: string,
@@ -49,7 +55,9 @@ export function activeBanQuery(
       eb.or([
         eb.and([eb('kind', '=', 'email'), eb('match_key', '=', who.emailHash)]),
         ...(who.domains.length ? [eb.and([eb('kind', '=', 'domain'), eb('match_key', 'in', who.domains)])] : []),
-        ...(who.ip ? [eb.and([eb('kind', '=', 'ip'), eb('match_key', '=', who.ip)])] : []),
+        ...(who.ip
+          ? [sql<boolean>`case when kind = 'ip' then match_key::inet >>= ${who.ip}::inet else false end`]
+          : []),
       ]),
     )
     .orderBy('created_at')
@@ -77,4 +85,62 @@ export async function listBans(
 
 export async function liftBan(db: DbOrTx, id: string, at: Date): Promise<void> {
   await db.updateTable('bans').set({ lifted_at: at }).where('id', '=', id).where('lifted_at', 'is', null).execute();
+}
+
+/**
+ * Erasure of an author on a site. Their email bans stay in force (they match on the HMAC) but no longer
+ * show the address; bans on exactly their IP addresses (or an IPv6 reader's /64) go, since a ban
+ * matches on the address in clear; moderators' reasons lose the author's name, email and addresses.
+ */
+export async function eraseBansOfAuthor(
+  db: DbOrTx,
+  siteId: string,
+  a: { emailHash: string; ipKeys: string[]; scrub: Scrubber },
+): Promise<number> {
+  const hidden = await db
+    .updateTable('bans')
+    .set({ value: ERASED })
+    .where('site_id', '=', siteId)
+    .where('kind', '=', 'email')
+    .where('match_key', '=', a.emailHash)
+    .where('value', '!=', ERASED)
+    .executeTakeFirst();
+  const removed = a.ipKeys.length
+    ? await db
+        .deleteFrom('bans')
+        .where('site_id', '=', siteId)
+        .where('kind', '=', 'ip')
+        .where('match_key', 'in', a.ipKeys)
+        .executeTakeFirst()
+    : { numDeletedRows: 0n };
+  let reworded = 0;
+  if (!a.scrub.empty) {
+    const rows = await db
+      .selectFrom('bans')
+      .select(['id', 'reason'])
+      .where('site_id', '=', siteId)
+      .where('reason', 'is not', null)
+      .execute();
+    for (const r of rows) {
+      const reason = a.scrub.text(r.reason!);
+      if (reason === r.reason) continue;
+      await db.updateTable('bans').set({ reason }).where('id', '=', r.id).execute();
+      reworded++;
+    }
+  }
+  return Number(hidden.numUpdatedRows) + Number(removed.numDeletedRows) + reworded;
+}
+
+/** Whether an email ban is in force for this HMAC (so erasing a block-list entry need not add one). */
+export async function hasActiveEmailBan(db: DbOrTx, siteId: string, emailHash: string, now: Date): Promise<boolean> {
+  const row = await db
+    .selectFrom('bans')
+    .select('id')
+    .where('site_id', '=', siteId)
+    .where('kind', '=', 'email')
+    .where('match_key', '=', emailHash)
+    .where('lifted_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -41,9 +41,9 @@ const createBanRoute = createRoute({
   method: 'post',
   path: '/',
   tags: ['Moderation'],
-  summary: 'Ban an email, an email domain (and its subdomains) or an IP on a site',
+  summary: 'Ban an email, an email domain (and its subdomains) or an IP address or range on a site',
   description:
-    'New comments from a banned author are rejected with the reason "banned". `expiresAt` makes the ban timed.',
+    'New comments from a banned author are rejected with the reason "banned". `expiresAt` makes the ban timed. An `ip` ban takes an address or a CIDR range (IPv4 /16 or narrower, IPv6 /32 or narrower), e.g. the /64 of an IPv6 reader: one IPv6 client uses many addresses of its /64.',
   security: signedIn,
   request: {
     body: { content: { 'application/json': { schema: banInputSchema.openapi('BanInput') } }, required: true },

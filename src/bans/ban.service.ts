@@ -8,10 +8,10 @@ import { actorOf, forbidden, type Principal, requireSite, siteScope } from '../d
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { emailHash } from '../shared/identity.ts';
 import { uuidPattern, uuidv7 } from '../shared/ids.ts';
+import { canonicalRange } from '../shared/ip-address.ts';
 import { zodToFieldErrors } from '../shared/validation.ts';
 import type { SiteService, SiteVerbs } from '../sites/site.service.ts';
 import * as repo from './ban.repository.ts';
-import { canonicalIp } from './ban-subject.ts';
 
 export const BAN_KINDS = ['email', 'domain', 'ip'] as const;
 
@@ -39,6 +39,9 @@ export interface Ban {
   liftedAt: Date | null;
   active: boolean;
 }
+
+/** The widest IP range a moderator may ban: a ban is one click, and a /8 would silence a continent. */
+const MIN_BAN_PREFIX = { ipv4: 16, ipv6: 32 };
 
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/;
 
@@ -74,8 +77,14 @@ function banVerbs(db: DbOrTx, deps: { sites: SiteVerbs; audit: AuditService; sec
         throw new ValidationError([{ path: 'value', message: 'must be a domain such as example.com' }]);
       return { value: domain, matchKey: domain };
     }
-    const ip = canonicalIp(value);
-    if (!ip) throw new ValidationError([{ path: 'value', message: 'must be an IPv4 or IPv6 address' }]);
+    const ip = canonicalRange(value, MIN_BAN_PREFIX);
+    if (!ip)
+      throw new ValidationError([
+        {
+          path: 'value',
+          message: `must be an IPv4 or IPv6 address, or a range such as 203.0.113.0/24 or 2001:db8:1:2::/64 (at most /${MIN_BAN_PREFIX.ipv4} for IPv4, /${MIN_BAN_PREFIX.ipv6} for IPv6)`,
+        },
+      ]);
     return { value: ip, matchKey: ip };
   }
 

@@ -3,6 +3,7 @@ import type { AdminService } from '../admin/admin.service.ts';
 import type { TokenService } from '../auth/token.service.ts';
 import type { UserService } from '../auth/user.service.ts';
 import type { ModerationService } from '../moderation/moderation.service.ts';
+import type { ErasureService } from '../privacy/erasure.service.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import type { WebhookService } from '../webhooks/webhook.service.ts';
 
@@ -17,6 +18,8 @@ export interface CliIo {
 export interface Services {
   sites: SiteService;
   moderation: ModerationService;
+  /** Deleting a comment at its author's request, erasing an author. */
+  erasure: ErasureService;
   webhooks: WebhookService;
   users: UserService;
   tokens: TokenService;

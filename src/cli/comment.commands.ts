@@ -31,17 +31,19 @@ export function registerErasureCommands(program: Command, services: Services, io
     .requiredOption('--id <id>', 'comment id')
     .option('--reason <text>', 'why, for the moderation log')
     .action(async (o: { id: string; reason?: string }) => {
-      const c = await services.moderation.remove(o.id, CLI_ACTOR, o.reason ?? null);
+      const c = await services.erasure.eraseComment(CLI_ACTOR, o.id, o.reason ?? null);
       printJson(io, { id: c.id, status: c.status });
     });
 
   program
     .command('authors:erase')
-    .description('Erasure request: delete every comment an author (by email) wrote on a site')
+    .description(
+      'Erasure request: delete every comment an author (by email) wrote on a site, and what the site keeps about them',
+    )
     .requiredOption('--site <id>', 'site id')
     .requiredOption('--email <email>', "the author's email")
     .action(async (o: { site: string; email: string }) => {
-      const n = await services.moderation.eraseAuthor(o.site, o.email, CLI_ACTOR);
+      const n = await services.erasure.eraseAuthor(CLI_ACTOR, o.site, o.email);
       io.out(`Erased ${n} comment${n === 1 ? '' : 's'}.\n`);
     });
 }

@@ -4,6 +4,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { type DbOrTx, jsonb } from '../db/database.ts';
 import type { CommentRow } from '../db/schema.ts';
 import type { CommentStatus } from '../domain/comment-status.ts';
+import { redactReasons } from '../domain/redacted-reason.ts';
 
 export interface NewCommentRow {
   id: string;
@@ -148,13 +149,36 @@ export async function listReplies(db: DbOrTx, rootIds: string[], limit: number):
     .execute();
 }
 
-/** Erasure: the text and every personal detail blanked in place; the row keeps its place in the thread. */
-export async function blankComment(db: DbOrTx, id: string): Promise<void> {
-  await db
-    .updateTable('comments')
-    .set({ name: '', email: '', email_hash: '', ip: null, user_agent: null, body: '', updated_at: new Date() })
-    .where('id', '=', id)
+/**
+ * Erasure: the text and every personal detail of deleted comments blanked in place, the filter
+ * reasons redacted (they quote the text, the email, the IP); the row keeps its place in the thread.
+ * Only deleted rows: blank live rows would collide in the duplicate index. Safe to run again.
+ */
+export async function blankComments(db: DbOrTx, ids: string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const rows = await db
+    .selectFrom('comments')
+    .select(['id', 'reasons'])
+    .where('id', 'in', ids)
+    .where('status', '=', 'deleted')
     .execute();
+  for (const r of rows) {
+    await db
+      .updateTable('comments')
+      .set({
+        name: '',
+        email: '',
+        email_hash: '',
+        ip: null,
+        user_agent: null,
+        body: '',
+        reasons: JSON.stringify(redactReasons(r.reasons)),
+        updated_at: new Date(),
+      })
+      .where('id', '=', r.id)
+      .execute();
+  }
+  return rows.length;
 }
 
 export async function listCommentIdsByAuthor(db: DbOrTx, siteId: string, emailHash: string): Promise<string[]> {
@@ -178,9 +202,13 @@ export function authorCountsQuery(db: DbOrTx, siteId: string, emailHash: string)
     .groupBy('status');
 }
 
-/** Deletes spam older than the retention; spam that has replies stays (replies keep their place). */
-export async function purgeSpam(db: DbOrTx, siteId: string, olderThan: Date): Promise<number> {
-  const res = await db
+/**
+ * Deletes spam older than the retention; spam that has replies stays (replies keep their place).
+ * Returns the ids deleted: their events, deliveries and log rows go with them (foreign keys), and the
+ * caller clears what holds copies without a key (Idempotency-Key answers).
+ */
+export async function purgeSpam(db: DbOrTx, siteId: string, olderThan: Date): Promise<string[]> {
+  const rows = await db
     .deleteFrom('comments')
     .where('site_id', '=', siteId)
     .where('status', '=', 'spam')
@@ -192,6 +220,7 @@ export async function purgeSpam(db: DbOrTx, siteId: string, olderThan: Date): Pr
         ),
       ),
     )
-    .executeTakeFirst();
-  return Number(res.numDeletedRows);
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
 }

@@ -3,7 +3,8 @@
 
 import type { CommentStatus } from '../domain/comment-status.ts';
 import type { EventType } from '../domain/event-types.ts';
-import { toPublicComment } from './public-comment.ts';
+import { redactReasons } from '../domain/redacted-reason.ts';
+import { DELETED_AVATAR, toPublicComment } from './public-comment.ts';
 
 export interface CommentSnapshot {
   id: string;
@@ -81,4 +82,20 @@ export function buildEventPayload(p: {
       reasons: p.reasons,
     },
   };
+}
+
+/**
+ * An event as it reads once its comment is erased: what happened and when stays (type, statuses,
+ * actor, article), nothing of what the author wrote or who they are (name, text, initials, the
+ * reasons' matched values). Redelivering it sends this form.
+ */
+export function erasedEventPayload(stored: Record<string, unknown>): Record<string, unknown> {
+  const payload = structuredClone(stored) as unknown as EventPayload;
+  const data = payload?.data;
+  if (!data || typeof data !== 'object') return stored;
+  if (data.comment && typeof data.comment === 'object') {
+    Object.assign(data.comment, { name: '', body: '', html: '', avatar: { ...DELETED_AVATAR } });
+  }
+  data.reasons = redactReasons(data.reasons);
+  return payload as unknown as Record<string, unknown>;
 }

@@ -1,9 +1,12 @@
-// Flood control: one comment per author (email HMAC) and per IP address on a site within the site's
-// flood interval. Counted in Redis across API processes (memory in embedded mode).
+// Flood control: one comment per author (email HMAC) and per client address on a site within the
+// site's flood interval. Counted in Redis across API processes (memory in embedded mode). A client is
+// its canonical IPv4 address or its IPv6 /64 (shared/ip-address.ts): "::ffff:a.b.c.d" is a.b.c.d, and
+// hopping between the addresses of one /64 gains nothing.
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../shared/errors.ts';
+import { clientKey } from '../shared/ip-address.ts';
 import { createRateLimiter, isRateLimited } from '../shared/rate-limiter.ts';
 
 interface FloodKeys {
@@ -55,7 +58,8 @@ export function createFloodControl(deps: { redis: Redis | null; redisPrefix: str
   return {
     async take(keys, intervalSeconds) {
       if (intervalSeconds <= 0) return NOTHING_TO_REFUND;
-      const taken = [`${keys.siteId}:author:${keys.emailHash}`, ...(keys.ip ? [`${keys.siteId}:ip:${keys.ip}`] : [])];
+      const client = clientKey(keys.ip);
+      const taken = [`${keys.siteId}:author:${keys.emailHash}`, ...(client ? [`${keys.siteId}:ip:${client}`] : [])];
       const waits = await Promise.all(taken.map((key) => takeOne(key, intervalSeconds)));
       const refund = async () => {
         await Promise.all(taken.map((key, i) => (waits[i] === null ? giveBack(key, intervalSeconds) : undefined)));

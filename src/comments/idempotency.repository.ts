@@ -62,3 +62,17 @@ export async function releaseIdempotencyKey(
     .where('fingerprint', '=', fingerprint)
     .execute();
 }
+
+/**
+ * Erasure and purges: the stored answers naming these comments (an answer repeats the comment's name
+ * and text for a day), found by the comment id the answer carries.
+ */
+export async function deleteKeysOfComments(db: DbOrTx, siteId: string, commentIds: string[]): Promise<number> {
+  if (commentIds.length === 0) return 0;
+  const res = await db
+    .deleteFrom('idempotency_keys')
+    .where('site_id', '=', siteId)
+    .where(sql<string>`response->>'id'`, 'in', commentIds)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}

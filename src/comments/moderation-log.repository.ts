@@ -5,6 +5,7 @@ import { type DbOrTx, jsonb } from '../db/database.ts';
 import type { ModerationLogRow } from '../db/schema.ts';
 import type { ActorType } from '../domain/actor.ts';
 import type { CommentStatus } from '../domain/comment-status.ts';
+import { redactReasons } from '../domain/redacted-reason.ts';
 
 export interface LogEntryInput {
   commentId: string;
@@ -22,6 +23,27 @@ export function insertLogRowFrom(source: string, e: Omit<LogEntryInput, 'comment
   return sql`insert into moderation_log (comment_id, site_id, actor_type, actor_id, from_status, to_status, reasons, note)
     select id, ${e.siteId}, ${e.actorType}, ${e.actorId}, ${e.from}::text, ${e.to}, ${jsonb(e.reasons)}, ${e.note}::text
     from ${sql.table(source)}`;
+}
+
+/**
+ * Erasure: the log rows of these comments keep who changed what and when, with their reasons redacted
+ * and without the moderators' notes (a note about a comment quotes it or names its author).
+ */
+export async function eraseLogOfComments(db: DbOrTx, commentIds: string[]): Promise<number> {
+  if (commentIds.length === 0) return 0;
+  const rows = await db
+    .selectFrom('moderation_log')
+    .select(['id', 'reasons'])
+    .where('comment_id', 'in', commentIds)
+    .execute();
+  for (const r of rows) {
+    await db
+      .updateTable('moderation_log')
+      .set({ reasons: JSON.stringify(redactReasons(r.reasons)), note: null })
+      .where('id', '=', r.id)
+      .execute();
+  }
+  return rows.length;
 }
 
 export async function listLogForComment(db: DbOrTx, commentId: string): Promise<ModerationLogRow[]> {

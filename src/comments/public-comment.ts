@@ -62,13 +62,16 @@ export interface PublicSource {
   deleted: boolean;
 }
 
+/** A deleted comment's avatar: nothing of its author. */
+export const DELETED_AVATAR = { initials: '', color: 'hsl(0 0% 60%)' } as const;
+
 export function toPublicComment(c: PublicSource): PublicComment {
   if (c.deleted) {
     return {
       id: c.id,
       parentId: c.parentId,
       name: '',
-      avatar: { initials: '', color: 'hsl(0 0% 60%)' },
+      avatar: { ...DELETED_AVATAR },
       html: '',
       createdAt: c.createdAt.toISOString(),
       deleted: true,

@@ -37,7 +37,7 @@ export async function loadSubmissionContext(
     ])
     .executeTakeFirstOrThrow();
   const a = row.article as
-    | (Omit<ArticleRow, 'closed_at' | 'first_comment_at' | 'created_at'> & Record<string, unknown>)
+    | (Omit<ArticleRow, 'closed_at' | 'first_comment_at' | 'edited_at' | 'created_at'> & Record<string, unknown>)
     | null;
   const b = row.ban as (Omit<BanRow, 'created_at' | 'expires_at' | 'lifted_at'> & Record<string, unknown>) | null;
   return {
@@ -46,6 +46,7 @@ export async function loadSubmissionContext(
           ...a,
           closed_at: date(a.closed_at),
           first_comment_at: date(a.first_comment_at),
+          edited_at: date(a.edited_at),
           created_at: date(a.created_at)!,
         }
       : null,

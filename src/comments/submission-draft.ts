@@ -23,6 +23,8 @@ export interface SubmitContext {
 /** What the rules and the filters made of a comment before it is stored. */
 export interface Judged {
   article: ArticleRow;
+  /** The comment corrected the article's URL or title (the cached thread shows them). */
+  articleChanged: boolean;
   parent: { id: string; rootId: string; depth: number } | null;
   emailHash: string;
   status: CommentStatus;

@@ -2,8 +2,9 @@
 // site's and article's rules, run the filters for the first status, count the author against flood
 // control, and store the comment with its log row, events, counters and key in one statement
 // (storeNewComment, the same writer every later status change uses).
-import { findOrCreateArticle } from '../articles/article.repository.ts';
+import { correctArticle, findOrCreateArticle } from '../articles/article.repository.ts';
 import { isArticleClosed } from '../articles/article-state.ts';
+import { acceptedArticleUrl, articleCorrection } from '../articles/article-url.ts';
 import { withBan } from '../bans/ban-check.ts';
 import { banSubject } from '../bans/ban-subject.ts';
 import type { Db } from '../db/database.ts';
@@ -51,6 +52,22 @@ export function createCommentSubmission(deps: {
     return { id: row.id, rootId: row.root_id, depth: row.depth };
   }
 
+  /** Created on its first comment; its URL and title come from comments only as article-url.ts rules. */
+  async function articleFor(
+    site: Site,
+    input: CommentInput,
+    known: ArticleRow | null,
+  ): Promise<{ article: ArticleRow; changed: boolean }> {
+    const origins = site.settings.origins;
+    const url = acceptedArticleUrl(input.articleUrl, origins);
+    const title = url ? (input.articleTitle ?? null) : null;
+    const article =
+      known ?? (await findOrCreateArticle(db, { siteId: site.id, externalId: input.articleId, url, title }));
+    const correction = articleCorrection(article, { url, title }, origins);
+    const corrected = correction ? await correctArticle(db, article.id, article.url, correction) : undefined;
+    return corrected ? { article: corrected, changed: true } : { article, changed: false };
+  }
+
   /** The article's and the site's rules, then the filters (with any active ban) for the first status. */
   async function judge(site: Site, input: CommentInput, ctx: SubmitContext, now: Date): Promise<Judged> {
     const hash = emailHash(secret, input.email);
@@ -62,17 +79,7 @@ export function createCommentSubmission(deps: {
       banSubject: subject,
       now,
     });
-    // Created on its first comment; url and title fill in when first known.
-    const known = context.article;
-    const article =
-      known && (known.url || !input.articleUrl) && (known.title || !input.articleTitle)
-        ? known
-        : await findOrCreateArticle(db, {
-            siteId: site.id,
-            externalId: input.articleId,
-            url: input.articleUrl ?? null,
-            title: input.articleTitle ?? null,
-          });
+    const { article, changed } = await articleFor(site, input, context.article);
     if (isArticleClosed(article, site, now))
       throw new ForbiddenError('This article is closed to new comments.', { code: 'article_closed' });
     const parent = await findParent(article, input.parentId);
@@ -81,7 +88,7 @@ export function createCommentSubmission(deps: {
       filterInput(input, { settings: site.settings, author, ip: ctx.ip, userAgent: ctx.userAgent, now }),
     );
     const { status, verdicts } = withBan(filtered, context.ban);
-    return { article, parent, emailHash: hash, status, reasons: verdicts };
+    return { article, articleChanged: changed, parent, emailHash: hash, status, reasons: verdicts };
   }
 
   /** Counted against flood control before storing, given back if the comment is not stored after all. */
@@ -140,7 +147,7 @@ export function createCommentSubmission(deps: {
       if (outcome !== 'written') return notStored(outcome, siteId, d);
       deps.metrics.commentDecided(judged.status, judged.reasons);
       // Rejected comments are stored and emit their events too.
-      const threadChanged = judged.status === 'approved';
+      const threadChanged = judged.status === 'approved' || judged.articleChanged;
       await deps.notifier.committed({ siteId, articleId: input.articleId, threadChanged, eventIds });
       if (d.rejection) throw rejectionError(d.rejection);
       return { result: d.result, replayed: false, articleUrl: d.articleUrl };

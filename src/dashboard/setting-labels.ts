@@ -22,6 +22,10 @@ const SETTING_LABELS: Record<string, { label: string; help: string }> = {
     label: 'Delete spam after (days)',
     help: 'Spam is deleted for good this many days after it was marked.',
   },
+  eventRetentionDays: {
+    label: 'Delete sent events after (days)',
+    help: 'Lifecycle events, with their webhook deliveries and attempts, are deleted this many days after they were sent.',
+  },
   linkLimit: { label: 'Link limit', help: 'Hold comments with this many links or more. Empty: no limit.' },
   floodIntervalSeconds: {
     label: 'Flood interval (seconds)',
@@ -60,7 +64,7 @@ const SETTING_LABELS: Record<string, { label: string; help: string }> = {
 /** Sections of the settings page, in order; settings not named here go to the last one. */
 export const SETTING_GROUPS: { title: string; keys: string[] }[] = [
   { title: 'Embedding and moderation', keys: ['origins', 'moderation', 'revealRejections'] },
-  { title: 'Thread', keys: ['maxDepth', 'closeAfterDays', 'spamRetentionDays'] },
+  { title: 'Thread', keys: ['maxDepth', 'closeAfterDays', 'spamRetentionDays', 'eventRetentionDays'] },
   { title: 'Words', keys: ['blockedWords', 'holdWords', 'profanityAction', 'profanityWords', 'profanityExceptions'] },
   { title: 'Block lists', keys: ['blockedEmails', 'blockedDomains', 'blockedIps'] },
   {

@@ -41,7 +41,14 @@ async function currentSchema(db: Db): Promise<string> {
 }
 
 async function createMigrator(db: Db): Promise<Migrator> {
-  return new Migrator({ db, provider: folderProvider, migrationTableSchema: await currentSchema(db) });
+  return new Migrator({
+    db,
+    provider: folderProvider,
+    migrationTableSchema: await currentSchema(db),
+    // Features get their migration numbers when they are planned and land in any order: a database
+    // that already ran 0012 must still run 0009 when it arrives, instead of refusing to start.
+    allowUnorderedMigrations: true,
+  });
 }
 
 export async function migrateToLatest(db: Db): Promise<string[]> {

@@ -25,6 +25,8 @@ interface ArticlesTable {
   published_count: Generated<number>;
   thread_version: Generated<number>;
   first_comment_at: Date | null;
+  /** When an admin last edited the URL or title: comments never change them after that. */
+  edited_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: Timestamp;
 }
 

@@ -46,3 +46,44 @@ export async function countUndispatched(db: DbOrTx): Promise<number> {
     .executeTakeFirstOrThrow();
   return row.n;
 }
+
+/** Erasure: each event of these comments rewritten by `rewrite` (its erased form); returns how many. */
+export async function rewriteEventsOfComments(
+  db: DbOrTx,
+  commentIds: string[],
+  rewrite: (payload: Record<string, unknown>) => Record<string, unknown>,
+): Promise<number> {
+  if (commentIds.length === 0) return 0;
+  const rows = await db.selectFrom('events').select(['id', 'payload']).where('comment_id', 'in', commentIds).execute();
+  for (const r of rows) {
+    await db
+      .updateTable('events')
+      .set({ payload: JSON.stringify(rewrite(r.payload)) })
+      .where('id', '=', r.id)
+      .execute();
+  }
+  return rows.length;
+}
+
+/**
+ * Retention: events handed to the queue before the cut-off, with their deliveries and attempts (the
+ * foreign keys cascade). An event with a delivery still being retried stays until it settles.
+ */
+export async function deleteDispatchedBefore(db: DbOrTx, siteId: string, before: Date): Promise<number> {
+  const res = await db
+    .deleteFrom('events')
+    .where('site_id', '=', siteId)
+    .where('dispatched_at', '<', before)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('webhook_deliveries as d')
+            .select(sql`1`.as('one'))
+            .whereRef('d.event_id', '=', 'events.id')
+            .where('d.status', '=', 'pending'),
+        ),
+      ),
+    )
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}

@@ -1,9 +1,13 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
+import { canonicalIp, forwardedAddress } from '../shared/ip-address.ts';
 
 /**
- * The client's IP. Behind a proxy (TRUST_PROXY) it is the last X-Forwarded-For entry, the one our
- * proxy appended; earlier entries are whatever the client claimed.
+ * The client's IP, canonical (see shared/ip-address.ts). Behind a proxy (TRUST_PROXY) it is the last
+ * X-Forwarded-For entry, the one our proxy appended; earlier entries are whatever the client claimed.
+ * Only an IP address is ever taken: a last entry that is not one ("unknown", a name, junk) means the
+ * client is unknown (null), never that string, and never the proxy's own address (which would make
+ * every such reader one client).
  */
 export function clientIp(c: Context, trustProxy: boolean): string | null {
   if (trustProxy) {
@@ -13,10 +17,10 @@ export function clientIp(c: Context, trustProxy: boolean): string | null {
       .map((s) => s.trim())
       .filter(Boolean)
       .at(-1);
-    if (last && last.length <= 64) return last;
+    if (last !== undefined) return last.length <= 64 ? forwardedAddress(last) : null;
   }
   try {
-    return getConnInfo(c).remote.address ?? null;
+    return canonicalIp(getConnInfo(c).remote.address);
   } catch {
     return null; // app.request() in tests has no socket
   }

@@ -109,11 +109,12 @@ export async function markMailFailed(db: DbOrTx, id: string, error: string): Pro
     .execute();
 }
 
-/** Erasure: every kept mail to an address goes (addresses compare case-insensitively). */
-export async function deleteMailToAddress(db: DbOrTx, address: string): Promise<number> {
-  const result = await withMail(db)
+/** Erasure: every kept mail to an address goes (addresses compare case-insensitively), or only one site's. */
+export async function deleteMailToAddress(db: DbOrTx, address: string, siteId?: string): Promise<number> {
+  let query = withMail(db)
     .deleteFrom('mail_messages')
-    .where((eb) => eb(eb.fn('lower', ['to_address']), '=', address.toLowerCase()))
-    .executeTakeFirst();
+    .where((eb) => eb(eb.fn('lower', ['to_address']), '=', address.toLowerCase()));
+  if (siteId !== undefined) query = query.where('site_id', '=', siteId);
+  const result = await query.executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -2,8 +2,9 @@
 import type { Logger } from 'pino';
 import { closeArticlesBefore } from '../articles/article.repository.ts';
 import { purgeSpam } from '../comments/comment.repository.ts';
-import { purgeExpiredIdempotencyKeys } from '../comments/idempotency.repository.ts';
+import { deleteKeysOfComments, purgeExpiredIdempotencyKeys } from '../comments/idempotency.repository.ts';
 import type { Db } from '../db/database.ts';
+import { deleteDispatchedBefore } from '../events/outbox.repository.ts';
 import type { Relay } from '../events/relay.ts';
 import { purgeFinishedJobs } from '../jobs/job.repository.ts';
 import type { Job, Producer } from '../jobs/job-queue.ts';
@@ -18,6 +19,7 @@ export const MAINTENANCE_SCHEDULE: Record<string, number> = {
   'sweep-deliveries': 60_000,
   'close-articles': 3_600_000,
   'purge-spam': 3_600_000,
+  'purge-events': 3_600_000,
   'purge-expired': 3_600_000,
 };
 
@@ -49,9 +51,24 @@ export function createMaintenanceJob(deps: {
     },
     'purge-spam': async () => {
       let purged = 0;
-      for (const site of await deps.sites.list())
-        purged += await purgeSpam(db, site.id, new Date(Date.now() - site.settings.spamRetentionDays * DAY));
+      for (const site of await deps.sites.list()) {
+        // The comment's events, deliveries and log rows go with it (foreign keys); its stored answer
+        // to an Idempotency-Key (name and text) has no key to follow, so it goes here.
+        const ids = await purgeSpam(db, site.id, new Date(Date.now() - site.settings.spamRetentionDays * DAY));
+        await deleteKeysOfComments(db, site.id, ids);
+        purged += ids.length;
+      }
       return { purged };
+    },
+    'purge-events': async () => {
+      let events = 0;
+      for (const site of await deps.sites.list())
+        events += await deleteDispatchedBefore(
+          db,
+          site.id,
+          new Date(Date.now() - site.settings.eventRetentionDays * DAY),
+        );
+      return { events };
     },
     'purge-expired': async () => ({
       idempotencyKeys: await purgeExpiredIdempotencyKeys(db),

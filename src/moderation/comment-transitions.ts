@@ -1,7 +1,7 @@
 // Status changes of one or many comments inside the caller's transaction, and the one notification
 // per touched article after commit. Single actions and bulk actions share this path, so each comment
 // gets its log row and its events exactly as src/comments/transition.ts writes them.
-import { blankComment, findCommentWithArticle, type LockedComment } from '../comments/comment.repository.ts';
+import { blankComments, findCommentWithArticle, type LockedComment } from '../comments/comment.repository.ts';
 import { type ModeratedComment, snapshotOf, toModeratedComment } from '../comments/moderated-comment.ts';
 import { applyTransition } from '../comments/transition.ts';
 import type { DbOrTx } from '../db/database.ts';
@@ -56,7 +56,7 @@ export async function transitionRow(
     actor,
     note,
   });
-  if (to === 'deleted') await blankComment(tx, row.id);
+  if (to === 'deleted') await blankComments(tx, [row.id]);
   return {
     comment: toModeratedComment((await findCommentWithArticle(tx, row.id))!),
     article: row.article_external_id,

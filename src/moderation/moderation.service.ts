@@ -1,12 +1,8 @@
 // Moderator verbs: look at a comment, change the status of one or of many (one transaction, all or
-// nothing), delete and erase. Access is checked on the locked rows, inside the transaction.
+// nothing). Access is checked on the locked rows, inside the transaction. Deleting and erasing are
+// privacy/erasure.service.ts: they clear every copy of what the author wrote.
 
-import {
-  findCommentsForUpdate,
-  findCommentWithArticle,
-  type LockedComment,
-  listCommentIdsByAuthor,
-} from '../comments/comment.repository.ts';
+import { findCommentsForUpdate, findCommentWithArticle, type LockedComment } from '../comments/comment.repository.ts';
 import { type LogEntry, type ModeratedComment, toLogEntry, toModeratedComment } from '../comments/moderated-comment.ts';
 import { listLogForComment, statusesBeforeCurrent } from '../comments/moderation-log.repository.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
@@ -16,7 +12,6 @@ import type { CommentStatus } from '../domain/comment-status.ts';
 import { actorOf, forbidden, isAdmin, type Principal, requireSite } from '../domain/principal.ts';
 import type { ChangeNotifier } from '../events/change-notifier.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
-import { emailHash } from '../shared/identity.ts';
 import { uuidPattern } from '../shared/ids.ts';
 import { assertTransitions, type CommentChange, notifyArticles, transitionRow } from './comment-transitions.ts';
 
@@ -75,7 +70,7 @@ async function targetsFor(
   );
 }
 
-export function createModerationService(deps: { db: Db; notifier: ChangeNotifier; secret: string }) {
+export function createModerationService(deps: { db: Db; notifier: ChangeNotifier }) {
   const { db } = deps;
 
   function checkId(id: string) {
@@ -164,26 +159,6 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
         throw new ValidationError([{ path: 'ids', message: `give between 1 and ${MAX_BULK} comment ids` }]);
       checkNote(note);
       return changeMany(who, unique, (tx, rows) => targetsFor(tx, rows, action), actorOf(who), note);
-    },
-
-    /** Author or erasure request: the comment becomes a placeholder, its text and personal data blanked. */
-    async remove(id: string, actor: Actor, note: string | null = null): Promise<ModeratedComment> {
-      checkId(id);
-      const [comment] = await changeMany(
-        null,
-        [id],
-        async (_tx, rows) => new Map(rows.map((r) => [r.id, 'deleted' as const])),
-        actor,
-        note,
-      );
-      return comment!;
-    },
-
-    /** Erasure of everything one author (by email) wrote on a site; returns how many comments. */
-    async eraseAuthor(siteId: string, email: string, actor: Actor): Promise<number> {
-      const ids = await listCommentIdsByAuthor(db, siteId, emailHash(deps.secret, email));
-      for (const id of ids) await this.remove(id, actor, 'erasure request');
-      return ids.length;
     },
   };
 }

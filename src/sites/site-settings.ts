@@ -33,6 +33,11 @@ export const siteSettingsSchema = z
     revealRejections: z.boolean().default(false),
     /** Spam is deleted for good this many days after it was marked. */
     spamRetentionDays: z.number().int().min(1).max(3650).default(30),
+    /**
+     * Lifecycle events (and their webhook deliveries and attempts) are deleted this many days after
+     * they were handed to the queue: they copy the comment's name and text.
+     */
+    eventRetentionDays: z.number().int().min(1).max(3650).default(30),
     /** Filters: see src/sites/filter-settings.ts. */
     ...filterSettingsShape,
   })

@@ -13,6 +13,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import { type PostResult, postJson } from './http-post.ts';
 import type { SecretBox } from './secret-box.ts';
 import * as repo from './webhook.repository.ts';
+import { payloadFor } from './webhook-payload.ts';
 
 /** An endpoint that has failed every attempt for this long is switched off. */
 const DISABLE_AFTER_FAILING_MS = 5 * 24 * 3_600_000;
@@ -68,14 +69,11 @@ export function createDeliverWebhookJob(deps: {
     return { endpoint, event };
   }
 
-  /** Signs and posts the event (with personal data for endpoints that asked for it); logs the attempt. */
+  /** Signs and posts the event as this endpoint may see it (webhook-payload.ts); logs the attempt. */
   async function send(deliveryId: string, endpoint: WebhookEndpointRow, event: EventRow) {
-    const payload = structuredClone(event.payload) as { data: { comment: Record<string, unknown> } };
-    if (endpoint.include_personal_data && event.comment_id) {
-      const comment = await findComment(db, event.comment_id);
-      if (comment)
-        Object.assign(payload.data.comment, { email: comment.email, ip: comment.ip, userAgent: comment.user_agent });
-    }
+    const author =
+      endpoint.include_personal_data && event.comment_id ? ((await findComment(db, event.comment_id)) ?? null) : null;
+    const payload = payloadFor(event.payload, endpoint, author);
     const body = JSON.stringify(payload);
     const at = new Date();
     const result = await postJson(

@@ -214,3 +214,24 @@ export async function listStrandedDeliveries(db: DbOrTx, limit: number): Promise
     .limit(limit)
     .execute();
 }
+
+/**
+ * Erasure: what receivers answered to the events of these comments (a receiver may echo what it was
+ * sent). The attempts themselves (when, status, duration) stay.
+ */
+export async function forgetResponsesForComments(db: DbOrTx, commentIds: string[]): Promise<number> {
+  if (commentIds.length === 0) return 0;
+  const res = await db
+    .updateTable('webhook_attempts')
+    .set({ response_excerpt: null })
+    .where('response_excerpt', 'is not', null)
+    .where('delivery_id', 'in', (eb) =>
+      eb
+        .selectFrom('webhook_deliveries as d')
+        .innerJoin('events as e', 'e.id', 'd.event_id')
+        .select('d.id')
+        .where('e.comment_id', 'in', commentIds),
+    )
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}

@@ -1,6 +1,7 @@
 // Every moderation and admin route, taken from the OpenAPI document (so a new route cannot be left
 // out): without credentials it answers 401; a moderator of one site gets 403 for another site's
 // comments, bans, settings, webhooks and for accounts and tokens; an admin succeeds.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, bearer, type Session, signIn, tokenFor } from '../support/accounts.ts';
 import { expectProblem, submit } from '../support/http.ts';
@@ -80,6 +81,14 @@ const WALK: Record<string, { scope: Scope; make: () => Promise<Call> }> = {
   'PATCH /api/v1/admin/sites/{siteId}': {
     scope: 'admin-only',
     make: async () => ({ params: { siteId: THEIRS }, body: { settings: { maxDepth: 4 } } }),
+  },
+  'PATCH /api/v1/admin/sites/{siteId}/articles/{articleId}': {
+    scope: 'admin-only',
+    make: async () => {
+      const articleId = `walk-${randomUUID()}`;
+      await submit(ctx, THEIRS, { articleId });
+      return { params: { siteId: THEIRS, articleId }, body: { title: 'Walked' } };
+    },
   },
   'GET /api/v1/admin/users': { scope: 'admin-only', make: async () => ({}) },
   'POST /api/v1/admin/users': {

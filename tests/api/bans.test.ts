@@ -80,6 +80,22 @@ describe('bans', () => {
     );
   });
 
+  it('by IP take a CIDR range: an IPv6 /64 covers every address of that reader, and nothing next to it', async () => {
+    const res = await ban({ kind: 'ip', value: '2001:DB8:5:6::7/64', reason: 'rotating addresses' });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.ban.value).toBe('2001:db8:5:6::/64');
+    const from = async (ip: string) =>
+      (await statusOf((await post('banning', `${ip.length}x@example.com`, ip)).body.id)).status;
+    expect(await from('2001:db8:5:6:1234::1')).toBe('rejected');
+    expect(await from('2001:db8:5:6:ffff:ffff:ffff:ffff')).toBe('rejected');
+    expect(await from('2001:db8:5:7::1')).toBe('approved');
+    expect((await ban({ kind: 'ip', value: '198.51.100.0/24' })).status).toBe(201);
+    expect(await from('::ffff:198.51.100.99')).toBe('rejected');
+    // Too wide for a moderator's one-click ban.
+    expect(expectProblem(await ban({ kind: 'ip', value: '10.0.0.0/8' }), 400).errors?.[0]?.path).toBe('value');
+    expect(expectProblem(await ban({ kind: 'ip', value: '2001::/16' }), 400).errors?.[0]?.path).toBe('value');
+  });
+
   it('can be timed, and stop applying when they run out or are lifted', async () => {
     const timed = await ban({
       kind: 'email',

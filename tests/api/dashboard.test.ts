@@ -103,6 +103,58 @@ describe('the queue', () => {
     expect(page.text).toContain('First comment from this author on this site.');
   });
 
+  it('isolates what readers wrote (<bdi>): an override in a name, a title or a body stays inside it', async () => {
+    const rlo = '\u202E';
+    const parent = await submit(ctx, 'dash', {
+      articleId: 'bidi',
+      articleUrl: 'https://news.example/bidi',
+      articleTitle: `Title${rlo}`,
+      name: `Mallory${rlo}`,
+      body: `parent body${rlo}`,
+    });
+    await ctx.container.moderation.setStatus(parent.body.id, 'approved', { type: 'cli', id: 'test' });
+    const reply = await submit(ctx, 'dash', { articleId: 'bidi', parentId: parent.body.id, name: `Eve${rlo}` });
+    const queue = await dashboardGet(ctx, '/dashboard/queue?article=bidi', admin);
+    expect(queue.text).toContain(`<bdi>Eve${rlo}</bdi>`);
+    expect(queue.text).toContain(`<strong><bdi>Mallory${rlo}</bdi></strong> (approved): <bdi>parent body${rlo}</bdi>`);
+    expect(queue.text).toContain(`<bdi>Title${rlo}</bdi>`);
+    // No reader text shown outside an isolate: each override is directly inside a <bdi> (attributes
+    // such as aria-label are not laid out).
+    const outside = queue.text
+      .split(rlo)
+      .slice(0, -1)
+      .filter((before) => !/<bdi>[^<]*$/.test(before) && !/="[^"]*$/.test(before));
+    expect(outside.map((b) => b.slice(-120))).toEqual([]);
+    const detail = await dashboardGet(ctx, `/dashboard/comments/${reply.body.id}`, admin);
+    expect(detail.text).toContain(`Comment by <bdi>Eve${rlo}</bdi></h1>`);
+  });
+
+  it("offers an IPv6 author's /64 in the ban form, next to the address", async () => {
+    const ipv6 = await createTestContext({ TRUST_PROXY: 'true' });
+    try {
+      await createSite(ipv6, 'dash6', { moderation: 'all' });
+      await createUser(ipv6, 'editor6@example.com', 'admin');
+      const session = await signIn(ipv6, 'editor6@example.com');
+      const c = await submit(ipv6, 'dash6', {}, { 'x-forwarded-for': '2001:db8:42:7:1:2:3:4' });
+      const page = await dashboardGet(ipv6, `/dashboard/comments/${c.body.id}`, session);
+      expect(page.text).toContain('name="value" value="2001:db8:42:7:1:2:3:4"');
+      expect(page.text).toContain('name="value" value="2001:db8:42:7::/64"');
+      expect(page.text).toContain('Ban IPv6 network <bdi>2001:db8:42:7::/64</bdi>');
+      const banned = await dashboardPost(ipv6, '/dashboard/bans', session, {
+        siteId: 'dash6',
+        kind: 'ip',
+        value: '2001:db8:42:7::/64',
+        duration: '',
+        reason: '',
+      });
+      expect(banned.status).toBe(303);
+      const next = await submit(ipv6, 'dash6', {}, { 'x-forwarded-for': '2001:db8:42:7:ffff::1' });
+      expect((await ipv6.container.moderation.show(next.body.id)).comment.status).toBe('rejected');
+    } finally {
+      await ipv6.close();
+    }
+  });
+
   it('approves one comment and rejects several with plain form posts, then says what happened', async () => {
     const one = (await submit(ctx, 'dash', { articleId: 'forms' })).body.id;
     const many = [

@@ -72,6 +72,42 @@ describe('flood control', () => {
   });
 });
 
+describe('flood control counts clients, not spellings of addresses', () => {
+  it('counts "::ffff:a.b.c.d" and "a.b.c.d" as one client', async () => {
+    expect((await submit(ctx, 'flood', {}, from('192.0.2.44'))).status).toBe(201);
+    expectProblem(await submit(ctx, 'flood', {}, from('::ffff:192.0.2.44')), 429);
+    expect((await submit(ctx, 'flood', {}, from('::ffff:192.0.2.45'))).status).toBe(201);
+    expectProblem(await submit(ctx, 'flood', {}, from('192.0.2.45')), 429);
+  });
+
+  it('counts every address of one IPv6 /64 as one client, and another /64 apart', async () => {
+    expect((await submit(ctx, 'flood', {}, from('2001:db8:aa:1::1'))).status).toBe(201);
+    expectProblem(await submit(ctx, 'flood', {}, from('2001:db8:aa:1:dead:beef:0:2')), 429);
+    expectProblem(await submit(ctx, 'flood', {}, from('2001:DB8:AA:1:FFFF:FFFF:FFFF:FFFF')), 429);
+    expect((await submit(ctx, 'flood', {}, from('2001:db8:aa:2::1'))).status).toBe(201);
+  });
+});
+
+describe('the client address behind a proxy', () => {
+  const stored = async (xff: string) => {
+    const res = await submit(ctx, 'no-flood', {}, from(xff));
+    expect(res.status).toBe(201);
+    return (await ctx.container.moderation.show(res.body.id)).comment.ip;
+  };
+
+  it('is the last X-Forwarded-For entry, canonical, when it is an IP address', async () => {
+    expect(await stored('10.0.0.1, 203.0.113.80')).toBe('203.0.113.80');
+    expect(await stored('::ffff:203.0.113.81')).toBe('203.0.113.81');
+    expect(await stored('203.0.113.82:51234')).toBe('203.0.113.82');
+    expect(await stored('[2001:DB8::0:83]:443')).toBe('2001:db8::83');
+  });
+
+  it('is unknown, never the string itself, when that entry is not an IP address', async () => {
+    for (const junk of ['unknown', '203.0.113.84, <script>alert(1)</script>', "1.1.1.1' or '1'='1", 'proxy.internal'])
+      expect(await stored(junk)).toBeNull();
+  });
+});
+
 describe.runIf(testDb() === 'postgres')('flood control across API processes (Redis)', () => {
   it('refuses a second comment sent to another process sharing the Redis prefix', async () => {
     const prefix = `test-${randomBytes(5).toString('hex')}`;

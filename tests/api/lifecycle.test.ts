@@ -19,8 +19,8 @@ describe('deletion', () => {
     const parent = await submit(ctx, 'life', { articleId: 'd1', body: 'to be deleted', email: 'gone@example.com' });
     const reply = await submit(ctx, 'life', { articleId: 'd1', body: 'still here', parentId: parent.body.id });
     const lonely = await submit(ctx, 'life', { articleId: 'd1', body: 'deleted without replies' });
-    await ctx.container.moderation.remove(parent.body.id, actor, 'author asked');
-    await ctx.container.moderation.remove(lonely.body.id, actor);
+    await ctx.container.erasure.eraseComment(actor, parent.body.id, 'author asked');
+    await ctx.container.erasure.eraseComment(actor, lonely.body.id);
     const t = await thread('d1');
     expect(t.article.commentCount).toBe(1);
     expect(t.comments).toHaveLength(1);
@@ -39,7 +39,7 @@ describe('deletion', () => {
     const a = await submit(ctx, 'life', { articleId: 'd2', email: 'Erase.Me@example.com' });
     const b = await submit(ctx, 'life', { articleId: 'd3', email: 'erase.me@example.com' });
     await submit(ctx, 'life', { articleId: 'd2', email: 'keep@example.com' });
-    expect(await ctx.container.moderation.eraseAuthor('life', 'ERASE.ME@example.com', actor)).toBe(2);
+    expect(await ctx.container.erasure.eraseAuthor(actor, 'life', 'ERASE.ME@example.com')).toBe(2);
     const db = ctx.container.database.db;
     const events = await db
       .selectFrom('events')
@@ -77,6 +77,83 @@ describe('maintenance', () => {
     await run('purge-spam');
     const left = await db.selectFrom('comments').select('id').where('status', '=', 'spam').execute();
     expect(left.map((r) => r.id).sort()).toEqual([recent.body.id, withReply.body.id].sort());
+  });
+
+  it('purges spam with its events and its Idempotency-Key answer, which copy its name and text', async () => {
+    const db = ctx.container.database.db;
+    const spam = await submit(
+      ctx,
+      'life',
+      { articleId: 'sp2', body: 'cheap pills, purged' },
+      { 'idempotency-key': 'sp2' },
+    );
+    const kept = await submit(
+      ctx,
+      'life',
+      { articleId: 'sp2', body: 'recent spam, kept' },
+      { 'idempotency-key': 'sp3' },
+    );
+    for (const c of [spam, kept]) await ctx.container.moderation.setStatus(c.body.id, 'spam', actor);
+    await db
+      .updateTable('comments')
+      .set({ updated_at: new Date(Date.now() - 8 * 86_400_000) })
+      .where('id', '=', spam.body.id)
+      .execute();
+    const eventsOf = async (id: string) =>
+      (await db.selectFrom('events').select('id').where('comment_id', '=', id).execute()).length;
+    expect(await eventsOf(spam.body.id)).toBe(3);
+    await run('purge-spam');
+    expect(await eventsOf(spam.body.id)).toBe(0);
+    expect(await eventsOf(kept.body.id)).toBe(3);
+    const orphans = await db.selectFrom('events').select('id').where('comment_id', 'is', null).execute();
+    expect(orphans).toHaveLength(0);
+    const keys = await db.selectFrom('idempotency_keys').select('key').where('key', 'in', ['sp2', 'sp3']).execute();
+    expect(keys.map((k) => k.key)).toEqual(['sp3']);
+  });
+
+  it("deletes events dispatched longer ago than the site's retention, unless a delivery is still retried", async () => {
+    const db = ctx.container.database.db;
+    await createSite(ctx, 'keeps-events', { moderation: 'none', eventRetentionDays: 60 });
+    const old = await submit(ctx, 'life', { articleId: 'ret' });
+    const recent = await submit(ctx, 'life', { articleId: 'ret' });
+    const retried = await submit(ctx, 'life', { articleId: 'ret' });
+    const elsewhere = await submit(ctx, 'keeps-events', { articleId: 'ret' });
+    await ctx.container.relay.drain();
+    const longAgo = new Date(Date.now() - 31 * 86_400_000);
+    await db
+      .updateTable('events')
+      .set({ dispatched_at: longAgo })
+      .where('comment_id', 'in', [old.body.id, retried.body.id, elsewhere.body.id])
+      .execute();
+    await db
+      .updateTable('events')
+      .set({ dispatched_at: new Date() })
+      .where('comment_id', '=', recent.body.id)
+      .execute();
+    const { id: endpointId } = (await ctx.container.webhooks.create('life', { url: 'https://hooks.example/ret' }))
+      .endpoint;
+    const retriedEvent = await db
+      .selectFrom('events')
+      .select('id')
+      .where('comment_id', '=', retried.body.id)
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('webhook_deliveries')
+      .values({
+        id: '0190a0a0-0000-7000-8000-0000000000d1',
+        endpoint_id: endpointId,
+        event_id: retriedEvent.id,
+        status: 'pending',
+      })
+      .execute();
+    await run('purge-events');
+    const left = async (id: string) =>
+      (await db.selectFrom('events').select('id').where('comment_id', '=', id).execute()).length;
+    expect(await left(old.body.id)).toBe(0);
+    expect(await left(recent.body.id)).toBeGreaterThan(0);
+    expect(await left(retried.body.id)).toBeGreaterThan(0);
+    expect(await left(elsewhere.body.id)).toBeGreaterThan(0);
+    expect((await ctx.container.sites.get('life')).settings.eventRetentionDays).toBe(30);
   });
 
   it('closes articles past their closing age', async () => {

@@ -6,7 +6,6 @@ import type { Principal } from '../../src/domain/principal.ts';
 import { createModerationService } from '../../src/moderation/moderation.service.ts';
 import { api, bearer, createUser, tokenFor } from '../support/accounts.ts';
 import { approve, createSite, expectProblem, submit } from '../support/http.ts';
-import { TEST_SECRET } from '../support/stores.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
 
 let ctx: TestContext;
@@ -153,7 +152,7 @@ describe('actions', () => {
 
   it('refuses impossible moves with 409 and unknown ids with 404', async () => {
     const c = await submit(ctx, 'news', { articleId: 'gone' });
-    await ctx.container.moderation.remove(c.body.id, { type: 'cli', id: 'test' });
+    await ctx.container.erasure.eraseComment({ type: 'cli', id: 'test' }, c.body.id);
     expect(expectProblem(await post(`/api/v1/moderation/comments/${c.body.id}/approve`), 409).detail).toContain(
       'deleted',
     );
@@ -182,7 +181,6 @@ describe('bulk actions', () => {
     const service = createModerationService({
       db: ctx.container.database.db,
       notifier: { committed: async (change) => void calls.push(change) },
-      secret: TEST_SECRET,
     });
     const who: Principal = {
       userId: adminId,
@@ -210,7 +208,7 @@ describe('bulk actions', () => {
   it('is all or nothing: one comment that cannot move, or one unknown id, changes none', async () => {
     const ok = (await submit(ctx, 'news', { articleId: 'bulk-c' })).body.id;
     const deleted = (await submit(ctx, 'news', { articleId: 'bulk-c' })).body.id;
-    await ctx.container.moderation.remove(deleted, { type: 'cli', id: 'test' });
+    await ctx.container.erasure.eraseComment({ type: 'cli', id: 'test' }, deleted);
     const refused = expectProblem(
       await post('/api/v1/moderation/comments/bulk', { ids: [ok, deleted], action: 'approve' }),
       409,

@@ -23,6 +23,7 @@ beforeAll(async () => {
   Object.assign(pages, {
     '/article': page('xo-1'),
     '/xss': page('xss'),
+    '/bidi': page('bidi'),
     '/retry': page('retry'),
     '/hostile': page('hostile', {
       head: '<style>* { color: red !important; font-size: 40px !important } button, textarea { display: none !important }</style>',
@@ -207,6 +208,37 @@ describe('the widget on another origin', () => {
     await check();
     await page.waitForTimeout(300); // an injected onerror would fire by now
     expect(dialogs).toEqual([]);
+    await page.close();
+  });
+
+  it('isolates a name with a right-to-left override: it cannot reorder the time or the reply heading', async () => {
+    const page = await open('/bidi');
+    const name = 'Mallory\u202E';
+    await post(page, { body: 'A comment with a tricky name.', name, email: 'bidi@example.com' });
+    const item = page.locator('li').filter({ hasText: 'A comment with a tricky name.' });
+    await item.waitFor();
+    expect(await item.locator('.au').textContent()).toBe(name);
+    // The name element is its own bidi paragraph, whatever the layout around it.
+    expect(await item.locator('.au').evaluate((el) => (globalThis as any).getComputedStyle(el).unicodeBidi)).toBe(
+      'plaintext',
+    );
+    // Left to right, a text's first letter is left of its last; a leaking override would flip that.
+    const inOrder = (selector: string) =>
+      item.locator(selector).evaluate((el: any) => {
+        const n = [...el.childNodes].find((c: any) => c.nodeType === 3 && c.data.trim().length > 1);
+        const x = (i: number) => {
+          const r = (globalThis as any).document.createRange();
+          r.setStart(n, i);
+          r.setEnd(n, i + 1);
+          return r.getBoundingClientRect().left;
+        };
+        return x(n.data.search(/\S/)) < x(n.data.trimEnd().length - 1);
+      });
+    expect(await inOrder('time')).toBe(true);
+    await item.getByRole('button', { name: `Reply to ${name}` }).click();
+    const heading = page.locator('form h2, h2').filter({ hasText: 'Reply to' }).first();
+    expect(await heading.locator('bdi').textContent()).toBe(name);
+    expect(await heading.evaluate((el: any) => el.childNodes[0].data)).toBe('Reply to ');
     await page.close();
   });
 

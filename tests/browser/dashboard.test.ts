@@ -193,6 +193,29 @@ describe('the moderator dashboard in Chromium', () => {
     expect(dialogs).toEqual([]);
   });
 
+  it('keeps a right-to-left override in a name inside the name: the text after it reads as written', async () => {
+    const parent = await held('news', { name: 'Mallory\u202E', body: 'the parent' });
+    await ctx.container.moderation.setStatus(parent, 'approved', { type: 'cli', id: 'test' });
+    const reply = await held('news', { parentId: parent, body: 'the reply' });
+    await page.goto(`${base}/dashboard/queue?site=news`);
+    await card(page, reply).waitFor();
+    // Left to right, "approved" starts left of where it ends; an override leaking out of the name
+    // would lay it out right to left (its first letter rightmost).
+    const direction = await page.evaluate(`(() => {
+      const quote = document.querySelector('#c-${reply} .parent');
+      const walker = document.createTreeWalker(quote, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const at = n.data.indexOf('approved');
+        if (at === -1) continue;
+        const x = (i) => { const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1); return r.getBoundingClientRect().left; };
+        return x(at) < x(at + 7) ? 'ltr' : 'rtl';
+      }
+      return 'not found';
+    })()`);
+    expect(direction).toBe('ltr');
+    expect(await card(page, reply).locator('.parent bdi').first().textContent()).toBe('Mallory\u202E');
+  });
+
   it('clears ten held comments with ten keys (a, ten times), or two (* then a)', async () => {
     const first: string[] = [];
     for (let i = 0; i < 10; i++) first.push(await held('count', { articleId: 'ten' }));

@@ -1,6 +1,8 @@
 // One comment as moderators see it: who (name, email, IP), where (article, site), the text with matched
 // words marked, why it was held, the parent of a reply, the author's record, and the actions.
-// Every string goes through JSX, which escapes it: comment text is never markup.
+// Every string goes through JSX, which escapes it: comment text is never markup. Every string a reader
+// wrote is also a bidi isolate (<bdi>, or dir="auto" on its own block): a right-to-left override in a
+// name cannot reorder the email, the time or the labels shown after it.
 import type { QueueItem } from '../../review/review.service.ts';
 import { type HighlightField, highlight } from '../highlight.ts';
 import { Reasons } from './reasons.tsx';
@@ -17,11 +19,11 @@ const KEY = { approve: 'a', reject: 'r', spam: 's', restore: 'u' } as const;
 
 function Marked(props: { item: { reasons: unknown[] }; field: HighlightField; text: string }) {
   return (
-    <>
+    <bdi>
       {highlight(props.item.reasons, props.field, props.text).map((s) =>
         s.match ? <mark title={`Matched: ${s.match}`}>{s.text}</mark> : s.text,
       )}
-    </>
+    </bdi>
   );
 }
 
@@ -78,10 +80,10 @@ export function CommentCard(props: { item: QueueItem; formId: string; selectable
             on{' '}
             {c.article.url ? (
               <a href={c.article.url} rel="noopener noreferrer" target="_blank">
-                {c.article.title ?? c.article.id}
+                <bdi>{c.article.title ?? c.article.id}</bdi>
               </a>
             ) : (
-              (c.article.title ?? c.article.id)
+              <bdi>{c.article.title ?? c.article.id}</bdi>
             )}{' '}
             · {c.siteId}
           </span>
@@ -89,11 +91,14 @@ export function CommentCard(props: { item: QueueItem; formId: string; selectable
         </header>
         {c.parent && (
           <blockquote class="parent">
-            In reply to <strong>{c.parent.name || 'a deleted comment'}</strong> ({c.parent.status}):{' '}
-            {excerpt(c.parent.body)}
+            In reply to{' '}
+            <strong>
+              <bdi>{c.parent.name || 'a deleted comment'}</bdi>
+            </strong>{' '}
+            ({c.parent.status}): <bdi>{excerpt(c.parent.body)}</bdi>
           </blockquote>
         )}
-        <p class="body">
+        <p class="body" dir="auto">
           <Marked item={c} field="body" text={c.body} />
         </p>
         <Reasons reasons={c.reasons} />

@@ -123,8 +123,12 @@ export function BansPage(p: {
               <tr>
                 <td>{b.siteId}</td>
                 <td>{b.kind}</td>
-                <td>{b.value}</td>
-                <td class="optional">{b.reason ?? ''}</td>
+                <td>
+                  <bdi>{b.value}</bdi>
+                </td>
+                <td class="optional">
+                  <bdi>{b.reason ?? ''}</bdi>
+                </td>
                 <td>
                   <Time at={b.createdAt} />
                 </td>

@@ -2,6 +2,7 @@
 // on the site, the moderation log, and bans for the author.
 import type { LogEntry } from '../../comments/moderated-comment.ts';
 import type { QueueItem } from '../../review/review.service.ts';
+import { clientKey } from '../../shared/ip-address.ts';
 import { CommentCard } from '../components/comment-card.tsx';
 import { Layout, type PageContext } from '../components/layout.tsx';
 import { ReasonDetails } from '../components/reasons.tsx';
@@ -29,12 +30,22 @@ export function actorName(e: { actorType: string; actorId: string; actorEmail?: 
   return `${e.actorType} (${e.actorId})`;
 }
 
+/** An IPv4 address alone; an IPv6 address, and its /64 (where the same reader's next address will be). */
+function ipBans(ip: string | null): { kind: string; id: string; value: string; label: string }[] {
+  if (!ip) return [];
+  const network = ip.includes(':') ? clientKey(ip) : null;
+  return [
+    { kind: 'ip', id: 'ip', value: ip, label: 'Ban IP' },
+    ...(network ? [{ kind: 'ip', id: 'net', value: network, label: 'Ban IPv6 network' }] : []),
+  ];
+}
+
 function BanForms(p: { page: PageContext; c: QueueItem }) {
   const domain = p.c.email.split('@')[1] ?? '';
   const kinds = [
-    { kind: 'email', value: p.c.email, label: `Ban email ${p.c.email}` },
-    { kind: 'domain', value: domain, label: `Ban domain ${domain}` },
-    ...(p.c.ip ? [{ kind: 'ip', value: p.c.ip, label: `Ban IP ${p.c.ip}` }] : []),
+    { kind: 'email', id: 'email', value: p.c.email, label: 'Ban email' },
+    { kind: 'domain', id: 'domain', value: domain, label: 'Ban domain' },
+    ...ipBans(p.c.ip),
   ].filter((k) => k.value);
   return (
     <section class="panel" aria-labelledby="ban-h">
@@ -48,8 +59,8 @@ function BanForms(p: { page: PageContext; c: QueueItem }) {
           <input type="hidden" name="kind" value={k.kind} />
           <input type="hidden" name="value" value={k.value} />
           <div class="field">
-            <label for={`dur-${k.kind}`}>For</label>
-            <select id={`dur-${k.kind}`} name="duration">
+            <label for={`dur-${k.id}`}>For</label>
+            <select id={`dur-${k.id}`} name="duration">
               <option value="1">1 day</option>
               <option value="7">7 days</option>
               <option value="30">30 days</option>
@@ -57,11 +68,11 @@ function BanForms(p: { page: PageContext; c: QueueItem }) {
             </select>
           </div>
           <div class="field">
-            <label for={`why-${k.kind}`}>Reason</label>
-            <input id={`why-${k.kind}`} name="reason" maxlength={500} />
+            <label for={`why-${k.id}`}>Reason</label>
+            <input id={`why-${k.id}`} name="reason" maxlength={500} />
           </div>
           <button type="submit" class="danger">
-            {k.label}
+            {k.label} <bdi>{k.value}</bdi>
           </button>
         </form>
       ))}
@@ -99,7 +110,9 @@ export function LogTable(props: { entries: LogEntry[]; showComment?: boolean }) 
                 <span class="muted">({e.siteId})</span>
               </td>
             )}
-            <td class="optional">{e.note ?? ''}</td>
+            <td class="optional">
+              <bdi>{e.note ?? ''}</bdi>
+            </td>
           </tr>
         ))}
       </tbody>
@@ -121,7 +134,9 @@ export function CommentPage(p: {
       <p>
         <a href={`/dashboard/queue?status=${c.status === 'deleted' ? 'pending' : c.status}`}>← Back to the queue</a>
       </p>
-      <h1>Comment by {c.name}</h1>
+      <h1>
+        Comment by <bdi>{c.name}</bdi>
+      </h1>
       <ol class="cards" id="queue" data-detail="true">
         <CommentCard item={c} formId="act" selectable={false} detailLink={false} />
       </ol>
@@ -144,14 +159,16 @@ export function CommentPage(p: {
               <ul>
                 {matches.map((m) => (
                   <li>
-                    “{m.word}” in {m.field}, characters {m.start}–{m.end}
+                    “<bdi>{m.word}</bdi>” in {m.field}, characters {m.start}–{m.end}
                   </li>
                 ))}
               </ul>
             </>
           )}
           <h3>Request</h3>
-          <p class="muted">User agent: {c.userAgent ?? 'unknown'}</p>
+          <p class="muted">
+            User agent: <bdi>{c.userAgent ?? 'unknown'}</bdi>
+          </p>
         </section>
         <section class="panel" aria-labelledby="hist-h">
           <h2 id="hist-h">The author on {c.siteId}</h2>
@@ -166,7 +183,7 @@ export function CommentPage(p: {
               {p.recent.map((r) => (
                 <li>
                   <a href={`/dashboard/comments/${r.id}`}>
-                    {r.body.length > 80 ? `${r.body.slice(0, 80)}…` : r.body || '(deleted)'}
+                    <bdi>{r.body.length > 80 ? `${r.body.slice(0, 80)}…` : r.body || '(deleted)'}</bdi>
                   </a>{' '}
                   <span class="muted">
                     ({r.status}, <Time at={r.createdAt} />)

@@ -102,7 +102,8 @@ export function commentForm(options: FormOptions) {
 
   function replyTo(comment: PublicComment, item: HTMLLIElement) {
     parent = { comment, item };
-    heading.textContent = `Reply to ${comment.name}`;
+    // The name isolated (<bdi>): a right-to-left override in it stays inside it.
+    heading.replaceChildren('Reply to ', h('bdi', null, comment.name));
     cancel.hidden = false;
     status.textContent = '';
     item.querySelector(':scope > article')!.after(element);
