@@ -36,7 +36,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'postgres-dbqueue',
-          include: ['tests/api/database-queue.test.ts', 'tests/api/webhooks.test.ts', 'tests/api/lifecycle.test.ts'],
+          include: [
+            'tests/api/database-queue.test.ts',
+            'tests/api/queue-agreement.test.ts',
+            'tests/api/webhooks.test.ts',
+            'tests/api/lifecycle.test.ts',
+          ],
           env: { TEST_DB: 'postgres', TEST_QUEUE: 'database' },
         },
       },

@@ -237,7 +237,7 @@ interface AuditLogTable {
   created_at: Timestamp;
 }
 
-/** What every process of a deployment must agree on (deployment/deployment.repository.ts). */
+/** What every process of a deployment must agree on (jobs/queue-record.repository.ts). */
 interface DeploymentSettingsTable {
   key: string;
   value: Json<Record<string, unknown>>;

@@ -73,3 +73,8 @@ export async function createTestContext(
     },
   };
 }
+
+/** Another process of the same deployment (PostgreSQL: its own pools on the test's schema), with `config` as its environment. */
+export function createOtherProcess(config: Config): Promise<Container> {
+  return createContainer(config, { migrate: false, log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
+}
