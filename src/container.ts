@@ -94,7 +94,7 @@ function resolveSecretKey(config: Config): string {
   try {
     return fs.readFileSync(file, 'utf8').trim();
   } catch {
-    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     const key = randomBytes(32).toString('hex');
     fs.writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
     return key;
