@@ -39,8 +39,10 @@ export function createApp(container: Container) {
       throw new PayloadTooLargeError(`The body must be at most ${MAX_BODY_BYTES / 1024} KiB.`);
     },
   });
+  // One limit for every route (API, dashboard and its sign-in form, the CLI forward, unknown paths),
+  // counted while the body streams in: a larger body is refused at the limit, never buffered.
   // Only for methods that carry a body: looking for one makes the node adapter build a full Request.
-  app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
   app.use('/api/v1/sites/:siteId/*', siteCors(container.sites, config.publicUrl));
 
   app.route(
