@@ -187,7 +187,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     sites,
     articles: createArticleService({ db, sites, audit, notifier }),
     submission: createCommentSubmission({ db, sites, secret: secretKey, notifier, flood, metrics }),
-    threads: createThreadService({ db, sites, cache: threadCache }),
+    threads: createThreadService({ db, sites, cache: threadCache, secret: secretKey }),
     moderation: createModerationService({ db, notifier }),
     erasure: createErasureService({ db, audit, notifier, secret: secretKey, steps: erasureSteps({ sites }) }),
     webhooks,
