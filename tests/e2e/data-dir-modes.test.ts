@@ -22,7 +22,7 @@ const wrong = (m: Record<string, number>, dirs: Set<string>) =>
 const dirsIn = (dir: string) =>
   new Set(Object.keys(modes(dir)).filter((rel) => statSync(path.join(dir, rel)).isDirectory()));
 
-const cleanups: (() => Promise<unknown> | void)[] = [];
+const cleanups: (() => unknown)[] = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
