@@ -21,6 +21,22 @@ import { widgetRoutes } from './widget/widget.routes.ts';
 
 /** Comments are at most 10,000 characters; 64 KiB leaves room for the other fields and encoding. */
 const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * The one larger bound: site settings carry word and block lists (up to 5,000 entries of 100
+ * characters each), sent by the admin API, the dashboard's settings form and CLI commands run in the
+ * server. Still counted while streaming, so a body over it costs at most this much.
+ */
+const MAX_SETTINGS_BODY_BYTES = 4 * 1024 * 1024;
+const SETTINGS_WRITES = /^\/(?:api\/v1\/admin\/sites|dashboard\/sites)(?:\/[^/]+)?\/?$|^\/internal\/cli$/;
+
+function bodyLimitOf(maxSize: number) {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new PayloadTooLargeError(`The body must be at most ${maxSize / 1024} KiB.`);
+    },
+  });
+}
 
 export function createApp(container: Container) {
   const { config, log } = container;
@@ -33,14 +49,15 @@ export function createApp(container: Container) {
   );
   app.notFound((c) => problemResponse(c, 404, `Nothing at ${c.req.method} ${c.req.path.slice(0, 200)}.`));
 
-  const limitBody = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new PayloadTooLargeError(`The body must be at most ${MAX_BODY_BYTES / 1024} KiB.`);
-    },
-  });
+  const limitBody = bodyLimitOf(MAX_BODY_BYTES);
+  const limitSettingsBody = bodyLimitOf(MAX_SETTINGS_BODY_BYTES);
+  // A limit on every route (API, dashboard and its sign-in form, the CLI forward, unknown paths),
+  // counted while the body streams in: a larger body is refused at the limit, never buffered whole.
   // Only for methods that carry a body: looking for one makes the node adapter build a full Request.
-  app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  app.use('*', (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    return SETTINGS_WRITES.test(c.req.path) ? limitSettingsBody(c, next) : limitBody(c, next);
+  });
   app.use('/api/v1/sites/:siteId/*', siteCors(container.sites, config.publicUrl));
 
   app.route(

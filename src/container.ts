@@ -95,7 +95,7 @@ function resolveSecretKey(config: Config): string {
   try {
     return fs.readFileSync(file, 'utf8').trim();
   } catch {
-    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     const key = randomBytes(32).toString('hex');
     fs.writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
     return key;
@@ -195,7 +195,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     sites,
     articles: createArticleService({ db, sites, audit, notifier }),
     submission: createCommentSubmission({ db, sites, secret: secretKey, notifier, flood, metrics }),
-    threads: createThreadService({ db, sites, cache: threadCache }),
+    threads: createThreadService({ db, sites, cache: threadCache, secret: secretKey }),
     moderation: createModerationService({ db, notifier }),
     erasure: createErasureService({ db, audit, notifier, secret: secretKey, steps: erasureSteps({ sites }) }),
     webhooks,

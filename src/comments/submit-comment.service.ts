@@ -1,7 +1,8 @@
 // The "submit a comment" verb, in the steps it takes: replay an Idempotency-Key's answer, check the
-// site's and article's rules, run the filters for the first status, count the author against flood
-// control, and store the comment with its log row, events, counters and key in one statement
-// (storeNewComment, the same writer every later status change uses).
+// body's length, count the author and client against flood control, check the article's rules, run the
+// filters for the first status, and store the comment with its log row, events, counters and key in one
+// statement (storeNewComment, the same writer every later status change uses). Flood control comes
+// before the database reads and the filters, so a client that only gets 429s costs next to nothing.
 import { correctArticle, findOrCreateArticle } from '../articles/article.repository.ts';
 import { isArticleClosed } from '../articles/article-state.ts';
 import { acceptedArticleUrl, articleCorrection } from '../articles/article-url.ts';
@@ -36,7 +37,7 @@ export function createCommentSubmission(deps: {
   secret: string;
   notifier: ChangeNotifier;
   flood: FloodControl;
-  metrics: Pick<Metrics, 'commentDecided'>;
+  metrics: Pick<Metrics, 'commentDecided' | 'filtersRun'>;
 }) {
   const { db, sites, secret, flood } = deps;
 
@@ -69,8 +70,7 @@ export function createCommentSubmission(deps: {
   }
 
   /** The article's and the site's rules, then the filters (with any active ban) for the first status. */
-  async function judge(site: Site, input: CommentInput, ctx: SubmitContext, now: Date): Promise<Judged> {
-    const hash = emailHash(secret, input.email);
+  async function judge(site: Site, input: CommentInput, ctx: SubmitContext, hash: string, now: Date): Promise<Judged> {
     const subject = banSubject(input.email, hash, ctx.ip);
     const context = await loadSubmissionContext(db, {
       siteId: site.id,
@@ -84,6 +84,7 @@ export function createCommentSubmission(deps: {
       throw new ForbiddenError('This article is closed to new comments.', { code: 'article_closed' });
     const parent = await findParent(article, input.parentId);
     const author = authorHistory(context.authorCounts);
+    deps.metrics.filtersRun();
     const filtered = runFilters(
       filterInput(input, { settings: site.settings, author, ip: ctx.ip, userAgent: ctx.userAgent, now }),
     );
@@ -91,25 +92,39 @@ export function createCommentSubmission(deps: {
     return { article, articleChanged: changed, parent, emailHash: hash, status, reasons: verdicts };
   }
 
-  /** Counted against flood control before storing, given back if the comment is not stored after all. */
-  async function store(site: Site, j: Judged, d: Draft) {
-    const keys = { siteId: site.id, emailHash: j.emailHash, ip: d.row.ip };
-    const refundFlood = await flood.take(keys, site.settings.floodIntervalSeconds);
+  /** Stored with its log row, events and key in one statement; `outcome` says whether it was written. */
+  function store(j: Judged, d: Draft) {
+    const { row } = d;
+    const { id, siteId, articleId, parentId, name, body, emailHash, createdAt } = row;
+    return storeNewComment(db, {
+      // What the events say of it: no email, IP or user agent.
+      comment: { id, siteId, articleId, parentId, name, body, emailHash, createdAt, status: null, publishedAt: null },
+      article: { externalId: j.article.external_id, url: j.article.url, title: j.article.title },
+      to: j.status,
+      actor: SUBMISSION,
+      reasons: j.reasons,
+      row,
+      claim: d.claim,
+    });
+  }
+
+  /**
+   * Counted against flood control before anything costly (the article's rules and the filters), so a
+   * client that only gets 429s costs a hash and a counter; given back if the comment is not stored.
+   */
+  async function judgeAndStore(site: Site, input: CommentInput, ctx: SubmitContext, print: string) {
+    const hash = emailHash(secret, input.email);
+    const refundFlood = await flood.take(
+      { siteId: site.id, emailHash: hash, ip: ctx.ip },
+      site.settings.floodIntervalSeconds,
+    );
     try {
-      const { row } = d;
-      const { id, siteId, articleId, parentId, name, body, emailHash, createdAt } = row;
-      const stored = await storeNewComment(db, {
-        // What the events say of it: no email, IP or user agent.
-        comment: { id, siteId, articleId, parentId, name, body, emailHash, createdAt, status: null, publishedAt: null },
-        article: { externalId: j.article.external_id, url: j.article.url, title: j.article.title },
-        to: j.status,
-        actor: SUBMISSION,
-        reasons: j.reasons,
-        row,
-        claim: d.claim,
-      });
+      const now = new Date();
+      const judged = await judge(site, input, ctx, hash, now);
+      const d = draft(site, input, ctx, judged, print, now);
+      const stored = await store(judged, d);
       if (stored.outcome !== 'written') await refundFlood();
-      return stored;
+      return { judged, d, stored };
     } catch (err) {
       await refundFlood();
       throw err;
@@ -140,10 +155,8 @@ export function createCommentSubmission(deps: {
         if (earlier) return earlier;
       }
       checkBodyLength(site.settings, input.body);
-      const now = new Date();
-      const judged = await judge(site, input, ctx, now);
-      const d = draft(site, input, ctx, judged, print, now);
-      const { outcome, eventIds } = await store(site, judged, d);
+      const { judged, d, stored } = await judgeAndStore(site, input, ctx, print);
+      const { outcome, eventIds } = stored;
       if (outcome !== 'written') return notStored(outcome, siteId, d);
       deps.metrics.commentDecided(judged.status, judged.reasons);
       // Rejected comments are stored and emit their events too.

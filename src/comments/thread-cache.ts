@@ -20,11 +20,29 @@ export interface ThreadCache {
 
 const SHARED_TTL_SECONDS = 300;
 const MAX_ARTICLES = 5_000;
+// Every article's entry is bounded, in pages and in bytes: the variants (sort, limit, cursor) of one
+// article are many even when every cursor is real. A page beyond the bound is served, just not cached.
 const MAX_VARIANTS = 200;
+const MAX_ARTICLE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Adds a page to an article's hash within its bounds. The expiry is set when the entry is created and
+ * never pushed back, so steady traffic cannot keep a stale entry alive. '#bytes' counts the pages'
+ * sizes (no variant starts with '#').
+ */
+const ADD_PAGE = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
+local used = tonumber(redis.call('HGET', KEYS[1], '#bytes') or '0')
+if redis.call('HLEN', KEYS[1]) > tonumber(ARGV[3]) or used + #ARGV[2] > tonumber(ARGV[4]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HINCRBY', KEYS[1], '#bytes', #ARGV[2])
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[5]) end
+return 1
+`;
 
 /** Pages held in this process. */
 function memoryLevel(ttlMs: number) {
-  const articles = new Map<string, { expires: number; pages: Map<string, CachedPage> }>();
+  const articles = new Map<string, { expires: number; bytes: number; pages: Map<string, CachedPage> }>();
   return {
     get(key: string, variant: string): CachedPage | null {
       const entry = articles.get(key);
@@ -39,10 +57,14 @@ function memoryLevel(ttlMs: number) {
       let entry = articles.get(key);
       if (!entry || entry.expires < Date.now()) {
         if (articles.size >= MAX_ARTICLES) articles.delete(articles.keys().next().value!);
-        entry = { expires: Date.now() + ttlMs, pages: new Map() };
+        entry = { expires: Date.now() + ttlMs, bytes: 0, pages: new Map() };
         articles.set(key, entry);
       }
-      if (entry.pages.size < MAX_VARIANTS) entry.pages.set(variant, page);
+      const size = page.body.length + page.etag.length;
+      if (entry.pages.has(variant) || entry.pages.size >= MAX_VARIANTS || entry.bytes + size > MAX_ARTICLE_BYTES)
+        return;
+      entry.pages.set(variant, page);
+      entry.bytes += size;
     },
     delete(key: string) {
       articles.delete(key);
@@ -102,11 +124,16 @@ export function createThreadCache(redis: Redis | null, prefix: string, log: Logg
       const key = keyOf(s, a);
       local.set(key, v, page);
       await soft(async () => {
-        await redis
-          .multi()
-          .hset(sharedKey(key), v, JSON.stringify(page))
-          .expire(sharedKey(key), SHARED_TTL_SECONDS)
-          .exec();
+        await redis.eval(
+          ADD_PAGE,
+          1,
+          sharedKey(key),
+          v,
+          JSON.stringify(page),
+          MAX_VARIANTS,
+          MAX_ARTICLE_BYTES,
+          SHARED_TTL_SECONDS,
+        );
       }, undefined);
     },
     async invalidate(s, a) {

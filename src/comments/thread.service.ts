@@ -7,7 +7,7 @@ import { NotFoundError } from '../shared/errors.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import { listReplies, listTopLevelPage, type ThreadRow } from './comment.repository.ts';
 import type { PublicComment } from './comment.schemas.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { type CursorScope, decodeThreadCursor, encodeThreadCursor } from './cursor.ts';
 import { toPublicComment } from './public-comment.ts';
 import type { CachedPage, ThreadCache } from './thread-cache.ts';
 
@@ -70,8 +70,9 @@ function pruneDeleted(nodes: PublicComment[]): PublicComment[] {
   });
 }
 
-export function createThreadService(deps: { db: Db; sites: SiteService; cache: ThreadCache }) {
+export function createThreadService(deps: { db: Db; sites: SiteService; cache: ThreadCache; secret: string }) {
   const { db, sites, cache } = deps;
+  const scope = (articleId: string, q: ThreadQuery): CursorScope => ({ secret: deps.secret, articleId, sort: q.sort });
 
   return {
     /**
@@ -80,6 +81,8 @@ export function createThreadService(deps: { db: Db; sites: SiteService; cache: T
      */
     async page(siteId: string, articleId: string, q: ThreadQuery): Promise<CachedPage> {
       await sites.get(siteId); // unknown sites are 404 even when something was cached before
+      // A cursor we did not hand out is refused before it can become a cache entry of its own.
+      if (q.cursor) decodeThreadCursor(q.cursor, scope(articleId, q));
       const variant = `${q.sort}|${q.limit}|${q.cursor ?? ''}`;
       const hit = await cache.get(siteId, articleId, variant);
       if (hit) return hit;
@@ -108,7 +111,7 @@ export function createThreadService(deps: { db: Db; sites: SiteService; cache: T
 
     async get(siteId: string, articleId: string, q: ThreadQuery): Promise<Thread> {
       const site = await sites.get(siteId);
-      const after = q.cursor ? decodeCursor(q.cursor) : null;
+      const after = q.cursor ? decodeThreadCursor(q.cursor, scope(articleId, q)) : null;
       const article = await findArticle(db, siteId, articleId);
       if (!article) throw new NotFoundError(`No article "${articleId.slice(0, 100)}" on this site.`);
       const page = await listTopLevelPage(db, { articleId: article.id, sort: q.sort, after, limit: q.limit + 1 });
@@ -133,7 +136,8 @@ export function createThreadService(deps: { db: Db; sites: SiteService; cache: T
         },
         maxDepth: site.settings.maxDepth,
         comments: visible,
-        nextCursor: hasMore && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
+        nextCursor:
+          hasMore && last ? encodeThreadCursor({ createdAt: last.created_at, id: last.id }, scope(articleId, q)) : null,
       };
     },
 

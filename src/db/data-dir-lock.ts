@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { secureDataDir } from './data-dir.ts';
 
 export interface LockInfo {
   pid: number;
@@ -44,7 +45,7 @@ export class DataDirBusyError extends Error {
 }
 
 export function acquireLock(dataDir: string): { info: LockInfo; setPort(port: number): void; release(): void } {
-  fs.mkdirSync(dataDir, { recursive: true });
+  secureDataDir(dataDir);
   const info: LockInfo = { pid: process.pid, port: null, token: randomBytes(24).toString('hex') };
   const write = (flag = 'w') => fs.writeFileSync(lockFile(dataDir), JSON.stringify(info), { mode: 0o600, flag });
   for (let attempt = 0; ; attempt++) {

@@ -1,9 +1,9 @@
 // Builds the Kysely instance for the configured store: PostgreSQL over pg, or embedded PGlite.
-import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, type RawBuilder, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/env.ts';
+import { secureDataDir } from './data-dir.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -60,7 +60,7 @@ export function createDatabase(config: DatabaseConfig, options: { poolSize?: num
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', pool, close: () => db.destroy() };
   }
-  if (config.dataDir) fs.mkdirSync(config.dataDir, { recursive: true });
+  if (config.dataDir) secureDataDir(config.dataDir);
   const pglite = new PGlite(config.dataDir ?? undefined);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return { db, kind: 'pglite', pool: null, close: () => db.destroy() };

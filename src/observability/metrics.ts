@@ -37,6 +37,11 @@ export function createMetrics() {
     labelNames: ['code', 'action'],
     registers: [registry],
   });
+  const filterRuns = new Counter({
+    name: 'comments_filter_runs_total',
+    help: 'Submissions that reached the filter pipeline (flooded and malformed ones never do)',
+    registers: [registry],
+  });
   const jobOutcomes = new Counter({
     name: 'comments_jobs_total',
     help: 'Background job runs by queue and outcome',
@@ -107,6 +112,9 @@ export function createMetrics() {
     commentDecided(status: string, reasons: { code: string; action: string }[]) {
       commentsDecided.inc({ status });
       for (const r of reasons) filterVerdicts.inc({ code: r.code, action: r.action });
+    },
+    filtersRun() {
+      filterRuns.inc();
     },
     jobFinished(queue: string, outcome: 'completed' | 'retry' | 'failed') {
       jobOutcomes.inc({ queue, outcome });

@@ -86,7 +86,8 @@ export function createDeliverWebhookJob(deps: {
       },
       { timeoutMs: deps.timeoutMs ?? TIMEOUT_MS, allowPrivate: deps.allowPrivate },
     );
-    const ok = result.status !== null && result.status >= 200 && result.status < 300;
+    // A 2xx whose answer then broke off is not a delivery we can count on: it is tried again.
+    const ok = result.status !== null && result.status >= 200 && result.status < 300 && result.error === null;
     await repo.insertAttempt(db, {
       deliveryId,
       startedAt: at,
@@ -114,10 +115,14 @@ export function createDeliverWebhookJob(deps: {
       deps.metrics.webhookAttempt('disabled');
       throw new PermanentJobError('410 Gone: endpoint disabled');
     }
+    log.warn(
+      { deliveryId, endpointId: endpoint.id, status, error: result.error, errorCode: result.errorCode },
+      'webhook attempt failed',
+    );
     const retryable =
       status === null
         ? result.errorCode !== 'EFORBIDDENADDRESS' && result.errorCode !== 'EINVALIDURL'
-        : status >= 500 || status === 429 || status === 408;
+        : status >= 500 || status === 429 || status === 408 || result.errorCode === 'ERESPONSE';
     const lastAttempt = job.attemptsMade + 1 >= job.maxAttempts;
     if (retryable) await disableIfFailingForDays(endpoint.id);
     if (!retryable || lastAttempt) {

@@ -1,19 +1,41 @@
 // Webhook targets must not reach into our own network: loopback, private, link-local (cloud metadata),
 // and other special ranges are refused unless the operator allows them (WEBHOOK_ALLOW_PRIVATE).
 import dns from 'node:dns';
-import type { LookupFunction } from 'node:net';
+import net, { type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 export class ForbiddenAddressError extends Error {
   readonly code = 'EFORBIDDENADDRESS';
 }
 
-/** True when the address is on the public internet. */
+/**
+ * The address parsed from its canonical spelling. ipaddr.js reads the dotted IPv4-compatible form
+ * ("::127.0.0.1") as IPv4-mapped, so IPv6 goes through the WHATWG URL parser first ("::7f00:1").
+ */
+function parseAddress(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  const family = net.isIP(address);
+  if (family === 0) return null;
+  try {
+    return ipaddr.parse(family === 6 ? new URL(`http://[${address}]/`).hostname.slice(1, -1) : address);
+  } catch {
+    return null; // e.g. a zone index ("fe80::1%eth0"): never a public target
+  }
+}
+
+/**
+ * True when the address is on the public internet. IPv4-mapped addresses are judged by their IPv4
+ * address; the rest of ::/96 (IPv4-compatible, deprecated since RFC 4291, ::1 and ::) is refused, and
+ * so is every range that is not plain unicast, among them the ranges that embed an IPv4 address a
+ * gateway would reach (NAT64 64:ff9b::/96 and 64:ff9b:1::/48, 6to4 2002::/16, Teredo, SIIT).
+ */
 export function isPublicAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  let ip = ipaddr.parse(address);
-  if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
-  return ip.range() === 'unicast';
+  const ip = parseAddress(address);
+  if (!ip) return false;
+  if (ip.kind() === 'ipv4') return ip.range() === 'unicast';
+  const v6 = ip as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().range() === 'unicast';
+  if (v6.parts.slice(0, 6).every((part) => part === 0)) return false;
+  return v6.range() === 'unicast';
 }
 
 /**

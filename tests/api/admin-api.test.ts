@@ -23,6 +23,17 @@ afterAll(async () => {
 const call = (method: string, path: string, body?: unknown) => api(ctx, method, path, auth, body);
 
 describe('sites', () => {
+  it('saves the largest word lists the settings allow, a body far over the 64 KiB of other routes', async () => {
+    await call('POST', '/api/v1/admin/sites', { id: 'big-lists', name: 'Big lists' });
+    const blockedWords = Array.from({ length: 5_000 }, (_, i) => `w${i}`.padEnd(100, 'x'));
+    const res = await call('PATCH', '/api/v1/admin/sites/big-lists', { settings: { blockedWords } });
+    expect(res.status).toBe(200);
+    expect(res.body.site.settings.blockedWords).toHaveLength(5_000);
+    // Any other route keeps the small bound.
+    const comment = await call('POST', '/api/v1/sites/big-lists/comments', { body: 'x'.repeat(70_000) });
+    expect(comment.status).toBe(413);
+  });
+
   it('creates, reads, lists and updates sites, validating every setting by name', async () => {
     const created = await call('POST', '/api/v1/admin/sites', {
       id: 'paper',

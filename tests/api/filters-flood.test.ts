@@ -72,6 +72,25 @@ describe('flood control', () => {
   });
 });
 
+describe('flood control comes before the filters', () => {
+  const filterRuns = async () =>
+    (await ctx.container.metrics.registry.getSingleMetric('comments_filter_runs_total')!.get()).values[0]?.value ?? 0;
+  // Disguised profanity at the 10,000-character cap: the costliest body the filters see.
+  const hostileBody = 'f.u.c.k s-h-1-t '.repeat(625).slice(0, 10_000);
+
+  it("never runs a flooded client's comment through the filter pipeline", async () => {
+    const ip = freshIp();
+    const before = await filterRuns();
+    expect((await submit(ctx, 'flood', { body: 'First, and filtered.' }, from(ip))).status).toBe(201);
+    expect(await filterRuns()).toBe(before + 1);
+    for (let i = 0; i < 5; i++) {
+      const res = await submit(ctx, 'flood', { email: `flooder${i}@example.com`, body: hostileBody }, from(ip));
+      expect(expectProblem(res, 429).code).toBe('flood');
+    }
+    expect(await filterRuns()).toBe(before + 1);
+  });
+});
+
 describe('flood control counts clients, not spellings of addresses', () => {
   it('counts "::ffff:a.b.c.d" and "a.b.c.d" as one client', async () => {
     expect((await submit(ctx, 'flood', {}, from('192.0.2.44'))).status).toBe(201);

@@ -215,6 +215,14 @@ describe('webhook targets', () => {
         'http://169.254.169.254/latest/meta-data',
         'http://[::1]/',
         'http://[::ffff:127.0.0.1]/',
+        'http://[::127.0.0.1]/',
+        'http://[::7f00:1]/',
+        'http://[::a00:1]/',
+        'http://[::ffff:7f00:1]/',
+        'http://[64:ff9b::127.0.0.1]/',
+        'http://[64:ff9b::a9fe:a9fe]/',
+        'http://[2002:7f00:1::]/',
+        'http://[2002:a00:1::1]/',
       ]) {
         const err = await strict.container.webhooks.create('strict', { url }).catch((e) => e);
         expect(err.extra?.errors?.[0], url).toMatchObject({
@@ -248,6 +256,14 @@ describe('webhook targets', () => {
       { timeoutMs: 2000, allowPrivate: false },
     );
     expect(literal.errorCode).toBe('EFORBIDDENADDRESS');
+    // IPv4-compatible IPv6 is IPv4 to some stacks: refused before any connection.
+    const compatible = await rawPost(
+      `http://[::127.0.0.1]:${receiver.port}/sneaky`,
+      '{}',
+      {},
+      { timeoutMs: 2000, allowPrivate: false },
+    );
+    expect(compatible.errorCode).toBe('EFORBIDDENADDRESS');
     expect(receiver.received.length).toBe(before);
     const allowed = await rawPost(
       `http://localhost:${receiver.port}/sneaky`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor } from '../../src/comments/cursor.ts';
+import { decodeCursor, decodeThreadCursor, encodeCursor, encodeThreadCursor } from '../../src/comments/cursor.ts';
 import { avatarFor, escapeHtml, renderBodyHtml } from '../../src/comments/public-comment.ts';
 import { decide } from '../../src/domain/verdict.ts';
 import { codePointLength, textProblem } from '../../src/shared/text.ts';
@@ -48,6 +48,20 @@ describe('cursor', () => {
     expect(decodeCursor(encodeCursor(c))).toEqual(c);
     expect(() => decodeCursor('not-a-cursor')).toThrow(/cursor/);
     expect(() => decodeCursor(Buffer.from("1.' or 1=1--").toString('base64url'))).toThrow();
+  });
+
+  it('accepts a thread cursor only for the article and order it was signed for', () => {
+    const c = { createdAt: new Date(1_700_000_000_123), id: '01000000-0000-7000-8000-000000000000' };
+    const scope = { secret: 'a'.repeat(32), articleId: 'a1', sort: 'oldest' };
+    const signed = encodeThreadCursor(c, scope);
+    expect(decodeThreadCursor(signed, scope)).toEqual(c);
+    for (const other of [{ articleId: 'a2' }, { sort: 'newest' }, { secret: 'b'.repeat(32) }])
+      expect(() => decodeThreadCursor(signed, { ...scope, ...other })).toThrow(/cursor/);
+    // A well-formed position without its signature, or with another position's, is made up.
+    expect(() => decodeThreadCursor(encodeCursor(c), scope)).toThrow(/cursor/);
+    const later = encodeCursor({ ...c, createdAt: new Date(1_700_000_000_124) });
+    expect(() => decodeThreadCursor(`${later}.${signed.split('.')[1]}`, scope)).toThrow(/cursor/);
+    expect(() => decodeThreadCursor(`${signed}x`.repeat(10), scope)).toThrow(/cursor/);
   });
 });
 
