@@ -36,6 +36,7 @@ import { createReviewService, type ReviewService } from './review/review.service
 import { createLogger } from './shared/logger.ts';
 import { createRedis, waitUntilReady } from './shared/redis.ts';
 import { createSiteService } from './sites/site.service.ts';
+import { createImportService, type ImportService } from './transfer/import.service.ts';
 import { createDeliverWebhookJob } from './webhooks/deliver-webhook.job.ts';
 import { createProcessEventJob } from './webhooks/process-event.job.ts';
 import { createSecretBox } from './webhooks/secret-box.ts';
@@ -80,6 +81,8 @@ export interface Container {
   admin: AdminService;
   /** The audit log of admin actions; verbs record into it inside their own transaction. */
   audit: AuditService;
+  /** Imports from other systems' exports (and our own). */
+  imports: ImportService;
   /** Set when the process begins to stop: readiness fails at once so load balancers move away. */
   lifecycle: { stopping: boolean };
   /** Runs the background workers and maintenance schedules in this process. */
@@ -199,6 +202,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     login: createLoginService({ db, sessions, limiter }),
     admin: createAdminService({ db, sites, webhooks, audit }),
     audit,
+    imports: createImportService({ db, sites, notifier, secret: secretKey }),
     lifecycle: { stopping: false },
 
     async startWorkers() {

@@ -48,6 +48,8 @@ interface CommentsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   published_at: Date | null;
+  /** Where an imported comment came from ("wxr:1234"); null for comments posted here. */
+  source_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 interface ModerationLogTable {

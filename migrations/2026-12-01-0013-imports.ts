@@ -1,0 +1,25 @@
+// Frozen in time: this file must never import application code.
+import { type Kysely, sql } from 'kysely';
+
+export async function up(db: Kysely<any>): Promise<void> {
+  // An imported comment remembers where it came from ("wxr:1234"): the key that makes a second import
+  // of the same file find it instead of adding it again. Null for comments posted here.
+  await db.schema.alterTable('comments').addColumn('source_key', 'text').execute();
+  await sql`create unique index comments_source_key_idx on comments (site_id, source_key)
+            where source_key is not null`.execute(db);
+  // The duplicate check guards the comment form; an old system's history may hold two identical
+  // replies of one author, and both are imported (their source keys keep them apart).
+  await sql`drop index comments_no_duplicates_idx`.execute(db);
+  await sql`create unique index comments_no_duplicates_idx on comments
+            (article_id, email_hash, (coalesce(parent_id, '00000000-0000-0000-0000-000000000000'::uuid)), (md5(body)))
+            where status <> 'deleted' and source_key is null`.execute(db);
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop index comments_no_duplicates_idx`.execute(db);
+  await sql`create unique index comments_no_duplicates_idx on comments
+            (article_id, email_hash, (coalesce(parent_id, '00000000-0000-0000-0000-000000000000'::uuid)), (md5(body)))
+            where status <> 'deleted'`.execute(db);
+  await sql`drop index if exists comments_source_key_idx`.execute(db);
+  await db.schema.alterTable('comments').dropColumn('source_key').execute();
+}
