@@ -36,6 +36,7 @@ import { createReviewService, type ReviewService } from './review/review.service
 import { createLogger } from './shared/logger.ts';
 import { createRedis, waitUntilReady } from './shared/redis.ts';
 import { createSiteService } from './sites/site.service.ts';
+import { createExportService, type ExportService } from './transfer/export.service.ts';
 import { createImportService, type ImportService } from './transfer/import.service.ts';
 import { createDeliverWebhookJob } from './webhooks/deliver-webhook.job.ts';
 import { createProcessEventJob } from './webhooks/process-event.job.ts';
@@ -83,6 +84,8 @@ export interface Container {
   audit: AuditService;
   /** Imports from other systems' exports (and our own). */
   imports: ImportService;
+  /** A site's articles and comments, streamed out (jsonl or WXR). */
+  exports: ExportService;
   /** Set when the process begins to stop: readiness fails at once so load balancers move away. */
   lifecycle: { stopping: boolean };
   /** Runs the background workers and maintenance schedules in this process. */
@@ -203,6 +206,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     admin: createAdminService({ db, sites, webhooks, audit }),
     audit,
     imports: createImportService({ db, sites, notifier, secret: secretKey }),
+    exports: createExportService({ db, sites }),
     lifecycle: { stopping: false },
 
     async startWorkers() {

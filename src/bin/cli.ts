@@ -12,6 +12,7 @@ const io = {
   out: (s: string) => void process.stdout.write(s),
   err: (s: string) => void process.stderr.write(s),
   progress: process.stderr,
+  stdout: process.stdout,
   readStdin: async () => {
     if (process.stdin.isTTY) return '';
     const chunks: Buffer[] = [];

@@ -6,6 +6,7 @@ import type { ProgressStream } from '../imports/progress.ts';
 import type { ModerationService } from '../moderation/moderation.service.ts';
 import type { ErasureService } from '../privacy/erasure.service.ts';
 import type { SiteService } from '../sites/site.service.ts';
+import type { ExportService } from '../transfer/export.service.ts';
 import type { ImportService } from '../transfer/import.service.ts';
 import type { WebhookService } from '../webhooks/webhook.service.ts';
 
@@ -16,6 +17,8 @@ export interface CliIo {
   readStdin?: () => Promise<string>;
   /** Where long commands draw their progress (standard error, when it is a terminal). */
   progress?: ProgressStream;
+  /** Standard output as a stream, for exports of any size (else they go through `out`). */
+  stdout?: NodeJS.WritableStream;
 }
 
 /** Changes to sites and webhooks go through `admin` (audit-logged as the CLI); reads use the services. */
@@ -30,6 +33,8 @@ export interface Services {
   admin: AdminService;
   /** Imports into a site from another system's export or our own. */
   imports: ImportService;
+  /** A site's articles and comments, streamed out. */
+  exports: ExportService;
 }
 
 export const collect = (value: string, previous: string[] = []) => [...previous, value];

@@ -1,11 +1,16 @@
 // `import` and `export`: moving a site's comments in from another system (or a backup) and out.
+
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { CLI_ACTOR } from '../domain/actor.ts';
 import { IMPORT_FORMATS, type ImportFormat } from '../imports/import.types.ts';
 import { createProgress } from '../imports/progress.ts';
 import { parseRemapRules, type RemapRule } from '../imports/remap.ts';
+import { writeChunks } from '../imports/stream-out.ts';
 import { ValidationError } from '../shared/errors.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../transfer/export.service.ts';
 import type { ImportReport } from '../transfer/import.service.ts';
 import { type CliIo, collect, printJson, type Services } from './command-context.ts';
 
@@ -72,4 +77,34 @@ export function registerTransferCommands(program: Command, services: Services, i
         else io.out(summary(report));
       },
     );
+}
+
+/** Writes to standard output as fast as it drains, without ending it; else through io.out (forwarded, tests). */
+async function toOutput(io: CliIo, chunks: AsyncIterable<string>): Promise<void> {
+  const stdout = io.stdout;
+  for await (const chunk of chunks) {
+    if (!stdout) io.out(chunk);
+    else if (!stdout.write(chunk)) await once(stdout, 'drain');
+  }
+}
+
+export function registerExportCommands(program: Command, services: Services, io: CliIo): void {
+  program
+    .command('export')
+    .description("Export a site's articles and comments: jsonl (ours, restores everything) or wxr (WordPress)")
+    .requiredOption('--site <id>', 'site id')
+    .option('--format <format>', EXPORT_FORMATS.join(' | '), 'jsonl')
+    .option('--article <id>', 'only this article')
+    .option('--output <file>', 'write to this file instead of standard output')
+    .action(async (o: { site: string; format: string; article?: string; output?: string }) => {
+      if (!(EXPORT_FORMATS as readonly string[]).includes(o.format)) {
+        throw new ValidationError([{ path: 'format', message: `must be one of ${EXPORT_FORMATS.join(', ')}` }]);
+      }
+      const exported = await services.exports.open(o.site, {
+        format: o.format as ExportFormat,
+        ...(o.article !== undefined ? { articleId: o.article } : {}),
+      });
+      if (o.output) await writeChunks(exported.chunks, createWriteStream(o.output));
+      else await toOutput(io, exported.chunks);
+    });
 }
