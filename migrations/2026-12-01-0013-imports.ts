@@ -13,9 +13,25 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create unique index comments_no_duplicates_idx on comments
             (article_id, email_hash, (coalesce(parent_id, '00000000-0000-0000-0000-000000000000'::uuid)), (md5(body)))
             where status <> 'deleted' and source_key is null`.execute(db);
+  // Uploads through the admin API run as jobs; their progress is kept here, so any API process can
+  // answer "how far is it".
+  await db.schema
+    .createTable('import_jobs')
+    .addColumn('id', 'uuid', (c) => c.primaryKey())
+    .addColumn('site_id', 'text', (c) => c.notNull().references('sites.id').onDelete('cascade'))
+    .addColumn('format', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('running', 'completed', 'failed')`))
+    .addColumn('progress', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
+    .addColumn('report', 'jsonb')
+    .addColumn('error', 'text')
+    .addColumn('created_by', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('import_jobs').ifExists().execute();
   await sql`drop index comments_no_duplicates_idx`.execute(db);
   await sql`create unique index comments_no_duplicates_idx on comments
             (article_id, email_hash, (coalesce(parent_id, '00000000-0000-0000-0000-000000000000'::uuid)), (md5(body)))

@@ -17,6 +17,7 @@ import { moderationRoutes } from './moderation/moderation.routes.ts';
 import { healthRoutes } from './observability/health.routes.ts';
 import { requestMetrics } from './observability/request-metrics.ts';
 import { PayloadTooLargeError } from './shared/errors.ts';
+import { IMPORT_UPLOAD_PATH, transferRoutes } from './transfer/transfer.routes.ts';
 import { widgetRoutes } from './widget/widget.routes.ts';
 
 /** Comments are at most 10,000 characters; 64 KiB leaves room for the other fields and encoding. */
@@ -40,7 +41,12 @@ export function createApp(container: Container) {
     },
   });
   // Only for methods that carry a body: looking for one makes the node adapter build a full Request.
-  app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  // The import upload streams to disk under its own, larger limit (transfer/import-job.service.ts).
+  const ownLimit = (c: { req: { method: string; path: string } }) =>
+    c.req.method === 'POST' && IMPORT_UPLOAD_PATH.test(c.req.path);
+  app.use('/api/*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' || ownLimit(c) ? next() : limitBody(c, next),
+  );
   app.use('/api/v1/sites/:siteId/*', siteCors(container.sites, config.publicUrl));
 
   app.route(
@@ -67,6 +73,7 @@ export function createApp(container: Container) {
     moderationRoutes({ ...auth, moderation: container.moderation, review: container.review, bans: container.bans }),
   );
   app.route('/api/v1/admin', adminRoutes({ ...auth, ...container }));
+  app.route('/api/v1/admin', transferRoutes({ ...auth, ...container }));
   registerSecuritySchemes(app.openAPIRegistry);
 
   app.doc31('/openapi.json', {

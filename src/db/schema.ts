@@ -91,7 +91,23 @@ export interface Database {
   api_tokens: ApiTokensTable;
   bans: BansTable;
   audit_log: AuditLogTable;
+  import_jobs: ImportJobsTable;
 }
+
+interface ImportJobsTable {
+  id: string;
+  site_id: string;
+  format: string;
+  status: 'running' | 'completed' | 'failed';
+  progress: ColumnType<Record<string, unknown>, string | undefined, string>;
+  report: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  error: string | null;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type ImportJobRow = Selectable<ImportJobsTable>;
 
 export type SiteRow = Selectable<SitesTable>;
 export type ArticleRow = Selectable<ArticlesTable>;
