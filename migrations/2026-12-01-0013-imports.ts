@@ -13,6 +13,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create unique index comments_no_duplicates_idx on comments
             (article_id, email_hash, (coalesce(parent_id, '00000000-0000-0000-0000-000000000000'::uuid)), (md5(body)))
             where status <> 'deleted' and source_key is null`.execute(db);
+  // An article's comments in order, whatever their status: what an export reads page by page and the
+  // recount after an import counts (the other indexes hold only published or not imported rows).
+  await sql`create index comments_article_order_idx on comments (article_id, created_at, id)`.execute(db);
   // Uploads through the admin API run as jobs; their progress is kept here, so any API process can
   // answer "how far is it".
   await db.schema
@@ -32,6 +35,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('import_jobs').ifExists().execute();
+  await sql`drop index if exists comments_article_order_idx`.execute(db);
   await sql`drop index comments_no_duplicates_idx`.execute(db);
   await sql`create unique index comments_no_duplicates_idx on comments
             (article_id, email_hash, (coalesce(parent_id, '00000000-0000-0000-0000-000000000000'::uuid)), (md5(body)))

@@ -143,10 +143,12 @@ export async function findOrCreateImportedArticle(
 export async function recountArticles(db: DbOrTx, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
   await sql`update articles a set
-      published_count = (select count(*) from comments c where c.article_id = a.id and c.status = 'approved'),
-      first_comment_at = least(a.first_comment_at, (select min(c.created_at) from comments c where c.article_id = a.id)),
+      published_count = c.published,
+      first_comment_at = least(a.first_comment_at, c.first),
       thread_version = a.thread_version + 1
-    where a.id in (${sql.join(ids)})`.execute(db);
+    from (select article_id, (count(*) filter (where status = 'approved'))::int as published, min(created_at) as first
+          from comments where article_id in (${sql.join(ids)}) group by article_id) c
+    where a.id = c.article_id`.execute(db);
 }
 
 /** One page of a site's articles for an export, in id order (or the one article asked for). */

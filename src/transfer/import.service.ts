@@ -227,6 +227,11 @@ export function createImportService(deps: { db: Db; sites: SiteService; notifier
       }
     }
 
+    /**
+     * Writes the ready rows batch by batch. One write is in flight while the parser reads on (the
+     * next write waits for it), so parsing and storing overlap; `all` also waits for the last one.
+     */
+    let inflight: Promise<void> = Promise.resolve();
     async function writeReady(all = false) {
       while (ready.length >= batchSize || (all && ready.length > 0)) {
         const pending = ready.slice(0, batchSize);
@@ -238,15 +243,20 @@ export function createImportService(deps: { db: Db; sites: SiteService; notifier
           rows.push({ ...row, articleId: id });
         }
         if (dryRun) continue;
-        const written = await writeImportedComments(db, siteId, rows, {
+        await inflight;
+        inflight = writeImportedComments(db, siteId, rows, {
           actorType: actor.type,
           actorId: actor.id,
           note: `imported from ${format}`,
+        }).then((written) => {
+          // A concurrent import of the same file stored some first: they are there, not imported now.
+          report.comments.imported -= rows.length - written;
+          report.comments.existing += rows.length - written;
         });
-        // A concurrent import of the same file stored some first: they are there, not imported now.
-        report.comments.imported -= rows.length - written;
-        report.comments.existing += rows.length - written;
+        // Its failure is seen where it is awaited (the next write or the end), never as unhandled.
+        inflight.catch(() => {});
       }
+      if (all) await inflight;
     }
 
     /** Looks up what the database already has of these comments and their parents, then places them. */
@@ -331,6 +341,7 @@ export function createImportService(deps: { db: Db; sites: SiteService; notifier
     try {
       await consume();
     } catch (err) {
+      await inflight.catch(() => {});
       await settle();
       if (err instanceof AppError && report.comments.imported > 0 && !dryRun) throw new ImportStoppedError(err, report);
       throw err;
