@@ -75,7 +75,7 @@ export interface ImportReport {
 }
 
 /** The import stopped at a bad record after storing some comments; a re-run of the fixed file completes it. */
-export class ImportStoppedError extends UnprocessableError {
+class ImportStoppedError extends UnprocessableError {
   constructor(cause: AppError, report: ImportReport) {
     const stored = `${report.comments.imported} comment${report.comments.imported === 1 ? '' : 's'}`;
     super(
