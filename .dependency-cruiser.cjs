@@ -33,6 +33,8 @@ const LAYERS = [
       'webhooks',
       'maintenance',
       'admin',
+      // Import and export: articles and comments in and out of a site, through their repositories' import writers.
+      'transfer',
       // Erasure reaches every feature that keeps personal data, so it sits above them all.
       'privacy',
     ],

@@ -3,20 +3,29 @@
 // second and peak RSS. Memory is flat when the peak does not grow with the file.
 // Baseline, measured in the same run on the same file: bare sax with no handlers (the XML
 // tokeniser alone), so the ratio shows what our layer (limits, capture, records, HTML to text) costs.
-// Parser only for now: the database insert is added with the importer.
-// Run: npm run bench:import [-- N1 N2 …]
+// Then the whole import into PostgreSQL (a fresh schema per run, the importer as the CLI runs it:
+// batches of 1,000 comments in one statement each, log rows included, counters recounted at the end).
+// Run: npm run bench:import [-- N1 N2 …]   (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)
 import { fork } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import sax from 'sax';
+import { loadConfig } from '../src/config/env.ts';
+import { createContainer } from '../src/container.ts';
 import { parseWxr } from '../src/imports/wxr.parser.ts';
+import { createLogger } from '../src/shared/logger.ts';
+
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 interface Result {
   comments: number;
   ms: number;
+  /** CPU time of the importing process (the machine is shared: wall time depends on the neighbours). */
+  cpuMs?: number;
   peakRssMb: number;
 }
 
@@ -98,7 +107,8 @@ async function generate(path: string, comments: number): Promise<void> {
 }
 
 /** Runs in a child process: one parse, so peak RSS belongs to it alone. */
-async function child(mode: string, path: string): Promise<Result> {
+async function child(mode: string, path: string, schema?: string): Promise<Result> {
+  if (mode === 'db') return importIntoDb(path, schema!);
   const started = performance.now();
   let comments = 0;
   if (mode === 'ours') {
@@ -116,9 +126,45 @@ async function child(mode: string, path: string): Promise<Result> {
   return { comments, ms, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
-function measure(mode: string, path: string): Promise<Result> {
+/** The importer into PostgreSQL, in a schema of its own; only the import itself is timed. */
+async function importIntoDb(path: string, schema: string): Promise<Result> {
+  const base = loadConfig({
+    SECRET_KEY: 'bench-secret-key-bench-secret-key-0123',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: '/nonexistent',
+  });
+  const config = Object.freeze({ ...base, database: { kind: 'postgres' as const, url: DATABASE_URL, schema } });
+  const container = await createContainer(config, { log: createLogger('silent') });
+  try {
+    await container.sites.create({ id: 'bench', name: 'Bench', settings: {} });
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    const report = await container.imports.run('bench', 'wxr', path);
+    const ms = performance.now() - started;
+    const used = process.cpuUsage(cpu);
+    const cpuMs = (used.user + used.system) / 1000;
+    return { comments: report.comments.imported, ms, cpuMs, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  } finally {
+    await container.close();
+  }
+}
+
+async function withSchema<T>(work: (schema: string) => Promise<T>): Promise<T> {
+  const schema = `bench_import_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  try {
+    return await work(schema);
+  } finally {
+    await admin.query(`drop schema if exists ${schema} cascade`);
+    await admin.end();
+  }
+}
+
+function measure(mode: string, path: string, schema?: string): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const proc = fork(fileURLToPath(import.meta.url), ['--child', mode, path]);
+    const proc = fork(fileURLToPath(import.meta.url), ['--child', mode, path, ...(schema ? [schema] : [])]);
     proc.once('message', (m) => resolve(m as Result));
     proc.once('error', reject);
     proc.once('exit', (code) => code !== 0 && reject(new Error(`child exited with ${code}`)));
@@ -131,7 +177,7 @@ async function main(): Promise<void> {
     .map(Number)
     .filter((n) => n > 0);
   const dir = await mkdtemp(join(tmpdir(), 'bench-import-'));
-  const rows: Array<{ n: number; mb: number; ours: Result; bare: Result }> = [];
+  const rows: Array<{ n: number; mb: number; ours: Result; bare: Result; db: Result }> = [];
   try {
     for (const n of sizes.length ? sizes : [50_000, 200_000]) {
       const path = join(dir, `wxr-${n}.xml`);
@@ -140,7 +186,9 @@ async function main(): Promise<void> {
       const bare = await measure('bare', path);
       const ours = await measure('ours', path);
       if (ours.comments !== n) throw new Error(`parsed ${ours.comments} comments, expected ${n}`);
-      rows.push({ n, mb, ours, bare });
+      const db = await withSchema((schema) => measure('db', path, schema));
+      if (db.comments !== n) throw new Error(`imported ${db.comments} comments, expected ${n}`);
+      rows.push({ n, mb, ours, bare, db });
       const rate = (r: Result) => Math.round((r.comments / r.ms) * 1000);
       console.log(
         `WXR ${String(n).padStart(9)} comments ${mb.toFixed(1).padStart(7)} MB: ` +
@@ -148,13 +196,21 @@ async function main(): Promise<void> {
           `peak RSS ${ours.peakRssMb.toFixed(0)} MB | bare sax ${rate(bare).toLocaleString('en-US')} comments/s, ` +
           `peak RSS ${bare.peakRssMb.toFixed(0)} MB | ours/bare time ${(ours.ms / bare.ms).toFixed(2)}x`,
       );
+      console.log(
+        `  import into PostgreSQL: ${rate(db).toLocaleString('en-US').padStart(8)} comments/s ` +
+          `(${(db.ms / 1000).toFixed(1)} s wall, ${((db.cpuMs ?? 0) / 1000).toFixed(1)} s CPU in the importer: ` +
+          `${Math.round((db.comments / (db.cpuMs ?? 1)) * 1000).toLocaleString('en-US')} comments per CPU-second), ` +
+          `peak RSS ${db.peakRssMb.toFixed(0)} MB | parse alone is ` +
+          `${((ours.ms / db.ms) * 100).toFixed(0)}% of it`,
+      );
     }
     if (rows.length > 1) {
       const first = rows[0]!;
       const last = rows.at(-1)!;
       console.log(
         `memory: ${last.n / first.n}x the comments (${(last.mb / first.mb).toFixed(1)}x the bytes) → ` +
-          `${(last.ours.peakRssMb / first.ours.peakRssMb).toFixed(2)}x the peak RSS`,
+          `${(last.ours.peakRssMb / first.ours.peakRssMb).toFixed(2)}x the peak RSS parsing, ` +
+          `${(last.db.peakRssMb / first.db.peakRssMb).toFixed(2)}x importing`,
       );
     }
   } finally {
@@ -163,7 +219,7 @@ async function main(): Promise<void> {
 }
 
 if (process.argv[2] === '--child') {
-  const result = await child(process.argv[3]!, process.argv[4]!);
+  const result = await child(process.argv[3]!, process.argv[4]!, process.argv[5]);
   process.send!(result);
   process.exit(0);
 } else {

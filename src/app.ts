@@ -17,6 +17,7 @@ import { moderationRoutes } from './moderation/moderation.routes.ts';
 import { healthRoutes } from './observability/health.routes.ts';
 import { requestMetrics } from './observability/request-metrics.ts';
 import { PayloadTooLargeError } from './shared/errors.ts';
+import { IMPORT_UPLOAD_PATH, transferRoutes } from './transfer/transfer.routes.ts';
 import { widgetRoutes } from './widget/widget.routes.ts';
 
 /** Comments are at most 10,000 characters; 64 KiB leaves room for the other fields and encoding. */
@@ -54,8 +55,11 @@ export function createApp(container: Container) {
   // A limit on every route (API, dashboard and its sign-in form, the CLI forward, unknown paths),
   // counted while the body streams in: a larger body is refused at the limit, never buffered whole.
   // Only for methods that carry a body: looking for one makes the node adapter build a full Request.
+  // The import upload streams to disk under its own, larger limit (transfer/import-job.service.ts).
+  const ownLimit = (c: { req: { method: string; path: string } }) =>
+    c.req.method === 'POST' && IMPORT_UPLOAD_PATH.test(c.req.path);
   app.use('*', (c, next) => {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || ownLimit(c)) return next();
     return SETTINGS_WRITES.test(c.req.path) ? limitSettingsBody(c, next) : limitBody(c, next);
   });
   app.use('/api/v1/sites/:siteId/*', siteCors(container.sites, config.publicUrl));
@@ -84,6 +88,7 @@ export function createApp(container: Container) {
     moderationRoutes({ ...auth, moderation: container.moderation, review: container.review, bans: container.bans }),
   );
   app.route('/api/v1/admin', adminRoutes({ ...auth, ...container }));
+  app.route('/api/v1/admin', transferRoutes({ ...auth, ...container }));
   registerSecuritySchemes(app.openAPIRegistry);
 
   app.doc31('/openapi.json', {

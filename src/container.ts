@@ -37,6 +37,9 @@ import { createReviewService, type ReviewService } from './review/review.service
 import { createLogger } from './shared/logger.ts';
 import { createRedis, waitUntilReady } from './shared/redis.ts';
 import { createSiteService } from './sites/site.service.ts';
+import { createExportService, type ExportService } from './transfer/export.service.ts';
+import { createImportService, type ImportService } from './transfer/import.service.ts';
+import { createImportJobService, type ImportJobService } from './transfer/import-job.service.ts';
 import { createDeliverWebhookJob } from './webhooks/deliver-webhook.job.ts';
 import { createProcessEventJob } from './webhooks/process-event.job.ts';
 import { createSecretBox } from './webhooks/secret-box.ts';
@@ -81,6 +84,12 @@ export interface Container {
   admin: AdminService;
   /** The audit log of admin actions; verbs record into it inside their own transaction. */
   audit: AuditService;
+  /** Imports from other systems' exports (and our own). */
+  imports: ImportService;
+  /** A site's articles and comments, streamed out (jsonl or WXR). */
+  exports: ExportService;
+  /** Imports uploaded through the admin API, run in the background with their progress kept. */
+  importJobs: ImportJobService;
   /** Set when the process begins to stop: readiness fails at once so load balancers move away. */
   lifecycle: { stopping: boolean };
   /** Runs the background workers and maintenance schedules in this process. */
@@ -179,6 +188,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
         throw err;
       }
     };
+  const imports = createImportService({ db, sites, notifier, secret: secretKey });
+  const importJobs = createImportJobService({ db, sites, imports, log });
   let workersStarted = false;
   let stopSweeper = () => {};
 
@@ -207,6 +218,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
     login: createLoginService({ db, sessions, limiter }),
     admin: createAdminService({ db, sites, webhooks, audit }),
     audit,
+    imports,
+    exports: createExportService({ db, sites }),
+    importJobs,
     lifecycle: { stopping: false },
 
     async startWorkers() {
@@ -241,6 +255,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
 
     async close() {
       stopSweeper();
+      await importJobs.drain();
       await relay.drain().catch(() => {});
       await queue.close();
       threadCache.close();

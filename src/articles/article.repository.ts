@@ -106,3 +106,58 @@ export async function closeArticlesBefore(db: DbOrTx, siteId: string, firstComme
     .executeTakeFirst();
   return Number(res.numUpdatedRows);
 }
+
+/** The site's article at this URL (the oldest, if several share it). */
+export async function findArticleByUrl(db: DbOrTx, siteId: string, url: string): Promise<ArticleRow | undefined> {
+  return db
+    .selectFrom('articles')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .where('url', '=', url)
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/**
+ * An imported thread's article: created with what the source says of it (URL, title, closed), or
+ * the existing one left exactly as it is (an import never overwrites).
+ */
+export async function findOrCreateImportedArticle(
+  db: DbOrTx,
+  a: { siteId: string; externalId: string; url: string | null; title: string | null; closedAt: Date | null },
+): Promise<ArticleRow> {
+  const inserted = await db
+    .insertInto('articles')
+    .values({ site_id: a.siteId, external_id: a.externalId, url: a.url, title: a.title, closed_at: a.closedAt })
+    .onConflict((oc) => oc.columns(['site_id', 'external_id']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  return inserted ?? (await findArticle(db, a.siteId, a.externalId))!;
+}
+
+/**
+ * After an import: published counts recounted from the comments, the first comment's time moved back
+ * to the oldest one, and the thread version bumped (the public ETag changes).
+ */
+export async function recountArticles(db: DbOrTx, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await sql`update articles a set
+      published_count = c.published,
+      first_comment_at = least(a.first_comment_at, c.first),
+      thread_version = a.thread_version + 1
+    from (select article_id, (count(*) filter (where status = 'approved'))::int as published, min(created_at) as first
+          from comments where article_id in (${sql.join(ids)}) group by article_id) c
+    where a.id = c.article_id`.execute(db);
+}
+
+/** One page of a site's articles for an export, in id order (or the one article asked for). */
+export async function listArticlesForExport(
+  db: DbOrTx,
+  siteId: string,
+  q: { afterId: number; limit: number; externalId?: string },
+): Promise<ArticleRow[]> {
+  let query = db.selectFrom('articles').selectAll().where('site_id', '=', siteId).where('id', '>', q.afterId);
+  if (q.externalId !== undefined) query = query.where('external_id', '=', q.externalId);
+  return query.orderBy('id').limit(q.limit).execute();
+}

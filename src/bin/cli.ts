@@ -11,6 +11,8 @@ const PASSWORD_COMMANDS = ['users:create', 'users:reset-password'];
 const io = {
   out: (s: string) => void process.stdout.write(s),
   err: (s: string) => void process.stderr.write(s),
+  progress: process.stderr,
+  stdout: process.stdout,
   readStdin: async () => {
     if (process.stdin.isTTY) return '';
     const chunks: Buffer[] = [];

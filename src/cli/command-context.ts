@@ -2,9 +2,12 @@
 import type { AdminService } from '../admin/admin.service.ts';
 import type { TokenService } from '../auth/token.service.ts';
 import type { UserService } from '../auth/user.service.ts';
+import type { ProgressStream } from '../imports/progress.ts';
 import type { ModerationService } from '../moderation/moderation.service.ts';
 import type { ErasureService } from '../privacy/erasure.service.ts';
 import type { SiteService } from '../sites/site.service.ts';
+import type { ExportService } from '../transfer/export.service.ts';
+import type { ImportService } from '../transfer/import.service.ts';
 import type { WebhookService } from '../webhooks/webhook.service.ts';
 
 export interface CliIo {
@@ -12,6 +15,10 @@ export interface CliIo {
   err(text: string): void;
   /** Standard input, for secrets such as passwords (null when forwarded or not available). */
   readStdin?: () => Promise<string>;
+  /** Where long commands draw their progress (standard error, when it is a terminal). */
+  progress?: ProgressStream;
+  /** Standard output as a stream, for exports of any size (else they go through `out`). */
+  stdout?: NodeJS.WritableStream;
 }
 
 /** Changes to sites and webhooks go through `admin` (audit-logged as the CLI); reads use the services. */
@@ -24,6 +31,10 @@ export interface Services {
   users: UserService;
   tokens: TokenService;
   admin: AdminService;
+  /** Imports into a site from another system's export or our own. */
+  imports: ImportService;
+  /** A site's articles and comments, streamed out. */
+  exports: ExportService;
 }
 
 export const collect = (value: string, previous: string[] = []) => [...previous, value];

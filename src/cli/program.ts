@@ -5,6 +5,7 @@ import { AppError } from '../shared/errors.ts';
 import type { CliIo, Services } from './command-context.ts';
 import { registerCommentCommands, registerErasureCommands } from './comment.commands.ts';
 import { registerSiteCommands } from './site.commands.ts';
+import { registerExportCommands, registerTransferCommands } from './transfer.commands.ts';
 import { registerTokenCommands, registerUserCommands } from './user.commands.ts';
 import { registerWebhookCommands } from './webhook.commands.ts';
 
@@ -20,6 +21,8 @@ function buildProgram(services: Services, io: CliIo): Command {
   registerWebhookCommands(program, services, io);
   registerUserCommands(program, services, io);
   registerTokenCommands(program, services, io);
+  registerTransferCommands(program, services, io);
+  registerExportCommands(program, services, io);
   // Subcommands inherit output and exit handling.
   for (const cmd of program.commands)
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });

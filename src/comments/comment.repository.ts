@@ -51,7 +51,7 @@ export function insertCommentReturningId(
            ${c.email}, ${c.emailHash}, ${c.ip}, ${c.userAgent}, ${c.body}, ${c.status}, ${jsonb(c.reasons)},
            ${c.createdAt}, ${c.createdAt}, ${published}::timestamptz, ${eventCount}::int
     ${onlyIf ? sql`where exists (select 1 from ${sql.table(onlyIf)})` : sql``}
-    on conflict (article_id, email_hash, (coalesce(parent_id, ${NO_PARENT})), (md5(body))) where status <> 'deleted' do nothing
+    on conflict (article_id, email_hash, (coalesce(parent_id, ${NO_PARENT})), (md5(body))) where status <> 'deleted' and source_key is null do nothing
     returning id, event_seq`;
 }
 
@@ -230,4 +230,110 @@ export async function purgeSpam(db: DbOrTx, siteId: string, olderThan: Date): Pr
     .returning('id')
     .execute();
   return rows.map((r) => r.id);
+}
+
+/** An imported comment: its first status comes from the source system, and its source key finds it again. */
+export interface ImportedCommentRow {
+  id: string;
+  articleId: number;
+  parentId: string | null;
+  rootId: string;
+  depth: number;
+  name: string;
+  email: string;
+  emailHash: string;
+  ip: string | null;
+  userAgent: string | null;
+  body: string;
+  status: CommentStatus;
+  createdAt: Date;
+  sourceKey: string;
+}
+
+/**
+ * Imported comments as the body of a data-modifying CTE returning the ids and statuses stored: one
+ * statement for a whole batch (arrays unnested, so the statement's size does not grow with it). A row
+ * whose source key is already there (a concurrent import) is left alone: imports never overwrite.
+ */
+export function insertImportedReturning(siteId: string, rows: ImportedCommentRow[]): RawBuilder<unknown> {
+  const col = <T>(pick: (r: ImportedCommentRow) => T) => rows.map(pick);
+  return sql`insert into comments (id, site_id, article_id, parent_id, root_id, depth, name, email, email_hash, ip,
+                          user_agent, body, status, reasons, created_at, updated_at, published_at, source_key)
+    select u.id, ${siteId}, u.article_id, u.parent_id, u.root_id, u.depth, u.name, u.email, u.email_hash, u.ip,
+           u.user_agent, u.body, u.status, '[]'::jsonb, u.created_at, now(),
+           case when u.status = 'approved' then u.created_at end, u.source_key
+    from unnest(${col((r) => r.id)}::uuid[], ${col((r) => r.articleId)}::int[], ${col((r) => r.parentId)}::uuid[],
+                ${col((r) => r.rootId)}::uuid[], ${col((r) => r.depth)}::int[], ${col((r) => r.name)}::text[],
+                ${col((r) => r.email)}::text[], ${col((r) => r.emailHash)}::text[], ${col((r) => r.ip)}::text[],
+                ${col((r) => r.userAgent)}::text[], ${col((r) => r.body)}::text[], ${col((r) => r.status)}::text[],
+                ${col((r) => r.createdAt.toISOString())}::timestamptz[], ${col((r) => r.sourceKey)}::text[])
+         as u (id, article_id, parent_id, root_id, depth, name, email, email_hash, ip, user_agent, body, status,
+               created_at, source_key)
+    on conflict do nothing
+    returning id, status`;
+}
+
+export interface ThreadPlace {
+  id: string;
+  rootId: string;
+  depth: number;
+  /** The source key it was found by (or its id, for a restore of our own export). */
+  key: string;
+}
+
+/**
+ * Where already-imported comments sit: found by source key, or (a restore of our own export into the
+ * site it came from) by id, so an import never adds a comment twice.
+ */
+export async function findImportedPlaces(
+  db: DbOrTx,
+  siteId: string,
+  sourceKeys: string[],
+  ownIds: string[],
+): Promise<ThreadPlace[]> {
+  if (sourceKeys.length === 0 && ownIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('comments')
+    .select(['id', 'root_id', 'depth', 'source_key'])
+    .where('site_id', '=', siteId)
+    .where((eb) =>
+      eb.or([
+        ...(sourceKeys.length ? [eb('source_key', 'in', sourceKeys)] : []),
+        ...(ownIds.length ? [eb('id', 'in', ownIds)] : []),
+      ]),
+    )
+    .execute();
+  return rows.flatMap((r) => {
+    const places: ThreadPlace[] = [];
+    if (r.source_key) places.push({ id: r.id, rootId: r.root_id, depth: r.depth, key: r.source_key });
+    if (ownIds.includes(r.id)) places.push({ id: r.id, rootId: r.root_id, depth: r.depth, key: r.id });
+    return places;
+  });
+}
+
+export interface ExportCommentRow {
+  id: string;
+  parent_id: string | null;
+  status: CommentStatus;
+  name: string;
+  email: string;
+  ip: string | null;
+  user_agent: string | null;
+  body: string;
+  created_at: Date;
+}
+
+/** One page of an article's comments for an export, oldest first (keyset on time and id). */
+export async function listCommentsForExport(
+  db: DbOrTx,
+  articleId: number,
+  after: { createdAt: Date; id: string } | null,
+  limit: number,
+): Promise<ExportCommentRow[]> {
+  let q = db
+    .selectFrom('comments')
+    .select(['id', 'parent_id', 'status', 'name', 'email', 'ip', 'user_agent', 'body', 'created_at'])
+    .where('article_id', '=', articleId);
+  if (after) q = q.where(sql<boolean>`(created_at, id) > (${after.createdAt}, ${after.id}::uuid)`);
+  return q.orderBy('created_at').orderBy('id').limit(limit).execute();
 }

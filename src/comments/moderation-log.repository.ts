@@ -101,3 +101,13 @@ export async function listModerationLog(
   if (q.beforeId !== undefined) query = query.where('moderation_log.id', '<', String(q.beforeId));
   return query.orderBy('moderation_log.id', 'desc').limit(q.limit).execute();
 }
+
+/** Imported comments' first log rows (from nothing to the source's status), for every row the CTE `source` returned. */
+export function insertImportLogRowsFrom(
+  source: string,
+  e: { siteId: string; actorType: ActorType; actorId: string; note: string },
+): RawBuilder<unknown> {
+  return sql`insert into moderation_log (comment_id, site_id, actor_type, actor_id, from_status, to_status, reasons, note)
+    select id, ${e.siteId}, ${e.actorType}, ${e.actorId}, null, status, '[]'::jsonb, ${e.note}::text
+    from ${sql.table(source)}`;
+}

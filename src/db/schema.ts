@@ -50,6 +50,8 @@ interface CommentsTable {
   published_at: Date | null;
   /** The sequence number of the comment's last event (see events/outbox.repository.ts). */
   event_seq: Generated<number>;
+  /** Where an imported comment came from ("wxr:1234"); null for comments posted here. */
+  source_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 interface ModerationLogTable {
@@ -92,7 +94,23 @@ export interface Database {
   bans: BansTable;
   audit_log: AuditLogTable;
   deployment_settings: DeploymentSettingsTable;
+  import_jobs: ImportJobsTable;
 }
+
+interface ImportJobsTable {
+  id: string;
+  site_id: string;
+  format: string;
+  status: 'running' | 'completed' | 'failed';
+  progress: ColumnType<Record<string, unknown>, string | undefined, string>;
+  report: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  error: string | null;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type ImportJobRow = Selectable<ImportJobsTable>;
 
 export type SiteRow = Selectable<SitesTable>;
 export type ArticleRow = Selectable<ArticlesTable>;

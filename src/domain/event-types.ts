@@ -8,6 +8,8 @@ export const EVENT_TYPES = [
   'comment.rejected',
   'comment.spam',
   'comment.deleted',
+  // One event per finished import, with its counts (imported comments emit no events of their own).
+  'import.completed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

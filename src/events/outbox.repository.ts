@@ -94,3 +94,17 @@ export async function deleteDispatchedBefore(db: DbOrTx, siteId: string, before:
     .executeTakeFirst();
   return Number(res.numDeletedRows);
 }
+
+/** An event about no single comment (an import's completion), written on its own. */
+export async function insertSiteEvent(db: DbOrTx, siteId: string, event: OutboxEvent): Promise<void> {
+  await db
+    .insertInto('events')
+    .values({
+      id: event.id,
+      site_id: siteId,
+      type: event.type,
+      comment_id: null,
+      payload: JSON.stringify(event.payload),
+    })
+    .execute();
+}

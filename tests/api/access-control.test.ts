@@ -73,6 +73,28 @@ const WALK: Record<string, { scope: Scope; make: () => Promise<Call> }> = {
     make: async () => ({ params: { id: await fresh.ban() } }),
   },
   'GET /api/v1/admin/sites': { scope: 'admin-only', make: async () => ({}) },
+  'POST /api/v1/admin/sites/{siteId}/imports': {
+    scope: 'admin-only',
+    // The body is the file itself; an empty export of site THEIRS (the job then runs on its own).
+    make: async () => ({
+      params: { siteId: THEIRS },
+      query: 'format=jsonl',
+      body: { format: 'comments-export', version: 1 },
+    }),
+  },
+  'GET /api/v1/admin/sites/{siteId}/imports/{jobId}': {
+    scope: 'admin-only',
+    make: async () => {
+      const job = await ctx.container.importJobs.start({ type: 'cli', id: 'walk' }, THEIRS, new Response('{}').body, {
+        format: 'jsonl',
+      });
+      return { params: { siteId: THEIRS, jobId: job.id } };
+    },
+  },
+  'GET /api/v1/admin/sites/{siteId}/export': {
+    scope: 'admin-only',
+    make: async () => ({ params: { siteId: THEIRS } }),
+  },
   'POST /api/v1/admin/sites': {
     scope: 'admin-only',
     make: async () => ({ body: { id: `walk-${Math.random().toString(36).slice(2, 10)}`, name: 'Walk' } }),
