@@ -53,15 +53,9 @@ export function createApp(container: Container) {
     }),
   );
   // Moderation and admin: each router authenticates every request it serves (see its file).
-  const auth = { sessions: container.sessions, tokens: container.tokens };
-  app.route(
-    '/api/v1/auth',
-    authRoutes({
-      ...auth,
-      login: container.login,
-      cookies: { publicUrl: config.publicUrl, trustProxy: config.trustProxy },
-    }),
-  );
+  const cookies = { publicUrl: config.publicUrl, trustProxy: config.trustProxy };
+  const auth = { sessions: container.sessions, tokens: container.tokens, cookies };
+  app.route('/api/v1/auth', authRoutes({ ...auth, login: container.login }));
   app.route(
     '/api/v1/moderation',
     moderationRoutes({ ...auth, moderation: container.moderation, review: container.review, bans: container.bans }),
@@ -80,7 +74,7 @@ export function createApp(container: Container) {
   });
   app.route(
     '/dashboard',
-    dashboardRoutes({ ...container, cookies: { publicUrl: config.publicUrl, trustProxy: config.trustProxy } }),
+    dashboardRoutes({ ...container, cookies }),
   );
   app.route('/', healthRoutes(container));
   app.route('/', docsRoutes());

@@ -6,7 +6,13 @@ import { openApiRouter } from '../http/openapi.ts';
 import { authProblems, isoDate, problem, signedIn } from '../http/openapi-common.ts';
 import { type AuthDeps, requireAuth } from './auth.middleware.ts';
 import { type LoginService, loginInputSchema } from './login.service.ts';
-import { type CookieContext, clearSessionCookie, setSessionCookie } from './session-cookie.ts';
+import {
+  type CookieContext,
+  clearSessionCookie,
+  readDeviceCookie,
+  setDeviceCookie,
+  setSessionCookie,
+} from './session-cookie.ts';
 
 const meSchema = z
   .object({
@@ -61,14 +67,19 @@ const meRoute = createRoute({
   },
 });
 
-export function authRoutes(deps: AuthDeps & { login: LoginService; cookies: CookieContext }) {
+export function authRoutes(deps: AuthDeps & { login: LoginService }) {
   const app = openApiRouter();
   const signedInOnly = requireAuth(deps);
 
   app.openapi(loginRoute, async (c) => {
-    const client = { ip: clientIp(c, deps.cookies.trustProxy), userAgent: c.req.header('user-agent') ?? null };
+    const client = {
+      ip: clientIp(c, deps.cookies.trustProxy),
+      userAgent: c.req.header('user-agent') ?? null,
+      deviceCookie: readDeviceCookie(c, deps.cookies),
+    };
     const result = await deps.login.login(c.req.valid('json'), client);
     setSessionCookie(c, deps.cookies, result.token);
+    setDeviceCookie(c, deps.cookies, result.deviceCookie);
     c.header('Cache-Control', 'no-store');
     const { userId, email, role, siteIds } = result.principal;
     return c.json(
