@@ -142,6 +142,8 @@ export function createLoginLimiter(deps: {
       const got = await reserve(account, key);
       if (got === 'taken') return attempt('account', () => account.reward(key), ip, delayedMs);
       if (got === 'unavailable') return attempt(null, null, ip, delayedMs);
+      // A refused attempt is a failure of its IP too: hammering a locked account slows the hammer.
+      await safely('count ip failure', () => byIp.consume(ipKey(ip)), null);
       return { ...attempt(null, null, ip, delayedMs), lockedFor: got };
     },
   };
