@@ -72,10 +72,7 @@ export function createApp(container: Container) {
         'Public API for comment forms and threads; moderation and admin API for the dashboard and scripts (session cookie or Bearer API token). Errors are application/problem+json (RFC 9457).',
     },
   });
-  app.route(
-    '/dashboard',
-    dashboardRoutes({ ...container, cookies }),
-  );
+  app.route('/dashboard', dashboardRoutes({ ...container, cookies }));
   app.route('/', healthRoutes(container));
   app.route('/', docsRoutes());
   app.route('/', widgetRoutes());

@@ -6,13 +6,7 @@ import { openApiRouter } from '../http/openapi.ts';
 import { authProblems, isoDate, problem, signedIn } from '../http/openapi-common.ts';
 import { type AuthDeps, requireAuth } from './auth.middleware.ts';
 import { type LoginService, loginInputSchema } from './login.service.ts';
-import {
-  type CookieContext,
-  clearSessionCookie,
-  readDeviceCookie,
-  setDeviceCookie,
-  setSessionCookie,
-} from './session-cookie.ts';
+import { clearSessionCookie, readDeviceCookie, setDeviceCookie, setSessionCookie } from './session-cookie.ts';
 
 const meSchema = z
   .object({

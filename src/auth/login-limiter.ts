@@ -41,7 +41,7 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
   ipMaxDelayMs: 2000,
 };
 
-export interface LoginAttempt {
+interface LoginAttempt {
   /** 0 when the password may be checked; else the seconds until the account's lockout ends. */
   lockedFor: number;
   /** How long the attempt was held back for its IP's failures (ms). */
