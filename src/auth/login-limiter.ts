@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { clientKey } from '../shared/ip-address.ts';
 import { createRateLimiter, isRateLimited } from '../shared/rate-limiter.ts';
 
 export interface LoginLimits {
@@ -106,7 +107,8 @@ export function createLoginLimiter(deps: {
     }
   }
 
-  const ipKey = (ip: string | null) => ip ?? 'unknown';
+  // An IPv6 client counts as its /64 (one household or host can hold the whole /64).
+  const ipKey = (ip: string | null) => clientKey(ip) ?? 'unknown';
 
   function attempt(
     counted: LoginAttempt['counted'],

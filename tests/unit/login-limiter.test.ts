@@ -76,6 +76,12 @@ describe('login limiter', () => {
     expect(slowed).toMatchObject({ lockedFor: 0, delayedMs: 80 });
     expect(performance.now() - started).toBeGreaterThanOrEqual(75);
     expect((await limiter.begin({ email: 'fresh@example.com', ip: '203.0.113.10', deviceId: null })).delayedMs).toBe(0);
+    // An IPv6 client is its /64: another address in it is slowed too.
+    for (let i = 0; i < 6; i++) await fail(limiter, `user${i}@example.com`, `2001:db8:1:2::${i + 1}`, null);
+    expect(
+      (await limiter.begin({ email: 'x@example.com', ip: '2001:db8:1:2:ffff::9', deviceId: null })).delayedMs,
+    ).toBe(80);
+    expect((await limiter.begin({ email: 'x@example.com', ip: '2001:db8:1:3::1', deviceId: null })).delayedMs).toBe(0);
     // A trusted browser is not held back for its IP.
     expect((await limiter.begin({ email: 'fresh@example.com', ip: '203.0.113.9', deviceId: 'd' })).delayedMs).toBe(0);
   });
