@@ -23,7 +23,7 @@ const loginRoute = createRoute({
   tags: ['Accounts'],
   summary: 'Sign in: sets the session cookie',
   description:
-    'Answers the CSRF token to send as X-CSRF-Token on writes made with the cookie. Failed sign-ins are limited per account and per IP (429 with Retry-After).',
+    'Answers the CSRF token to send as X-CSRF-Token on writes made with the cookie. Failed sign-ins lock the account out for browsers without its device cookie (429 with Retry-After) and slow their IP down; a browser that signed in before keeps its own budget.',
   request: {
     body: { content: { 'application/json': { schema: loginInputSchema.openapi('LoginInput') } }, required: true },
   },
