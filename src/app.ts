@@ -74,15 +74,9 @@ export function createApp(container: Container) {
     }),
   );
   // Moderation and admin: each router authenticates every request it serves (see its file).
-  const auth = { sessions: container.sessions, tokens: container.tokens };
-  app.route(
-    '/api/v1/auth',
-    authRoutes({
-      ...auth,
-      login: container.login,
-      cookies: { publicUrl: config.publicUrl, trustProxy: config.trustProxy },
-    }),
-  );
+  const cookies = { publicUrl: config.publicUrl, trustProxy: config.trustProxy };
+  const auth = { sessions: container.sessions, tokens: container.tokens, cookies };
+  app.route('/api/v1/auth', authRoutes({ ...auth, login: container.login }));
   app.route(
     '/api/v1/moderation',
     moderationRoutes({ ...auth, moderation: container.moderation, review: container.review, bans: container.bans }),
@@ -100,10 +94,7 @@ export function createApp(container: Container) {
         'Public API for comment forms and threads; moderation and admin API for the dashboard and scripts (session cookie or Bearer API token). Errors are application/problem+json (RFC 9457).',
     },
   });
-  app.route(
-    '/dashboard',
-    dashboardRoutes({ ...container, cookies: { publicUrl: config.publicUrl, trustProxy: config.trustProxy } }),
-  );
+  app.route('/dashboard', dashboardRoutes({ ...container, cookies }));
   app.route('/', healthRoutes(container));
   app.route('/', docsRoutes());
   app.route('/', widgetRoutes());

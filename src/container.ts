@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { type AdminService, createAdminService } from './admin/admin.service.ts';
 import { type ArticleService, createArticleService } from './articles/article.service.ts';
 import { type AuditService, createAuditService } from './audit/audit.service.ts';
+import { createDeviceCookies } from './auth/device-cookie.ts';
 import { createLoginService, type LoginService } from './auth/login.service.ts';
 import { createLoginLimiter } from './auth/login-limiter.ts';
 import { createSessionService, type SessionService } from './auth/session.service.ts';
@@ -215,7 +216,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     users: createUserService({ db, audit }),
     sessions,
     tokens: createTokenService({ db, audit }),
-    login: createLoginService({ db, sessions, limiter }),
+    login: createLoginService({ db, sessions, limiter, devices: createDeviceCookies(secretKey) }),
     admin: createAdminService({ db, sites, webhooks, audit }),
     audit,
     imports,

@@ -6,12 +6,13 @@ import type { Principal } from '../domain/principal.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { ForbiddenError, UnauthenticatedError } from '../shared/errors.ts';
 import type { SessionService } from './session.service.ts';
-import { readSessionCookie } from './session-cookie.ts';
+import { type CookieContext, readSessionCookie } from './session-cookie.ts';
 import type { TokenService } from './token.service.ts';
 
 export interface AuthDeps {
   sessions: SessionService;
   tokens: TokenService;
+  cookies: CookieContext;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -24,7 +25,7 @@ async function identify(c: Context, deps: AuthDeps): Promise<Principal | null> {
     const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
     return match ? deps.tokens.resolve(match[1]!) : null;
   }
-  const cookie = readSessionCookie(c);
+  const cookie = readSessionCookie(c, deps.cookies);
   return cookie ? deps.sessions.resolve(cookie) : null;
 }
 

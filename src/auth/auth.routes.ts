@@ -6,7 +6,7 @@ import { openApiRouter } from '../http/openapi.ts';
 import { authProblems, isoDate, problem, signedIn } from '../http/openapi-common.ts';
 import { type AuthDeps, requireAuth } from './auth.middleware.ts';
 import { type LoginService, loginInputSchema } from './login.service.ts';
-import { type CookieContext, clearSessionCookie, setSessionCookie } from './session-cookie.ts';
+import { clearSessionCookie, readDeviceCookie, setDeviceCookie, setSessionCookie } from './session-cookie.ts';
 
 const meSchema = z
   .object({
@@ -23,7 +23,7 @@ const loginRoute = createRoute({
   tags: ['Accounts'],
   summary: 'Sign in: sets the session cookie',
   description:
-    'Answers the CSRF token to send as X-CSRF-Token on writes made with the cookie. Failed sign-ins are limited per account and per IP (429 with Retry-After).',
+    'Answers the CSRF token to send as X-CSRF-Token on writes made with the cookie. Failed sign-ins lock the account out for browsers without its device cookie (429 with Retry-After) and slow their IP down; a browser that signed in before keeps its own budget.',
   request: {
     body: { content: { 'application/json': { schema: loginInputSchema.openapi('LoginInput') } }, required: true },
   },
@@ -61,14 +61,19 @@ const meRoute = createRoute({
   },
 });
 
-export function authRoutes(deps: AuthDeps & { login: LoginService; cookies: CookieContext }) {
+export function authRoutes(deps: AuthDeps & { login: LoginService }) {
   const app = openApiRouter();
   const signedInOnly = requireAuth(deps);
 
   app.openapi(loginRoute, async (c) => {
-    const client = { ip: clientIp(c, deps.cookies.trustProxy), userAgent: c.req.header('user-agent') ?? null };
+    const client = {
+      ip: clientIp(c, deps.cookies.trustProxy),
+      userAgent: c.req.header('user-agent') ?? null,
+      deviceCookie: readDeviceCookie(c, deps.cookies),
+    };
     const result = await deps.login.login(c.req.valid('json'), client);
     setSessionCookie(c, deps.cookies, result.token);
+    setDeviceCookie(c, deps.cookies, result.deviceCookie);
     c.header('Cache-Control', 'no-store');
     const { userId, email, role, siteIds } = result.principal;
     return c.json(

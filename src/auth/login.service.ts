@@ -1,10 +1,12 @@
-// Signing in: rate-limited, the same answer for an unknown email, a wrong password and a disabled
-// account, and a brand-new session every time.
+// Signing in: rate-limited (login-limiter.ts: the attempt is reserved before the password is checked),
+// the same answer for an unknown email, a wrong password and a disabled account, a brand-new session
+// every time, and a fresh device cookie for the browser that signed in.
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import type { Principal } from '../domain/principal.ts';
 import { RateLimitedError, UnauthenticatedError, ValidationError } from '../shared/errors.ts';
 import { textProblem } from '../shared/text.ts';
+import type { DeviceCookies } from './device-cookie.ts';
 import type { LoginLimiter } from './login-limiter.ts';
 import { decoyHash, verifyPassword } from './password.ts';
 import { principalFor, type SessionService } from './session.service.ts';
@@ -32,34 +34,51 @@ export interface LoginResult {
   token: string;
   expiresAt: Date;
   csrfToken: string;
+  /** The device cookie's new value. */
+  deviceCookie: string;
 }
 
-export function createLoginService(deps: { db: Db; sessions: SessionService; limiter: LoginLimiter }) {
-  const { db, sessions, limiter } = deps;
+export interface LoginClient {
+  ip: string | null;
+  userAgent: string | null;
+  /** The device cookie the browser sent, if any. */
+  deviceCookie?: string | undefined;
+}
+
+export function createLoginService(deps: {
+  db: Db;
+  sessions: SessionService;
+  limiter: LoginLimiter;
+  devices: DeviceCookies;
+}) {
+  const { db, sessions, limiter, devices } = deps;
 
   return {
-    async login(input: unknown, client: { ip: string | null; userAgent: string | null }): Promise<LoginResult> {
+    async login(input: unknown, client: LoginClient): Promise<LoginResult> {
       const parsed = loginInputSchema.safeParse(input);
       if (!parsed.success)
         throw new ValidationError(
           parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })),
         );
       const { email, password } = parsed.data;
-      const wait = await limiter.lockedFor(email, client.ip);
-      if (wait > 0) throw new RateLimitedError('Too many failed sign-ins. Try again later.', wait, 'login_locked');
+      const deviceId = devices.verify(client.deviceCookie, email);
+      const attempt = await limiter.begin({ email, ip: client.ip, deviceId });
+      if (attempt.lockedFor > 0)
+        throw new RateLimitedError('Too many failed sign-ins. Try again later.', attempt.lockedFor, 'login_locked');
       const user = await findUserByEmail(db, email);
       const ok = await verifyPassword(password, user?.password_hash ?? (await decoyHash()));
       if (!user || !ok || user.disabled_at) {
-        await limiter.recordFailure(email, client.ip);
+        await attempt.failed();
         throw new UnauthenticatedError('Wrong email or password.', { code: 'login_failed' });
       }
-      await limiter.recordSuccess(email);
-      const session = await sessions.start(user.id, client);
+      await attempt.succeeded();
+      const session = await sessions.start(user.id, { ip: client.ip, userAgent: client.userAgent });
       return {
         principal: await principalFor(db, user, 'session', session.sessionId),
         token: session.token,
         expiresAt: session.expiresAt,
         csrfToken: sessions.csrfToken(session.sessionId),
+        deviceCookie: devices.issue(email),
       };
     },
   };

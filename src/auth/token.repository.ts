@@ -39,6 +39,17 @@ export async function revokeToken(db: DbOrTx, id: string, at: Date): Promise<voi
     .execute();
 }
 
+/** Revokes every live token of an account; answers how many. */
+export async function revokeTokensOfUser(db: DbOrTx, userId: string, at: Date): Promise<number> {
+  const result = await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: at })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export async function touchToken(db: DbOrTx, id: string, at: Date): Promise<void> {
   await db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
 }

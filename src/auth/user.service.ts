@@ -1,5 +1,6 @@
 // Accounts: admins and moderators, their sites, enabling, disabling and passwords. Every change is an
-// audit-log row in the same transaction; disabling an account or resetting its password ends its sessions.
+// audit-log row in the same transaction; disabling an account or resetting its password ends its sessions,
+// and disabling revokes its API tokens for good (enabling the account again does not bring them back).
 import { z } from 'zod';
 import type { AuditService } from '../audit/audit.service.ts';
 import { bindable, type Db, type DbOrTx, inTransaction } from '../db/database.ts';
@@ -10,6 +11,7 @@ import { ConflictError, type FieldError, NotFoundError, ValidationError } from '
 import { uuidPattern, uuidv7 } from '../shared/ids.ts';
 import { hashPassword, passwordSchema } from './password.ts';
 import { deleteSessionsOfUser } from './session.repository.ts';
+import { revokeTokensOfUser } from './token.repository.ts';
 import * as repo from './user.repository.ts';
 
 export interface User {
@@ -134,12 +136,19 @@ function userVerbs(db: DbOrTx, audit: AuditService) {
           ...(disabledAt !== undefined ? { disabledAt } : {}),
         });
         if (patch.siteIds !== undefined) await repo.replaceUserSites(tx, id, await checkSites(tx, patch.siteIds));
-        if (patch.disabled) await deleteSessionsOfUser(tx, id);
+        let tokensRevoked: number | undefined;
+        if (patch.disabled) {
+          await deleteSessionsOfUser(tx, id);
+          tokensRevoked = await revokeTokensOfUser(tx, id, new Date());
+        }
         const action =
           patch.disabled === true ? 'user.disable' : patch.disabled === false ? 'user.enable' : 'user.update';
-        await audit
-          .withTx(tx)
-          .record(actor, { action, siteId: null, target: { type: 'user', id }, details: { ...patch } });
+        await audit.withTx(tx).record(actor, {
+          action,
+          siteId: null,
+          target: { type: 'user', id },
+          details: { ...patch, ...(tokensRevoked ? { tokensRevoked } : {}) },
+        });
         return toUser(updated!, (await repo.siteIdsByUser(tx, [id])).get(id) ?? []);
       });
     },

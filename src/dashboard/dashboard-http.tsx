@@ -4,7 +4,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { SessionService } from '../auth/session.service.ts';
-import { readSessionCookie } from '../auth/session-cookie.ts';
+import { type CookieContext, readSessionCookie } from '../auth/session-cookie.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { errorToResponse } from '../http/problem.ts';
 import { ForbiddenError, UnauthenticatedError } from '../shared/errors.ts';
@@ -29,9 +29,9 @@ function loginRedirect(c: Context): Response {
   return c.redirect(`/dashboard/login?next=${encodeURIComponent(safeReturn(next))}`, 303);
 }
 
-export function requireSession(sessions: SessionService): MiddlewareHandler<AppEnv> {
+export function requireSession(sessions: SessionService, cookies: CookieContext): MiddlewareHandler<AppEnv> {
   return async function dashboardSession(c, next) {
-    const token = readSessionCookie(c);
+    const token = readSessionCookie(c, cookies);
     const principal = token ? await sessions.resolve(token, { activity: !c.req.path.endsWith('/queue/poll') }) : null;
     if (!principal) {
       if (wantsJson(c))

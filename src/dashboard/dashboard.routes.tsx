@@ -71,7 +71,7 @@ export function dashboardRoutes(deps: DashboardDeps) {
   app.route('/', assetRoutes());
   app.route('/', loginRoutes(deps));
 
-  app.use('*', requireSession(deps.sessions), requireCsrf(deps.sessions, deps.cookies.publicUrl));
+  app.use('*', requireSession(deps.sessions, deps.cookies), requireCsrf(deps.sessions, deps.cookies.publicUrl));
   app.route('/', logoutRoute(deps));
   app.route('/', reviewPages(deps));
   app.route('/', moderationPages(deps));

@@ -50,25 +50,55 @@ describe('sessions', () => {
     expect(rows.map((r) => r.id)).not.toContain(a.cookie.split('=')[1]);
   });
 
-  it('marks the cookie Secure (with the __Host- prefix) behind TLS: a trusted proxy saying https, or an https PUBLIC_URL', async () => {
-    const proxied = await createTestContext({ TRUST_PROXY: 'true' });
-    const public_ = await createTestContext({ PUBLIC_URL: 'https://comments.example' });
-    try {
+  describe('behind TLS', () => {
+    let proxied: TestContext;
+    let public_: TestContext;
+    beforeAll(async () => {
+      proxied = await createTestContext({ TRUST_PROXY: 'true' });
+      public_ = await createTestContext({ PUBLIC_URL: 'https://comments.example' });
       for (const c of [proxied, public_]) await createUser(c, 'tls@example.com', 'admin');
+    });
+    afterAll(async () => {
+      await proxied?.close();
+      await public_?.close();
+    });
+
+    it('marks the cookie Secure (with the __Host- prefix): a proxy saying https, or an https PUBLIC_URL', async () => {
       const viaProxy = await signIn(proxied, 'tls@example.com', PASSWORD, { 'x-forwarded-proto': 'https' });
       expect(viaProxy.setCookie).toMatch(/^__Host-cms_session=.+; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
-      expect((await proxied.app.request('/api/v1/auth/me', { headers: { cookie: viaProxy.cookie } })).status).toBe(200);
+      expect(viaProxy.device).toMatch(/^__Host-cms_device=/);
+      const me = { cookie: viaProxy.cookie, 'x-forwarded-proto': 'https' };
+      expect((await proxied.app.request('/api/v1/auth/me', { headers: me })).status).toBe(200);
       const plainViaProxy = await signIn(proxied, 'tls@example.com', PASSWORD);
       expect(plainViaProxy.setCookie).not.toContain('Secure');
       expect((await signIn(public_, 'tls@example.com')).setCookie).toMatch(/^__Host-cms_session=.+Secure/);
-      // Without TRUST_PROXY the header is not believed.
-      expect(
-        (await signIn(ctx, 'mod@example.com', PASSWORD, { 'x-forwarded-proto': 'https' })).setCookie,
-      ).not.toContain('Secure');
-    } finally {
-      await proxied.close();
-      await public_.close();
-    }
+      // Believed without TRUST_PROXY too: the header can only make the cookie stricter.
+      expect((await signIn(ctx, 'mod@example.com', PASSWORD, { 'x-forwarded-proto': 'https' })).setCookie).toMatch(
+        /^__Host-cms_session=.+Secure/,
+      );
+    });
+
+    it('never takes a plain cms_session cookie where the __Host- one is used (cookie tossing from a sibling subdomain)', async () => {
+      const victim = await signIn(public_, 'tls@example.com');
+      const token = victim.cookie.split('=')[1]!;
+      const tossed = { cookie: `cms_session=${token}` };
+      expectProblem(await api(public_, 'GET', '/api/v1/auth/me', tossed), 401);
+      const page = await public_.app.request('http://localhost/dashboard/queue', { headers: tossed });
+      expect(page.status).toBe(303);
+      expect(page.headers.get('location')).toMatch(/^\/dashboard\/login/);
+      // The browser's own __Host- cookie is the one taken, whatever else the tosser added.
+      const both = { cookie: `cms_session=junk; ${victim.cookie}` };
+      expect((await api(public_, 'GET', '/api/v1/auth/me', both)).status).toBe(200);
+      // Behind a TLS proxy, likewise; over plain HTTP only the plain cookie is read.
+      const proxiedSession = await signIn(proxied, 'tls@example.com', PASSWORD, { 'x-forwarded-proto': 'https' });
+      const proxiedToken = proxiedSession.cookie.split('=')[1]!;
+      const viaTls = (cookie: string) => ({ cookie, 'x-forwarded-proto': 'https' });
+      expectProblem(await api(proxied, 'GET', '/api/v1/auth/me', viaTls(`cms_session=${proxiedToken}`)), 401);
+      expectProblem(await api(proxied, 'GET', '/api/v1/auth/me', { cookie: proxiedSession.cookie }), 401);
+      const plain = await signIn(ctx, 'mod@example.com');
+      expectProblem(await me({ cookie: `__Host-${plain.cookie}` }), 401);
+      expect((await me({ cookie: plain.cookie })).status).toBe(200);
+    });
   });
 
   it('ends the session on the server at logout: the old cookie is refused afterwards', async () => {
@@ -170,6 +200,28 @@ describe('API tokens', () => {
     const second = await tokenFor(ctx, user);
     await ctx.container.users.update(user.id, { disabled: true }, { type: 'cli', id: 'test' });
     expectProblem(await me(bearer(second)), 401);
+  });
+
+  it('are revoked when their account is disabled: enabling it again revives neither its tokens nor its sessions', async () => {
+    const user = await createUser(ctx, 'returner@example.com', 'moderator', ['auth-site']);
+    const token = await tokenFor(ctx, user);
+    const session = await signIn(ctx, 'returner@example.com');
+    const admin = { type: 'cli' as const, id: 'test' };
+    await ctx.container.users.update(user.id, { disabled: true }, admin);
+    await ctx.container.users.update(user.id, { disabled: false }, admin);
+    expectProblem(await me(bearer(token)), 401);
+    expectProblem(await me({ cookie: session.cookie }), 401);
+    expect((await ctx.container.tokens.list(user.id)).every((t) => t.revokedAt !== null)).toBe(true);
+    const disabled = await db()
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'user.disable')
+      .where('target_id', '=', user.id)
+      .executeTakeFirstOrThrow();
+    expect(disabled.details).toMatchObject({ disabled: true, tokensRevoked: 1 });
+    // The account works again with new credentials.
+    expect((await me(bearer(await tokenFor(ctx, user)))).status).toBe(200);
+    expect((await me({ cookie: (await signIn(ctx, 'returner@example.com')).cookie })).status).toBe(200);
   });
 
   it('never falls back to the cookie when a bad token is sent', async () => {

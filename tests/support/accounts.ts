@@ -25,7 +25,15 @@ export async function tokenFor(ctx: TestContext, user: User): Promise<string> {
 export interface Session {
   cookie: string;
   csrf: string;
+  /** The session's Set-Cookie header. */
   setCookie: string;
+  /** The device cookie (`name=value`) the sign-in gave this browser. */
+  device: string;
+}
+
+/** The Set-Cookie header of the cookie called `name` (with or without the __Host- prefix). */
+export function setCookieNamed(headers: Headers, name: string): string | undefined {
+  return headers.getSetCookie().find((c) => c.startsWith(`${name}=`) || c.startsWith(`__Host-${name}=`));
 }
 
 /** Signs in with the JSON login route; the cookie and CSRF token as a browser would keep them. */
@@ -41,9 +49,10 @@ export async function signIn(
     body: JSON.stringify({ email, password }),
   });
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-  const setCookie = res.headers.get('set-cookie') ?? '';
+  const setCookie = setCookieNamed(res.headers, 'cms_session') ?? '';
   const body = (await res.json()) as { csrfToken: string };
-  return { cookie: setCookie.split(';')[0]!, csrf: body.csrfToken, setCookie };
+  const device = setCookieNamed(res.headers, 'cms_device')?.split(';')[0] ?? '';
+  return { cookie: setCookie.split(';')[0]!, csrf: body.csrfToken, setCookie, device };
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

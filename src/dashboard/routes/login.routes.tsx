@@ -7,7 +7,9 @@ import type { SessionService } from '../../auth/session.service.ts';
 import {
   type CookieContext,
   clearSessionCookie,
+  readDeviceCookie,
   readSessionCookie,
+  setDeviceCookie,
   setSessionCookie,
 } from '../../auth/session-cookie.ts';
 import type { AppEnv } from '../../http/app-env.ts';
@@ -28,7 +30,7 @@ export function loginRoutes(deps: { login: LoginService; sessions: SessionServic
 
   app.get('/login', async (c) => {
     const next = safeReturn(c.req.query('next'));
-    const token = readSessionCookie(c);
+    const token = readSessionCookie(c, deps.cookies);
     if (token && (await deps.sessions.resolve(token))) return c.redirect(next, 303);
     return c.html(render(<LoginPage next={next} />));
   });
@@ -43,9 +45,14 @@ export function loginRoutes(deps: { login: LoginService; sessions: SessionServic
     try {
       const result = await deps.login.login(
         { email, password: form.password },
-        { ip: clientIp(c, deps.cookies.trustProxy), userAgent: c.req.header('user-agent') ?? null },
+        {
+          ip: clientIp(c, deps.cookies.trustProxy),
+          userAgent: c.req.header('user-agent') ?? null,
+          deviceCookie: readDeviceCookie(c, deps.cookies),
+        },
       );
       setSessionCookie(c, deps.cookies, result.token);
+      setDeviceCookie(c, deps.cookies, result.deviceCookie);
       return c.redirect(next, 303);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
