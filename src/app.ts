@@ -85,6 +85,6 @@ export function createApp(container: Container) {
   app.route('/', healthRoutes(container));
   app.route('/', docsRoutes());
   app.route('/', widgetRoutes());
-  app.route('/', demoRoutes({ threads: container.threads, publicUrl: config.publicUrl }));
+  if (config.demo) app.route('/', demoRoutes({ threads: container.threads, publicUrl: config.publicUrl }));
   return app;
 }

@@ -57,7 +57,7 @@ export async function runServer(roles: { api: boolean; worker: boolean }): Promi
       process.exit(1);
     }
     lock?.setPort(server.port);
-    await ensureDemoSite(container, server.port);
+    if (config.demo) await ensureDemoSite(container, server.port);
     await ensureAdmin(container);
   }
   if (roles.worker) {
