@@ -15,6 +15,29 @@ afterAll(() => ctx.close());
 const actor = { type: 'cli' as const, id: 'test' };
 const thread = async (article: string) => (await call(ctx, `/api/v1/sites/life/articles/${article}/comments`)).body;
 
+describe('the relay', () => {
+  it('marks the events a submission hands to the queue as dispatched, without the sweeper', async () => {
+    const db = ctx.container.database.db;
+    const c = await submit(ctx, 'life', { articleId: 'relayed' });
+    // No worker and no sweeper run in this file, and this runs first (no other test's relay pass is
+    // under way): only the submitting request's hand-over can mark them.
+    const left = await waitUntil(
+      async () => {
+        const rows = await db
+          .selectFrom('events')
+          .select(['id', 'dispatched_at'])
+          .where('comment_id', '=', c.body.id)
+          .execute();
+        return rows.length > 0 && rows.every((r) => r.dispatched_at !== null) ? rows : null;
+      },
+      5_000,
+      "the submission's events to be marked dispatched",
+    );
+    expect(left.length).toBeGreaterThan(0);
+    expect((await ctx.container.queue.counts()).events.waiting).toBeGreaterThanOrEqual(left.length);
+  });
+});
+
 describe('deletion', () => {
   it('blanks text and personal data in place; replies keep their place under a placeholder', async () => {
     const parent = await submit(ctx, 'life', { articleId: 'd1', body: 'to be deleted', email: 'gone@example.com' });
@@ -176,26 +199,6 @@ describe('maintenance', () => {
       aging: true,
       fresh: false,
     });
-  });
-
-  it('marks the events a submission hands to the queue as dispatched, without the sweeper', async () => {
-    const db = ctx.container.database.db;
-    const c = await submit(ctx, 'life', { articleId: 'relayed' });
-    // No worker and no sweeper run in this file: only the submitting request's hand-over can mark them.
-    const left = await waitUntil(
-      async () => {
-        const rows = await db
-          .selectFrom('events')
-          .select(['id', 'dispatched_at'])
-          .where('comment_id', '=', c.body.id)
-          .execute();
-        return rows.length > 0 && rows.every((r) => r.dispatched_at !== null) ? rows : null;
-      },
-      5_000,
-      "the submission's events to be marked dispatched",
-    );
-    expect(left.length).toBeGreaterThan(0);
-    expect((await ctx.container.queue.counts()).events.waiting).toBeGreaterThanOrEqual(left.length);
   });
 
   it('sweeps the outbox: every event is handed to the queue', async () => {
