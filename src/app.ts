@@ -41,7 +41,7 @@ export function createApp(container: Container) {
   });
   // Only for methods that carry a body: looking for one makes the node adapter build a full Request.
   app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
-  app.use('/api/v1/sites/:siteId/*', siteCors(container.sites, config.publicUrl));
+  app.use('/api/v1/sites/:siteId/*', siteCors(container.sites, config.publicUrl, log));
 
   app.route(
     '/api/v1',
