@@ -57,6 +57,7 @@ const envSchema = z.object({
   JOB_LOCK_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DEMO: booleanFlag.optional(),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 });
 
 export type DatabaseConfig =
@@ -95,6 +96,8 @@ export interface Config {
    * embedded default only, unless DEMO says otherwise: a production database must not get a public demo site.
    */
   demo: boolean;
+  /** `auto`: readable lines when standard output is a terminal, JSON otherwise (files, log collectors). */
+  logFormat: 'auto' | 'json' | 'pretty';
 }
 
 export class ConfigError extends Error {
@@ -148,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: e.METRICS_TOKEN ?? null,
     logLevel: e.LOG_LEVEL,
     demo: e.DEMO ?? !e.DATABASE_URL,
+    logFormat: e.LOG_FORMAT,
   };
   return Object.freeze(config);
 }

@@ -4,9 +4,10 @@ import { cliForwardRoutes } from '../cli/forward.ts';
 import { ConfigError, loadConfig } from '../config/env.ts';
 import { createContainer } from '../container.ts';
 import { acquireLock, DataDirBusyError } from '../db/data-dir-lock.ts';
-import { createLogger } from '../shared/logger.ts';
+import { createLogger, resolveLogFormat } from '../shared/logger.ts';
 import { ensureAdmin, ensureDemoSite } from './bootstrap.ts';
 import { type RunningServer, startHttpServer } from './http-server.ts';
+import { logBanner, startUrls, warnAboutRedis } from './start-report.ts';
 
 export async function runServer(roles: { api: boolean; worker: boolean }): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -19,7 +20,7 @@ export async function runServer(roles: { api: boolean; worker: boolean }): Promi
     }
     throw err;
   }
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, 1, resolveLogFormat(config.logFormat, process.stdout.isTTY === true));
   const embedded = config.database.kind === 'pglite';
 
   let lock: ReturnType<typeof acquireLock> | null = null;
@@ -73,6 +74,10 @@ export async function runServer(roles: { api: boolean; worker: boolean }): Promi
 
   if (server)
     log.info({ port: server.port, roles }, `listening on ${config.publicUrl ?? `http://localhost:${server.port}`}`);
+  if (server) {
+    await logBanner(container, startUrls(config.publicUrl ?? `http://localhost:${server.port}`, config.demo));
+  }
+  if (container.redis) await warnAboutRedis(container.redis, log);
   if (embedded) {
     log.info(
       `embedded mode: PGlite database in ${config.dataDir}, in-process queue. ` +
