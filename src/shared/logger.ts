@@ -1,5 +1,9 @@
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
+
+// Loaded only for a terminal: JSON processes (production, tests) do not pay for the formatter.
+const loadPretty = () => createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
 
 /**
  * Servers log JSON to stdout, buffered: one write per few KB instead of one per line (the request log
@@ -9,7 +13,7 @@ import pretty from 'pino-pretty';
  */
 export function createLogger(level: string, fd: 1 | 2 = 1, format: 'json' | 'pretty' = 'json'): Logger {
   if (format === 'pretty') {
-    const stream = pretty({
+    const stream = loadPretty()({
       destination: fd,
       sync: true,
       translateTime: 'SYS:HH:MM:ss',
