@@ -70,7 +70,9 @@ describe(`the first start (${testDb()})`, () => {
     await waitUntil(async () => s.output().includes('comment service ready'), 20_000, 'banner');
     const out = s.output();
     expect(out).not.toContain('no admin account yet');
-    expect(out).toMatch(/INFO.*: comment service ready\n {2}.*dashboard {5}http:\/\/localhost:\d+\/dashboard/);
+    expect(out).toMatch(
+      /INFO.*: comment service ready\n( {2}.*\n)* {2}dashboard {5}http:\/\/localhost:\d+\/dashboard\n/,
+    );
     expect(out).toMatch(/INFO.*: listening on http:\/\/localhost:\d+/);
     expect(out.split('\n').filter((l) => l.startsWith('{'))).toEqual([]);
   });
