@@ -62,7 +62,7 @@ export function createApp(container: Container) {
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || ownLimit(c)) return next();
     return SETTINGS_WRITES.test(c.req.path) ? limitSettingsBody(c, next) : limitBody(c, next);
   });
-  app.use('/api/v1/sites/:siteId/*', siteCors(container.sites, config.publicUrl));
+  app.use('/api/v1/sites/:siteId/*', siteCors(container.sites, config.publicUrl, log));
 
   app.route(
     '/api/v1',
@@ -98,6 +98,6 @@ export function createApp(container: Container) {
   app.route('/', healthRoutes(container));
   app.route('/', docsRoutes());
   app.route('/', widgetRoutes());
-  app.route('/', demoRoutes({ threads: container.threads, publicUrl: config.publicUrl }));
+  if (config.demo) app.route('/', demoRoutes({ threads: container.threads, publicUrl: config.publicUrl }));
   return app;
 }

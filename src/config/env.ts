@@ -56,6 +56,8 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   JOB_LOCK_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEMO: booleanFlag.optional(),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
 });
 
 export type DatabaseConfig =
@@ -89,6 +91,13 @@ export interface Config {
   /** How long a running job may go without its worker's heartbeat before another worker takes it over. */
   jobLockSeconds: number;
   logLevel: string;
+  /**
+   * Seed the demo site (localhost origins, flood control off) and serve its article at `/`. On in the
+   * embedded default only, unless DEMO says otherwise: a production database must not get a public demo site.
+   */
+  demo: boolean;
+  /** `auto`: readable lines when standard output is a terminal, JSON otherwise (files, log collectors). */
+  logFormat: 'auto' | 'json' | 'pretty';
 }
 
 export class ConfigError extends Error {
@@ -141,6 +150,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobLockSeconds: e.JOB_LOCK_SECONDS,
     metricsToken: e.METRICS_TOKEN ?? null,
     logLevel: e.LOG_LEVEL,
+    demo: e.DEMO ?? !e.DATABASE_URL,
+    logFormat: e.LOG_FORMAT,
   };
   return Object.freeze(config);
 }

@@ -2,9 +2,12 @@
 // Written here rather than with hono/cors: that middleware adds `Vary` after the handler has answered,
 // which makes the Node adapter rebuild every response (a third of a cached thread page's cost).
 import type { MiddlewareHandler } from 'hono';
+import type { Logger } from 'pino';
 import { ForbiddenError } from '../shared/errors.ts';
 import type { AppEnv } from './app-env.ts';
 import { selfOrigin } from './client-info.ts';
+import { originRefusalLog } from './origin-refusals.ts';
+import { errorToResponse } from './problem.ts';
 
 const ALLOW_METHODS = 'GET, HEAD, POST, OPTIONS';
 const ALLOW_HEADERS = 'Content-Type, Idempotency-Key';
@@ -16,7 +19,8 @@ export interface SiteOrigins {
   find(siteId: string): Promise<{ settings: { origins: string[] } } | null>;
 }
 
-export function siteCors(sites: SiteOrigins, publicUrl: string | null): MiddlewareHandler<AppEnv> {
+export function siteCors(sites: SiteOrigins, publicUrl: string | null, log: Logger): MiddlewareHandler<AppEnv> {
+  const noteRefusal = originRefusalLog(log);
   /** Null when the site does not exist (the handler answers 404). */
   const isAllowed = async (
     origin: string,
@@ -46,12 +50,21 @@ export function siteCors(sites: SiteOrigins, publicUrl: string | null): Middlewa
         Vary: 'Origin, Access-Control-Request-Headers',
       });
     }
-    // Browsers send simple POSTs (forms, text/plain) without a preflight, so refuse them here,
-    // before anything is stored.
-    if (c.req.method === 'POST' && allowed === false) {
-      throw new ForbiddenError(`Origin ${origin.slice(0, 200)} is not allowed to post comments to this site.`, {
-        code: 'origin_not_allowed',
-      });
+    if (allowed === false) {
+      // Refused before anything is read or stored (browsers send simple POSTs without a preflight). The
+      // refusal itself is readable by the page, so the widget can say what to configure instead of
+      // failing as if the service were down; it carries nothing of the site's.
+      const siteId = c.req.param('siteId')!;
+      const shown = origin.slice(0, 200);
+      noteRefusal(siteId, shown);
+      const refusal = new ForbiddenError(
+        `Origin ${shown} is not allowed for site "${siteId}". Add it to the site's allowed origins: npm run cli -- sites:update --id ${siteId} --origin ${shown}`,
+        { code: 'origin_not_allowed' },
+      );
+      const res = errorToResponse(refusal, c, () => {});
+      res.headers.set('Access-Control-Allow-Origin', origin);
+      res.headers.set('Vary', 'Origin');
+      return res;
     }
     if (!allowed) return next();
     c.header('Access-Control-Allow-Origin', origin);

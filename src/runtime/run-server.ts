@@ -5,9 +5,10 @@ import { ConfigError, loadConfig } from '../config/env.ts';
 import { createContainer } from '../container.ts';
 import { acquireLock, DataDirBusyError } from '../db/data-dir-lock.ts';
 import { QueueMismatchError } from '../jobs/queue-agreement.ts';
-import { createLogger } from '../shared/logger.ts';
+import { createLogger, resolveLogFormat } from '../shared/logger.ts';
 import { ensureAdmin, ensureDemoSite } from './bootstrap.ts';
 import { type RunningServer, startHttpServer } from './http-server.ts';
+import { logBanner, startUrls, warnAboutRedis } from './start-report.ts';
 
 export async function runServer(roles: { api: boolean; worker: boolean }): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -20,7 +21,7 @@ export async function runServer(roles: { api: boolean; worker: boolean }): Promi
     }
     throw err;
   }
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, 1, resolveLogFormat(config.logFormat, process.stdout.isTTY === true));
   const embedded = config.database.kind === 'pglite';
 
   let lock: ReturnType<typeof acquireLock> | null = null;
@@ -59,7 +60,7 @@ export async function runServer(roles: { api: boolean; worker: boolean }): Promi
       process.exit(1);
     }
     lock?.setPort(server.port);
-    await ensureDemoSite(container, server.port);
+    if (config.demo) await ensureDemoSite(container, server.port);
     await ensureAdmin(container);
   }
   if (roles.worker) {
@@ -75,6 +76,10 @@ export async function runServer(roles: { api: boolean; worker: boolean }): Promi
 
   if (server)
     log.info({ port: server.port, roles }, `listening on ${config.publicUrl ?? `http://localhost:${server.port}`}`);
+  if (server) {
+    await logBanner(container, startUrls(config.publicUrl ?? `http://localhost:${server.port}`, config.demo));
+  }
+  if (container.redis) await warnAboutRedis(container.redis, log);
   if (embedded) {
     log.info(
       `embedded mode: PGlite database in ${config.dataDir}, in-process queue. ` +

@@ -10,22 +10,13 @@ import { findEvent } from '../events/outbox.repository.ts';
 import { type Job, PermanentJobError, RetryLaterError } from '../jobs/job-queue.ts';
 import type { RetryPolicy } from '../jobs/retry-policy.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { failedTooLong, isRetryable, parseRetryAfter } from './delivery-outcome.ts';
 import { type PostResult, postJson } from './http-post.ts';
 import type { SecretBox } from './secret-box.ts';
 import * as repo from './webhook.repository.ts';
 import { payloadFor } from './webhook-payload.ts';
 
-/** An endpoint that has failed every attempt for this long is switched off. */
-const DISABLE_AFTER_FAILING_MS = 5 * 24 * 3_600_000;
 const TIMEOUT_MS = 10_000;
-
-function parseRetryAfter(value: string | string[] | undefined): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (!v) return undefined;
-  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
 
 function signatures(endpoint: WebhookEndpointRow, box: SecretBox, id: string, at: Date, body: string): string {
   const secrets = [box.open(endpoint.secret_ciphertext)];
@@ -119,10 +110,7 @@ export function createDeliverWebhookJob(deps: {
       { deliveryId, endpointId: endpoint.id, status, error: result.error, errorCode: result.errorCode },
       'webhook attempt failed',
     );
-    const retryable =
-      status === null
-        ? result.errorCode !== 'EFORBIDDENADDRESS' && result.errorCode !== 'EINVALIDURL'
-        : status >= 500 || status === 429 || status === 408 || result.errorCode === 'ERESPONSE';
+    const retryable = isRetryable(result);
     const lastAttempt = job.attemptsMade + 1 >= job.maxAttempts;
     if (retryable) await disableIfFailingForDays(endpoint.id);
     if (!retryable || lastAttempt) {
@@ -139,7 +127,7 @@ export function createDeliverWebhookJob(deps: {
 
   async function disableIfFailingForDays(endpointId: string) {
     const failingSince = await repo.markEndpointFailing(db, endpointId);
-    if (failingSince && Date.now() - failingSince.getTime() > DISABLE_AFTER_FAILING_MS) {
+    if (failedTooLong(failingSince)) {
       await repo.updateEndpoint(db, endpointId, { enabled: false, disabledReason: 'every delivery failed for 5 days' });
       log.warn({ endpointId }, 'webhook endpoint disabled after failing for days');
     }

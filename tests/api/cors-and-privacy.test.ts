@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approve, call, createSite, expectProblem, submit, tableCounts } from '../support/http.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
@@ -54,12 +56,48 @@ describe('CORS', () => {
     const foreign = await call(ctx, '/api/v1/sites/paper/articles/cors/comments', {
       headers: { origin: 'https://evil.example' },
     });
-    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    // Another origin gets a refusal it can read (the widget says what to configure), and no comments.
+    const refusal = expectProblem(foreign, 403);
+    expect(refusal.code).toBe('origin_not_allowed');
+    expect(refusal.detail).toContain('https://evil.example');
+    expect(refusal.detail).toContain('"paper"');
+    expect(foreign.headers.get('access-control-allow-origin')).toBe('https://evil.example');
+    expect(foreign.text).not.toContain('comments":');
     // Error answers are readable by allowed origins too (the widget shows field errors).
     const invalid = await submit(ctx, 'paper', { email: 'not-an-email' }, { origin: 'https://paper.example' });
     expect(invalid.status).toBe(400);
     expect(invalid.headers.get('access-control-allow-origin')).toBe('https://paper.example');
     expect(invalid.headers.get('vary')).toContain('Origin');
+  });
+});
+
+describe('a page on an origin that is not allowed', () => {
+  it('is refused with a warning in the log naming the site and the origin, once per pair and interval', async () => {
+    const lines: { level: number; msg: string; siteId?: string; origin?: string }[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        for (const l of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(l));
+        done();
+      },
+    });
+    const logged = await createTestContext({}, { log: pino({ level: 'info' }, sink) });
+    try {
+      await createSite(logged, 'gazette', { origins: ['https://gazette.example'] });
+      const read = (origin: string) =>
+        call(logged, '/api/v1/sites/gazette/articles/a/comments', { headers: { origin } });
+      for (let i = 0; i < 3; i++) expectProblem(await read('https://copycat.example'), 403);
+      expectProblem(await submit(logged, 'gazette', {}, { origin: 'https://copycat.example' }), 403);
+      expectProblem(await read('http://localhost:4000'), 403);
+      expect((await read('https://gazette.example')).status).toBe(404); // allowed: no article yet
+      const warnings = lines.filter((l) => l.level === 40 && l.msg.includes('not an allowed origin'));
+      expect(warnings.map((w) => [w.siteId, w.origin])).toEqual([
+        ['gazette', 'https://copycat.example'],
+        ['gazette', 'http://localhost:4000'],
+      ]);
+      expect(warnings[0]!.msg).toContain('sites:update --id gazette --origin https://copycat.example');
+    } finally {
+      await logged.close();
+    }
   });
 });
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMaintenanceJob } from '../../src/maintenance/maintenance.job.ts';
 import { call, createSite, submit } from '../support/http.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
+import { waitUntil } from '../support/webhook-receiver.ts';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -13,6 +14,29 @@ afterAll(() => ctx.close());
 
 const actor = { type: 'cli' as const, id: 'test' };
 const thread = async (article: string) => (await call(ctx, `/api/v1/sites/life/articles/${article}/comments`)).body;
+
+describe('the relay', () => {
+  it('marks the events a submission hands to the queue as dispatched, without the sweeper', async () => {
+    const db = ctx.container.database.db;
+    const c = await submit(ctx, 'life', { articleId: 'relayed' });
+    // No worker and no sweeper run in this file, and this runs first (no other test's relay pass is
+    // under way): only the submitting request's hand-over can mark them.
+    const left = await waitUntil(
+      async () => {
+        const rows = await db
+          .selectFrom('events')
+          .select(['id', 'dispatched_at'])
+          .where('comment_id', '=', c.body.id)
+          .execute();
+        return rows.length > 0 && rows.every((r) => r.dispatched_at !== null) ? rows : null;
+      },
+      5_000,
+      "the submission's events to be marked dispatched",
+    );
+    expect(left.length).toBeGreaterThan(0);
+    expect((await ctx.container.queue.counts()).events.waiting).toBeGreaterThanOrEqual(left.length);
+  });
+});
 
 describe('deletion', () => {
   it('blanks text and personal data in place; replies keep their place under a placeholder', async () => {

@@ -159,6 +159,20 @@ describe('actions', () => {
     expectProblem(await post('/api/v1/moderation/comments/not-an-id/approve'), 404);
     expectProblem(await post(`/api/v1/moderation/comments/${c.body.id}/approve`, { reason: 'x'.repeat(1001) }), 400);
   });
+
+  it('never moves a published comment back to pending (the path the CLI and dashboard share), and leaves it as it was', async () => {
+    const c = await submit(ctx, 'news', { articleId: 'no-unpublish' });
+    await approve(ctx, c.body.id);
+    const logBefore = (await ctx.container.moderation.show(c.body.id)).log.length;
+    const eventsBefore = await eventsOf(c.body.id);
+    await expect(ctx.container.moderation.setStatus(c.body.id, 'pending', { type: 'cli', id: 'test' })).rejects.toThrow(
+      /approved comment cannot become pending/,
+    );
+    const { comment, log } = await ctx.container.moderation.show(c.body.id);
+    expect(comment.status).toBe('approved');
+    expect(log).toHaveLength(logBefore);
+    expect(await eventsOf(c.body.id)).toEqual(eventsBefore);
+  });
 });
 
 describe('bulk actions', () => {

@@ -111,6 +111,48 @@ describe('webhook delivery', () => {
     expect(forPath('/flaky')).toHaveLength(3);
   });
 
+  it('retries 429 and 408, waiting as long as Retry-After asks (the schedule here is 150 ms)', async () => {
+    receiver.on('/busy', (_r, n) =>
+      n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : n === 2 ? { status: 408 } : { status: 204 },
+    );
+    const { siteId, endpoint } = await siteWithEndpoint('/busy', { events: ['comment.pending'] });
+    await submit(ctx, siteId);
+    await receiver.waitFor(() => forPath('/busy').length >= 3);
+    const [first, second] = forPath('/busy');
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(1_000);
+    const deliveries = await waitUntil(async () => {
+      const d = await ctx.container.webhooks.deliveries(endpoint.id);
+      return d[0]?.status === 'succeeded' ? d : null;
+    });
+    expect(deliveries[0]!.log.map((a) => a.statusCode)).toEqual([429, 408, 204]);
+  });
+
+  it('switches off an endpoint whose deliveries have all failed for more than 5 days, not one failing for 4', async () => {
+    receiver.on('/down-long', () => ({ status: 503 }));
+    receiver.on('/down-short', () => ({ status: 503 }));
+    const long = await siteWithEndpoint('/down-long', { events: ['comment.pending'] });
+    const short = await siteWithEndpoint('/down-short', { events: ['comment.pending'] });
+    const db = ctx.container.database.db;
+    const failingFor = (id: string, days: number) =>
+      db
+        .updateTable('webhook_endpoints')
+        .set({ failing_since: new Date(Date.now() - days * 24 * 3_600_000) })
+        .where('id', '=', id)
+        .execute();
+    await failingFor(long.endpoint.id, 5.1);
+    await failingFor(short.endpoint.id, 4);
+    await submit(ctx, long.siteId);
+    await submit(ctx, short.siteId);
+    const off = await waitUntil(async () => {
+      const e = await ctx.container.webhooks.get(long.endpoint.id);
+      return e.enabled ? null : e;
+    });
+    expect(off.disabledReason).toContain('5 days');
+    // The short one has been retried to the end of its schedule by now, and stays on.
+    await waitUntil(async () => (await ctx.container.webhooks.deliveries(short.endpoint.id))[0]?.status === 'failed');
+    expect((await ctx.container.webhooks.get(short.endpoint.id)).enabled).toBe(true);
+  });
+
   it('disables the endpoint on 410 Gone', async () => {
     receiver.on('/gone', () => ({ status: 410 }));
     const { siteId, endpoint } = await siteWithEndpoint('/gone', { events: ['comment.created'] });

@@ -170,15 +170,21 @@ describe('the widget on another origin', () => {
     await page.close();
   });
 
-  it('gets nothing on an origin the site does not allow', async () => {
+  it('on an origin the site does not allow, names the origin and the setting in the console and shows no form', async () => {
     const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     await page.goto(`${host.origin}/not-allowed`);
     await expect
       .poll(() => page.locator('#comments').getByRole('status').first().textContent())
-      .toContain('Comments could not be loaded.');
-    await post(page, { body: 'Should not arrive' });
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('could not be reached');
-    expect(await textbox(page, 'Comment').inputValue()).toBe('Should not arrive');
+      .toBe('Comments are not available on this page.');
+    const diagnosis = errors.find((e) => e.startsWith('Comments: '));
+    expect(diagnosis).toContain(`Origin ${host.origin} is not allowed for site "demo"`);
+    expect(diagnosis).toContain(`sites:update --id demo --origin ${host.origin}`);
+    // No form that could never post.
+    expect(await page.getByRole('textbox').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Post Comment' }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Leave a reply' }).count()).toBe(0);
     await page.close();
   });
 

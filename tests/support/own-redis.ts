@@ -21,7 +21,8 @@ export interface OwnRedis {
   kill(): Promise<void>;
 }
 
-export async function ownRedis(): Promise<OwnRedis> {
+/** `args` are added to the server's command line (e.g. `--maxmemory-policy allkeys-lru`). */
+export async function ownRedis(args: string[] = []): Promise<OwnRedis> {
   const port = await freePort();
   let child: ChildProcess | null = null;
   const url = `redis://127.0.0.1:${port}`;
@@ -43,7 +44,7 @@ export async function ownRedis(): Promise<OwnRedis> {
     async start() {
       child = spawn(
         'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
         { stdio: 'ignore' },
       );
       for (let i = 0; i < 100 && !(await ping()); i++) await new Promise((r) => setTimeout(r, 50));

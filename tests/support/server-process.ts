@@ -67,7 +67,7 @@ export async function startProcess(
   });
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const limit = opts.startTimeoutMs ?? 60_000;
+    const limit = opts.startTimeoutMs ?? 180_000;
     const timer = setTimeout(
       () => reject(new Error(`${argv.join(' ')} did not start in ${limit / 1000} s:\n${output}`)),
       limit,
@@ -99,8 +99,14 @@ export async function startProcess(
   };
 }
 
-/** The environment for a fresh installation: an empty data directory, or an empty PostgreSQL database. */
-export async function freshEnvironment(): Promise<{ env: Record<string, string>; cleanup(): Promise<void> }> {
+/**
+ * The environment for a fresh installation: an empty data directory, or an empty PostgreSQL database.
+ * The suites walk the README's demo path in both modes, so on PostgreSQL they opt in with DEMO=true
+ * (a production deployment has no demo site unless it asks); `demo: false` leaves that out.
+ */
+export async function freshEnvironment(
+  opts: { demo?: boolean } = {},
+): Promise<{ env: Record<string, string>; cleanup(): Promise<void> }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'comments-e2e-'));
   if (testDb() === 'pglite') {
     return { env: { DATA_DIR: dataDir }, cleanup: async () => rmSync(dataDir, { recursive: true, force: true }) };
@@ -113,7 +119,12 @@ export async function freshEnvironment(): Promise<{ env: Record<string, string>;
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${name}`;
   return {
-    env: { DATA_DIR: dataDir, DATABASE_URL: url.toString(), SECRET_KEY: TEST_SECRET },
+    env: {
+      DATA_DIR: dataDir,
+      DATABASE_URL: url.toString(),
+      SECRET_KEY: TEST_SECRET,
+      ...(opts.demo === false ? {} : { DEMO: 'true' }),
+    },
     async cleanup() {
       rmSync(dataDir, { recursive: true, force: true });
       const c = new pg.Client({ connectionString: TEST_DATABASE_URL });

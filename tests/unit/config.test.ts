@@ -46,4 +46,13 @@ describe('loadConfig', () => {
   it('treats empty strings as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', PORT: '' }).database.kind).toBe('pglite');
   });
+
+  it('turns the demo site on in the embedded default only, unless DEMO says otherwise', () => {
+    const pg = { DATABASE_URL: 'postgres://u@db/x', SECRET_KEY: 'k'.repeat(32) };
+    expect(loadConfig({}).demo).toBe(true);
+    expect(loadConfig(pg).demo).toBe(false);
+    expect(loadConfig({ ...pg, DEMO: 'true' }).demo).toBe(true);
+    expect(loadConfig({ DEMO: 'false' }).demo).toBe(false);
+    expect(() => loadConfig({ DEMO: 'maybe' })).toThrow(/DEMO/);
+  });
 });

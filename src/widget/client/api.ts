@@ -20,6 +20,8 @@ export interface Thread {
 
 export type Sort = 'oldest' | 'newest';
 
+export class OriginRefused extends Error {}
+
 export interface Answer {
   status: number;
   body: {
@@ -40,6 +42,8 @@ export function siteApi(base: string, site: string) {
       if (cursor) query.set('cursor', cursor);
       const res = await fetch(`${root}/articles/${encodeURIComponent(article)}/comments?${query}`);
       if (res.status === 404) return null;
+      // The site does not allow this page's origin: the answer says which origin and what to configure.
+      if (res.status === 403) throw new OriginRefused(((await res.json()) as Answer['body']).detail);
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       return (await res.json()) as Thread;
     },

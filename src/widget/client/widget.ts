@@ -1,5 +1,5 @@
 // One comment section in a shadow root: heading with the count, sort toggle, thread, "load more", form.
-import { type Sort, siteApi } from './api.ts';
+import { OriginRefused, type Sort, siteApi } from './api.ts';
 import { commentForm } from './comment-form.ts';
 import { h } from './dom.ts';
 import { pendingStore } from './pending.ts';
@@ -119,7 +119,14 @@ export function mountWidget(host: HTMLElement, base: string): void {
       state.textContent = '';
       if (!next && location.hash.startsWith('#comment-'))
         shadow.getElementById(location.hash.slice(1))?.scrollIntoView();
-    } catch {
+    } catch (err) {
+      if (err instanceof OriginRefused) {
+        // A form here could never post: say so, and tell the page's developer what to configure.
+        console.error(`Comments: ${err.message}`);
+        form.element.remove();
+        state.textContent = 'Comments are not available on this page.';
+        return;
+      }
       state.replaceChildren(
         'Comments could not be loaded. ',
         h('button', { type: 'button', class: 'link', onclick: () => load(next) }, 'Try again'),

@@ -1,0 +1,70 @@
+// What an operator needs on the first screen after `npm start`: where things are, whether anyone can
+// sign in yet, and whether Redis is set up the way the queue needs it.
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Container } from '../container.ts';
+
+export interface StartUrls {
+  dashboard: string;
+  docs: string;
+  /** Null when the demo article is not served (a production deployment without DEMO=true). */
+  demo: string | null;
+}
+
+export function startUrls(base: string, demo: boolean): StartUrls {
+  return { dashboard: `${base}/dashboard`, docs: `${base}/docs`, demo: demo ? `${base}/` : null };
+}
+
+const CREATE_ADMIN_HINT =
+  "no admin account yet: start with ADMIN_EMAIL=you@example.com ADMIN_PASSWORD='at least 12 characters', " +
+  'or run: printf \'%s\' "$PASSWORD" | npm run cli -- users:create --email you@example.com --role admin';
+
+/**
+ * The banner: one log line (JSON stays machine-readable; the pretty output shows it as text), with how
+ * to create the first admin while nobody could sign in to the dashboard.
+ */
+export async function logBanner(container: Container, urls: StartUrls): Promise<void> {
+  const users = await container.users.list();
+  const adminMissing = !users.some((u) => u.role === 'admin' && !u.disabled);
+  const lines = [
+    ...(urls.demo ? [`demo article  ${urls.demo}`] : []),
+    `dashboard     ${urls.dashboard}`,
+    `API docs      ${urls.docs}`,
+    ...(adminMissing ? [CREATE_ADMIN_HINT] : []),
+  ];
+  container.log.info({ urls, adminMissing }, `comment service ready\n  ${lines.join('\n  ')}`);
+}
+
+/** `field:value` lines of an INFO section. */
+function infoField(info: string, field: string): string | null {
+  const m = new RegExp(`^${field}:(.*)$`, 'm').exec(info);
+  return m ? m[1]!.trim() : null;
+}
+
+/**
+ * What is wrong with this Redis for BullMQ: an eviction policy other than noeviction lets Redis drop
+ * queued jobs and their locks under memory pressure; without appendonly a Redis restart loses the jobs
+ * written since its last snapshot. Read from INFO, which managed services allow where CONFIG is not.
+ */
+export function redisSetupProblems(memoryInfo: string, persistenceInfo: string): string[] {
+  const problems: string[] = [];
+  const policy = infoField(memoryInfo, 'maxmemory_policy');
+  if (policy && policy !== 'noeviction')
+    problems.push(
+      `Redis maxmemory-policy is ${policy}: BullMQ needs noeviction, or Redis may evict queued jobs under memory pressure (set maxmemory-policy noeviction)`,
+    );
+  if (infoField(persistenceInfo, 'aof_enabled') === '0')
+    problems.push(
+      'Redis runs without appendonly: a Redis restart loses the jobs queued since its last snapshot (set appendonly yes)',
+    );
+  return problems;
+}
+
+export async function warnAboutRedis(redis: Redis, log: Logger): Promise<void> {
+  try {
+    const [memory, persistence] = await Promise.all([redis.info('memory'), redis.info('persistence')]);
+    for (const problem of redisSetupProblems(memory, persistence)) log.warn(problem);
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'could not read the Redis configuration (INFO) to check it');
+  }
+}
