@@ -9,6 +9,7 @@ import { dashboardRoutes } from './dashboard/dashboard.routes.tsx';
 import { demoRoutes } from './demo/demo.routes.tsx';
 import type { AppEnv } from './http/app-env.ts';
 import { docsRoutes } from './http/docs.ts';
+import { serveOpenApiDocument } from './http/openapi-document.ts';
 import { registerSecuritySchemes } from './http/openapi-common.ts';
 import { errorToResponse, problemResponse } from './http/problem.ts';
 import { requestContext } from './http/request-context.ts';
@@ -69,7 +70,7 @@ export function createApp(container: Container) {
   app.route('/api/v1/admin', adminRoutes({ ...auth, ...container }));
   registerSecuritySchemes(app.openAPIRegistry);
 
-  app.doc31('/openapi.json', {
+  serveOpenApiDocument(app, '/openapi.json', {
     openapi: '3.1.0',
     info: {
       title: 'Comment moderation service',
