@@ -11,6 +11,7 @@ import type { AppEnv } from './http/app-env.ts';
 import { docsRoutes } from './http/docs.ts';
 import { serveOpenApiDocument } from './http/openapi-document.ts';
 import { registerSecuritySchemes } from './http/openapi-common.ts';
+import { methodNotAllowed } from './http/method-not-allowed.ts';
 import { errorToResponse, problemResponse } from './http/problem.ts';
 import { requestContext } from './http/request-context.ts';
 import { siteCors } from './http/site-cors.ts';
@@ -32,6 +33,7 @@ export function createApp(container: Container) {
   app.onError((err, c) =>
     errorToResponse(err, c, (e) => (c.get('log')?.() ?? log).error({ err: e }, 'request failed')),
   );
+  app.use(methodNotAllowed(app as never));
   app.notFound((c) => problemResponse(c, 404, `Nothing at ${c.req.method} ${c.req.path.slice(0, 200)}.`));
 
   const limitBody = bodyLimit({
