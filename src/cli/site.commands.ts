@@ -113,7 +113,7 @@ function siteOptions(cmd: Command): Command {
     );
 }
 
-export function registerSiteCommands(program: Command, services: Services, io: CliIo): void {
+export function registerSiteCommands(program: Command, services: () => Services, io: CliIo): void {
   siteOptions(
     program
       .command('sites:create')
@@ -121,7 +121,7 @@ export function registerSiteCommands(program: Command, services: Services, io: C
       .requiredOption('--id <id>', 'site id, used in API paths (a-z, 0-9, -, _)')
       .requiredOption('--name <name>', 'display name'),
   ).action(async (o: SiteOptions) => {
-    const site = await services.admin.createSite(CLI_ACTOR, { id: o.id, name: o.name!, settings: settingsFrom(o) });
+    const site = await services().admin.createSite(CLI_ACTOR, { id: o.id, name: o.name!, settings: settingsFrom(o) });
     printJson(io, site);
   });
 
@@ -132,8 +132,8 @@ export function registerSiteCommands(program: Command, services: Services, io: C
       .requiredOption('--id <id>', 'site id')
       .option('--name <name>', 'display name'),
   ).action(async (o: SiteOptions) => {
-    const current = await services.sites.get(o.id);
-    const site = await services.admin.updateSite(CLI_ACTOR, o.id, {
+    const current = await services().sites.get(o.id);
+    const site = await services().admin.updateSite(CLI_ACTOR, o.id, {
       ...(o.name !== undefined ? { name: o.name } : {}),
       settings: settingsFrom(o, current.settings),
     });
@@ -145,7 +145,7 @@ export function registerSiteCommands(program: Command, services: Services, io: C
     .description('List sites')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const sites = await services.sites.list();
+      const sites = await services().sites.list();
       if (o.json) return printJson(io, sites);
       if (sites.length === 0) return io.out('No sites yet. Create one with sites:create.\n');
       for (const s of sites) {

@@ -24,7 +24,7 @@ async function passwordFromStdin(io: CliIo): Promise<string> {
   return password;
 }
 
-export function registerUserCommands(program: Command, services: Services, io: CliIo): void {
+export function registerUserCommands(program: Command, services: () => Services, io: CliIo): void {
   program
     .command('users:create')
     .description('Create an admin or a moderator; the password is read from standard input')
@@ -35,7 +35,7 @@ export function registerUserCommands(program: Command, services: Services, io: C
       const password = await passwordFromStdin(io);
       printJson(
         io,
-        await services.users.create(
+        await services().users.create(
           { email: o.email, role: o.role as UserRole, password, siteIds: o.site ?? [] },
           CLI_ACTOR,
         ),
@@ -47,7 +47,7 @@ export function registerUserCommands(program: Command, services: Services, io: C
     .description('List accounts with their role, sites and state')
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }) => {
-      const users = await services.users.list();
+      const users = await services().users.list();
       if (o.json) return printJson(io, users);
       if (users.length === 0)
         return io.out('No accounts yet. Create one with users:create (or set ADMIN_EMAIL and ADMIN_PASSWORD).\n');
@@ -78,8 +78,8 @@ export function registerUserCommands(program: Command, services: Services, io: C
       }) => {
         if (o.disable && o.enable)
           throw new ValidationError([{ path: '--disable', message: 'cannot be combined with --enable' }]);
-        const user = await services.users.findByEmail(o.email);
-        const updated = await services.users.update(
+        const user = await services().users.findByEmail(o.email);
+        const updated = await services().users.update(
           user.id,
           {
             ...(o.role ? { role: o.role as UserRole } : {}),
@@ -98,21 +98,21 @@ export function registerUserCommands(program: Command, services: Services, io: C
     .requiredOption('--email <email>', 'sign-in email')
     .action(async (o: { email: string }) => {
       const password = await passwordFromStdin(io);
-      const user = await services.users.findByEmail(o.email);
-      await services.users.resetPassword(user.id, password, CLI_ACTOR);
+      const user = await services().users.findByEmail(o.email);
+      await services().users.resetPassword(user.id, password, CLI_ACTOR);
       io.out(`Password changed for ${user.email}; its sessions were ended.\n`);
     });
 }
 
-export function registerTokenCommands(program: Command, services: Services, io: CliIo): void {
+export function registerTokenCommands(program: Command, services: () => Services, io: CliIo): void {
   program
     .command('tokens:create')
     .description('Create an API token for an account (Authorization: Bearer); prints it once')
     .requiredOption('--email <email>', "the account's email")
     .option('--name <name>', 'what the token is for', 'API token')
     .action(async (o: { email: string; name: string }) => {
-      const user = await services.users.findByEmail(o.email);
-      const { token, apiToken } = await services.tokens.create(user.id, o.name, CLI_ACTOR);
+      const user = await services().users.findByEmail(o.email);
+      const { token, apiToken } = await services().tokens.create(user.id, o.name, CLI_ACTOR);
       printJson(io, { ...apiToken, token });
       io.err('Keep the token now: it is not shown again (revoke it with tokens:revoke).\n');
     });
@@ -122,8 +122,8 @@ export function registerTokenCommands(program: Command, services: Services, io: 
     .description("List an account's API tokens (names and prefixes, never the tokens)")
     .requiredOption('--email <email>', "the account's email")
     .action(async (o: { email: string }) => {
-      const user = await services.users.findByEmail(o.email);
-      printJson(io, await services.tokens.list(user.id));
+      const user = await services().users.findByEmail(o.email);
+      printJson(io, await services().tokens.list(user.id));
     });
 
   program
@@ -131,7 +131,7 @@ export function registerTokenCommands(program: Command, services: Services, io: 
     .description('Revoke an API token')
     .requiredOption('--id <id>', 'token id')
     .action(async (o: { id: string }) => {
-      const token = await services.tokens.revoke(o.id, CLI_ACTOR);
+      const token = await services().tokens.revoke(o.id, CLI_ACTOR);
       io.out(`Revoked ${token.id} (${token.name}).\n`);
     });
 }
