@@ -24,6 +24,16 @@ async function passwordFromStdin(io: CliIo): Promise<string> {
   return password;
 }
 
+/** `--clear-sites` starts from none, `--remove-site` takes sites out, `--site` adds them. */
+function assignedSites(current: string[], o: { site?: string[]; removeSite?: string[]; clearSites?: boolean }) {
+  const base = o.clearSites ? [] : current;
+  const missing = (o.removeSite ?? []).filter((id) => !base.includes(id));
+  if (missing.length > 0)
+    throw new ValidationError(missing.map((id) => ({ path: '--remove-site', message: `"${id}" is not assigned` })));
+  const kept = base.filter((id) => !o.removeSite?.includes(id));
+  return [...kept, ...(o.site ?? []).filter((id) => !kept.includes(id))];
+}
+
 export function registerUserCommands(program: Command, services: () => Services, io: CliIo): void {
   program
     .command('users:create')
@@ -63,8 +73,9 @@ export function registerUserCommands(program: Command, services: () => Services,
     .description("Change an account's role or sites, or disable / enable it (disabling signs it out everywhere)")
     .requiredOption('--email <email>', 'sign-in email')
     .option('--role <role>', 'admin | moderator')
-    .option('--site <id>', 'replace the assigned sites (repeatable)', collect)
-    .option('--clear-sites', 'remove every assigned site')
+    .option('--site <id>', 'assign a site (repeatable; adds to the assigned sites)', collect)
+    .option('--remove-site <id>', 'unassign a site (repeatable)', collect)
+    .option('--clear-sites', 'unassign every site first (with --site: sets the whole list)')
     .option('--disable', 'disable the account')
     .option('--enable', 'enable the account')
     .action(
@@ -72,6 +83,7 @@ export function registerUserCommands(program: Command, services: () => Services,
         email: string;
         role?: string;
         site?: string[];
+        removeSite?: string[];
         clearSites?: boolean;
         disable?: boolean;
         enable?: boolean;
@@ -83,7 +95,7 @@ export function registerUserCommands(program: Command, services: () => Services,
           user.id,
           {
             ...(o.role ? { role: o.role as UserRole } : {}),
-            ...(o.site ? { siteIds: o.site } : o.clearSites ? { siteIds: [] } : {}),
+            ...(o.site || o.removeSite || o.clearSites ? { siteIds: assignedSites(user.siteIds, o) } : {}),
             ...(o.disable ? { disabled: true } : o.enable ? { disabled: false } : {}),
           },
           CLI_ACTOR,

@@ -51,7 +51,7 @@ describe.skipIf(testDb() !== 'pglite')('CLI help without a database', () => {
     const file = path.join(dir, '..', `not-a-dir-${process.pid}`);
     writeFileSync(file, 'x');
     try {
-      const envs = [
+      const envs: Record<string, string>[] = [
         { DATA_DIR: file, DATABASE_URL: '', REDIS_URL: '' },
         { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', SECRET_KEY: TEST_SECRET, REDIS_URL: '' },
         { DATABASE_URL: 'not a url', SECRET_KEY: TEST_SECRET },
