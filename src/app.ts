@@ -15,6 +15,7 @@ import { methodNotAllowed } from './http/method-not-allowed.ts';
 import { errorToResponse, problemResponse } from './http/problem.ts';
 import { requestContext } from './http/request-context.ts';
 import { siteCors } from './http/site-cors.ts';
+import { textGuard } from './http/text-guard.ts';
 import { moderationRoutes } from './moderation/moderation.routes.ts';
 import { healthRoutes } from './observability/health.routes.ts';
 import { requestMetrics } from './observability/request-metrics.ts';
@@ -45,6 +46,9 @@ export function createApp(container: Container) {
   // Only for methods that carry a body: looking for one makes the node adapter build a full Request.
   app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
   app.use('/api/v1/sites/:siteId/*', siteCors(container.sites, config.publicUrl));
+  // The public comment routes check their fields themselves (and answer HTML forms in HTML).
+  for (const signedIn of ['/api/v1/moderation/*', '/api/v1/admin/*', '/api/v1/auth/*', '/dashboard/*'])
+    app.use(signedIn, textGuard);
 
   app.route(
     '/api/v1',
