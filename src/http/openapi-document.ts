@@ -32,5 +32,8 @@ function withOperationIds(doc: Document): Document {
 /** Serves the document, built once on the first request (every route is registered by then). */
 export function serveOpenApiDocument(app: OpenAPIHono<AppEnv>, path: string, config: Config): void {
   let doc: Document | undefined;
-  app.get(path, (c) => c.json((doc ??= withOperationIds(app.getOpenAPI31Document(config)))));
+  app.get(path, (c) => {
+    doc ??= withOperationIds(app.getOpenAPI31Document(config));
+    return c.json(doc);
+  });
 }

@@ -11,7 +11,6 @@ import { createSite, submit } from '../support/http.ts';
 import { testDb } from '../support/stores.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: a JSON document walked generically
 type Json = any;
 
 let ctx: TestContext;
