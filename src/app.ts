@@ -9,10 +9,13 @@ import { dashboardRoutes } from './dashboard/dashboard.routes.tsx';
 import { demoRoutes } from './demo/demo.routes.tsx';
 import type { AppEnv } from './http/app-env.ts';
 import { docsRoutes } from './http/docs.ts';
+import { methodNotAllowed } from './http/method-not-allowed.ts';
 import { registerSecuritySchemes } from './http/openapi-common.ts';
+import { serveOpenApiDocument } from './http/openapi-document.ts';
 import { errorToResponse, problemResponse } from './http/problem.ts';
 import { requestContext } from './http/request-context.ts';
 import { siteCors } from './http/site-cors.ts';
+import { textGuard } from './http/text-guard.ts';
 import { moderationRoutes } from './moderation/moderation.routes.ts';
 import { healthRoutes } from './observability/health.routes.ts';
 import { requestMetrics } from './observability/request-metrics.ts';
@@ -48,6 +51,7 @@ export function createApp(container: Container) {
   app.onError((err, c) =>
     errorToResponse(err, c, (e) => (c.get('log')?.() ?? log).error({ err: e }, 'request failed')),
   );
+  app.use(methodNotAllowed(app as never));
   app.notFound((c) => problemResponse(c, 404, `Nothing at ${c.req.method} ${c.req.path.slice(0, 200)}.`));
 
   const limitBody = bodyLimitOf(MAX_BODY_BYTES);
@@ -63,6 +67,10 @@ export function createApp(container: Container) {
     return SETTINGS_WRITES.test(c.req.path) ? limitSettingsBody(c, next) : limitBody(c, next);
   });
   app.use('/api/v1/sites/:siteId/*', siteCors(container.sites, config.publicUrl, log));
+  // The public comment routes check their fields themselves (and answer HTML forms in HTML); the import
+  // upload is a file, streamed to disk, never parsed here.
+  for (const signedIn of ['/api/v1/moderation/*', '/api/v1/admin/*', '/api/v1/auth/*', '/dashboard/*'])
+    app.use(signedIn, (c, next) => (ownLimit(c) ? next() : textGuard(c, next)));
 
   app.route(
     '/api/v1',
@@ -85,7 +93,7 @@ export function createApp(container: Container) {
   app.route('/api/v1/admin', transferRoutes({ ...auth, ...container }));
   registerSecuritySchemes(app.openAPIRegistry);
 
-  app.doc31('/openapi.json', {
+  serveOpenApiDocument(app, '/openapi.json', {
     openapi: '3.1.0',
     info: {
       title: 'Comment moderation service',

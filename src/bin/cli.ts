@@ -1,6 +1,6 @@
 // `npm run cli -- <command>`: operate sites, comments, users, tokens and webhooks.
 import { forwardToServer } from '../cli/forward.ts';
-import { runCli } from '../cli/program.ts';
+import { answerOffline, runCli } from '../cli/program.ts';
 import { ConfigError, loadConfig } from '../config/env.ts';
 import { createContainer } from '../container.ts';
 import { acquireLock, DataDirBusyError, readLock } from '../db/data-dir-lock.ts';
@@ -22,6 +22,10 @@ const io = {
 };
 
 async function main(): Promise<number> {
+  // Help and usage errors are answered before the configuration is read or a database opened: they work while
+  // the embedded server holds the data directory, and with a configuration that cannot connect.
+  const offline = await answerOffline(argv, io);
+  if (offline !== null) return offline;
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -32,8 +36,7 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  const wantsHelp = argv.length === 0 || argv.includes('--help') || argv.includes('-h');
-  if (config.database.kind === 'pglite' && !wantsHelp) {
+  if (config.database.kind === 'pglite') {
     const holder = readLock(config.dataDir);
     if (holder) {
       if (!holder.port) {
@@ -53,7 +56,7 @@ async function main(): Promise<number> {
   }
   let lock: ReturnType<typeof acquireLock> | null = null;
   try {
-    if (config.database.kind === 'pglite' && !wantsHelp) lock = acquireLock(config.dataDir);
+    if (config.database.kind === 'pglite') lock = acquireLock(config.dataDir);
   } catch (err) {
     if (err instanceof DataDirBusyError) {
       io.err(`error: ${err.message}\n`);

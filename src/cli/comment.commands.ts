@@ -3,13 +3,13 @@ import { CLI_ACTOR } from '../domain/actor.ts';
 import type { CommentStatus } from '../domain/comment-status.ts';
 import { type CliIo, printJson, type Services } from './command-context.ts';
 
-export function registerCommentCommands(program: Command, services: Services, io: CliIo): void {
+export function registerCommentCommands(program: Command, services: () => Services, io: CliIo): void {
   program
     .command('comments:show')
     .description('Show a comment with its status, reasons (with matched words) and moderation log')
     .requiredOption('--id <id>', 'comment id')
     .action(async (o: { id: string }) => {
-      printJson(io, await services.moderation.show(o.id));
+      printJson(io, await services().moderation.show(o.id));
     });
 
   program
@@ -19,19 +19,24 @@ export function registerCommentCommands(program: Command, services: Services, io
     .requiredOption('--status <status>', 'approved | pending | rejected | spam')
     .option('--reason <text>', 'why, for the moderation log')
     .action(async (o: { id: string; status: string; reason?: string }) => {
-      const comment = await services.moderation.setStatus(o.id, o.status as CommentStatus, CLI_ACTOR, o.reason ?? null);
+      const comment = await services().moderation.setStatus(
+        o.id,
+        o.status as CommentStatus,
+        CLI_ACTOR,
+        o.reason ?? null,
+      );
       printJson(io, { id: comment.id, status: comment.status });
     });
 }
 
-export function registerErasureCommands(program: Command, services: Services, io: CliIo): void {
+export function registerErasureCommands(program: Command, services: () => Services, io: CliIo): void {
   program
     .command('comments:delete')
     .description("Delete a comment at its author's request: text and personal data blanked, replies keep their place")
     .requiredOption('--id <id>', 'comment id')
     .option('--reason <text>', 'why, for the moderation log')
     .action(async (o: { id: string; reason?: string }) => {
-      const c = await services.erasure.eraseComment(CLI_ACTOR, o.id, o.reason ?? null);
+      const c = await services().erasure.eraseComment(CLI_ACTOR, o.id, o.reason ?? null);
       printJson(io, { id: c.id, status: c.status });
     });
 
@@ -43,7 +48,7 @@ export function registerErasureCommands(program: Command, services: Services, io
     .requiredOption('--site <id>', 'site id')
     .requiredOption('--email <email>', "the author's email")
     .action(async (o: { site: string; email: string }) => {
-      const n = await services.erasure.eraseAuthor(CLI_ACTOR, o.site, o.email);
+      const n = await services().erasure.eraseAuthor(CLI_ACTOR, o.site, o.email);
       io.out(`Erased ${n} comment${n === 1 ? '' : 's'}.\n`);
     });
 }

@@ -38,7 +38,7 @@ function summary(r: ImportReport): string {
   );
 }
 
-export function registerTransferCommands(program: Command, services: Services, io: CliIo): void {
+export function registerTransferCommands(program: Command, services: () => Services, io: CliIo): void {
   program
     .command('import')
     .description('Import comments from WordPress (wxr), Disqus, Isso, Remark42 or our own export (jsonl)')
@@ -65,7 +65,7 @@ export function registerTransferCommands(program: Command, services: Services, i
           throw new ValidationError([{ path: 'format', message: `must be one of ${IMPORT_FORMATS.join(', ')}` }]);
         }
         const progress = createProgress(io.progress ?? { write: () => {} });
-        const report = await services.imports.run(o.site, o.format as ImportFormat, file, {
+        const report = await services().imports.run(o.site, o.format as ImportFormat, file, {
           dryRun: !!o.dryRun,
           remap: await remapRules(o.remap),
           includePingbacks: !!o.includePingbacks,
@@ -88,7 +88,7 @@ async function toOutput(io: CliIo, chunks: AsyncIterable<string>): Promise<void>
   }
 }
 
-export function registerExportCommands(program: Command, services: Services, io: CliIo): void {
+export function registerExportCommands(program: Command, services: () => Services, io: CliIo): void {
   program
     .command('export')
     .description("Export a site's articles and comments: jsonl (ours, restores everything) or wxr (WordPress)")
@@ -100,7 +100,7 @@ export function registerExportCommands(program: Command, services: Services, io:
       if (!(EXPORT_FORMATS as readonly string[]).includes(o.format)) {
         throw new ValidationError([{ path: 'format', message: `must be one of ${EXPORT_FORMATS.join(', ')}` }]);
       }
-      const exported = await services.exports.open(o.site, {
+      const exported = await services().exports.open(o.site, {
         format: o.format as ExportFormat,
         ...(o.article !== undefined ? { articleId: o.article } : {}),
       });

@@ -8,7 +8,7 @@ const eventList = (v: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-export function registerWebhookCommands(program: Command, services: Services, io: CliIo): void {
+export function registerWebhookCommands(program: Command, services: () => Services, io: CliIo): void {
   program
     .command('webhooks:create')
     .description('Add a webhook endpoint to a site; prints its id and signing secret (shown once)')
@@ -23,7 +23,7 @@ export function registerWebhookCommands(program: Command, services: Services, io
     .option('--description <text>', 'a note for operators')
     .action(
       async (o: { site: string; url: string; events?: string[]; personalData?: boolean; description?: string }) => {
-        const { endpoint, secret } = await services.admin.createWebhook(CLI_ACTOR, o.site, {
+        const { endpoint, secret } = await services().admin.createWebhook(CLI_ACTOR, o.site, {
           url: o.url,
           ...(o.events ? { events: o.events } : {}),
           includePersonalData: o.personalData ?? false,
@@ -38,7 +38,7 @@ export function registerWebhookCommands(program: Command, services: Services, io
     .command('webhooks:list')
     .description("List a site's webhook endpoints")
     .requiredOption('--site <id>', 'site id')
-    .action(async (o: { site: string }) => printJson(io, await services.webhooks.list(o.site)));
+    .action(async (o: { site: string }) => printJson(io, await services().webhooks.list(o.site)));
 
   program
     .command('webhooks:update')
@@ -59,7 +59,7 @@ export function registerWebhookCommands(program: Command, services: Services, io
         disable?: boolean;
         personalData?: boolean;
       }) => {
-        const endpoint = await services.admin.updateWebhook(CLI_ACTOR, o.id, {
+        const endpoint = await services().admin.updateWebhook(CLI_ACTOR, o.id, {
           ...(o.url ? { url: o.url } : {}),
           ...(o.events ? { events: o.events } : {}),
           ...(o.enable ? { enabled: true } : o.disable ? { enabled: false } : {}),
@@ -75,7 +75,7 @@ export function registerWebhookCommands(program: Command, services: Services, io
     .requiredOption('--id <id>', 'endpoint id')
     .option('--grace-hours <n>', 'hours during which both secrets sign (default 24, 0 for none)', '24')
     .action(async (o: { id: string; graceHours: string }) => {
-      const { endpoint, secret } = await services.admin.rotateWebhookSecret(CLI_ACTOR, o.id, Number(o.graceHours));
+      const { endpoint, secret } = await services().admin.rotateWebhookSecret(CLI_ACTOR, o.id, Number(o.graceHours));
       printJson(io, { ...endpoint, secret });
     });
 
@@ -84,7 +84,7 @@ export function registerWebhookCommands(program: Command, services: Services, io
     .description('Remove an endpoint and its delivery log')
     .requiredOption('--id <id>', 'endpoint id')
     .action(async (o: { id: string }) => {
-      await services.admin.deleteWebhook(CLI_ACTOR, o.id);
+      await services().admin.deleteWebhook(CLI_ACTOR, o.id);
       io.out(`Deleted ${o.id}\n`);
     });
 
@@ -94,12 +94,12 @@ export function registerWebhookCommands(program: Command, services: Services, io
     .requiredOption('--id <id>', 'endpoint id')
     .option('--limit <n>', 'how many deliveries (default 50)', '50')
     .action(async (o: { id: string; limit: string }) =>
-      printJson(io, await services.webhooks.deliveries(o.id, Number(o.limit) || 50)),
+      printJson(io, await services().webhooks.deliveries(o.id, Number(o.limit) || 50)),
     );
 
   program
     .command('webhooks:redeliver')
     .description('Send a delivery again (same event id)')
     .requiredOption('--delivery <id>', 'delivery id')
-    .action(async (o: { delivery: string }) => printJson(io, await services.admin.redeliver(CLI_ACTOR, o.delivery)));
+    .action(async (o: { delivery: string }) => printJson(io, await services().admin.redeliver(CLI_ACTOR, o.delivery)));
 }

@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import { clientIp, selfOrigin } from '../http/client-info.ts';
 import { formErrorPage, formThanksPage, wantsHtml } from '../http/form-pages.tsx';
 import { openApiRouter } from '../http/openapi.ts';
+import { problem } from '../http/openapi-common.ts';
 import { readBody } from '../http/read-body.ts';
 import { AppError, ValidationError } from '../shared/errors.ts';
 import { zodToFieldErrors } from '../shared/validation.ts';
@@ -18,21 +19,6 @@ import {
 } from './comment.schemas.ts';
 import type { CommentSubmission } from './submit-comment.service.ts';
 import type { ThreadService } from './thread.service.ts';
-
-const problemContent = {
-  'application/problem+json': {
-    schema: z
-      .object({
-        type: z.string(),
-        title: z.string(),
-        status: z.number(),
-        detail: z.string(),
-        errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-      })
-      .openapi('Problem'),
-  },
-};
-const problem = (description: string) => ({ description, content: problemContent });
 
 const siteParam = z.object({ siteId: z.string().openapi({ example: 'demo' }) });
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;

@@ -23,3 +23,22 @@ export function codePointLength(value: string): number {
 export function normaliseNewlines(value: string): string {
   return value.replace(/\r\n?/g, '\n');
 }
+
+/**
+ * Every string in a parsed input (JSON body, form, query, command-line options) checked by the rules above, so
+ * no field is forgotten: NUL and lone surrogates never reach the database or the logs. Tab and line breaks are
+ * allowed here (notes and descriptions are multi-line); single-line fields also check themselves.
+ */
+export function badTextIn(value: unknown, path = ''): { path: string; message: string }[] {
+  if (typeof value === 'string') {
+    const problem = textProblem(value, true);
+    return problem ? [{ path: path || 'value', message: problem }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => badTextIn(v, `${path}[${i}]`));
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([k, v]) => [
+      ...badTextIn(k, path ? `${path}.(key)` : '(key)'),
+      ...badTextIn(v, path ? `${path}.${k}` : k),
+    ]);
+  return [];
+}

@@ -54,8 +54,15 @@ describe('users and tokens from the CLI', () => {
 
   it('lists, updates sites and role, disables and enables, and resets passwords', async () => {
     expect((await cli(['users:list'])).out).toMatch(/^desk@example\.com\tmoderator\tcli-a,cli-b\tenabled\t/m);
-    const updated = await cli(['users:update', '--email', 'desk@example.com', '--site', 'cli-b']);
-    expect(JSON.parse(updated.out).siteIds).toEqual(['cli-b']);
+    const sites = async (...flags: string[]) => {
+      const res = await cli(['users:update', '--email', 'desk@example.com', ...flags]);
+      return res.code === 0 ? [...JSON.parse(res.out).siteIds].sort() : res.err;
+    };
+    // --site adds, --remove-site takes out, --clear-sites with --site sets the whole list.
+    expect(await sites('--remove-site', 'cli-a')).toEqual(['cli-b']);
+    expect(await sites('--site', 'cli-a')).toEqual(['cli-a', 'cli-b']);
+    expect(await sites('--remove-site', 'cli-c')).toContain('"cli-c" is not assigned');
+    expect(await sites('--clear-sites', '--site', 'cli-b')).toEqual(['cli-b']);
     expect(JSON.parse((await cli(['users:update', '--email', 'desk@example.com', '--disable'])).out).disabled).toBe(
       true,
     );

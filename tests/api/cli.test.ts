@@ -17,6 +17,72 @@ async function cli(...argv: string[]) {
 }
 
 describe('operator CLI', () => {
+  it('list flags add on update, --remove-* flags remove, --set sets the whole list', async () => {
+    await cli(
+      'sites:create',
+      '--id',
+      'lists',
+      '--name',
+      'Lists',
+      '--origin',
+      'https://a.example',
+      '--block-word',
+      'casino',
+    );
+    const settings = async (...flags: string[]) => {
+      const res = await cli('sites:update', '--id', 'lists', ...flags);
+      expect(res.err).toBe('');
+      return JSON.parse(res.out).settings;
+    };
+    // Adding a second origin keeps the first (it used to replace the list).
+    expect((await settings('--origin', 'https://b.example')).origins).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
+    expect(
+      await settings('--block-word', 'lottery', '--block-ip', '203.0.113.0/24', '--allow-word', 'Scunthorpe'),
+    ).toMatchObject({
+      blockedWords: ['casino', 'lottery'],
+      blockedIps: ['203.0.113.0/24'],
+      profanityExceptions: ['Scunthorpe'],
+    });
+    // Removing compares as the setting does: an origin by its origin, words ignoring case.
+    expect(
+      await settings(
+        '--remove-origin',
+        'https://A.example/some/page',
+        '--remove-block-word',
+        'CASINO',
+        '--remove-allow-word',
+        'scunthorpe',
+      ),
+    ).toMatchObject({ origins: ['https://b.example'], blockedWords: ['lottery'], profanityExceptions: [] });
+    expect((await settings('--set', 'origins=["https://c.example","https://d.example"]')).origins).toEqual([
+      'https://c.example',
+      'https://d.example',
+    ]);
+    expect((await settings('--set', 'origins=[]', '--origin', 'https://e.example')).origins).toEqual([
+      'https://e.example',
+    ]);
+    // Removing what is not there is refused and changes nothing.
+    const missing = await cli(
+      'sites:update',
+      '--id',
+      'lists',
+      '--remove-origin',
+      'https://zzz.example',
+      '--origin',
+      'https://f.example',
+    );
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('"https://zzz.example" is not in the list');
+    expect((await ctx.container.sites.get('lists')).settings.origins).toEqual(['https://e.example']);
+    // sites:create has nothing to remove from.
+    expect(
+      (await cli('sites:create', '--id', 'lists2', '--name', 'L', '--remove-origin', 'https://a.example')).code,
+    ).toBe(1);
+  });
+
   it('creates, updates and lists sites with the documented options', async () => {
     const created = await cli(
       'sites:create',

@@ -1,0 +1,43 @@
+// 405 with Allow for a known path asked with a method it does not serve (RFC 9110 §15.5.6), answered before any
+// router's authentication: a wrong method is the caller's mistake whoever they are, and says nothing secret.
+import type { Hono, MiddlewareHandler } from 'hono';
+import { TrieRouter } from 'hono/router/trie-router';
+import { problemResponse } from './problem.ts';
+
+// Middleware is registered as ALL (and is not a method a path serves); OPTIONS is left to CORS preflight.
+const SKIPPED = new Set(['ALL', 'OPTIONS']);
+
+/** Reads the app's route table on first use, when every router is mounted. */
+export function methodNotAllowed(app: Hono<never>): MiddlewareHandler {
+  let router: TrieRouter<string> | undefined;
+  let methods: string[] = [];
+  const build = () => {
+    const r = new TrieRouter<string>();
+    const seen = new Set<string>();
+    for (const route of app.routes) {
+      if (SKIPPED.has(route.method)) continue;
+      r.add(route.method, route.path, route.method);
+      seen.add(route.method);
+    }
+    methods = [...seen];
+    return r;
+  };
+  const serves = (r: TrieRouter<string>, method: string, path: string) => r.match(method, path)[0].length > 0;
+  return async (c, next) => {
+    const method = c.req.method;
+    if (method === 'OPTIONS') return next();
+    router ??= build();
+    const path = c.req.path;
+    if (serves(router, method === 'HEAD' ? 'GET' : method, path)) return next();
+    const allowed = methods.filter((m) => serves(router!, m, path));
+    if (allowed.length === 0) return next(); // an unknown path: 404 from notFound
+    if (allowed.includes('GET')) allowed.push('HEAD');
+    const res = problemResponse(
+      c,
+      405,
+      `${method} is not allowed on ${path.slice(0, 200)}; use ${allowed.join(', ')}.`,
+    );
+    res.headers.set('allow', allowed.join(', '));
+    return res;
+  };
+}
