@@ -36,6 +36,9 @@ import { createReviewService, type ReviewService } from './review/review.service
 import { createLogger } from './shared/logger.ts';
 import { createRedis, waitUntilReady } from './shared/redis.ts';
 import { createSiteService } from './sites/site.service.ts';
+import { createLearnFromEventJob } from './spam-learning/learn-from-event.job.ts';
+import { createSpamModels, type SpamModels } from './spam-learning/spam-models.ts';
+import { createSpamTraining, type SpamTraining, type TrainingOptions } from './spam-learning/spam-training.service.ts';
 import { createDeliverWebhookJob } from './webhooks/deliver-webhook.job.ts';
 import { createProcessEventJob } from './webhooks/process-event.job.ts';
 import { createSecretBox } from './webhooks/secret-box.ts';
@@ -48,6 +51,8 @@ export interface ContainerOptions {
   webhookScheduleMs?: number[];
   /** Webhook request timeout. */
   webhookTimeoutMs?: number;
+  /** The learned spam model's bound and pruning interval (tests use small ones). */
+  spamTraining?: TrainingOptions;
 }
 
 export interface Container {
@@ -80,6 +85,10 @@ export interface Container {
   admin: AdminService;
   /** The audit log of admin actions; verbs record into it inside their own transaction. */
   audit: AuditService;
+  /** The learned spam model: training (the worker's), rebuild, reset and stats. */
+  spamTraining: SpamTraining;
+  /** This process's snapshots of the learned spam models (the request path reads them). */
+  spamModels: SpamModels;
   /** Set when the process begins to stop: readiness fails at once so load balancers move away. */
   lifecycle: { stopping: boolean };
   /** Runs the background workers and maintenance schedules in this process. */
@@ -142,6 +151,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
     },
   };
   const sites = createSiteService(db);
+  const spamModels = createSpamModels({ db, secret: secretKey });
+  const spamTraining = createSpamTraining({
+    db,
+    secret: secretKey,
+    onChange: () => spamModels.changed(),
+    ...(options.spamTraining ? { options: options.spamTraining } : {}),
+  });
   const audit = createAuditService(db);
   const box = createSecretBox(secretKey);
   const webhooks = createWebhookService({ db, sites, box, producer, allowPrivate: config.webhookAllowPrivate });
@@ -186,10 +202,24 @@ export async function createContainer(config: Config, options: ContainerOptions 
     threadCache,
     sites,
     articles: createArticleService({ db, sites, audit, notifier }),
-    submission: createCommentSubmission({ db, sites, secret: secretKey, notifier, flood, metrics }),
+    submission: createCommentSubmission({
+      db,
+      sites,
+      secret: secretKey,
+      notifier,
+      flood,
+      metrics,
+      learnedModel: (siteId) => spamModels.modelFor(siteId),
+    }),
     threads: createThreadService({ db, sites, cache: threadCache }),
     moderation: createModerationService({ db, notifier }),
-    erasure: createErasureService({ db, audit, notifier, secret: secretKey, steps: erasureSteps({ sites }) }),
+    erasure: createErasureService({
+      db,
+      audit,
+      notifier,
+      secret: secretKey,
+      steps: erasureSteps({ sites, spam: spamTraining }),
+    }),
     webhooks,
     review: createReviewService({ db }),
     bans: createBanService({ db, sites, audit, secret: secretKey }),
@@ -200,13 +230,22 @@ export async function createContainer(config: Config, options: ContainerOptions 
     admin: createAdminService({ db, sites, webhooks, audit }),
     audit,
     lifecycle: { stopping: false },
+    spamTraining,
+    spamModels,
 
     async startWorkers() {
       if (workersStarted) return;
       workersStarted = true;
+      // Each lifecycle event first teaches the learned spam model, then fans out its webhooks.
+      const learn = createLearnFromEventJob({ db, training: spamTraining });
+      const processEvent = createProcessEventJob({ db, producer, threadCache });
+      const learnThenProcess: JobHandler = async (job) => {
+        await learn(job);
+        await processEvent(job);
+      };
       await queue.startWorkers(
         {
-          events: instrument('events', createProcessEventJob({ db, producer, threadCache })),
+          events: instrument('events', learnThenProcess),
           webhooks: instrument(
             'webhooks',
             createDeliverWebhookJob({

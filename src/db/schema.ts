@@ -89,6 +89,9 @@ export interface Database {
   api_tokens: ApiTokensTable;
   bans: BansTable;
   audit_log: AuditLogTable;
+  spam_models: SpamModelsTable;
+  spam_tokens: SpamTokensTable;
+  spam_lessons: SpamLessonsTable;
 }
 
 export type SiteRow = Selectable<SitesTable>;
@@ -239,3 +242,30 @@ export type SessionRow = Selectable<SessionsTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;
 export type BanRow = Selectable<BansTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
+
+interface SpamModelsTable {
+  site_id: string;
+  spam_decisions: ColumnType<number, number | undefined, number>;
+  ham_decisions: ColumnType<number, number | undefined, number>;
+  /** bigint: pg returns it as a string. */
+  version: ColumnType<string, string | number | undefined, string | number>;
+  since_prune: ColumnType<number, number | undefined, number>;
+  updated_at: Timestamp;
+}
+
+interface SpamTokensTable {
+  site_id: string;
+  token: string;
+  spam: number;
+  ham: number;
+}
+
+interface SpamLessonsTable {
+  comment_id: string;
+  site_id: string;
+  label: 'spam' | 'ham';
+  tokens: Json<string[]>;
+  created_at: Timestamp;
+}
+
+export type SpamLessonRow = Selectable<SpamLessonsTable>;
