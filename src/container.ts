@@ -37,6 +37,7 @@ import { createLogger } from './shared/logger.ts';
 import { createRedis, waitUntilReady } from './shared/redis.ts';
 import { createSiteService } from './sites/site.service.ts';
 import { createLearnFromEventJob } from './spam-learning/learn-from-event.job.ts';
+import { createSpamAdmin, type SpamAdmin } from './spam-learning/spam-admin.service.ts';
 import { createSpamModels, type SpamModels } from './spam-learning/spam-models.ts';
 import { createSpamTraining, type SpamTraining, type TrainingOptions } from './spam-learning/spam-training.service.ts';
 import { createDeliverWebhookJob } from './webhooks/deliver-webhook.job.ts';
@@ -89,6 +90,8 @@ export interface Container {
   spamTraining: SpamTraining;
   /** This process's snapshots of the learned spam models (the request path reads them). */
   spamModels: SpamModels;
+  /** The learned spam model as admins manage it: stats, retrain, reset. */
+  spamAdmin: SpamAdmin;
   /** Set when the process begins to stop: readiness fails at once so load balancers move away. */
   lifecycle: { stopping: boolean };
   /** Runs the background workers and maintenance schedules in this process. */
@@ -232,6 +235,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     lifecycle: { stopping: false },
     spamTraining,
     spamModels,
+    spamAdmin: createSpamAdmin({ sites, training: spamTraining, audit }),
 
     async startWorkers() {
       if (workersStarted) return;

@@ -11,8 +11,8 @@ import { FeatureExtractor } from '../spam/features.ts';
 import {
   DEFAULT_MAX_TOKENS,
   pruneVictims,
-  type SpamLabel,
   SpamCounts,
+  type SpamLabel,
   type SpamSnapshot,
 } from '../spam/spam-counts.ts';
 import * as repo from './spam.repository.ts';
@@ -147,19 +147,23 @@ export function createSpamTraining(deps: {
     rebuilt,
 
     /** spam:retrain: the site's model rebuilt from the moderation log, replacing the stored one. */
-    async rebuild(siteId: string): Promise<SpamSnapshot> {
+    async rebuild(siteId: string, also?: (tx: Tx) => Promise<void>): Promise<SpamSnapshot> {
       const { model, lessons } = await rebuilt(siteId);
       await inTransaction(db, async (tx) => {
         await repo.deleteModel(tx, siteId);
         await repo.insertModel(tx, siteId, model, lessons);
+        await also?.(tx);
       });
       deps.onChange?.(siteId);
       return model;
     },
 
     /** spam:reset: the site's model forgotten (the shared base keeps the other sites' counts). */
-    async reset(siteId: string): Promise<void> {
-      await inTransaction(db, (tx) => repo.deleteModel(tx, siteId));
+    async reset(siteId: string, also?: (tx: Tx) => Promise<void>): Promise<void> {
+      await inTransaction(db, async (tx) => {
+        await repo.deleteModel(tx, siteId);
+        await also?.(tx);
+      });
       deps.onChange?.(siteId);
     },
 
