@@ -5,6 +5,7 @@ import type { UserService } from '../auth/user.service.ts';
 import type { ModerationService } from '../moderation/moderation.service.ts';
 import type { ErasureService } from '../privacy/erasure.service.ts';
 import type { SiteService } from '../sites/site.service.ts';
+import type { SpamAdmin } from '../spam-learning/spam-admin.service.ts';
 import type { WebhookService } from '../webhooks/webhook.service.ts';
 
 export interface CliIo {
@@ -24,6 +25,8 @@ export interface Services {
   users: UserService;
   tokens: TokenService;
   admin: AdminService;
+  /** The learned spam model: stats, retrain, reset. */
+  spamAdmin: SpamAdmin;
 }
 
 export const collect = (value: string, previous: string[] = []) => [...previous, value];

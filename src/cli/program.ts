@@ -5,6 +5,7 @@ import { AppError } from '../shared/errors.ts';
 import type { CliIo, Services } from './command-context.ts';
 import { registerCommentCommands, registerErasureCommands } from './comment.commands.ts';
 import { registerSiteCommands } from './site.commands.ts';
+import { registerSpamCommands } from './spam.commands.ts';
 import { registerTokenCommands, registerUserCommands } from './user.commands.ts';
 import { registerWebhookCommands } from './webhook.commands.ts';
 
@@ -17,6 +18,7 @@ function buildProgram(services: Services, io: CliIo): Command {
   registerSiteCommands(program, services, io);
   registerCommentCommands(program, services, io);
   registerErasureCommands(program, services, io);
+  registerSpamCommands(program, services, io);
   registerWebhookCommands(program, services, io);
   registerUserCommands(program, services, io);
   registerTokenCommands(program, services, io);

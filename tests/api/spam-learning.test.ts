@@ -4,6 +4,7 @@
 // "none". Undo untrains; replayed events and a restarted worker leave the counts exactly what a
 // rebuild from the moderation log makes; an erased author leaves nothing of theirs in the model.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.ts';
 import { createLearnFromEventJob } from '../../src/spam-learning/learn-from-event.job.ts';
 import { loadModel } from '../../src/spam-learning/spam.repository.ts';
 import { createSpamTraining } from '../../src/spam-learning/spam-training.service.ts';
@@ -105,6 +106,13 @@ async function postAll(siteId: string, inputs: Record<string, unknown>[]): Promi
   return ids;
 }
 
+async function cli(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, ctx.container, { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
 const stats = async (siteId: string) => (await get(`/api/v1/admin/sites/${siteId}/spam`)).body.spam;
 const decided = (siteId: string, spam: number, ham: number) =>
   waitUntil(
@@ -158,6 +166,12 @@ describe('learning from moderators through the public API', () => {
     await decided('learn', 0, 15);
     const after = await submit(ctx, 'learn', spamComment(103));
     expect(after.body.status).toBe('approved');
+
+    // Precision and recall on recent decisions use the score each comment had when posted: the three
+    // held spam, marked spam now, were all caught; one approved ham was not flagged.
+    await post('/api/v1/moderation/comments/bulk', { action: 'spam', ids: freshSpam.map((r) => r.body.id) });
+    await decided('learn', 3, 15);
+    expect((await stats('learn')).recent).toMatchObject({ scored: 3, precision: 1, recall: 1 });
   });
 });
 
@@ -200,12 +214,22 @@ describe('exact counts', () => {
     await Promise.all(events.map((e) => restarted(job(e.id))));
     expect(await stored()).toEqual(rebuilt);
 
-    // spam:retrain writes the same rows.
+    // spam:retrain (admin API and CLI) writes the same rows.
     expect((await post('/api/v1/admin/sites/exact/spam/retrain')).body.spam).toMatchObject({
       spamDecisions: 5,
       hamDecisions: 4,
     });
     expect(await stored()).toEqual(rebuilt);
+    expect((await cli('spam:retrain', '--site', 'exact')).code).toBe(0);
+    expect(await stored()).toEqual(rebuilt);
+    const shown = await cli('spam:stats', '--site', 'exact');
+    expect(shown.out).toContain('site exact: 9 decisions learned (5 spam, 4 approved)');
+    expect(JSON.parse((await cli('spam:stats', '--site', 'exact', '--json')).out)).toMatchObject({
+      spamDecisions: 5,
+      hamDecisions: 4,
+      recent: { decisions: 9 },
+    });
+    expect((await cli('spam:stats', '--site', 'nope')).err).toContain('No site');
   });
 
   it('forgets an erased author: their tokens leave the model, which still equals a rebuild', async () => {
