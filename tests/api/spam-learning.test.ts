@@ -8,7 +8,7 @@ import { runCli } from '../../src/cli/program.ts';
 import { createLearnFromEventJob } from '../../src/spam-learning/learn-from-event.job.ts';
 import { loadModel } from '../../src/spam-learning/spam.repository.ts';
 import { createSpamTraining } from '../../src/spam-learning/spam-training.service.ts';
-import { api, bearer, createUser, tokenFor } from '../support/accounts.ts';
+import { api, bearer, createUser, dashboardGet, signIn, tokenFor } from '../support/accounts.ts';
 import { createSite, submit } from '../support/http.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
 import { waitUntil } from '../support/webhook-receiver.ts';
@@ -160,6 +160,39 @@ describe('learning from moderators through the public API', () => {
     const hamReason = published.reasons.find((r: any) => r.code === 'learned_spam');
     expect(hamReason).toMatchObject({ action: 'approve' });
     expect(hamReason.data.score).toBeLessThan(0.9);
+
+    // The queue sorts by the score: least likely spam first pages through the scored ones in
+    // order, then the unscored; most likely first puts the highest score on top.
+    const scoreOf = (c: any) => c.reasons.find((r: any) => r.code === 'learned_spam')?.data.score ?? null;
+    const first = await get('/api/v1/moderation/comments?siteId=learn&status=approved&sort=spam-last&limit=2');
+    const second = await get(
+      `/api/v1/moderation/comments?siteId=learn&status=approved&sort=spam-last&limit=2&cursor=${first.body.nextCursor}`,
+    );
+    const cleanest = [...first.body.items, ...second.body.items];
+    expect(
+      cleanest
+        .slice(0, 3)
+        .map((c: any) => c.id)
+        .sort(),
+    ).toEqual(freshHam.map((r) => r.body.id).sort());
+    const scores = cleanest.slice(0, 3).map(scoreOf);
+    expect(scores).toEqual([...scores].sort((a, b) => a - b));
+    expect(scoreOf(cleanest[3])).toBeNull();
+    const spammiest = await get('/api/v1/moderation/comments?siteId=learn&status=approved&sort=spam-first&limit=1');
+    expect(scoreOf(spammiest.body.items[0])).toBe(Math.max(...scores));
+    expect((await get('/api/v1/moderation/comments?sort=spam-first&cursor=garbage')).status).toBe(400);
+    expect((await get('/api/v1/moderation/comments?sort=loudest')).status).toBe(400);
+
+    // The dashboard's card and detail page show the score and the tokens for and against.
+    await createUser(ctx, 'moderator@example.com', 'moderator', ['learn']);
+    const session = await signIn(ctx, 'moderator@example.com');
+    const detail = await dashboardGet(ctx, `/dashboard/comments/${freshSpam[0]!.body.id}`, session);
+    expect(detail.text).toContain(`Spam score ${Math.round(reason.data.score * 100)}%`);
+    expect(detail.text).toContain(`<bdi title="spam probability`);
+    expect(detail.text).toContain(`${reason.data.forSpam[0].text}</bdi>`);
+    const queue = await dashboardGet(ctx, '/dashboard/queue?site=learn&sort=spam-first', session);
+    expect(queue.text).toContain('Spam score');
+    expect(queue.text).toContain('<option value="spam-first" selected');
 
     // Undo: the spam marks restored (back to the queue, as they were never published) untrain them.
     expect((await post('/api/v1/moderation/comments/bulk', { action: 'restore', ids: spamIds })).status).toBe(200);
