@@ -6,7 +6,10 @@ import { type CliIo, printJson, type Services } from './command-context.ts';
 const percent = (n: number | null) => (n === null ? 'n/a' : `${(n * 100).toFixed(1)} %`);
 
 function printStats(io: CliIo, s: SpamStats, json: boolean): void {
-  if (json) return printJson(io, s);
+  if (json) {
+    printJson(io, s);
+    return;
+  }
   const r = s.recent;
   io.out(
     [
