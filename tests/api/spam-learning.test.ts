@@ -9,7 +9,7 @@ import { createLearnFromEventJob } from '../../src/spam-learning/learn-from-even
 import { loadModel } from '../../src/spam-learning/spam.repository.ts';
 import { createSpamTraining } from '../../src/spam-learning/spam-training.service.ts';
 import { api, bearer, createUser, dashboardGet, signIn, tokenFor } from '../support/accounts.ts';
-import { createSite, submit } from '../support/http.ts';
+import { createSite, expectProblem, submit } from '../support/http.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
 import { waitUntil } from '../support/webhook-receiver.ts';
 
@@ -263,6 +263,8 @@ describe('exact counts', () => {
       recent: { decisions: 9 },
     });
     expect((await cli('spam:stats', '--site', 'nope')).err).toContain('No site');
+    expectProblem(await get('/api/v1/admin/sites/nope/spam'), 404);
+    expectProblem(await post('/api/v1/admin/sites/nope/spam/retrain'), 404);
   });
 
   it('forgets an erased author: their tokens leave the model, which still equals a rebuild', async () => {
