@@ -30,6 +30,21 @@ export default defineConfig({
           env: { TEST_DB: 'postgres' },
         },
       },
+      // PostgreSQL without Redis: the database job queue with several connections, which the postgres project
+      // (always with Redis) never runs. Only the suites that go through the queue, to keep CI short.
+      {
+        extends: true,
+        test: {
+          name: 'postgres-dbqueue',
+          include: [
+            'tests/api/database-queue.test.ts',
+            'tests/api/queue-agreement.test.ts',
+            'tests/api/webhooks.test.ts',
+            'tests/api/lifecycle.test.ts',
+          ],
+          env: { TEST_DB: 'postgres', TEST_QUEUE: 'database' },
+        },
+      },
       // Fault tests kill processes and stores of their own (never the shared ones); they run once.
       {
         extends: true,

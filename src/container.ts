@@ -26,6 +26,7 @@ import { createRelay, type Relay } from './events/relay.ts';
 import { createBullmqQueue } from './jobs/bullmq-queue.ts';
 import { createDatabaseQueue } from './jobs/database-queue.ts';
 import { type JobHandler, PermanentJobError, type QueueBackend, type QueueName } from './jobs/job-queue.ts';
+import { agreeOnQueue, queueIdentity } from './jobs/queue-agreement.ts';
 import { createRetryPolicy } from './jobs/retry-policy.ts';
 import { createMaintenanceJob, MAINTENANCE_SCHEDULE } from './maintenance/maintenance.job.ts';
 import { createModerationService } from './moderation/moderation.service.ts';
@@ -121,6 +122,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
   if (options.migrate ?? true) {
     const applied = await migrateToLatest(db);
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
+  }
+  try {
+    // Before anything can write an event: it must reach the queue the deployment's workers read.
+    await agreeOnQueue(db, queueIdentity(config));
+  } catch (err) {
+    await database.close();
+    throw err;
   }
   const redis = config.redisUrl ? createRedis(config.redisUrl, 'command', log) : null;
   if (redis) await waitUntilReady(redis, 2_000);

@@ -59,9 +59,16 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  const container = await createContainer(config, {
-    log: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2),
-  });
+  let container: Awaited<ReturnType<typeof createContainer>>;
+  try {
+    container = await createContainer(config, {
+      log: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, 2),
+    });
+  } catch (err) {
+    // Refused (e.g. a queue backend other than the deployment's: jobs/queue-agreement.ts) or unreachable.
+    lock?.release();
+    throw err;
+  }
   try {
     return await runCli(argv, container, io);
   } finally {

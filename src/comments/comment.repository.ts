@@ -36,26 +36,33 @@ const NO_PARENT = sql`'00000000-0000-0000-0000-000000000000'::uuid`;
 /**
  * The new comment as the body of a data-modifying CTE returning its id; nothing (no id) when it
  * duplicates one (same author, article, parent and body: the unique index) or when `onlyIf` (the name
- * of an earlier CTE, such as the Idempotency-Key's claim) returned no row.
+ * of an earlier CTE, such as the Idempotency-Key's claim) returned no row. It also returns `event_seq`,
+ * the sequence number of the last of the `eventCount` events written with it.
  */
-export function insertCommentReturningId(c: NewCommentRow, onlyIf: string | null): RawBuilder<unknown> {
+export function insertCommentReturningId(
+  c: NewCommentRow,
+  onlyIf: string | null,
+  eventCount: number,
+): RawBuilder<unknown> {
   const published = c.status === 'approved' ? c.createdAt : null;
   return sql`insert into comments (id, site_id, article_id, parent_id, root_id, depth, name, email, email_hash, ip,
-                          user_agent, body, status, reasons, created_at, updated_at, published_at)
+                          user_agent, body, status, reasons, created_at, updated_at, published_at, event_seq)
     select ${c.id}::uuid, ${c.siteId}, ${c.articleId}, ${c.parentId}::uuid, ${c.rootId}::uuid, ${c.depth}, ${c.name},
            ${c.email}, ${c.emailHash}, ${c.ip}, ${c.userAgent}, ${c.body}, ${c.status}, ${jsonb(c.reasons)},
-           ${c.createdAt}, ${c.createdAt}, ${published}::timestamptz
+           ${c.createdAt}, ${c.createdAt}, ${published}::timestamptz, ${eventCount}::int
     ${onlyIf ? sql`where exists (select 1 from ${sql.table(onlyIf)})` : sql``}
     on conflict (article_id, email_hash, (coalesce(parent_id, ${NO_PARENT})), (md5(body))) where status <> 'deleted' do nothing
-    returning id`;
+    returning id, event_seq`;
 }
 
-/** A status change of an existing comment as the body of a data-modifying CTE returning its id. */
-export function updateStatusReturningId(u: StatusUpdate): RawBuilder<unknown> {
+/** A status change of an existing comment as the body of a data-modifying CTE returning its id and its raised `event_seq`. */
+export function updateStatusReturningId(u: StatusUpdate, eventCount: number): RawBuilder<unknown> {
   const reasons = u.reasons !== undefined ? sql`, reasons = ${jsonb(u.reasons)}` : sql``;
   const published = u.publishedAt !== undefined ? sql`, published_at = ${u.publishedAt}` : sql``;
-  return sql`update comments set status = ${u.status}, updated_at = ${new Date()}${reasons}${published}
-    where id = ${u.id} returning id`;
+  // The row lock taken here orders concurrent changes of the comment, so their sequence numbers do too.
+  return sql`update comments set status = ${u.status}, updated_at = ${new Date()}${reasons}${published},
+      event_seq = event_seq + ${eventCount}::int
+    where id = ${u.id} returning id, event_seq`;
 }
 
 export async function findComment(db: DbOrTx, id: string): Promise<CommentRow | undefined> {

@@ -45,8 +45,13 @@ export interface EventPayload {
     site: { id: string };
     actor: { type: string; id: string };
     reasons: unknown[];
+    /** 1, 2, 3… per comment in the order its events were written; set by the statement that stores the event. */
+    sequence: number;
   };
 }
+
+/** An event before it is stored: its sequence number is given in the statement that stores it. */
+export type UnsequencedEventPayload = Omit<EventPayload, 'data'> & { data: Omit<EventPayload['data'], 'sequence'> };
 
 export function buildEventPayload(p: {
   type: EventType;
@@ -57,7 +62,7 @@ export function buildEventPayload(p: {
   to: CommentStatus;
   actor: { type: string; id: string };
   reasons: unknown[];
-}): EventPayload {
+}): UnsequencedEventPayload {
   const deleted = p.to === 'deleted';
   const pub = toPublicComment({ ...p.comment, deleted });
   return {

@@ -32,9 +32,11 @@ export async function writeTransition(db: DbOrTx, w: TransitionWrite): Promise<T
   const claim = 'insert' in w.comment ? w.comment.claim : null;
   if ('insert' in w.comment) {
     if (claim) ctes.push(sql`claimed as (${claimKey(w.comment.insert.siteId, claim)})`);
-    ctes.push(sql`changed as (${insertCommentReturningId(w.comment.insert, claim ? 'claimed' : null)})`);
+    ctes.push(
+      sql`changed as (${insertCommentReturningId(w.comment.insert, claim ? 'claimed' : null, w.events.length)})`,
+    );
   } else {
-    ctes.push(sql`changed as (${updateStatusReturningId(w.comment.update)})`);
+    ctes.push(sql`changed as (${updateStatusReturningId(w.comment.update, w.events.length)})`);
   }
   ctes.push(sql`logged as (${insertLogRowFrom('changed', w.log)})`);
   ctes.push(sql`announced as (${insertEventsFrom('changed', w.log.siteId, w.events)})`);

@@ -48,6 +48,8 @@ interface CommentsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   published_at: Date | null;
+  /** The sequence number of the comment's last event (see events/outbox.repository.ts). */
+  event_seq: Generated<number>;
 }
 
 interface ModerationLogTable {
@@ -89,6 +91,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   bans: BansTable;
   audit_log: AuditLogTable;
+  deployment_settings: DeploymentSettingsTable;
   spam_models: SpamModelsTable;
   spam_tokens: SpamTokensTable;
   spam_lessons: SpamLessonsTable;
@@ -235,6 +238,13 @@ interface AuditLogTable {
   target_id: string;
   details: Json<Record<string, unknown>>;
   created_at: Timestamp;
+}
+
+/** What every process of a deployment must agree on (jobs/queue-record.repository.ts). */
+interface DeploymentSettingsTable {
+  key: string;
+  value: Json<Record<string, unknown>>;
+  recorded_at: Timestamp;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -12,14 +12,21 @@ export interface OutboxEvent {
 
 /**
  * A status change's events as the body of a data-modifying CTE (see comments/transition.repository.ts):
- * written only when the CTE named `source` returned the comment's id.
+ * written only when the CTE named `source` returned the comment's id. `source` also returns `event_seq`,
+ * the comment's sequence number raised by as many events as are written here: each event's payload gets
+ * its own number as `data.sequence` (1, 2, 3… per comment, in the order of `events`), so receivers can
+ * put one comment's events in order whatever order they arrive in.
  */
 export function insertEventsFrom(source: string, siteId: string, events: OutboxEvent[]): RawBuilder<unknown> {
   if (events.length === 0) throw new Error('a status change emits at least one event');
-  const rows = events.map((e) => sql`(${e.id}::uuid, ${e.type}, ${jsonb(e.payload)})`);
+  const rows = events.map(
+    (e, i) => sql`(${e.id}::uuid, ${e.type}, ${jsonb(e.payload)}, ${i + 1 - events.length}::int)`,
+  );
+  const sequence = sql`${sql.ref(`${source}.event_seq`)} + e.offset_from_last`;
   return sql`insert into events (id, site_id, type, comment_id, payload)
-    select e.id, ${siteId}, e.type, ${sql.ref(`${source}.id`)}, e.payload
-    from ${sql.table(source)}, (values ${sql.join(rows)}) as e (id, type, payload)`;
+    select e.id, ${siteId}, e.type, ${sql.ref(`${source}.id`)},
+           jsonb_set(e.payload, '{data,sequence}', to_jsonb(${sequence}))
+    from ${sql.table(source)}, (values ${sql.join(rows)}) as e (id, type, payload, offset_from_last)`;
 }
 
 export async function findEvent(db: DbOrTx, id: string): Promise<EventRow | undefined> {

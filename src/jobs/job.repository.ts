@@ -23,28 +23,29 @@ export async function insertJobs(
     .execute();
 }
 
-/** Takes up to `limit` due jobs of a queue, marking them active under a lock that expires. */
+/**
+ * Takes up to `limit` due jobs of a queue, marking them active under a lock that expires. One statement:
+ * the subquery locks the rows it picks (skipping rows another consumer holds) and the update re-checks
+ * their status, so two consumers never both take a job.
+ */
 export async function claimDueJobs(db: DbOrTx, queue: string, limit: number, lockMs: number): Promise<JobRow[]> {
-  const due = await db
-    .selectFrom('jobs')
-    .select('id')
-    .where('queue', '=', queue)
-    .where('status', '=', 'waiting')
-    .where('run_at', '<=', new Date())
-    .orderBy('run_at')
-    .limit(limit)
-    .forUpdate()
-    .skipLocked()
-    .execute();
-  if (due.length === 0) return [];
+  const now = new Date();
   return db
     .updateTable('jobs')
-    .set({ status: 'active', locked_until: new Date(Date.now() + lockMs), attempts_made: sql`attempts_made + 1` })
-    .where(
-      'id',
-      'in',
-      due.map((d) => d.id),
+    .set({ status: 'active', locked_until: new Date(now.getTime() + lockMs), attempts_made: sql`attempts_made + 1` })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('jobs')
+        .select('id')
+        .where('queue', '=', queue)
+        .where('status', '=', 'waiting')
+        .where('run_at', '<=', now)
+        .orderBy('run_at')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
     )
+    .where('status', '=', 'waiting')
     .returningAll()
     .execute();
 }

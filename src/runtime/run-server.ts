@@ -4,6 +4,7 @@ import { cliForwardRoutes } from '../cli/forward.ts';
 import { ConfigError, loadConfig } from '../config/env.ts';
 import { createContainer } from '../container.ts';
 import { acquireLock, DataDirBusyError } from '../db/data-dir-lock.ts';
+import { QueueMismatchError } from '../jobs/queue-agreement.ts';
 import { createLogger } from '../shared/logger.ts';
 import { ensureAdmin, ensureDemoSite } from './bootstrap.ts';
 import { type RunningServer, startHttpServer } from './http-server.ts';
@@ -40,7 +41,8 @@ export async function runServer(roles: { api: boolean; worker: boolean }): Promi
     container = await createContainer(config, { log });
   } catch (err) {
     lock?.release();
-    log.fatal({ err }, `could not open the database: ${(err as Error).message}`);
+    if (err instanceof QueueMismatchError) log.fatal(err.message);
+    else log.fatal({ err }, `could not open the database: ${(err as Error).message}`);
     process.exit(1);
   }
 

@@ -165,6 +165,32 @@ describe('webhook delivery', () => {
     expect(verify(secret, b!).type).toBe('comment.created');
   });
 
+  it("numbers each comment's events in order (data.sequence), the order webhook-id sorts in too", async () => {
+    const { siteId, secret } = await siteWithEndpoint('/ordered');
+    const c = await submit(ctx, siteId);
+    await approve(ctx, c.body.id);
+    await ctx.container.moderation.setStatus(c.body.id, 'rejected', { type: 'cli', id: 'test' });
+    await receiver.waitFor(() => forPath('/ordered').length >= 4);
+    // Arrival order is not promised; the sequence and the time-ordered webhook-id are.
+    const events = forPath('/ordered')
+      .map((r) => ({ id: r.headers['webhook-id']!, event: verify(secret, r) }))
+      .sort((a, b) => a.event.data.sequence - b.event.data.sequence);
+    expect(events.map((e) => [e.event.data.sequence, e.event.type])).toEqual([
+      [1, 'comment.created'],
+      [2, 'comment.pending'],
+      [3, 'comment.approved'],
+      [4, 'comment.rejected'],
+    ]);
+    expect(events.every((e) => e.event.data.comment.id === c.body.id)).toBe(true);
+    expect(events.map((e) => e.id)).toEqual(events.map((e) => e.id).sort());
+    // Another comment counts from 1 again.
+    const other = await submit(ctx, siteId, { body: 'another comment' });
+    const createdOf = (id: string) =>
+      forPath('/ordered').find((r) => r.json?.data?.comment?.id === id && r.json.type === 'comment.created');
+    await receiver.waitFor(() => createdOf(other.body.id) !== undefined);
+    expect(createdOf(other.body.id)!.json.data.sequence).toBe(1);
+  });
+
   it('signs with both secrets during a rotation grace period', async () => {
     const { siteId, endpoint, secret: oldSecret } = await siteWithEndpoint('/rotate', { events: ['comment.created'] });
     const { secret: newSecret } = await ctx.container.webhooks.rotateSecret(endpoint.id, 1);

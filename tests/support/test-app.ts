@@ -5,7 +5,7 @@ import { createApp } from '../../src/app.ts';
 import { type Config, loadConfig } from '../../src/config/env.ts';
 import { type Container, type ContainerOptions, createContainer } from '../../src/container.ts';
 import { createLogger } from '../../src/shared/logger.ts';
-import { TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SECRET, testDb } from './stores.ts';
+import { TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SECRET, testDb, testQueue } from './stores.ts';
 
 export interface TestContext {
   container: Container;
@@ -33,18 +33,19 @@ async function createTestSchema(): Promise<{ schema: string; drop(): Promise<voi
 
 /**
  * The pglite project runs the embedded mode (no Redis); the postgres project runs the production
- * mode, PostgreSQL plus Redis, with a key prefix of its own. Pass REDIS_URL: '' to drop Redis.
+ * mode, PostgreSQL plus Redis, with a key prefix of its own; postgres-dbqueue runs PostgreSQL without
+ * Redis (the database job queue). Pass REDIS_URL: '' to drop Redis.
  */
 export async function createTestContext(
   env: Record<string, string> = {},
   options: ContainerOptions = {},
 ): Promise<TestContext> {
-  const production = testDb() === 'postgres';
+  const withRedis = testQueue() === 'redis';
   const base = loadConfig({
     SECRET_KEY: TEST_SECRET,
     LOG_LEVEL: 'silent',
     DATA_DIR: '/nonexistent-test-data-dir',
-    ...(production ? { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `test-${randomBytes(5).toString('hex')}` } : {}),
+    ...(withRedis ? { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `test-${randomBytes(5).toString('hex')}` } : {}),
     ...env,
   });
   let dropSchema = async () => {};
@@ -71,4 +72,9 @@ export async function createTestContext(
       await dropSchema();
     },
   };
+}
+
+/** Another process of the same deployment (PostgreSQL: its own pools on the test's schema), with `config` as its environment. */
+export function createOtherProcess(config: Config): Promise<Container> {
+  return createContainer(config, { migrate: false, log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent') });
 }

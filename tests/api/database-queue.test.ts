@@ -1,0 +1,65 @@
+// The database job queue (used when REDIS_URL is absent) with several consumers on one database: on
+// PostgreSQL each consumer has its own connection pool, as separate worker processes would.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, type DatabaseHandle } from '../../src/db/database.ts';
+import { createDatabaseQueue } from '../../src/jobs/database-queue.ts';
+import type { JobHandler, QueueBackend } from '../../src/jobs/job-queue.ts';
+import { createRetryPolicy } from '../../src/jobs/retry-policy.ts';
+import { createLogger } from '../../src/shared/logger.ts';
+import { testDb } from '../support/stores.ts';
+import { createTestContext, type TestContext } from '../support/test-app.ts';
+import { waitUntil } from '../support/webhook-receiver.ts';
+
+let ctx: TestContext;
+let second: DatabaseHandle | null = null;
+beforeAll(async () => {
+  ctx = await createTestContext();
+  // PGlite is one in-process database: both consumers share it (their claims still interleave).
+  if (testDb() === 'postgres') second = createDatabase(ctx.config.database);
+});
+afterAll(async () => {
+  await second?.close();
+  await ctx.close();
+});
+
+function consumer(db: DatabaseHandle['db']): QueueBackend {
+  return createDatabaseQueue({
+    db,
+    log: createLogger('silent'),
+    retry: createRetryPolicy(),
+    lockMs: 30_000,
+    exclusive: false,
+    pollMs: 5,
+  });
+}
+
+describe('database job queue', () => {
+  it('two concurrent consumers take 1,000 jobs exactly 1,000 times between them, none twice', async () => {
+    const claims: string[] = [];
+    const record: JobHandler = async (job) => void claims.push(job.id);
+    const idle: JobHandler = async () => {};
+    const handlers = { webhooks: record, events: idle, maintenance: idle };
+    const a = consumer(ctx.container.database.db);
+    const b = consumer(second?.db ?? ctx.container.database.db);
+    const jobs = Array.from({ length: 1000 }, (_, i) => ({
+      name: 'deliver',
+      data: { i },
+      opts: { jobId: `job-${i}` },
+    }));
+    await a.producer.addBulk('webhooks', jobs);
+    const concurrency = { concurrency: { webhooks: 50 } };
+    await Promise.all([a.startWorkers(handlers, concurrency), b.startWorkers(handlers, concurrency)]);
+    await waitUntil(
+      async () => {
+        const { webhooks } = await a.counts();
+        return webhooks.waiting === 0 && webhooks.active === 0;
+      },
+      30_000,
+      'every job completed',
+    );
+    // close() waits for the jobs in flight, so every claim made has run its handler.
+    await Promise.all([a.close(), b.close()]);
+    expect(claims).toHaveLength(1000);
+    expect(new Set(claims).size).toBe(1000);
+  });
+});
