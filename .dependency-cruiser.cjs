@@ -30,6 +30,8 @@ const LAYERS = [
       'comments',
       'review',
       'moderation',
+      // The learned spam model's storage, training (in the worker) and per-process snapshots.
+      'spam-learning',
       'webhooks',
       'maintenance',
       'admin',

@@ -41,6 +41,10 @@ import { createSiteService } from './sites/site.service.ts';
 import { createExportService, type ExportService } from './transfer/export.service.ts';
 import { createImportService, type ImportService } from './transfer/import.service.ts';
 import { createImportJobService, type ImportJobService } from './transfer/import-job.service.ts';
+import { createLearnFromEventJob } from './spam-learning/learn-from-event.job.ts';
+import { createSpamAdmin, type SpamAdmin } from './spam-learning/spam-admin.service.ts';
+import { createSpamModels, type SpamModels } from './spam-learning/spam-models.ts';
+import { createSpamTraining, type SpamTraining, type TrainingOptions } from './spam-learning/spam-training.service.ts';
 import { createDeliverWebhookJob } from './webhooks/deliver-webhook.job.ts';
 import { createProcessEventJob } from './webhooks/process-event.job.ts';
 import { createSecretBox } from './webhooks/secret-box.ts';
@@ -53,6 +57,8 @@ export interface ContainerOptions {
   webhookScheduleMs?: number[];
   /** Webhook request timeout. */
   webhookTimeoutMs?: number;
+  /** The learned spam model's bound and pruning interval (tests use small ones). */
+  spamTraining?: TrainingOptions;
 }
 
 export interface Container {
@@ -91,6 +97,12 @@ export interface Container {
   exports: ExportService;
   /** Imports uploaded through the admin API, run in the background with their progress kept. */
   importJobs: ImportJobService;
+  /** The learned spam model: training (the worker's), rebuild, reset and stats. */
+  spamTraining: SpamTraining;
+  /** This process's snapshots of the learned spam models (the request path reads them). */
+  spamModels: SpamModels;
+  /** The learned spam model as admins manage it: stats, retrain, reset. */
+  spamAdmin: SpamAdmin;
   /** Set when the process begins to stop: readiness fails at once so load balancers move away. */
   lifecycle: { stopping: boolean };
   /** Runs the background workers and maintenance schedules in this process. */
@@ -160,6 +172,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
     },
   };
   const sites = createSiteService(db);
+  const spamModels = createSpamModels({ db, secret: secretKey });
+  const spamTraining = createSpamTraining({
+    db,
+    secret: secretKey,
+    onChange: () => spamModels.changed(),
+    ...(options.spamTraining ? { options: options.spamTraining } : {}),
+  });
   const audit = createAuditService(db);
   const box = createSecretBox(secretKey);
   const webhooks = createWebhookService({ db, sites, box, producer, allowPrivate: config.webhookAllowPrivate });
@@ -206,10 +225,24 @@ export async function createContainer(config: Config, options: ContainerOptions 
     threadCache,
     sites,
     articles: createArticleService({ db, sites, audit, notifier }),
-    submission: createCommentSubmission({ db, sites, secret: secretKey, notifier, flood, metrics }),
+    submission: createCommentSubmission({
+      db,
+      sites,
+      secret: secretKey,
+      notifier,
+      flood,
+      metrics,
+      learnedModel: (siteId) => spamModels.modelFor(siteId),
+    }),
     threads: createThreadService({ db, sites, cache: threadCache, secret: secretKey }),
     moderation: createModerationService({ db, notifier }),
-    erasure: createErasureService({ db, audit, notifier, secret: secretKey, steps: erasureSteps({ sites }) }),
+    erasure: createErasureService({
+      db,
+      audit,
+      notifier,
+      secret: secretKey,
+      steps: erasureSteps({ sites, spam: spamTraining }),
+    }),
     webhooks,
     review: createReviewService({ db }),
     bans: createBanService({ db, sites, audit, secret: secretKey }),
@@ -223,13 +256,23 @@ export async function createContainer(config: Config, options: ContainerOptions 
     exports: createExportService({ db, sites }),
     importJobs,
     lifecycle: { stopping: false },
+    spamTraining,
+    spamModels,
+    spamAdmin: createSpamAdmin({ sites, training: spamTraining, audit }),
 
     async startWorkers() {
       if (workersStarted) return;
       workersStarted = true;
+      // Each lifecycle event first teaches the learned spam model, then fans out its webhooks.
+      const learn = createLearnFromEventJob({ db, training: spamTraining });
+      const processEvent = createProcessEventJob({ db, producer, threadCache });
+      const learnThenProcess: JobHandler = async (job) => {
+        await learn(job);
+        await processEvent(job);
+      };
       await queue.startWorkers(
         {
-          events: instrument('events', createProcessEventJob({ db, producer, threadCache })),
+          events: instrument('events', learnThenProcess),
           webhooks: instrument(
             'webhooks',
             createDeliverWebhookJob({

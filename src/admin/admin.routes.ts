@@ -9,6 +9,8 @@ import { requireAdmin } from '../domain/principal.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { openApiRouter } from '../http/openapi.ts';
 import type { SiteService } from '../sites/site.service.ts';
+import { spamAdminRoutes } from '../spam-learning/spam.routes.ts';
+import type { SpamAdmin } from '../spam-learning/spam-admin.service.ts';
 import type { WebhookService } from '../webhooks/webhook.service.ts';
 import type { AdminService } from './admin.service.ts';
 import { articleAdminRoutes } from './article.routes.ts';
@@ -30,11 +32,13 @@ export function adminRoutes(
     users: UserService;
     tokens: TokenService;
     webhooks: WebhookService;
+    spamAdmin: SpamAdmin;
   },
 ) {
   const app = openApiRouter();
   app.use('*', requireAuth(deps), adminOnly);
   app.route('/sites', siteAdminRoutes(deps));
+  app.route('/sites', spamAdminRoutes(deps));
   app.route('/', articleAdminRoutes(deps));
   app.route('/', userAdminRoutes(deps));
   app.route('/', webhookAdminRoutes(deps));

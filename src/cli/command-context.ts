@@ -8,6 +8,7 @@ import type { ErasureService } from '../privacy/erasure.service.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import type { ExportService } from '../transfer/export.service.ts';
 import type { ImportService } from '../transfer/import.service.ts';
+import type { SpamAdmin } from '../spam-learning/spam-admin.service.ts';
 import type { WebhookService } from '../webhooks/webhook.service.ts';
 
 export interface CliIo {
@@ -35,6 +36,8 @@ export interface Services {
   imports: ImportService;
   /** A site's articles and comments, streamed out. */
   exports: ExportService;
+  /** The learned spam model: stats, retrain, reset. */
+  spamAdmin: SpamAdmin;
 }
 
 export const collect = (value: string, previous: string[] = []) => [...previous, value];

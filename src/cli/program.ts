@@ -6,6 +6,7 @@ import type { CliIo, Services } from './command-context.ts';
 import { registerCommentCommands, registerErasureCommands } from './comment.commands.ts';
 import { registerSiteCommands } from './site.commands.ts';
 import { registerExportCommands, registerTransferCommands } from './transfer.commands.ts';
+import { registerSpamCommands } from './spam.commands.ts';
 import { registerTokenCommands, registerUserCommands } from './user.commands.ts';
 import { registerWebhookCommands } from './webhook.commands.ts';
 
@@ -38,6 +39,7 @@ function buildProgram(open: () => Promise<Services>, io: CliIo): Command {
   registerTokenCommands(program, opened, io);
   registerTransferCommands(program, opened, io);
   registerExportCommands(program, opened, io);
+  registerSpamCommands(program, opened, io);
   // Subcommands inherit output and exit handling.
   for (const cmd of program.commands)
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });

@@ -1,7 +1,7 @@
 // What the filters see of a comment and its context (loaded before they run, so they stay pure).
 
 import type { CommentStatus } from '../domain/comment-status.ts';
-import type { AuthorHistory, FilterInput } from '../filters/filter.ts';
+import type { AuthorHistory, FilterInput, LearnedModel } from '../filters/filter.ts';
 import type { SiteSettings } from '../sites/site-settings.ts';
 import type { CommentInput } from './comment.schemas.ts';
 
@@ -16,7 +16,14 @@ export function authorHistory(counts: Partial<Record<CommentStatus, number>>): A
 
 export function filterInput(
   input: CommentInput,
-  context: { settings: SiteSettings; author: AuthorHistory; ip: string | null; userAgent: string | null; now: Date },
+  context: {
+    settings: SiteSettings;
+    author: AuthorHistory;
+    ip: string | null;
+    userAgent: string | null;
+    now: Date;
+    learned?: { model: LearnedModel; emailHash: string } | null;
+  },
 ): FilterInput {
   return {
     comment: {
@@ -30,6 +37,7 @@ export function filterInput(
     request: { ip: context.ip, userAgent: context.userAgent },
     author: context.author,
     settings: context.settings,
+    learned: context.learned ?? null,
     now: context.now.getTime(),
   };
 }

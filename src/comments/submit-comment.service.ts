@@ -12,6 +12,7 @@ import type { Db } from '../db/database.ts';
 import type { ArticleRow } from '../db/schema.ts';
 import type { Actor } from '../domain/actor.ts';
 import type { ChangeNotifier } from '../events/change-notifier.ts';
+import type { LearnedModel } from '../filters/filter.ts';
 import { runFilters } from '../filters/pipeline.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
@@ -38,6 +39,8 @@ export function createCommentSubmission(deps: {
   notifier: ChangeNotifier;
   flood: FloodControl;
   metrics: Pick<Metrics, 'commentDecided' | 'filtersRun'>;
+  /** The site's learned spam model as this process holds it (no query per comment), if any. */
+  learnedModel?: (siteId: string) => Promise<LearnedModel | null>;
 }) {
   const { db, sites, secret, flood } = deps;
 
@@ -85,8 +88,10 @@ export function createCommentSubmission(deps: {
     const parent = await findParent(article, input.parentId);
     const author = authorHistory(context.authorCounts);
     deps.metrics.filtersRun();
+    const model = (await deps.learnedModel?.(site.id)) ?? null;
+    const learned = model ? { model, emailHash: hash } : null;
     const filtered = runFilters(
-      filterInput(input, { settings: site.settings, author, ip: ctx.ip, userAgent: ctx.userAgent, now }),
+      filterInput(input, { settings: site.settings, author, ip: ctx.ip, userAgent: ctx.userAgent, now, learned }),
     );
     const { status, verdicts } = withBan(filtered, context.ban);
     return { article, articleChanged: changed, parent, emailHash: hash, status, reasons: verdicts };

@@ -57,6 +57,18 @@ const SETTING_LABELS: Record<string, { label: string; help: string }> = {
     label: 'Repeated characters',
     help: 'Hold comments repeating a character more than this many times in a row. Empty: off.',
   },
+  spamScoreHold: {
+    label: 'Learned spam score: hold at',
+    help: "Hold comments the model learned from this site's decisions scores at least this high (0-1).",
+  },
+  spamScoreSpam: {
+    label: 'Learned spam score: mark spam at',
+    help: 'Mark comments spam outright from this score (0-1). Empty: never.',
+  },
+  spamMinDecisions: {
+    label: 'Learned spam score: decisions needed',
+    help: "The score counts once the site's model (or the shared base) has learned this many approve and spam decisions.",
+  },
   minBodyLength: { label: 'Shortest comment (characters)', help: '' },
   maxBodyLength: { label: 'Longest comment (characters)', help: 'At most 10,000.' },
 };
@@ -79,6 +91,7 @@ export const SETTING_GROUPS: { title: string; keys: string[] }[] = [
       'maxBodyLength',
     ],
   },
+  { title: 'Learned spam score', keys: ['spamScoreHold', 'spamScoreSpam', 'spamMinDecisions'] },
   { title: 'Other settings', keys: [] },
 ];
 

@@ -95,6 +95,9 @@ export interface Database {
   audit_log: AuditLogTable;
   deployment_settings: DeploymentSettingsTable;
   import_jobs: ImportJobsTable;
+  spam_models: SpamModelsTable;
+  spam_tokens: SpamTokensTable;
+  spam_lessons: SpamLessonsTable;
 }
 
 interface ImportJobsTable {
@@ -267,3 +270,30 @@ export type SessionRow = Selectable<SessionsTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;
 export type BanRow = Selectable<BansTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
+
+interface SpamModelsTable {
+  site_id: string;
+  spam_decisions: ColumnType<number, number | undefined, number>;
+  ham_decisions: ColumnType<number, number | undefined, number>;
+  /** bigint: pg returns it as a string. */
+  version: ColumnType<string, string | number | undefined, string | number>;
+  since_prune: ColumnType<number, number | undefined, number>;
+  updated_at: Timestamp;
+}
+
+interface SpamTokensTable {
+  site_id: string;
+  token: string;
+  spam: number;
+  ham: number;
+}
+
+interface SpamLessonsTable {
+  comment_id: string;
+  site_id: string;
+  label: 'spam' | 'ham';
+  tokens: Json<string[]>;
+  created_at: Timestamp;
+}
+
+export type SpamLessonRow = Selectable<SpamLessonsTable>;

@@ -2,6 +2,7 @@
 // author's history, duplicates, rate limits) is loaded before they run (src/comments/filter-context.ts).
 import type { ModerationMode } from '../domain/moderation-mode.ts';
 import type { Verdict } from '../domain/verdict.ts';
+import type { SpamScorer } from '../spam/spam-scorer.ts';
 
 export const PROFANITY_ACTIONS = ['off', 'hold', 'reject', 'spam'] as const;
 type ProfanityAction = (typeof PROFANITY_ACTIONS)[number];
@@ -21,6 +22,18 @@ export interface FilterSettings {
   blockedIps: string[];
   shoutingMinLetters: number | null;
   maxRepeatedChars: number | null;
+  spamScoreHold: number;
+  spamScoreSpam: number | null;
+  spamMinDecisions: number;
+}
+
+/** A site's learned spam model as this process holds it (src/spam-learning/spam-models.ts). */
+export interface LearnedModel {
+  scorer: SpamScorer;
+  /** Decisions learned from the site's own moderators. */
+  siteDecisions: number;
+  /** Decisions in the shared base model (the other sites'). */
+  baseDecisions: number;
 }
 
 /** The author's comments on this site so far, found by the email HMAC, by status. */
@@ -45,6 +58,8 @@ export interface FilterInput {
   request: { ip: string | null; userAgent: string | null };
   author: AuthorHistory;
   settings: FilterSettings;
+  /** The learned spam model and the author's keyed email hash (its token), when the site has a model. */
+  learned?: { model: LearnedModel; emailHash: string } | null;
   /** Now, in ms since epoch. */
   now: number;
 }

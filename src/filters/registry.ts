@@ -7,6 +7,7 @@ import { blockedWordsFilter } from './blocked-words.filter.ts';
 import type { Filter, FilterSettings } from './filter.ts';
 import { holdWordsFilter } from './hold-words.filter.ts';
 import { honeypotFilter } from './honeypot.filter.ts';
+import { learnedSpamFilter } from './learned-spam.filter.ts';
 import { linkCountFilter } from './link-count.filter.ts';
 import { profanityFilter } from './profanity.filter.ts';
 import { repeatedCharsFilter } from './repeated-chars.filter.ts';
@@ -26,6 +27,7 @@ export const FILTERS: readonly Filter[] = [
   linkCountFilter,
   shoutingFilter,
   repeatedCharsFilter,
+  learnedSpamFilter,
   trustFilter,
 ];
 

@@ -19,6 +19,7 @@ import { uuidv7 } from '../shared/ids.ts';
 import { canonicalRange, clientKey } from '../shared/ip-address.ts';
 import { ERASED, scrubber } from '../shared/scrub.ts';
 import type { SiteService } from '../sites/site.service.ts';
+import type { SpamTraining } from '../spam-learning/spam-training.service.ts';
 import { forgetResponsesForComments } from '../webhooks/webhook.repository.ts';
 import type { ErasureStep, ErasureSubject } from './erasure.ts';
 
@@ -72,7 +73,7 @@ async function eraseFromBlockLists(sites: SiteService, tx: Tx, s: ErasureSubject
   return removed;
 }
 
-export function erasureSteps(deps: { sites: SiteService }): ErasureStep[] {
+export function erasureSteps(deps: { sites: SiteService; spam: Pick<SpamTraining, 'forgetComments'> }): ErasureStep[] {
   return [
     // Every copy of the erased comments (also when one comment is deleted at its author's request).
     { name: 'comments', run: (tx, s) => blankComments(tx, s.commentIds) },
@@ -97,6 +98,9 @@ export function erasureSteps(deps: { sites: SiteService }): ErasureStep[] {
       run: authorOnly((tx, s, a) => scrubAuditOfSite(tx, s.siteId, everyValue(s, a), scrubber(everyValue(s, a)))),
     },
     { name: 'mail', run: authorOnly((tx, s, a) => deleteMailToAddress(tx, a.email, s.siteId)) },
+    // The learned spam model forgets the erased comments (their lessons hold their words); name and
+    // email tokens were keyed hashes all along.
+    { name: 'spamModel', run: (tx, s) => deps.spam.forgetComments(tx, s.commentIds) },
     // ← your step here
   ];
 }

@@ -41,6 +41,51 @@ function where(eb: ExpressionBuilder<Database, 'comments' | 'articles'>, f: Queu
   return eb.and(conditions);
 }
 
+/** The learned spam score a comment was given when posted (its learned_spam reason), or null. */
+const learnedScore = sql<number | null>`(select (r->'data'->>'score')::float8
+  from jsonb_array_elements(comments.reasons) r where r->>'code' = 'learned_spam' limit 1)`;
+
+export type ScoreOrder = 'spam-first' | 'spam-last';
+
+/** Where a page sorted by score ended: the last comment's score (unscored ones sort last) and id. */
+export interface ScoreCursor {
+  score: number;
+  id: string;
+}
+
+/**
+ * By learned spam score, most likely spam first (or last), keyset-paged by (score, id). Comments
+ * never scored come after the scored ones either way (as -1 or 2).
+ */
+export async function listQueueByScore(
+  db: DbOrTx,
+  f: QueueFilter & { status: CommentStatus; order: ScoreOrder; after: ScoreCursor | null; limit: number },
+): Promise<(QueueRow & { sort_score: number })[]> {
+  const desc = f.order === 'spam-first';
+  const key = sql<number>`coalesce(${learnedScore}, ${desc ? -1 : 2}::float8)`;
+  let query = db
+    .selectFrom('comments')
+    .innerJoin('articles', 'articles.id', 'comments.article_id')
+    .selectAll('comments')
+    .select([
+      'articles.external_id as article_external_id',
+      'articles.title as article_title',
+      'articles.url as article_url',
+      key.as('sort_score'),
+    ])
+    .where('comments.status', '=', f.status)
+    .where((eb) => where(eb, f));
+  if (f.after)
+    query = desc
+      ? query.where(sql<boolean>`(${key}, comments.id) < (${f.after.score}::float8, ${f.after.id}::uuid)`)
+      : query.where(sql<boolean>`(${key}, comments.id) > (${f.after.score}::float8, ${f.after.id}::uuid)`);
+  return query
+    .orderBy(key, desc ? 'desc' : 'asc')
+    .orderBy('comments.id', desc ? 'desc' : 'asc')
+    .limit(f.limit)
+    .execute();
+}
+
 /** Newest first, keyset-paged by (created_at, id). */
 export async function listQueue(
   db: DbOrTx,

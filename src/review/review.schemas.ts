@@ -3,7 +3,7 @@
 import { z } from '@hono/zod-openapi';
 import { COMMENT_STATUSES } from '../domain/comment-status.ts';
 import { isoDate } from '../http/openapi-common.ts';
-import { QUEUE_STATUSES } from './review.service.ts';
+import { QUEUE_SORTS, QUEUE_STATUSES } from './review.service.ts';
 
 const statusEnum = z.enum(COMMENT_STATUSES);
 
@@ -71,6 +71,10 @@ export const queueQuerySchema = z.object({
   articleId: z.string().max(200).optional(),
   q: z.string().trim().max(200).optional().openapi({ description: 'Text searched in body, name and email.' }),
   cursor: z.string().max(200).optional(),
+  sort: z.enum(QUEUE_SORTS).default('newest').openapi({
+    description:
+      'newest first, or by the learned spam score given when posted: spam-first (most likely spam first) or spam-last (the clean ones first, to publish them fast). Unscored comments come last.',
+  }),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
 

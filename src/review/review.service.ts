@@ -29,7 +29,23 @@ export interface QueueQuery {
   articleId?: string | undefined;
   q?: string | undefined;
   cursor?: string | undefined;
+  /** newest (default), or by learned spam score: most likely spam first, or least likely first. */
+  sort?: QueueSort | undefined;
   limit: number;
+}
+
+export const QUEUE_SORTS = ['newest', 'spam-first', 'spam-last'] as const;
+export type QueueSort = (typeof QUEUE_SORTS)[number];
+
+/** Cursors of score-sorted pages: "s" + the last score and id, opaque to clients. */
+function encodeScoreCursor(c: repo.ScoreCursor): string {
+  return Buffer.from(`s${c.score}.${c.id}`).toString('base64url');
+}
+
+function decodeScoreCursor(value: string): repo.ScoreCursor {
+  const match = /^s(-?\d+(?:\.\d+)?(?:e-?\d+)?)\.(.+)$/.exec(Buffer.from(value, 'base64url').toString('utf8'));
+  if (!match || !uuidPattern.test(match[2]!)) throw fieldError('cursor', 'is not a cursor this API returned');
+  return { score: Number(match[1]), id: match[2]! };
 }
 
 const emptyHistory = (): AuthorHistory => ({ approved: 0, pending: 0, rejected: 0, spam: 0 });
@@ -66,12 +82,32 @@ export function createReviewService(deps: { db: Db }) {
     return siteScope(who);
   }
 
+  async function listByScore(filter: repo.QueueFilter, q: QueueQuery, order: repo.ScoreOrder) {
+    const rows = await repo.listQueueByScore(db, {
+      ...filter,
+      status: q.status,
+      order,
+      after: q.cursor ? decodeScoreCursor(q.cursor) : null,
+      limit: q.limit + 1,
+    });
+    const page = rows.slice(0, q.limit);
+    const last = page.at(-1);
+    const counted = await repo.countByStatus(db, filter);
+    const counts = Object.fromEntries(QUEUE_STATUSES.map((s) => [s, counted[s] ?? 0])) as Record<QueueStatus, number>;
+    return {
+      items: await enrich(page),
+      nextCursor: rows.length > q.limit && last ? encodeScoreCursor({ score: last.sort_score, id: last.id }) : null,
+      counts,
+    };
+  }
+
   return {
     async list(
       who: Principal,
       q: QueueQuery,
     ): Promise<{ items: QueueItem[]; nextCursor: string | null; counts: Record<QueueStatus, number> }> {
       const filter = { siteIds: scopeFor(who, q.siteId), siteId: q.siteId, articleId: q.articleId, q: q.q };
+      if (q.sort && q.sort !== 'newest') return listByScore(filter, q, q.sort);
       const rows = await repo.listQueue(db, {
         ...filter,
         status: q.status,

@@ -125,6 +125,12 @@ export const filterSettingsShape = {
   shoutingMinLetters: optionalLimit(5, BODY_CAP, 30),
   /** Hold comments with a character repeated more than this many times in a row (null: off). */
   maxRepeatedChars: optionalLimit(3, BODY_CAP, 10),
+  /** The learned spam score (0-1) at which a comment is held for a moderator. */
+  spamScoreHold: z.number().min(0).max(1).default(0.9),
+  /** The learned spam score at which a comment is marked spam outright (null: never). */
+  spamScoreSpam: z.number().min(0).max(1).nullable().default(null),
+  /** The learned score counts once its model has learned this many decisions (the site's own or the shared base's). */
+  spamMinDecisions: z.number().int().min(1).max(1_000_000).default(50),
   /** Body length limits in characters, within the absolute cap of 10,000. */
   minBodyLength: z.number().int().min(1).max(BODY_CAP).default(1),
   maxBodyLength: z.number().int().min(1).max(BODY_CAP).default(BODY_CAP),

@@ -181,6 +181,15 @@ const WALK: Record<string, { scope: Scope; make: () => Promise<Call> }> = {
     make: async () => ({ params: { deliveryId: await fresh.delivery() } }),
   },
   'GET /api/v1/admin/audit-log': { scope: 'admin-only', make: async () => ({ query: `siteId=${THEIRS}` }) },
+  'GET /api/v1/admin/sites/{siteId}/spam': { scope: 'admin-only', make: async () => ({ params: { siteId: THEIRS } }) },
+  'POST /api/v1/admin/sites/{siteId}/spam/retrain': {
+    scope: 'admin-only',
+    make: async () => ({ params: { siteId: THEIRS } }),
+  },
+  'POST /api/v1/admin/sites/{siteId}/spam/reset': {
+    scope: 'admin-only',
+    make: async () => ({ params: { siteId: THEIRS } }),
+  },
 };
 
 /** Every operation in the OpenAPI document that is not the public API or the sign-in itself. */

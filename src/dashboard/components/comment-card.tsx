@@ -5,7 +5,7 @@
 // name cannot reorder the email, the time or the labels shown after it.
 import type { QueueItem } from '../../review/review.service.ts';
 import { type HighlightField, highlight } from '../highlight.ts';
-import { Reasons } from './reasons.tsx';
+import { Reasons, SpamScore } from './reasons.tsx';
 import { Time } from './time.tsx';
 
 const ACTIONS_BY_STATUS: Record<string, ('approve' | 'reject' | 'spam' | 'restore')[]> = {
@@ -102,6 +102,7 @@ export function CommentCard(props: { item: QueueItem; formId: string; selectable
           <Marked item={c} field="body" text={c.body} />
         </p>
         <Reasons reasons={c.reasons} />
+        <SpamScore reasons={c.reasons} limit={3} />
         <History item={c} />
         <div class="actions">
           {(ACTIONS_BY_STATUS[c.status] ?? []).map((action) => (

@@ -5,7 +5,7 @@ import type { QueueItem } from '../../review/review.service.ts';
 import { clientKey } from '../../shared/ip-address.ts';
 import { CommentCard } from '../components/comment-card.tsx';
 import { Layout, type PageContext } from '../components/layout.tsx';
-import { ReasonDetails } from '../components/reasons.tsx';
+import { ReasonDetails, SpamScore } from '../components/reasons.tsx';
 import { Time } from '../components/time.tsx';
 
 interface Match {
@@ -153,6 +153,7 @@ export function CommentPage(p: {
         <section class="panel" aria-labelledby="why-h">
           <h2 id="why-h">Why it was held</h2>
           <ReasonDetails reasons={c.reasons} />
+          <SpamScore reasons={c.reasons} />
           {matches.length > 0 && (
             <>
               <h3>Matched words</h3>

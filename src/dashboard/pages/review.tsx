@@ -1,5 +1,5 @@
 // The review queue: status tabs with counts, filters, bulk actions, the cards, and the shortcut help.
-import type { QueueItem, QueueStatus } from '../../review/review.service.ts';
+import type { QueueItem, QueueSort, QueueStatus } from '../../review/review.service.ts';
 import { CommentCard } from '../components/comment-card.tsx';
 import { Layout, type PageContext } from '../components/layout.tsx';
 
@@ -9,7 +9,14 @@ export interface QueueView {
   articleId?: string | undefined;
   q?: string | undefined;
   cursor?: string | undefined;
+  sort?: QueueSort | undefined;
 }
+
+const SORTS: { sort: QueueSort; label: string }[] = [
+  { sort: 'newest', label: 'Newest first' },
+  { sort: 'spam-first', label: 'Most likely spam first' },
+  { sort: 'spam-last', label: 'Least likely spam first' },
+];
 
 const TABS: { status: QueueStatus; label: string }[] = [
   { status: 'pending', label: 'Pending' },
@@ -24,6 +31,7 @@ function queueHref(v: QueueView, extra: Record<string, string> = {}): string {
   if (v.siteId) params.set('site', v.siteId);
   if (v.articleId) params.set('article', v.articleId);
   if (v.q) params.set('q', v.q);
+  if (v.sort && v.sort !== 'newest') params.set('sort', v.sort);
   for (const [k, val] of Object.entries(extra)) params.set(k, val);
   return `/dashboard/queue?${params}`;
 }
@@ -132,6 +140,16 @@ export function QueuePage(p: {
         <div class="field">
           <label for="f-q">Search text, name or email</label>
           <input id="f-q" name="q" type="search" value={v.q ?? ''} />
+        </div>
+        <div class="field">
+          <label for="f-sort">Order</label>
+          <select id="f-sort" name="sort">
+            {SORTS.map((s) => (
+              <option value={s.sort} selected={s.sort === (v.sort ?? 'newest')}>
+                {s.label}
+              </option>
+            ))}
+          </select>
         </div>
         <button type="submit">Filter</button>
       </form>

@@ -10,7 +10,7 @@ import {
   type ModerationAction,
   type ModerationService,
 } from '../../moderation/moderation.service.ts';
-import { QUEUE_STATUSES, type QueueStatus, type ReviewService } from '../../review/review.service.ts';
+import { QUEUE_SORTS, QUEUE_STATUSES, type QueueStatus, type ReviewService } from '../../review/review.service.ts';
 import type { SiteService } from '../../sites/site.service.ts';
 import { render } from '../components/layout.tsx';
 import { pageContext, safeReturn } from '../dashboard-http.tsx';
@@ -35,6 +35,7 @@ function viewOf(c: Context): QueueView {
     articleId: text(c.req.query('article'), 200),
     q: text(c.req.query('q'), 200),
     cursor: text(c.req.query('cursor'), 200),
+    sort: QUEUE_SORTS.find((s) => s === c.req.query('sort')) ?? 'newest',
   };
 }
 
