@@ -25,6 +25,8 @@ const LAYERS = [
       'audit',
       'sites',
       'articles',
+      // Reader subscriptions and verified authors: below comments, whose submission records them.
+      'subscriptions',
       'auth',
       'bans',
       'comments',

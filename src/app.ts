@@ -17,6 +17,7 @@ import { moderationRoutes } from './moderation/moderation.routes.ts';
 import { healthRoutes } from './observability/health.routes.ts';
 import { requestMetrics } from './observability/request-metrics.ts';
 import { PayloadTooLargeError } from './shared/errors.ts';
+import { subscriptionRoutes } from './subscriptions/subscription.routes.tsx';
 import { widgetRoutes } from './widget/widget.routes.ts';
 
 /** Comments are at most 10,000 characters; 64 KiB leaves room for the other fields and encoding. */
@@ -41,6 +42,7 @@ export function createApp(container: Container) {
   });
   // Only for methods that carry a body: looking for one makes the node adapter build a full Request.
   app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  app.use('/mail/*', (c, next) => (c.req.method === 'POST' ? limitBody(c, next) : next()));
   app.use('/api/v1/sites/:siteId/*', siteCors(container.sites, config.publicUrl));
 
   app.route(
@@ -82,6 +84,7 @@ export function createApp(container: Container) {
     '/dashboard',
     dashboardRoutes({ ...container, cookies: { publicUrl: config.publicUrl, trustProxy: config.trustProxy } }),
   );
+  app.route('/mail', subscriptionRoutes({ subscriptions: container.subscriptions, trustProxy: config.trustProxy }));
   app.route('/', healthRoutes(container));
   app.route('/', docsRoutes());
   app.route('/', widgetRoutes());

@@ -13,6 +13,7 @@ import { createSessionService, type SessionService } from './auth/session.servic
 import { createTokenService, type TokenService } from './auth/token.service.ts';
 import { createUserService, type UserService } from './auth/user.service.ts';
 import { type BanService, createBanService } from './bans/ban.service.ts';
+import { findComment } from './comments/comment.repository.ts';
 import { createFloodControl } from './comments/flood-control.ts';
 import { createCommentSubmission } from './comments/submit-comment.service.ts';
 import { createThreadService } from './comments/thread.service.ts';
@@ -27,6 +28,8 @@ import { createBullmqQueue } from './jobs/bullmq-queue.ts';
 import { createDatabaseQueue } from './jobs/database-queue.ts';
 import { type JobHandler, PermanentJobError, type QueueBackend, type QueueName } from './jobs/job-queue.ts';
 import { createRetryPolicy } from './jobs/retry-policy.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
+import { createMailTransport, describeMailMode, keptFromAddress } from './mail/transport-factory.ts';
 import { createMaintenanceJob, MAINTENANCE_SCHEDULE } from './maintenance/maintenance.job.ts';
 import { createModerationService } from './moderation/moderation.service.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -36,6 +39,8 @@ import { createReviewService, type ReviewService } from './review/review.service
 import { createLogger } from './shared/logger.ts';
 import { createRedis, waitUntilReady } from './shared/redis.ts';
 import { createSiteService } from './sites/site.service.ts';
+import { createSubscriptionService, type SubscriptionService } from './subscriptions/subscription.service.ts';
+import { createSubscriptionMailJobs } from './subscriptions/subscription-mail.job.ts';
 import { createDeliverWebhookJob } from './webhooks/deliver-webhook.job.ts';
 import { createProcessEventJob } from './webhooks/process-event.job.ts';
 import { createSecretBox } from './webhooks/secret-box.ts';
@@ -48,6 +53,8 @@ export interface ContainerOptions {
   webhookScheduleMs?: number[];
   /** Webhook request timeout. */
   webhookTimeoutMs?: number;
+  /** SMTP timeouts (tests make an outage show in seconds). */
+  smtpTimeouts?: { connectionMs?: number; greetingMs?: number; socketMs?: number };
 }
 
 export interface Container {
@@ -73,6 +80,12 @@ export interface Container {
   /** The review queue, comment detail and moderation log as moderators read them. */
   review: ReviewService;
   bans: BanService;
+  /** Reader subscriptions to replies and threads, double opt-in; verified authors. */
+  subscriptions: SubscriptionService;
+  /** Sends mail (from workers only): SMTP, or kept in the database in the embedded default. */
+  mailer: Mailer;
+  /** The service's public origin, for links in mail. */
+  baseUrl: string;
   users: UserService;
   sessions: SessionService;
   tokens: TokenService;
@@ -142,6 +155,27 @@ export async function createContainer(config: Config, options: ContainerOptions 
     },
   };
   const sites = createSiteService(db);
+  const baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  const subscriptions = createSubscriptionService({ db, secret: secretKey });
+  const mailer = createMailer({
+    db,
+    transport: createMailTransport(config.mail, {
+      db,
+      publicUrl: config.publicUrl,
+      ...(options.smtpTimeouts ? { smtp: { timeouts: options.smtpTimeouts } } : {}),
+    }),
+    from: config.mail.from ?? keptFromAddress(config.mail, config.publicUrl),
+  });
+  const subscriptionMail = createSubscriptionMailJobs({
+    db,
+    sites,
+    subscriptions,
+    mailer,
+    producer,
+    secret: secretKey,
+    baseUrl,
+    authorHashOf: async (id) => (await findComment(db, id))?.email_hash ?? null,
+  });
   const audit = createAuditService(db);
   const box = createSecretBox(secretKey);
   const webhooks = createWebhookService({ db, sites, box, producer, allowPrivate: config.webhookAllowPrivate });
@@ -186,13 +220,16 @@ export async function createContainer(config: Config, options: ContainerOptions 
     threadCache,
     sites,
     articles: createArticleService({ db, sites, audit, notifier }),
-    submission: createCommentSubmission({ db, sites, secret: secretKey, notifier, flood, metrics }),
+    submission: createCommentSubmission({ db, sites, secret: secretKey, notifier, flood, metrics, subscriptions }),
     threads: createThreadService({ db, sites, cache: threadCache }),
     moderation: createModerationService({ db, notifier }),
     erasure: createErasureService({ db, audit, notifier, secret: secretKey, steps: erasureSteps({ sites }) }),
     webhooks,
     review: createReviewService({ db }),
     bans: createBanService({ db, sites, audit, secret: secretKey }),
+    subscriptions,
+    mailer,
+    baseUrl,
     users: createUserService({ db, audit }),
     sessions,
     tokens: createTokenService({ db, audit }),
@@ -204,9 +241,25 @@ export async function createContainer(config: Config, options: ContainerOptions 
     async startWorkers() {
       if (workersStarted) return;
       workersStarted = true;
+      log.info(describeMailMode(config.mail));
+      const processEvent = createProcessEventJob({ db, producer, threadCache });
+      const mailJobs: Record<string, JobHandler> = {
+        event: subscriptionMail.onEvent,
+        confirm: subscriptionMail.confirm,
+        reply: subscriptionMail.reply,
+      };
       await queue.startWorkers(
         {
-          events: instrument('events', createProcessEventJob({ db, producer, threadCache })),
+          // Webhooks, then mail: each event also gets a mail job, which decides what (if anything) to send.
+          events: instrument('events', async (job) => {
+            await processEvent(job);
+            await producer().add('mail', 'event', { eventId: job.data.eventId }, { jobId: `mail-${job.id}` });
+          }),
+          mail: instrument('mail', async (job) => {
+            const handler = mailJobs[job.name];
+            if (!handler) throw new PermanentJobError(`unknown mail job ${job.name}`);
+            await handler(job);
+          }),
           webhooks: instrument(
             'webhooks',
             createDeliverWebhookJob({
@@ -221,7 +274,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
           ),
           maintenance: instrument('maintenance', createMaintenanceJob({ db, sites, relay, producer, log })),
         },
-        { concurrency: { events: 5, webhooks: 20, maintenance: 1 } },
+        { concurrency: { events: 5, webhooks: 20, maintenance: 1, mail: 5 } },
       );
       await scheduleMaintenance(queue, log);
       // The outbox sweeper must not depend on the queue it feeds (Redis may have lost its schedules),
@@ -235,6 +288,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       stopSweeper();
       await relay.drain().catch(() => {});
       await queue.close();
+      await mailer.transport.close();
       threadCache.close();
       redis?.disconnect();
       await database.close();

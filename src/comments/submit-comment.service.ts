@@ -16,6 +16,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../shared/errors.ts';
 import { emailHash } from '../shared/identity.ts';
 import type { Site, SiteService } from '../sites/site.service.ts';
+import type { SubscriptionService } from '../subscriptions/subscription.service.ts';
 import { checkBodyLength } from './body-length.ts';
 import { findComment } from './comment.repository.ts';
 import type { CommentInput } from './comment.schemas.ts';
@@ -37,6 +38,7 @@ export function createCommentSubmission(deps: {
   notifier: ChangeNotifier;
   flood: FloodControl;
   metrics: Pick<Metrics, 'commentDecided'>;
+  subscriptions: SubscriptionService;
 }) {
   const { db, sites, secret, flood } = deps;
 
@@ -146,6 +148,18 @@ export function createCommentSubmission(deps: {
       const { outcome, eventIds } = await store(site, judged, d);
       if (outcome !== 'written') return notStored(outcome, siteId, d);
       deps.metrics.commentDecided(judged.status, judged.reasons);
+      // Recorded unconfirmed; a worker mails the confirmation. A rejected comment's address may not be
+      // its writer's, so it gets none.
+      if (input.notify && (judged.status === 'approved' || judged.status === 'pending')) {
+        await deps.subscriptions.subscribe({
+          siteId,
+          kind: input.notify,
+          commentId: d.row.id,
+          articleKey: input.articleId,
+          email: input.email,
+          name: input.name,
+        });
+      }
       // Rejected comments are stored and emit their events too.
       const threadChanged = judged.status === 'approved' || judged.articleChanged;
       await deps.notifier.committed({ siteId, articleId: input.articleId, threadChanged, eventIds });

@@ -19,6 +19,8 @@ import { uuidv7 } from '../shared/ids.ts';
 import { canonicalRange, clientKey } from '../shared/ip-address.ts';
 import { ERASED, scrubber } from '../shared/scrub.ts';
 import type { SiteService } from '../sites/site.service.ts';
+import { deleteSubscriptionsOfComments, deleteSubscriptionsOfHash } from '../subscriptions/subscription.repository.ts';
+import { forgetVerified } from '../subscriptions/verified-author.repository.ts';
 import { forgetResponsesForComments } from '../webhooks/webhook.repository.ts';
 import type { ErasureStep, ErasureSubject } from './erasure.ts';
 
@@ -97,6 +99,11 @@ export function erasureSteps(deps: { sites: SiteService }): ErasureStep[] {
       run: authorOnly((tx, s, a) => scrubAuditOfSite(tx, s.siteId, everyValue(s, a), scrubber(everyValue(s, a)))),
     },
     { name: 'mail', run: authorOnly((tx, s, a) => deleteMailToAddress(tx, a.email, s.siteId)) },
+    // Mail subscriptions made with the erased comments, then every one of the author's on the site and
+    // their verified mark. Suppressions stay: only a hash, and what the person asked for.
+    { name: 'subscriptionsOfComments', run: (tx, s) => deleteSubscriptionsOfComments(tx, s.commentIds) },
+    { name: 'subscriptions', run: authorOnly((tx, s, a) => deleteSubscriptionsOfHash(tx, a.emailHash, s.siteId)) },
+    { name: 'verifiedAuthor', run: authorOnly((tx, s, a) => forgetVerified(tx, s.siteId, a.emailHash)) },
     // ← your step here
   ];
 }
