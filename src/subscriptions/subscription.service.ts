@@ -10,7 +10,6 @@ import * as repo from './subscription.repository.ts';
 import { PURPOSE, verifyUnsubscribe } from './subscription-links.ts';
 import { markVerified, verifiedAmong } from './verified-author.repository.ts';
 
-
 /** What the moderation side sees of a subscription (the address only there, never in public answers). */
 interface Subscription {
   id: string;
