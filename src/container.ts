@@ -225,7 +225,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     moderation: createModerationService({ db, notifier }),
     erasure: createErasureService({ db, audit, notifier, secret: secretKey, steps: erasureSteps({ sites }) }),
     webhooks,
-    review: createReviewService({ db }),
+    review: createReviewService({ db, subscriptions }),
     bans: createBanService({ db, sites, audit, secret: secretKey }),
     subscriptions,
     mailer,

@@ -9,6 +9,8 @@ type ProfanityAction = (typeof PROFANITY_ACTIONS)[number];
 /** The site settings the filters read (src/sites/ validates them; a site's settings are a superset). */
 export interface FilterSettings {
   moderation: ModerationMode;
+  /** In `first` mode, an author with approved comments is trusted only once verified. */
+  requireVerifiedForTrust: boolean;
   minSubmitSeconds: number;
   blockedWords: string[];
   holdWords: string[];
@@ -28,6 +30,8 @@ export interface AuthorHistory {
   approved: number;
   pending: number;
   rejected: number;
+  /** The address was confirmed through a mailed link on this site. */
+  verified?: boolean;
   spam: number;
 }
 

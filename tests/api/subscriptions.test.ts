@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countUndispatched } from '../../src/events/outbox.repository.ts';
 import { signToken } from '../../src/shared/signed-token.ts';
+import { createUser, dashboardGet, signIn } from '../support/accounts.ts';
 import { approve, call, createSite, expectProblem, postForm, submit } from '../support/http.ts';
 import { type ReceivedMail, type SmtpReceiver, startSmtpReceiver } from '../support/smtp-receiver.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
@@ -279,3 +280,31 @@ async function jobOutcome(queue: string, outcome: string): Promise<number> {
   const metric = await ctx.container.metrics.registry.getSingleMetric('comments_jobs_total')?.get();
   return metric?.values.find((v) => v.labels.queue === queue && v.labels.outcome === outcome)?.value ?? 0;
 }
+
+describe('verified authors', () => {
+  it('a confirmed address marks the author verified; a site can require it for "first"-mode trust', async () => {
+    const strict = 'strict';
+    await createSite(ctx, strict, { moderation: 'first', requireVerifiedForTrust: true });
+    await createUser(ctx, 'mod@example.com', 'admin');
+    const admin = await signIn(ctx, 'mod@example.com');
+    const email = 'regular@example.org';
+    const first = await submit(ctx, strict, { email, notify: 'replies', body: 'My first here' });
+    expect(first.body.status).toBe('pending');
+    await approve(ctx, first.body.id);
+    // Approved before, but not verified: still held, with the reason in words.
+    const second = await submit(ctx, strict, { email, body: 'Second, unverified' });
+    expect(second.body.status).toBe('pending');
+    const card = () =>
+      dashboardGet(ctx, `/dashboard/comments/${second.body.id}`, admin).then((p) => {
+        expect(p.status).toBe(200);
+        return p.text;
+      });
+    expect(await card()).toContain('Returning author, address not verified');
+    expect(await card()).not.toContain('class="verified"');
+    await settled();
+    expect((await post(linkIn(to(email).at(-1)!, '/mail/confirm'))).status).toBe(200);
+    const third = await submit(ctx, strict, { email, body: 'Third, verified now' });
+    expect(third.body.status).toBe('approved');
+    expect(await card()).toContain('<span class="verified"');
+  });
+});
