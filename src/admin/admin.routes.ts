@@ -9,11 +9,13 @@ import { requireAdmin } from '../domain/principal.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { openApiRouter } from '../http/openapi.ts';
 import type { SiteService } from '../sites/site.service.ts';
+import type { SubscriptionService } from '../subscriptions/subscription.service.ts';
 import type { WebhookService } from '../webhooks/webhook.service.ts';
 import type { AdminService } from './admin.service.ts';
 import { articleAdminRoutes } from './article.routes.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { siteAdminRoutes } from './site.routes.ts';
+import { subscriptionAdminRoutes } from './subscription.routes.ts';
 import { userAdminRoutes } from './user.routes.ts';
 import { webhookAdminRoutes } from './webhook.routes.ts';
 
@@ -30,6 +32,7 @@ export function adminRoutes(
     users: UserService;
     tokens: TokenService;
     webhooks: WebhookService;
+    subscriptions: SubscriptionService;
   },
 ) {
   const app = openApiRouter();
@@ -39,5 +42,6 @@ export function adminRoutes(
   app.route('/', userAdminRoutes(deps));
   app.route('/', webhookAdminRoutes(deps));
   app.route('/', auditRoutes(deps));
+  app.route('/', subscriptionAdminRoutes(deps));
   return app;
 }

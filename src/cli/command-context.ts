@@ -2,9 +2,11 @@
 import type { AdminService } from '../admin/admin.service.ts';
 import type { TokenService } from '../auth/token.service.ts';
 import type { UserService } from '../auth/user.service.ts';
+import type { Mailer } from '../mail/mailer.ts';
 import type { ModerationService } from '../moderation/moderation.service.ts';
 import type { ErasureService } from '../privacy/erasure.service.ts';
 import type { SiteService } from '../sites/site.service.ts';
+import type { SubscriptionService } from '../subscriptions/subscription.service.ts';
 import type { WebhookService } from '../webhooks/webhook.service.ts';
 
 export interface CliIo {
@@ -24,6 +26,10 @@ export interface Services {
   users: UserService;
   tokens: TokenService;
   admin: AdminService;
+  subscriptions: SubscriptionService;
+  mailer: Mailer;
+  /** The public origin links in mail point to. */
+  baseUrl: string;
 }
 
 export const collect = (value: string, previous: string[] = []) => [...previous, value];

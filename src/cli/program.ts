@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { AppError } from '../shared/errors.ts';
 import type { CliIo, Services } from './command-context.ts';
 import { registerCommentCommands, registerErasureCommands } from './comment.commands.ts';
+import { registerMailCommands } from './mail.commands.ts';
 import { registerSiteCommands } from './site.commands.ts';
 import { registerTokenCommands, registerUserCommands } from './user.commands.ts';
 import { registerWebhookCommands } from './webhook.commands.ts';
@@ -20,6 +21,7 @@ function buildProgram(services: Services, io: CliIo): Command {
   registerWebhookCommands(program, services, io);
   registerUserCommands(program, services, io);
   registerTokenCommands(program, services, io);
+  registerMailCommands(program, services, io);
   // Subcommands inherit output and exit handling.
   for (const cmd of program.commands)
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });

@@ -2,9 +2,10 @@
 // mailparser), on PGlite and PostgreSQL: double opt-in, a notice only when a reply is published,
 // one-click unsubscribe, bounces and outages, erasure, and bad links refused without a change.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.ts';
 import { countUndispatched } from '../../src/events/outbox.repository.ts';
 import { signToken } from '../../src/shared/signed-token.ts';
-import { createUser, dashboardGet, signIn } from '../support/accounts.ts';
+import { api, bearer, createUser, dashboardGet, signIn, tokenFor } from '../support/accounts.ts';
 import { approve, call, createSite, expectProblem, postForm, submit } from '../support/http.ts';
 import { type ReceivedMail, type SmtpReceiver, startSmtpReceiver } from '../support/smtp-receiver.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
@@ -306,5 +307,53 @@ describe('verified authors', () => {
     const third = await submit(ctx, strict, { email, body: 'Third, verified now' });
     expect(third.body.status).toBe('approved');
     expect(await card()).toContain('<span class="verified"');
+  });
+});
+
+describe('CLI and admin API for subscriptions and test mail', () => {
+  async function cli(...argv: string[]) {
+    let out = '';
+    let err = '';
+    const code = await runCli(argv, ctx.container, { out: (s) => (out += s), err: (s) => (err += s) });
+    return { code, out, err };
+  }
+
+  it("lists and removes an address's subscriptions, and mail:test sends through SMTP", async () => {
+    const email = 'ops@example.org';
+    await subscribed(email);
+    const listed = await cli('subscriptions:list', '--email', email.toUpperCase());
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.out)).toEqual([expect.objectContaining({ kind: 'replies', siteId: SITE, email })]);
+    expect(JSON.parse((await cli('subscriptions:remove', '--email', email, '--site', 'other')).out)).toEqual({
+      removed: 0,
+    });
+    expect(JSON.parse((await cli('subscriptions:remove', '--email', email)).out)).toEqual({ removed: 1 });
+    expect(JSON.parse((await cli('subscriptions:list', '--email', email)).out)).toEqual([]);
+
+    const count = receiver.messages.length;
+    const bad = await cli('mail:test', '--to', 'not an address\r\nBcc: x@example.org');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('must be a valid email address');
+    const sent = await cli('mail:test', '--to', 'operator@example.org');
+    expect(sent.code).toBe(0);
+    expect(JSON.parse(sent.out)).toMatchObject({ sent: true, transport: 'smtp' });
+    expect(receiver.messages.length).toBe(count + 1);
+    expect(receiver.messages.at(-1)!.envelope.to).toEqual(['operator@example.org']);
+  });
+
+  it('the admin API lists and removes them; moderators and bad addresses are refused', async () => {
+    const email = 'api-reader@example.org';
+    await subscribed(email);
+    const admin = await createUser(ctx, 'api-admin@example.com', 'admin');
+    const moderator = await createUser(ctx, 'api-mod@example.com', 'moderator', [SITE]);
+    const asAdmin = bearer(await tokenFor(ctx, admin));
+    const path = `/api/v1/admin/subscriptions?email=${encodeURIComponent(email)}`;
+    expectProblem(await api(ctx, 'GET', path, bearer(await tokenFor(ctx, moderator))), 403);
+    expectProblem(await api(ctx, 'DELETE', '/api/v1/admin/subscriptions?email=nope', asAdmin), 400);
+    const listed = await api(ctx, 'GET', path, asAdmin);
+    expect(listed.status).toBe(200);
+    expect(listed.body.subscriptions).toHaveLength(1);
+    expect((await api(ctx, 'DELETE', path, asAdmin)).body).toEqual({ removed: 1 });
+    expect((await api(ctx, 'GET', path, asAdmin)).body.subscriptions).toEqual([]);
   });
 });
