@@ -33,6 +33,8 @@ const LAYERS = [
       'review',
       'moderation',
       'webhooks',
+      // Moderator alerts read the review queue and accounts; maintenance runs their digests.
+      'alerts',
       'maintenance',
       'admin',
       // Erasure reaches every feature that keeps personal data, so it sits above them all.

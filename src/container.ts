@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type AdminService, createAdminService } from './admin/admin.service.ts';
+import { type AlertService, createAlertService } from './alerts/alert.service.ts';
 import { type ArticleService, createArticleService } from './articles/article.service.ts';
 import { type AuditService, createAuditService } from './audit/audit.service.ts';
 import { createLoginService, type LoginService } from './auth/login.service.ts';
@@ -84,6 +85,8 @@ export interface Container {
   subscriptions: SubscriptionService;
   /** Sends mail (from workers only): SMTP, or kept in the database in the embedded default. */
   mailer: Mailer;
+  /** Moderator alerts about newly held comments: immediate, hourly, daily or off. */
+  alerts: AlertService;
   /** The service's public origin, for links in mail. */
   baseUrl: string;
   users: UserService;
@@ -205,6 +208,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
         throw err;
       }
     };
+  const users = createUserService({ db, audit });
+  const review = createReviewService({ db, subscriptions });
+  const alerts = createAlertService({ db, users, sites, review, mailer, producer, baseUrl });
   let workersStarted = false;
   let stopSweeper = () => {};
 
@@ -225,12 +231,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
     moderation: createModerationService({ db, notifier }),
     erasure: createErasureService({ db, audit, notifier, secret: secretKey, steps: erasureSteps({ sites }) }),
     webhooks,
-    review: createReviewService({ db, subscriptions }),
+    review,
     bans: createBanService({ db, sites, audit, secret: secretKey }),
     subscriptions,
     mailer,
+    alerts,
     baseUrl,
-    users: createUserService({ db, audit }),
+    users,
     sessions,
     tokens: createTokenService({ db, audit }),
     login: createLoginService({ db, sessions, limiter }),
@@ -244,7 +251,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
       log.info(describeMailMode(config.mail));
       const processEvent = createProcessEventJob({ db, producer, threadCache });
       const mailJobs: Record<string, JobHandler> = {
-        event: subscriptionMail.onEvent,
+        event: async (job) => {
+          await subscriptionMail.onEvent(job);
+          await alerts.onEvent(job);
+        },
+        alert: alerts.sendAlert,
         confirm: subscriptionMail.confirm,
         reply: subscriptionMail.reply,
       };
@@ -272,7 +283,10 @@ export async function createContainer(config: Config, options: ContainerOptions 
               ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}),
             }),
           ),
-          maintenance: instrument('maintenance', createMaintenanceJob({ db, sites, relay, producer, log })),
+          maintenance: instrument(
+            'maintenance',
+            createMaintenanceJob({ db, sites, relay, producer, log, sendDigests: () => alerts.sendDigests() }),
+          ),
         },
         { concurrency: { events: 5, webhooks: 20, maintenance: 1, mail: 5 } },
       );

@@ -1,5 +1,6 @@
 // What every command gets: the services it calls and the terminal it talks to.
 import type { AdminService } from '../admin/admin.service.ts';
+import type { AlertService } from '../alerts/alert.service.ts';
 import type { TokenService } from '../auth/token.service.ts';
 import type { UserService } from '../auth/user.service.ts';
 import type { Mailer } from '../mail/mailer.ts';
@@ -28,6 +29,7 @@ export interface Services {
   admin: AdminService;
   subscriptions: SubscriptionService;
   mailer: Mailer;
+  alerts: AlertService;
   /** The public origin links in mail point to. */
   baseUrl: string;
 }

@@ -24,6 +24,23 @@ export function registerMailCommands(program: Command, services: Services, io: C
     );
 
   program
+    .command('alerts:set')
+    .description('How often a moderator gets mail about newly held comments of a site')
+    .requiredOption('--email <address>', "the moderator's account")
+    .requiredOption('--site <id>', 'site id')
+    .requiredOption('--frequency <f>', 'immediate, hourly, daily or off')
+    .action(async (o: { email: string; site: string; frequency: string }) => {
+      await services.alerts.setFrequency(o.email, o.site, o.frequency);
+      printJson(io, await services.alerts.list(o.email));
+    });
+
+  program
+    .command('alerts:list')
+    .description("A moderator's alert settings")
+    .requiredOption('--email <address>', "the moderator's account")
+    .action(async (o: { email: string }) => printJson(io, await services.alerts.list(o.email)));
+
+  program
     .command('mail:test')
     .description('Send a test mail through the configured transport (SMTP, or kept for the dashboard Mail page)')
     .requiredOption('--to <address>', 'the recipient')

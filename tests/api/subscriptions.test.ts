@@ -357,3 +357,41 @@ describe('CLI and admin API for subscriptions and test mail', () => {
     expect((await api(ctx, 'GET', path, asAdmin)).body.subscriptions).toEqual([]);
   });
 });
+
+describe('moderator alerts', () => {
+  it('immediate: one mail per newly held comment with a credential-free dashboard link; off: none; digests', async () => {
+    const site = 'alerted';
+    await createSite(ctx, site, { moderation: 'all' });
+    await createUser(ctx, 'now@example.com', 'moderator', [site]);
+    await createUser(ctx, 'quiet@example.com', 'moderator', [site]);
+    await createUser(ctx, 'digest@example.com', 'moderator', [site]);
+    await createUser(ctx, 'stranger@example.com', 'moderator', [SITE]);
+    const cli = (...argv: string[]) => runCli(argv, ctx.container, { out: () => {}, err: () => {} });
+    expect(await cli('alerts:set', '--email', 'now@example.com', '--site', site, '--frequency', 'immediate')).toBe(0);
+    expect(await cli('alerts:set', '--email', 'quiet@example.com', '--site', site, '--frequency', 'off')).toBe(0);
+    expect(await cli('alerts:set', '--email', 'digest@example.com', '--site', site, '--frequency', 'hourly')).toBe(0);
+    // Not their site, and not a frequency: refused.
+    expect(await cli('alerts:set', '--email', 'stranger@example.com', '--site', site, '--frequency', 'daily')).toBe(1);
+    expect(await cli('alerts:set', '--email', 'now@example.com', '--site', site, '--frequency', 'weekly')).toBe(1);
+
+    const held = await submit(ctx, site, { name: 'Held Writer', body: 'Please review me' });
+    await settled();
+    const alerts = to('now@example.com');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.parsed.subject).toBe('Comment waiting on Site alerted: Held Writer on article-1');
+    const links = alerts[0]!.parsed.text!.match(/https:\/\/comments\.example\/\S+/g)!;
+    expect(links).toContain(`https://comments.example/dashboard/comments/${held.body.id}`);
+    for (const link of links) expect(link).not.toMatch(/token|session|key=/i);
+    expect(to('quiet@example.com')).toEqual([]);
+    expect(to('stranger@example.com')).toEqual([]);
+    expect(to('digest@example.com')).toEqual([]);
+
+    // The digest: what was held in the period, once per period.
+    expect(await ctx.container.alerts.sendDigests(new Date(Date.now() + 1000))).toBe(1);
+    const [digest] = to('digest@example.com');
+    expect(digest!.parsed.subject).toBe('1 new comment waiting on Site alerted');
+    expect(digest!.parsed.text).toContain('Please review me');
+    expect(await ctx.container.alerts.sendDigests(new Date(Date.now() + 60_000))).toBe(0);
+    expect(to('digest@example.com')).toHaveLength(1);
+  });
+});
