@@ -41,7 +41,12 @@ afterAll(() => {
 
 /** `npm start` in the clone until it listens; the server's pid is in the data directory's lock. */
 async function npmStart(): Promise<ServerProcess & { serverPid: number }> {
-  const npm = await startProcess(['npm', 'start'], env, { cwd: clone, cleanEnv: true });
+  const npm = await startProcess(['npm', 'start'], env, {
+    cwd: clone,
+    cleanEnv: true,
+    // The first start compiles dist/ (about 10 s alone, several times that on a loaded machine).
+    startTimeoutMs: 240_000,
+  });
   const lock = JSON.parse(readFileSync(path.join(clone, 'data', 'server.lock'), 'utf8')) as { pid: number };
   started.push(npm.child.pid!, lock.pid);
   return Object.assign(npm, { serverPid: lock.pid });
@@ -86,7 +91,7 @@ describe.skipIf(testDb() !== 'pglite')('npm start on a fresh clone', () => {
     expect(existsSync(path.join(clone, 'dist/src/bin/server.js'))).toBe(true);
     expect(await demoPage(server)).toContain('Pakistan, Kazakhstan');
     await stopThroughNpm(server);
-  }, 120_000);
+  }, 300_000);
 
   it('rebuilds after a source edit (the CLI keeps its stdout clean), and not when nothing changed', async () => {
     const article = path.join(clone, 'src/demo/seed-article.txt');
@@ -107,5 +112,5 @@ describe.skipIf(testDb() !== 'pglite')('npm start on a fresh clone', () => {
     expect(server.output()).not.toContain('building');
     expect(await demoPage(server)).toContain('An edited headline');
     await stopThroughNpm(server);
-  }, 120_000);
+  }, 300_000);
 });

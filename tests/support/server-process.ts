@@ -45,6 +45,8 @@ export interface SpawnOptions {
   cleanEnv?: boolean;
   /** The output that says the process is up; `listening on …:<port>` (the port is read from it) by default. */
   ready?: RegExp;
+  /** How long to wait for `ready`; a start that builds dist/ first needs longer on a loaded machine. */
+  startTimeoutMs?: number;
 }
 
 export function startServer(script: string, env: Record<string, string>): Promise<ServerProcess> {
@@ -65,7 +67,11 @@ export async function startProcess(
   });
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${argv.join(' ')} did not start in 60 s:\n${output}`)), 60_000);
+    const limit = opts.startTimeoutMs ?? 60_000;
+    const timer = setTimeout(
+      () => reject(new Error(`${argv.join(' ')} did not start in ${limit / 1000} s:\n${output}`)),
+      limit,
+    );
     const onData = (d: Buffer) => {
       output += d;
       const m = ready.exec(output);
