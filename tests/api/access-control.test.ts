@@ -159,6 +159,14 @@ const WALK: Record<string, { scope: Scope; make: () => Promise<Call> }> = {
     make: async () => ({ params: { deliveryId: await fresh.delivery() } }),
   },
   'GET /api/v1/admin/audit-log': { scope: 'admin-only', make: async () => ({ query: `siteId=${THEIRS}` }) },
+  'GET /api/v1/admin/subscriptions': {
+    scope: 'admin-only',
+    make: async () => ({ query: `email=reader%40example.com&siteId=${THEIRS}` }),
+  },
+  'DELETE /api/v1/admin/subscriptions': {
+    scope: 'admin-only',
+    make: async () => ({ query: `email=reader%40example.com&siteId=${THEIRS}` }),
+  },
 };
 
 /** Every operation in the OpenAPI document that is not the public API or the sign-in itself. */
