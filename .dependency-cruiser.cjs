@@ -25,6 +25,8 @@ const LAYERS = [
       'audit',
       'sites',
       'articles',
+      // Reader subscriptions and verified authors: below comments, whose submission records them.
+      'subscriptions',
       'auth',
       'bans',
       'comments',
@@ -33,6 +35,8 @@ const LAYERS = [
       // The learned spam model's storage, training (in the worker) and per-process snapshots.
       'spam-learning',
       'webhooks',
+      // Moderator alerts read the review queue and accounts; maintenance runs their digests.
+      'alerts',
       'maintenance',
       'admin',
       // Import and export: articles and comments in and out of a site, through their repositories' import writers.

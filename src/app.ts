@@ -20,6 +20,7 @@ import { moderationRoutes } from './moderation/moderation.routes.ts';
 import { healthRoutes } from './observability/health.routes.ts';
 import { requestMetrics } from './observability/request-metrics.ts';
 import { PayloadTooLargeError } from './shared/errors.ts';
+import { subscriptionRoutes } from './subscriptions/subscription.routes.tsx';
 import { IMPORT_UPLOAD_PATH, transferRoutes } from './transfer/transfer.routes.ts';
 import { widgetRoutes } from './widget/widget.routes.ts';
 
@@ -103,6 +104,7 @@ export function createApp(container: Container) {
     },
   });
   app.route('/dashboard', dashboardRoutes({ ...container, cookies }));
+  app.route('/mail', subscriptionRoutes({ subscriptions: container.subscriptions, trustProxy: config.trustProxy }));
   app.route('/', healthRoutes(container));
   app.route('/', docsRoutes());
   app.route('/', widgetRoutes());

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type AdminService, createAdminService } from './admin/admin.service.ts';
+import { type AlertService, createAlertService } from './alerts/alert.service.ts';
 import { type ArticleService, createArticleService } from './articles/article.service.ts';
 import { type AuditService, createAuditService } from './audit/audit.service.ts';
 import { createDeviceCookies } from './auth/device-cookie.ts';
@@ -14,6 +15,7 @@ import { createSessionService, type SessionService } from './auth/session.servic
 import { createTokenService, type TokenService } from './auth/token.service.ts';
 import { createUserService, type UserService } from './auth/user.service.ts';
 import { type BanService, createBanService } from './bans/ban.service.ts';
+import { findComment } from './comments/comment.repository.ts';
 import { createFloodControl } from './comments/flood-control.ts';
 import { createCommentSubmission } from './comments/submit-comment.service.ts';
 import { createThreadService } from './comments/thread.service.ts';
@@ -29,6 +31,8 @@ import { createDatabaseQueue } from './jobs/database-queue.ts';
 import { type JobHandler, PermanentJobError, type QueueBackend, type QueueName } from './jobs/job-queue.ts';
 import { agreeOnQueue, queueIdentity } from './jobs/queue-agreement.ts';
 import { createRetryPolicy } from './jobs/retry-policy.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
+import { createMailTransport, describeMailMode, keptFromAddress } from './mail/transport-factory.ts';
 import { createMaintenanceJob, MAINTENANCE_SCHEDULE } from './maintenance/maintenance.job.ts';
 import { createModerationService } from './moderation/moderation.service.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
@@ -38,13 +42,15 @@ import { createReviewService, type ReviewService } from './review/review.service
 import { createLogger } from './shared/logger.ts';
 import { createRedis, waitUntilReady } from './shared/redis.ts';
 import { createSiteService } from './sites/site.service.ts';
-import { createExportService, type ExportService } from './transfer/export.service.ts';
-import { createImportService, type ImportService } from './transfer/import.service.ts';
-import { createImportJobService, type ImportJobService } from './transfer/import-job.service.ts';
 import { createLearnFromEventJob } from './spam-learning/learn-from-event.job.ts';
 import { createSpamAdmin, type SpamAdmin } from './spam-learning/spam-admin.service.ts';
 import { createSpamModels, type SpamModels } from './spam-learning/spam-models.ts';
 import { createSpamTraining, type SpamTraining, type TrainingOptions } from './spam-learning/spam-training.service.ts';
+import { createSubscriptionService, type SubscriptionService } from './subscriptions/subscription.service.ts';
+import { createSubscriptionMailJobs } from './subscriptions/subscription-mail.job.ts';
+import { createExportService, type ExportService } from './transfer/export.service.ts';
+import { createImportService, type ImportService } from './transfer/import.service.ts';
+import { createImportJobService, type ImportJobService } from './transfer/import-job.service.ts';
 import { createDeliverWebhookJob } from './webhooks/deliver-webhook.job.ts';
 import { createProcessEventJob } from './webhooks/process-event.job.ts';
 import { createSecretBox } from './webhooks/secret-box.ts';
@@ -59,6 +65,8 @@ export interface ContainerOptions {
   webhookTimeoutMs?: number;
   /** The learned spam model's bound and pruning interval (tests use small ones). */
   spamTraining?: TrainingOptions;
+  /** SMTP timeouts (tests make an outage show in seconds). */
+  smtpTimeouts?: { connectionMs?: number; greetingMs?: number; socketMs?: number };
 }
 
 export interface Container {
@@ -84,6 +92,14 @@ export interface Container {
   /** The review queue, comment detail and moderation log as moderators read them. */
   review: ReviewService;
   bans: BanService;
+  /** Reader subscriptions to replies and threads, double opt-in; verified authors. */
+  subscriptions: SubscriptionService;
+  /** Sends mail (from workers only): SMTP, or kept in the database in the embedded default. */
+  mailer: Mailer;
+  /** Moderator alerts about newly held comments: immediate, hourly, daily or off. */
+  alerts: AlertService;
+  /** The service's public origin, for links in mail. */
+  baseUrl: string;
   users: UserService;
   sessions: SessionService;
   tokens: TokenService;
@@ -179,6 +195,27 @@ export async function createContainer(config: Config, options: ContainerOptions 
     onChange: () => spamModels.changed(),
     ...(options.spamTraining ? { options: options.spamTraining } : {}),
   });
+  const baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+  const subscriptions = createSubscriptionService({ db, secret: secretKey });
+  const mailer = createMailer({
+    db,
+    transport: createMailTransport(config.mail, {
+      db,
+      publicUrl: config.publicUrl,
+      ...(options.smtpTimeouts ? { smtp: { timeouts: options.smtpTimeouts } } : {}),
+    }),
+    from: config.mail.from ?? keptFromAddress(config.mail, config.publicUrl),
+  });
+  const subscriptionMail = createSubscriptionMailJobs({
+    db,
+    sites,
+    subscriptions,
+    mailer,
+    producer,
+    secret: secretKey,
+    baseUrl,
+    authorHashOf: async (id) => (await findComment(db, id))?.email_hash ?? null,
+  });
   const audit = createAuditService(db);
   const box = createSecretBox(secretKey);
   const webhooks = createWebhookService({ db, sites, box, producer, allowPrivate: config.webhookAllowPrivate });
@@ -210,6 +247,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
     };
   const imports = createImportService({ db, sites, notifier, secret: secretKey });
   const importJobs = createImportJobService({ db, sites, imports, log });
+  const users = createUserService({ db, audit });
+  const review = createReviewService({ db, subscriptions });
+  const alerts = createAlertService({ db, users, sites, review, mailer, producer, baseUrl });
   let workersStarted = false;
   let stopSweeper = () => {};
 
@@ -233,6 +273,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       flood,
       metrics,
       learnedModel: (siteId) => spamModels.modelFor(siteId),
+      subscriptions,
     }),
     threads: createThreadService({ db, sites, cache: threadCache, secret: secretKey }),
     moderation: createModerationService({ db, notifier }),
@@ -244,9 +285,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
       steps: erasureSteps({ sites, spam: spamTraining }),
     }),
     webhooks,
-    review: createReviewService({ db }),
+    review,
     bans: createBanService({ db, sites, audit, secret: secretKey }),
-    users: createUserService({ db, audit }),
+    subscriptions,
+    mailer,
+    alerts,
+    baseUrl,
+    users,
     sessions,
     tokens: createTokenService({ db, audit }),
     login: createLoginService({ db, sessions, limiter, devices: createDeviceCookies(secretKey) }),
@@ -263,16 +308,32 @@ export async function createContainer(config: Config, options: ContainerOptions 
     async startWorkers() {
       if (workersStarted) return;
       workersStarted = true;
-      // Each lifecycle event first teaches the learned spam model, then fans out its webhooks.
+      log.info(describeMailMode(config.mail));
+      // Each lifecycle event first teaches the learned spam model, then fans out its webhooks, then gets a
+      // mail job, which decides what (if anything) to send.
       const learn = createLearnFromEventJob({ db, training: spamTraining });
       const processEvent = createProcessEventJob({ db, producer, threadCache });
-      const learnThenProcess: JobHandler = async (job) => {
-        await learn(job);
-        await processEvent(job);
+      const mailJobs: Record<string, JobHandler> = {
+        event: async (job) => {
+          await subscriptionMail.onEvent(job);
+          await alerts.onEvent(job);
+        },
+        alert: alerts.sendAlert,
+        confirm: subscriptionMail.confirm,
+        reply: subscriptionMail.reply,
       };
       await queue.startWorkers(
         {
-          events: instrument('events', learnThenProcess),
+          events: instrument('events', async (job) => {
+            await learn(job);
+            await processEvent(job);
+            await producer().add('mail', 'event', { eventId: job.data.eventId }, { jobId: `mail-${job.id}` });
+          }),
+          mail: instrument('mail', async (job) => {
+            const handler = mailJobs[job.name];
+            if (!handler) throw new PermanentJobError(`unknown mail job ${job.name}`);
+            await handler(job);
+          }),
           webhooks: instrument(
             'webhooks',
             createDeliverWebhookJob({
@@ -285,9 +346,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
               ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}),
             }),
           ),
-          maintenance: instrument('maintenance', createMaintenanceJob({ db, sites, relay, producer, log })),
+          maintenance: instrument(
+            'maintenance',
+            createMaintenanceJob({ db, sites, relay, producer, log, sendDigests: () => alerts.sendDigests() }),
+          ),
         },
-        { concurrency: { events: 5, webhooks: 20, maintenance: 1 } },
+        { concurrency: { events: 5, webhooks: 20, maintenance: 1, mail: 5 } },
       );
       await scheduleMaintenance(queue, log);
       // The outbox sweeper must not depend on the queue it feeds (Redis may have lost its schedules),
@@ -302,6 +366,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       await importJobs.drain();
       await relay.drain().catch(() => {});
       await queue.close();
+      await mailer.transport.close();
       threadCache.close();
       redis?.disconnect();
       await database.close();

@@ -11,11 +11,13 @@ import { openApiRouter } from '../http/openapi.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import { spamAdminRoutes } from '../spam-learning/spam.routes.ts';
 import type { SpamAdmin } from '../spam-learning/spam-admin.service.ts';
+import type { SubscriptionService } from '../subscriptions/subscription.service.ts';
 import type { WebhookService } from '../webhooks/webhook.service.ts';
 import type { AdminService } from './admin.service.ts';
 import { articleAdminRoutes } from './article.routes.ts';
 import { auditRoutes } from './audit.routes.ts';
 import { siteAdminRoutes } from './site.routes.ts';
+import { subscriptionAdminRoutes } from './subscription.routes.ts';
 import { userAdminRoutes } from './user.routes.ts';
 import { webhookAdminRoutes } from './webhook.routes.ts';
 
@@ -33,6 +35,7 @@ export function adminRoutes(
     tokens: TokenService;
     webhooks: WebhookService;
     spamAdmin: SpamAdmin;
+    subscriptions: SubscriptionService;
   },
 ) {
   const app = openApiRouter();
@@ -43,5 +46,6 @@ export function adminRoutes(
   app.route('/', userAdminRoutes(deps));
   app.route('/', webhookAdminRoutes(deps));
   app.route('/', auditRoutes(deps));
+  app.route('/', subscriptionAdminRoutes(deps));
   return app;
 }

@@ -1,14 +1,17 @@
 // What every command gets: the services it calls and the terminal it talks to.
 import type { AdminService } from '../admin/admin.service.ts';
+import type { AlertService } from '../alerts/alert.service.ts';
 import type { TokenService } from '../auth/token.service.ts';
 import type { UserService } from '../auth/user.service.ts';
 import type { ProgressStream } from '../imports/progress.ts';
+import type { Mailer } from '../mail/mailer.ts';
 import type { ModerationService } from '../moderation/moderation.service.ts';
 import type { ErasureService } from '../privacy/erasure.service.ts';
 import type { SiteService } from '../sites/site.service.ts';
+import type { SpamAdmin } from '../spam-learning/spam-admin.service.ts';
+import type { SubscriptionService } from '../subscriptions/subscription.service.ts';
 import type { ExportService } from '../transfer/export.service.ts';
 import type { ImportService } from '../transfer/import.service.ts';
-import type { SpamAdmin } from '../spam-learning/spam-admin.service.ts';
 import type { WebhookService } from '../webhooks/webhook.service.ts';
 
 export interface CliIo {
@@ -38,6 +41,11 @@ export interface Services {
   exports: ExportService;
   /** The learned spam model: stats, retrain, reset. */
   spamAdmin: SpamAdmin;
+  subscriptions: SubscriptionService;
+  mailer: Mailer;
+  alerts: AlertService;
+  /** The public origin links in mail point to. */
+  baseUrl: string;
 }
 
 export const collect = (value: string, previous: string[] = []) => [...previous, value];

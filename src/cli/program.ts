@@ -4,9 +4,10 @@ import { Command, CommanderError } from 'commander';
 import { AppError } from '../shared/errors.ts';
 import type { CliIo, Services } from './command-context.ts';
 import { registerCommentCommands, registerErasureCommands } from './comment.commands.ts';
+import { registerMailCommands } from './mail.commands.ts';
 import { registerSiteCommands } from './site.commands.ts';
-import { registerExportCommands, registerTransferCommands } from './transfer.commands.ts';
 import { registerSpamCommands } from './spam.commands.ts';
+import { registerExportCommands, registerTransferCommands } from './transfer.commands.ts';
 import { registerTokenCommands, registerUserCommands } from './user.commands.ts';
 import { registerWebhookCommands } from './webhook.commands.ts';
 
@@ -40,6 +41,7 @@ function buildProgram(open: () => Promise<Services>, io: CliIo): Command {
   registerTransferCommands(program, opened, io);
   registerExportCommands(program, opened, io);
   registerSpamCommands(program, opened, io);
+  registerMailCommands(program, opened, io);
   // Subcommands inherit output and exit handling.
   for (const cmd of program.commands)
     cmd.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });

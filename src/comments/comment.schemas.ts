@@ -57,6 +57,11 @@ export const commentInputSchema = z
     name: text({ min: 1, max: NAME_MAX_CHARS }),
     email: z.string().trim().max(254, 'must be at most 254 characters').pipe(z.email('must be a valid email address')),
     body: text({ min: 1, max: BODY_MAX_CHARS, multiline: true }),
+    /** Mail me replies to this comment, or every new comment on the article (after I confirm the address). */
+    notify: z.preprocess(
+      (v) => (v === '' || v === null || v === 'none' ? undefined : v),
+      z.enum(['replies', 'thread']).optional(),
+    ),
     /** Honeypot: hidden from people, so it must stay empty. */
     website: z.preprocess(emptyToUndefined, z.string().max(2048).optional()),
     /** When the form was rendered (ms since epoch), for the time trap. */

@@ -14,6 +14,10 @@ const SETTING_LABELS: Record<string, { label: string; help: string }> = {
     label: 'Close articles after (days)',
     help: 'Refuse new comments this many days after the first one. Empty: never.',
   },
+  requireVerifiedForTrust: {
+    label: 'Trust returning authors only when verified',
+    help: 'In "first" mode, publish a returning author unmoderated only once they confirmed their address through a mailed link (a subscription).',
+  },
   revealRejections: {
     label: 'Tell authors when a comment is rejected',
     help: 'Off: rejected and spam comments are answered as "awaiting moderation".',
@@ -75,7 +79,7 @@ const SETTING_LABELS: Record<string, { label: string; help: string }> = {
 
 /** Sections of the settings page, in order; settings not named here go to the last one. */
 export const SETTING_GROUPS: { title: string; keys: string[] }[] = [
-  { title: 'Embedding and moderation', keys: ['origins', 'moderation', 'revealRejections'] },
+  { title: 'Embedding and moderation', keys: ['origins', 'moderation', 'requireVerifiedForTrust', 'revealRejections'] },
   { title: 'Thread', keys: ['maxDepth', 'closeAfterDays', 'spamRetentionDays', 'eventRetentionDays'] },
   { title: 'Words', keys: ['blockedWords', 'holdWords', 'profanityAction', 'profanityWords', 'profanityExceptions'] },
   { title: 'Block lists', keys: ['blockedEmails', 'blockedDomains', 'blockedIps'] },

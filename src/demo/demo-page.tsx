@@ -140,6 +140,18 @@ export function DemoPage(p: DemoPageProps) {
                   Email <span aria-hidden="true">*</span>
                 </label>
                 <input id="email" name="email" type="email" autocomplete="email" maxlength={254} required />
+                <fieldset class="notify">
+                  <legend>Email me (after I confirm my address)</legend>
+                  <label>
+                    <input type="radio" name="notify" value="" checked /> No mail
+                  </label>
+                  <label>
+                    <input type="radio" name="notify" value="replies" /> Email me replies to my comment
+                  </label>
+                  <label>
+                    <input type="radio" name="notify" value="thread" /> Email me all new comments on this article
+                  </label>
+                </fieldset>
                 <div class="hp" aria-hidden="true">
                   <label for="website">Leave this field empty</label>
                   <input id="website" name="website" tabindex={-1} autocomplete="off" />

@@ -28,6 +28,7 @@ const SENTENCES: Record<string, string> = {
   repeated_characters: 'Repeats a character many times in a row.',
   moderation_all: 'This site holds every comment for review.',
   first_comment: 'The author has no approved comment on this site yet.',
+  unverified_author: 'The author has not verified their address on this site.',
   banned: 'The author is banned on this site.',
   filter_failed: 'A filter failed, so the comment waits for a moderator.',
 };

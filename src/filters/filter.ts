@@ -10,6 +10,8 @@ type ProfanityAction = (typeof PROFANITY_ACTIONS)[number];
 /** The site settings the filters read (src/sites/ validates them; a site's settings are a superset). */
 export interface FilterSettings {
   moderation: ModerationMode;
+  /** In `first` mode, an author with approved comments is trusted only once verified. */
+  requireVerifiedForTrust: boolean;
   minSubmitSeconds: number;
   blockedWords: string[];
   holdWords: string[];
@@ -41,6 +43,8 @@ export interface AuthorHistory {
   approved: number;
   pending: number;
   rejected: number;
+  /** The address was confirmed through a mailed link on this site. */
+  verified?: boolean;
   spam: number;
 }
 

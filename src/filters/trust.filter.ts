@@ -4,11 +4,18 @@ import type { ModerationMode } from '../domain/moderation-mode.ts';
 import type { Verdict } from '../domain/verdict.ts';
 import type { Filter } from './filter.ts';
 
-function trustVerdict(mode: ModerationMode, authorHasApproved: boolean): Verdict | null {
+function trustVerdict(mode: ModerationMode, authorHasApproved: boolean, unverified: boolean): Verdict | null {
   if (mode === 'all')
     return { action: 'hold', code: 'moderation_all', detail: 'This site holds every comment for review.' };
   if (mode === 'first' && !authorHasApproved) {
     return { action: 'hold', code: 'first_comment', detail: 'The author has no approved comment on this site yet.' };
+  }
+  if (mode === 'first' && unverified) {
+    return {
+      action: 'hold',
+      code: 'unverified_author',
+      detail: "The site trusts returning authors only once their address is verified, and this one's is not.",
+    };
   }
   return null;
 }
@@ -16,6 +23,10 @@ function trustVerdict(mode: ModerationMode, authorHasApproved: boolean): Verdict
 export const trustFilter: Filter = {
   name: 'trust',
   run({ settings, author }) {
-    return trustVerdict(settings.moderation, author.approved > 0);
+    return trustVerdict(
+      settings.moderation,
+      author.approved > 0,
+      settings.requireVerifiedForTrust === true && author.verified !== true,
+    );
   },
 };

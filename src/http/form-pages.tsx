@@ -28,6 +28,26 @@ function Page(props: { title: string; children: unknown }) {
   );
 }
 
+/** A short page for a reader following a link from a mail: a heading, lines, and optionally one button. */
+export function notePage(p: { title: string; lines: string[]; action?: { url: string; label: string } }): string {
+  return (
+    '<!doctype html>' +
+    (
+      <Page title={p.title}>
+        <h1>{p.title}</h1>
+        {p.lines.map((l) => (
+          <p>{l}</p>
+        ))}
+        {p.action ? (
+          <form method="post" action={p.action.url}>
+            <button type="submit">{p.action.label}</button>
+          </form>
+        ) : null}
+      </Page>
+    ).toString()
+  );
+}
+
 export function formThanksPage(status: 'approved' | 'pending') {
   return (
     '<!doctype html>' +

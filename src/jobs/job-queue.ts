@@ -2,7 +2,7 @@
 // database-backed queue for the embedded mode (and any deployment without Redis). Both run the same
 // handlers with the same retry policy.
 
-export const QUEUE_NAMES = ['events', 'webhooks', 'maintenance'] as const;
+export const QUEUE_NAMES = ['events', 'webhooks', 'maintenance', 'mail'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface AddOptions {

@@ -118,3 +118,7 @@ export async function deleteMailToAddress(db: DbOrTx, address: string, siteId?: 
   const result = await query.executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+export async function findMailByDedupeKey(db: DbOrTx, dedupeKey: string): Promise<MailMessageRow | undefined> {
+  return withMail(db).selectFrom('mail_messages').selectAll().where('dedupe_key', '=', dedupeKey).executeTakeFirst();
+}

@@ -21,6 +21,9 @@ export const MAINTENANCE_SCHEDULE: Record<string, number> = {
   'purge-spam': 3_600_000,
   'purge-events': 3_600_000,
   'purge-expired': 3_600_000,
+  // Hourly and daily moderator digests: each is sent when its period has passed, so a check every
+  // five minutes keeps them within minutes of the hour.
+  'moderator-digests': 300_000,
 };
 
 export function createMaintenanceJob(deps: {
@@ -29,10 +32,13 @@ export function createMaintenanceJob(deps: {
   relay: Relay;
   producer: () => Producer;
   log: Logger;
+  /** Sends the moderator digests that are due (alerts/alert.service.ts); returns how many. */
+  sendDigests?: () => Promise<number>;
 }) {
   const { db, log } = deps;
   const tasks: Record<string, () => Promise<Record<string, number>>> = {
     'sweep-outbox': async () => ({ dispatched: await deps.relay.sweep() }),
+    'moderator-digests': async () => ({ sent: deps.sendDigests ? await deps.sendDigests() : 0 }),
     'sweep-deliveries': async () => {
       const stranded = await listStrandedDeliveries(db, 500);
       await deps.producer().addBulk(

@@ -20,6 +20,8 @@ import { canonicalRange, clientKey } from '../shared/ip-address.ts';
 import { ERASED, scrubber } from '../shared/scrub.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import type { SpamTraining } from '../spam-learning/spam-training.service.ts';
+import { deleteSubscriptionsOfComments, deleteSubscriptionsOfHash } from '../subscriptions/subscription.repository.ts';
+import { forgetVerified } from '../subscriptions/verified-author.repository.ts';
 import { forgetResponsesForComments } from '../webhooks/webhook.repository.ts';
 import type { ErasureStep, ErasureSubject } from './erasure.ts';
 
@@ -101,6 +103,11 @@ export function erasureSteps(deps: { sites: SiteService; spam: Pick<SpamTraining
     // The learned spam model forgets the erased comments (their lessons hold their words); name and
     // email tokens were keyed hashes all along.
     { name: 'spamModel', run: (tx, s) => deps.spam.forgetComments(tx, s.commentIds) },
+    // Mail subscriptions made with the erased comments, then every one of the author's on the site and
+    // their verified mark. Suppressions stay: only a hash, and what the person asked for.
+    { name: 'subscriptionsOfComments', run: (tx, s) => deleteSubscriptionsOfComments(tx, s.commentIds) },
+    { name: 'subscriptions', run: authorOnly((tx, s, a) => deleteSubscriptionsOfHash(tx, a.emailHash, s.siteId)) },
+    { name: 'verifiedAuthor', run: authorOnly((tx, s, a) => forgetVerified(tx, s.siteId, a.emailHash)) },
     // ← your step here
   ];
 }

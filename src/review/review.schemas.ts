@@ -46,6 +46,9 @@ const queueItemSchema = moderatedCommentSchema
     author: z
       .object({ approved: z.number(), pending: z.number(), rejected: z.number(), spam: z.number() })
       .openapi({ description: "The author's comments on this site by status (found by email HMAC)." }),
+    verified: z
+      .boolean()
+      .openapi({ description: 'The author confirmed this address through a mailed link on this site.' }),
   })
   .openapi('QueueItem');
 

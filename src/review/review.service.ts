@@ -10,6 +10,7 @@ import type { CommentStatus } from '../domain/comment-status.ts';
 import { forbidden, isAdmin, type Principal, requireSite, siteScope } from '../domain/principal.ts';
 import { fieldError, NotFoundError } from '../shared/errors.ts';
 import { uuidPattern } from '../shared/ids.ts';
+import type { SubscriptionService } from '../subscriptions/subscription.service.ts';
 import * as repo from './review.repository.ts';
 
 export const QUEUE_STATUSES = ['pending', 'approved', 'rejected', 'spam'] as const;
@@ -21,6 +22,8 @@ export interface QueueItem extends ModeratedComment {
   article: { id: string; title: string | null; url: string | null };
   parent: { id: string; name: string; body: string; status: CommentStatus } | null;
   author: AuthorHistory;
+  /** The author confirmed this address through a mailed link (a subscription on this site). */
+  verified: boolean;
 }
 
 export interface QueueQuery {
@@ -50,7 +53,7 @@ function decodeScoreCursor(value: string): repo.ScoreCursor {
 
 const emptyHistory = (): AuthorHistory => ({ approved: 0, pending: 0, rejected: 0, spam: 0 });
 
-export function createReviewService(deps: { db: Db }) {
+export function createReviewService(deps: { db: Db; subscriptions: Pick<SubscriptionService, 'verified'> }) {
   const { db } = deps;
 
   /** Adds article, parent and author history to rows, in three queries for the whole page. */
@@ -62,6 +65,15 @@ export function createReviewService(deps: { db: Db }) {
       db,
       rows.map((r) => ({ siteId: r.site_id, emailHash: r.email_hash })),
     );
+    const verified = new Map<string, Set<string>>();
+    for (const siteId of new Set(rows.map((r) => r.site_id)))
+      verified.set(
+        siteId,
+        await deps.subscriptions.verified(
+          siteId,
+          rows.filter((r) => r.site_id === siteId).map((r) => r.email_hash),
+        ),
+      );
     return rows.map((r) => {
       const parent = parents.find((p) => p.id === r.parent_id);
       const author = emptyHistory();
@@ -73,6 +85,7 @@ export function createReviewService(deps: { db: Db }) {
         article: { id: r.article_external_id, title: r.article_title, url: r.article_url },
         parent: parent ? { id: parent.id, name: parent.name, body: parent.body, status: parent.status } : null,
         author,
+        verified: verified.get(r.site_id)?.has(r.email_hash) ?? false,
       };
     });
   }

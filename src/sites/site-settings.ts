@@ -25,6 +25,11 @@ export const siteSettingsSchema = z
     origins: z.array(originSchema).max(50).default([]),
     /** all: hold every comment; first: hold until the author has an approved comment; none: publish. */
     moderation: z.enum(MODERATION_MODES).default('first'),
+    /**
+     * In `first` mode, trust an author only once their address is verified (confirmed through a mailed
+     * link): otherwise anyone who knows a regular's address could post as them unmoderated.
+     */
+    requireVerifiedForTrust: z.boolean().default(false),
     /** How deep replies nest on the public thread; deeper replies show at the last level. */
     maxDepth: z.number().int().min(1).max(10).default(5),
     /** Close an article to new comments this many days after its first comment (null: never). */

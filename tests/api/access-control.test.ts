@@ -190,6 +190,14 @@ const WALK: Record<string, { scope: Scope; make: () => Promise<Call> }> = {
     scope: 'admin-only',
     make: async () => ({ params: { siteId: THEIRS } }),
   },
+  'GET /api/v1/admin/subscriptions': {
+    scope: 'admin-only',
+    make: async () => ({ query: `email=reader%40example.com&siteId=${THEIRS}` }),
+  },
+  'DELETE /api/v1/admin/subscriptions': {
+    scope: 'admin-only',
+    make: async () => ({ query: `email=reader%40example.com&siteId=${THEIRS}` }),
+  },
 };
 
 /** Every operation in the OpenAPI document that is not the public API or the sign-in itself. */

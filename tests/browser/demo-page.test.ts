@@ -189,7 +189,9 @@ describe('the demo article with the widget', () => {
     await page.keyboard.press('Tab');
     expect(await focusedInWidget(page)).toBe('email');
     await page.keyboard.type('kim@example.com');
-    await page.keyboard.press('Tab'); // the honeypot has tabindex -1: straight to the checkbox
+    await page.keyboard.press('Tab'); // the honeypot has tabindex -1: straight to the checkboxes
+    expect(await focusedInWidget(page)).toBe('notify');
+    await page.keyboard.press('Tab');
     expect(await focusedInWidget(page)).toBe('remember');
     await page.keyboard.press('Tab');
     const outline = await page.evaluate(

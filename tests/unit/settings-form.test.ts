@@ -51,7 +51,7 @@ describe('the site settings form, generated from the settings schema', () => {
 
   it('leaves settings the form did not send as they are (except checkboxes, which are never sent unticked)', () => {
     const { settings } = settingsFromForm(fields, { maxDepth: '4' });
-    expect(settings).toEqual({ maxDepth: 4, revealRejections: false });
+    expect(settings).toEqual({ maxDepth: 4, requireVerifiedForTrust: false, revealRejections: false });
   });
 
   it('shows stored values as the form expects them', () => {

@@ -69,6 +69,11 @@ export function CommentCard(props: { item: QueueItem; formId: string; selectable
           <h3 class="author" id={headingId}>
             <Marked item={c} field="name" text={c.name} />
           </h3>
+          {c.verified && (
+            <span class="verified" title="This address was confirmed through a link mailed to it">
+              verified
+            </span>
+          )}
           <span class="meta">
             <Marked item={c} field="email" text={c.email} />
           </span>

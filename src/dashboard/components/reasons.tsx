@@ -1,6 +1,7 @@
 // Why a comment was held, in plain words: a short label per reason code, and the filter's own sentence.
 const LABELS: Record<string, string> = {
   first_comment: 'First comment by this author',
+  unverified_author: 'Returning author, address not verified',
   moderation_all: 'Site holds every comment',
   banned: 'Author is banned',
   profanity: 'Profanity',

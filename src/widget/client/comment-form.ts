@@ -30,6 +30,7 @@ export function commentForm(options: FormOptions) {
     'Cancel reply',
   );
   const remember = h('input', { type: 'checkbox', id: 'remember', checked: !!saved });
+  const notify = h('input', { type: 'checkbox', id: 'notify', name: 'notify', value: 'replies' });
   const honeypot = h('input', { id: 'website', name: 'website', tabindex: -1, autocomplete: 'off' });
   // Live regions stay in the page (empty and unstyled when silent) so screen readers announce each change.
   const alert = h('p', { class: 'msg bad', role: 'alert' });
@@ -76,6 +77,7 @@ export function commentForm(options: FormOptions) {
       h('label', { for: 'website' }, 'Leave this field empty'),
       honeypot,
     ),
+    h('label', { class: 'check' }, notify, 'Email me replies to my comment (after I confirm my address)'),
     h('label', { class: 'check' }, remember, 'Save my name and email in this browser for the next time I comment.'),
     alert,
     submit,
@@ -157,6 +159,7 @@ export function commentForm(options: FormOptions) {
       email: inputs.email.value,
       body: inputs.body.value,
       website: honeypot.value,
+      notify: notify.checked ? 'replies' : undefined,
       renderedAt,
     });
     if (json !== lastJson) [lastJson, key] = [json, newIdempotencyKey()];

@@ -1,0 +1,125 @@
+// The "mail" queue's subscriber jobs. `onEvent` runs for every lifecycle event: a new comment made
+// with a subscription gets its confirmation mail queued; a comment that became published gets one
+// notice queued per confirmed recipient (never at submission of a held comment, never for a rejected
+// one). `confirm` and `reply` send one mail each, re-reading the subscription first, so an address
+// unsubscribed in the meantime gets nothing. Job data carries ids only.
+import type { Db } from '../db/database.ts';
+import { findEvent } from '../events/outbox.repository.ts';
+import { type Job, PermanentJobError, type Producer } from '../jobs/job-queue.ts';
+import type { MailMessage } from '../mail/mail-message.ts';
+import { MailSendError } from '../mail/mail-transport.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import type { SiteService } from '../sites/site.service.ts';
+import { findSubscription, isSuppressed, listOfComment, listRecipients } from './subscription.repository.ts';
+import type { SubscriptionService } from './subscription.service.ts';
+import { confirmationMail, replyMail } from './subscription-mail.ts';
+
+/** What these jobs read of a lifecycle event's payload (comments/event-payload.ts writes it). */
+interface EventData {
+  data: {
+    comment: { id: string; parentId: string | null; name: string; body: string };
+    from: string | null;
+    to: string;
+    article: { id: string; url: string | null; title: string | null };
+  };
+}
+
+export interface SubscriptionMailDeps {
+  db: Db;
+  sites: SiteService;
+  subscriptions: SubscriptionService;
+  mailer: Mailer;
+  producer: () => Producer;
+  secret: string;
+  baseUrl: string;
+  /** The keyed email hash of a comment's author (the comments feature knows it; events do not carry it). */
+  authorHashOf(commentId: string): Promise<string | null>;
+}
+
+// Job ids name what they send, so a re-run of the fan-out queues nothing twice (no ':' in BullMQ ids).
+const short = (hash: string) => hash.slice(0, 32);
+
+export function createSubscriptionMailJobs(deps: SubscriptionMailDeps) {
+  const { db } = deps;
+
+  async function loadEvent(job: Job) {
+    const event = await findEvent(db, String(job.data.eventId ?? ''));
+    return event ? { event, payload: event.payload as unknown as EventData } : null;
+  }
+
+  /** Sends, mapping SMTP failures to the queue's terms; a refused recipient is suppressed for good. */
+  async function send(siteId: string, emailHash: string, message: MailMessage): Promise<void> {
+    try {
+      await deps.mailer.deliver(message);
+    } catch (err) {
+      if (!(err instanceof MailSendError) || err.transient) throw err;
+      if (err.details.recipientRefused) await deps.subscriptions.suppressBounced(siteId, emailHash);
+      throw new PermanentJobError(`mail refused: ${err.details.responseCode ?? err.details.code ?? 'permanent'}`);
+    }
+  }
+
+  async function context(siteId: string) {
+    const site = await deps.sites.get(siteId);
+    return { baseUrl: deps.baseUrl, secret: deps.secret, siteName: site.name };
+  }
+
+  return {
+    async onEvent(job: Job): Promise<void> {
+      const loaded = await loadEvent(job);
+      if (!loaded) return;
+      const { event, payload } = loaded;
+      const { comment, from, to, article } = payload.data;
+      const jobs: { name: string; data: Record<string, unknown>; opts: { jobId: string } }[] = [];
+      // A rejected or spam comment's subscription is never confirmed: its address may not be the writer's.
+      if (from === null && (to === 'approved' || to === 'pending')) {
+        for (const sub of (await listOfComment(db, comment.id)).filter((s) => !s.confirmed_at))
+          jobs.push({
+            name: 'confirm',
+            data: { subscriptionId: sub.id, eventId: event.id },
+            opts: { jobId: `confirm-${sub.id}` },
+          });
+      }
+      if (to === 'approved') {
+        const subs = await listRecipients(db, {
+          siteId: event.site_id,
+          articleKey: article.id,
+          parentId: comment.parentId,
+        });
+        // Never tell writers about their own comment.
+        const seen = new Set([await deps.authorHashOf(comment.id)].filter((h): h is string => h !== null));
+        // 'replies' before 'thread', so a reader with both gets the more personal mail, once.
+        for (const sub of subs.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'replies' ? -1 : 1))) {
+          if (seen.has(sub.email_hash)) continue;
+          seen.add(sub.email_hash);
+          jobs.push({
+            name: 'reply',
+            data: { subscriptionId: sub.id, eventId: event.id },
+            opts: { jobId: `reply-${comment.id}-${short(sub.email_hash)}` },
+          });
+        }
+      }
+      if (jobs.length) await deps.producer().addBulk('mail', jobs);
+    },
+
+    async confirm(job: Job): Promise<void> {
+      const loaded = await loadEvent(job);
+      const sub = await findSubscription(db, String(job.data.subscriptionId ?? ''));
+      if (!loaded || !sub || sub.confirmed_at) return;
+      if (await isSuppressed(db, sub.site_id, sub.email_hash)) return;
+      const { article } = loaded.payload.data;
+      await send(sub.site_id, sub.email_hash, confirmationMail(await context(sub.site_id), sub, article));
+    },
+
+    async reply(job: Job): Promise<void> {
+      const loaded = await loadEvent(job);
+      const sub = await findSubscription(db, String(job.data.subscriptionId ?? ''));
+      if (!loaded || !sub?.confirmed_at) return;
+      if (await isSuppressed(db, sub.site_id, sub.email_hash)) return;
+      const { article, comment } = loaded.payload.data;
+      // Erased since it was published: nothing left to tell.
+      if (!comment.body) return;
+      const message = replyMail(await context(sub.site_id), sub, article, comment);
+      await send(sub.site_id, sub.email_hash, message);
+    },
+  };
+}
