@@ -26,6 +26,8 @@ export interface NewCommentRow {
 
 export interface StatusUpdate {
   id: string;
+  /** The status the change was decided on: the row is changed only while it still has it. */
+  from: CommentStatus;
   status: CommentStatus;
   reasons?: unknown[];
   publishedAt?: Date;
@@ -62,7 +64,7 @@ export function updateStatusReturningId(u: StatusUpdate, eventCount: number): Ra
   // The row lock taken here orders concurrent changes of the comment, so their sequence numbers do too.
   return sql`update comments set status = ${u.status}, updated_at = ${new Date()}${reasons}${published},
       event_seq = event_seq + ${eventCount}::int
-    where id = ${u.id} returning id, event_seq`;
+    where id = ${u.id} and status = ${u.from} returning id, event_seq`;
 }
 
 export async function findComment(db: DbOrTx, id: string): Promise<CommentRow | undefined> {

@@ -110,6 +110,8 @@ export function CommentCard(props: { item: QueueItem; formId: string; selectable
         <SpamScore reasons={c.reasons} limit={3} />
         <History item={c} />
         <div class="actions">
+          {/* The status on screen: the server refuses the action if the comment has changed since. */}
+          <input type="hidden" form={props.formId} name={`expected.${c.id}`} value={c.status} />
           {(ACTIONS_BY_STATUS[c.status] ?? []).map((action) => (
             <button
               type="submit"
