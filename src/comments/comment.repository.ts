@@ -201,11 +201,18 @@ export async function listCommentIdsByAuthor(db: DbOrTx, siteId: string, emailHa
   return rows.map((r) => r.id);
 }
 
-/** The author's comments on a site by status, for the filters (trust and history). */
-export function authorCountsQuery(db: DbOrTx, siteId: string, emailHash: string) {
+/**
+ * The author's comments on a site by status, for the filters (trust and history), and how many of each
+ * were written under this name (case-insensitive): `first` mode trusts name and email together.
+ */
+export function authorCountsQuery(db: DbOrTx, siteId: string, emailHash: string, name: string) {
   return db
     .selectFrom('comments')
-    .select(['status', sql<number>`count(*)::int`.as('n')])
+    .select([
+      'status',
+      sql<number>`count(*)::int`.as('n'),
+      sql<number>`(count(*) filter (where lower(name) = lower(${name})))::int`.as('same_name'),
+    ])
     .where('site_id', '=', siteId)
     .where('email_hash', '=', emailHash)
     .groupBy('status');
