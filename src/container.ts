@@ -325,6 +325,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         alert: alerts.sendAlert,
         confirm: subscriptionMail.confirm,
         reply: subscriptionMail.reply,
+        decision: subscriptionMail.decision,
       };
       await queue.startWorkers(
         {
