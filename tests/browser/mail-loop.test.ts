@@ -148,6 +148,8 @@ describe('the embedded mail loop in Chromium', () => {
     // The demo site holds first comments: a moderator approves Ada's, someone replies, the reply is held too.
     const moderator = await signedIn(MODERATOR.email, MODERATOR.password, `${new URL(mailPage).origin}/dashboard`);
     await approve(moderator, 'Will the plan be published in full?');
+    // Ada confirmed before the decision, so she hears that her held comment is published.
+    await openMail(admin, /^Your comment on .+ is published$/);
     const replier = await browser.newPage();
     await openDemo(replier);
     await replier.getByRole('button', { name: 'Reply to Ada Lovelace' }).click();
