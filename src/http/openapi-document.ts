@@ -37,7 +37,7 @@ const RETRY_AFTER = {
 
 /**
  * Answers the app's middleware gives on routes that never mention them: 413 from the body limit on every
- * method that can carry a body (app.ts), 415 on every route that reads one, 503 wherever a data store is
+ * method that can carry a body (app.ts), 415 on every route that reads JSON, 503 wherever a data store is
  * used (every documented route: each looks up a site or a session). 429 and 503 tell when to retry.
  */
 function withCommonAnswers(doc: Document): Document {
@@ -48,7 +48,8 @@ function withCommonAnswers(doc: Document): Document {
       const responses = op.responses as Responses & Record<string, { description: string; headers?: object }>;
       if (method !== 'get' && method !== 'head')
         responses['413'] ??= { description: 'The body is larger than this route accepts', content: PROBLEM };
-      if (op.requestBody)
+      // Only JSON bodies are checked for their media type; the import upload takes any bytes.
+      if (op.requestBody && 'content' in op.requestBody && op.requestBody.content['application/json'])
         responses['415'] ??= { description: 'The body is not in a media type this route reads', content: PROBLEM };
       responses['503'] ??= { description: 'A data store is unreachable for now; see Retry-After', content: PROBLEM };
       for (const status of ['429', '503'])
