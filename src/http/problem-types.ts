@@ -57,6 +57,8 @@ const BY_CODE: Record<string, string> = {
   idempotency_key_in_use: 'A request with this Idempotency-Key is still being processed; retry shortly (409).',
   idempotency_key_reused: 'This Idempotency-Key was already used for a different comment (422).',
   transition_refused: "The comment's current status does not allow this change (409).",
+  status_changed:
+    'A comment changed since the caller saw it; `conflicts` says what it is now. Nothing was changed (409).',
   subscription_gone: 'The subscription this link belongs to no longer exists (404).',
   already_confirmed: 'This link was already used (409).',
   invalid_value: 'A value cannot be stored (for example a NUL character or an invalid encoding) (400).',
