@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, type ErrorKind, type FieldError, type StaleView } from '../shared/errors.ts';
+import { problemTypeUri } from './problem-types.ts';
 
 const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
   invalid: 400,
@@ -48,9 +49,8 @@ export function problemBody(
   detail: string,
   extra: { code?: string; errors?: FieldError[]; conflicts?: StaleView[]; requestId?: string } = {},
 ): Problem {
-  const code = extra.code ?? (TITLE[status] ?? 'error').toLowerCase().replace(/[^a-z]+/g, '_');
   return {
-    type: `/problems/${code}`,
+    type: problemTypeUri(status, extra.code),
     title: TITLE[status] ?? 'Error',
     status,
     detail,
