@@ -16,6 +16,7 @@ import { errorToResponse, problemResponse } from './http/problem.ts';
 import { requestContext } from './http/request-context.ts';
 import { siteCors } from './http/site-cors.ts';
 import { textGuard } from './http/text-guard.ts';
+import { manageRoutes } from './readers/manage.routes.tsx';
 import { moderationRoutes } from './moderation/moderation.routes.ts';
 import { healthRoutes } from './observability/health.routes.ts';
 import { requestMetrics } from './observability/request-metrics.ts';
@@ -104,6 +105,10 @@ export function createApp(container: Container) {
     },
   });
   app.route('/dashboard', dashboardRoutes({ ...container, cookies }));
+  app.route(
+    '/mail/manage',
+    manageRoutes({ readers: container.readers, baseUrl: container.baseUrl, trustProxy: config.trustProxy }),
+  );
   app.route('/mail', subscriptionRoutes({ subscriptions: container.subscriptions, trustProxy: config.trustProxy }));
   app.route('/', healthRoutes(container));
   app.route('/', docsRoutes());
