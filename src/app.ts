@@ -16,10 +16,11 @@ import { errorToResponse, problemResponse } from './http/problem.ts';
 import { requestContext } from './http/request-context.ts';
 import { siteCors } from './http/site-cors.ts';
 import { textGuard } from './http/text-guard.ts';
-import { manageRoutes } from './readers/manage.routes.tsx';
 import { moderationRoutes } from './moderation/moderation.routes.ts';
 import { healthRoutes } from './observability/health.routes.ts';
 import { requestMetrics } from './observability/request-metrics.ts';
+import { authorExportRoutes } from './readers/author-export.routes.ts';
+import { manageRoutes } from './readers/manage.routes.tsx';
 import { PayloadTooLargeError } from './shared/errors.ts';
 import { subscriptionRoutes } from './subscriptions/subscription.routes.tsx';
 import { IMPORT_UPLOAD_PATH, transferRoutes } from './transfer/transfer.routes.ts';
@@ -93,6 +94,7 @@ export function createApp(container: Container) {
   );
   app.route('/api/v1/admin', adminRoutes({ ...auth, ...container }));
   app.route('/api/v1/admin', transferRoutes({ ...auth, ...container }));
+  app.route('/api/v1/admin/sites', authorExportRoutes({ ...auth, readers: container.readers }));
   registerSecuritySchemes(app.openAPIRegistry);
 
   serveOpenApiDocument(app, '/openapi.json', {

@@ -8,8 +8,6 @@ import type { UserService } from '../auth/user.service.ts';
 import { requireAdmin } from '../domain/principal.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { openApiRouter } from '../http/openapi.ts';
-import { authorExportRoutes } from '../readers/author-export.routes.ts';
-import type { ReaderData } from '../readers/reader-data.service.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import { spamAdminRoutes } from '../spam-learning/spam.routes.ts';
 import type { SpamAdmin } from '../spam-learning/spam-admin.service.ts';
@@ -38,14 +36,12 @@ export function adminRoutes(
     webhooks: WebhookService;
     spamAdmin: SpamAdmin;
     subscriptions: SubscriptionService;
-    readers: ReaderData;
   },
 ) {
   const app = openApiRouter();
   app.use('*', requireAuth(deps), adminOnly);
   app.route('/sites', siteAdminRoutes(deps));
   app.route('/sites', spamAdminRoutes(deps));
-  app.route('/sites', authorExportRoutes(deps));
   app.route('/', articleAdminRoutes(deps));
   app.route('/', userAdminRoutes(deps));
   app.route('/', webhookAdminRoutes(deps));

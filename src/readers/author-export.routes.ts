@@ -1,7 +1,11 @@
 // Admin: everything stored about an author on a site (an access request answered for a reader, the
-// same data as authors:export). Mounted under /api/v1/admin/sites, so only admins reach it; audited.
+// same data as authors:export). Under /api/v1/admin/sites, admins only (checked here: this router sits
+// above the admin router's layer); audited.
 import { createRoute, z } from '@hono/zod-openapi';
-import { actorOf } from '../domain/principal.ts';
+import type { MiddlewareHandler } from 'hono';
+import { type AuthDeps, requireAuth } from '../auth/auth.middleware.ts';
+import { actorOf, requireAdmin } from '../domain/principal.ts';
+import type { AppEnv } from '../http/app-env.ts';
 import { openApiRouter } from '../http/openapi.ts';
 import { authProblems, problem, signedIn } from '../http/openapi-common.ts';
 import type { ReaderData } from './reader-data.service.ts';
@@ -26,8 +30,14 @@ const exportRoute = createRoute({
   },
 });
 
-export function authorExportRoutes(deps: { readers: ReaderData }) {
+const adminOnly: MiddlewareHandler<AppEnv> = async function adminOnly(c, next) {
+  requireAdmin(c.get('principal'));
+  await next();
+};
+
+export function authorExportRoutes(deps: AuthDeps & { readers: ReaderData }) {
   const app = openApiRouter();
+  app.use('*', requireAuth(deps), adminOnly);
   app.openapi(exportRoute, async (c) => {
     const { siteId } = c.req.valid('param');
     const data = await deps.readers.exportAuthor(actorOf(c.get('principal')), siteId, c.req.valid('query').email);
