@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
 import { countUndispatched } from '../../src/events/outbox.repository.ts';
 import { signToken } from '../../src/shared/signed-token.ts';
+import { buildWidgetScripts } from '../../src/widget/widget-bundle.ts';
 import { api, bearer, createUser, tokenFor } from '../support/accounts.ts';
 import { pgDump, tableRowsAsText } from '../support/db-dump.ts';
 import { call, createSite, expectProblem, postJson, submit, tableCounts } from '../support/http.ts';
@@ -142,6 +143,10 @@ describe('manage my comments', () => {
     await settled();
     const confirm = await mailFor('sub@example.com');
     expect(confirm.parsed.text).toContain(`Manage my comments: ${ORIGIN}/mail/manage?site=${SITE}`);
+    // The widget's footer links to the same page on the service's origin.
+    const { embed } = await buildWidgetScripts();
+    expect(embed.code).toContain('/mail/manage?site=');
+    expect(embed.code).toContain('Manage my comments');
   });
 
   it('opens the link: their comments on this site with article and status, escaped, nothing of others', async () => {
