@@ -43,6 +43,8 @@ const LAYERS = [
       'transfer',
       // Erasure reaches every feature that keeps personal data, so it sits above them all.
       'privacy',
+      // Readers' own data ("Manage my comments", an author's export): deletes through erasure.
+      'readers',
     ],
   },
   { layer: 'surfaces over the services', folders: ['dashboard', 'cli', 'demo', 'widget'] },

@@ -20,6 +20,8 @@ import { textGuard } from './http/text-guard.ts';
 import { moderationRoutes } from './moderation/moderation.routes.ts';
 import { healthRoutes } from './observability/health.routes.ts';
 import { requestMetrics } from './observability/request-metrics.ts';
+import { authorExportRoutes } from './readers/author-export.routes.ts';
+import { manageRoutes } from './readers/manage.routes.tsx';
 import { PayloadTooLargeError } from './shared/errors.ts';
 import { subscriptionRoutes } from './subscriptions/subscription.routes.tsx';
 import { IMPORT_UPLOAD_PATH, transferRoutes } from './transfer/transfer.routes.ts';
@@ -94,6 +96,7 @@ export function createApp(container: Container) {
   );
   app.route('/api/v1/admin', adminRoutes({ ...auth, ...container }));
   app.route('/api/v1/admin', transferRoutes({ ...auth, ...container }));
+  app.route('/api/v1/admin/sites', authorExportRoutes({ ...auth, readers: container.readers }));
   registerSecuritySchemes(app.openAPIRegistry);
   registerWebhooks(app.openAPIRegistry);
 
@@ -107,6 +110,10 @@ export function createApp(container: Container) {
     },
   });
   app.route('/dashboard', dashboardRoutes({ ...container, cookies }));
+  app.route(
+    '/mail/manage',
+    manageRoutes({ readers: container.readers, baseUrl: container.baseUrl, trustProxy: config.trustProxy }),
+  );
   app.route('/mail', subscriptionRoutes({ subscriptions: container.subscriptions, trustProxy: config.trustProxy }));
   app.route('/', healthRoutes(container));
   app.route('/', docsRoutes());

@@ -39,6 +39,9 @@ import { createModerationService } from './moderation/moderation.service.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createErasureService, type ErasureService } from './privacy/erasure.service.ts';
 import { erasureSteps } from './privacy/erasure-steps.ts';
+import { createManageLimits } from './readers/manage-limits.ts';
+import { createManageLinkJob } from './readers/manage-link.job.ts';
+import { createReaderData, type ReaderData } from './readers/reader-data.service.ts';
 import { createReviewService, type ReviewService } from './review/review.service.ts';
 import { createLogger } from './shared/logger.ts';
 import { createRedis, waitUntilReady } from './shared/redis.ts';
@@ -95,6 +98,8 @@ export interface Container {
   bans: BanService;
   /** Reader subscriptions to replies and threads, double opt-in; verified authors. */
   subscriptions: SubscriptionService;
+  /** Readers' own data: "Manage my comments" by signed link, and the admin's export of an author. */
+  readers: ReaderData;
   /** Sends mail (from workers only): SMTP, or kept in the database in the embedded default. */
   mailer: Mailer;
   /** What the dashboard's Mail page lists: kept mail, or the log of mail sent through SMTP. */
@@ -253,6 +258,23 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const users = createUserService({ db, audit });
   const review = createReviewService({ db, subscriptions });
   const alerts = createAlertService({ db, users, sites, review, mailer, producer, baseUrl });
+  const erasure = createErasureService({
+    db,
+    audit,
+    notifier,
+    secret: secretKey,
+    steps: erasureSteps({ sites, spam: spamTraining }),
+  });
+  const readers = createReaderData({
+    db,
+    secret: secretKey,
+    sites,
+    erasure,
+    subscriptions,
+    audit,
+    limits: createManageLimits({ redis, prefix: config.redisPrefix }),
+    producer,
+  });
   let workersStarted = false;
   let stopSweeper = () => {};
 
@@ -280,13 +302,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     }),
     threads: createThreadService({ db, sites, cache: threadCache, secret: secretKey }),
     moderation: createModerationService({ db, notifier }),
-    erasure: createErasureService({
-      db,
-      audit,
-      notifier,
-      secret: secretKey,
-      steps: erasureSteps({ sites, spam: spamTraining }),
-    }),
+    erasure,
+    readers,
     webhooks,
     review,
     bans: createBanService({ db, sites, audit, secret: secretKey }),
@@ -326,6 +343,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         confirm: subscriptionMail.confirm,
         reply: subscriptionMail.reply,
         decision: subscriptionMail.decision,
+        'manage-link': createManageLinkJob({ db, sites, mailer, secret: secretKey, baseUrl }),
       };
       await queue.startWorkers(
         {

@@ -7,6 +7,7 @@ import type { ProgressStream } from '../imports/progress.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { ModerationService } from '../moderation/moderation.service.ts';
 import type { ErasureService } from '../privacy/erasure.service.ts';
+import type { ReaderData } from '../readers/reader-data.service.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import type { SpamAdmin } from '../spam-learning/spam-admin.service.ts';
 import type { SubscriptionService } from '../subscriptions/subscription.service.ts';
@@ -31,6 +32,8 @@ export interface Services {
   moderation: ModerationService;
   /** Deleting a comment at its author's request, erasing an author. */
   erasure: ErasureService;
+  /** Readers' own data: an author's export. */
+  readers: ReaderData;
   webhooks: WebhookService;
   users: UserService;
   tokens: TokenService;

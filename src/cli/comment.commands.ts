@@ -57,4 +57,13 @@ export function registerErasureCommands(program: Command, services: () => Servic
       const n = await services().erasure.eraseAuthor(CLI_ACTOR, o.site, o.email);
       io.out(`Erased ${n} comment${n === 1 ? '' : 's'}.\n`);
     });
+
+  program
+    .command('authors:export')
+    .description('Everything stored about an author (by email) on a site, as JSON (an access request)')
+    .requiredOption('--site <id>', 'site id')
+    .requiredOption('--email <email>', "the author's email")
+    .action(async (o: { site: string; email: string }) => {
+      printJson(io, await services().readers.exportAuthor(CLI_ACTOR, o.site, o.email));
+    });
 }

@@ -346,3 +346,54 @@ export async function listCommentsForExport(
   if (after) q = q.where(sql<boolean>`(created_at, id) > (${after.createdAt}, ${after.id}::uuid)`);
   return q.orderBy('created_at').orderBy('id').limit(limit).execute();
 }
+
+/** An author's own comment as they see it on "Manage my comments" and in their data export. */
+export interface AuthorCommentRow {
+  id: string;
+  parent_id: string | null;
+  status: CommentStatus;
+  name: string;
+  email: string;
+  ip: string | null;
+  user_agent: string | null;
+  body: string;
+  created_at: Date;
+  published_at: Date | null;
+  article_external_id: string;
+  article_url: string | null;
+  article_title: string | null;
+}
+
+/** Every comment of an author (by keyed email hash) on a site, newest first; erased ones are left out. */
+export async function listCommentsOfAuthor(
+  db: DbOrTx,
+  siteId: string,
+  emailHash: string,
+  limit = 10_000,
+): Promise<AuthorCommentRow[]> {
+  return db
+    .selectFrom('comments as c')
+    .innerJoin('articles as a', 'a.id', 'c.article_id')
+    .select([
+      'c.id',
+      'c.parent_id',
+      'c.status',
+      'c.name',
+      'c.email',
+      'c.ip',
+      'c.user_agent',
+      'c.body',
+      'c.created_at',
+      'c.published_at',
+      'a.external_id as article_external_id',
+      'a.url as article_url',
+      'a.title as article_title',
+    ])
+    .where('c.site_id', '=', siteId)
+    .where('c.email_hash', '=', emailHash)
+    .where('c.status', '!=', 'deleted')
+    .orderBy('c.created_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .limit(limit)
+    .execute();
+}

@@ -9,7 +9,7 @@ export function wantsHtml(c: Context): boolean {
   return accept.includes('text/html');
 }
 
-function Page(props: { title: string; children: unknown }) {
+export function Page(props: { title: string; children: unknown }) {
   return (
     <html lang="en">
       <head>

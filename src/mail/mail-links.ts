@@ -53,3 +53,8 @@ export function listUnsubscribeHeaders(o: ListUnsubscribe): {
   }
   return { 'List-Unsubscribe': uris.join(', '), 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
 }
+
+/** "Manage my comments" on a site: where a reader asks for a signed link to their own comments. */
+export function manageCommentsUrl(base: string, siteId: string): string {
+  return absoluteUrl(base, '/mail/manage', { site: siteId });
+}

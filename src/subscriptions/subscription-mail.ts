@@ -1,6 +1,7 @@
 // What a subscriber is mailed: the confirmation (double opt-in) and the notice of a published reply.
 // Reader text (names, comment bodies, titles) only ever enters through renderMail, which cleans it.
 
+import { manageCommentsUrl } from '../mail/mail-links.ts';
 import type { MailMessage } from '../mail/mail-message.ts';
 import { renderMail } from '../mail/render-mail.ts';
 import type { SubscriptionRow } from './subscription.repository.ts';
@@ -41,7 +42,10 @@ export function confirmationMail(ctx: LinkContext, sub: SubscriptionRow, article
     ],
     footer: {
       reason: 'If this was not you, ignore this mail: without your click you get nothing more.',
-      links: [{ label: `Never email me from ${ctx.siteName}`, url: never }],
+      links: [
+        { label: `Never email me from ${ctx.siteName}`, url: never },
+        { label: 'Manage my comments', url: manageCommentsUrl(ctx.baseUrl, sub.site_id) },
+      ],
     },
     listUnsubscribe: { url: never },
     dedupeKey: `confirm:${sub.id}`,
@@ -78,6 +82,7 @@ export function replyMail(ctx: LinkContext, sub: SubscriptionRow, article: Artic
       links: [
         { label: 'Unsubscribe from this thread', url: one },
         { label: `Unsubscribe from everything on ${ctx.siteName}`, url: all },
+        { label: 'Manage my comments', url: manageCommentsUrl(ctx.baseUrl, sub.site_id) },
       ],
     },
     listUnsubscribe: { url: one },

@@ -79,6 +79,12 @@ export function mountWidget(host: HTMLElement, base: string): void {
     list,
     more,
     form.element,
+    // Readers' own data: a page of the service where they get a signed link to their comments by mail.
+    h(
+      'p',
+      { class: 'mu' },
+      h('a', { href: `${base}/mail/manage?site=${encodeURIComponent(site)}`, target: '_blank' }, 'Manage my comments'),
+    ),
   );
   shadow.append(h('style', null, WIDGET_CSS), root);
 
