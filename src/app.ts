@@ -19,6 +19,8 @@ import { textGuard } from './http/text-guard.ts';
 import { moderationRoutes } from './moderation/moderation.routes.ts';
 import { healthRoutes } from './observability/health.routes.ts';
 import { requestMetrics } from './observability/request-metrics.ts';
+import { reportModerationRoutes } from './reports/report-moderation.routes.ts';
+import { reportRoutes } from './reports/report.routes.ts';
 import { PayloadTooLargeError } from './shared/errors.ts';
 import { subscriptionRoutes } from './subscriptions/subscription.routes.tsx';
 import { IMPORT_UPLOAD_PATH, transferRoutes } from './transfer/transfer.routes.ts';
@@ -82,6 +84,7 @@ export function createApp(container: Container) {
       publicUrl: config.publicUrl,
     }),
   );
+  app.route('/api/v1', reportRoutes({ reports: container.reports, trustProxy: config.trustProxy }));
   // Moderation and admin: each router authenticates every request it serves (see its file).
   const cookies = { publicUrl: config.publicUrl, trustProxy: config.trustProxy };
   const auth = { sessions: container.sessions, tokens: container.tokens, cookies };
@@ -90,6 +93,7 @@ export function createApp(container: Container) {
     '/api/v1/moderation',
     moderationRoutes({ ...auth, moderation: container.moderation, review: container.review, bans: container.bans }),
   );
+  app.route('/api/v1/moderation', reportModerationRoutes({ ...auth, reports: container.reports }));
   app.route('/api/v1/admin', adminRoutes({ ...auth, ...container }));
   app.route('/api/v1/admin', transferRoutes({ ...auth, ...container }));
   registerSecuritySchemes(app.openAPIRegistry);

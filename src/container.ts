@@ -38,6 +38,8 @@ import { createModerationService } from './moderation/moderation.service.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createErasureService, type ErasureService } from './privacy/erasure.service.ts';
 import { erasureSteps } from './privacy/erasure-steps.ts';
+import { createReportService, type ReportService } from './reports/report.service.ts';
+import { createReportLimiter } from './reports/report-limiter.ts';
 import { createReviewService, type ReviewService } from './review/review.service.ts';
 import { createLogger } from './shared/logger.ts';
 import { createRedis, waitUntilReady } from './shared/redis.ts';
@@ -92,6 +94,8 @@ export interface Container {
   /** The review queue, comment detail and moderation log as moderators read them. */
   review: ReviewService;
   bans: BanService;
+  /** Reader reports of published comments: weighted, queued for moderators, hidden at the site's threshold. */
+  reports: ReportService;
   /** Reader subscriptions to replies and threads, double opt-in; verified authors. */
   subscriptions: SubscriptionService;
   /** Sends mail (from workers only): SMTP, or kept in the database in the embedded default. */
@@ -287,6 +291,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
     webhooks,
     review,
     bans: createBanService({ db, sites, audit, secret: secretKey }),
+    reports: createReportService({
+      db,
+      sites,
+      secret: secretKey,
+      notifier,
+      limiter: createReportLimiter({ redis, redisPrefix: config.redisPrefix, log }),
+    }),
     subscriptions,
     mailer,
     alerts,
