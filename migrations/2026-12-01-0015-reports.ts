@@ -21,7 +21,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('weight', 'double precision', (c) => c.notNull())
     // A reporter with no decided report yet: such reports count together at most the brigade cap.
     .addColumn('fresh', 'boolean', (c) => c.notNull())
-    .addColumn('outcome', 'text', (c) => c.notNull().defaultTo('open').check(sql`outcome in ('open', 'upheld', 'dismissed')`))
+    .addColumn('outcome', 'text', (c) =>
+      c.notNull().defaultTo('open').check(sql`outcome in ('open', 'upheld', 'dismissed')`),
+    )
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('resolved_at', 'timestamptz')
     .addColumn('resolved_by', 'text')

@@ -8,7 +8,12 @@ import { authProblems, problem, signedIn } from '../http/openapi-common.ts';
 import { dismissBodySchema, reportedCommentSchema, reportQueueSchema, upholdBodySchema } from './report.schemas.ts';
 import type { ReportService } from './report.service.ts';
 
-const one = { 200: { description: 'The comment and its reports', content: { 'application/json': { schema: reportedCommentSchema } } } };
+const one = {
+  200: {
+    description: 'The comment and its reports',
+    content: { 'application/json': { schema: reportedCommentSchema } },
+  },
+};
 
 const queueRoute = createRoute({
   method: 'get',

@@ -29,7 +29,12 @@ export const reportInputSchema = z
     reporterName: z.preprocess(emptyToUndefined, text({ min: 1, max: 100 }).optional()),
     reporterEmail: z.preprocess(
       emptyToUndefined,
-      z.string().trim().max(254, 'must be at most 254 characters').pipe(z.email('must be a valid email address')).optional(),
+      z
+        .string()
+        .trim()
+        .max(254, 'must be at most 254 characters')
+        .pipe(z.email('must be a valid email address'))
+        .optional(),
     ),
     goodFaith: z.preprocess(checkbox, z.literal(true, 'must be true: you confirm the notice is accurate').optional()),
   })
