@@ -7,7 +7,7 @@
 // comment to the Reported queue (the default queue threshold is 1.0) but never hide it on their own
 // (the default hide threshold is 2.5); reporters whose reports moderators upheld can.
 
-export const FRESH_CAP = 1;
+const FRESH_CAP = 1;
 
 export function reliability(decisions: { upheld: number; dismissed: number } | undefined): number {
   const upheld = decisions?.upheld ?? 0;

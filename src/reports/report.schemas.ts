@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { emptyToUndefined, text } from '../comments/comment.schemas.ts';
 import { moderatedCommentSchema } from '../review/review.schemas.ts';
 
-export const REPORT_REASONS = ['spam', 'abuse', 'off_topic', 'other', 'illegal'] as const;
+const REPORT_REASONS = ['spam', 'abuse', 'off_topic', 'other', 'illegal'] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];
 
 const DSA_FIELDS = ['law', 'explanation', 'reporterName', 'reporterEmail', 'goodFaith'] as const;

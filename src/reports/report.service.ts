@@ -15,7 +15,6 @@ import { NotFoundError } from '../shared/errors.ts';
 import { uuidPattern, uuidv7 } from '../shared/ids.ts';
 import { clientKey } from '../shared/ip-address.ts';
 import type { SiteService } from '../sites/site.service.ts';
-import type { ReportLimiter } from './report-limiter.ts';
 import {
   countDecisions,
   findDecisions,
@@ -27,13 +26,14 @@ import {
   resolveOpenReports,
 } from './report.repository.ts';
 import type { ReportInput, ReportReason } from './report.schemas.ts';
+import type { ReportLimiter } from './report-limiter.ts';
 import { reliability, weightedScore } from './report-weight.ts';
 
 /** Who hides a comment when its reports reach the site's hide threshold. */
 const REPORTS_ACTOR: Actor = { type: 'system', id: 'reports' };
 const HIDDEN_CODE = 'reader_reports';
 
-export interface ReportView {
+interface ReportView {
   id: string;
   reason: ReportReason;
   detail: string | null;
