@@ -4,6 +4,7 @@
 import { createHmac } from 'node:crypto';
 import { findCommentsForUpdate, findCommentWithArticle, type LockedComment } from '../comments/comment.repository.ts';
 import { type ModeratedComment, snapshotOf, toModeratedComment } from '../comments/moderated-comment.ts';
+import { writeCommentEvents } from '../comments/transition.repository.ts';
 import { applyTransition } from '../comments/transition.ts';
 import type { Db, DbOrTx } from '../db/database.ts';
 import type { ReportRow } from '../db/schema.ts';
@@ -26,6 +27,7 @@ import {
   resolveOpenReports,
 } from './report.repository.ts';
 import type { ReportInput, ReportReason } from './report.schemas.ts';
+import { reportEvent } from './report-events.ts';
 import type { ReportLimiter } from './report-limiter.ts';
 import { reliability, weightedScore } from './report-weight.ts';
 
@@ -112,10 +114,38 @@ export function createReportService(deps: {
     };
   }
 
-  /** Closes the open reports with a decision and counts it for each reporter, in the caller's transaction. */
-  async function decide(tx: DbOrTx, who: Principal, row: LockedComment, outcome: 'upheld' | 'dismissed') {
+  /**
+   * Closes the open reports with a decision, counts it for each reporter and writes `report.resolved`,
+   * in the caller's transaction (after the comment's own change, if any); returns the event's id.
+   */
+  async function decide(
+    tx: DbOrTx,
+    who: Principal,
+    row: LockedComment,
+    open: ReportRow[],
+    outcome: 'upheld' | 'dismissed',
+  ): Promise<string> {
     const closed = await resolveOpenReports(tx, row.id, outcome, who.userId);
     await countDecisions(tx, row.site_id, [...new Set(closed.map((r) => r.reporter_key))], outcome);
+    const status = (await findCommentWithArticle(tx, row.id))!.status;
+    const event = reportEvent('report.resolved', row, status, actorOf(who), {
+      outcome,
+      reports: closed.length,
+      score: weightedScore(open),
+      reasons: reasonsOf(open),
+    });
+    await writeCommentEvents(tx, { commentId: row.id, siteId: row.site_id, events: [event] });
+    return event.id;
+  }
+
+  async function announce(row: LockedComment, eventId: string, change: CommentChange | null) {
+    if (change) await notifyArticles(deps.notifier, [change]);
+    await deps.notifier.committed({
+      siteId: row.site_id,
+      articleId: row.article_external_id,
+      threadChanged: false,
+      eventIds: [eventId],
+    });
   }
 
   return {
@@ -168,9 +198,21 @@ export function createReportService(deps: {
           fresh: !decisions || decisions.upheld + decisions.dismissed === 0,
         });
         if (!stored) return null;
-        const score = weightedScore(await listOpenReportsOfComment(tx, commentId));
+        const open = await listOpenReportsOfComment(tx, commentId);
+        const score = weightedScore(open);
+        const before = open.filter((r) => r.reporter_key !== reporterKey);
+        const queueAt = site.settings.reportQueueThreshold;
+        const queued = (rs: ReportRow[]) => weightedScore(rs) >= queueAt || rs.some((r) => r.reason === 'illegal');
+        const summary = (hidden: boolean) => ({ score, queueThreshold: queueAt, hidden, reasons: reasonsOf(open) });
+        const article = row.article_external_id;
         const hideAt = site.settings.reportHideThreshold;
-        if (hideAt === null || score < hideAt) return null;
+        if (hideAt === null || score < hideAt) {
+          if (queued(before) || !queued(open)) return null;
+          const event = reportEvent('comment.reported', row, row.status, REPORTS_ACTOR, summary(false));
+          await writeCommentEvents(tx, { commentId, siteId, events: [event] });
+          return { articleId: article, eventIds: [event.id], threadChanged: false };
+        }
+        const reported = reportEvent('comment.reported', row, 'pending', REPORTS_ACTOR, summary(true));
         // The one move from published back to pending: made by reports alone, never by a moderator.
         const eventIds = await applyTransition(tx, {
           comment: snapshotOf(row),
@@ -186,10 +228,11 @@ export function createReportService(deps: {
               data: { score, threshold: hideAt },
             },
           ],
+          extraEvents: [reported],
         });
-        return { articleId: row.article_external_id, eventIds };
+        return { articleId: article, eventIds, threadChanged: true };
       });
-      if (hidden) await deps.notifier.committed({ siteId, threadChanged: true, ...hidden });
+      if (hidden) await deps.notifier.committed({ siteId, ...hidden });
       return { articleUrl };
     },
 
@@ -220,17 +263,16 @@ export function createReportService(deps: {
 
     /** The reports were wrong: they are dismissed, and a comment they hid is published again. */
     async dismiss(who: Principal, commentId: string, note: string | null): Promise<ReportedComment> {
-      let change: CommentChange | null = null;
       const out = await db.transaction().execute(async (tx) => {
         const row = await lockComment(tx, who, commentId);
         const reports = await listOpenReportsOfComment(tx, row.id);
         if (reports.length === 0) throw new NotFoundError('This comment has no open reports.');
-        await decide(tx, who, row, 'dismissed');
-        if (hiddenByReports(row)) change = await transitionRow(tx, row, 'approved', actorOf(who), note);
-        return describe(tx, row.id, await listReportsOfComment(tx, row.id));
+        const change = hiddenByReports(row) ? await transitionRow(tx, row, 'approved', actorOf(who), note) : null;
+        const eventId = await decide(tx, who, row, reports, 'dismissed');
+        return { row, eventId, change, view: await describe(tx, row.id, await listReportsOfComment(tx, row.id)) };
       });
-      if (change) await notifyArticles(deps.notifier, [change]);
-      return out;
+      await announce(out.row, out.eventId, out.change);
+      return out.view;
     },
 
     /** The reports were right: the comment is rejected or marked spam, and the reports are upheld. */
@@ -240,17 +282,17 @@ export function createReportService(deps: {
       action: 'reject' | 'spam',
       note: string | null,
     ): Promise<ReportedComment> {
-      let change: CommentChange | null = null;
       const out = await db.transaction().execute(async (tx) => {
         const row = await lockComment(tx, who, commentId);
         const reports = await listOpenReportsOfComment(tx, row.id);
         if (reports.length === 0) throw new NotFoundError('This comment has no open reports.');
-        await decide(tx, who, row, 'upheld');
-        change = await transitionRow(tx, row, action === 'reject' ? 'rejected' : 'spam', actorOf(who), note);
-        return describe(tx, row.id, await listReportsOfComment(tx, row.id));
+        const to = action === 'reject' ? 'rejected' : 'spam';
+        const change = await transitionRow(tx, row, to, actorOf(who), note);
+        const eventId = await decide(tx, who, row, reports, 'upheld');
+        return { row, eventId, change, view: await describe(tx, row.id, await listReportsOfComment(tx, row.id)) };
       });
-      if (change) await notifyArticles(deps.notifier, [change]);
-      return out;
+      await announce(out.row, out.eventId, out.change);
+      return out.view;
     },
   };
 }

@@ -54,6 +54,20 @@ const statusOf = async (id: string) =>
 const reportCount = async () =>
   Number((await db().selectFrom('reports').select(db().fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
+const eventsOf = async (commentId: string) =>
+  (
+    await db()
+      .selectFrom('events')
+      .select(['type', 'payload'])
+      .where('comment_id', '=', commentId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()
+  )
+    .map((e) => ({ type: e.type, payload: e.payload as any }))
+    // A comment's events are ordered by their sequence numbers (ids are only roughly in time order).
+    .sort((a, b) => a.payload.data.sequence - b.payload.data.sequence);
+
 const uphold = (id: string, who = modToken) =>
   api(ctx, 'POST', `/api/v1/moderation/comments/${id}/reports/uphold`, bearer(who), { action: 'reject' });
 const dismiss = (id: string, who = modToken) =>
@@ -133,6 +147,11 @@ describe('POST /api/v1/sites/{siteId}/comments/{commentId}/reports', () => {
       goodFaith: true,
     };
     expect((await report(id, { reason: 'illegal', ...notice })).status).toBe(202);
+    // An illegal notice queues at once; the event names the reason, never the notifier.
+    const reported = (await eventsOf(id)).filter((e) => e.type === 'comment.reported');
+    expect(reported).toHaveLength(1);
+    expect(reported[0]!.payload.data.report.reasons).toEqual([{ reason: 'illegal', count: 1, weight: 0.5 }]);
+    expect(JSON.stringify(reported[0]!.payload)).not.toMatch(/Ann Notifier|ann@notify|StGB/);
     const queue = await api(ctx, 'GET', '/api/v1/moderation/reports?siteId=rep', bearer(modToken));
     const item = queue.body.comments.find((c: { comment: { id: string } }) => c.comment.id === id);
     expect(item.score).toBe(0.5);
@@ -256,8 +275,18 @@ describe('weights and thresholds', () => {
       from_status: 'approved',
       to_status: 'pending',
     });
-    const events = await db().selectFrom('events').select('type').where('comment_id', '=', id).execute();
-    expect(events.map((e) => e.type)).toContain('comment.pending');
+    const events = await eventsOf(id);
+    // Entering the queue, then hidden (the status change and its report event in one statement).
+    expect(events.map((e) => e.type)).toEqual([
+      'comment.created',
+      'comment.approved',
+      'comment.reported',
+      'comment.pending',
+      'comment.reported',
+    ]);
+    expect(events.map((e) => e.payload.data.sequence)).toEqual([1, 2, 3, 4, 5]);
+    expect(events[2]!.payload.data.report).toMatchObject({ hidden: false, score: 1.667, queueThreshold: 1 });
+    expect(events[4]!.payload.data.report).toMatchObject({ hidden: true, score: 2.5 });
     const thread = await call(ctx, `/api/v1/sites/rep/articles/${articleId}/comments`);
     expect(thread.body.comments ?? []).toEqual([]);
     expect(await inQueue()).toBe(true);
@@ -357,12 +386,18 @@ describe('moderating reports', () => {
     expect(res.body.comment.status).toBe('approved');
     expect(res.body.reports.map((r: { outcome: string }) => r.outcome)).toEqual(['dismissed', 'dismissed']);
     expectProblem(await dismiss(dismissed), 404);
+    const resolved = (await eventsOf(dismissed)).filter((e) => e.type === 'report.resolved');
+    expect(resolved.map((e) => e.payload.data.report)).toEqual([
+      { outcome: 'dismissed', reports: 2, score: 1.6, reasons: [{ reason: 'abuse', count: 2, weight: 1.6 }] },
+    ]);
+    expect(resolved[0]!.payload.data.comment.status).toBe('approved');
 
     const upheld = await hide();
     const up = await uphold(upheld);
     expect(up.status).toBe(200);
     expect(up.body.comment.status).toBe('rejected');
     expect(await statusOf(upheld)).toBe('rejected');
+    expect((await eventsOf(upheld)).map((e) => e.type).slice(-2)).toEqual(['comment.rejected', 'report.resolved']);
     expectProblem(await uphold(upheld), 404);
   });
 
