@@ -32,6 +32,8 @@ const LAYERS = [
       'comments',
       'review',
       'moderation',
+      // Reader reports: weighted by reporters' reliability; they hide comments through comments' transitions.
+      'reports',
       // The learned spam model's storage, training (in the worker) and per-process snapshots.
       'spam-learning',
       'webhooks',

@@ -22,6 +22,8 @@ import { healthRoutes } from './observability/health.routes.ts';
 import { requestMetrics } from './observability/request-metrics.ts';
 import { authorExportRoutes } from './readers/author-export.routes.ts';
 import { manageRoutes } from './readers/manage.routes.tsx';
+import { reportRoutes } from './reports/report.routes.ts';
+import { reportModerationRoutes } from './reports/report-moderation.routes.ts';
 import { PayloadTooLargeError } from './shared/errors.ts';
 import { subscriptionRoutes } from './subscriptions/subscription.routes.tsx';
 import { IMPORT_UPLOAD_PATH, transferRoutes } from './transfer/transfer.routes.ts';
@@ -86,6 +88,7 @@ export function createApp(container: Container) {
       publicUrl: config.publicUrl,
     }),
   );
+  app.route('/api/v1', reportRoutes({ reports: container.reports, trustProxy: config.trustProxy }));
   // Moderation and admin: each router authenticates every request it serves (see its file).
   const cookies = { publicUrl: config.publicUrl, trustProxy: config.trustProxy };
   const auth = { sessions: container.sessions, tokens: container.tokens, cookies };
@@ -94,6 +97,7 @@ export function createApp(container: Container) {
     '/api/v1/moderation',
     moderationRoutes({ ...auth, moderation: container.moderation, review: container.review, bans: container.bans }),
   );
+  app.route('/api/v1/moderation', reportModerationRoutes({ ...auth, reports: container.reports }));
   app.route('/api/v1/admin', adminRoutes({ ...auth, ...container }));
   app.route('/api/v1/admin', transferRoutes({ ...auth, ...container }));
   app.route('/api/v1/admin/sites', authorExportRoutes({ ...auth, readers: container.readers }));

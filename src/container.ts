@@ -42,6 +42,8 @@ import { erasureSteps } from './privacy/erasure-steps.ts';
 import { createManageLimits } from './readers/manage-limits.ts';
 import { createManageLinkJob } from './readers/manage-link.job.ts';
 import { createReaderData, type ReaderData } from './readers/reader-data.service.ts';
+import { createReportService, type ReportService } from './reports/report.service.ts';
+import { createReportLimiter } from './reports/report-limiter.ts';
 import { createReviewService, type ReviewService } from './review/review.service.ts';
 import { createLogger } from './shared/logger.ts';
 import { createRedis, waitUntilReady } from './shared/redis.ts';
@@ -96,6 +98,8 @@ export interface Container {
   /** The review queue, comment detail and moderation log as moderators read them. */
   review: ReviewService;
   bans: BanService;
+  /** Reader reports of published comments: weighted, queued for moderators, hidden at the site's threshold. */
+  reports: ReportService;
   /** Reader subscriptions to replies and threads, double opt-in; verified authors. */
   subscriptions: SubscriptionService;
   /** Readers' own data: "Manage my comments" by signed link, and the admin's export of an author. */
@@ -307,6 +311,13 @@ export async function createContainer(config: Config, options: ContainerOptions 
     webhooks,
     review,
     bans: createBanService({ db, sites, audit, secret: secretKey }),
+    reports: createReportService({
+      db,
+      sites,
+      secret: secretKey,
+      notifier,
+      limiter: createReportLimiter({ redis, redisPrefix: config.redisPrefix, log }),
+    }),
     subscriptions,
     mailer,
     mailLog: createMailLog({ db, mode: mailer.transport.kind }),

@@ -67,6 +67,11 @@ export function updateStatusReturningId(u: StatusUpdate, eventCount: number): Ra
     where id = ${u.id} and status = ${u.from} returning id, event_seq`;
 }
 
+/** Events about a comment that change nothing else (reports): raises its `event_seq`, as the body of a CTE. */
+export function raiseEventSeqReturningId(id: string, eventCount: number): RawBuilder<unknown> {
+  return sql`update comments set event_seq = event_seq + ${eventCount}::int where id = ${id} returning id, event_seq`;
+}
+
 export async function findComment(db: DbOrTx, id: string): Promise<CommentRow | undefined> {
   return db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -7,7 +7,7 @@ const BODY_MAX_CHARS = 10_000;
 const NAME_MAX_CHARS = 100;
 
 /** A user-supplied text field: no NULs, lone surrogates or control characters; trimmed; length in code points. */
-function text(opts: { min?: number; max: number; multiline?: boolean }) {
+export function text(opts: { min?: number; max: number; multiline?: boolean }) {
   return z.string().transform((raw, ctx) => {
     const problem = textProblem(raw, opts.multiline ?? false);
     if (problem) {
@@ -32,7 +32,7 @@ function text(opts: { min?: number; max: number; multiline?: boolean }) {
 }
 
 /** Form posts send "" for untouched optional fields. */
-const emptyToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
+export const emptyToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
 
 export const articleIdSchema = text({ min: 1, max: 200 }).openapi({ example: 'pk-kz-action-plan' });
 

@@ -10,6 +10,7 @@ import { insertEventsFrom, type OutboxEvent } from '../events/outbox.repository.
 import {
   insertCommentReturningId,
   type NewCommentRow,
+  raiseEventSeqReturningId,
   type StatusUpdate,
   updateStatusReturningId,
 } from './comment.repository.ts';
@@ -49,4 +50,14 @@ export async function writeTransition(db: DbOrTx, w: TransitionWrite): Promise<T
   const r = rows[0]!;
   if (r.claimed === 0) return 'key_taken';
   return r.written === 1 ? 'written' : 'conflict';
+}
+
+/** Events about a comment whose status stays (a report queued it, its reports were decided): ONE statement, in sequence with its other events. */
+export async function writeCommentEvents(
+  db: DbOrTx,
+  w: { commentId: string; siteId: string; events: OutboxEvent[] },
+): Promise<void> {
+  await sql`with changed as (${raiseEventSeqReturningId(w.commentId, w.events.length)}),
+    announced as (${insertEventsFrom('changed', w.siteId, w.events)})
+    select 1`.execute(db);
 }

@@ -4,6 +4,7 @@
 import type { DbOrTx } from '../db/database.ts';
 import type { Actor } from '../domain/actor.ts';
 import type { CommentStatus } from '../domain/comment-status.ts';
+import type { OutboxEvent } from '../events/outbox.repository.ts';
 import { ConflictError } from '../shared/errors.ts';
 import type { NewCommentRow } from './comment.repository.ts';
 import type { ArticleSnapshot, CommentSnapshot } from './event-payload.ts';
@@ -19,6 +20,8 @@ export interface Transition {
   actor: Actor;
   reasons?: unknown[];
   note?: string | null;
+  /** More events written with the change, after its own (reports: `comment.reported` when they hide it). */
+  extraEvents?: OutboxEvent[];
 }
 
 /** The events, log row and counters of a change; the comment's own write is the caller's. */
@@ -27,7 +30,10 @@ function plan(t: Transition): Omit<TransitionWrite, 'comment'> {
   const reasons = t.reasons ?? [];
   const wasPublished = from === 'approved';
   const isPublished = t.to === 'approved';
-  const events = transitionEvents({ comment: t.comment, article: t.article, from, to: t.to, actor: t.actor, reasons });
+  const events = [
+    ...transitionEvents({ comment: t.comment, article: t.article, from, to: t.to, actor: t.actor, reasons }),
+    ...(t.extraEvents ?? []),
+  ];
   return {
     log: {
       siteId: t.comment.siteId,

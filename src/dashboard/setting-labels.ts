@@ -75,6 +75,14 @@ const SETTING_LABELS: Record<string, { label: string; help: string }> = {
   },
   minBodyLength: { label: 'Shortest comment (characters)', help: '' },
   maxBodyLength: { label: 'Longest comment (characters)', help: 'At most 10,000.' },
+  reportQueueThreshold: {
+    label: 'Reported queue at (weighted reports)',
+    help: "A published comment enters the Reported queue when its readers' reports weigh this much. A new reporter weighs 0.5; reliable ones up to 1.",
+  },
+  reportHideThreshold: {
+    label: 'Hide pending review at (weighted reports)',
+    help: 'Reports weighing this much hide the comment until a moderator decides. Empty: never hide.',
+  },
 };
 
 /** Sections of the settings page, in order; settings not named here go to the last one. */
@@ -95,6 +103,7 @@ export const SETTING_GROUPS: { title: string; keys: string[] }[] = [
       'maxBodyLength',
     ],
   },
+  { title: 'Reader reports', keys: ['reportQueueThreshold', 'reportHideThreshold'] },
   { title: 'Learned spam score', keys: ['spamScoreHold', 'spamScoreSpam', 'spamMinDecisions'] },
   { title: 'Other settings', keys: [] },
 ];

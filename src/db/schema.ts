@@ -98,6 +98,8 @@ export interface Database {
   spam_models: SpamModelsTable;
   spam_tokens: SpamTokensTable;
   spam_lessons: SpamLessonsTable;
+  reports: ReportsTable;
+  reporters: ReportersTable;
 }
 
 interface ImportJobsTable {
@@ -297,3 +299,38 @@ interface SpamLessonsTable {
 }
 
 export type SpamLessonRow = Selectable<SpamLessonsTable>;
+
+/** The DSA Art. 16 fields of an illegal-content notice (personal data: moderation side only). */
+export interface ReportNotice {
+  law: string;
+  explanation: string;
+  reporterName: string;
+  reporterEmail: string;
+  goodFaith: true;
+}
+
+interface ReportsTable {
+  id: string;
+  site_id: string;
+  comment_id: string;
+  reporter_key: string;
+  ip_key: string | null;
+  reason: 'spam' | 'abuse' | 'off_topic' | 'other' | 'illegal';
+  detail: string | null;
+  notice: ColumnType<ReportNotice | null, string | null, string | null>;
+  weight: number;
+  fresh: boolean;
+  outcome: ColumnType<'open' | 'upheld' | 'dismissed', 'open' | undefined, 'open' | 'upheld' | 'dismissed'>;
+  created_at: Timestamp;
+  resolved_at: Date | null;
+  resolved_by: string | null;
+}
+
+interface ReportersTable {
+  site_id: string;
+  reporter_key: string;
+  upheld: Generated<number>;
+  dismissed: Generated<number>;
+}
+
+export type ReportRow = Selectable<ReportsTable>;

@@ -8,6 +8,9 @@ export const EVENT_TYPES = [
   'comment.rejected',
   'comment.spam',
   'comment.deleted',
+  // Reader reports: a comment entered the Reported queue or was hidden by reports; a moderator decided its reports.
+  'comment.reported',
+  'report.resolved',
   // One event per finished import, with its counts (imported comments emit no events of their own).
   'import.completed',
 ] as const;

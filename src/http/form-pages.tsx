@@ -61,15 +61,19 @@ export function formThanksPage(status: 'approved' | 'pending') {
   );
 }
 
-export async function formErrorPage(c: Context, err: AppError): Promise<Response> {
+export async function formErrorPage(
+  c: Context,
+  err: AppError,
+  title = 'Your comment was not posted',
+): Promise<Response> {
   // Same status and detail as the problem+json answer, shown as a page.
   const problem = errorToResponse(err, c, () => {});
   const body = (await problem.json()) as { detail: string; errors?: { path: string; message: string }[] };
   const html =
     '<!doctype html>' +
     (
-      <Page title="Your comment was not posted">
-        <h1>Your comment was not posted</h1>
+      <Page title={title}>
+        <h1>{title}</h1>
         <p>{body.detail}</p>
         {body.errors?.length ? (
           <ul>

@@ -15,6 +15,7 @@ import { eraseLogOfComments } from '../comments/moderation-log.repository.ts';
 import type { Tx } from '../db/database.ts';
 import { rewriteEventsOfComments } from '../events/outbox.repository.ts';
 import { deleteMailToAddress } from '../mail/mail.repository.ts';
+import { deleteReportsOfComments, forgetNoticesBy } from '../reports/report.repository.ts';
 import { uuidv7 } from '../shared/ids.ts';
 import { canonicalRange, clientKey } from '../shared/ip-address.ts';
 import { ERASED, scrubber } from '../shared/scrub.ts';
@@ -108,6 +109,10 @@ export function erasureSteps(deps: { sites: SiteService; spam: Pick<SpamTraining
     { name: 'subscriptionsOfComments', run: (tx, s) => deleteSubscriptionsOfComments(tx, s.commentIds) },
     { name: 'subscriptions', run: authorOnly((tx, s, a) => deleteSubscriptionsOfHash(tx, a.emailHash, s.siteId)) },
     { name: 'verifiedAuthor', run: authorOnly((tx, s, a) => forgetVerified(tx, s.siteId, a.emailHash)) },
+    // Readers' reports of the erased comments (their detail may quote them), then the illegal-content
+    // notices the author filed as a reporter (their name and address).
+    { name: 'reportsOfComments', run: (tx, s) => deleteReportsOfComments(tx, s.commentIds) },
+    { name: 'reportNotices', run: authorOnly((tx, s, a) => forgetNoticesBy(tx, s.siteId, a.email)) },
     // ← your step here
   ];
 }

@@ -43,6 +43,10 @@ export const siteSettingsSchema = z
      * they were handed to the queue: they copy the comment's name and text.
      */
     eventRetentionDays: z.number().int().min(1).max(3650).default(30),
+    /** Reader reports: a comment enters the Reported queue when its reports' weights reach this sum. */
+    reportQueueThreshold: z.number().min(0.1).max(100).default(1),
+    /** ... and is hidden from the thread, pending review, at this sum (null: never hidden by reports). */
+    reportHideThreshold: z.number().min(0.1).max(100).nullable().default(2.5),
     /** Filters: see src/sites/filter-settings.ts. */
     ...filterSettingsShape,
   })

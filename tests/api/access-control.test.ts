@@ -63,6 +63,19 @@ const WALK: Record<string, { scope: Scope; make: () => Promise<Call> }> = {
       body: { ids: [await fresh.pendingComment(), await fresh.pendingComment()], action: 'reject' },
     }),
   },
+  'GET /api/v1/moderation/reports': { scope: 'other-site', make: async () => ({ query: `siteId=${THEIRS}` }) },
+  'GET /api/v1/moderation/comments/{id}/reports': {
+    scope: 'other-site',
+    make: async () => ({ params: { id: await fresh.reportedComment() } }),
+  },
+  'POST /api/v1/moderation/comments/{id}/reports/dismiss': {
+    scope: 'other-site',
+    make: async () => ({ params: { id: await fresh.reportedComment() }, body: {} }),
+  },
+  'POST /api/v1/moderation/comments/{id}/reports/uphold': {
+    scope: 'other-site',
+    make: async () => ({ params: { id: await fresh.reportedComment() }, body: { action: 'reject' } }),
+  },
   'GET /api/v1/moderation/bans': { scope: 'other-site', make: async () => ({ query: `siteId=${THEIRS}` }) },
   'POST /api/v1/moderation/bans': {
     scope: 'other-site',

@@ -38,6 +38,13 @@ export function freshOn(ctx: TestContext, cast: Cast, siteId = THEIRS) {
       await c.moderation.setStatus(id, 'rejected', setup);
       return id;
     },
+    /** A published comment with one open reader report. */
+    reportedComment: async () => {
+      const id = (await submit(ctx, siteId, { articleId: `walk-${randomUUID()}` })).body.id as string;
+      await c.moderation.setStatus(id, 'approved', setup);
+      await c.reports.submit(siteId, id, { reason: 'spam', reporterToken: `walk-${randomUUID()}` }, { ip: null });
+      return id;
+    },
     ban: async () =>
       (
         await c.bans.create(
