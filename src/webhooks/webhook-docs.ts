@@ -60,9 +60,17 @@ function commentEvent(type: EventType) {
       sequence: z.number().int().min(1).openapi({
         description: "1, 2, 3… per comment in the order its events happened: order a comment's events by it.",
       }),
+      ...(type === 'comment.reported' || type === 'report.resolved' ? { report: reportSummary } : {}),
     }),
   });
 }
+
+// What reader-report events add (src/reports/report-events.ts): never who reported.
+const reportSummary = z.record(z.string(), z.unknown()).openapi({
+  description:
+    'The reports: score, reasons with their weights, `hidden` (comment.reported) or `outcome` upheld/dismissed ' +
+    '(report.resolved). Nothing of who reported.',
+});
 
 const importCompleted = z.strictObject({
   type: z.literal('import.completed'),
