@@ -64,10 +64,12 @@ export interface ModelOptions {
   balanceFloor: number;
   /** How token probabilities combine: summed log-odds (default) or SpamBayes' chi-square. */
   combining: 'log-odds' | 'chi-square';
+  /** Added to the log-odds per √token before σ (log-odds combining): where the hold threshold bites. */
+  scoreShift: number;
 }
 
 export const DEFAULT_MODEL_OPTIONS: Readonly<ModelOptions> = Object.freeze({
-  unknownStrength: 0.45,
+  unknownStrength: 0.2,
   unknownProbability: 0.5,
   baseCap: 5,
   minStrength: 0.2,
@@ -76,6 +78,7 @@ export const DEFAULT_MODEL_OPTIONS: Readonly<ModelOptions> = Object.freeze({
   balance: true,
   balanceFloor: 50,
   combining: 'log-odds',
+  scoreShift: 2,
 });
 
 /** p(w): the token's spam share with both classes weighed equally. */
@@ -110,10 +113,10 @@ export function combineChiSquare(sumLnF: number, sumLn1mF: number, n: number): n
   return (1 + spamminess - hamminess) / 2;
 }
 
-/** The naive Bayes posterior with equal priors, its log-odds divided by sqrt(n). */
-export function combineLogOdds(sumLnF: number, sumLn1mF: number, n: number): number {
+/** The naive Bayes posterior with equal priors, its log-odds divided by sqrt(n), then shifted by `shift`. */
+export function combineLogOdds(sumLnF: number, sumLn1mF: number, n: number, shift = 0): number {
   if (n === 0) return 0.5;
-  return 1 / (1 + Math.exp(-(sumLnF - sumLn1mF) / Math.sqrt(n)));
+  return 1 / (1 + Math.exp(-((sumLnF - sumLn1mF) / Math.sqrt(n) + shift)));
 }
 
 export interface SpamThresholds {
