@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError, type ErrorKind, type FieldError } from '../shared/errors.ts';
+import { AppError, type ErrorKind, type FieldError, type StaleView } from '../shared/errors.ts';
 
 const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
   invalid: 400,
@@ -39,13 +39,14 @@ export interface Problem {
   detail: string;
   code?: string;
   errors?: FieldError[];
+  conflicts?: StaleView[];
   requestId?: string;
 }
 
 export function problemBody(
   status: number,
   detail: string,
-  extra: { code?: string; errors?: FieldError[]; requestId?: string } = {},
+  extra: { code?: string; errors?: FieldError[]; conflicts?: StaleView[]; requestId?: string } = {},
 ): Problem {
   const code = extra.code ?? (TITLE[status] ?? 'error').toLowerCase().replace(/[^a-z]+/g, '_');
   return {
@@ -55,6 +56,7 @@ export function problemBody(
     detail,
     ...(extra.code ? { code: extra.code } : {}),
     ...(extra.errors?.length ? { errors: extra.errors } : {}),
+    ...(extra.conflicts?.length ? { conflicts: extra.conflicts } : {}),
     ...(extra.requestId ? { requestId: extra.requestId } : {}),
   };
 }
