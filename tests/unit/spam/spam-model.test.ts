@@ -38,8 +38,8 @@ describe('spam model formulas', () => {
 
   it('shifts the log-odds per token by the calibration, and leaves no evidence at 0.5', () => {
     const ln = Math.log;
-    // log-odds 2 ln 4 over sqrt(4) is ln 4; shifted by ln 2: sigmoid(ln 8) = 8/9.
-    expect(combineLogOdds(4 * ln(0.8), 4 * ln(0.2), 4, ln(2))).toBeCloseTo(8 / 9, 12);
+    // log-odds 4 ln 4 over sqrt(4) is ln 16; shifted by ln 2: sigmoid(ln 32) = 32/33.
+    expect(combineLogOdds(4 * ln(0.8), 4 * ln(0.2), 4, ln(2))).toBeCloseTo(32 / 33, 12);
     expect(combineLogOdds(0, 0, 0, 2)).toBe(0.5);
   });
 
