@@ -115,7 +115,7 @@ export class SpamScorer {
       score:
         this.options.combining === 'chi-square'
           ? combineChiSquare(sumLnF, sumLn1mF, used)
-          : combineLogOdds(sumLnF, sumLn1mF, used),
+          : combineLogOdds(sumLnF, sumLn1mF, used, this.options.scoreShift),
       spam: this.top(used, true),
       ham: this.top(used, false),
       evidence: used,

@@ -36,6 +36,13 @@ describe('spam model formulas', () => {
     expect(combineLogOdds(ln(0.8), ln(0.2), 1)).toBeCloseTo(0.8, 12);
   });
 
+  it('shifts the log-odds per token by the calibration, and leaves no evidence at 0.5', () => {
+    const ln = Math.log;
+    // log-odds 4 ln 4 over sqrt(4) is ln 16; shifted by ln 2: sigmoid(ln 32) = 32/33.
+    expect(combineLogOdds(4 * ln(0.8), 4 * ln(0.2), 4, ln(2))).toBeCloseTo(32 / 33, 12);
+    expect(combineLogOdds(0, 0, 0, 2)).toBe(0.5);
+  });
+
   it("weighs a token's share by class size and shrinks it towards the prior", () => {
     expect(spamShare(10, 100, 10, 1000)).toBeCloseTo(10 / 11, 12);
     expect(spamShare(0, 0, 0, 0)).toBe(0.5);

@@ -22,6 +22,15 @@ describe('spam scorer', () => {
     expect(result).toEqual({ score: 0.5, spam: [], ham: [], evidence: 0 });
   });
 
+  it('adds the calibration shift to the log-odds per token of the evidence it finds', () => {
+    const site = trained(SPAM, HAM).toSnapshot();
+    const body = comment('The article on the trade agreement misses the history of the council vote.');
+    const shifted = new SpamScorer({ site }, features, { scoreShift: 1 }).score(body);
+    const plain = new SpamScorer({ site }, features, { scoreShift: 0 }).score(body);
+    const logit = (p: number) => Math.log(p / (1 - p));
+    expect(logit(shifted.score) - logit(plain.score)).toBeCloseTo(1, 9);
+  });
+
   it('scores unseen spam high and unseen ham low, after a few decisions', () => {
     const scorer = scorerOf(trained(SPAM, HAM).toSnapshot());
     const spam = scorer.score(comment('Order cheap viagra now, free shipping, click here http://pills.example.biz'));
