@@ -49,7 +49,10 @@ export async function logBanner(container: Container, urls: StartUrls): Promise<
     ...(adminMissing ? [CREATE_ADMIN_HINT] : []),
     ...(proxyHint ? [proxyHint] : []),
   ];
-  container.log.info({ urls, adminMissing, untrustedProxy: proxyHint !== null }, `comment service ready\n  ${lines.join('\n  ')}`);
+  container.log.info(
+    { urls, adminMissing, untrustedProxy: proxyHint !== null },
+    `comment service ready\n  ${lines.join('\n  ')}`,
+  );
 }
 
 /** `field:value` lines of an INFO section. */
