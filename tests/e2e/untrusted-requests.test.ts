@@ -25,7 +25,9 @@ const cleanups: (() => Promise<void>)[] = [];
 beforeAll(async () => {
   const fresh = await freshEnvironment(); // the demo site on both databases
   cleanups.push(fresh.cleanup);
-  server = await startServer('src/bin/server.ts', { ...fresh.env, ADMIN_EMAIL: EMAIL, ADMIN_PASSWORD: PASSWORD });
+  // Dual-stack: IPv4 clients arrive as "::ffff:127.0.0.1", which must count and be stored as "127.0.0.1".
+  const env = { ...fresh.env, HOST: '::', ADMIN_EMAIL: EMAIL, ADMIN_PASSWORD: PASSWORD };
+  server = await startServer('src/bin/server.ts', env);
 }, 120_000);
 afterAll(async () => {
   await server?.stop('SIGKILL');
@@ -90,6 +92,25 @@ describe('proxy headers while TRUST_PROXY is off', () => {
       { 'x-forwarded-for': 'x' },
     ])
       expect((await send(`${server.url}/healthz`, { headers })).status).toBe(200);
+  });
+  it("are never taken for the client's address: that is the connection's, in one spelling", async () => {
+    const json = { 'content-type': 'application/json' };
+    const posted = await send(`${server.url}/api/v1/sites/demo/comments`, {
+      method: 'POST',
+      headers: { ...json, 'x-forwarded-for': '203.0.113.50', 'x-real-ip': '203.0.113.51', forwarded: 'for=x' },
+      body: JSON.stringify({ articleId: 'ip', name: 'Reader', email: 'ip@example.com', body: 'Where am I from?' }),
+    });
+    expect(posted.status).toBe(201);
+    const login = await fetch(`${server.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+    });
+    const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    const shown = await fetch(`${server.url}/api/v1/moderation/comments/${JSON.parse(posted.body).id}`, {
+      headers: { cookie },
+    });
+    expect(((await shown.json()) as { comment: { ip: string } }).comment.ip).toBe('127.0.0.1');
   });
 });
 
