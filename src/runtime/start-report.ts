@@ -26,7 +26,7 @@ const CREATE_ADMIN_HINT =
  * as that proxy's address. (Requests that carry proxy headers are warned about as they come: see
  * http/untrusted-proxy.ts.)
  */
-export function untrustedProxyHint(config: Pick<Config, 'publicUrl' | 'trustProxy'>): string | null {
+function untrustedProxyHint(config: Pick<Config, 'publicUrl' | 'trustProxy'>): string | null {
   if (config.trustProxy || !config.publicUrl?.startsWith('https:')) return null;
   return (
     'PUBLIC_URL is https, so a proxy serves this plain-HTTP server, but TRUST_PROXY is off: every reader ' +
