@@ -13,6 +13,7 @@ import { methodNotAllowed } from './http/method-not-allowed.ts';
 import { registerSecuritySchemes } from './http/openapi-common.ts';
 import { serveOpenApiDocument } from './http/openapi-document.ts';
 import { errorToResponse, problemResponse } from './http/problem.ts';
+import { problemPages } from './http/problem-pages.ts';
 import { requestContext } from './http/request-context.ts';
 import { siteCors } from './http/site-cors.ts';
 import { textGuard } from './http/text-guard.ts';
@@ -23,6 +24,7 @@ import { requestMetrics } from './observability/request-metrics.ts';
 import { PayloadTooLargeError } from './shared/errors.ts';
 import { subscriptionRoutes } from './subscriptions/subscription.routes.tsx';
 import { IMPORT_UPLOAD_PATH, transferRoutes } from './transfer/transfer.routes.ts';
+import { registerWebhooks } from './webhooks/webhook-docs.ts';
 import { widgetRoutes } from './widget/widget.routes.ts';
 
 /** Comments are at most 10,000 characters; 64 KiB leaves room for the other fields and encoding. */
@@ -95,6 +97,7 @@ export function createApp(container: Container) {
   app.route('/api/v1/admin', adminRoutes({ ...auth, ...container }));
   app.route('/api/v1/admin', transferRoutes({ ...auth, ...container }));
   registerSecuritySchemes(app.openAPIRegistry);
+  registerWebhooks(app.openAPIRegistry);
 
   serveOpenApiDocument(app, '/openapi.json', {
     openapi: '3.1.0',
@@ -109,6 +112,7 @@ export function createApp(container: Container) {
   app.route('/mail', subscriptionRoutes({ subscriptions: container.subscriptions, trustProxy: config.trustProxy }));
   app.route('/', healthRoutes(container));
   app.route('/', docsRoutes());
+  app.route('/', problemPages());
   app.route('/', widgetRoutes());
   if (config.demo) app.route('/', demoRoutes({ threads: container.threads, publicUrl: config.publicUrl }));
   return app;

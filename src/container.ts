@@ -31,6 +31,7 @@ import { createDatabaseQueue } from './jobs/database-queue.ts';
 import { type JobHandler, PermanentJobError, type QueueBackend, type QueueName } from './jobs/job-queue.ts';
 import { agreeOnQueue, queueIdentity } from './jobs/queue-agreement.ts';
 import { createRetryPolicy } from './jobs/retry-policy.ts';
+import { createMailLog, type MailLog } from './mail/mail-log.service.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { createMailTransport, describeMailMode, keptFromAddress } from './mail/transport-factory.ts';
 import { createMaintenanceJob, MAINTENANCE_SCHEDULE } from './maintenance/maintenance.job.ts';
@@ -96,6 +97,8 @@ export interface Container {
   subscriptions: SubscriptionService;
   /** Sends mail (from workers only): SMTP, or kept in the database in the embedded default. */
   mailer: Mailer;
+  /** What the dashboard's Mail page lists: kept mail, or the log of mail sent through SMTP. */
+  mailLog: MailLog;
   /** Moderator alerts about newly held comments: immediate, hourly, daily or off. */
   alerts: AlertService;
   /** The service's public origin, for links in mail. */
@@ -289,6 +292,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     bans: createBanService({ db, sites, audit, secret: secretKey }),
     subscriptions,
     mailer,
+    mailLog: createMailLog({ db, mode: mailer.transport.kind }),
     alerts,
     baseUrl,
     users,
@@ -321,6 +325,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         alert: alerts.sendAlert,
         confirm: subscriptionMail.confirm,
         reply: subscriptionMail.reply,
+        decision: subscriptionMail.decision,
       };
       await queue.startWorkers(
         {

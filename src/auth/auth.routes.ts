@@ -30,6 +30,14 @@ const loginRoute = createRoute({
   responses: {
     200: {
       description: 'Signed in',
+      headers: {
+        'Set-Cookie': {
+          description:
+            'The session cookie (cms_session, __Host- prefixed over HTTPS; HttpOnly, SameSite=Lax) and the device cookie that keeps this browser its own sign-in budget.',
+          schema: { type: 'string' },
+          required: true,
+        },
+      },
       content: {
         'application/json': { schema: z.object({ user: meSchema, csrfToken: z.string(), expiresAt: isoDate }) },
       },

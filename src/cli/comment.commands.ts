@@ -18,12 +18,18 @@ export function registerCommentCommands(program: Command, services: () => Servic
     .requiredOption('--id <id>', 'comment id')
     .requiredOption('--status <status>', 'approved | pending | rejected | spam')
     .option('--reason <text>', 'why, for the moderation log')
-    .action(async (o: { id: string; status: string; reason?: string }) => {
+    .option(
+      '--expected-status <status>',
+      'change only if the comment still has this status (else nothing changes and it says who changed it)',
+    )
+    .option('--expect <status>', 'same as --expected-status')
+    .action(async (o: { id: string; status: string; reason?: string; expectedStatus?: string; expect?: string }) => {
       const comment = await services().moderation.setStatus(
         o.id,
         o.status as CommentStatus,
         CLI_ACTOR,
         o.reason ?? null,
+        (o.expectedStatus ?? o.expect) as CommentStatus | undefined,
       );
       printJson(io, { id: comment.id, status: comment.status });
     });

@@ -26,6 +26,8 @@ export interface NewCommentRow {
 
 export interface StatusUpdate {
   id: string;
+  /** The status the change was decided on: the row is changed only while it still has it. */
+  from: CommentStatus;
   status: CommentStatus;
   reasons?: unknown[];
   publishedAt?: Date;
@@ -62,7 +64,7 @@ export function updateStatusReturningId(u: StatusUpdate, eventCount: number): Ra
   // The row lock taken here orders concurrent changes of the comment, so their sequence numbers do too.
   return sql`update comments set status = ${u.status}, updated_at = ${new Date()}${reasons}${published},
       event_seq = event_seq + ${eventCount}::int
-    where id = ${u.id} returning id, event_seq`;
+    where id = ${u.id} and status = ${u.from} returning id, event_seq`;
 }
 
 export async function findComment(db: DbOrTx, id: string): Promise<CommentRow | undefined> {
@@ -199,11 +201,18 @@ export async function listCommentIdsByAuthor(db: DbOrTx, siteId: string, emailHa
   return rows.map((r) => r.id);
 }
 
-/** The author's comments on a site by status, for the filters (trust and history). */
-export function authorCountsQuery(db: DbOrTx, siteId: string, emailHash: string) {
+/**
+ * The author's comments on a site by status, for the filters (trust and history), and how many of each
+ * were written under this name (case-insensitive): `first` mode trusts name and email together.
+ */
+export function authorCountsQuery(db: DbOrTx, siteId: string, emailHash: string, name: string) {
   return db
     .selectFrom('comments')
-    .select(['status', sql<number>`count(*)::int`.as('n')])
+    .select([
+      'status',
+      sql<number>`count(*)::int`.as('n'),
+      sql<number>`(count(*) filter (where lower(name) = lower(${name})))::int`.as('same_name'),
+    ])
     .where('site_id', '=', siteId)
     .where('email_hash', '=', emailHash)
     .groupBy('status');

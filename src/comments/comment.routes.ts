@@ -24,6 +24,13 @@ import type { ThreadService } from './thread.service.ts';
 const siteParam = z.object({ siteId: z.string().openapi({ example: 'demo' }) });
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
+const htmlPage = z.string().openapi({ description: 'An HTML page' });
+/** A form post from a browser (Accept: text/html) is answered with a page naming the errors, same status. */
+const problemOrPage = (description: string) => {
+  const answer = problem(description);
+  return { ...answer, content: { ...answer.content, 'text/html': { schema: htmlPage } } };
+};
+
 const submitRoute = createRoute({
   method: 'post',
   path: '/sites/{siteId}/comments',
@@ -45,18 +52,39 @@ const submitRoute = createRoute({
     },
   },
   responses: {
-    201: { description: 'Stored', content: { 'application/json': { schema: submitResultSchema } } },
-    303: { description: 'Form post stored; back to the article' },
-    400: problem('Invalid input; `errors` names each field'),
-    403: problem('Origin not allowed, or article closed'),
-    404: problem('Unknown site or parent'),
-    409: problem('Duplicate comment'),
+    201: {
+      description: 'Stored. A form post to an article without a URL gets a thank-you page instead of JSON.',
+      headers: {
+        'Idempotent-Replayed': { description: '`true` when this answers a retry', schema: { type: 'string' } },
+      },
+      content: { 'application/json': { schema: submitResultSchema }, 'text/html': { schema: htmlPage } },
+    },
+    303: {
+      description: 'Form post stored; back to the article',
+      headers: {
+        Location: {
+          description: 'The article URL with ?comment=<id>&status=<status> and #comment-<id> (or #respond)',
+          schema: { type: 'string', format: 'uri' },
+          required: true,
+        },
+      },
+    },
+    400: problemOrPage('Invalid input; `errors` names each field'),
+    403: problemOrPage('Origin not allowed, or article closed'),
+    404: problemOrPage('Unknown site or parent'),
+    409: problemOrPage('Duplicate comment'),
     413: problem('Body too large'),
     415: problem('Not JSON or a form'),
-    422: problem('Rejected (only when the site reveals rejections), or Idempotency-Key reused'),
-    429: problem('Too many comments; see Retry-After'),
+    422: problemOrPage('Rejected (only when the site reveals rejections), or Idempotency-Key reused'),
+    429: problemOrPage('Too many comments; see Retry-After'),
   },
 });
+
+const etagHeader = {
+  description: "The thread page's version; send it as If-None-Match to get 304 while it is unchanged.",
+  schema: { type: 'string' as const },
+  required: true,
+};
 
 const threadRoute = createRoute({
   method: 'get',
@@ -67,8 +95,12 @@ const threadRoute = createRoute({
     'Top-level comments paged by cursor, replies nested up to the site depth. Supports ETag / If-None-Match.',
   request: { params: siteParam.extend({ articleId: z.string() }), query: threadQuerySchema },
   responses: {
-    200: { description: 'The thread', content: { 'application/json': { schema: threadSchema } } },
-    304: { description: 'Not modified' },
+    200: {
+      description: 'The thread',
+      headers: { ETag: etagHeader, 'Cache-Control': { schema: { type: 'string', example: 'no-cache' } } },
+      content: { 'application/json': { schema: threadSchema } },
+    },
+    304: { description: 'Not modified: the If-None-Match tag is current', headers: { ETag: etagHeader } },
     400: problem('Invalid query'),
     404: problem('Unknown site or article'),
   },

@@ -5,9 +5,13 @@ import type { AuthorHistory, FilterInput, LearnedModel } from '../filters/filter
 import type { SiteSettings } from '../sites/site-settings.ts';
 import type { CommentInput } from './comment.schemas.ts';
 
-export function authorHistory(counts: Partial<Record<CommentStatus, number>>): AuthorHistory {
+export function authorHistory(
+  counts: Partial<Record<CommentStatus, number>>,
+  approvedUnderName: number,
+): AuthorHistory {
   return {
     approved: counts.approved ?? 0,
+    approvedUnderName,
     pending: counts.pending ?? 0,
     rejected: counts.rejected ?? 0,
     spam: counts.spam ?? 0,

@@ -77,6 +77,30 @@ export async function statusesBeforeCurrent(
   );
 }
 
+/** Each comment's latest log row: who set its current status (the moderator's email for user actions) and when. */
+export async function lastChangesOf(
+  db: DbOrTx,
+  commentIds: string[],
+): Promise<Map<string, { actor_type: ActorType; actor_id: string; actor_email: string | null; created_at: Date }>> {
+  if (commentIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('moderation_log')
+    .leftJoin('users', (j) => j.on(sql`users.id::text`, '=', sql.ref('moderation_log.actor_id')))
+    .select([
+      'moderation_log.comment_id',
+      'moderation_log.actor_type',
+      'moderation_log.actor_id',
+      'moderation_log.created_at',
+      'users.email as actor_email',
+    ])
+    .distinctOn('moderation_log.comment_id')
+    .where('moderation_log.comment_id', 'in', commentIds)
+    .orderBy('moderation_log.comment_id')
+    .orderBy('moderation_log.id', 'desc')
+    .execute();
+  return new Map(rows.map((r) => [r.comment_id, { ...r, actor_type: r.actor_type as ActorType }]));
+}
+
 /** The moderation log across sites, newest first, with the moderator's email for user actions. */
 export async function listModerationLog(
   db: DbOrTx,

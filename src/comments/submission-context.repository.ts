@@ -11,6 +11,8 @@ import { authorCountsQuery } from './comment.repository.ts';
 export interface SubmissionContext {
   article: ArticleRow | null;
   authorCounts: Partial<Record<CommentStatus, number>>;
+  /** Approved comments by this email under this name. */
+  approvedUnderName: number;
   ban: BanRow | null;
 }
 
@@ -23,6 +25,7 @@ export async function loadSubmissionContext(
     siteId: string;
     articleId: string;
     emailHash: string;
+    name: string;
     banSubject: { emailHash: string; domains: string[]; ip: string | null };
     now: Date;
   },
@@ -32,7 +35,7 @@ export async function loadSubmissionContext(
       jsonObjectFrom(
         eb.selectFrom('articles').selectAll().where('site_id', '=', q.siteId).where('external_id', '=', q.articleId),
       ).as('article'),
-      jsonArrayFrom(authorCountsQuery(db, q.siteId, q.emailHash)).as('author'),
+      jsonArrayFrom(authorCountsQuery(db, q.siteId, q.emailHash, q.name)).as('author'),
       jsonObjectFrom(activeBanQuery(db, q.siteId, q.banSubject, q.now)).as('ban'),
     ])
     .executeTakeFirstOrThrow();
@@ -40,6 +43,7 @@ export async function loadSubmissionContext(
     | (Omit<ArticleRow, 'closed_at' | 'first_comment_at' | 'edited_at' | 'created_at'> & Record<string, unknown>)
     | null;
   const b = row.ban as (Omit<BanRow, 'created_at' | 'expires_at' | 'lifted_at'> & Record<string, unknown>) | null;
+  const author = row.author as { status: CommentStatus; n: number; same_name: number }[];
   return {
     article: a
       ? {
@@ -50,9 +54,8 @@ export async function loadSubmissionContext(
           created_at: date(a.created_at)!,
         }
       : null,
-    authorCounts: Object.fromEntries(
-      (row.author as { status: CommentStatus; n: number }[]).map((r) => [r.status, Number(r.n)]),
-    ),
+    authorCounts: Object.fromEntries(author.map((r) => [r.status, Number(r.n)])),
+    approvedUnderName: Number(author.find((r) => r.status === 'approved')?.same_name ?? 0),
     ban: b
       ? { ...b, created_at: date(b.created_at)!, expires_at: date(b.expires_at), lifted_at: date(b.lifted_at) }
       : null,

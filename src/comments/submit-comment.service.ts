@@ -81,6 +81,7 @@ export function createCommentSubmission(deps: {
       siteId: site.id,
       articleId: input.articleId,
       emailHash: hash,
+      name: input.name,
       banSubject: subject,
       now,
     });
@@ -89,7 +90,7 @@ export function createCommentSubmission(deps: {
       throw new ForbiddenError('This article is closed to new comments.', { code: 'article_closed' });
     const parent = await findParent(article, input.parentId);
     const author = {
-      ...authorHistory(context.authorCounts),
+      ...authorHistory(context.authorCounts, context.approvedUnderName),
       // Only looked up when the site asks for it: one query fewer on every other submission.
       ...(site.settings.requireVerifiedForTrust
         ? { verified: (await deps.subscriptions.verified(site.id, [hash])).has(hash) }

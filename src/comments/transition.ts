@@ -4,6 +4,7 @@
 import type { DbOrTx } from '../db/database.ts';
 import type { Actor } from '../domain/actor.ts';
 import type { CommentStatus } from '../domain/comment-status.ts';
+import { ConflictError } from '../shared/errors.ts';
 import type { NewCommentRow } from './comment.repository.ts';
 import type { ArticleSnapshot, CommentSnapshot } from './event-payload.ts';
 import type { IdempotencyClaim } from './idempotency.repository.ts';
@@ -56,20 +57,28 @@ export async function storeNewComment(
   return { outcome, eventIds: p.events.map((e) => e.id) };
 }
 
-/** An existing comment's change (a locked row, in the caller's transaction); returns the ids of its events. */
+/**
+ * An existing comment's change (a locked row, in the caller's transaction); returns the ids of its events.
+ * Written only if the comment still has the status the change was decided on; otherwise nothing is written
+ * and this throws (the caller's transaction rolls back).
+ */
 export async function applyTransition(db: DbOrTx, t: Transition): Promise<string[]> {
   const p = plan(t);
   const publishes = t.to === 'approved' && !t.comment.publishedAt;
-  await writeTransition(db, {
+  const from = t.comment.status;
+  if (from === null) throw new Error('applyTransition needs the status the change was decided on');
+  const outcome = await writeTransition(db, {
     ...p,
     comment: {
       update: {
         id: t.comment.id,
+        from,
         status: t.to,
         ...(t.reasons !== undefined ? { reasons: t.reasons } : {}),
         ...(publishes ? { publishedAt: new Date() } : {}),
       },
     },
   });
+  if (outcome !== 'written') throw new ConflictError('The comment changed while this change was being made.');
   return p.events.map((e) => e.id);
 }

@@ -11,6 +11,7 @@ import type { TokenService } from '../auth/token.service.ts';
 import type { UserService } from '../auth/user.service.ts';
 import type { BanService } from '../bans/ban.service.ts';
 import type { AppEnv } from '../http/app-env.ts';
+import type { MailLog } from '../mail/mail-log.service.ts';
 import type { ModerationService } from '../moderation/moderation.service.ts';
 import type { ReviewService } from '../review/review.service.ts';
 import type { SiteService } from '../sites/site.service.ts';
@@ -19,6 +20,7 @@ import { assetRoutes } from './assets.ts';
 import { render } from './components/layout.tsx';
 import { dashboardError, pageContext, requireCsrf, requireSession } from './dashboard-http.tsx';
 import { AuditPage } from './pages/audit.tsx';
+import { MailListPage, MailMessagePage } from './pages/mail.tsx';
 import { adminOnly } from './routes/admin-access.ts';
 import { loginRoutes, logoutRoute } from './routes/login.routes.tsx';
 import { moderationPages } from './routes/moderation-pages.routes.tsx';
@@ -38,6 +40,7 @@ export interface DashboardDeps {
   bans: BanService;
   webhooks: WebhookService;
   admin: AdminService;
+  mailLog: MailLog;
   cookies: CookieContext;
 }
 
@@ -88,5 +91,19 @@ export function dashboardRoutes(deps: DashboardDeps) {
     return c.html(render(<AuditPage page={pageContext(c, deps.sessions)} {...page} action={action} />));
   });
   app.route('/audit', audit);
+
+  const mail = new Hono<AppEnv>();
+  mail.use('*', adminOnly);
+  mail.get('/', async (c) => {
+    const list = await deps.mailLog.list({ cursor: c.req.query('cursor') || undefined, limit: 50 });
+    return c.html(render(<MailListPage page={pageContext(c, deps.sessions)} mode={deps.mailLog.mode} {...list} />));
+  });
+  mail.get('/:id', async (c) => {
+    const message = await deps.mailLog.get(c.req.param('id'));
+    return c.html(
+      render(<MailMessagePage page={pageContext(c, deps.sessions)} mode={deps.mailLog.mode} mail={message} />),
+    );
+  });
+  app.route('/mail', mail);
   return app;
 }

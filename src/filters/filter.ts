@@ -41,6 +41,11 @@ export interface LearnedModel {
 /** The author's comments on this site so far, found by the email HMAC, by status. */
 export interface AuthorHistory {
   approved: number;
+  /**
+   * Of the approved, those written under this comment's name. `first` mode trusts only name and email
+   * together (WordPress's previously-approved check): a known email under a new name is held. Absent: 0.
+   */
+  approvedUnderName?: number;
   pending: number;
   rejected: number;
   /** The address was confirmed through a mailed link on this site. */

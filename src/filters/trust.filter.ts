@@ -8,7 +8,11 @@ function trustVerdict(mode: ModerationMode, authorHasApproved: boolean, unverifi
   if (mode === 'all')
     return { action: 'hold', code: 'moderation_all', detail: 'This site holds every comment for review.' };
   if (mode === 'first' && !authorHasApproved) {
-    return { action: 'hold', code: 'first_comment', detail: 'The author has no approved comment on this site yet.' };
+    return {
+      action: 'hold',
+      code: 'first_comment',
+      detail: 'The author has no approved comment under this name and email on this site yet.',
+    };
   }
   if (mode === 'first' && unverified) {
     return {
@@ -25,7 +29,7 @@ export const trustFilter: Filter = {
   run({ settings, author }) {
     return trustVerdict(
       settings.moderation,
-      author.approved > 0,
+      (author.approvedUnderName ?? 0) > 0,
       settings.requireVerifiedForTrust === true && author.verified !== true,
     );
   },

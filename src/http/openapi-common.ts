@@ -9,6 +9,17 @@ const problemSchema = z
     detail: z.string(),
     code: z.string().optional(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    conflicts: z
+      .array(
+        z.object({
+          id: z.string(),
+          current: z.string(),
+          changedBy: z.string().nullable(),
+          changedAt: z.string().nullable(),
+        }),
+      )
+      .optional()
+      .openapi({ description: 'What changed since the caller saw it: the status now, who set it, when.' }),
     requestId: z.string().optional(),
   })
   .openapi('Problem');

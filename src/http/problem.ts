@@ -2,7 +2,8 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { AppError, type ErrorKind, type FieldError } from '../shared/errors.ts';
+import { AppError, type ErrorKind, type FieldError, type StaleView } from '../shared/errors.ts';
+import { problemTypeUri } from './problem-types.ts';
 
 const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
   invalid: 400,
@@ -39,22 +40,23 @@ export interface Problem {
   detail: string;
   code?: string;
   errors?: FieldError[];
+  conflicts?: StaleView[];
   requestId?: string;
 }
 
 export function problemBody(
   status: number,
   detail: string,
-  extra: { code?: string; errors?: FieldError[]; requestId?: string } = {},
+  extra: { code?: string; errors?: FieldError[]; conflicts?: StaleView[]; requestId?: string } = {},
 ): Problem {
-  const code = extra.code ?? (TITLE[status] ?? 'error').toLowerCase().replace(/[^a-z]+/g, '_');
   return {
-    type: `/problems/${code}`,
+    type: problemTypeUri(status, extra.code),
     title: TITLE[status] ?? 'Error',
     status,
     detail,
     ...(extra.code ? { code: extra.code } : {}),
     ...(extra.errors?.length ? { errors: extra.errors } : {}),
+    ...(extra.conflicts?.length ? { conflicts: extra.conflicts } : {}),
     ...(extra.requestId ? { requestId: extra.requestId } : {}),
   };
 }

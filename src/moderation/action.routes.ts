@@ -1,5 +1,6 @@
 // POST routes of the moderation API: approve, reject, spam, restore one comment, or many at once.
 import { createRoute, z } from '@hono/zod-openapi';
+import type { CommentStatus } from '../domain/comment-status.ts';
 import { openApiRouter } from '../http/openapi.ts';
 import { authProblems, problem, signedIn } from '../http/openapi-common.ts';
 import { moderatedCommentSchema } from '../review/review.schemas.ts';
@@ -32,7 +33,9 @@ const actionRoute = (action: ModerationAction) =>
       },
       ...authProblems,
       404: problem('No such comment (admins)'),
-      409: problem('This status change is not allowed (e.g. a deleted comment)'),
+      409: problem(
+        'The comment is no longer in `expectedStatus` (`conflicts` says what it is, who set it, when), or this change is not allowed (e.g. a deleted comment)',
+      ),
     },
   });
 
@@ -52,7 +55,9 @@ const bulkRoute = createRoute({
     },
     ...authProblems,
     404: problem('Unknown comment ids (admins)'),
-    409: problem('Some comment cannot make this move; `errors` names them'),
+    409: problem(
+      'Some comment cannot make this move, or is no longer in `expectedStatus`; `errors` (and `conflicts`) name them',
+    ),
   },
 });
 
@@ -60,19 +65,23 @@ export function actionRoutes(deps: { moderation: ModerationService }) {
   const app = openApiRouter();
   for (const action of MODERATION_ACTIONS) {
     app.openapi(actionRoute(action), async (c) => {
-      const body = c.req.valid('json') as { reason?: string } | undefined;
+      const body = c.req.valid('json') as { reason?: string; expectedStatus?: CommentStatus } | undefined;
       const [comment] = await deps.moderation.act(
         c.get('principal'),
         [c.req.valid('param').id],
         action,
         body?.reason || null,
+        body?.expectedStatus,
       );
       return c.json({ comment: comment! }, 200);
     });
   }
   app.openapi(bulkRoute, async (c) => {
-    const { ids, action, reason } = c.req.valid('json');
-    return c.json({ comments: await deps.moderation.act(c.get('principal'), ids, action, reason || null) }, 200);
+    const { ids, action, reason, expectedStatus } = c.req.valid('json');
+    return c.json(
+      { comments: await deps.moderation.act(c.get('principal'), ids, action, reason || null, expectedStatus) },
+      200,
+    );
   });
   return app;
 }

@@ -3,18 +3,60 @@
 // gets its log row and its events exactly as src/comments/transition.ts writes them.
 import { blankComments, findCommentWithArticle, type LockedComment } from '../comments/comment.repository.ts';
 import { type ModeratedComment, snapshotOf, toModeratedComment } from '../comments/moderated-comment.ts';
+import { lastChangesOf } from '../comments/moderation-log.repository.ts';
 import { applyTransition } from '../comments/transition.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { Actor } from '../domain/actor.ts';
 import { type CommentStatus, canTransition } from '../domain/comment-status.ts';
 import type { ChangeNotifier } from '../events/change-notifier.ts';
-import { ConflictError } from '../shared/errors.ts';
+import { ConflictError, type StaleView } from '../shared/errors.ts';
 
 export interface CommentChange {
   comment: ModeratedComment;
   from: CommentStatus;
   /** The article's external id; null when nothing changed (the comment already had that status). */
   article: string | null;
+}
+
+/** The status the actor last saw, per comment id; undefined: not given (the change is unconditional). */
+export type ExpectedStatus = (id: string) => CommentStatus | undefined;
+
+/**
+ * Refuses the whole change when any locked row no longer has the status its actor saw, naming for each
+ * what it is now, who made it so and when: a stale screen never silently overrides a colleague.
+ */
+export async function assertExpected(
+  tx: DbOrTx,
+  rows: { id: string; status: CommentStatus }[],
+  expected: ExpectedStatus,
+): Promise<void> {
+  const stale = rows.filter((r) => expected(r.id) !== undefined && expected(r.id) !== r.status);
+  if (stale.length === 0) return;
+  const last = await lastChangesOf(
+    tx,
+    stale.map((r) => r.id),
+  );
+  const conflicts: StaleView[] = stale.map((r) => {
+    const l = last.get(r.id);
+    return {
+      id: r.id,
+      current: r.status,
+      changedBy: l ? (l.actor_type === 'user' ? (l.actor_email ?? `user ${l.actor_id}`) : l.actor_type) : null,
+      changedAt: l ? new Date(l.created_at).toISOString() : null,
+    };
+  });
+  const said = (c: StaleView) =>
+    `is now ${c.current}${c.changedBy ? ` (set by ${c.changedBy}${c.changedAt ? ` at ${c.changedAt}` : ''})` : ''}`;
+  throw new ConflictError(
+    stale.length === 1
+      ? `This comment changed since you saw it: it ${said(conflicts[0]!)}, not ${expected(stale[0]!.id)}. Nothing was changed.`
+      : `${stale.length} comments changed since you saw them; nothing was changed.`,
+    {
+      code: 'status_changed',
+      conflicts,
+      errors: conflicts.map((c) => ({ path: c.id, message: `${said(c)}, not ${expected(c.id)}` })),
+    },
+  );
 }
 
 /** Checks every move before making any, so a batch fails whole with the reason for each refusal. */

@@ -8,12 +8,19 @@ import { listLogForComment, statusesBeforeCurrent } from '../comments/moderation
 import type { Db, DbOrTx } from '../db/database.ts';
 import type { CommentRow } from '../db/schema.ts';
 import type { Actor } from '../domain/actor.ts';
-import type { CommentStatus } from '../domain/comment-status.ts';
+import { COMMENT_STATUSES, type CommentStatus } from '../domain/comment-status.ts';
 import { actorOf, forbidden, isAdmin, type Principal, requireSite } from '../domain/principal.ts';
 import type { ChangeNotifier } from '../events/change-notifier.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { uuidPattern } from '../shared/ids.ts';
-import { assertTransitions, type CommentChange, notifyArticles, transitionRow } from './comment-transitions.ts';
+import {
+  assertExpected,
+  assertTransitions,
+  type CommentChange,
+  type ExpectedStatus,
+  notifyArticles,
+  transitionRow,
+} from './comment-transitions.ts';
 
 export type { LogEntry, ModeratedComment } from '../comments/moderated-comment.ts';
 
@@ -28,6 +35,25 @@ const ACTION_STATUS: Record<Exclude<ModerationAction, 'restore'>, CommentStatus>
   reject: 'rejected',
   spam: 'spam',
 };
+
+/**
+ * What the actor last saw: one status for every comment, or one per comment id. Omitted (scripts written
+ * before conditional changes): the change is unconditional. The dashboard always sends it.
+ */
+export type ExpectedStatuses = CommentStatus | Record<string, CommentStatus> | undefined;
+
+function expectationOf(expected: ExpectedStatuses): ExpectedStatus {
+  const known = (v: unknown, path: string) => {
+    if (v !== undefined && !COMMENT_STATUSES.includes(v as CommentStatus))
+      throw new ValidationError([{ path, message: `must be one of ${COMMENT_STATUSES.join(', ')}` }]);
+  };
+  if (expected === undefined || typeof expected === 'string') {
+    known(expected, 'expectedStatus');
+    return () => expected;
+  }
+  for (const [id, v] of Object.entries(expected)) known(v, `expectedStatus.${id.slice(0, 100)}`);
+  return (id) => (Object.hasOwn(expected, id) ? expected[id] : undefined);
+}
 
 function checkNote(note: string | null) {
   if (note !== null && note.length > 1000)
@@ -102,9 +128,11 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
     pick: (tx: DbOrTx, rows: LockedComment[]) => Promise<Map<string, CommentStatus>>,
     actor: Actor,
     note: string | null,
+    expected: ExpectedStatus,
   ) {
     const changes = await db.transaction().execute(async (tx) => {
       const rows = await lockFor(tx, who, ids);
+      await assertExpected(tx, rows, expected);
       const targets = await pick(tx, rows);
       assertTransitions(rows, targets);
       const out: CommentChange[] = [];
@@ -130,8 +158,10 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
       to: CommentStatus,
       actor: Actor,
       note: string | null = null,
+      expected?: CommentStatus,
     ): Promise<ModeratedComment> {
       checkId(id);
+      const expectation = expectationOf(expected);
       if (!SETTABLE.includes(to))
         throw new ValidationError([{ path: 'status', message: `must be one of ${SETTABLE.join(', ')}` }]);
       checkNote(note);
@@ -141,6 +171,7 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
         async (_tx, rows) => new Map(rows.map((r) => [r.id, to])),
         actor,
         note,
+        expectation,
       );
       return comment!;
     },
@@ -151,14 +182,16 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
       ids: string[],
       action: ModerationAction,
       note: string | null = null,
+      expected?: ExpectedStatuses,
     ): Promise<ModeratedComment[]> {
+      const expectation = expectationOf(expected);
       if (!MODERATION_ACTIONS.includes(action))
         throw new ValidationError([{ path: 'action', message: `must be one of ${MODERATION_ACTIONS.join(', ')}` }]);
       const unique = [...new Set(ids)];
       if (unique.length === 0 || unique.length > MAX_BULK)
         throw new ValidationError([{ path: 'ids', message: `give between 1 and ${MAX_BULK} comment ids` }]);
       checkNote(note);
-      return changeMany(who, unique, (tx, rows) => targetsFor(tx, rows, action), actorOf(who), note);
+      return changeMany(who, unique, (tx, rows) => targetsFor(tx, rows, action), actorOf(who), note, expectation);
     },
   };
 }

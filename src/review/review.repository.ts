@@ -150,6 +150,24 @@ export async function authorStatusCounts(
   return rows.map((r) => ({ ...r, n: Number(r.n) }));
 }
 
+/** The names each author (site + email HMAC) on the page has written under, lower-cased, up to `limit` each. */
+export async function namesOfAuthors(
+  db: DbOrTx,
+  authors: { siteId: string; emailHash: string }[],
+): Promise<{ site_id: string; email_hash: string; name: string }[]> {
+  const hashes = [...new Set(authors.map((a) => a.emailHash).filter(Boolean))];
+  if (hashes.length === 0) return [];
+  const sites = [...new Set(authors.map((a) => a.siteId))];
+  return db
+    .selectFrom('comments')
+    .select(['site_id', 'email_hash', sql<string>`min(name)`.as('name')])
+    .where('site_id', 'in', sites)
+    .where('email_hash', 'in', hashes)
+    .where('status', '<>', 'deleted')
+    .groupBy(['site_id', 'email_hash', sql`lower(name)`])
+    .execute();
+}
+
 export async function recentByAuthor(
   db: DbOrTx,
   siteId: string,

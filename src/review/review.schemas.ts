@@ -49,6 +49,9 @@ const queueItemSchema = moderatedCommentSchema
     verified: z
       .boolean()
       .openapi({ description: 'The author confirmed this address through a mailed link on this site.' }),
+    otherNames: z
+      .array(z.string())
+      .openapi({ description: 'Other names the same email has posted under on this site (up to 5).' }),
   })
   .openapi('QueueItem');
 

@@ -24,6 +24,8 @@ export interface QueueItem extends ModeratedComment {
   author: AuthorHistory;
   /** The author confirmed this address through a mailed link (a subscription on this site). */
   verified: boolean;
+  /** Other names the same email has posted under on this site (up to 5): one person, or someone borrowing an address. */
+  otherNames: string[];
 }
 
 export interface QueueQuery {
@@ -65,6 +67,10 @@ export function createReviewService(deps: { db: Db; subscriptions: Pick<Subscrip
       db,
       rows.map((r) => ({ siteId: r.site_id, emailHash: r.email_hash })),
     );
+    const names = await repo.namesOfAuthors(
+      db,
+      rows.map((r) => ({ siteId: r.site_id, emailHash: r.email_hash })),
+    );
     const verified = new Map<string, Set<string>>();
     for (const siteId of new Set(rows.map((r) => r.site_id)))
       verified.set(
@@ -86,6 +92,16 @@ export function createReviewService(deps: { db: Db; subscriptions: Pick<Subscrip
         parent: parent ? { id: parent.id, name: parent.name, body: parent.body, status: parent.status } : null,
         author,
         verified: verified.get(r.site_id)?.has(r.email_hash) ?? false,
+        otherNames: names
+          .filter(
+            (n) =>
+              n.site_id === r.site_id &&
+              n.email_hash === r.email_hash &&
+              r.email_hash !== '' &&
+              n.name.toLowerCase() !== r.name.toLowerCase(),
+          )
+          .map((n) => n.name)
+          .slice(0, 5),
       };
     });
   }

@@ -7,13 +7,20 @@ import type { Container } from '../container.ts';
 
 export interface StartUrls {
   dashboard: string;
+  /** The dashboard's Mail page: kept mail without SMTP, the log of sent mail with it. */
+  mail: string;
   docs: string;
   /** Null when the demo article is not served (a production deployment without DEMO=true). */
   demo: string | null;
 }
 
 export function startUrls(base: string, demo: boolean): StartUrls {
-  return { dashboard: `${base}/dashboard`, docs: `${base}/docs`, demo: demo ? `${base}/` : null };
+  return {
+    dashboard: `${base}/dashboard`,
+    mail: `${base}/dashboard/mail`,
+    docs: `${base}/docs`,
+    demo: demo ? `${base}/` : null,
+  };
 }
 
 const CREATE_ADMIN_HINT =
@@ -45,6 +52,9 @@ export async function logBanner(container: Container, urls: StartUrls): Promise<
   const lines = [
     ...(urls.demo ? [`demo article  ${urls.demo}`] : []),
     `dashboard     ${urls.dashboard}`,
+    container.mailLog.mode === 'kept'
+      ? `mail          no SMTP_URL set: mail is kept for the dashboard at ${urls.mail}`
+      : `mail          goes out via SMTP; the log is at ${urls.mail}`,
     `API docs      ${urls.docs}`,
     ...(adminMissing ? [CREATE_ADMIN_HINT] : []),
     ...(proxyHint ? [proxyHint] : []),

@@ -5,11 +5,19 @@ export interface FieldError {
   message: string;
 }
 
+/** A thing that changed since the caller last saw it (optimistic concurrency): what it is now, who made it so, when. */
+export interface StaleView {
+  id: string;
+  current: string;
+  changedBy: string | null;
+  changedAt: string | null;
+}
+
 export abstract class AppError extends Error {
   abstract readonly kind: ErrorKind;
   constructor(
     message: string,
-    readonly extra: { errors?: FieldError[]; code?: string; retryAfterSeconds?: number } = {},
+    readonly extra: { errors?: FieldError[]; code?: string; retryAfterSeconds?: number; conflicts?: StaleView[] } = {},
   ) {
     super(message);
     this.name = new.target.name;

@@ -4,6 +4,7 @@
 // one). `confirm` and `reply` send one mail each, re-reading the subscription first, so an address
 // unsubscribed in the meantime gets nothing. Job data carries ids only.
 import type { Db } from '../db/database.ts';
+import { redactReasons } from '../domain/redacted-reason.ts';
 import { findEvent } from '../events/outbox.repository.ts';
 import { type Job, PermanentJobError, type Producer } from '../jobs/job-queue.ts';
 import type { MailMessage } from '../mail/mail-message.ts';
@@ -12,7 +13,7 @@ import type { Mailer } from '../mail/mailer.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import { findSubscription, isSuppressed, listOfComment, listRecipients } from './subscription.repository.ts';
 import type { SubscriptionService } from './subscription.service.ts';
-import { confirmationMail, replyMail } from './subscription-mail.ts';
+import { confirmationMail, decisionMail, replyMail } from './subscription-mail.ts';
 
 /** What these jobs read of a lifecycle event's payload (comments/event-payload.ts writes it). */
 interface EventData {
@@ -21,6 +22,7 @@ interface EventData {
     from: string | null;
     to: string;
     article: { id: string; url: string | null; title: string | null };
+    reasons?: unknown[];
   };
 }
 
@@ -79,6 +81,15 @@ export function createSubscriptionMailJobs(deps: SubscriptionMailDeps) {
             opts: { jobId: `confirm-${sub.id}` },
           });
       }
+      // A held comment decided on: its author, if they asked for mail about it and confirmed, hears the outcome.
+      if (from === 'pending' && (to === 'approved' || to === 'rejected')) {
+        for (const sub of (await listOfComment(db, comment.id)).filter((s) => s.confirmed_at))
+          jobs.push({
+            name: 'decision',
+            data: { subscriptionId: sub.id, eventId: event.id },
+            opts: { jobId: `decision-${comment.id}-${to}` },
+          });
+      }
       if (to === 'approved') {
         const subs = await listRecipients(db, {
           siteId: event.site_id,
@@ -119,6 +130,19 @@ export function createSubscriptionMailJobs(deps: SubscriptionMailDeps) {
       // Erased since it was published: nothing left to tell.
       if (!comment.body) return;
       const message = replyMail(await context(sub.site_id), sub, article, comment);
+      await send(sub.site_id, sub.email_hash, message);
+    },
+
+    async decision(job: Job): Promise<void> {
+      const loaded = await loadEvent(job);
+      const sub = await findSubscription(db, String(job.data.subscriptionId ?? ''));
+      if (!loaded || !sub?.confirmed_at) return;
+      if (await isSuppressed(db, sub.site_id, sub.email_hash)) return;
+      const { article, comment, to, reasons } = loaded.payload.data;
+      if (!comment.body || (to !== 'approved' && to !== 'rejected')) return;
+      // Sentences without the matched values: the mail may be forwarded, and says why in words, not codes.
+      const words = redactReasons(reasons ?? []).map((r) => r.detail);
+      const message = decisionMail(await context(sub.site_id), sub, article, comment, { to, reasons: words });
       await send(sub.site_id, sub.email_hash, message);
     },
   };

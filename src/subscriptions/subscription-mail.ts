@@ -86,3 +86,44 @@ export function replyMail(ctx: LinkContext, sub: SubscriptionRow, article: Artic
     dedupeKey: `reply:${reply.id}:${sub.email_hash}`,
   });
 }
+
+/**
+ * The notice to an author whose held comment a moderator decided on. Only to an author who asked for
+ * mail about this comment and confirmed the address: the subscription is the opt-in. `reasons` are
+ * the event's reasons without values (codes and sentences), so the mail says why in words.
+ */
+export function decisionMail(
+  ctx: LinkContext,
+  sub: SubscriptionRow,
+  article: ArticleRef,
+  comment: { id: string; body: string },
+  decision: { to: 'approved' | 'rejected'; reasons: string[] },
+): MailMessage {
+  const all = unsubscribeSiteUrl(ctx.baseUrl, ctx.secret, sub.site_id, sub.email_hash);
+  const approved = decision.to === 'approved';
+  const link = approved && article.url ? `${article.url.split('#')[0]}#comment-${comment.id}` : null;
+  const why = decision.reasons.length ? `Why: ${decision.reasons.join(' ')}` : 'A moderator decided not to publish it.';
+  return renderMail({
+    kind: 'comment_decision',
+    siteId: sub.site_id,
+    siteName: ctx.siteName,
+    to: { address: sub.email, name: sub.name },
+    subject: approved
+      ? `Your comment on ${titleOf(article)} is published`
+      : `Your comment on ${titleOf(article)} was not published`,
+    heading: approved ? 'Your comment is published' : 'Your comment was not published',
+    blocks: [
+      { type: 'quote', text: comment.body, attribution: 'You wrote' },
+      approved
+        ? { type: 'paragraph', text: `A moderator approved your comment on “${titleOf(article)}”.` }
+        : { type: 'paragraph', text: why },
+      ...(link ? [{ type: 'action' as const, label: 'See it on the page', url: link }] : []),
+    ],
+    footer: {
+      reason: `You asked ${ctx.siteName} to email you about your comment on “${titleOf(article)}”.`,
+      links: [{ label: `Unsubscribe from everything on ${ctx.siteName}`, url: all }],
+    },
+    listUnsubscribe: { url: all },
+    dedupeKey: `decision:${comment.id}:${decision.to}`,
+  });
+}

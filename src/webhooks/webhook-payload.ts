@@ -19,7 +19,8 @@ export function payloadFor(
   const payload = structuredClone(stored) as EventPayload;
   if (!payload?.data || typeof payload.data !== 'object') return payload;
   if (!endpoint.include_personal_data) {
-    payload.data.reasons = redactReasons(payload.data.reasons);
+    // Only comment events have reasons; an import.completed event is sent as stored.
+    if ('reasons' in payload.data) payload.data.reasons = redactReasons(payload.data.reasons);
     return payload;
   }
   if (author && payload.data.comment) {

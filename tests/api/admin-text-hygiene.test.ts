@@ -40,35 +40,35 @@ async function snapshot() {
 }
 
 const ROUTES: [string, string, (bad: string) => unknown, string][] = [
-  ['POST', '/api/v1/admin/sites', (bad) => ({ id: 'hyg2', name: bad }), 'body.name'],
+  ['POST', '/api/v1/admin/sites', (bad) => ({ id: 'hyg2', name: bad }), 'name'],
   [
     'POST',
     '/api/v1/admin/sites',
     (bad) => ({ id: 'hyg3', name: 'ok', settings: { holdWords: [bad] } }),
-    'body.settings.holdWords[0]',
+    'settings.holdWords[0]',
   ],
-  ['PATCH', '/api/v1/admin/sites/hyg', (bad) => ({ name: bad }), 'body.name'],
-  ['PATCH', '/api/v1/admin/sites/hyg', (bad) => ({ settings: { [`x${bad}`]: 1 } }), 'body.settings.(key)'],
+  ['PATCH', '/api/v1/admin/sites/hyg', (bad) => ({ name: bad }), 'name'],
+  ['PATCH', '/api/v1/admin/sites/hyg', (bad) => ({ settings: { [`x${bad}`]: 1 } }), 'settings.(key)'],
   [
     'POST',
     '/api/v1/admin/sites/hyg/webhooks',
     (bad) => ({ url: 'https://hooks.example/2', description: bad }),
-    'body.description',
+    'description',
   ],
-  ['PATCH', '/api/v1/admin/webhooks/{endpoint}', (bad) => ({ description: bad }), 'body.description'],
+  ['PATCH', '/api/v1/admin/webhooks/{endpoint}', (bad) => ({ description: bad }), 'description'],
   [
     'POST',
     '/api/v1/admin/users',
     (bad) => ({ email: `x${bad}@example.com`, role: 'moderator', password: 'long enough password' }),
-    'body.email',
+    'email',
   ],
-  ['PATCH', '/api/v1/admin/users/{user}', (bad) => ({ siteIds: [bad] }), 'body.siteIds[0]'],
-  ['POST', '/api/v1/admin/users/{user}/tokens', (bad) => ({ name: bad }), 'body.name'],
+  ['PATCH', '/api/v1/admin/users/{user}', (bad) => ({ siteIds: [bad] }), 'siteIds[0]'],
+  ['POST', '/api/v1/admin/users/{user}/tokens', (bad) => ({ name: bad }), 'name'],
   [
     'POST',
     '/api/v1/moderation/bans',
     (bad) => ({ siteId: 'hyg', kind: 'email', value: 'b@example.com', reason: bad }),
-    'body.reason',
+    'reason',
   ],
 ];
 

@@ -3,6 +3,7 @@
 // from another origin, is refused; a moderator of one site is refused another site's pages and every
 // admin page; an admin gets through.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendTestMail } from '../../src/mail/test-mail.ts';
 import { createUser, dashboardGet, dashboardPost, type Session, signIn } from '../support/accounts.ts';
 import { type Cast, castOfTwoSites, freshOn, THEIRS } from '../support/other-site.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
@@ -138,6 +139,15 @@ const PAGES: Record<string, { make: () => Promise<Visit>; moderatorSees?: 200 | 
     make: async () => ({ path: `/dashboard/users/tokens/${await fresh.token()}/revoke` }),
   },
   'GET /dashboard/audit': { make: async () => ({ path: '/dashboard/audit' }) },
+  'GET /dashboard/mail': { make: async () => ({ path: '/dashboard/mail' }) },
+  'GET /dashboard/mail/:id': {
+    make: async () => {
+      const sent = await sendTestMail(ctx.container.mailer.transport, 'walk@example.com', {
+        baseUrl: 'http://localhost',
+      });
+      return { path: `/dashboard/mail/${sent.messageId}` };
+    },
+  },
 };
 /** Open to everyone by design. */
 const PUBLIC = ['GET /dashboard/login', 'POST /dashboard/login', 'GET /dashboard/assets/:name'];

@@ -45,16 +45,28 @@ describe('POST /api/v1/sites/{siteId}/comments', () => {
   });
 
   it('mode "first" holds until the same author (any letter case) has an approved comment on that site', async () => {
-    const first = await submit(ctx, 'first-site', { email: 'Newbie@Example.com' });
+    const first = await submit(ctx, 'first-site', { name: 'Newbie', email: 'Newbie@Example.com' });
     expect(first.body.status).toBe('pending');
-    const stillHeld = await submit(ctx, 'first-site', { email: 'newbie@example.com' });
+    const stillHeld = await submit(ctx, 'first-site', { name: 'Newbie', email: 'newbie@example.com' });
     expect(stillHeld.body.status).toBe('pending');
     await approve(ctx, first.body.id);
-    const trusted = await submit(ctx, 'first-site', { email: 'NEWBIE@example.com' });
+    const trusted = await submit(ctx, 'first-site', { name: 'NEWBIE', email: 'NEWBIE@example.com' });
     expect(trusted.body.status).toBe('approved');
     // Trust does not carry over to another site.
-    const elsewhere = await submit(ctx, 'all-site', { email: 'newbie@example.com' });
+    const elsewhere = await submit(ctx, 'all-site', { name: 'Newbie', email: 'newbie@example.com' });
     expect(elsewhere.body.status).toBe('pending');
+  });
+
+  it('mode "first" trusts name and email together: a regular\'s email under another name is held', async () => {
+    const regular = await submit(ctx, 'first-site', { name: 'Regular Reader', email: 'regular-first@example.com' });
+    await approve(ctx, regular.body.id);
+    const borrowed = await submit(ctx, 'first-site', { name: 'Reader One', email: 'regular-first@example.com' });
+    expect(borrowed.body.status).toBe('pending');
+    const held = await ctx.container.moderation.show(borrowed.body.id);
+    expect(held.comment.reasons).toMatchObject([{ code: 'first_comment' }]);
+    // The regular under their own name is still trusted.
+    const own = await submit(ctx, 'first-site', { name: 'Regular Reader', email: 'regular-first@example.com' });
+    expect(own.body.status).toBe('approved');
   });
 
   it('mode "none" publishes at once', async () => {

@@ -289,11 +289,11 @@ describe('verified authors', () => {
     await createUser(ctx, 'mod@example.com', 'admin');
     const admin = await signIn(ctx, 'mod@example.com');
     const email = 'regular@example.org';
-    const first = await submit(ctx, strict, { email, notify: 'replies', body: 'My first here' });
+    const first = await submit(ctx, strict, { name: 'Regular', email, notify: 'replies', body: 'My first here' });
     expect(first.body.status).toBe('pending');
     await approve(ctx, first.body.id);
     // Approved before, but not verified: still held, with the reason in words.
-    const second = await submit(ctx, strict, { email, body: 'Second, unverified' });
+    const second = await submit(ctx, strict, { name: 'Regular', email, body: 'Second, unverified' });
     expect(second.body.status).toBe('pending');
     const card = () =>
       dashboardGet(ctx, `/dashboard/comments/${second.body.id}`, admin).then((p) => {
@@ -304,7 +304,7 @@ describe('verified authors', () => {
     expect(await card()).not.toContain('class="verified"');
     await settled();
     expect((await post(linkIn(to(email).at(-1)!, '/mail/confirm'))).status).toBe(200);
-    const third = await submit(ctx, strict, { email, body: 'Third, verified now' });
+    const third = await submit(ctx, strict, { name: 'Regular', email, body: 'Third, verified now' });
     expect(third.body.status).toBe('approved');
     expect(await card()).toContain('<span class="verified"');
   });

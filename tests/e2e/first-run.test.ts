@@ -45,11 +45,15 @@ describe(`the first start (${testDb()})`, () => {
     const base = `http://localhost:${s.port}`;
     expect(line.urls).toEqual({
       dashboard: `${base}/dashboard`,
+      mail: `${base}/dashboard/mail`,
       docs: `${base}/docs`,
       demo: production ? null : `${base}/`,
     });
     expect(line.msg).toContain(`dashboard     ${base}/dashboard`);
     expect(line.msg).toContain(`API docs      ${base}/docs`);
+    expect(line.msg).toContain(
+      `mail          no SMTP_URL set: mail is kept for the dashboard at ${base}/dashboard/mail`,
+    );
     if (production) expect(line.msg).not.toContain('demo article');
     else expect(line.msg).toContain(`demo article  ${base}/`);
     expect(line.adminMissing).toBe(true);

@@ -109,7 +109,21 @@ export function CommentCard(props: { item: QueueItem; formId: string; selectable
         <Reasons reasons={c.reasons} />
         <SpamScore reasons={c.reasons} limit={3} />
         <History item={c} />
+        {c.otherNames.length > 0 && (
+          <p class="warning other-names" role="note">
+            This email has also posted as{' '}
+            {c.otherNames.map((n, i) => (
+              <>
+                {i > 0 && ', '}
+                <bdi>{n}</bdi>
+              </>
+            ))}
+            : check it is the same person before trusting it.
+          </p>
+        )}
         <div class="actions">
+          {/* The status on screen: the server refuses the action if the comment has changed since. */}
+          <input type="hidden" form={props.formId} name={`expected.${c.id}`} value={c.status} />
           {(ACTIONS_BY_STATUS[c.status] ?? []).map((action) => (
             <button
               type="submit"

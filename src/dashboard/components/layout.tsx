@@ -3,7 +3,7 @@ import type { Child } from 'hono/jsx';
 import type { Principal } from '../../domain/principal.ts';
 import { assetUrl } from '../assets.ts';
 
-export type NavKey = 'queue' | 'bans' | 'log' | 'sites' | 'users' | 'audit';
+export type NavKey = 'queue' | 'bans' | 'log' | 'sites' | 'users' | 'mail' | 'audit';
 
 const NAV: { key: NavKey; href: string; label: string; adminOnly: boolean }[] = [
   { key: 'queue', href: '/dashboard/queue', label: 'Queue', adminOnly: false },
@@ -11,6 +11,7 @@ const NAV: { key: NavKey; href: string; label: string; adminOnly: boolean }[] = 
   { key: 'log', href: '/dashboard/log', label: 'Moderation log', adminOnly: false },
   { key: 'sites', href: '/dashboard/sites', label: 'Sites & webhooks', adminOnly: true },
   { key: 'users', href: '/dashboard/users', label: 'Moderators & tokens', adminOnly: true },
+  { key: 'mail', href: '/dashboard/mail', label: 'Mail', adminOnly: true },
   { key: 'audit', href: '/dashboard/audit', label: 'Audit log', adminOnly: true },
 ];
 

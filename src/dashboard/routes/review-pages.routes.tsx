@@ -3,6 +3,7 @@
 import { type Context, Hono } from 'hono';
 import type { SessionService } from '../../auth/session.service.ts';
 import { encodeCursor } from '../../comments/cursor.ts';
+import type { CommentStatus } from '../../domain/comment-status.ts';
 import { isAdmin } from '../../domain/principal.ts';
 import type { AppEnv } from '../../http/app-env.ts';
 import {
@@ -24,6 +25,16 @@ const PAST_TENSE: Record<ModerationAction, string> = {
   spam: 'Marked as spam',
   restore: 'Restored',
 };
+
+/** The statuses the cards showed (`expected.<id>` hidden fields); the service rejects unknown values. */
+function expectedOf(form: Record<string, unknown>, ids: string[]): Record<string, CommentStatus> {
+  const out: Record<string, CommentStatus> = {};
+  for (const id of ids) {
+    const v = form[`expected.${id}`];
+    if (typeof v === 'string') out[id] = v as CommentStatus;
+  }
+  return out;
+}
 
 const text = (v: string | undefined, max: number) => (v?.trim() ? v.trim().slice(0, max) : undefined);
 
@@ -116,7 +127,7 @@ export function reviewPages(deps: {
     const action = form.action as ModerationAction;
     if (ids.length === 0) return c.redirect(`${back}${back.includes('?') ? '&' : '?'}error=none-selected`, 303);
     const reason = typeof form.reason === 'string' && form.reason.trim() ? form.reason.trim() : null;
-    const changed = await deps.moderation.act(c.get('principal'), ids, action, reason);
+    const changed = await deps.moderation.act(c.get('principal'), ids, action, reason, expectedOf(form, ids));
     return c.redirect(withDone(back, action, changed.length), 303);
   });
 
@@ -124,7 +135,8 @@ export function reviewPages(deps: {
     const form = await c.req.parseBody();
     const action = c.req.param('action') as ModerationAction;
     const reason = typeof form.reason === 'string' && form.reason.trim() ? form.reason.trim() : null;
-    await deps.moderation.act(c.get('principal'), [c.req.param('id')], action, reason);
+    const id = c.req.param('id');
+    await deps.moderation.act(c.get('principal'), [id], action, reason, expectedOf(form, [id]));
     return c.redirect(withDone(safeReturn(form.return), action, 1), 303);
   });
 

@@ -159,7 +159,22 @@ describe('trust', () => {
     expect(trustFilter.run(filterInput({ settings: { moderation: 'first' }, author: { pending: 2 } }))).toMatchObject({
       code: 'first_comment',
     });
-    expect(trustFilter.run(filterInput({ settings: { moderation: 'first' }, author: { approved: 1 } }))).toBeNull();
+    expect(
+      trustFilter.run(
+        filterInput({ settings: { moderation: 'first' }, author: { approved: 1, approvedUnderName: 1 } }),
+      ),
+    ).toBeNull();
+  });
+
+  it('in mode "first" trusts only name and email together: an approved email under another name is held', () => {
+    expect(
+      trustFilter.run(
+        filterInput({ settings: { moderation: 'first' }, author: { approved: 3, approvedUnderName: 0 } }),
+      ),
+    ).toMatchObject({ action: 'hold', code: 'first_comment' });
+    expect(trustFilter.run(filterInput({ settings: { moderation: 'first' }, author: { approved: 3 } }))).toMatchObject({
+      code: 'first_comment',
+    });
   });
 
   it('lets comments through in mode "none"', () => {

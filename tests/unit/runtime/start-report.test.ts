@@ -16,6 +16,7 @@ describe('start URLs', () => {
   it('names the demo article only when it is served', () => {
     expect(startUrls('https://c.example', true)).toEqual({
       dashboard: 'https://c.example/dashboard',
+      mail: 'https://c.example/dashboard/mail',
       docs: 'https://c.example/docs',
       demo: 'https://c.example/',
     });
