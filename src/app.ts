@@ -17,6 +17,7 @@ import { problemPages } from './http/problem-pages.ts';
 import { requestContext } from './http/request-context.ts';
 import { siteCors } from './http/site-cors.ts';
 import { textGuard } from './http/text-guard.ts';
+import { warnAboutUntrustedProxy } from './http/untrusted-proxy.ts';
 import { moderationRoutes } from './moderation/moderation.routes.ts';
 import { healthRoutes } from './observability/health.routes.ts';
 import { requestMetrics } from './observability/request-metrics.ts';
@@ -58,6 +59,7 @@ export function createApp(container: Container) {
   app.onError((err, c) =>
     errorToResponse(err, c, (e) => (c.get('log')?.() ?? log).error({ err: e }, 'request failed')),
   );
+  if (!config.trustProxy) app.use(warnAboutUntrustedProxy(log));
   app.use(methodNotAllowed(app as never));
   app.notFound((c) => problemResponse(c, 404, `Nothing at ${c.req.method} ${c.req.path.slice(0, 200)}.`));
 

@@ -2,6 +2,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { LockInfo } from '../db/data-dir-lock.ts';
+import { proxyHeaderOf, socketAddress } from '../http/client-info.ts';
+import { isLoopback } from '../shared/ip-address.ts';
 import type { Services } from './command-context.ts';
 import { runCli } from './program.ts';
 
@@ -24,11 +26,18 @@ export async function forwardToServer(
   return (await res.json()) as { code: number; stdout: string; stderr: string };
 }
 
-/** The server side: loopback only, and the caller must know the token from the lock file (same user). */
+/**
+ * The server side. The server listens on every interface (HOST), so three checks: the connection comes
+ * from this machine (its socket address: headers are the client's to write), no proxy relayed it (a
+ * reverse proxy on this machine connects from loopback for every reader; forwardToServer sends no proxy
+ * headers), and the caller knows the token from the lock file in DATA_DIR (0600: the same user). Any
+ * other caller finds nothing here.
+ */
 export function cliForwardRoutes(services: Services, token: string) {
   const app = new Hono();
   const expected = Buffer.from(`Bearer ${token}`);
   app.post('/internal/cli', async (c) => {
+    if (!isLoopback(socketAddress(c)) || proxyHeaderOf(c) !== null) return c.notFound();
     const given = Buffer.from(c.req.header('authorization') ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return c.notFound();
     const body = (await c.req.json().catch(() => null)) as Forwarded | null;

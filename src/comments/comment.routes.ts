@@ -17,6 +17,7 @@ import {
   threadQuerySchema,
   threadSchema,
 } from './comment.schemas.ts';
+import { formRedirectLocation } from './form-redirect.ts';
 import type { CommentSubmission } from './submit-comment.service.ts';
 import type { ThreadService } from './thread.service.ts';
 
@@ -163,11 +164,7 @@ export function commentRoutes(deps: {
       if (format === 'form') {
         const { id, status } = outcome.result;
         if (!outcome.articleUrl) return c.html(formThanksPage(status), 201);
-        const url = new URL(outcome.articleUrl);
-        url.searchParams.set('comment', id);
-        url.searchParams.set('status', status);
-        url.hash = status === 'approved' ? `comment-${id}` : 'respond';
-        return c.redirect(url.toString(), 303);
+        return c.redirect(formRedirectLocation(outcome.articleUrl, { id, status }), 303);
       }
       return c.json(outcome.result, 201);
     } catch (err) {

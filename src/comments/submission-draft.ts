@@ -7,6 +7,7 @@ import { uuidv7 } from '../shared/ids.ts';
 import type { Site } from '../sites/site.service.ts';
 import type { NewCommentRow } from './comment.repository.ts';
 import type { CommentInput } from './comment.schemas.ts';
+import { articleReturnUrl } from './form-redirect.ts';
 import type { IdempotencyClaim } from './idempotency.repository.ts';
 import { toPublicComment } from './public-comment.ts';
 import { type Rejection, rejectionOf } from './rejection.ts';
@@ -16,7 +17,7 @@ export interface SubmitContext {
   ip: string | null;
   userAgent: string | null;
   idempotencyKey: string | null;
-  /** The origin this service was reached at: our own pages are trusted redirect targets too. */
+  /** The origin this service was reached at: our own pages (by path) are redirect targets too. */
   selfOrigin: string | null;
 }
 
@@ -38,19 +39,6 @@ export interface Draft {
   articleUrl: string | null;
   rejection: Rejection | null;
   claim: IdempotencyClaim | null;
-}
-
-/** Only redirect readers to pages on the site's own origins: never an open redirect. */
-function safeArticleUrl(candidates: (string | null | undefined)[], origins: (string | null)[]): string | null {
-  for (const url of candidates) {
-    if (!url) continue;
-    try {
-      if (origins.includes(new URL(url).origin)) return url;
-    } catch {
-      // not a URL: try the next one
-    }
-  }
-  return null;
 }
 
 /** The comment as it will be stored, its answer, and the Idempotency-Key's claim on that answer. */
@@ -79,7 +67,7 @@ export function draft(site: Site, input: CommentInput, ctx: SubmitContext, j: Ju
     status: j.status === 'approved' ? 'approved' : 'pending',
     comment: toPublicComment({ ...row, deleted: false }), // picks the public fields only
   };
-  const articleUrl = safeArticleUrl([input.articleUrl, j.article.url], [...site.settings.origins, ctx.selfOrigin]);
+  const articleUrl = articleReturnUrl([input.articleUrl, j.article.url], site.settings.origins, ctx.selfOrigin);
   const refused = j.status === 'rejected' || j.status === 'spam';
   // Stored for the audit trail either way; the submitter hears about it only if the site says so.
   const rejection = refused && site.settings.revealRejections ? rejectionOf(j.reasons) : null;

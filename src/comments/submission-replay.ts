@@ -16,7 +16,10 @@ export interface SubmitResult {
 export interface SubmitOutcome {
   result: SubmitResult;
   replayed: boolean;
-  /** Where a form post should send the reader back to (null when unknown or not on an allowed origin). */
+  /**
+   * Where a form post should send the reader back to: a URL on an allowed origin, a path on this service
+   * (see form-redirect.ts), or null when unknown.
+   */
   articleUrl: string | null;
 }
 

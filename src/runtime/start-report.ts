@@ -2,6 +2,7 @@
 // sign in yet, and whether Redis is set up the way the queue needs it.
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Config } from '../config/env.ts';
 import type { Container } from '../container.ts';
 
 export interface StartUrls {
@@ -27,12 +28,27 @@ const CREATE_ADMIN_HINT =
   'or run: printf \'%s\' "$PASSWORD" | npm run cli -- users:create --email you@example.com --role admin';
 
 /**
+ * What is known at start about an untrusted proxy: this server speaks plain HTTP, so a PUBLIC_URL on
+ * https means something terminates TLS in front of it, and with TRUST_PROXY off every reader then counts
+ * as that proxy's address. (Requests that carry proxy headers are warned about as they come: see
+ * http/untrusted-proxy.ts.)
+ */
+function untrustedProxyHint(config: Pick<Config, 'publicUrl' | 'trustProxy'>): string | null {
+  if (config.trustProxy || !config.publicUrl?.startsWith('https:')) return null;
+  return (
+    'PUBLIC_URL is https, so a proxy serves this plain-HTTP server, but TRUST_PROXY is off: every reader ' +
+    "counts as the proxy's address (flood control, sign-in throttling, bans). Set TRUST_PROXY=true."
+  );
+}
+
+/**
  * The banner: one log line (JSON stays machine-readable; the pretty output shows it as text), with how
  * to create the first admin while nobody could sign in to the dashboard.
  */
 export async function logBanner(container: Container, urls: StartUrls): Promise<void> {
   const users = await container.users.list();
   const adminMissing = !users.some((u) => u.role === 'admin' && !u.disabled);
+  const proxyHint = untrustedProxyHint(container.config);
   const lines = [
     ...(urls.demo ? [`demo article  ${urls.demo}`] : []),
     `dashboard     ${urls.dashboard}`,
@@ -41,8 +57,12 @@ export async function logBanner(container: Container, urls: StartUrls): Promise<
       : `mail          goes out via SMTP; the log is at ${urls.mail}`,
     `API docs      ${urls.docs}`,
     ...(adminMissing ? [CREATE_ADMIN_HINT] : []),
+    ...(proxyHint ? [proxyHint] : []),
   ];
-  container.log.info({ urls, adminMissing }, `comment service ready\n  ${lines.join('\n  ')}`);
+  container.log.info(
+    { urls, adminMissing, untrustedProxy: proxyHint !== null },
+    `comment service ready\n  ${lines.join('\n  ')}`,
+  );
 }
 
 /** `field:value` lines of an INFO section. */

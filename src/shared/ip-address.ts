@@ -18,6 +18,12 @@ export function canonicalIp(value: string | null | undefined): string | null {
   return ipaddr.process(v).toString();
 }
 
+/** 127.0.0.0/8, ::1 and ::ffff:127.x.y.z: a connection from this machine itself. */
+export function isLoopback(value: string | null | undefined): boolean {
+  const ip = canonicalIp(value);
+  return ip !== null && ipaddr.parse(ip).range() === 'loopback';
+}
+
 /** "2001:db8:1:2:3:4:5:6", 64 → "2001:db8:1:2::/64" (the network, in canonical spelling). */
 function ipv6Network(ip: string, prefix: number): string {
   return `${ipaddr.IPv6.networkAddressFromCIDR(`${ip}/${prefix}`).toString()}/${prefix}`;

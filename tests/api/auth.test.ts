@@ -63,6 +63,14 @@ describe('sessions', () => {
       await public_?.close();
     });
 
+    it("stores a session's client address canonical, and never a forwarded string that is not an address", async () => {
+      // The first sign-ins of this context: the sessions table holds exactly these.
+      for (const xff of ['::ffff:203.0.113.31', 'unknown', '203.0.113.32, <b>x</b>', "1.1.1.1' or '1'='1"])
+        await signIn(proxied, 'tls@example.com', PASSWORD, { 'x-forwarded-for': xff });
+      const rows = await proxied.container.database.db.selectFrom('sessions').select('ip').execute();
+      expect(rows.map((r) => r.ip).sort()).toEqual(['203.0.113.31', null, null, null]);
+    });
+
     it('marks the cookie Secure (with the __Host- prefix): a proxy saying https, or an https PUBLIC_URL', async () => {
       const viaProxy = await signIn(proxied, 'tls@example.com', PASSWORD, { 'x-forwarded-proto': 'https' });
       expect(viaProxy.setCookie).toMatch(/^__Host-cms_session=.+; Path=\/; HttpOnly; Secure; SameSite=Lax$/);

@@ -110,6 +110,23 @@ describe('POST /api/v1/sites/{siteId}/comments', () => {
     expect(res.text).toContain('awaiting moderation');
   });
 
+  it('sends a reader back to a page of this service by path alone, so a forged Host redirects nowhere else', async () => {
+    // Without PUBLIC_URL the service's own origin is read from the Host header (here: the request URL's host).
+    const forged = async (articleUrl: string) => {
+      const input = commentInput({ articleId: `host-${articleUrl.length}`, articleUrl }) as Record<string, string>;
+      const res = await postForm(ctx, 'http://evil.example/api/v1/sites/first-site/comments', input, {
+        host: 'evil.example',
+      });
+      expect(res.status).toBe(303);
+      return res.headers.get('location')!;
+    };
+    const location = await forged('http://evil.example/phish?x=1');
+    expect(location).toMatch(/^\/phish\?x=1&comment=[0-9a-f-]+&status=pending#respond$/);
+    // A path that a browser would read as another host ("//other.example/…") keeps a single slash.
+    expect(await forged('http://evil.example//other.example/steal')).toMatch(/^\/other\.example\/steal\?/);
+    expect(await forged('http://evil.example/\\other.example/steal')).toMatch(/^\/other\.example\/steal\?/);
+  });
+
   it('honours Idempotency-Key: a retry returns the first answer and stores nothing new', async () => {
     const input = commentInput();
     const headers = { 'idempotency-key': 'key-123' };
