@@ -104,6 +104,10 @@ const WALK: Record<string, { scope: Scope; make: () => Promise<Call> }> = {
       return { params: { siteId: THEIRS, jobId: job.id } };
     },
   },
+  'GET /api/v1/admin/sites/{siteId}/authors/export': {
+    scope: 'admin-only',
+    make: async () => ({ params: { siteId: THEIRS }, query: 'email=reader%40example.com' }),
+  },
   'GET /api/v1/admin/sites/{siteId}/export': {
     scope: 'admin-only',
     make: async () => ({ params: { siteId: THEIRS } }),
