@@ -13,7 +13,7 @@ import { runCli } from '../../src/cli/program.ts';
 import { EVENT_TYPES } from '../../src/domain/event-types.ts';
 import { problemBody } from '../../src/http/problem.ts';
 import { problemTypes } from '../../src/http/problem-types.ts';
-import { createUser, signIn } from '../support/accounts.ts';
+import { api, bearer, createUser, signIn, tokenFor } from '../support/accounts.ts';
 import { approve, call, commentInput, createSite, postForm, postJson, submit } from '../support/http.ts';
 import { testDb } from '../support/stores.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
@@ -148,6 +148,27 @@ describe.skipIf(testDb() !== 'pglite')('the OpenAPI document', () => {
       const cli = { type: 'cli' as const, id: 'test' };
       await approve(ctx, id);
       for (const to of ['rejected', 'spam', 'pending'] as const) await ctx.container.moderation.setStatus(id, to, cli);
+      // Reader reports: an illegal-content notice queues a published comment at once; a moderator dismisses it.
+      const reported = await submit(ctx, 'hooks', { body: 'A comment a reader reports' });
+      await approve(ctx, reported.body.id);
+      const notice = await postJson(ctx, `/api/v1/sites/hooks/comments/${reported.body.id}/reports`, {
+        reason: 'illegal',
+        law: 'StGB 130',
+        explanation: 'Incites hatred.',
+        reporterName: 'Ann Notifier',
+        reporterEmail: 'ann@notify.example',
+        goodFaith: true,
+      });
+      expect(notice.status, notice.text).toBe(202);
+      const moderator = await tokenFor(ctx, await createUser(ctx, 'oas-hooks@example.com', 'admin'));
+      const dismissed = await api(
+        ctx,
+        'POST',
+        `/api/v1/moderation/comments/${reported.body.id}/reports/dismiss`,
+        bearer(moderator),
+        {},
+      );
+      expect(dismissed.status, dismissed.text).toBe(200);
       // Deleting erases the author's data from what is sent after, so the personal variant is seen first.
       await receiver.waitFor(
         (r) => new Set(r.filter((x) => x.json?.type === 'comment.pending').map((x) => x.path)).size === 2,
