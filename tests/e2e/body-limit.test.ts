@@ -83,11 +83,11 @@ const ROUTES: [string, string][] = [
   ['POST', '/api/v1/sites/demo/comments'],
   ['POST', '/api/v1/auth/login'],
   ['POST', '/api/v1/admin/sites'],
-  ['PATCH', '/api/v1/moderation/comments/0190a0a0-0000-7000-8000-000000000000'],
+  ['POST', '/api/v1/moderation/comments/0190a0a0-0000-7000-8000-000000000000/approve'],
   ['POST', '/dashboard/login'],
   ['POST', '/dashboard/sites'],
   ['POST', '/internal/cli'],
-  ['POST', '/'],
+  ['POST', '/api/v1/sites/demo/comments/0190a0a0-0000-7000-8000-000000000000/reports'],
   ['PUT', '/no/such/route'],
 ];
 
