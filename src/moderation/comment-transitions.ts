@@ -1,10 +1,15 @@
 // Status changes of one or many comments inside the caller's transaction, and the one notification
 // per touched article after commit. Single actions and bulk actions share this path, so each comment
 // gets its log row and its events exactly as src/comments/transition.ts writes them.
-import { blankComments, findCommentWithArticle, type LockedComment } from '../comments/comment.repository.ts';
+import {
+  blankComments,
+  findCommentsWithArticle,
+  findCommentWithArticle,
+  type LockedComment,
+} from '../comments/comment.repository.ts';
 import { type ModeratedComment, snapshotOf, toModeratedComment } from '../comments/moderated-comment.ts';
 import { lastChangesOf } from '../comments/moderation-log.repository.ts';
-import { applyTransition } from '../comments/transition.ts';
+import { applyTransition, applyTransitions } from '../comments/transition.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { Actor } from '../domain/actor.ts';
 import { type CommentStatus, canTransition } from '../domain/comment-status.ts';
@@ -104,6 +109,49 @@ export async function transitionRow(
     article: row.article_external_id,
     from: row.status,
   };
+}
+
+/**
+ * Applies a batch of changes to locked rows in a constant number of statements (the changes, the blanking
+ * of deleted ones, one re-read), not a few per row: a bulk action of hundreds of comments stays one
+ * round trip's worth of work for the database. The moves were checked (assertTransitions) beforehand.
+ */
+export async function transitionRows(
+  tx: DbOrTx,
+  rows: LockedComment[],
+  targets: Map<string, CommentStatus>,
+  actor: Actor,
+  note: string | null,
+): Promise<CommentChange[]> {
+  const moving = rows.filter((r) => r.status !== targets.get(r.id));
+  await applyTransitions(
+    tx,
+    moving.map((row) => ({
+      comment: snapshotOf(row),
+      article: { externalId: row.article_external_id, url: row.article_url, title: row.article_title },
+      to: targets.get(row.id)!,
+      actor,
+      note,
+    })),
+  );
+  await blankComments(
+    tx,
+    moving.filter((r) => targets.get(r.id) === 'deleted').map((r) => r.id),
+  );
+  const now = new Map(
+    (
+      await findCommentsWithArticle(
+        tx,
+        moving.map((r) => r.id),
+      )
+    ).map((r) => [r.id, r]),
+  );
+  return rows.map((row) => {
+    const after = now.get(row.id);
+    return after
+      ? { comment: toModeratedComment(after), article: row.article_external_id, from: row.status }
+      : { comment: toModeratedComment(row), article: null, from: row.status };
+  });
 }
 
 /** After commit: one call per touched article (caches and the event relay), however many comments changed. */

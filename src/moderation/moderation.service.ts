@@ -16,10 +16,9 @@ import { uuidPattern } from '../shared/ids.ts';
 import {
   assertExpected,
   assertTransitions,
-  type CommentChange,
   type ExpectedStatus,
   notifyArticles,
-  transitionRow,
+  transitionRows,
 } from './comment-transitions.ts';
 
 export type { LogEntry, ModeratedComment } from '../comments/moderated-comment.ts';
@@ -135,9 +134,7 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
       await assertExpected(tx, rows, expected);
       const targets = await pick(tx, rows);
       assertTransitions(rows, targets);
-      const out: CommentChange[] = [];
-      for (const row of rows) out.push(await transitionRow(tx, row, targets.get(row.id)!, actor, note));
-      return out;
+      return transitionRows(tx, rows, targets, actor, note);
     });
     await notifyArticles(deps.notifier, changes);
     const byId = new Map(changes.map((c) => [c.comment.id, c.comment]));

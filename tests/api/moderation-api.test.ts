@@ -246,6 +246,37 @@ describe('bulk actions', () => {
     expectProblem(await post('/api/v1/moderation/comments/bulk', { ids: [ok], action: 'publish' }), 400);
   });
 
+  it('changes many comments in as many statements as one: no statement per row', async () => {
+    let statements = 0;
+    const counting = ctx.container.database.db.withPlugin({
+      transformQuery: (args) => {
+        statements++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const service = createModerationService({ db: counting, notifier: { committed: async () => {} } });
+    const who: Principal = {
+      userId: adminId,
+      email: 'chief@example.com',
+      role: 'admin',
+      siteIds: [],
+      via: 'token',
+      sessionId: null,
+    };
+    const statementsFor = async (n: number, action: 'approve' | 'reject') => {
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++) ids.push((await submit(ctx, 'blog', { articleId: `stmts-${i % 3}` })).body.id);
+      statements = 0;
+      const changed = await service.act(who, ids, action);
+      expect(changed.map((c) => c.status)).toEqual(ids.map(() => (action === 'approve' ? 'approved' : 'rejected')));
+      return statements;
+    };
+    const few = await statementsFor(2, 'approve');
+    expect(await statementsFor(40, 'approve')).toBe(few);
+    expect(await statementsFor(40, 'reject')).toBe(few);
+  });
+
   it('handles a few hundred comments in one call', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 300; i++) ids.push((await submit(ctx, 'blog', { articleId: `many-${i % 7}` })).body.id);
