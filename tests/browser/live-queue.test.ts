@@ -73,9 +73,9 @@ async function moderator(email: string): Promise<Page> {
 }
 
 /** Until the page's live script says its stream is open (its `ready` event arrived). */
+// (globalThis as any): tests are type-checked without DOM types.
 const liveMode = (page: Page, mode: 'streaming' | 'polling') =>
   page.waitForFunction(
-    // biome-ignore lint/suspicious/noExplicitAny: tests are type-checked without DOM types
     (wanted) => (globalThis as any).document.getElementById('queue')?.dataset.live === wanted,
     mode,
     { timeout: 5_000, polling: 'raf' },
@@ -89,7 +89,6 @@ const streaming = (page: Page) => liveMode(page, 'streaming');
 function markedAs(page: Page, id: string, status: string, timeout: number) {
   return page.waitForFunction(
     ([cardId, wanted]) =>
-      // biome-ignore lint/suspicious/noExplicitAny: tests are type-checked without DOM types
       (globalThis as any).document.querySelector(`li.card[data-id="${cardId}"]`)?.dataset.remoteStatus === wanted,
     [id, status] as const,
     { timeout, polling: 'raf' },
