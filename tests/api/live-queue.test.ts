@@ -141,9 +141,9 @@ describe('the live queue stream', () => {
     const held: SseStream[] = [];
     for (let i = 0; i < MAX_STREAMS_PER_SESSION; i++)
       held.push(await listening('/dashboard/queue/live?site=live', mine));
-    const refused = await openStream(ctx, '/dashboard/queue/live?site=live', mine.cookie, (url, init) =>
-      ctx.app.request(url, { ...init, headers: { ...init.headers, accept: 'application/json' } }),
-    );
+    const refused = await openStream(ctx, '/dashboard/queue/live?site=live', mine.cookie, {
+      accept: 'application/json',
+    });
     const p = expectProblem(
       { status: refused.status, headers: refused.headers, text: refused.text, body: JSON.parse(refused.text) },
       429,

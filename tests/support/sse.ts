@@ -19,15 +19,18 @@ export interface SseStream {
   close(): Promise<void>;
 }
 
+/** `target`: the app in this process, or a running server's base URL. */
 export async function openStream(
-  ctx: TestContext,
+  target: TestContext | string,
   path: string,
   cookie: string | null,
-  fetcher: (url: string, init: RequestInit) => Response | Promise<Response> = (url, init) => ctx.app.request(url, init),
+  headers: Record<string, string> = {},
 ): Promise<SseStream> {
-  const res = await fetcher(`http://localhost${path}`, {
-    headers: { accept: 'text/event-stream', ...(cookie ? { cookie } : {}) },
-  });
+  const init = { headers: { accept: 'text/event-stream', ...(cookie ? { cookie } : {}), ...headers } };
+  const res =
+    typeof target === 'string'
+      ? await fetch(`${target}${path}`, init)
+      : await target.app.request(`http://localhost${path}`, init);
   const isStream = (res.headers.get('content-type') ?? '').startsWith('text/event-stream');
   const text = isStream ? '' : await res.text();
   const reader = isStream ? res.body!.getReader() : null;
