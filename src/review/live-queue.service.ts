@@ -62,6 +62,9 @@ export function createLiveQueue(deps: { db: Db; feed: LiveFeed; log: Logger }) {
     }));
   }
 
+  // One flush at a time: a later batch's counts (read after more commits) never arrive before an
+  // earlier batch's, so a tab's counts never step back.
+  let flushing: Promise<void> = Promise.resolve();
   async function flush() {
     const batch = pending;
     pending = new Map();
@@ -90,7 +93,7 @@ export function createLiveQueue(deps: { db: Db; feed: LiveFeed; log: Logger }) {
     /** After commit: the moves reach every open tab of the site. Never throws, never waits. */
     announce(siteId: string, moves: StatusMove[]): void {
       if (moves.length === 0) return;
-      if (pending.size === 0) setImmediate(() => void flush());
+      if (pending.size === 0) setImmediate(() => (flushing = flushing.then(flush)));
       pending.set(siteId, [...(pending.get(siteId) ?? []), ...moves]);
     },
 
