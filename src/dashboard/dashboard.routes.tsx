@@ -13,6 +13,7 @@ import type { BanService } from '../bans/ban.service.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import type { MailLog } from '../mail/mail-log.service.ts';
 import type { ModerationService } from '../moderation/moderation.service.ts';
+import type { LiveQueue } from '../review/live-queue.service.ts';
 import type { ReviewService } from '../review/review.service.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import type { WebhookService } from '../webhooks/webhook.service.ts';
@@ -22,6 +23,7 @@ import { dashboardError, pageContext, requireCsrf, requireSession } from './dash
 import { AuditPage } from './pages/audit.tsx';
 import { MailListPage, MailMessagePage } from './pages/mail.tsx';
 import { adminOnly } from './routes/admin-access.ts';
+import { liveQueueRoutes } from './routes/live-queue.routes.ts';
 import { loginRoutes, logoutRoute } from './routes/login.routes.tsx';
 import { moderationPages } from './routes/moderation-pages.routes.tsx';
 import { reviewPages } from './routes/review-pages.routes.tsx';
@@ -37,6 +39,7 @@ export interface DashboardDeps {
   sites: SiteService;
   moderation: ModerationService;
   review: ReviewService;
+  liveQueue: LiveQueue;
   bans: BanService;
   webhooks: WebhookService;
   admin: AdminService;
@@ -77,6 +80,7 @@ export function dashboardRoutes(deps: DashboardDeps) {
   app.use('*', requireSession(deps.sessions, deps.cookies), requireCsrf(deps.sessions, deps.cookies.publicUrl));
   app.route('/', logoutRoute(deps));
   app.route('/', reviewPages(deps));
+  app.route('/', liveQueueRoutes(deps));
   app.route('/', moderationPages(deps));
   app.route('/sites', sitePages(deps));
   app.route('/webhooks', webhookPages(deps));

@@ -13,7 +13,7 @@ import { applyTransition, applyTransitions } from '../comments/transition.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { Actor } from '../domain/actor.ts';
 import { type CommentStatus, canTransition } from '../domain/comment-status.ts';
-import type { ChangeNotifier } from '../events/change-notifier.ts';
+import type { ChangeNotifier, StatusMove } from '../events/change-notifier.ts';
 import { ConflictError, type StaleView } from '../shared/errors.ts';
 
 export interface CommentChange {
@@ -21,6 +21,8 @@ export interface CommentChange {
   from: CommentStatus;
   /** The article's external id; null when nothing changed (the comment already had that status). */
   article: string | null;
+  /** Who made the change (the live queue names them on other moderators' cards). */
+  actor: Actor;
 }
 
 /** The status the actor last saw, per comment id; undefined: not given (the change is unconditional). */
@@ -94,7 +96,7 @@ export async function transitionRow(
   actor: Actor,
   note: string | null,
 ): Promise<CommentChange> {
-  if (row.status === to) return { comment: toModeratedComment(row), article: null, from: row.status };
+  if (row.status === to) return { comment: toModeratedComment(row), article: null, from: row.status, actor };
   if (!canTransition(row.status, to)) throw new ConflictError(`A ${row.status} comment cannot become ${to}.`);
   await applyTransition(tx, {
     comment: snapshotOf(row),
@@ -108,6 +110,7 @@ export async function transitionRow(
     comment: toModeratedComment((await findCommentWithArticle(tx, row.id))!),
     article: row.article_external_id,
     from: row.status,
+    actor,
   };
 }
 
@@ -149,24 +152,25 @@ export async function transitionRows(
   return rows.map((row) => {
     const after = now.get(row.id);
     return after
-      ? { comment: toModeratedComment(after), article: row.article_external_id, from: row.status }
-      : { comment: toModeratedComment(row), article: null, from: row.status };
+      ? { comment: toModeratedComment(after), article: row.article_external_id, from: row.status, actor }
+      : { comment: toModeratedComment(row), article: null, from: row.status, actor };
   });
 }
 
-/** After commit: one call per touched article (caches and the event relay), however many comments changed. */
+/** After commit: one call per touched article (caches, the event relay, the live queue), however many comments changed. */
 export async function notifyArticles(notifier: ChangeNotifier, changes: CommentChange[]): Promise<void> {
-  const byArticle = new Map<string, { siteId: string; articleId: string; threadChanged: boolean }>();
+  const byArticle = new Map<
+    string,
+    { siteId: string; articleId: string; threadChanged: boolean; moves: StatusMove[] }
+  >();
   for (const c of changes) {
     if (c.article === null) continue;
     const key = `${c.comment.siteId}\u0000${c.article}`;
     const threadChanged = c.from === 'approved' || c.comment.status === 'approved' || c.comment.status === 'deleted';
-    const seen = byArticle.get(key);
-    byArticle.set(key, {
-      siteId: c.comment.siteId,
-      articleId: c.article,
-      threadChanged: threadChanged || (seen?.threadChanged ?? false),
-    });
+    const entry = byArticle.get(key) ?? { siteId: c.comment.siteId, articleId: c.article, threadChanged, moves: [] };
+    entry.threadChanged ||= threadChanged;
+    entry.moves.push({ commentId: c.comment.id, from: c.from, to: c.comment.status, actor: c.actor });
+    byArticle.set(key, entry);
   }
   for (const change of byArticle.values()) await notifier.committed(change);
 }

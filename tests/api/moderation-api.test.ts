@@ -208,9 +208,12 @@ describe('bulk actions', () => {
     for (const article of ['n1', 'n1', 'n1', 'n2', 'n2'])
       ids.push((await submit(ctx, 'news', { articleId: `notify-${article}` })).body.id);
     await service.act(who, ids, 'approve');
+    // Each call carries its article's moves, for the live queue.
+    const moves = (of: string[]) =>
+      of.map((commentId) => ({ commentId, from: 'pending', to: 'approved', actor: { type: 'user', id: adminId } }));
     expect(calls).toEqual([
-      { siteId: 'news', articleId: 'notify-n1', threadChanged: true },
-      { siteId: 'news', articleId: 'notify-n2', threadChanged: true },
+      { siteId: 'news', articleId: 'notify-n1', threadChanged: true, moves: moves(ids.slice(0, 3)) },
+      { siteId: 'news', articleId: 'notify-n2', threadChanged: true, moves: moves(ids.slice(3)) },
     ]);
     calls.length = 0;
     await expect(service.act(who, [...ids, '01939f0e-8a4c-7cc1-9a0e-1f2d3c4b5a69'], 'reject')).rejects.toThrow(

@@ -1,5 +1,6 @@
 // The review queue: status tabs with counts, filters, bulk actions, the cards, and the shortcut help.
 import type { QueueItem, QueueSort, QueueStatus } from '../../review/review.service.ts';
+import { assetUrl } from '../assets.ts';
 import { CommentCard } from '../components/comment-card.tsx';
 import { Layout, type PageContext } from '../components/layout.tsx';
 
@@ -204,6 +205,7 @@ export function QueuePage(p: {
         </p>
       )}
       <HelpDialog />
+      <script src={assetUrl('live.js')} defer></script>
     </Layout>
   );
 }
