@@ -35,6 +35,7 @@ const PAGES: Record<string, { make: () => Promise<Visit>; moderatorSees?: 200 | 
   'GET /dashboard': { make: async () => ({ path: '/dashboard' }), moderatorSees: 303 },
   'GET /dashboard/queue': { make: async () => ({ path: `/dashboard/queue?site=${THEIRS}` }) },
   'GET /dashboard/queue/poll': { make: async () => ({ path: `/dashboard/queue/poll?site=${THEIRS}&status=pending` }) },
+  'GET /dashboard/queue/more': { make: async () => ({ path: `/dashboard/queue/more?site=${THEIRS}&status=pending` }) },
   'POST /dashboard/queue/bulk': {
     make: async () => ({
       path: '/dashboard/queue/bulk',
