@@ -90,6 +90,18 @@ describe('the review queue keyboard loop in Chromium', () => {
     await page.goto(`${base}/dashboard/queue?site=loop`);
     await expect.poll(() => page.locator('#queue .card').count()).toBe(25);
     expect(await allDone().count()).toBe(0);
+    // Every moment the page shows "All done", with the pending count the page had then (watched between steps too).
+    await page.evaluate(`(() => {
+      window.__allDone = [];
+      const seen = () => {
+        const empty = document.querySelector('#queue-empty[data-empty="true"]');
+        if (empty && !empty.__seen) {
+          empty.__seen = true;
+          window.__allDone.push(document.querySelector('[data-count="pending"]').textContent);
+        }
+      };
+      new MutationObserver(seen).observe(document.body, { childList: true, subtree: true, attributes: true });
+    })()`);
     let presses = 0;
     let pending = 30;
     while (pending > 0) {
@@ -109,6 +121,7 @@ describe('the review queue keyboard loop in Chromium', () => {
     }
     expect(presses).toBe(30);
     await expect.poll(() => allDone().isVisible()).toBe(true);
+    expect(await page.evaluate('window.__allDone')).toEqual(['0']);
     expect(await allDone().textContent()).toContain('All done');
     await expect.poll(() => page.locator('[data-count="pending"]').textContent()).toBe('0');
     for (const id of ids) expect(await statusOf(id)).toBe('approved');
