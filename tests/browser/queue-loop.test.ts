@@ -16,7 +16,7 @@ import { projectRoot } from '../support/server-process.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
 import { waitUntil } from '../support/webhook-receiver.ts';
 
-const SITES = ['loop', 'undo', 'clash', 'order', 'dense'];
+const SITES = ['loop', 'undo', 'clash', 'remote', 'order', 'dense'];
 let ctx: TestContext;
 let server: RunningServer;
 let aId: string;
@@ -200,6 +200,49 @@ describe('the review queue keyboard loop in Chromium', () => {
     await waitUntil(async () => (await statusOf(id!)) === 'approved', 10_000, 'the approval applied anyway');
     expect((await logOf(id!)).map((l) => l.to)).toEqual(['pending', 'rejected', 'approved']);
     await expect.poll(() => card(id!).count()).toBe(0);
+  });
+
+  it('skips cards that live.js marked as changed elsewhere, and moves the highlight off one', async () => {
+    const [oldest, middle, newest] = (await held('remote', 3)) as [string, string, string];
+    await page.goto(`${base}/dashboard/queue?site=remote`);
+    await expect.poll(() => card(newest).getAttribute('class')).toContain('is-current');
+    const decide = (id: string, action: string) =>
+      fetch(`${base}/api/v1/moderation/comments/${id}/${action}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ expectedStatus: 'pending' }),
+      });
+    // What live.js does on a server-sent event (the contract): mark the card, add a note, tell the page.
+    const markRemote = (id: string, status: string) =>
+      page.evaluate(`(() => {
+        const c = document.getElementById('c-${id}');
+        c.dataset.remoteStatus = '${status}';
+        const note = document.createElement('p');
+        note.className = 'card-remote';
+        note.textContent = '${status} elsewhere';
+        c.append(note);
+        document.dispatchEvent(new CustomEvent('queue:remote-change', { detail: { id: '${id}', status: '${status}' } }));
+      })()`);
+    expect((await decide(middle, 'reject')).status).toBe(200);
+    await markRemote(middle, 'rejected');
+    await page.keyboard.press('j');
+    expect(await currentId()).toBe(oldest);
+    await page.keyboard.press('k');
+    expect(await currentId()).toBe(newest);
+    // The highlighted card itself changes elsewhere: the highlight moves to one still to decide.
+    expect((await decide(newest, 'spam')).status).toBe(200);
+    await markRemote(newest, 'spam');
+    await expect.poll(() => currentId()).toBe(oldest);
+    await page.keyboard.press('a');
+    await waitUntil(async () => (await statusOf(oldest)) === 'approved', 10_000, 'the approval');
+    expect(await statusOf(middle)).toBe('rejected');
+    expect(await statusOf(newest)).toBe('spam');
+    // A changed card's own button asks the server, which refuses and says who changed it.
+    await card(middle).getByRole('button', { name: 'Approve', exact: true }).click();
+    await expect
+      .poll(() => card(middle).locator('.conflict-text').textContent())
+      .toMatch(/^Rejected by b@example\.com \d+ s ago\.$/);
+    expect(await statusOf(middle)).toBe('rejected');
   });
 
   it('offers oldest first, kept in the URL, and pages on in that order', async () => {

@@ -370,14 +370,19 @@
     let targets = targetsGiven ?? (selected().length > 0 ? selected() : current ? [current] : []);
     if (targets.length === 0) return;
     if (!expectedGiven) {
-      // Changed elsewhere, or refused before: deciding again takes the card's explicit second step.
-      const stale = targets.filter((c) => c.hasAttribute('data-remote-status') || c.dataset.conflict);
-      if (stale.length > 0 && stale.length === targets.length) {
-        const card = stale[0];
-        if (!card.dataset.conflict)
-          showConflict(card, action, { current: card.dataset.remoteStatus, changedBy: null, changedAt: null });
-        card.querySelector('.apply-anyway, .keep-theirs')?.focus();
+      // Refused before: deciding again takes the card's explicit second step.
+      const refused = targets.length === 1 && targets[0].dataset.conflict ? targets[0] : null;
+      if (refused) {
+        refused.querySelector('.apply-anyway, .keep-theirs')?.focus();
         announce('This comment changed since you saw it: choose "Apply anyway" or "Leave it".', true);
+        return;
+      }
+      // Changed elsewhere (live.js) or refused: left out of a selection. One such card (its own button)
+      // goes to the server with the status it showed, whose 409 says who changed it, and offers "Apply anyway".
+      const stale =
+        targets.length > 1 ? targets.filter((c) => c.hasAttribute('data-remote-status') || c.dataset.conflict) : [];
+      if (stale.length > 0 && stale.length === targets.length) {
+        announce('These comments changed since you saw them: nothing was sent.', true);
         return;
       }
       if (stale.length > 0) {
