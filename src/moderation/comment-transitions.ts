@@ -16,6 +16,9 @@ import { type CommentStatus, canTransition } from '../domain/comment-status.ts';
 import type { ChangeNotifier, StatusMove } from '../events/change-notifier.ts';
 import { ConflictError, type StaleView } from '../shared/errors.ts';
 
+/** Which moves a change may make: the domain's edges (canTransition), or an undo's (canUndo). */
+type MoveRule = (from: CommentStatus, to: CommentStatus) => boolean;
+
 export interface CommentChange {
   comment: ModeratedComment;
   from: CommentStatus;
@@ -70,8 +73,9 @@ export async function assertExpected(
 export function assertTransitions(
   rows: { id: string; status: CommentStatus }[],
   targets: Map<string, CommentStatus>,
+  allowed: MoveRule = canTransition,
 ): void {
-  const refused = rows.filter((r) => r.status !== targets.get(r.id) && !canTransition(r.status, targets.get(r.id)!));
+  const refused = rows.filter((r) => r.status !== targets.get(r.id) && !allowed(r.status, targets.get(r.id)!));
   if (refused.length === 0) return;
   const detail = refused
     .slice(0, 5)
@@ -95,9 +99,10 @@ export async function transitionRow(
   to: CommentStatus,
   actor: Actor,
   note: string | null,
+  allowed: MoveRule = canTransition,
 ): Promise<CommentChange> {
   if (row.status === to) return { comment: toModeratedComment(row), article: null, from: row.status, actor };
-  if (!canTransition(row.status, to)) throw new ConflictError(`A ${row.status} comment cannot become ${to}.`);
+  if (!allowed(row.status, to)) throw new ConflictError(`A ${row.status} comment cannot become ${to}.`);
   await applyTransition(tx, {
     comment: snapshotOf(row),
     article: { externalId: row.article_external_id, url: row.article_url, title: row.article_title },

@@ -39,6 +39,7 @@ const PAGES: Record<string, { make: () => Promise<Visit>; moderatorSees?: 200 | 
   'GET /dashboard/queue/poll': { make: async () => ({ path: `/dashboard/queue/poll?site=${THEIRS}&status=pending` }) },
   // The live queue's event stream: read up to its headers, never to its (endless) end.
   'GET /dashboard/queue/live': { make: async () => ({ path: `/dashboard/queue/live?site=${THEIRS}`, stream: true }) },
+  'GET /dashboard/queue/more': { make: async () => ({ path: `/dashboard/queue/more?site=${THEIRS}&status=pending` }) },
   'POST /dashboard/queue/bulk': {
     make: async () => ({
       path: '/dashboard/queue/bulk',
