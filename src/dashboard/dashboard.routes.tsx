@@ -4,6 +4,7 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AdminService } from '../admin/admin.service.ts';
+import type { ArticleService } from '../articles/article.service.ts';
 import type { LoginService } from '../auth/login.service.ts';
 import type { SessionService } from '../auth/session.service.ts';
 import type { CookieContext } from '../auth/session-cookie.ts';
@@ -22,6 +23,7 @@ import { dashboardError, pageContext, requireCsrf, requireSession } from './dash
 import { AuditPage } from './pages/audit.tsx';
 import { MailListPage, MailMessagePage } from './pages/mail.tsx';
 import { adminOnly } from './routes/admin-access.ts';
+import { articlePages } from './routes/article-pages.routes.tsx';
 import { loginRoutes, logoutRoute } from './routes/login.routes.tsx';
 import { moderationPages } from './routes/moderation-pages.routes.tsx';
 import { reviewPages } from './routes/review-pages.routes.tsx';
@@ -35,6 +37,7 @@ export interface DashboardDeps {
   tokens: TokenService;
   users: UserService;
   sites: SiteService;
+  articles: ArticleService;
   moderation: ModerationService;
   review: ReviewService;
   bans: BanService;
@@ -78,6 +81,7 @@ export function dashboardRoutes(deps: DashboardDeps) {
   app.route('/', logoutRoute(deps));
   app.route('/', reviewPages(deps));
   app.route('/', moderationPages(deps));
+  app.route('/articles', articlePages(deps));
   app.route('/sites', sitePages(deps));
   app.route('/webhooks', webhookPages(deps));
   app.route('/webhook-deliveries', deliveryPages(deps));

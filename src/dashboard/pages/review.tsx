@@ -6,7 +6,8 @@ import { Layout, type PageContext } from '../components/layout.tsx';
 export interface QueueView {
   status: QueueStatus;
   siteId?: string | undefined;
-  articleId?: string | undefined;
+  /** An article's title (any part of it) or its id. */
+  article?: string | undefined;
   q?: string | undefined;
   cursor?: string | undefined;
   sort?: QueueSort | undefined;
@@ -29,7 +30,7 @@ function queueHref(v: QueueView, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
   params.set('status', v.status);
   if (v.siteId) params.set('site', v.siteId);
-  if (v.articleId) params.set('article', v.articleId);
+  if (v.article) params.set('article', v.article);
   if (v.q) params.set('q', v.q);
   if (v.sort && v.sort !== 'newest') params.set('sort', v.sort);
   for (const [k, val] of Object.entries(extra)) params.set(k, val);
@@ -134,8 +135,8 @@ export function QueuePage(p: {
           </select>
         </div>
         <div class="field">
-          <label for="f-article">Article id</label>
-          <input id="f-article" name="article" value={v.articleId ?? ''} size={16} />
+          <label for="f-article">Article title or id</label>
+          <input id="f-article" name="article" type="search" value={v.article ?? ''} size={16} />
         </div>
         <div class="field">
           <label for="f-q">Search text, name or email</label>
@@ -184,7 +185,7 @@ export function QueuePage(p: {
       {p.items.length === 0 && (
         <p class="empty" id="queue-empty">
           Nothing {v.status === 'pending' ? 'waiting for review' : `in ${v.status}`}
-          {v.q || v.articleId || v.siteId ? ' with these filters' : ''}.
+          {v.q || v.article || v.siteId ? ' with these filters' : ''}.
         </p>
       )}
       <ol
