@@ -1,6 +1,7 @@
 // Per-article controls from the three surfaces (dashboard forms, the moderation API, the CLI): close,
 // reopen, the article's own moderation mode. Each change is audited and delivered as a webhook event
 // to a real receiver; the submission pipeline honours it; bad input changes nothing.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeArticlesBefore } from '../../src/articles/article.repository.ts';
 import { runCli } from '../../src/cli/program.ts';
@@ -90,7 +91,7 @@ const eventsOf = (articleId: string) =>
     .selectFrom('events')
     .select(['type'])
     .where('type', 'like', 'article.%')
-    .where(({ ref }) => ref('payload', '->').key('data').key('article').key('id'), '=', JSON.stringify(articleId))
+    .where(sql<string>`payload->'data'->'article'->>'id'`, '=', articleId)
     .execute();
 
 /** The article events the receiver got for this article, in order of arrival. */
