@@ -123,13 +123,16 @@ describe('the moderation API', () => {
       effectiveModeration: 'first',
     });
 
+    // The thread is read (and cached) while open.
+    const threadPath = `/api/v1/sites/${SITE}/articles/api-close/comments`;
+    expect((await call(ctx, threadPath)).body.article.closed).toBe(false);
     const closed = await api(ctx, 'PATCH', path('api-close'), modAuth, { closed: true });
     expect(closed.status, closed.text).toBe(200);
     expect(closed.body.article).toMatchObject({ closed: true, title: 'Budget vote tonight' });
     const refused = await submit(ctx, SITE, { articleId: 'api-close' });
     expect(expectProblem(refused, 403).code).toBe('article_closed');
     // The public thread says so (and its ETag changed with it).
-    expect((await call(ctx, `/api/v1/sites/${SITE}/articles/api-close/comments`)).body.article.closed).toBe(true);
+    expect((await call(ctx, threadPath)).body.article.closed).toBe(true);
 
     // Closing again changes nothing: no second audit row or event.
     expect((await api(ctx, 'PATCH', path('api-close'), modAuth, { closed: true })).status).toBe(200);
@@ -168,6 +171,30 @@ describe('the moderation API', () => {
     // The maintenance job's closing rule leaves it alone too.
     expect(await closeArticlesBefore(db, 'aging', new Date(Date.now() - 2 * 86_400_000))).toBe(0);
     expect((await submit(ctx, 'aging', { articleId: 'old' })).status).toBe(201);
+  });
+
+  it('of two concurrent closes, one changes the article: one audit row, one event', async () => {
+    await article('api-race');
+    const answers = await Promise.all([
+      api(ctx, 'PATCH', path('api-race'), modAuth, { closed: true }),
+      api(ctx, 'PATCH', path('api-race'), adminAuth, { closed: true }),
+    ]);
+    expect(answers.map((a) => [a.status, a.body.article.closed])).toEqual([
+      [200, true],
+      [200, true],
+    ]);
+    expect((await auditOf('api-race')).map((a) => a.action)).toEqual(['article.close']);
+    expect((await eventsOf('api-race')).map((e) => e.type)).toEqual(['article.closed']);
+  });
+
+  it("refuses a closed article's mode change by a moderator of another site, and changes nothing", async () => {
+    await article('api-closed-mode');
+    expect((await api(ctx, 'PATCH', path('api-closed-mode'), modAuth, { closed: true })).status).toBe(200);
+    const before = await stateOf('api-closed-mode');
+    expectProblem(await api(ctx, 'PATCH', path('api-closed-mode'), strangerAuth, { moderation: 'none' }), 403);
+    expectProblem(await api(ctx, 'PATCH', path('api-closed-mode'), strangerAuth, { closed: false }), 403);
+    expect(await stateOf('api-closed-mode')).toEqual(before);
+    expect((await auditOf('api-closed-mode')).map((a) => a.action)).toEqual(['article.close']);
   });
 
   it('answers bad input with 4xx problem+json and changes nothing', async () => {
