@@ -94,9 +94,18 @@ const eventsOf = (articleId: string) =>
     .where(sql<string>`payload->'data'->'article'->>'id'`, '=', articleId)
     .execute();
 
-/** The article events the receiver got for this article, in order of arrival. */
-const delivered = (articleId: string) =>
-  receiver.received.filter((r) => r.json?.type?.startsWith('article.') && r.json.data.article.id === articleId);
+/**
+ * The article events the receiver got for this article, once each, in the order they happened:
+ * deliveries run in parallel and may arrive in any order, but event ids (webhook-id) are time-ordered.
+ */
+const delivered = (articleId: string) => {
+  const byId = new Map(
+    receiver.received
+      .filter((r) => r.json?.type?.startsWith('article.') && r.json.data.article.id === articleId)
+      .map((r) => [r.headers['webhook-id']!, r]),
+  );
+  return [...byId.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
+};
 
 async function waitForDelivered(articleId: string, types: string[]) {
   await receiver.waitFor(() => delivered(articleId).length >= types.length, 30_000);
