@@ -97,7 +97,13 @@ export function createApp(container: Container) {
   app.route('/api/v1/auth', authRoutes({ ...auth, login: container.login }));
   app.route(
     '/api/v1/moderation',
-    moderationRoutes({ ...auth, moderation: container.moderation, review: container.review, bans: container.bans }),
+    moderationRoutes({
+      ...auth,
+      moderation: container.moderation,
+      review: container.review,
+      bans: container.bans,
+      articles: container.articles,
+    }),
   );
   app.route('/api/v1/moderation', reportModerationRoutes({ ...auth, reports: container.reports }));
   app.route('/api/v1/admin', adminRoutes({ ...auth, ...container }));

@@ -1,22 +1,10 @@
 // Admin: correct an article's URL (the link moderators click and webhooks carry) and title.
 import { createRoute, z } from '@hono/zod-openapi';
+import { articleSchema } from '../articles/article.schemas.ts';
 import type { ArticleService } from '../articles/article.service.ts';
 import { actorOf } from '../domain/principal.ts';
 import { openApiRouter } from '../http/openapi.ts';
-import { authProblems, isoDate, problem, signedIn } from '../http/openapi-common.ts';
-
-const articleSchema = z
-  .object({
-    id: z.string().openapi({ description: "The publisher's id for the article." }),
-    siteId: z.string(),
-    url: z.string().nullable(),
-    title: z.string().nullable(),
-    commentCount: z.number().int(),
-    closed: z.boolean(),
-    editedAt: isoDate.nullable().openapi({ description: 'Set by an admin edit: comments never change it after.' }),
-    createdAt: isoDate,
-  })
-  .openapi('Article');
+import { authProblems, problem, signedIn } from '../http/openapi-common.ts';
 
 const articlePatchSchema = z
   .object({

@@ -3,6 +3,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { ArticleRow } from '../db/schema.ts';
+import type { ModerationMode } from '../domain/moderation-mode.ts';
 
 export async function findArticle(db: DbOrTx, siteId: string, externalId: string): Promise<ArticleRow | undefined> {
   return db
@@ -116,9 +117,44 @@ export async function closeArticlesBefore(db: DbOrTx, siteId: string, firstComme
     .set({ closed_at: new Date(), thread_version: sql`thread_version + 1` })
     .where('site_id', '=', siteId)
     .where('closed_at', 'is', null)
+    // A moderator reopened it: the rule no longer closes it.
+    .where('reopened_at', 'is', null)
     .where('first_comment_at', '<', firstCommentBefore)
     .executeTakeFirst();
   return Number(res.numUpdatedRows);
+}
+
+/** The article, locked until the transaction ends: two moderators' changes apply one after the other. */
+export async function findArticleForUpdate(
+  tx: DbOrTx,
+  siteId: string,
+  externalId: string,
+): Promise<ArticleRow | undefined> {
+  return tx
+    .selectFrom('articles')
+    .selectAll()
+    .where('site_id', '=', siteId)
+    .where('external_id', '=', externalId)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/**
+ * A moderator's close, reopen or moderation mode. Closing and reopening change what the public thread
+ * says (closed or not), so they bump its version (the ETag); a mode change does not show there.
+ */
+export async function setArticleControls(
+  db: DbOrTx,
+  id: number,
+  patch: { closed_at?: Date | null; reopened_at?: Date | null; moderation_mode?: ModerationMode | null },
+): Promise<ArticleRow> {
+  const threadChanged = patch.closed_at !== undefined;
+  return db
+    .updateTable('articles')
+    .set({ ...patch, ...(threadChanged ? { thread_version: sql`thread_version + 1` } : {}) })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }
 
 /** The site's article at this URL (the oldest, if several share it). */

@@ -1,6 +1,7 @@
 // What every command gets: the services it calls and the terminal it talks to.
 import type { AdminService } from '../admin/admin.service.ts';
 import type { AlertService } from '../alerts/alert.service.ts';
+import type { ArticleService } from '../articles/article.service.ts';
 import type { TokenService } from '../auth/token.service.ts';
 import type { UserService } from '../auth/user.service.ts';
 import type { ProgressStream } from '../imports/progress.ts';
@@ -29,6 +30,8 @@ export interface CliIo {
 /** Changes to sites and webhooks go through `admin` (audit-logged as the CLI); reads use the services. */
 export interface Services {
   sites: SiteService;
+  /** Per-article controls: close, reopen, moderation mode. */
+  articles: ArticleService;
   moderation: ModerationService;
   /** Deleting a comment at its author's request, erasing an author. */
   erasure: ErasureService;

@@ -2,6 +2,7 @@
 // mode while the server holds the data directory, inside the server (see src/cli/forward.ts).
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../shared/errors.ts';
+import { registerArticleCommands } from './article.commands.ts';
 import type { CliIo, Services } from './command-context.ts';
 import { registerCommentCommands, registerErasureCommands } from './comment.commands.ts';
 import { registerMailCommands } from './mail.commands.ts';
@@ -33,6 +34,7 @@ function buildProgram(open: () => Promise<Services>, io: CliIo): Command {
       services ??= await open();
     });
   registerSiteCommands(program, opened, io);
+  registerArticleCommands(program, opened, io);
   registerCommentCommands(program, opened, io);
   registerErasureCommands(program, opened, io);
   registerWebhookCommands(program, opened, io);

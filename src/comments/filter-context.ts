@@ -1,6 +1,7 @@
 // What the filters see of a comment and its context (loaded before they run, so they stay pure).
 
 import type { CommentStatus } from '../domain/comment-status.ts';
+import type { ModerationMode } from '../domain/moderation-mode.ts';
 import type { AuthorHistory, FilterInput, LearnedModel } from '../filters/filter.ts';
 import type { SiteSettings } from '../sites/site-settings.ts';
 import type { CommentInput } from './comment.schemas.ts';
@@ -27,6 +28,7 @@ export function filterInput(
     userAgent: string | null;
     now: Date;
     learned?: { model: LearnedModel; emailHash: string } | null;
+    articleModeration?: ModerationMode | null;
   },
 ): FilterInput {
   return {
@@ -41,6 +43,7 @@ export function filterInput(
     request: { ip: context.ip, userAgent: context.userAgent },
     author: context.author,
     settings: context.settings,
+    articleModeration: context.articleModeration ?? null,
     learned: context.learned ?? null,
     now: context.now.getTime(),
   };

@@ -40,7 +40,8 @@ export async function loadSubmissionContext(
     ])
     .executeTakeFirstOrThrow();
   const a = row.article as
-    | (Omit<ArticleRow, 'closed_at' | 'first_comment_at' | 'edited_at' | 'created_at'> & Record<string, unknown>)
+    | (Omit<ArticleRow, 'closed_at' | 'first_comment_at' | 'edited_at' | 'reopened_at' | 'created_at'> &
+        Record<string, unknown>)
     | null;
   const b = row.ban as (Omit<BanRow, 'created_at' | 'expires_at' | 'lifted_at'> & Record<string, unknown>) | null;
   const author = row.author as { status: CommentStatus; n: number; same_name: number }[];
@@ -51,6 +52,7 @@ export async function loadSubmissionContext(
           closed_at: date(a.closed_at),
           first_comment_at: date(a.first_comment_at),
           edited_at: date(a.edited_at),
+          reopened_at: date(a.reopened_at),
           created_at: date(a.created_at)!,
         }
       : null,

@@ -100,7 +100,15 @@ export function createCommentSubmission(deps: {
     const model = (await deps.learnedModel?.(site.id)) ?? null;
     const learned = model ? { model, emailHash: hash } : null;
     const filtered = runFilters(
-      filterInput(input, { settings: site.settings, author, ip: ctx.ip, userAgent: ctx.userAgent, now, learned }),
+      filterInput(input, {
+        settings: site.settings,
+        articleModeration: article.moderation_mode,
+        author,
+        ip: ctx.ip,
+        userAgent: ctx.userAgent,
+        now,
+        learned,
+      }),
     );
     const { status, verdicts } = withBan(filtered, context.ban);
     return { article, articleChanged: changed, parent, emailHash: hash, status, reasons: verdicts };

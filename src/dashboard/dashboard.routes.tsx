@@ -4,6 +4,7 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AdminService } from '../admin/admin.service.ts';
+import type { ArticleService } from '../articles/article.service.ts';
 import type { LoginService } from '../auth/login.service.ts';
 import type { SessionService } from '../auth/session.service.ts';
 import type { CookieContext } from '../auth/session-cookie.ts';
@@ -24,6 +25,7 @@ import { AuditPage } from './pages/audit.tsx';
 import { MailListPage, MailMessagePage } from './pages/mail.tsx';
 import { adminOnly } from './routes/admin-access.ts';
 import { liveQueueRoutes } from './routes/live-queue.routes.ts';
+import { articlePages } from './routes/article-pages.routes.tsx';
 import { loginRoutes, logoutRoute } from './routes/login.routes.tsx';
 import { moderationPages } from './routes/moderation-pages.routes.tsx';
 import { reviewPages } from './routes/review-pages.routes.tsx';
@@ -37,6 +39,7 @@ export interface DashboardDeps {
   tokens: TokenService;
   users: UserService;
   sites: SiteService;
+  articles: ArticleService;
   moderation: ModerationService;
   review: ReviewService;
   liveQueue: LiveQueue;
@@ -82,6 +85,7 @@ export function dashboardRoutes(deps: DashboardDeps) {
   app.route('/', reviewPages(deps));
   app.route('/', liveQueueRoutes(deps));
   app.route('/', moderationPages(deps));
+  app.route('/articles', articlePages(deps));
   app.route('/sites', sitePages(deps));
   app.route('/webhooks', webhookPages(deps));
   app.route('/webhook-deliveries', deliveryPages(deps));

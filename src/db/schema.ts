@@ -2,6 +2,7 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { ActorType } from '../domain/actor.ts';
 import type { CommentStatus } from '../domain/comment-status.ts';
+import type { ModerationMode } from '../domain/moderation-mode.ts';
 import type { UserRole } from '../domain/principal.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -27,6 +28,10 @@ interface ArticlesTable {
   first_comment_at: Date | null;
   /** When an admin last edited the URL or title: comments never change them after that. */
   edited_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The article's own moderation mode; null: the site's. */
+  moderation_mode: ColumnType<ModerationMode | null, ModerationMode | null | undefined, ModerationMode | null>;
+  /** When a moderator last reopened it: the site's close-after-days rule no longer applies. */
+  reopened_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: Timestamp;
 }
 

@@ -13,6 +13,10 @@ export const EVENT_TYPES = [
   'report.resolved',
   // One event per finished import, with its counts (imported comments emit no events of their own).
   'import.completed',
+  // A moderator (or the CLI) closed or reopened an article, or changed its own moderation mode.
+  'article.closed',
+  'article.opened',
+  'article.updated',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

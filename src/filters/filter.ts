@@ -67,6 +67,8 @@ export interface FilterInput {
   request: { ip: string | null; userAgent: string | null };
   author: AuthorHistory;
   settings: FilterSettings;
+  /** The article's own moderation mode, which wins over the site's; null or absent: the site's. */
+  articleModeration?: ModerationMode | null;
   /** The learned spam model and the author's keyed email hash (its token), when the site has a model. */
   learned?: { model: LearnedModel; emailHash: string } | null;
   /** Now, in ms since epoch. */

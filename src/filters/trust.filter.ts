@@ -1,12 +1,23 @@
-// The site's moderation mode: hold everything, hold an author's comments until one is approved
-// (WordPress's default), or publish what passes the other filters.
+// The moderation mode (the article's own, else the site's): hold everything, hold an author's comments
+// until one is approved (WordPress's default), or publish what passes the other filters.
 import type { ModerationMode } from '../domain/moderation-mode.ts';
 import type { Verdict } from '../domain/verdict.ts';
 import type { Filter } from './filter.ts';
 
-function trustVerdict(mode: ModerationMode, authorHasApproved: boolean, unverified: boolean): Verdict | null {
+function trustVerdict(
+  mode: ModerationMode,
+  byArticle: boolean,
+  authorHasApproved: boolean,
+  unverified: boolean,
+): Verdict | null {
   if (mode === 'all')
-    return { action: 'hold', code: 'moderation_all', detail: 'This site holds every comment for review.' };
+    return {
+      action: 'hold',
+      code: 'moderation_all',
+      detail: byArticle
+        ? 'This article holds every comment for review (its own setting).'
+        : 'This site holds every comment for review.',
+    };
   if (mode === 'first' && !authorHasApproved) {
     return {
       action: 'hold',
@@ -26,9 +37,10 @@ function trustVerdict(mode: ModerationMode, authorHasApproved: boolean, unverifi
 
 export const trustFilter: Filter = {
   name: 'trust',
-  run({ settings, author }) {
+  run({ settings, author, articleModeration }) {
     return trustVerdict(
-      settings.moderation,
+      articleModeration ?? settings.moderation,
+      Boolean(articleModeration),
       (author.approvedUnderName ?? 0) > 0,
       settings.requireVerifiedForTrust === true && author.verified !== true,
     );

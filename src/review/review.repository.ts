@@ -11,6 +11,8 @@ export interface QueueFilter {
   siteId?: string | undefined;
   /** The article's external id (as publishers know it). */
   articleId?: string | undefined;
+  /** An article as moderators name it: its title (case-insensitive substring) or its exact id. */
+  article?: string | undefined;
   /** Text searched in body, name and email (case-insensitive substring). */
   q?: string | undefined;
 }
@@ -28,6 +30,10 @@ function where(eb: ExpressionBuilder<Database, 'comments' | 'articles'>, f: Queu
   if (f.siteIds) conditions.push(eb('comments.site_id', 'in', f.siteIds.length ? f.siteIds : ['']));
   if (f.siteId) conditions.push(eb('comments.site_id', '=', f.siteId));
   if (f.articleId) conditions.push(eb('articles.external_id', '=', f.articleId));
+  if (f.article)
+    conditions.push(
+      eb.or([eb('articles.external_id', '=', f.article), eb('articles.title', 'ilike', `%${escapeLike(f.article)}%`)]),
+    );
   if (f.q) {
     const pattern = `%${escapeLike(f.q)}%`;
     conditions.push(

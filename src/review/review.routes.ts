@@ -18,7 +18,7 @@ const listRoute = createRoute({
   tags: ['Moderation'],
   summary: 'The review queue',
   description:
-    "Comments by status (pending by default), newest first, across the sites you moderate; filter by site, article and text. `counts` gives each tab's total for the same filters.",
+    "Comments by status (pending by default), newest first, across the sites you moderate; filter by site, article (id, or title or id) and text. `counts` gives each tab's total for the same filters.",
   security: signedIn,
   request: { query: queueQuerySchema },
   responses: {

@@ -74,7 +74,13 @@ const logEntrySchema = z
 export const queueQuerySchema = z.object({
   status: z.enum(QUEUE_STATUSES).default('pending'),
   siteId: z.string().max(63).optional(),
-  articleId: z.string().max(200).optional(),
+  articleId: z.string().max(200).optional().openapi({ description: "The article's exact id." }),
+  article: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .openapi({ description: "An article's title (case-insensitive, any part of it) or its exact id." }),
   q: z.string().trim().max(200).optional().openapi({ description: 'Text searched in body, name and email.' }),
   cursor: z.string().max(200).optional(),
   sort: z.enum(QUEUE_SORTS).default('newest').openapi({

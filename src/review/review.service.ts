@@ -32,6 +32,8 @@ export interface QueueQuery {
   status: QueueStatus;
   siteId?: string | undefined;
   articleId?: string | undefined;
+  /** The article's title (substring) or id. */
+  article?: string | undefined;
   q?: string | undefined;
   cursor?: string | undefined;
   /** newest (default), oldest, or by learned spam score: most likely spam first, or least likely first. */
@@ -135,7 +137,13 @@ export function createReviewService(deps: { db: Db; subscriptions: Pick<Subscrip
       who: Principal,
       q: QueueQuery,
     ): Promise<{ items: QueueItem[]; nextCursor: string | null; counts: Record<QueueStatus, number> }> {
-      const filter = { siteIds: scopeFor(who, q.siteId), siteId: q.siteId, articleId: q.articleId, q: q.q };
+      const filter = {
+        siteIds: scopeFor(who, q.siteId),
+        siteId: q.siteId,
+        articleId: q.articleId,
+        article: q.article,
+        q: q.q,
+      };
       if (q.sort === 'spam-first' || q.sort === 'spam-last') return listByScore(filter, q, q.sort);
       const rows = await repo.listQueue(db, {
         ...filter,
@@ -157,7 +165,13 @@ export function createReviewService(deps: { db: Db; subscriptions: Pick<Subscrip
 
     /** Comments that arrived after the newest one a moderator has on screen (for live updates). */
     async newerThan(who: Principal, q: Omit<QueueQuery, 'cursor'> & { after: string }): Promise<QueueItem[]> {
-      const filter = { siteIds: scopeFor(who, q.siteId), siteId: q.siteId, articleId: q.articleId, q: q.q };
+      const filter = {
+        siteIds: scopeFor(who, q.siteId),
+        siteId: q.siteId,
+        articleId: q.articleId,
+        article: q.article,
+        q: q.q,
+      };
       return enrich(
         await repo.listQueue(db, {
           ...filter,

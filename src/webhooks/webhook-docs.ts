@@ -2,9 +2,12 @@
 // (comments/event-payload.ts as shaped for each endpoint by webhook-payload.ts) and the Standard
 // Webhooks headers deliver-webhook.job.ts signs it with. tests/e2e/openapi-contract.test.ts checks
 // delivered bodies against these schemas, so a field added to the payload must be added here.
+// Article events come from src/articles/article.service.ts (articleEvent), import.completed from
+// src/transfer/import.service.ts.
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import { COMMENT_STATUSES } from '../domain/comment-status.ts';
 import { EVENT_TYPES, type EventType } from '../domain/event-types.ts';
+import { MODERATION_MODES } from '../domain/moderation-mode.ts';
 
 const isoDate = z.string().openapi({ format: 'date-time' });
 const status = z.enum(COMMENT_STATUSES);
@@ -89,6 +92,40 @@ const importCompleted = z.strictObject({
   }),
 });
 
+// An article's controls (src/articles/article.service.ts): the article as it is now and as it was.
+const articleState = {
+  closed: z
+    .boolean()
+    .openapi({ description: "Closed to new comments (by hand or by the site's close-after-days rule)." }),
+  moderation: z.enum(MODERATION_MODES).nullable().openapi({
+    description: "The article's own moderation mode; null: it follows the site's.",
+  }),
+};
+
+function articleEvent(type: 'article.closed' | 'article.opened' | 'article.updated') {
+  return z.strictObject({
+    type: z.literal(type),
+    timestamp: isoDate,
+    data: z.strictObject({
+      article: z.strictObject({
+        id: z.string(),
+        url: z.string().nullable(),
+        title: z.string().nullable(),
+        ...articleState,
+        effectiveModeration: z.enum(MODERATION_MODES).openapi({
+          description: "The mode its new comments get: its own, else the site's.",
+        }),
+      }),
+      previous: z.strictObject(articleState).openapi({ description: 'The same fields before the change.' }),
+      site: z.strictObject({ id: z.string() }),
+      actor: z.strictObject({
+        type: z.string().openapi({ description: 'Who made the change: user or cli.' }),
+        id: z.string(),
+      }),
+    }),
+  });
+}
+
 /** The Standard Webhooks headers (https://www.standardwebhooks.com/) every delivery carries. */
 const headers = z.object({
   'webhook-id': z.string().openapi({
@@ -101,7 +138,9 @@ const headers = z.object({
 });
 
 function payloadSchemaOf(type: EventType) {
-  return type === 'import.completed' ? importCompleted : commentEvent(type);
+  if (type === 'import.completed') return importCompleted;
+  if (type === 'article.closed' || type === 'article.opened' || type === 'article.updated') return articleEvent(type);
+  return commentEvent(type);
 }
 
 export function registerWebhooks(registry: OpenAPIHono['openAPIRegistry']): void {

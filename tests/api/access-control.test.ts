@@ -89,6 +89,22 @@ const WALK: Record<string, { scope: Scope; make: () => Promise<Call> }> = {
     scope: 'other-site',
     make: async () => ({ params: { id: await fresh.ban() } }),
   },
+  'GET /api/v1/moderation/sites/{siteId}/articles/{articleId}': {
+    scope: 'other-site',
+    make: async () => {
+      const articleId = `walk-${randomUUID()}`;
+      await submit(ctx, THEIRS, { articleId });
+      return { params: { siteId: THEIRS, articleId } };
+    },
+  },
+  'PATCH /api/v1/moderation/sites/{siteId}/articles/{articleId}': {
+    scope: 'other-site',
+    make: async () => {
+      const articleId = `walk-${randomUUID()}`;
+      await submit(ctx, THEIRS, { articleId });
+      return { params: { siteId: THEIRS, articleId }, body: { closed: true, moderation: 'none' } };
+    },
+  },
   'GET /api/v1/admin/sites': { scope: 'admin-only', make: async () => ({}) },
   'POST /api/v1/admin/sites/{siteId}/imports': {
     scope: 'admin-only',

@@ -22,6 +22,18 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
+/** An article of THEIRS (made by its first comment); its id. */
+async function freshArticle(): Promise<string> {
+  const commentId = await fresh.pendingComment();
+  const row = await ctx.container.database.db
+    .selectFrom('comments')
+    .innerJoin('articles', 'articles.id', 'comments.article_id')
+    .select('articles.external_id')
+    .where('comments.id', '=', commentId)
+    .executeTakeFirstOrThrow();
+  return row.external_id;
+}
+
 interface Visit {
   path: string;
   form?: Record<string, string | string[]>;
@@ -58,6 +70,18 @@ const PAGES: Record<string, { make: () => Promise<Visit>; moderatorSees?: 200 | 
   },
   'GET /dashboard/comments/:id': {
     make: async () => ({ path: `/dashboard/comments/${await fresh.pendingComment()}` }),
+  },
+  'GET /dashboard/articles/:siteId/:articleId': {
+    make: async () => ({ path: `/dashboard/articles/${THEIRS}/${await freshArticle()}` }),
+  },
+  'POST /dashboard/articles/:siteId/:articleId/close': {
+    make: async () => ({ path: `/dashboard/articles/${THEIRS}/${await freshArticle()}/close` }),
+  },
+  'POST /dashboard/articles/:siteId/:articleId/open': {
+    make: async () => ({ path: `/dashboard/articles/${THEIRS}/${await freshArticle()}/open` }),
+  },
+  'POST /dashboard/articles/:siteId/:articleId/mode': {
+    make: async () => ({ path: `/dashboard/articles/${THEIRS}/${await freshArticle()}/mode`, form: { mode: 'all' } }),
   },
   'GET /dashboard/bans': { make: async () => ({ path: '/dashboard/bans' }), moderatorSees: 200 },
   'POST /dashboard/bans': {

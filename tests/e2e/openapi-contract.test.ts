@@ -141,7 +141,7 @@ describe.skipIf(testDb() !== 'pglite')('the OpenAPI document', () => {
       await createSite(ctx, 'hooks', { moderation: 'all' });
       await ctx.container.webhooks.create('hooks', { url: `${receiver.url}/personal`, includePersonalData: true });
       await ctx.container.webhooks.create('hooks', { url: `${receiver.url}/public`, includePersonalData: false });
-      // Every event type: a comment walked through every status, then an import.
+      // Every event type: a comment walked through every status, an article's controls, then an import.
       const posted = await submit(ctx, 'hooks', { body: 'A comment that waits for a moderator' });
       expect(posted.status).toBe(201);
       const id = posted.body.id;
@@ -169,6 +169,18 @@ describe.skipIf(testDb() !== 'pglite')('the OpenAPI document', () => {
         {},
       );
       expect(dismissed.status, dismissed.text).toBe(200);
+      // An article closed, reopened and put on pre-moderation by a moderator of the site.
+      const editor = await tokenFor(ctx, await createUser(ctx, 'oas-articles@example.com', 'moderator', ['hooks']));
+      for (const change of [{ closed: true }, { closed: false }, { moderation: 'all' }]) {
+        const res = await api(
+          ctx,
+          'PATCH',
+          '/api/v1/moderation/sites/hooks/articles/article-1',
+          bearer(editor),
+          change,
+        );
+        expect(res.status, res.text).toBe(200);
+      }
       // Deleting erases the author's data from what is sent after, so the personal variant is seen first.
       await receiver.waitFor(
         (r) => new Set(r.filter((x) => x.json?.type === 'comment.pending').map((x) => x.path)).size === 2,

@@ -91,13 +91,20 @@ export function CommentCard(props: { item: QueueItem; formId: string; selectable
             <Time at={c.createdAt} />
           </span>
           <span class="meta">
-            on{' '}
-            {c.article.url ? (
-              <a href={c.article.url} rel="noopener noreferrer" target="_blank">
-                <bdi>{c.article.title ?? c.article.id}</bdi>
-              </a>
-            ) : (
+            on {/* The article's page here (close it, set its mode); the small arrow opens it on the site. */}
+            <a
+              class="article-link"
+              href={`/dashboard/articles/${encodeURIComponent(c.siteId)}/${encodeURIComponent(c.article.id)}`}
+            >
               <bdi>{c.article.title ?? c.article.id}</bdi>
+            </a>
+            {c.article.url && (
+              <>
+                {' '}
+                <a href={c.article.url} rel="noopener noreferrer" target="_blank" title="Open the article on the site">
+                  ↗
+                </a>
+              </>
             )}{' '}
             · {c.siteId}
           </span>

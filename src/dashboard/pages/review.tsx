@@ -7,7 +7,8 @@ import { Layout, type PageContext } from '../components/layout.tsx';
 export interface QueueView {
   status: QueueStatus;
   siteId?: string | undefined;
-  articleId?: string | undefined;
+  /** An article's title (any part of it) or its id. */
+  article?: string | undefined;
   q?: string | undefined;
   cursor?: string | undefined;
   sort?: QueueSort | undefined;
@@ -31,7 +32,7 @@ function queueHref(v: QueueView, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams();
   params.set('status', v.status);
   if (v.siteId) params.set('site', v.siteId);
-  if (v.articleId) params.set('article', v.articleId);
+  if (v.article) params.set('article', v.article);
   if (v.q) params.set('q', v.q);
   if (v.sort && v.sort !== 'newest') params.set('sort', v.sort);
   for (const [k, val] of Object.entries(extra)) params.set(k, val);
@@ -85,7 +86,7 @@ function HelpDialog() {
 /** "All done" only when nothing is waiting at all; a later page that ran out says how many still are. */
 function EmptyText(props: { view: QueueView; waiting: number }) {
   const v = props.view;
-  const filtered = v.q || v.articleId || v.siteId ? ' with these filters' : '';
+  const filtered = v.q || v.article || v.siteId ? ' with these filters' : '';
   if (props.waiting > 0)
     return (
       <>
@@ -160,8 +161,8 @@ export function QueuePage(p: {
           </select>
         </div>
         <div class="field">
-          <label for="f-article">Article id</label>
-          <input id="f-article" name="article" value={v.articleId ?? ''} size={16} />
+          <label for="f-article">Article title or id</label>
+          <input id="f-article" name="article" type="search" value={v.article ?? ''} size={16} />
         </div>
         <div class="field">
           <label for="f-q">Search</label>

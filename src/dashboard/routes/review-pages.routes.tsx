@@ -44,7 +44,7 @@ function viewOf(c: Context): QueueView {
   return {
     status: QUEUE_STATUSES.includes(status as QueueStatus) ? (status as QueueStatus) : 'pending',
     siteId: text(c.req.query('site'), 63),
-    articleId: text(c.req.query('article'), 200),
+    article: text(c.req.query('article'), 200),
     q: text(c.req.query('q'), 200),
     cursor: text(c.req.query('cursor'), 200),
     sort: QUEUE_SORTS.find((s) => s === c.req.query('sort')) ?? 'newest',
