@@ -2,6 +2,7 @@
 // mode while the server holds the data directory, inside the server (see src/cli/forward.ts).
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../shared/errors.ts';
+import { registerBanCommands } from './ban.commands.ts';
 import type { CliIo, Services } from './command-context.ts';
 import { registerCommentCommands, registerErasureCommands } from './comment.commands.ts';
 import { registerMailCommands } from './mail.commands.ts';
@@ -34,6 +35,7 @@ function buildProgram(open: () => Promise<Services>, io: CliIo): Command {
     });
   registerSiteCommands(program, opened, io);
   registerCommentCommands(program, opened, io);
+  registerBanCommands(program, opened, io);
   registerErasureCommands(program, opened, io);
   registerWebhookCommands(program, opened, io);
   registerUserCommands(program, opened, io);
