@@ -84,7 +84,7 @@ function BanForms(p: { page: PageContext; c: QueueItem }) {
   );
 }
 
-export function LogTable(props: { entries: LogEntry[]; showComment?: boolean }) {
+function LogTable(props: { entries: LogEntry[]; showComment?: boolean }) {
   return (
     <table>
       <thead>
