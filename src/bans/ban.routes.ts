@@ -19,6 +19,10 @@ const banSchema = z
   })
   .openapi('Ban');
 
+// Rebuilt with the OpenAPI-extended zod: the service's schema may be created before the extension loads
+// (the CLI imports the service without any route).
+const banInput = z.object(banInputSchema.shape).openapi('BanInput');
+
 const listRoute = createRoute({
   method: 'get',
   path: '/',
@@ -48,7 +52,7 @@ const createBanRoute = createRoute({
     'A `domain` or `ip` ban needs `confirm: true` (else 409 `confirmation_required`, naming how many authors and comments it would hit; `POST /preview` counts them), and a webmail domain (gmail.com, …) `allowWebmail: true` (else 422 `webmail_domain`).',
   security: signedIn,
   request: {
-    body: { content: { 'application/json': { schema: banInputSchema.openapi('BanInput') } }, required: true },
+    body: { content: { 'application/json': { schema: banInput } }, required: true },
   },
   responses: {
     201: {
@@ -69,7 +73,7 @@ const previewRoute = createRoute({
   summary: 'What a ban would hit: authors and comments on the site it matches, how many held; nothing is written',
   security: signedIn,
   request: {
-    body: { content: { 'application/json': { schema: banInputSchema } }, required: true },
+    body: { content: { 'application/json': { schema: banInput } }, required: true },
   },
   responses: {
     200: {
