@@ -3,6 +3,7 @@
 // counts and refused without a confirmation, webmail domains refused without an override, on the
 // API, the dashboard and the CLI; banned authors marked on their cards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../../src/auth/user.service.ts';
 import { runCli } from '../../src/cli/program.ts';
 import { inTransaction } from '../../src/db/database.ts';
 import type { Principal } from '../../src/domain/principal.ts';
@@ -22,7 +23,7 @@ import { createTestContext, type TestContext } from '../support/test-app.ts';
 let ctx: TestContext;
 let modAuth: Record<string, string>;
 let modSession: Session;
-let moderator: { id: string; email: string };
+let moderator: User;
 beforeAll(async () => {
   // A trusted proxy lets the tests choose the author's IP with X-Forwarded-For.
   ctx = await createTestContext({ TRUST_PROXY: 'true' });
