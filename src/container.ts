@@ -36,6 +36,7 @@ import { createMailLog, type MailLog } from './mail/mail-log.service.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { createMailTransport, describeMailMode, keptFromAddress } from './mail/transport-factory.ts';
 import { createMaintenanceJob, MAINTENANCE_SCHEDULE } from './maintenance/maintenance.job.ts';
+import { createBanReach } from './moderation/ban-reach.ts';
 import { createModerationService } from './moderation/moderation.service.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createErasureService, type ErasureService } from './privacy/erasure.service.ts';
@@ -279,7 +280,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const imports = createImportService({ db, sites, notifier, secret: secretKey });
   const importJobs = createImportJobService({ db, sites, imports, log });
   const users = createUserService({ db, audit });
-  const review = createReviewService({ db, subscriptions });
+  const bans = createBanService({ db, sites, audit, secret: secretKey, reach: createBanReach({ notifier }) });
+  const review = createReviewService({ db, subscriptions, bans, trustProxy: config.trustProxy });
   const alerts = createAlertService({ db, users, sites, review, mailer, producer, baseUrl });
   const erasure = createErasureService({
     db,
@@ -330,7 +332,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     webhooks,
     review,
     liveQueue,
-    bans: createBanService({ db, sites, audit, secret: secretKey }),
+    bans,
     reports: createReportService({
       db,
       sites,

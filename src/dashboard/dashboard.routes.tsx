@@ -24,8 +24,8 @@ import { dashboardError, pageContext, requireCsrf, requireSession } from './dash
 import { AuditPage } from './pages/audit.tsx';
 import { MailListPage, MailMessagePage } from './pages/mail.tsx';
 import { adminOnly } from './routes/admin-access.ts';
-import { liveQueueRoutes } from './routes/live-queue.routes.ts';
 import { articlePages } from './routes/article-pages.routes.tsx';
+import { liveQueueRoutes } from './routes/live-queue.routes.ts';
 import { loginRoutes, logoutRoute } from './routes/login.routes.tsx';
 import { moderationPages } from './routes/moderation-pages.routes.tsx';
 import { reviewPages } from './routes/review-pages.routes.tsx';

@@ -87,7 +87,7 @@ const PAGES: Record<string, { make: () => Promise<Visit>; moderatorSees?: 200 | 
   'POST /dashboard/bans': {
     make: async () => ({
       path: '/dashboard/bans',
-      form: { siteId: THEIRS, kind: 'ip', value: '192.0.2.99', duration: '1' },
+      form: { siteId: THEIRS, kind: 'ip', value: '192.0.2.99', duration: '1', confirm: '1', rejectHeld: '1' },
     }),
   },
   'POST /dashboard/bans/:id/lift': { make: async () => ({ path: `/dashboard/bans/${await fresh.ban()}/lift` }) },
