@@ -54,6 +54,13 @@ const PAGES: Record<string, { make: () => Promise<Visit>; moderatorSees?: 200 | 
   'GET /dashboard/comments/:id': {
     make: async () => ({ path: `/dashboard/comments/${await fresh.pendingComment()}` }),
   },
+  'GET /dashboard/reported': { make: async () => ({ path: `/dashboard/reported?site=${THEIRS}` }) },
+  'POST /dashboard/reported/:id/:action': {
+    make: async () => ({
+      path: `/dashboard/reported/${await fresh.reportedComment()}/dismiss`,
+      form: { return: '/dashboard/reported' },
+    }),
+  },
   'GET /dashboard/bans': { make: async () => ({ path: '/dashboard/bans' }), moderatorSees: 200 },
   'POST /dashboard/bans': {
     make: async () => ({
