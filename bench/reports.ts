@@ -116,7 +116,8 @@ try {
     REDIS_PREFIX: schema,
     SECRET_KEY: 'bench-secret-key-that-is-at-least-32-characters',
     TRUST_PROXY: 'true',
-    LOG_LEVEL: 'warn',
+    // info: the API says "listening on" at this level (its access log is read and dropped).
+    LOG_LEVEL: 'info',
   };
   const migrate = spawn(process.execPath, ['--import', 'tsx', 'src/bin/migrate.ts'], {
     cwd: root,
