@@ -44,7 +44,7 @@ import { erasureSteps } from './privacy/erasure-steps.ts';
 import { createManageLimits } from './readers/manage-limits.ts';
 import { createManageLinkJob } from './readers/manage-link.job.ts';
 import { createReaderData, type ReaderData } from './readers/reader-data.service.ts';
-import { createReportService, type ReportService } from './reports/report.service.ts';
+import { createReportService, type ReportService, transparencyOf } from './reports/report.service.ts';
 import { createReportLimiter } from './reports/report-limiter.ts';
 import { createLiveQueue, type LiveQueue } from './review/live-queue.service.ts';
 import { createReviewService, type ReviewService } from './review/review.service.ts';
@@ -257,6 +257,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   metrics.setSources({
     queueCounts: () => queue.counts(),
     outboxBacklog: () => countUndispatched(db),
+    reportTransparency: () => transparencyOf(db, null),
     pool: () =>
       database.pool
         ? { total: database.pool.totalCount, idle: database.pool.idleCount, waiting: database.pool.waitingCount }

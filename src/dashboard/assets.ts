@@ -11,6 +11,8 @@ const FILES = {
   'live.js': 'text/javascript; charset=utf-8',
   /** The log pages' copy buttons for full ids. */
   'dashboard-copy.js': 'text/javascript; charset=utf-8',
+  // Keys of the Reported tab (pages/reported.tsx).
+  'reported.js': 'text/javascript; charset=utf-8',
 } as const;
 type AssetName = keyof typeof FILES;
 

@@ -231,6 +231,10 @@ const WALK: Record<string, { scope: Scope; make: () => Promise<Call> }> = {
     scope: 'admin-only',
     make: async () => ({ params: { siteId: THEIRS } }),
   },
+  'GET /api/v1/admin/sites/{siteId}/reports/transparency': {
+    scope: 'admin-only',
+    make: async () => ({ params: { siteId: THEIRS } }),
+  },
   'GET /api/v1/admin/subscriptions': {
     scope: 'admin-only',
     make: async () => ({ query: `email=reader%40example.com&siteId=${THEIRS}` }),
