@@ -52,6 +52,7 @@ import { createLearnFromEventJob } from './spam-learning/learn-from-event.job.ts
 import { createSpamAdmin, type SpamAdmin } from './spam-learning/spam-admin.service.ts';
 import { createSpamModels, type SpamModels } from './spam-learning/spam-models.ts';
 import { createSpamTraining, type SpamTraining, type TrainingOptions } from './spam-learning/spam-training.service.ts';
+import { createReplyDigests } from './subscriptions/reply-digest.job.ts';
 import { createSubscriptionService, type SubscriptionService } from './subscriptions/subscription.service.ts';
 import { createSubscriptionMailJobs } from './subscriptions/subscription-mail.job.ts';
 import { createExportService, type ExportService } from './transfer/export.service.ts';
@@ -218,7 +219,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     }),
     from: config.mail.from ?? keptFromAddress(config.mail, config.publicUrl),
   });
-  const subscriptionMail = createSubscriptionMailJobs({
+  const subscriptionMailDeps = {
     db,
     sites,
     subscriptions,
@@ -226,8 +227,10 @@ export async function createContainer(config: Config, options: ContainerOptions 
     producer,
     secret: secretKey,
     baseUrl,
-    authorHashOf: async (id) => (await findComment(db, id))?.email_hash ?? null,
-  });
+    authorHashOf: async (id: string) => (await findComment(db, id))?.email_hash ?? null,
+  };
+  const subscriptionMail = createSubscriptionMailJobs(subscriptionMailDeps);
+  const sendReplyDigests = createReplyDigests(subscriptionMailDeps);
   const audit = createAuditService(db);
   const box = createSecretBox(secretKey);
   const webhooks = createWebhookService({ db, sites, box, producer, allowPrivate: config.webhookAllowPrivate });
@@ -382,7 +385,15 @@ export async function createContainer(config: Config, options: ContainerOptions 
           ),
           maintenance: instrument(
             'maintenance',
-            createMaintenanceJob({ db, sites, relay, producer, log, sendDigests: () => alerts.sendDigests() }),
+            createMaintenanceJob({
+              db,
+              sites,
+              relay,
+              producer,
+              log,
+              sendDigests: (now) => alerts.sendDigests(now),
+              sendReplyDigests,
+            }),
           ),
         },
         { concurrency: { events: 5, webhooks: 20, maintenance: 1, mail: 5 } },
