@@ -264,7 +264,14 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const importJobs = createImportJobService({ db, sites, imports, log });
   const users = createUserService({ db, audit });
   const review = createReviewService({ db, subscriptions });
-  const alerts = createAlertService({ db, users, sites, review, mailer, producer, baseUrl });
+  const reports = createReportService({
+    db,
+    sites,
+    secret: secretKey,
+    notifier,
+    limiter: createReportLimiter({ redis, redisPrefix: config.redisPrefix, log }),
+  });
+  const alerts = createAlertService({ db, users, sites, review, reports, mailer, producer, baseUrl });
   const erasure = createErasureService({
     db,
     audit,
@@ -314,13 +321,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     webhooks,
     review,
     bans: createBanService({ db, sites, audit, secret: secretKey }),
-    reports: createReportService({
-      db,
-      sites,
-      secret: secretKey,
-      notifier,
-      limiter: createReportLimiter({ redis, redisPrefix: config.redisPrefix, log }),
-    }),
+    reports,
     subscriptions,
     mailer,
     mailLog: createMailLog({ db, mode: mailer.transport.kind }),
