@@ -50,7 +50,7 @@ export function replyDigestMail(
     blocks: [
       {
         type: 'paragraph',
-        text: `${ctx.siteName} sends at most ${ctx.cap} notice mails a day to one address; the rest come together here, ${when}.`,
+        text: `${ctx.siteName} sends at most ${ctx.cap} notice mail${ctx.cap === 1 ? '' : 's'} a day to one address; the rest come together here, ${when}.`,
       },
       ...blocks,
     ],

@@ -3,7 +3,9 @@
 // mails up to the cap, then one digest with the rest when the digest job runs through the real queue;
 // its one-click unsubscribe; concurrent publishes that must not slip under the cap; retries.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.ts';
 import { countUndispatched } from '../../src/events/outbox.repository.ts';
+import { createUser, dashboardGet, dashboardPost, signIn } from '../support/accounts.ts';
 import { approve, call, createSite, submit } from '../support/http.ts';
 import { runJob } from '../support/queue-jobs.ts';
 import { type ReceivedMail, type SmtpReceiver, startSmtpReceiver } from '../support/smtp-receiver.ts';
@@ -51,8 +53,8 @@ const oneClickPath = (m: ReceivedMail) =>
   m.headerLines('List-Unsubscribe')[0]!.match(/<https:\/\/comments\.example([^>]+)>/)![1]!;
 
 /** A published comment by `email` with a confirmed 'replies' subscription. */
-async function subscriber(email: string): Promise<string> {
-  const res = await submit(ctx, SITE, { ...ARTICLE, email, name: 'Capped Reader', notify: 'replies' });
+async function subscriber(email: string, site = SITE): Promise<string> {
+  const res = await submit(ctx, site, { ...ARTICLE, email, name: 'Capped Reader', notify: 'replies' });
   await approve(ctx, res.body.id);
   const [confirmation] = await waitUntil(async () => to(email).length > 0 && to(email), 10_000, 'confirmation');
   const link = confirmation!.parsed.text!.match(/https:\/\/comments\.example(\/mail\/confirm\?token=[\w.-]+)/)![1]!;
@@ -60,8 +62,8 @@ async function subscriber(email: string): Promise<string> {
   return res.body.id;
 }
 
-async function heldReply(parentId: string, body: string, name = 'Replier'): Promise<string> {
-  const res = await submit(ctx, SITE, { ...ARTICLE, parentId, name, body });
+async function heldReply(parentId: string, body: string, name = 'Replier', site = SITE): Promise<string> {
+  const res = await submit(ctx, site, { ...ARTICLE, parentId, name, body });
   expect(res.body.status).toBe('pending');
   return res.body.id;
 }
@@ -210,5 +212,55 @@ describe('daily cap and digest', () => {
     expect(digests[0]!.parsed.text).toContain('Third of three');
     await runDigests(new Date(Date.now() + 3_600_000));
     expect(to(email)).toHaveLength(4);
+  });
+
+  it('a daily site sends its digest after the UTC day ends; the settings are in the CLI and the dashboard form', async () => {
+    const io = { out: () => {}, err: () => {} };
+    const create = ['sites:create', '--id', 'daily', '--name', 'Site daily', '--origin', 'https://news.example'];
+    expect(await runCli([...create, '--set', 'notifyDailyCap=0'], ctx.container, io)).toBe(1);
+    expect(await runCli([...create, '--set', 'notifyDigest=weekly'], ctx.container, io)).toBe(1);
+    const set = ['--set', 'moderation=all', '--set', 'floodIntervalSeconds=0', '--set', 'notifyDailyCap=1'];
+    expect(await runCli([...create, ...set, '--set', 'notifyDigest=daily'], ctx.container, io)).toBe(0);
+    expect((await ctx.container.sites.get('daily')).settings).toMatchObject({
+      notifyDailyCap: 1,
+      notifyDigest: 'daily',
+    });
+
+    const email = 'daily@example.org';
+    const top = await subscriber(email, 'daily');
+    for (const body of ['Daily one', 'Daily two']) {
+      await approve(ctx, await heldReply(top, body, 'Replier', 'daily'));
+      await settled();
+    }
+    expect(to(email)).toHaveLength(2);
+    const [held] = (await modes(await hashOf(email))).filter((r) => r.mode === 'digest');
+    const dayStart = Math.floor(+held!.created_at / 86_400_000) * 86_400_000;
+    // Later the same UTC day: still collecting. After midnight: the digest.
+    await runDigests(new Date(dayStart + 86_400_000 - 1));
+    expect(to(email)).toHaveLength(2);
+    await runDigests(new Date(dayStart + 86_400_000 + 60_000));
+    expect(to(email)).toHaveLength(3);
+    const digest = to(email)[2]!;
+    expect(digest.parsed.subject).toBe('1 more new comment for you on Site daily');
+    expect(digest.parsed.text).toContain(
+      'Site daily sends at most 1 notice mail a day to one address; the rest come together here, once a day.',
+    );
+    expect(digest.parsed.text).toContain('> Daily two');
+
+    await createUser(ctx, 'digest-admin@example.com', 'admin');
+    const admin = await signIn(ctx, 'digest-admin@example.com');
+    const page = await dashboardGet(ctx, '/dashboard/sites/daily', admin);
+    expect(page.text).toContain('Reply mails per reader per day');
+    expect(page.text).toContain('Digest beyond the daily limit');
+    const form = { name: 'Site daily', moderation: 'all', notifyDailyCap: '5', notifyDigest: 'hourly' };
+    expect((await dashboardPost(ctx, '/dashboard/sites/daily', admin, form)).status).toBe(303);
+    expect((await ctx.container.sites.get('daily')).settings).toMatchObject({
+      notifyDailyCap: 5,
+      notifyDigest: 'hourly',
+    });
+    const bad = await dashboardPost(ctx, '/dashboard/sites/daily', admin, { ...form, notifyDailyCap: '0' });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/id="set-notifyDailyCap-error">must be at least 1</);
+    expect((await ctx.container.sites.get('daily')).settings.notifyDailyCap).toBe(5);
   });
 });
