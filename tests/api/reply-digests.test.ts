@@ -145,6 +145,16 @@ describe('daily cap and digest', () => {
     await runDigests(new Date(Date.now() + 2 * 3_600_000));
     expect(to(email)).toHaveLength(4);
     expect((await modes(await hashOf(email))).every((r) => r.mode === 'single' || r.digest_sent_at)).toBe(true);
+    // A run cut off after the mail went but before it was marked sent: the next run finds the claimed
+    // notices again, and the digest's dedupe key keeps it from going out twice.
+    await db()
+      .updateTable('mail_notifications' as never)
+      .set({ digest_sent_at: null } as never)
+      .where('email_hash' as never, '=', (await hashOf(email)) as never)
+      .execute();
+    await runDigests(nextHour);
+    expect(to(email)).toHaveLength(4);
+    expect((await modes(await hashOf(email))).every((r) => r.mode === 'single' || r.digest_sent_at)).toBe(true);
 
     // RFC 8058 one-click from the digest: the subscription goes, and so does anything still to come.
     const more = await heldReply(top, 'Reply five, held back');
