@@ -55,6 +55,7 @@ import { createLearnFromEventJob } from './spam-learning/learn-from-event.job.ts
 import { createSpamAdmin, type SpamAdmin } from './spam-learning/spam-admin.service.ts';
 import { createSpamModels, type SpamModels } from './spam-learning/spam-models.ts';
 import { createSpamTraining, type SpamTraining, type TrainingOptions } from './spam-learning/spam-training.service.ts';
+import { createReplyDigests } from './subscriptions/reply-digest.job.ts';
 import { createSubscriptionService, type SubscriptionService } from './subscriptions/subscription.service.ts';
 import { createSubscriptionMailJobs } from './subscriptions/subscription-mail.job.ts';
 import { createExportService, type ExportService } from './transfer/export.service.ts';
@@ -238,7 +239,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     }),
     from: config.mail.from ?? keptFromAddress(config.mail, config.publicUrl),
   });
-  const subscriptionMail = createSubscriptionMailJobs({
+  const subscriptionMailDeps = {
     db,
     sites,
     subscriptions,
@@ -246,8 +247,10 @@ export async function createContainer(config: Config, options: ContainerOptions 
     producer,
     secret: secretKey,
     baseUrl,
-    authorHashOf: async (id) => (await findComment(db, id))?.email_hash ?? null,
-  });
+    authorHashOf: async (id: string) => (await findComment(db, id))?.email_hash ?? null,
+  };
+  const subscriptionMail = createSubscriptionMailJobs(subscriptionMailDeps);
+  const sendReplyDigests = createReplyDigests(subscriptionMailDeps);
   const audit = createAuditService(db);
   const box = createSecretBox(secretKey);
   const webhooks = createWebhookService({ db, sites, box, producer, allowPrivate: config.webhookAllowPrivate });
@@ -283,7 +286,14 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const users = createUserService({ db, audit });
   const bans = createBanService({ db, sites, audit, secret: secretKey, reach: createBanReach({ notifier }) });
   const review = createReviewService({ db, subscriptions, bans, trustProxy: config.trustProxy });
-  const alerts = createAlertService({ db, users, sites, review, mailer, producer, baseUrl });
+  const reports = createReportService({
+    db,
+    sites,
+    secret: secretKey,
+    notifier,
+    limiter: createReportLimiter({ redis, redisPrefix: config.redisPrefix, log }),
+  });
+  const alerts = createAlertService({ db, users, sites, review, reports, mailer, producer, baseUrl });
   const erasure = createErasureService({
     db,
     audit,
@@ -334,13 +344,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     review,
     liveQueue,
     bans,
-    reports: createReportService({
-      db,
-      sites,
-      secret: secretKey,
-      notifier,
-      limiter: createReportLimiter({ redis, redisPrefix: config.redisPrefix, log }),
-    }),
+    reports,
     subscriptions,
     mailer,
     mailLog: createMailLog({ db, mode: mailer.transport.kind }),
@@ -405,7 +409,15 @@ export async function createContainer(config: Config, options: ContainerOptions 
           ),
           maintenance: instrument(
             'maintenance',
-            createMaintenanceJob({ db, sites, relay, producer, log, sendDigests: () => alerts.sendDigests() }),
+            createMaintenanceJob({
+              db,
+              sites,
+              relay,
+              producer,
+              log,
+              sendDigests: (now) => alerts.sendDigests(now),
+              sendReplyDigests,
+            }),
           ),
         },
         { concurrency: { events: 5, webhooks: 20, maintenance: 1, mail: 5 } },
