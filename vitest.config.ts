@@ -41,6 +41,8 @@ export default defineConfig({
             'tests/api/queue-agreement.test.ts',
             'tests/api/webhooks.test.ts',
             'tests/api/lifecycle.test.ts',
+            // Imports run by a worker process through the database queue.
+            'tests/api/import-api.test.ts',
           ],
           env: { TEST_DB: 'postgres', TEST_QUEUE: 'database' },
         },

@@ -258,7 +258,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       }
     };
   const imports = createImportService({ db, sites, notifier, secret: secretKey });
-  const importJobs = createImportJobService({ db, sites, imports, log });
+  const importJobs = createImportJobService({ db, sites, imports, audit, producer, log });
   const users = createUserService({ db, audit });
   const review = createReviewService({ db, subscriptions });
   const alerts = createAlertService({ db, users, sites, review, mailer, producer, baseUrl });
@@ -384,8 +384,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
             'maintenance',
             createMaintenanceJob({ db, sites, relay, producer, log, sendDigests: () => alerts.sendDigests() }),
           ),
+          imports: instrument('imports', importJobs.process),
         },
-        { concurrency: { events: 5, webhooks: 20, maintenance: 1, mail: 5 } },
+        { concurrency: { events: 5, webhooks: 20, maintenance: 1, mail: 5, imports: 1 } },
       );
       await scheduleMaintenance(queue, log);
       // The outbox sweeper must not depend on the queue it feeds (Redis may have lost its schedules),
@@ -397,7 +398,6 @@ export async function createContainer(config: Config, options: ContainerOptions 
 
     async close() {
       stopSweeper();
-      await importJobs.drain();
       await relay.drain().catch(() => {});
       await queue.close();
       await mailer.transport.close();

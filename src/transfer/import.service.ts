@@ -22,7 +22,7 @@ import {
   type ImportedCommentRow,
   writeImportedComments,
 } from '../comments/import-writer.repository.ts';
-import type { Db } from '../db/database.ts';
+import { type Db, inTransaction, type Tx } from '../db/database.ts';
 import type { Actor } from '../domain/actor.ts';
 import type { CommentStatus } from '../domain/comment-status.ts';
 import type { ChangeNotifier } from '../events/change-notifier.ts';
@@ -50,6 +50,11 @@ export interface ImportOptions {
   maxBytes?: number;
   onProgress?: (p: ImportProgress) => void;
   actor?: Actor;
+  /**
+   * Runs in the transaction that records the end of the import (its `import.completed` event, when
+   * anything changed): a job's completion and its audit row commit together with it.
+   */
+  onCompleted?: (tx: Tx, report: ImportReport) => Promise<void>;
 }
 
 export interface ImportProgress {
@@ -349,21 +354,25 @@ export function createImportService(deps: { db: Db; sites: SiteService; notifier
     await settle();
     // A re-run that found everything already there changes nothing, not even the event log.
     const changed = report.comments.imported > 0 || report.articles.created > 0;
-    if (!dryRun && changed) report.eventId = await announce(report);
+    if (!dryRun && changed) report.eventId = uuidv7();
+    await inTransaction(db, async (tx) => {
+      if (report.eventId) await announce(tx, report, report.eventId);
+      await options.onCompleted?.(tx, report);
+    });
+    if (report.eventId) {
+      await deps.notifier.committed({ siteId, articleId: '', threadChanged: false, eventIds: [report.eventId] });
+    }
     return report;
   }
 
-  async function announce(report: ImportReport): Promise<string> {
-    const id = uuidv7();
+  async function announce(tx: Tx, report: ImportReport, id: string): Promise<void> {
     const { siteId, format, articles, comments, skipped, orphans } = report;
     const payload = {
       type: 'import.completed',
       timestamp: new Date().toISOString(),
       data: { site: { id: siteId }, format, articles, comments, skipped, orphans },
     };
-    await insertSiteEvent(db, siteId, { id, type: 'import.completed', payload });
-    await deps.notifier.committed({ siteId, articleId: '', threadChanged: false, eventIds: [id] });
-    return id;
+    await insertSiteEvent(tx, siteId, { id, type: 'import.completed', payload });
   }
 
   return { run };
