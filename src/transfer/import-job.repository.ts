@@ -6,13 +6,22 @@ import type { ImportJobRow } from '../db/schema.ts';
 type ActiveStatus = 'uploading' | 'queued' | 'running';
 
 /**
- * The job, as 'uploading', unless another import of the site is active (the partial unique index):
+ * The job, as 'uploading' (or 'running'), unless another import of the site is active (the partial unique index):
  * then undefined. An active job that has shown no sign of life for `staleMs` (its process died) is
  * failed first, so a crash never locks a site for good.
  */
 export async function insertImportJob(
   db: DbOrTx,
-  j: { id: string; siteId: string; format: string; createdBy: string; options: object; staleMs: number },
+  j: {
+    id: string;
+    siteId: string;
+    format: string;
+    createdBy: string;
+    options: object;
+    staleMs: number;
+    /** 'running' for an import run at once by the process that asks (the CLI). */
+    status: 'uploading' | 'running';
+  },
 ): Promise<ImportJobRow | undefined> {
   await db
     .updateTable('import_jobs')
@@ -27,7 +36,7 @@ export async function insertImportJob(
       id: j.id,
       site_id: j.siteId,
       format: j.format,
-      status: 'uploading',
+      status: j.status,
       created_by: j.createdBy,
       options: JSON.stringify(j.options),
     })

@@ -14,13 +14,14 @@ import type { AuditService } from '../audit/audit.service.ts';
 import { type Db, inTransaction, type Tx } from '../db/database.ts';
 import type { ImportJobRow } from '../db/schema.ts';
 import type { Actor, ActorType } from '../domain/actor.ts';
+import type { ImportInput } from '../imports/byte-source.ts';
 import { IMPORT_FORMATS, type ImportFormat } from '../imports/import.types.ts';
 import { parseRemapRules } from '../imports/remap.ts';
 import { type Job, type Producer, RetryLaterError } from '../jobs/job-queue.ts';
 import { AppError, ConflictError, NotFoundError, PayloadTooLargeError, ValidationError } from '../shared/errors.ts';
 import { uuidPattern, uuidv7 } from '../shared/ids.ts';
 import type { SiteService } from '../sites/site.service.ts';
-import type { ImportProgress, ImportReport, ImportService } from './import.service.ts';
+import type { ImportOptions, ImportProgress, ImportReport, ImportService } from './import.service.ts';
 import {
   claimImportJob,
   deleteImportJob,
@@ -175,6 +176,42 @@ export function createImportJobService(deps: {
     });
   }
 
+  /**
+   * Runs the job's import here, with its progress and signs of life on the row; its end (completed
+   * or failed) is recorded and audited. A failure is thrown on after it is recorded.
+   */
+  async function execute(row: ImportJobRow, actor: Actor, input: ImportInput, options: ImportOptions) {
+    const started = Date.now();
+    let progress: JobProgress = { startedAt: new Date(started).toISOString(), totalBytes: row.total_bytes };
+    let last = 0;
+    const heartbeat = setInterval(() => void updateImportProgress(db, row.id, null).catch(() => {}), HEARTBEAT_MS);
+    heartbeat.unref();
+    try {
+      return await deps.imports.run(row.site_id, row.format as ImportFormat, input, {
+        ...options,
+        actor,
+        onProgress: (p) => {
+          options.onProgress?.(p);
+          const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+          const totalBytes = row.total_bytes ?? p.totalBytes;
+          progress = { ...progress, ...p, totalBytes, rate: Math.round(p.comments / seconds) };
+          if (Date.now() - last < PROGRESS_EVERY_MS) return;
+          last = Date.now();
+          void updateImportProgress(db, row.id, progress).catch(() => {});
+        },
+        onCompleted: (tx, report) => finish(tx, row, actor, { report, error: null, progress }),
+      });
+    } catch (err) {
+      const known = err instanceof AppError;
+      if (!known) deps.log.error({ err, jobId: row.id }, 'import job failed');
+      const error = known ? err.message : 'The import failed on the server; see its log.';
+      await inTransaction(db, (tx) => finish(tx, row, actor, { report: null, error, progress }));
+      throw err;
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
   /** The worker's side: runs one queued import. */
   async function process(job: Job): Promise<void> {
     const id = String(job.data.jobId);
@@ -188,34 +225,19 @@ export function createImportJobService(deps: {
     }
     const stored = row.options as unknown as StoredOptions;
     const actor: Actor = { type: stored.actor.type as ActorType, id: stored.actor.id };
-    const started = Date.now();
-    let progress: JobProgress = { startedAt: new Date(started).toISOString(), totalBytes: row.total_bytes };
-    let last = 0;
-    const heartbeat = setInterval(() => void updateImportProgress(db, id, null).catch(() => {}), HEARTBEAT_MS);
-    heartbeat.unref();
-    try {
-      await deps.imports.run(row.site_id, row.format as ImportFormat, upload(id), {
-        dryRun: stored.dryRun,
-        includePingbacks: stored.includePingbacks,
-        remap: parseRemapRules(stored.remap),
-        actor,
-        onProgress: (p) => {
-          const seconds = Math.max((Date.now() - started) / 1000, 0.001);
-          progress = { ...progress, ...p, totalBytes: row.total_bytes, rate: Math.round(p.comments / seconds) };
-          if (Date.now() - last < PROGRESS_EVERY_MS) return;
-          last = Date.now();
-          void updateImportProgress(db, id, progress).catch(() => {});
-        },
-        onCompleted: (tx, report) => finish(tx, row, actor, { report, error: null, progress }),
-      });
-    } catch (err) {
-      const known = err instanceof AppError;
-      if (!known) deps.log.error({ err, jobId: id }, 'import job failed');
-      const error = known ? err.message : 'The import failed on the server; see its log.';
-      await inTransaction(db, (tx) => finish(tx, row, actor, { report: null, error, progress }));
-    } finally {
-      clearInterval(heartbeat);
-    }
+    const options = {
+      dryRun: stored.dryRun,
+      includePingbacks: stored.includePingbacks,
+      remap: parseRemapRules(stored.remap),
+    };
+    // The outcome is on the job row (failed, with the reason): the queue's job itself is done.
+    await execute(row, actor, upload(id), options).catch(() => {});
+  }
+
+  function refuseBusy(siteId: string): never {
+    throw new ConflictError(`An import into site ${siteId} is already running; start this one when it has ended.`, {
+      code: 'import_running',
+    });
   }
 
   return {
@@ -240,12 +262,11 @@ export function createImportJobService(deps: {
         createdBy: `${actor.type}:${actor.id}`,
         options,
         staleMs: STALE_MS,
+        status: 'uploading',
       });
       if (!created) {
         await body.cancel().catch(() => {});
-        throw new ConflictError(`An import into site ${siteId} is already running; start this one when it has ended.`, {
-          code: 'import_running',
-        });
+        refuseBusy(siteId);
       }
       let job: ImportJobRow;
       try {
@@ -263,6 +284,36 @@ export function createImportJobService(deps: {
       const row = uuidPattern.test(id) ? await findImportJob(db, siteId, id) : undefined;
       if (!row) throw new NotFoundError(`No import job ${id} on site ${siteId}.`);
       return view(row);
+    },
+
+    /**
+     * An import run here and now (the CLI's): it takes the site's import lock as an upload does (a
+     * second import while one runs is refused), shows as a job, and its end is audited.
+     */
+    async runHere(
+      actor: Actor,
+      siteId: string,
+      format: ImportFormat,
+      input: ImportInput,
+      options: Omit<ImportOptions, 'actor' | 'onCompleted'>,
+    ): Promise<ImportReport> {
+      await deps.sites.get(siteId);
+      const row = await insertImportJob(db, {
+        id: uuidv7(),
+        siteId,
+        format,
+        createdBy: `${actor.type}:${actor.id}`,
+        options: {
+          dryRun: !!options.dryRun,
+          includePingbacks: !!options.includePingbacks,
+          remap: '',
+          actor: { type: actor.type, id: actor.id },
+        } satisfies StoredOptions,
+        staleMs: STALE_MS,
+        status: 'running',
+      });
+      if (!row) refuseBusy(siteId);
+      return execute(row, actor, input, options);
     },
 
     process,

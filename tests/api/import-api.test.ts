@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.ts';
 import type { Container } from '../../src/container.ts';
 import { api, bearer, createUser, tokenFor } from '../support/accounts.ts';
 import { call, createSite, expectProblem } from '../support/http.ts';
@@ -142,6 +143,15 @@ describe('import and export through the admin API', () => {
     const second = await upload('lock', 'format=disqus', file);
     expectProblem(second, 409);
     expect(second.body.detail).toMatch(/already running/);
+    // The CLI's import takes the same lock.
+    let err = '';
+    const code = await runCli(
+      ['import', '--site', 'lock', '--format', 'disqus', path.join(FIXTURES, 'disqus.xml')],
+      ctx.container,
+      { out: () => {}, err: (s) => (err += s) },
+    );
+    expect(code).not.toBe(0);
+    expect(err).toMatch(/already running/);
     // Another site is not held up.
     const other = await upload('up', 'format=disqus', file);
     expect(other.status).toBe(202);
@@ -157,6 +167,17 @@ describe('import and export through the admin API', () => {
     const next = await upload('lock', 'format=disqus', file);
     expect(next.status).toBe(202);
     expect((await finished('lock', next.body.job.id)).report.comments.imported).toBe(0);
+    // And the CLI's, which is audited as the CLI.
+    let out = '';
+    const done = await runCli(
+      ['import', '--site', 'lock', '--format', 'disqus', '--json', path.join(FIXTURES, 'disqus.xml')],
+      ctx.container,
+      { out: (s) => (out += s), err: () => {} },
+    );
+    expect(done).toBe(0);
+    expect(JSON.parse(out).comments).toMatchObject({ imported: 0 });
+    const audit = await api(ctx, 'GET', '/api/v1/admin/audit-log?action=import.complete&siteId=lock', admin);
+    expect(audit.body.entries[0]).toMatchObject({ actorType: 'cli', siteId: 'lock' });
   });
 
   it('fails the job of a bad file with the line, importing nothing', async () => {
