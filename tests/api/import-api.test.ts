@@ -6,6 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
 import type { Container } from '../../src/container.ts';
+import { PayloadTooLargeError } from '../../src/shared/errors.ts';
+import { createImportJobService } from '../../src/transfer/import-job.service.ts';
 import { api, bearer, createUser, tokenFor } from '../support/accounts.ts';
 import { call, createSite, expectProblem } from '../support/http.ts';
 import { testDb } from '../support/stores.ts';
@@ -178,6 +180,28 @@ describe('import and export through the admin API', () => {
     expect(JSON.parse(out).comments).toMatchObject({ imported: 0 });
     const audit = await api(ctx, 'GET', '/api/v1/admin/audit-log?action=import.complete&siteId=lock', admin);
     expect(audit.body.entries[0]).toMatchObject({ actorType: 'cli', siteId: 'lock' });
+  });
+
+  it('refuses an upload over the limit with 413, keeping nothing of it, and the site free for the next', async () => {
+    const c = ctx.container;
+    const small = createImportJobService({
+      db: c.database.db,
+      sites: c.sites,
+      imports: c.imports,
+      audit: c.audit,
+      producer: () => c.queue.producer,
+      log: c.log,
+      maxUploadBytes: 1000,
+    });
+    const actor = { type: 'cli' as const, id: 'limit' };
+    const big = await small
+      .start(actor, 'lock', new Response('x'.repeat(5000)).body, { format: 'jsonl' })
+      .catch((e) => e);
+    expect(big).toBeInstanceOf(PayloadTooLargeError);
+    const file = await readFile(path.join(FIXTURES, 'disqus.xml'));
+    const next = await upload('lock', 'format=disqus', file);
+    expect(next.status).toBe(202);
+    expect((await finished('lock', next.body.job.id)).status).toBe('completed');
   });
 
   it('fails the job of a bad file with the line, importing nothing', async () => {
