@@ -4,7 +4,8 @@
 // Baseline, measured in the same run on the same file: bare sax with no handlers (the XML
 // tokeniser alone), so the ratio shows what our layer (limits, capture, records, HTML to text) costs.
 // Then the whole import into PostgreSQL (a fresh schema per run, the importer as the CLI runs it:
-// batches of 1,000 comments in one statement each, log rows included, counters recounted at the end).
+// batches of 2,500 comments in one statement each, log rows included, counters recounted at the end),
+// and as the database's floor in the same run a bare INSERT … unnest of the same rows (see bareInsert).
 // Run: npm run bench:import [-- N1 N2 …]   (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
