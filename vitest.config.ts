@@ -43,6 +43,8 @@ export default defineConfig({
             'tests/api/lifecycle.test.ts',
             // The digest job, scheduled and retried by the database queue on PostgreSQL.
             'tests/api/reply-digests.test.ts',
+            // Imports run by a worker process through the database queue.
+            'tests/api/import-api.test.ts',
           ],
           env: { TEST_DB: 'postgres', TEST_QUEUE: 'database' },
         },

@@ -282,7 +282,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
       }
     };
   const imports = createImportService({ db, sites, notifier, secret: secretKey });
-  const importJobs = createImportJobService({ db, sites, imports, log });
+  const importJobs = createImportJobService({ db, sites, imports, audit, producer, log });
   const users = createUserService({ db, audit });
   const bans = createBanService({ db, sites, audit, secret: secretKey, reach: createBanReach({ notifier }) });
   const review = createReviewService({ db, subscriptions, bans, trustProxy: config.trustProxy });
@@ -419,8 +419,9 @@ export async function createContainer(config: Config, options: ContainerOptions 
               sendReplyDigests,
             }),
           ),
+          imports: instrument('imports', importJobs.process),
         },
-        { concurrency: { events: 5, webhooks: 20, maintenance: 1, mail: 5 } },
+        { concurrency: { events: 5, webhooks: 20, maintenance: 1, mail: 5, imports: 1 } },
       );
       await scheduleMaintenance(queue, log);
       // The outbox sweeper must not depend on the queue it feeds (Redis may have lost its schedules),
@@ -433,7 +434,6 @@ export async function createContainer(config: Config, options: ContainerOptions 
     async close() {
       stopSweeper();
       await liveQueue.close();
-      await importJobs.drain();
       await relay.drain().catch(() => {});
       await queue.close();
       await mailer.transport.close();

@@ -157,33 +157,63 @@ export async function setArticleControls(
     .executeTakeFirstOrThrow();
 }
 
-/** The site's article at this URL (the oldest, if several share it). */
-export async function findArticleByUrl(db: DbOrTx, siteId: string, url: string): Promise<ArticleRow | undefined> {
+/** An import's threads, looked up in one statement: the site's articles with any of these URLs or ids. */
+export async function findArticlesForImport(
+  db: DbOrTx,
+  siteId: string,
+  urls: string[],
+  externalIds: string[],
+): Promise<Pick<ArticleRow, 'id' | 'external_id' | 'url'>[]> {
+  if (urls.length === 0 && externalIds.length === 0) return [];
   return db
     .selectFrom('articles')
-    .selectAll()
+    .select(['id', 'external_id', 'url'])
     .where('site_id', '=', siteId)
-    .where('url', '=', url)
+    .where((eb) =>
+      eb.or([sql<boolean>`url = any(${urls}::text[])`, sql<boolean>`external_id = any(${externalIds}::text[])`]),
+    )
     .orderBy('id')
-    .limit(1)
-    .executeTakeFirst();
+    .execute();
 }
 
 /**
- * An imported thread's article: created with what the source says of it (URL, title, closed), or
- * the existing one left exactly as it is (an import never overwrites).
+ * Imported threads' articles, in one statement: created with what the source says of them (URL,
+ * title, closed); one that exists (created meanwhile) is left exactly as it is (an import never
+ * overwrites) and found instead. Returns the ids by external id.
  */
-export async function findOrCreateImportedArticle(
+export async function createImportedArticles(
   db: DbOrTx,
-  a: { siteId: string; externalId: string; url: string | null; title: string | null; closedAt: Date | null },
-): Promise<ArticleRow> {
+  siteId: string,
+  list: { externalId: string; url: string | null; title: string | null; closedAt: Date | null }[],
+): Promise<Map<string, number>> {
+  const ids = new Map<string, number>();
+  if (list.length === 0) return ids;
   const inserted = await db
     .insertInto('articles')
-    .values({ site_id: a.siteId, external_id: a.externalId, url: a.url, title: a.title, closed_at: a.closedAt })
+    .values(
+      list.map((a) => ({
+        site_id: siteId,
+        external_id: a.externalId,
+        url: a.url,
+        title: a.title,
+        closed_at: a.closedAt,
+      })),
+    )
     .onConflict((oc) => oc.columns(['site_id', 'external_id']).doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  return inserted ?? (await findArticle(db, a.siteId, a.externalId))!;
+    .returning(['id', 'external_id'])
+    .execute();
+  for (const r of inserted) ids.set(r.external_id, r.id);
+  const missing = list.map((a) => a.externalId).filter((id) => !ids.has(id));
+  if (missing.length) {
+    const found = await db
+      .selectFrom('articles')
+      .select(['id', 'external_id'])
+      .where('site_id', '=', siteId)
+      .where(sql<boolean>`external_id = any(${missing}::text[])`)
+      .execute();
+    for (const r of found) ids.set(r.external_id, r.id);
+  }
+  return ids;
 }
 
 /**

@@ -14,7 +14,7 @@ import type { SiteService } from '../sites/site.service.ts';
 import type { SpamAdmin } from '../spam-learning/spam-admin.service.ts';
 import type { SubscriptionService } from '../subscriptions/subscription.service.ts';
 import type { ExportService } from '../transfer/export.service.ts';
-import type { ImportService } from '../transfer/import.service.ts';
+import type { ImportJobService } from '../transfer/import-job.service.ts';
 import type { WebhookService } from '../webhooks/webhook.service.ts';
 
 export interface CliIo {
@@ -44,8 +44,8 @@ export interface Services {
   users: UserService;
   tokens: TokenService;
   admin: AdminService;
-  /** Imports into a site from another system's export or our own. */
-  imports: ImportService;
+  /** Imports into a site from another system's export or our own, one at a time per site (as jobs). */
+  importJobs: ImportJobService;
   /** A site's articles and comments, streamed out. */
   exports: ExportService;
   /** The learned spam model: stats, retrain, reset. */

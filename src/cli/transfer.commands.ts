@@ -65,11 +65,10 @@ export function registerTransferCommands(program: Command, services: () => Servi
           throw new ValidationError([{ path: 'format', message: `must be one of ${IMPORT_FORMATS.join(', ')}` }]);
         }
         const progress = createProgress(io.progress ?? { write: () => {} });
-        const report = await services().imports.run(o.site, o.format as ImportFormat, file, {
+        const report = await services().importJobs.runHere(CLI_ACTOR, o.site, o.format as ImportFormat, file, {
           dryRun: !!o.dryRun,
           remap: await remapRules(o.remap),
           includePingbacks: !!o.includePingbacks,
-          actor: CLI_ACTOR,
           onProgress: (p) => progress.update(p.comments, p.bytes, p.totalBytes),
         });
         progress.finish();

@@ -343,8 +343,9 @@ export async function findImportedPlaces(
     .where('site_id', '=', siteId)
     .where((eb) =>
       eb.or([
-        ...(sourceKeys.length ? [eb('source_key', 'in', sourceKeys)] : []),
-        ...(ownIds.length ? [eb('id', 'in', ownIds)] : []),
+        // One array parameter each, not one parameter per key: a batch of thousands stays one short statement.
+        ...(sourceKeys.length ? [sql<boolean>`source_key = any(${sourceKeys}::text[])`] : []),
+        ...(ownIds.length ? [sql<boolean>`id = any(${ownIds}::uuid[])`] : []),
       ]),
     )
     .execute();

@@ -100,6 +100,7 @@ export interface Database {
   audit_log: AuditLogTable;
   deployment_settings: DeploymentSettingsTable;
   import_jobs: ImportJobsTable;
+  import_upload_chunks: ImportUploadChunksTable;
   spam_models: SpamModelsTable;
   spam_tokens: SpamTokensTable;
   spam_lessons: SpamLessonsTable;
@@ -111,13 +112,22 @@ interface ImportJobsTable {
   id: string;
   site_id: string;
   format: string;
-  status: 'running' | 'completed' | 'failed';
+  status: 'uploading' | 'queued' | 'running' | 'completed' | 'failed';
   progress: ColumnType<Record<string, unknown>, string | undefined, string>;
   report: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
   error: string | null;
+  /** What the upload asked for (dry run, pingbacks, remap rules) and who asked: what the worker runs. */
+  options: ColumnType<Record<string, unknown>, string | undefined, string>;
+  total_bytes: ColumnType<number | null, number | null | undefined, number | null>;
   created_by: string;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+interface ImportUploadChunksTable {
+  job_id: string;
+  seq: number;
+  data: Uint8Array;
 }
 
 export type ImportJobRow = Selectable<ImportJobsTable>;

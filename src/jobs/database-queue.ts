@@ -50,8 +50,13 @@ export function createDatabaseQueue(deps: {
       attemptsMade: row.attempts_made - 1,
       maxAttempts: row.max_attempts,
     };
+    // As BullMQ renews its locks: a job that runs longer than the lock (an import) keeps it while it
+    // runs, so no other worker takes it; a killed worker stops renewing and the job is handed on.
+    const renew = setInterval(() => void repo.extendJobLock(db, row.id, LOCK_MS).catch(() => {}), LOCK_MS / 3);
+    renew.unref();
     try {
       await handler(job);
+      clearInterval(renew);
       await repo.completeJob(db, row.id);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -66,6 +71,8 @@ export function createDatabaseQueue(deps: {
         );
         await repo.retryJob(db, row.id, new Date(Date.now() + delay), message);
       }
+    } finally {
+      clearInterval(renew);
     }
   }
 

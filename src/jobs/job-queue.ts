@@ -2,7 +2,8 @@
 // database-backed queue for the embedded mode (and any deployment without Redis). Both run the same
 // handlers with the same retry policy.
 
-export const QUEUE_NAMES = ['events', 'webhooks', 'maintenance', 'mail'] as const;
+// 'imports': admin uploads, imported by a worker (one at a time per process: it is CPU-bound).
+export const QUEUE_NAMES = ['events', 'webhooks', 'maintenance', 'mail', 'imports'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface AddOptions {

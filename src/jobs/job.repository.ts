@@ -75,6 +75,16 @@ export async function retryJob(db: DbOrTx, id: string, runAt: Date, error: strin
 }
 
 /** Jobs whose worker died mid-run go back to waiting (their attempt counts as made). `all`: whatever their lock says. */
+/** A running job's lock, moved on while its handler still works (a long import). */
+export async function extendJobLock(db: DbOrTx, id: string, lockMs: number): Promise<void> {
+  await db
+    .updateTable('jobs')
+    .set({ locked_until: new Date(Date.now() + lockMs) })
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .execute();
+}
+
 export async function releaseStalledJobs(db: DbOrTx, all = false): Promise<number> {
   let q = db.updateTable('jobs').set({ status: 'waiting', locked_until: null }).where('status', '=', 'active');
   if (!all) q = q.where('locked_until', '<', new Date());

@@ -20,7 +20,8 @@ export function createRetryPolicy(options: { webhookScheduleMs?: number[]; jitte
   const withJitter = (ms: number) => Math.round(ms * (1 - jitter + Math.random() * 2 * jitter));
   return {
     // Mail: 1 s doubling to 5 min, 20 attempts: about an hour and a half of SMTP outage before a mail is given up.
-    maxAttempts: { events: 10, webhooks: schedule.length + 1, maintenance: 3, mail: 20 },
+    // Imports: retried only while another worker still runs the same one (the job itself is not retried).
+    maxAttempts: { events: 10, webhooks: schedule.length + 1, maintenance: 3, mail: 20, imports: 10 },
     delayMs(queue, attempt, err) {
       const retryAfter = err instanceof RetryLaterError ? err.retryAfterMs : undefined;
       if (queue === 'webhooks') {

@@ -1,25 +1,114 @@
-// Import jobs started through the admin API: their status, progress and report. The only module that
-// writes the table.
+// Import jobs started through the admin API: their status, progress and report, and the uploaded file
+// in chunks. The only module that writes these tables.
 import type { DbOrTx } from '../db/database.ts';
 import type { ImportJobRow } from '../db/schema.ts';
 
+type ActiveStatus = 'uploading' | 'queued' | 'running';
+
+/**
+ * The job, as 'uploading' (or 'running'), unless another import of the site is active (the partial unique index):
+ * then undefined. An active job that has shown no sign of life for `staleMs` (its process died) is
+ * failed first, so a crash never locks a site for good.
+ */
 export async function insertImportJob(
   db: DbOrTx,
-  j: { id: string; siteId: string; format: string; createdBy: string },
-): Promise<ImportJobRow> {
+  j: {
+    id: string;
+    siteId: string;
+    format: string;
+    createdBy: string;
+    options: object;
+    staleMs: number;
+    /** 'running' for an import run at once by the process that asks (the CLI). */
+    status: 'uploading' | 'running';
+  },
+): Promise<ImportJobRow | undefined> {
+  await db
+    .updateTable('import_jobs')
+    .set({ status: 'failed', error: 'Abandoned: the process running it stopped.', updated_at: new Date() })
+    .where('site_id', '=', j.siteId)
+    .where('status', 'in', ['uploading', 'queued', 'running'])
+    .where('updated_at', '<', new Date(Date.now() - j.staleMs))
+    .execute();
   return db
     .insertInto('import_jobs')
-    .values({ id: j.id, site_id: j.siteId, format: j.format, status: 'running', created_by: j.createdBy })
+    .values({
+      id: j.id,
+      site_id: j.siteId,
+      format: j.format,
+      status: j.status,
+      created_by: j.createdBy,
+      options: JSON.stringify(j.options),
+    })
+    .onConflict((oc) => oc.doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function insertUploadChunk(db: DbOrTx, jobId: string, seq: number, data: Uint8Array): Promise<void> {
+  await db.insertInto('import_upload_chunks').values({ job_id: jobId, seq, data }).execute();
+  await db.updateTable('import_jobs').set({ updated_at: new Date() }).where('id', '=', jobId).execute();
+}
+
+/** One chunk of the upload (the next one to read), or undefined past the end. */
+export async function findUploadChunk(db: DbOrTx, jobId: string, seq: number): Promise<Uint8Array | undefined> {
+  const row = await db
+    .selectFrom('import_upload_chunks')
+    .select('data')
+    .where('job_id', '=', jobId)
+    .where('seq', '=', seq)
+    .executeTakeFirst();
+  return row?.data;
+}
+
+export async function deleteUploadChunks(db: DbOrTx, jobId: string): Promise<void> {
+  await db.deleteFrom('import_upload_chunks').where('job_id', '=', jobId).execute();
+}
+
+export async function deleteImportJob(db: DbOrTx, id: string): Promise<void> {
+  await db.deleteFrom('import_jobs').where('id', '=', id).execute();
+}
+
+export async function markImportQueued(db: DbOrTx, id: string, totalBytes: number): Promise<ImportJobRow> {
+  return db
+    .updateTable('import_jobs')
+    .set({ status: 'queued', total_bytes: totalBytes, updated_at: new Date() })
+    .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
 }
 
-export async function updateImportProgress(db: DbOrTx, id: string, progress: object): Promise<void> {
+/**
+ * A worker takes the job: a queued one, or a running one whose worker stopped showing signs of life
+ * (it died; the queue handed the job on). Undefined when another worker has it or it has ended.
+ */
+export async function claimImportJob(db: DbOrTx, id: string, staleMs: number): Promise<ImportJobRow | undefined> {
+  return db
+    .updateTable('import_jobs')
+    .set({ status: 'running', updated_at: new Date() })
+    .where('id', '=', id)
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'queued'),
+        eb.and([eb('status', '=', 'running'), eb('updated_at', '<', new Date(Date.now() - staleMs))]),
+      ]),
+    )
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function importJobStatus(db: DbOrTx, id: string): Promise<ImportJobRow['status'] | undefined> {
+  const row = await db.selectFrom('import_jobs').select('status').where('id', '=', id).executeTakeFirst();
+  return row?.status;
+}
+
+/** Progress, and a sign of life (a heartbeat without a new value keeps the old one). */
+export async function updateImportProgress(db: DbOrTx, id: string, progress: object | null): Promise<void> {
   await db
     .updateTable('import_jobs')
-    .set({ progress: JSON.stringify(progress), updated_at: new Date() })
+    .set({ ...(progress ? { progress: JSON.stringify(progress) } : {}), updated_at: new Date() })
     .where('id', '=', id)
-    .where('status', '=', 'running')
+    .where('status', '=', 'running' satisfies ActiveStatus)
     .execute();
 }
 

@@ -11,18 +11,13 @@
 //   complete comments, found again by source key), the error says how much that was, and a re-run of
 //   the corrected file completes it.
 
-import {
-  findArticle,
-  findArticleByUrl,
-  findOrCreateImportedArticle,
-  recountArticles,
-} from '../articles/article.repository.ts';
+import { createImportedArticles, findArticlesForImport, recountArticles } from '../articles/article.repository.ts';
 import {
   findImportedPlaces,
   type ImportedCommentRow,
   writeImportedComments,
 } from '../comments/import-writer.repository.ts';
-import type { Db } from '../db/database.ts';
+import { type Db, inTransaction, type Tx } from '../db/database.ts';
 import type { Actor } from '../domain/actor.ts';
 import type { CommentStatus } from '../domain/comment-status.ts';
 import type { ChangeNotifier } from '../events/change-notifier.ts';
@@ -50,6 +45,11 @@ export interface ImportOptions {
   maxBytes?: number;
   onProgress?: (p: ImportProgress) => void;
   actor?: Actor;
+  /**
+   * Runs in the transaction that records the end of the import (its `import.completed` event, when
+   * anything changed): a job's completion and its audit row commit together with it.
+   */
+  onCompleted?: (tx: Tx, report: ImportReport) => Promise<void>;
 }
 
 export interface ImportProgress {
@@ -86,10 +86,13 @@ class ImportStoppedError extends UnprocessableError {
   }
 }
 
-const DEFAULT_BATCH = 1000;
+/** Comments per statement: fewer round trips and commits, still a bounded statement (and memory). */
+const DEFAULT_BATCH = 2500;
+/** Identity hashes kept per run: readers comment many times, and the HMAC is a fair part of a row's cost. */
+const HASH_CACHE = 10_000;
 
 interface ArticleRef {
-  /** Null until the article is created (or, in a dry run, counted). */
+  /** Null until the article is found or created (or, in a dry run, counted). */
   id: number | null;
   externalId: string;
   create: { url: string | null; title: string | null; closedAt: Date | null } | null;
@@ -130,45 +133,80 @@ export function createImportService(deps: { db: Db; sites: SiteService; notifier
     let bytes: number | null = null;
     let totalBytes: number | null = null;
     let fakeId = 0;
+    const hashes = new Map<string, string>();
+    const hashOf = (email: string) => {
+      let h = hashes.get(email);
+      if (h === undefined) {
+        if (hashes.size >= HASH_CACHE) hashes.clear();
+        h = emailHash(deps.secret, email);
+        hashes.set(email, h);
+      }
+      return h;
+    };
     const skip = (reason: string) => {
       report.skipped[reason] = (report.skipped[reason] ?? 0) + 1;
     };
 
+    /** Threads read but not yet looked up in the database. */
+    let unresolved: ArticleRef[] = [];
+
     /**
-     * The article a thread becomes: an existing one is used as it is; a new one is created only when
-     * its first comment is written (so a file that stops early leaves no empty articles behind).
+     * The article a thread becomes: an existing one (the site's article with its URL, else with its
+     * id) is used as it is; a new one is created only when its first comment is written, in the same
+     * transaction (so a file that stops early leaves no empty articles behind).
      */
-    async function resolveArticle(a: ArticleSource) {
-      const known = articles.get(a.sourceKey);
-      if (known) return known;
+    function resolveArticle(a: ArticleSource) {
+      if (articles.has(a.sourceKey)) return;
       const identity = articleIdentity(format, a, rules);
-      const existing =
-        (identity.url ? await findArticleByUrl(db, siteId, identity.url) : undefined) ??
-        (await findArticle(db, siteId, identity.externalId));
-      const ref: ArticleRef = existing
-        ? { id: existing.id, externalId: existing.external_id, create: null }
-        : {
-            id: null,
-            externalId: identity.externalId,
-            create: { url: identity.url, title: a.title, closedAt: a.closed ? (a.closedAt ?? new Date()) : null },
-          };
-      if (existing) report.articles.existing++;
+      const ref: ArticleRef = {
+        id: null,
+        externalId: identity.externalId,
+        create: { url: identity.url, title: a.title, closedAt: a.closed ? (a.closedAt ?? new Date()) : null },
+      };
       articles.set(a.sourceKey, ref);
-      return ref;
+      unresolved.push(ref);
     }
 
-    /** Creates the article of a thread whose first comment is about to be written. */
-    async function articleId(ref: ArticleRef): Promise<number> {
-      if (ref.id !== null) return ref.id;
-      report.articles.created++;
-      if (dryRun || !ref.create) {
-        ref.id = --fakeId;
-        return ref.id;
+    /** Looks the threads read so far up in the database, all in one statement. */
+    async function lookUpArticles() {
+      const refs = unresolved;
+      unresolved = [];
+      if (refs.length === 0) return;
+      const urls = [...new Set(refs.flatMap((r) => (r.create?.url ? [r.create.url] : [])))];
+      const found = await findArticlesForImport(db, siteId, urls, [...new Set(refs.map((r) => r.externalId))]);
+      const byUrl = new Map<string, (typeof found)[number]>();
+      const byId = new Map<string, (typeof found)[number]>();
+      for (const row of found) {
+        if (row.url !== null && !byUrl.has(row.url)) byUrl.set(row.url, row);
+        byId.set(row.external_id, row);
       }
-      const row = await findOrCreateImportedArticle(db, { siteId, externalId: ref.externalId, ...ref.create });
-      ref.id = row.id;
-      ref.create = null;
-      return row.id;
+      for (const ref of refs) {
+        const url = ref.create?.url;
+        const existing = (url ? byUrl.get(url) : undefined) ?? byId.get(ref.externalId);
+        if (!existing) continue;
+        ref.id = existing.id;
+        ref.externalId = existing.external_id;
+        ref.create = null;
+        report.articles.existing++;
+      }
+    }
+
+    /** Creates these new threads' articles (in the transaction that writes their first comments). */
+    async function createArticles(tx: Tx | null, refs: ArticleRef[]) {
+      const fresh = [...new Set(refs.filter((r) => r.id === null))];
+      if (fresh.length === 0) return;
+      if (dryRun || !tx) {
+        for (const ref of fresh) ref.id = --fakeId;
+      } else {
+        const ids = await createImportedArticles(
+          tx,
+          siteId,
+          fresh.map((r) => ({ externalId: r.externalId, url: null, title: null, closedAt: null, ...r.create })),
+        );
+        for (const ref of fresh) ref.id = ids.get(ref.externalId)!;
+      }
+      for (const ref of fresh) ref.create = null;
+      report.articles.created += fresh.length;
     }
 
     function rowOf(c: ImportedComment, article: ArticleRef, parent: Place | null): PendingRow {
@@ -183,7 +221,7 @@ export function createImportService(deps: { db: Db; sites: SiteService; notifier
         depth: parent ? parent.depth + 1 : 0,
         name: deleted ? '' : c.name,
         email,
-        emailHash: email ? emailHash(deps.secret, email) : '',
+        emailHash: email ? hashOf(email) : '',
         ip: deleted ? null : canonicalIp(c.ip),
         userAgent: deleted ? null : c.userAgent,
         body: deleted ? '' : c.body,
@@ -232,27 +270,44 @@ export function createImportService(deps: { db: Db; sites: SiteService; notifier
      * next write waits for it), so parsing and storing overlap; `all` also waits for the last one.
      */
     let inflight: Promise<void> = Promise.resolve();
+    /** Rows with their articles' ids, once those exist (the articles of earlier batches are committed). */
+    function withArticleIds(pending: PendingRow[]): ImportedCommentRow[] {
+      return pending.map(({ article, ...row }) => {
+        touched.set(article.id!, article.externalId);
+        return { ...row, articleId: article.id! };
+      });
+    }
+    async function writeBatch(pending: PendingRow[]) {
+      const written = await inTransaction(db, async (tx) => {
+        await createArticles(
+          tx,
+          pending.map((p) => p.article),
+        );
+        return writeImportedComments(tx, siteId, withArticleIds(pending), {
+          actorType: actor.type,
+          actorId: actor.id,
+          note: `imported from ${format}`,
+        });
+      });
+      // A concurrent import of the same file stored some first: they are there, not imported now.
+      report.comments.imported -= pending.length - written;
+      report.comments.existing += pending.length - written;
+    }
     async function writeReady(all = false) {
       while (ready.length >= batchSize || (all && ready.length > 0)) {
         const pending = ready.slice(0, batchSize);
         ready = ready.slice(batchSize);
-        const rows: ImportedCommentRow[] = [];
-        for (const { article, ...row } of pending) {
-          const id = await articleId(article);
-          touched.set(id, article.externalId);
-          rows.push({ ...row, articleId: id });
+        if (dryRun) {
+          await createArticles(
+            null,
+            pending.map((p) => p.article),
+          );
+          withArticleIds(pending);
+          continue;
         }
-        if (dryRun) continue;
+        // The previous batch first: its new articles (and its comments, the parents of these) must be there.
         await inflight;
-        inflight = writeImportedComments(db, siteId, rows, {
-          actorType: actor.type,
-          actorId: actor.id,
-          note: `imported from ${format}`,
-        }).then((written) => {
-          // A concurrent import of the same file stored some first: they are there, not imported now.
-          report.comments.imported -= rows.length - written;
-          report.comments.existing += rows.length - written;
-        });
+        inflight = writeBatch(pending);
         // Its failure is seen where it is awaited (the next write or the end), never as unhandled.
         inflight.catch(() => {});
       }
@@ -261,6 +316,7 @@ export function createImportService(deps: { db: Db; sites: SiteService; notifier
 
     /** Looks up what the database already has of these comments and their parents, then places them. */
     async function flushIncoming() {
+      await lookUpArticles();
       const batch = incoming;
       incoming = [];
       const ids = new Set<string>();
@@ -295,7 +351,7 @@ export function createImportService(deps: { db: Db; sites: SiteService; notifier
       };
       for await (const record of parseImport(format, input, parseOptions)) {
         if (record.type === 'article') {
-          await resolveArticle(record);
+          resolveArticle(record);
         } else if (record.type === 'skipped') {
           skip(record.reason);
         } else if (record.type === 'comment') {
@@ -306,7 +362,7 @@ export function createImportService(deps: { db: Db; sites: SiteService; notifier
           }
           if (!articles.has(record.articleKey)) {
             const bare = { sourceKey: record.articleKey, identifier: null, url: null, title: null };
-            await resolveArticle({ ...bare, closed: null, closedAt: null });
+            resolveArticle({ ...bare, closed: null, closedAt: null });
           }
           incoming.push(record);
           if (incoming.length >= batchSize) await flushIncoming();
@@ -322,8 +378,16 @@ export function createImportService(deps: { db: Db; sites: SiteService; notifier
         await writeReady();
       }
       await writeReady(true);
+      await lookUpArticles();
       // Our own export is a backup: its articles come back even when they have no comments.
-      if (format === 'jsonl') for (const ref of articles.values()) await articleId(ref);
+      if (format === 'jsonl') {
+        const empty = [...articles.values()].filter((r) => r.id === null);
+        for (let at = 0; at < empty.length; at += batchSize) {
+          const chunk = empty.slice(at, at + batchSize);
+          if (dryRun) await createArticles(null, chunk);
+          else await inTransaction(db, (tx) => createArticles(tx, chunk));
+        }
+      }
       options.onProgress?.({ comments: read, bytes, totalBytes });
     }
 
@@ -349,21 +413,25 @@ export function createImportService(deps: { db: Db; sites: SiteService; notifier
     await settle();
     // A re-run that found everything already there changes nothing, not even the event log.
     const changed = report.comments.imported > 0 || report.articles.created > 0;
-    if (!dryRun && changed) report.eventId = await announce(report);
+    if (!dryRun && changed) report.eventId = uuidv7();
+    await inTransaction(db, async (tx) => {
+      if (report.eventId) await announce(tx, report, report.eventId);
+      await options.onCompleted?.(tx, report);
+    });
+    if (report.eventId) {
+      await deps.notifier.committed({ siteId, articleId: '', threadChanged: false, eventIds: [report.eventId] });
+    }
     return report;
   }
 
-  async function announce(report: ImportReport): Promise<string> {
-    const id = uuidv7();
+  async function announce(tx: Tx, report: ImportReport, id: string): Promise<void> {
     const { siteId, format, articles, comments, skipped, orphans } = report;
     const payload = {
       type: 'import.completed',
       timestamp: new Date().toISOString(),
       data: { site: { id: siteId }, format, articles, comments, skipped, orphans },
     };
-    await insertSiteEvent(db, siteId, { id, type: 'import.completed', payload });
-    await deps.notifier.committed({ siteId, articleId: '', threadChanged: false, eventIds: [id] });
-    return id;
+    await insertSiteEvent(tx, siteId, { id, type: 'import.completed', payload });
   }
 
   return { run };

@@ -1,6 +1,7 @@
 // /api/v1/admin/sites/{siteId}/imports and /export: admins move a site's comments in and out.
 // The upload is the export file itself as the request body (any content type; gzip is recognised),
-// streamed to disk under its own limit (the API's 64 KiB body limit does not apply to this route).
+// streamed into the database under its own limit (the API's 64 KiB body limit does not apply to this
+// route), and imported by a worker.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { stream } from 'hono/streaming';
@@ -26,14 +27,19 @@ const jobSchema = z
     id: z.string(),
     siteId: z.string(),
     format: z.enum(IMPORT_FORMATS),
-    status: z.enum(['running', 'completed', 'failed']),
+    status: z.enum(['uploading', 'queued', 'running', 'completed', 'failed']).openapi({
+      description:
+        'uploading (the file is being stored), queued (waiting for a worker), running, then completed or failed.',
+    }),
     progress: z
       .object({
         comments: z.number().int().optional(),
         bytes: z.number().int().nullable().optional(),
         totalBytes: z.number().int().nullable().optional(),
+        rate: z.number().int().optional().openapi({ description: 'Comments read per second.' }),
+        startedAt: isoDate.optional(),
       })
-      .openapi({ description: 'Comments read and bytes read so far (of the total, when known).' }),
+      .openapi({ description: 'Comments read and bytes read so far (of the total, when known), and the rate.' }),
     report: z.record(z.string(), z.unknown()).nullable().openapi({
       description: 'When completed: articles created and found, comments imported, already there, skipped.',
     }),
@@ -50,7 +56,7 @@ const uploadRoute = createRoute({
   path: '/sites/{siteId}/imports',
   tags: ['Admin'],
   summary: 'Upload an export file and start importing it',
-  description: `The body is the file (WordPress WXR, Disqus XML, Isso's SQLite database, a Remark42 backup or our own JSON lines export; gzipped or not), at most ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB. Answers 202 with the job; follow it with GET …/imports/{jobId}. Idempotent: a second import of the same file adds nothing.`,
+  description: `The body is the file (WordPress WXR, Disqus XML, Isso's SQLite database, a Remark42 backup or our own JSON lines export; gzipped or not), at most ${MAX_UPLOAD_BYTES / 1024 ** 3} GiB. The file is stored in the database and a worker process imports it: answers 202 with the job (queued); follow it with GET …/imports/{jobId}. One import at a time per site: another one while it runs is refused with 409. Idempotent: a second import of the same file adds nothing.`,
   security: signedIn,
   request: {
     params: siteParam,
@@ -69,6 +75,7 @@ const uploadRoute = createRoute({
     202: { description: 'The job, running', content: { 'application/json': { schema: z.object({ job: jobSchema }) } } },
     ...authProblems,
     404: problem('No such site'),
+    409: problem('Another import into this site is running'),
     413: problem('The file is larger than the limit'),
   },
 });

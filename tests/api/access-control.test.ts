@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, bearer, type Session, signIn, tokenFor } from '../support/accounts.ts';
-import { expectProblem, submit } from '../support/http.ts';
+import { createSite, expectProblem, submit } from '../support/http.ts';
 import { type Cast, castOfTwoSites, freshOn, MINE, THEIRS } from '../support/other-site.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
 
@@ -30,6 +30,14 @@ interface Call {
   body?: unknown;
 }
 type Scope = 'other-site' | 'admin-only' | 'self';
+
+let importSites = 0;
+/** A site of its own for an upload (admin-only routes: any site but MINE would do). */
+async function importSite(): Promise<string> {
+  const id = `imports-${++importSites}`;
+  await createSite(ctx, id);
+  return id;
+}
 
 /** For each route: a request about site THEIRS (made fresh for every caller), and what it is about. */
 const WALK: Record<string, { scope: Scope; make: () => Promise<Call> }> = {
@@ -112,9 +120,10 @@ const WALK: Record<string, { scope: Scope; make: () => Promise<Call> }> = {
   'GET /api/v1/admin/sites': { scope: 'admin-only', make: async () => ({}) },
   'POST /api/v1/admin/sites/{siteId}/imports': {
     scope: 'admin-only',
-    // The body is the file itself; an empty export of site THEIRS (the job then runs on its own).
+    // The body is the file itself: an empty export. One import at a time per site (a second one is
+    // 409), so every caller gets a site of its own, with no import queued yet.
     make: async () => ({
-      params: { siteId: THEIRS },
+      params: { siteId: await importSite() },
       query: 'format=jsonl',
       body: { format: 'comments-export', version: 1 },
     }),
@@ -122,10 +131,11 @@ const WALK: Record<string, { scope: Scope; make: () => Promise<Call> }> = {
   'GET /api/v1/admin/sites/{siteId}/imports/{jobId}': {
     scope: 'admin-only',
     make: async () => {
-      const job = await ctx.container.importJobs.start({ type: 'cli', id: 'walk' }, THEIRS, new Response('{}').body, {
+      const siteId = await importSite();
+      const job = await ctx.container.importJobs.start({ type: 'cli', id: 'walk' }, siteId, new Response('{}').body, {
         format: 'jsonl',
       });
-      return { params: { siteId: THEIRS, jobId: job.id } };
+      return { params: { siteId, jobId: job.id } };
     },
   },
   'GET /api/v1/admin/sites/{siteId}/authors/export': {

@@ -38,7 +38,7 @@ describe('database job queue', () => {
     const claims: string[] = [];
     const record: JobHandler = async (job) => void claims.push(job.id);
     const idle: JobHandler = async () => {};
-    const handlers = { webhooks: record, events: idle, maintenance: idle, mail: idle };
+    const handlers = { webhooks: record, events: idle, maintenance: idle, mail: idle, imports: idle };
     const a = consumer(ctx.container.database.db);
     const b = consumer(second?.db ?? ctx.container.database.db);
     const jobs = Array.from({ length: 1000 }, (_, i) => ({

@@ -1,25 +1,51 @@
-// Import and export through the admin API (issue 18, items 1 and 2): upload then a job with progress,
-// a bad file fails the job with its line, the export downloads streamed; admins only.
+// Import and export through the admin API (issue 18, items 1 and 2): the upload is stored in the
+// database and a job in the queue; a worker process imports it (progress on the job), one import at a
+// time per site (409), audited; a bad file fails the job with its line; the export downloads streamed.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.ts';
+import type { Container } from '../../src/container.ts';
+import { PayloadTooLargeError } from '../../src/shared/errors.ts';
+import { createImportJobService } from '../../src/transfer/import-job.service.ts';
 import { api, bearer, createUser, tokenFor } from '../support/accounts.ts';
 import { call, createSite, expectProblem } from '../support/http.ts';
-import { createTestContext, type TestContext } from '../support/test-app.ts';
+import { testDb } from '../support/stores.ts';
+import { createOtherProcess, createTestContext, type TestContext } from '../support/test-app.ts';
 import { waitUntil } from '../support/webhook-receiver.ts';
 
 const FIXTURES = path.resolve('tests/fixtures/imports');
 
+// The API process (ctx) never starts workers: on PostgreSQL the imports run in another process of
+// the deployment (a worker, its own pools, the same queue); embedded PGlite is one process, whose
+// workers are started only once the first test has seen the job wait in the queue.
 let ctx: TestContext;
+let worker: Container | null = null;
 let admin: Record<string, string>;
+let adminId: string;
 let moderator: Record<string, string>;
 beforeAll(async () => {
   ctx = await createTestContext();
   await createSite(ctx, 'up');
-  admin = bearer(await tokenFor(ctx, await createUser(ctx, 'admin@example.com', 'admin')));
+  await createSite(ctx, 'lock');
+  const adminUser = await createUser(ctx, 'admin@example.com', 'admin');
+  adminId = adminUser.id;
+  admin = bearer(await tokenFor(ctx, adminUser));
   moderator = bearer(await tokenFor(ctx, await createUser(ctx, 'mod@example.com', 'moderator', ['up'])));
 });
-afterAll(() => ctx.close());
+afterAll(async () => {
+  await worker?.close();
+  await ctx.close();
+});
+
+async function startWorker() {
+  if (testDb() === 'postgres') {
+    worker ??= await createOtherProcess(ctx.config);
+    await worker.startWorkers();
+  } else {
+    await ctx.container.startWorkers();
+  }
+}
 
 function upload(site: string, query: string, body: Uint8Array | string, headers = admin) {
   return call(ctx, `/api/v1/admin/sites/${site}/imports?${query}`, {
@@ -34,7 +60,7 @@ async function finished(site: string, id: string) {
     async () => {
       const res = await api(ctx, 'GET', `/api/v1/admin/sites/${site}/imports/${id}`, admin);
       expect(res.status).toBe(200);
-      return res.body.job.status === 'running' ? null : res.body.job;
+      return ['completed', 'failed'].includes(res.body.job.status) ? res.body.job : null;
     },
     20_000,
     'the import job to finish',
@@ -42,23 +68,140 @@ async function finished(site: string, id: string) {
 }
 
 describe('import and export through the admin API', () => {
-  it('uploads a file larger than the API body limit, runs the job and reports its progress and counts', async () => {
+  it('stores the upload, queues the job and leaves it to a worker, which imports it with progress and counts', async () => {
     const file = await readFile(path.join(FIXTURES, 'disqus.xml'));
-    // Padded past the 64 KiB every other route allows: this route has its own limit.
-    const padded = Buffer.concat([file, Buffer.from(`\n<!--${' '.repeat(100 * 1024)}-->\n`)]);
+    // Padded past the 64 KiB every other route allows (this route has its own limit) and past one
+    // stored chunk (1 MiB), so the worker reads the upload back chunk by chunk.
+    const padded = Buffer.concat([file, Buffer.from(`<!--${' '.repeat(1000)}-->\n`.repeat(1600))]);
     const res = await upload('up', 'format=disqus', padded);
     expect(res.status, res.text).toBe(202);
-    expect(res.body.job).toMatchObject({ siteId: 'up', format: 'disqus', status: 'running' });
+    expect(res.body.job).toMatchObject({ siteId: 'up', format: 'disqus', status: 'queued' });
+    // No worker yet: the API process does not import; the job waits in the queue.
+    const status = await api(ctx, 'GET', `/api/v1/admin/sites/up/imports/${res.body.job.id}`, admin);
+    expect(status.body.job.status).toBe('queued');
+    expect((await ctx.container.queue.counts()).imports.waiting).toBe(1);
+    expect((await call(ctx, '/api/v1/sites/up/articles/action-plan/comments')).status).toBe(404);
+
+    await startWorker();
     const job = await finished('up', res.body.job.id);
-    expect(job.status).toBe('completed');
+    expect(job.status, job.error).toBe('completed');
     expect(job.report.comments.imported).toBeGreaterThan(0);
+    expect(job.progress).toMatchObject({ bytes: padded.byteLength, totalBytes: padded.byteLength });
     expect(job.progress.comments).toBeGreaterThan(0);
-    expect(job.progress.bytes).toBe(padded.byteLength);
+    expect(job.progress.rate).toBeGreaterThan(0);
     const thread = await call(ctx, '/api/v1/sites/up/articles/action-plan/comments');
     expect(thread.body.article.commentCount).toBe(4);
 
+    // Audited with its counts, as the admin who uploaded it.
+    const audit = await api(ctx, 'GET', '/api/v1/admin/audit-log?action=import.complete', admin);
+    expect(audit.body.entries).toHaveLength(1);
+    expect(audit.body.entries[0]).toMatchObject({
+      actorType: 'user',
+      actorId: adminId,
+      siteId: 'up',
+      targetType: 'import',
+      targetId: job.id,
+      details: { format: 'disqus', comments: { imported: job.report.comments.imported, existing: 0 } },
+    });
+
     const again = await finished('up', (await upload('up', 'format=disqus', padded)).body.job.id);
     expect(again.report.comments).toMatchObject({ imported: 0, existing: job.report.comments.imported });
+  });
+
+  it('runs one import at a time per site: a second upload while the first is on its way is refused with 409', async () => {
+    const file = await readFile(path.join(FIXTURES, 'disqus.xml'));
+    // The first upload's body arrives in two parts; the second part is held back until the test lets it.
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let reading!: () => void;
+    const started = new Promise<void>((r) => {
+      reading = r;
+    });
+    let part = 0;
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          part++;
+          if (part === 1) {
+            reading();
+            controller.enqueue(file.subarray(0, 100));
+          } else if (part === 2) {
+            await held;
+            controller.enqueue(file.subarray(100));
+          } else controller.close();
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const first = ctx.app.request('/api/v1/admin/sites/lock/imports?format=disqus', {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream', ...admin },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    await started; // the first upload is being stored: its job exists
+    const second = await upload('lock', 'format=disqus', file);
+    expectProblem(second, 409);
+    expect(second.body.detail).toMatch(/already running/);
+    // The CLI's import takes the same lock.
+    let err = '';
+    const code = await runCli(
+      ['import', '--site', 'lock', '--format', 'disqus', path.join(FIXTURES, 'disqus.xml')],
+      ctx.container,
+      { out: () => {}, err: (s) => (err += s) },
+    );
+    expect(code).not.toBe(0);
+    expect(err).toMatch(/already running/);
+    // Another site is not held up.
+    const other = await upload('up', 'format=disqus', file);
+    expect(other.status).toBe(202);
+    await finished('up', other.body.job.id);
+
+    release();
+    const res = await first;
+    expect(res.status).toBe(202);
+    const job = await finished('lock', ((await res.json()) as { job: { id: string } }).job.id);
+    expect(job.status).toBe('completed');
+    expect(job.report.comments.imported).toBeGreaterThan(0);
+    // Once it has ended, the next one is taken.
+    const next = await upload('lock', 'format=disqus', file);
+    expect(next.status).toBe(202);
+    expect((await finished('lock', next.body.job.id)).report.comments.imported).toBe(0);
+    // And the CLI's, which is audited as the CLI.
+    let out = '';
+    const done = await runCli(
+      ['import', '--site', 'lock', '--format', 'disqus', '--json', path.join(FIXTURES, 'disqus.xml')],
+      ctx.container,
+      { out: (s) => (out += s), err: () => {} },
+    );
+    expect(done).toBe(0);
+    expect(JSON.parse(out).comments).toMatchObject({ imported: 0 });
+    const audit = await api(ctx, 'GET', '/api/v1/admin/audit-log?action=import.complete&siteId=lock', admin);
+    expect(audit.body.entries[0]).toMatchObject({ actorType: 'cli', siteId: 'lock' });
+  });
+
+  it('refuses an upload over the limit with 413, keeping nothing of it, and the site free for the next', async () => {
+    const c = ctx.container;
+    const small = createImportJobService({
+      db: c.database.db,
+      sites: c.sites,
+      imports: c.imports,
+      audit: c.audit,
+      producer: () => c.queue.producer,
+      log: c.log,
+      maxUploadBytes: 1000,
+    });
+    const actor = { type: 'cli' as const, id: 'limit' };
+    const big = await small
+      .start(actor, 'lock', new Response('x'.repeat(5000)).body, { format: 'jsonl' })
+      .catch((e) => e);
+    expect(big).toBeInstanceOf(PayloadTooLargeError);
+    const file = await readFile(path.join(FIXTURES, 'disqus.xml'));
+    const next = await upload('lock', 'format=disqus', file);
+    expect(next.status).toBe(202);
+    expect((await finished('lock', next.body.job.id)).status).toBe('completed');
   });
 
   it('fails the job of a bad file with the line, importing nothing', async () => {
@@ -68,6 +211,8 @@ describe('import and export through the admin API', () => {
     const job = await finished('up', res.body.job.id);
     expect(job.status).toBe('failed');
     expect(job.error).toMatch(/line \d+/);
+    const audit = await api(ctx, 'GET', '/api/v1/admin/audit-log?action=import.fail', admin);
+    expect(audit.body.entries[0]).toMatchObject({ siteId: 'up', targetId: job.id, details: { format: 'wxr' } });
     const article = await call(
       ctx,
       `/api/v1/sites/up/articles/${encodeURIComponent('/2024/01/action-plan/')}/comments`,
