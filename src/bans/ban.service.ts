@@ -197,6 +197,8 @@ function banVerbs(db: DbOrTx, deps: { sites: SiteVerbs; audit: AuditService; sec
       });
       return { row: ban, ...held };
     });
+    // Bound to a caller's transaction (withTx), this runs before that transaction commits: the notices
+    // (cache invalidation, a nudge to the event relay) are harmless if it then rolls back.
     await afterCommit();
     return { ban: toBan(row), rejected };
   }

@@ -64,6 +64,9 @@ const BY_CODE: Record<string, string> = {
   invalid_value: 'A value cannot be stored (for example a NUL character or an invalid encoding) (400).',
   import_too_large: 'The import file, or one of its parts, is larger than the importer accepts (413).',
   import_stopped: 'The import stopped at an error after storing part of the file; the detail says where (422).',
+  confirmation_required:
+    'A domain or IP ban hits many readers: the detail names how many authors and comments; send confirm: true to ban (409).',
+  webmail_domain: 'A webmail domain (gmail.com, …) is banned only with allowWebmail: true (422).',
   store_unavailable: 'The database or Redis is unreachable for now; retry after Retry-After (503).',
 };
 
