@@ -200,6 +200,23 @@ describe('the review queue keyboard loop in Chromium', () => {
     await waitUntil(async () => (await statusOf(id!)) === 'approved', 10_000, 'the approval applied anyway');
     expect((await logOf(id!)).map((l) => l.to)).toEqual(['pending', 'rejected', 'approved']);
     await expect.poll(() => card(id!).count()).toBe(0);
+
+    // A selection with one changed comment: refused whole, both cards back, the conflict on that one.
+    const [x, y] = (await held('clash', 2)) as [string, string];
+    await page.goto(`${base}/dashboard/queue?site=clash`);
+    await expect.poll(() => currentId()).toBe(y);
+    for (const key of ['x', 'j', 'x']) await page.keyboard.press(key);
+    await fetch(`${base}/api/v1/moderation/comments/${x}/spam`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ expectedStatus: 'pending' }),
+    });
+    await page.keyboard.press('a');
+    await expect.poll(() => card(x).locator('.conflict-text').textContent()).toMatch(/^Marked as spam by b@example/);
+    expect(await card(y).isVisible()).toBe(true);
+    expect(await card(y).locator('.card-conflict').count()).toBe(0);
+    expect(await statusOf(y)).toBe('pending');
+    expect(await statusOf(x)).toBe('spam');
   });
 
   it('skips cards that live.js marked as changed elsewhere, and moves the highlight off one', async () => {
