@@ -75,6 +75,8 @@ export interface ContainerOptions {
   webhookTimeoutMs?: number;
   /** The learned spam model's bound and pruning interval (tests use small ones). */
   spamTraining?: TrainingOptions;
+  /** The live queue's heartbeat (tests see a session's end within a second). */
+  liveHeartbeatMs?: number;
   /** SMTP timeouts (tests make an outage show in seconds). */
   smtpTimeouts?: { connectionMs?: number; greetingMs?: number; socketMs?: number };
 }
@@ -202,6 +204,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const liveQueue = createLiveQueue({
     db,
     log,
+    ...(options.liveHeartbeatMs ? { heartbeatMs: options.liveHeartbeatMs } : {}),
     feed:
       redisUrl && redis
         ? createRedisFeed({

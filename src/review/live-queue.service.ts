@@ -34,7 +34,10 @@ function actorLabel(actor: Actor, emails: Map<string, string>): string {
   return actor.id === 'reports' ? 'reports' : 'system';
 }
 
-export function createLiveQueue(deps: { db: Db; feed: LiveFeed; log: Logger }) {
+/** How often an open stream gets a comment line and its session is checked again. */
+const HEARTBEAT_MS = 15_000;
+
+export function createLiveQueue(deps: { db: Db; feed: LiveFeed; log: Logger; heartbeatMs?: number }) {
   const { db, feed, log } = deps;
   const streams = new Set<LiveStream>();
   let stopping = false;
@@ -90,6 +93,9 @@ export function createLiveQueue(deps: { db: Db; feed: LiveFeed; log: Logger }) {
   }
 
   return {
+    /** Comment lines keep proxies from timing the stream out; the session is checked again at each. */
+    heartbeatMs: deps.heartbeatMs ?? HEARTBEAT_MS,
+
     /** After commit: the moves reach every open tab of the site. Never throws, never waits. */
     announce(siteId: string, moves: StatusMove[]): void {
       if (moves.length === 0) return;

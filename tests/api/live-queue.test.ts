@@ -19,7 +19,8 @@ let other: Session;
 let admin: Session;
 const open: SseStream[] = [];
 beforeAll(async () => {
-  ctx = await createTestContext();
+  // Heartbeats (and the session checks made with them) every 200 ms instead of 15 s.
+  ctx = await createTestContext({}, { liveHeartbeatMs: 200 });
   await createSite(ctx, 'live', { moderation: 'all' });
   await createSite(ctx, 'elsewhere', { moderation: 'all' });
   await createUser(ctx, 'a@example.com', 'moderator', ['live']);
@@ -134,6 +135,15 @@ describe('the live queue stream', () => {
     const all = await listening('/dashboard/queue/live', admin);
     const id = await held('elsewhere');
     expect(payload(await all.next(about(id), 2_000)).siteId).toBe('elsewhere');
+  });
+
+  it('sends heartbeats, and ends the stream soon after its session ends (signed out elsewhere)', async () => {
+    const session = await signIn(ctx, 'a@example.com');
+    const s = await listening('/dashboard/queue/live?site=live', session);
+    await expect.poll(() => s.heartbeats(), { timeout: 2_000 }).toBeGreaterThanOrEqual(2);
+    const out = await api(ctx, 'POST', '/api/v1/auth/logout', { cookie: session.cookie, 'x-csrf-token': session.csrf });
+    expect(out.status).toBeLessThan(300);
+    await s.ended(2_000);
   });
 
   it(`holds at most ${MAX_STREAMS_PER_SESSION} streams per session (429 problem+json past it), and frees a closed one`, async () => {

@@ -14,6 +14,8 @@ export interface SseStream {
   text: string;
   /** The next event matching `match` (earlier ones that do not match are kept for later calls). */
   next(match?: (e: SseEvent) => boolean, timeoutMs?: number): Promise<SseEvent>;
+  /** Comment lines (heartbeats) received so far. */
+  heartbeats(): number;
   /** Resolves once the server has ended the stream. */
   ended(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -37,6 +39,7 @@ export async function openStream(
   const decoder = new TextDecoder();
   const events: SseEvent[] = [];
   let buffer = '';
+  let heartbeats = 0;
   let done = !isStream;
   let wake = (): void => {};
 
@@ -50,6 +53,7 @@ export async function openStream(
       while (cut >= 0) {
         const block = buffer.slice(0, cut);
         buffer = buffer.slice(cut + 2);
+        if (block.split('\n').some((l) => l.startsWith(':'))) heartbeats += 1;
         const lines = block.split('\n').filter((l) => !l.startsWith(':'));
         if (lines.length > 0) {
           const event = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message';
@@ -94,6 +98,7 @@ export async function openStream(
         'matching event',
       );
     },
+    heartbeats: () => heartbeats,
     ended(timeoutMs = 5_000) {
       return until(() => (done ? true : undefined), timeoutMs, 'end of stream').then(() => {});
     },

@@ -13,8 +13,6 @@ import { problemResponse } from '../../http/problem.ts';
 import type { LiveQueue, LiveStream } from '../../review/live-queue.service.ts';
 import type { SiteService } from '../../sites/site.service.ts';
 
-/** Comment lines keep proxies from timing the stream out and notice clients that went away. */
-const HEARTBEAT_MS = 15_000;
 /** How soon EventSource reconnects after the stream ends (a restart, another process). */
 const RETRY_MS = 2_000;
 /** Changes queued for a client that does not read; past this it is dropped (it reconnects, or polls). */
@@ -87,7 +85,7 @@ export function liveQueueRoutes(deps: {
             if (!stillAllowed(p, scope)) finish();
           })
           .catch(() => {});
-      }, HEARTBEAT_MS);
+      }, deps.liveQueue.heartbeatMs);
       try {
         await finished;
       } finally {
