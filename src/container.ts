@@ -24,6 +24,7 @@ import type { Config } from './config/env.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { ChangeNotifier } from './events/change-notifier.ts';
+import { createLocalFeed, createRedisFeed } from './events/live-feed.ts';
 import { countUndispatched } from './events/outbox.repository.ts';
 import { createRelay, type Relay } from './events/relay.ts';
 import { createBullmqQueue } from './jobs/bullmq-queue.ts';
@@ -44,6 +45,7 @@ import { createManageLinkJob } from './readers/manage-link.job.ts';
 import { createReaderData, type ReaderData } from './readers/reader-data.service.ts';
 import { createReportService, type ReportService } from './reports/report.service.ts';
 import { createReportLimiter } from './reports/report-limiter.ts';
+import { createLiveQueue, type LiveQueue } from './review/live-queue.service.ts';
 import { createReviewService, type ReviewService } from './review/review.service.ts';
 import { createLogger } from './shared/logger.ts';
 import { createRedis, waitUntilReady } from './shared/redis.ts';
@@ -97,6 +99,8 @@ export interface Container {
   webhooks: ReturnType<typeof createWebhookService>;
   /** The review queue, comment detail and moderation log as moderators read them. */
   review: ReviewService;
+  /** Status changes pushed to every open queue tab (Redis pub/sub across API processes, or in-process). */
+  liveQueue: LiveQueue;
   bans: BanService;
   /** Reader reports of published comments: weighted, queued for moderators, hidden at the site's threshold. */
   reports: ReportService;
@@ -192,8 +196,23 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const producer = () => queue.producer;
   const relay = createRelay({ db, producer: queue.producer, log });
   const threadCache = createThreadCache(redis, config.redisPrefix, log);
+  const redisUrl = config.redisUrl;
+  const liveQueue = createLiveQueue({
+    db,
+    log,
+    feed:
+      redisUrl && redis
+        ? createRedisFeed({
+            publisher: redis,
+            connect: () => createRedis(redisUrl, 'subscriber', log),
+            prefix: config.redisPrefix,
+            log,
+          })
+        : createLocalFeed(),
+  });
   const notifier: ChangeNotifier = {
     async committed(change) {
+      if (change.moves) liveQueue.announce(change.siteId, change.moves);
       if (change.threadChanged) await threadCache.invalidate(change.siteId, change.articleId);
       if (change.eventIds) relay.push(change.eventIds);
       else relay.kick();
@@ -310,6 +329,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     readers,
     webhooks,
     review,
+    liveQueue,
     bans: createBanService({ db, sites, audit, secret: secretKey }),
     reports: createReportService({
       db,
@@ -397,6 +417,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
 
     async close() {
       stopSweeper();
+      await liveQueue.close();
       await importJobs.drain();
       await relay.drain().catch(() => {});
       await queue.close();

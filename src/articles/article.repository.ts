@@ -96,6 +96,20 @@ export function updateCountersFrom(
     ${c.publishedDelta === 0 ? sql`and first_comment_at is null` : sql``}`;
 }
 
+/**
+ * The counters of every article a bulk action touched, in one CTE: from the CTE `input` (columns id,
+ * article_id, published_delta) for the comments the CTE `source` returned; each published/unpublished
+ * comment moves its article's thread version, as updateCountersFrom does for one.
+ */
+export function updateManyCountersFrom(source: string, input: string): RawBuilder<unknown> {
+  return sql`update articles set published_count = articles.published_count + d.delta,
+      thread_version = articles.thread_version + d.moves
+    from (select i.article_id, sum(i.published_delta)::int as delta, count(*)::int as moves
+          from ${sql.table(input)} as i join ${sql.table(source)} as s on s.id = i.id
+          where i.published_delta <> 0 group by i.article_id) as d
+    where articles.id = d.article_id`;
+}
+
 /** Closes the site's open articles whose first comment is older than the cut-off. */
 export async function closeArticlesBefore(db: DbOrTx, siteId: string, firstCommentBefore: Date): Promise<number> {
   const res = await db

@@ -67,6 +67,22 @@ export function updateStatusReturningId(u: StatusUpdate, eventCount: number): Ra
     where id = ${u.id} and status = ${u.from} returning id, event_seq`;
 }
 
+/**
+ * Many comments' changes as the body of ONE data-modifying CTE (bulk actions): the rows come from the CTE
+ * named `input` (columns id, from_status, to_status, reasons: null keeps them, published_at: null keeps it,
+ * event_count). Like updateStatusReturningId, a row changes only while it still has the status decided on.
+ */
+export function updateStatusesFrom(input: string): RawBuilder<unknown> {
+  const i = (column: string) => sql.ref(`${input}.${column}`);
+  return sql`update comments set status = ${i('to_status')}, updated_at = ${new Date()},
+      reasons = coalesce(${i('reasons')}, comments.reasons),
+      published_at = coalesce(${i('published_at')}, comments.published_at),
+      event_seq = comments.event_seq + ${i('event_count')}
+    from ${sql.table(input)}
+    where comments.id = ${i('id')} and comments.status = ${i('from_status')}
+    returning comments.id, comments.event_seq`;
+}
+
 /** Events about a comment that change nothing else (reports): raises its `event_seq`, as the body of a CTE. */
 export function raiseEventSeqReturningId(id: string, eventCount: number): RawBuilder<unknown> {
   return sql`update comments set event_seq = event_seq + ${eventCount}::int where id = ${id} returning id, event_seq`;
@@ -88,6 +104,21 @@ export async function findCommentWithArticle(
     .select('articles.external_id as article_external_id')
     .where('comments.id', '=', id)
     .executeTakeFirst();
+}
+
+/** Several comments with their articles' external ids, in one query (what a bulk action answers with). */
+export async function findCommentsWithArticle(
+  db: DbOrTx,
+  ids: string[],
+): Promise<(CommentRow & { article_external_id: string })[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('comments')
+    .innerJoin('articles', 'articles.id', 'comments.article_id')
+    .selectAll('comments')
+    .select('articles.external_id as article_external_id')
+    .where('comments.id', 'in', ids)
+    .execute();
 }
 
 /** A locked comment with what its events say of its article. */

@@ -26,6 +26,16 @@ export function insertLogRowFrom(source: string, e: Omit<LogEntryInput, 'comment
 }
 
 /**
+ * Many log rows (bulk actions): one per row of the CTE `input` (columns id, site_id, actor_type, actor_id,
+ * from_status, to_status, log_reasons, note) whose comment the CTE `source` returned.
+ */
+export function insertLogRowsFrom(source: string, input: string): RawBuilder<unknown> {
+  return sql`insert into moderation_log (comment_id, site_id, actor_type, actor_id, from_status, to_status, reasons, note)
+    select i.id, i.site_id, i.actor_type, i.actor_id, i.from_status, i.to_status, i.log_reasons, i.note
+    from ${sql.table(input)} as i join ${sql.table(source)} as s on s.id = i.id`;
+}
+
+/**
  * Erasure: the log rows of these comments keep who changed what and when, with their reasons redacted
  * and without the moderators' notes (a note about a comment quotes it or names its author).
  */

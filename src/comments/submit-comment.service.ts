@@ -195,7 +195,9 @@ export function createCommentSubmission(deps: {
       }
       // Rejected comments are stored and emit their events too.
       const threadChanged = judged.status === 'approved' || judged.articleChanged;
-      await deps.notifier.committed({ siteId, articleId: input.articleId, threadChanged, eventIds });
+      // The filters' decision is a move too: open queues count the new comment at once.
+      const moves = [{ commentId: d.row.id, from: null, to: judged.status, actor: SUBMISSION }];
+      await deps.notifier.committed({ siteId, articleId: input.articleId, threadChanged, eventIds, moves });
       if (d.rejection) throw rejectionError(d.rejection);
       return { result: d.result, replayed: false, articleUrl: d.articleUrl };
     },

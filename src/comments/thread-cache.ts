@@ -1,8 +1,9 @@
 // Cached thread pages and their ETags, so a popular article is served without touching a store.
 // Two levels: each process keeps pages in memory; with Redis, pages are shared between processes
 // (a hash per article) and invalidations are broadcast over pub/sub so every process drops its copy.
-// Status changes that affect the public thread invalidate right after commit, and again when their
-// event is processed; TTLs bound anything missed (a pub/sub message lost while Redis was away).
+// Status changes that affect the public thread invalidate once, right after commit; an event the outbox
+// sweeper recovers (its writer may have died first) invalidates again when it is processed; TTLs bound
+// anything missed (a pub/sub message lost while Redis was away).
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 

@@ -4,18 +4,19 @@
 // on the hottest write paths. Each table's SQL comes from the module that owns the table; this module
 // only puts them together, so a submission and a moderator's decision are written the same way.
 import { type RawBuilder, sql } from 'kysely';
-import { updateCountersFrom } from '../articles/article.repository.ts';
-import type { DbOrTx } from '../db/database.ts';
-import { insertEventsFrom, type OutboxEvent } from '../events/outbox.repository.ts';
+import { updateCountersFrom, updateManyCountersFrom } from '../articles/article.repository.ts';
+import { type DbOrTx, jsonb } from '../db/database.ts';
+import { insertEventsFrom, insertManyEventsFrom, type OutboxEvent } from '../events/outbox.repository.ts';
 import {
   insertCommentReturningId,
   type NewCommentRow,
   raiseEventSeqReturningId,
   type StatusUpdate,
+  updateStatusesFrom,
   updateStatusReturningId,
 } from './comment.repository.ts';
 import { claimKey, type IdempotencyClaim } from './idempotency.repository.ts';
-import { insertLogRowFrom, type LogEntryInput } from './moderation-log.repository.ts';
+import { insertLogRowFrom, insertLogRowsFrom, type LogEntryInput } from './moderation-log.repository.ts';
 
 export interface TransitionWrite {
   /** A new comment (with the Idempotency-Key it claims, if any), or an existing comment's change. */
@@ -60,4 +61,51 @@ export async function writeCommentEvents(
   await sql`with changed as (${raiseEventSeqReturningId(w.commentId, w.events.length)}),
     announced as (${insertEventsFrom('changed', w.siteId, w.events)})
     select 1`.execute(db);
+}
+
+/** An existing comment's change, as one of a batch. */
+export type UpdateWrite = Omit<TransitionWrite, 'comment'> & { comment: { update: StatusUpdate } };
+
+/**
+ * Many existing comments' changes (a bulk action) in ONE statement, whatever their number: the rows go in
+ * as one jsonb parameter instead of one statement (and one parse and plan) per comment. Returns how many
+ * were written; a comment whose status moved since it was decided on is not.
+ */
+export async function writeTransitions(db: DbOrTx, writes: UpdateWrite[]): Promise<number> {
+  if (writes.length === 0) return 0;
+  const input = writes.map((w) => ({
+    id: w.comment.update.id,
+    from_status: w.comment.update.from,
+    to_status: w.comment.update.status,
+    reasons: w.comment.update.reasons ?? null,
+    published_at: w.comment.update.publishedAt?.toISOString() ?? null,
+    event_count: w.events.length,
+    site_id: w.log.siteId,
+    actor_type: w.log.actorType,
+    actor_id: w.log.actorId,
+    log_reasons: w.log.reasons,
+    note: w.log.note,
+    article_id: w.counters.articleId,
+    published_delta: w.counters.publishedDelta,
+  }));
+  const events = writes.flatMap((w) =>
+    w.events.map((e, i) => ({
+      ...e,
+      siteId: w.log.siteId,
+      commentId: w.comment.update.id,
+      offsetFromLast: i + 1 - w.events.length,
+    })),
+  );
+  const { rows } = await sql<{ written: number }>`
+    with input as materialized (
+      select * from jsonb_to_recordset(${jsonb(input)}) as i (
+        id uuid, from_status text, to_status text, reasons jsonb, published_at timestamptz, event_count int,
+        site_id text, actor_type text, actor_id text, log_reasons jsonb, note text, article_id int,
+        published_delta int)),
+    changed as (${updateStatusesFrom('input')}),
+    logged as (${insertLogRowsFrom('changed', 'input')}),
+    announced as (${insertManyEventsFrom('changed', events)}),
+    counted as (${updateManyCountersFrom('changed', 'input')})
+    select (select count(*) from changed)::int as written`.execute(db);
+  return rows[0]!.written;
 }

@@ -9,7 +9,13 @@ import { ConflictError } from '../shared/errors.ts';
 import type { NewCommentRow } from './comment.repository.ts';
 import type { ArticleSnapshot, CommentSnapshot } from './event-payload.ts';
 import type { IdempotencyClaim } from './idempotency.repository.ts';
-import { type TransitionOutcome, type TransitionWrite, writeTransition } from './transition.repository.ts';
+import {
+  type TransitionOutcome,
+  type TransitionWrite,
+  type UpdateWrite,
+  writeTransition,
+  writeTransitions,
+} from './transition.repository.ts';
 import { transitionEvents } from './transition-events.ts';
 
 export interface Transition {
@@ -70,21 +76,27 @@ export async function storeNewComment(
  */
 export async function applyTransition(db: DbOrTx, t: Transition): Promise<string[]> {
   const p = plan(t);
-  const publishes = t.to === 'approved' && !t.comment.publishedAt;
-  const from = t.comment.status;
-  if (from === null) throw new Error('applyTransition needs the status the change was decided on');
-  const outcome = await writeTransition(db, {
-    ...p,
-    comment: {
-      update: {
-        id: t.comment.id,
-        from,
-        status: t.to,
-        ...(t.reasons !== undefined ? { reasons: t.reasons } : {}),
-        ...(publishes ? { publishedAt: new Date() } : {}),
-      },
-    },
-  });
+  const outcome = await writeTransition(db, { ...p, comment: { update: updateOf(t) } });
   if (outcome !== 'written') throw new ConflictError('The comment changed while this change was being made.');
   return p.events.map((e) => e.id);
+}
+
+/** Several existing comments' changes (locked rows, in the caller's transaction) in one statement; all or none. */
+export async function applyTransitions(db: DbOrTx, ts: Transition[]): Promise<void> {
+  const writes: UpdateWrite[] = ts.map((t) => ({ ...plan(t), comment: { update: updateOf(t) } }));
+  const written = await writeTransitions(db, writes);
+  if (written !== ts.length) throw new ConflictError('A comment changed while this change was being made.');
+}
+
+function updateOf(t: Transition): UpdateWrite['comment']['update'] {
+  const from = t.comment.status;
+  if (from === null) throw new Error('a change of an existing comment needs the status it was decided on');
+  const publishes = t.to === 'approved' && !t.comment.publishedAt;
+  return {
+    id: t.comment.id,
+    from,
+    status: t.to,
+    ...(t.reasons !== undefined ? { reasons: t.reasons } : {}),
+    ...(publishes ? { publishedAt: new Date() } : {}),
+  };
 }

@@ -1,4 +1,4 @@
-// The dashboard's only script and stylesheet, read once and served from our origin with a content
+// The dashboard's scripts and stylesheet, read once and served from our origin with a content
 // hash in the URL, so they can be cached for a year and a deploy is picked up at once.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -7,6 +7,8 @@ import { Hono } from 'hono';
 const FILES = {
   'dashboard.css': 'text/css; charset=utf-8',
   'dashboard.js': 'text/javascript; charset=utf-8',
+  // The queue page's live updates (server-sent events), loaded on that page only.
+  'live.js': 'text/javascript; charset=utf-8',
 } as const;
 type AssetName = keyof typeof FILES;
 

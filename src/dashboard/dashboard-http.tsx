@@ -32,7 +32,10 @@ function loginRedirect(c: Context): Response {
 export function requireSession(sessions: SessionService, cookies: CookieContext): MiddlewareHandler<AppEnv> {
   return async function dashboardSession(c, next) {
     const token = readSessionCookie(c, cookies);
-    const principal = token ? await sessions.resolve(token, { activity: !c.req.path.endsWith('/queue/poll') }) : null;
+    // The queue's live updates (its poll and its event stream) are not activity: an open tab alone
+    // must not keep a session from idling out.
+    const background = /\/queue\/(poll|live)$/.test(c.req.path);
+    const principal = token ? await sessions.resolve(token, { activity: !background }) : null;
     if (!principal) {
       if (wantsJson(c))
         throw new UnauthenticatedError('Your session has ended; sign in again.', { code: 'unauthenticated' });

@@ -6,6 +6,7 @@ import type { DatabaseConfig } from '../config/env.ts';
 import { secureDataDir } from './data-dir.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
+import { createWalFlusher } from './wal-flusher.ts';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
@@ -62,6 +63,7 @@ export function createDatabase(config: DatabaseConfig, options: { poolSize?: num
   }
   if (config.dataDir) secureDataDir(config.dataDir);
   const pglite = new PGlite(config.dataDir ?? undefined);
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  const wal = config.dataDir ? createWalFlusher(config.dataDir) : null;
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite, wal) });
   return { db, kind: 'pglite', pool: null, close: () => db.destroy() };
 }

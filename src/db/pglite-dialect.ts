@@ -14,12 +14,17 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import type { WalFlusher } from './wal-flusher.ts';
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly wal: WalFlusher | null,
+  ) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[], { rowMode: 'object' });
+    if (compiled.query.kind !== 'SelectQueryNode') this.wal?.markDirty();
     const affected = result.affectedRows;
     return {
       rows: result.rows,
@@ -40,8 +45,11 @@ class PGliteDriver implements Driver {
   private readonly connection: PGliteConnection;
   private release: (() => void) | null = null;
 
-  constructor(private readonly pglite: PGlite) {
-    this.connection = new PGliteConnection(pglite);
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly wal: WalFlusher | null,
+  ) {
+    this.connection = new PGliteConnection(pglite, wal);
   }
 
   async init(): Promise<void> {
@@ -72,25 +80,36 @@ class PGliteDriver implements Driver {
     await conn.executeQuery(CompiledQuery.raw('rollback'));
   }
 
+  /**
+   * The connection goes to the next request first; then this caller waits until what it wrote is on disk,
+   * so a commit is acknowledged only once durable, and commits that arrive meanwhile share one flush.
+   */
   async releaseConnection(): Promise<void> {
     const release = this.release;
     this.release = null;
     release?.();
+    await this.wal?.flush();
   }
 
   async destroy(): Promise<void> {
     await this.queue;
+    await this.wal?.flush();
     if (!this.pglite.closed) await this.pglite.close();
+    this.wal?.close();
   }
 }
 
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  /** `wal`: flushes the WAL of an on-disk database before commits are acknowledged (null in memory). */
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly wal: WalFlusher | null = null,
+  ) {}
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver() {
-    return new PGliteDriver(this.pglite);
+    return new PGliteDriver(this.pglite, this.wal);
   }
   createQueryCompiler() {
     return new PostgresQueryCompiler();

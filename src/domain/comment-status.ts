@@ -16,3 +16,11 @@ const ALLOWED: Record<CommentStatus, CommentStatus[]> = {
 export function canTransition(from: CommentStatus, to: CommentStatus): boolean {
   return ALLOWED[from].includes(to);
 }
+
+/**
+ * An undo takes a decision back along the edge it came by, as a change of its own: every move above, and
+ * also approved → pending (a comment published by mistake goes back to the queue, unpublished).
+ */
+export function canUndo(from: CommentStatus, to: CommentStatus): boolean {
+  return canTransition(from, to) || (from === 'approved' && to === 'pending');
+}

@@ -29,6 +29,30 @@ export function insertEventsFrom(source: string, siteId: string, events: OutboxE
     from ${sql.table(source)}, (values ${sql.join(rows)}) as e (id, type, payload, offset_from_last)`;
 }
 
+/**
+ * Several comments' events (bulk actions) as the body of one CTE, numbered as insertEventsFrom numbers them:
+ * `events` lists each with its comment id and its offset from that comment's last event (0 for the last).
+ */
+export function insertManyEventsFrom(
+  source: string,
+  events: (OutboxEvent & { siteId: string; commentId: string; offsetFromLast: number })[],
+): RawBuilder<unknown> {
+  const rows = events.map((e) => ({
+    id: e.id,
+    site_id: e.siteId,
+    type: e.type,
+    comment_id: e.commentId,
+    payload: e.payload,
+    offset_from_last: e.offsetFromLast,
+  }));
+  return sql`insert into events (id, site_id, type, comment_id, payload)
+    select e.id, e.site_id, e.type, e.comment_id,
+           jsonb_set(e.payload, '{data,sequence}', to_jsonb(s.event_seq + e.offset_from_last))
+    from jsonb_to_recordset(${jsonb(rows)})
+           as e (id uuid, site_id text, type text, comment_id uuid, payload jsonb, offset_from_last int)
+      join ${sql.table(source)} as s on s.id = e.comment_id`;
+}
+
 export async function findEvent(db: DbOrTx, id: string): Promise<EventRow | undefined> {
   return db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
 }

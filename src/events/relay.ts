@@ -21,9 +21,11 @@ export function createRelay(deps: { db: Db; producer: Producer; log: Logger }) {
       // No lock is held while the queue is called: two relays may hand over the same event, and the
       // job id makes the second a no-op.
       const batch = await listUndispatched(db, BATCH, olderThanMs);
+      // `recovered`: found by a pass over the outbox rather than handed over by the process that wrote
+      // them, which may have died before refreshing the caches; the event job does it then.
       await producer.addBulk(
         'events',
-        batch.map((e) => ({ name: 'event', data: { eventId: e.id }, opts: { jobId: e.id } })),
+        batch.map((e) => ({ name: 'event', data: { eventId: e.id, recovered: true }, opts: { jobId: e.id } })),
       );
       await markDispatched(
         db,

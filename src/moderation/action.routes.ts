@@ -12,6 +12,7 @@ const DESCRIPTIONS: Record<ModerationAction, string> = {
   reject: 'Take it off (or keep it off) the thread; kept for the audit trail.',
   spam: "Mark as spam; purged after the site's spam retention.",
   restore: 'Undo a rejection or spam mark: back to published if it was, else back to the queue.',
+  undo: 'Take back the last decision: the comment returns to the status it had before it (an approval undone goes back to the queue, unpublished). `expectedStatus` is required: the status that decision set. Logged as a change of its own, with its event.',
 };
 
 const actionRoute = (action: ModerationAction) =>
@@ -19,7 +20,10 @@ const actionRoute = (action: ModerationAction) =>
     method: 'post',
     path: `/comments/{id}/${action}`,
     tags: ['Moderation'],
-    summary: `${action[0]!.toUpperCase()}${action.slice(1)} a comment`,
+    summary:
+      action === 'undo'
+        ? 'Undo the last decision on a comment'
+        : `${action[0]!.toUpperCase()}${action.slice(1)} a comment`,
     description: `${DESCRIPTIONS[action]} Writes a moderation-log row and the comment's lifecycle event in one transaction.`,
     security: signedIn,
     request: {

@@ -1,21 +1,31 @@
 // Status changes of one or many comments inside the caller's transaction, and the one notification
 // per touched article after commit. Single actions and bulk actions share this path, so each comment
 // gets its log row and its events exactly as src/comments/transition.ts writes them.
-import { blankComments, findCommentWithArticle, type LockedComment } from '../comments/comment.repository.ts';
+import {
+  blankComments,
+  findCommentsWithArticle,
+  findCommentWithArticle,
+  type LockedComment,
+} from '../comments/comment.repository.ts';
 import { type ModeratedComment, snapshotOf, toModeratedComment } from '../comments/moderated-comment.ts';
 import { lastChangesOf } from '../comments/moderation-log.repository.ts';
-import { applyTransition } from '../comments/transition.ts';
+import { applyTransition, applyTransitions } from '../comments/transition.ts';
 import type { DbOrTx } from '../db/database.ts';
 import type { Actor } from '../domain/actor.ts';
 import { type CommentStatus, canTransition } from '../domain/comment-status.ts';
-import type { ChangeNotifier } from '../events/change-notifier.ts';
+import type { ChangeNotifier, StatusMove } from '../events/change-notifier.ts';
 import { ConflictError, type StaleView } from '../shared/errors.ts';
+
+/** Which moves a change may make: the domain's edges (canTransition), or an undo's (canUndo). */
+type MoveRule = (from: CommentStatus, to: CommentStatus) => boolean;
 
 export interface CommentChange {
   comment: ModeratedComment;
   from: CommentStatus;
   /** The article's external id; null when nothing changed (the comment already had that status). */
   article: string | null;
+  /** Who made the change (the live queue names them on other moderators' cards). */
+  actor: Actor;
 }
 
 /** The status the actor last saw, per comment id; undefined: not given (the change is unconditional). */
@@ -63,8 +73,9 @@ export async function assertExpected(
 export function assertTransitions(
   rows: { id: string; status: CommentStatus }[],
   targets: Map<string, CommentStatus>,
+  allowed: MoveRule = canTransition,
 ): void {
-  const refused = rows.filter((r) => r.status !== targets.get(r.id) && !canTransition(r.status, targets.get(r.id)!));
+  const refused = rows.filter((r) => r.status !== targets.get(r.id) && !allowed(r.status, targets.get(r.id)!));
   if (refused.length === 0) return;
   const detail = refused
     .slice(0, 5)
@@ -88,9 +99,10 @@ export async function transitionRow(
   to: CommentStatus,
   actor: Actor,
   note: string | null,
+  allowed: MoveRule = canTransition,
 ): Promise<CommentChange> {
-  if (row.status === to) return { comment: toModeratedComment(row), article: null, from: row.status };
-  if (!canTransition(row.status, to)) throw new ConflictError(`A ${row.status} comment cannot become ${to}.`);
+  if (row.status === to) return { comment: toModeratedComment(row), article: null, from: row.status, actor };
+  if (!allowed(row.status, to)) throw new ConflictError(`A ${row.status} comment cannot become ${to}.`);
   await applyTransition(tx, {
     comment: snapshotOf(row),
     article: { externalId: row.article_external_id, url: row.article_url, title: row.article_title },
@@ -103,22 +115,67 @@ export async function transitionRow(
     comment: toModeratedComment((await findCommentWithArticle(tx, row.id))!),
     article: row.article_external_id,
     from: row.status,
+    actor,
   };
 }
 
-/** After commit: one call per touched article (caches and the event relay), however many comments changed. */
+/**
+ * Applies a batch of changes to locked rows in a constant number of statements (the changes, the blanking
+ * of deleted ones, one re-read), not a few per row: a bulk action of hundreds of comments stays one
+ * round trip's worth of work for the database. The moves were checked (assertTransitions) beforehand.
+ */
+export async function transitionRows(
+  tx: DbOrTx,
+  rows: LockedComment[],
+  targets: Map<string, CommentStatus>,
+  actor: Actor,
+  note: string | null,
+): Promise<CommentChange[]> {
+  const moving = rows.filter((r) => r.status !== targets.get(r.id));
+  await applyTransitions(
+    tx,
+    moving.map((row) => ({
+      comment: snapshotOf(row),
+      article: { externalId: row.article_external_id, url: row.article_url, title: row.article_title },
+      to: targets.get(row.id)!,
+      actor,
+      note,
+    })),
+  );
+  await blankComments(
+    tx,
+    moving.filter((r) => targets.get(r.id) === 'deleted').map((r) => r.id),
+  );
+  const now = new Map(
+    (
+      await findCommentsWithArticle(
+        tx,
+        moving.map((r) => r.id),
+      )
+    ).map((r) => [r.id, r]),
+  );
+  return rows.map((row) => {
+    const after = now.get(row.id);
+    return after
+      ? { comment: toModeratedComment(after), article: row.article_external_id, from: row.status, actor }
+      : { comment: toModeratedComment(row), article: null, from: row.status, actor };
+  });
+}
+
+/** After commit: one call per touched article (caches, the event relay, the live queue), however many comments changed. */
 export async function notifyArticles(notifier: ChangeNotifier, changes: CommentChange[]): Promise<void> {
-  const byArticle = new Map<string, { siteId: string; articleId: string; threadChanged: boolean }>();
+  const byArticle = new Map<
+    string,
+    { siteId: string; articleId: string; threadChanged: boolean; moves: StatusMove[] }
+  >();
   for (const c of changes) {
     if (c.article === null) continue;
     const key = `${c.comment.siteId}\u0000${c.article}`;
     const threadChanged = c.from === 'approved' || c.comment.status === 'approved' || c.comment.status === 'deleted';
-    const seen = byArticle.get(key);
-    byArticle.set(key, {
-      siteId: c.comment.siteId,
-      articleId: c.article,
-      threadChanged: threadChanged || (seen?.threadChanged ?? false),
-    });
+    const entry = byArticle.get(key) ?? { siteId: c.comment.siteId, articleId: c.article, threadChanged, moves: [] };
+    entry.threadChanged ||= threadChanged;
+    entry.moves.push({ commentId: c.comment.id, from: c.from, to: c.comment.status, actor: c.actor });
+    byArticle.set(key, entry);
   }
   for (const change of byArticle.values()) await notifier.committed(change);
 }

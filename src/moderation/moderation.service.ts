@@ -8,7 +8,7 @@ import { listLogForComment, statusesBeforeCurrent } from '../comments/moderation
 import type { Db, DbOrTx } from '../db/database.ts';
 import type { CommentRow } from '../db/schema.ts';
 import type { Actor } from '../domain/actor.ts';
-import { COMMENT_STATUSES, type CommentStatus } from '../domain/comment-status.ts';
+import { COMMENT_STATUSES, type CommentStatus, canTransition, canUndo } from '../domain/comment-status.ts';
 import { actorOf, forbidden, isAdmin, type Principal, requireSite } from '../domain/principal.ts';
 import type { ChangeNotifier } from '../events/change-notifier.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
@@ -16,21 +16,20 @@ import { uuidPattern } from '../shared/ids.ts';
 import {
   assertExpected,
   assertTransitions,
-  type CommentChange,
   type ExpectedStatus,
   notifyArticles,
-  transitionRow,
+  transitionRows,
 } from './comment-transitions.ts';
 
 export type { LogEntry, ModeratedComment } from '../comments/moderated-comment.ts';
 
-export const MODERATION_ACTIONS = ['approve', 'reject', 'spam', 'restore'] as const;
+export const MODERATION_ACTIONS = ['approve', 'reject', 'spam', 'restore', 'undo'] as const;
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
 /** A bulk action covers at most this many comments (one transaction, row locks held until commit). */
 export const MAX_BULK = 500;
 
 const SETTABLE: CommentStatus[] = ['approved', 'pending', 'rejected', 'spam'];
-const ACTION_STATUS: Record<Exclude<ModerationAction, 'restore'>, CommentStatus> = {
+const ACTION_STATUS: Record<Exclude<ModerationAction, 'restore' | 'undo'>, CommentStatus> = {
   approve: 'approved',
   reject: 'rejected',
   spam: 'spam',
@@ -60,12 +59,44 @@ function checkNote(note: string | null) {
     throw new ValidationError([{ path: 'reason', message: 'must be at most 1000 characters' }]);
 }
 
+/**
+ * Undo takes back the last decision on each comment: the status its latest log row came from. It is a
+ * decision of its own (logged, with its events), made only on what the undoer just set (expectedStatus
+ * is required), so it never undoes a colleague's later change.
+ */
+async function undoTargets(
+  tx: DbOrTx,
+  rows: CommentRow[],
+  expected: ExpectedStatus,
+): Promise<Map<string, CommentStatus>> {
+  const unsure = rows.filter((r) => expected(r.id) === undefined);
+  if (unsure.length)
+    throw new ValidationError(
+      unsure.slice(0, 50).map((r) => ({ path: `expectedStatus.${r.id}`, message: 'is required to undo' })),
+    );
+  const before = await statusesBeforeCurrent(tx, rows);
+  const none = rows.filter((r) => !before.get(r.id) || before.get(r.id) === 'deleted');
+  if (none.length)
+    throw new ConflictError(
+      none.length === 1
+        ? `This comment has no earlier decision to undo: it has been ${none[0]!.status} since it arrived.`
+        : `${none.length} comments have no earlier decision to undo.`,
+      {
+        code: 'nothing_to_undo',
+        errors: none.map((r) => ({ path: r.id, message: `has been ${r.status} since it arrived` })),
+      },
+    );
+  return new Map(rows.map((r) => [r.id, before.get(r.id)!]));
+}
+
 /** Restore undoes a rejection or spam mark: back to approved if it was published before, else to the queue. */
 async function targetsFor(
   tx: DbOrTx,
   rows: CommentRow[],
   action: ModerationAction,
+  expected: ExpectedStatus,
 ): Promise<Map<string, CommentStatus>> {
+  if (action === 'undo') return undoTargets(tx, rows, expected);
   if (action !== 'restore') return new Map(rows.map((r) => [r.id, ACTION_STATUS[action]]));
   const notRestorable = rows.filter((r) => r.status !== 'rejected' && r.status !== 'spam');
   if (notRestorable.length) {
@@ -129,15 +160,14 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
     actor: Actor,
     note: string | null,
     expected: ExpectedStatus,
+    allowed = canTransition,
   ) {
     const changes = await db.transaction().execute(async (tx) => {
       const rows = await lockFor(tx, who, ids);
       await assertExpected(tx, rows, expected);
       const targets = await pick(tx, rows);
-      assertTransitions(rows, targets);
-      const out: CommentChange[] = [];
-      for (const row of rows) out.push(await transitionRow(tx, row, targets.get(row.id)!, actor, note));
-      return out;
+      assertTransitions(rows, targets, allowed);
+      return transitionRows(tx, rows, targets, actor, note);
     });
     await notifyArticles(deps.notifier, changes);
     const byId = new Map(changes.map((c) => [c.comment.id, c.comment]));
@@ -191,7 +221,17 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
       if (unique.length === 0 || unique.length > MAX_BULK)
         throw new ValidationError([{ path: 'ids', message: `give between 1 and ${MAX_BULK} comment ids` }]);
       checkNote(note);
-      return changeMany(who, unique, (tx, rows) => targetsFor(tx, rows, action), actorOf(who), note, expectation);
+      const undo = action === 'undo';
+      return changeMany(
+        who,
+        unique,
+        (tx, rows) => targetsFor(tx, rows, action, expectation),
+        actorOf(who),
+        // The log says it was an undo, not a fresh decision.
+        undo ? (note ? `Undo: ${note}` : 'Undo') : note,
+        expectation,
+        undo ? canUndo : canTransition,
+      );
     },
   };
 }

@@ -230,7 +230,8 @@ export function createReportService(deps: {
           ],
           extraEvents: [reported],
         });
-        return { articleId: article, eventIds, threadChanged: true };
+        const moves = [{ commentId, from: row.status, to: 'pending' as const, actor: REPORTS_ACTOR }];
+        return { articleId: article, eventIds, threadChanged: true, moves };
       });
       if (hidden) await deps.notifier.committed({ siteId, ...hidden });
       return { articleUrl };

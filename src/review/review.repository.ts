@@ -92,13 +92,17 @@ export async function listQueueByScore(
     .execute();
 }
 
-/** Newest first, keyset-paged by (created_at, id). */
+/**
+ * Newest first (or oldest first), keyset-paged by (created_at, id): `before` is where the previous page
+ * ended, in the order of the page; `after` (newest first only) asks for what came in since.
+ */
 export async function listQueue(
   db: DbOrTx,
   f: QueueFilter & {
     status: CommentStatus;
     before: { createdAt: Date; id: string } | null;
     after?: { createdAt: Date; id: string } | null;
+    oldestFirst?: boolean;
     limit: number;
   },
 ): Promise<QueueRow[]> {
@@ -114,12 +118,13 @@ export async function listQueue(
     .where('comments.status', '=', f.status)
     .where((eb) => where(eb, f));
   if (f.before)
-    query = query.where(
-      sql<boolean>`(comments.created_at, comments.id) < (${f.before.createdAt}, ${f.before.id}::uuid)`,
-    );
+    query = f.oldestFirst
+      ? query.where(sql<boolean>`(comments.created_at, comments.id) > (${f.before.createdAt}, ${f.before.id}::uuid)`)
+      : query.where(sql<boolean>`(comments.created_at, comments.id) < (${f.before.createdAt}, ${f.before.id}::uuid)`);
   if (f.after)
     query = query.where(sql<boolean>`(comments.created_at, comments.id) > (${f.after.createdAt}, ${f.after.id}::uuid)`);
-  return query.orderBy('comments.created_at', 'desc').orderBy('comments.id', 'desc').limit(f.limit).execute();
+  const dir = f.oldestFirst ? 'asc' : 'desc';
+  return query.orderBy('comments.created_at', dir).orderBy('comments.id', dir).limit(f.limit).execute();
 }
 
 export async function countByStatus(db: DbOrTx, f: QueueFilter): Promise<Record<string, number>> {

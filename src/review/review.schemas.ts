@@ -85,7 +85,7 @@ export const queueQuerySchema = z.object({
   cursor: z.string().max(200).optional(),
   sort: z.enum(QUEUE_SORTS).default('newest').openapi({
     description:
-      'newest first, or by the learned spam score given when posted: spam-first (most likely spam first) or spam-last (the clean ones first, to publish them fast). Unscored comments come last.',
+      'newest first, oldest first (the longest-waiting first), or by the learned spam score given when posted: spam-first (most likely spam first) or spam-last (the clean ones first, to publish them fast). Unscored comments come last.',
   }),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });

@@ -36,12 +36,12 @@ export interface QueueQuery {
   article?: string | undefined;
   q?: string | undefined;
   cursor?: string | undefined;
-  /** newest (default), or by learned spam score: most likely spam first, or least likely first. */
+  /** newest (default), oldest, or by learned spam score: most likely spam first, or least likely first. */
   sort?: QueueSort | undefined;
   limit: number;
 }
 
-export const QUEUE_SORTS = ['newest', 'spam-first', 'spam-last'] as const;
+export const QUEUE_SORTS = ['newest', 'oldest', 'spam-first', 'spam-last'] as const;
 export type QueueSort = (typeof QUEUE_SORTS)[number];
 
 /** Cursors of score-sorted pages: "s" + the last score and id, opaque to clients. */
@@ -144,11 +144,12 @@ export function createReviewService(deps: { db: Db; subscriptions: Pick<Subscrip
         article: q.article,
         q: q.q,
       };
-      if (q.sort && q.sort !== 'newest') return listByScore(filter, q, q.sort);
+      if (q.sort === 'spam-first' || q.sort === 'spam-last') return listByScore(filter, q, q.sort);
       const rows = await repo.listQueue(db, {
         ...filter,
         status: q.status,
         before: q.cursor ? decodeCursor(q.cursor) : null,
+        oldestFirst: q.sort === 'oldest',
         limit: q.limit + 1,
       });
       const page = rows.slice(0, q.limit);

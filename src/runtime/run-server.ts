@@ -93,6 +93,9 @@ export async function runServer(roles: { api: boolean; worker: boolean }): Promi
     stopping = true;
     log.info({ signal }, 'shutting down');
     container.lifecycle.stopping = true;
+    // Open live-queue streams never end by themselves: end them first, or the server's close waits
+    // out its whole timeout for them. Their tabs reconnect to another process or poll.
+    container.liveQueue.stop();
     if (keepAlive) clearInterval(keepAlive);
     await server?.close(10_000);
     await container.close();

@@ -6,12 +6,13 @@ import type { Logger } from 'pino';
  * - `command`: request-path use (rate limits, caches, queue producers). Fails fast when Redis is
  *   down (no offline queue, one retry), so a request never hangs on it; the caller falls back.
  * - `worker`: BullMQ workers and blocking commands. Waits for Redis to return, forever.
+ * - `subscriber`: pub/sub listening (the live queue). Like a worker: it waits, and subscribes again.
  */
-export type RedisRole = 'command' | 'worker';
+export type RedisRole = 'command' | 'worker' | 'subscriber';
 
 export function createRedis(url: string, role: RedisRole, log: Logger): Redis {
   const options: RedisOptions =
-    role === 'worker'
+    role === 'worker' || role === 'subscriber'
       ? { maxRetriesPerRequest: null, enableReadyCheck: false }
       : { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 2_000 };
   const redis = new Redis(url, {

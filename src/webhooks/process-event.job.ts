@@ -20,7 +20,13 @@ export function createProcessEventJob(deps: { db: Db; producer: () => Producer; 
     const event = await findEvent(db, String(job.data.eventId ?? ''));
     if (!event) return;
     const payload = event.payload as unknown as EventPayload;
-    if (payload.data.from === 'approved' || payload.data.to === 'approved' || payload.data.to === 'deleted') {
+    // The process that committed the change invalidated the page right after its commit and then handed
+    // the event over itself. Invalidating again here, once per event, would make a busy article's page
+    // rebuild all through a comment storm while the workers drain it; only an event the sweeper found
+    // (its writer may have died before invalidating) needs it.
+    const movesThread =
+      payload.data.from === 'approved' || payload.data.to === 'approved' || payload.data.to === 'deleted';
+    if (movesThread && job.data.recovered === true) {
       await deps.threadCache.invalidate(event.site_id, payload.data.article.id);
     }
     const endpoints = (await listEnabledEndpoints(db, event.site_id)).filter(

@@ -57,6 +57,10 @@ const WALK: Record<string, { scope: Scope; make: () => Promise<Call> }> = {
     scope: 'other-site',
     make: async () => ({ params: { id: await fresh.rejectedComment() } }),
   },
+  'POST /api/v1/moderation/comments/{id}/undo': {
+    scope: 'other-site',
+    make: async () => ({ params: { id: await fresh.rejectedComment() }, body: { expectedStatus: 'rejected' } }),
+  },
   'POST /api/v1/moderation/comments/bulk': {
     scope: 'other-site',
     make: async () => ({

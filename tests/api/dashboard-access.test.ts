@@ -37,6 +37,8 @@ async function freshArticle(): Promise<string> {
 interface Visit {
   path: string;
   form?: Record<string, string | string[]>;
+  /** A server-sent event stream: the status and headers are the answer. */
+  stream?: boolean;
 }
 /**
  * For each page or form: a request about site THEIRS (fresh for every caller). `moderatorSees: 200`
@@ -47,6 +49,9 @@ const PAGES: Record<string, { make: () => Promise<Visit>; moderatorSees?: 200 | 
   'GET /dashboard': { make: async () => ({ path: '/dashboard' }), moderatorSees: 303 },
   'GET /dashboard/queue': { make: async () => ({ path: `/dashboard/queue?site=${THEIRS}` }) },
   'GET /dashboard/queue/poll': { make: async () => ({ path: `/dashboard/queue/poll?site=${THEIRS}&status=pending` }) },
+  // The live queue's event stream: read up to its headers, never to its (endless) end.
+  'GET /dashboard/queue/live': { make: async () => ({ path: `/dashboard/queue/live?site=${THEIRS}`, stream: true }) },
+  'GET /dashboard/queue/more': { make: async () => ({ path: `/dashboard/queue/more?site=${THEIRS}&status=pending` }) },
   'POST /dashboard/queue/bulk': {
     make: async () => ({
       path: '/dashboard/queue/bulk',
@@ -190,6 +195,15 @@ async function visit(
   made?: Visit,
 ) {
   const v = made ?? (await PAGES[route]!.make());
+  if (v.stream) {
+    const res = await ctx.app.request(`http://localhost${v.path}`, {
+      headers: session ? { cookie: session.cookie } : {},
+    });
+    const streaming = (res.headers.get('content-type') ?? '').startsWith('text/event-stream');
+    const text = streaming ? '' : await res.text();
+    if (streaming) await res.body?.cancel();
+    return { status: res.status, headers: res.headers, text };
+  }
   if (route.startsWith('GET ')) return dashboardGet(ctx, v.path, session);
   const res = await dashboardPost(ctx, v.path, session, v.form ?? {}, opts);
   return { status: res.status, headers: res.headers, text: await res.text() };

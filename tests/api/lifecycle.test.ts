@@ -1,6 +1,7 @@
 // Deletion, erasure and the maintenance jobs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMaintenanceJob } from '../../src/maintenance/maintenance.job.ts';
+import { createProcessEventJob } from '../../src/webhooks/process-event.job.ts';
 import { call, createSite, submit } from '../support/http.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
 import { waitUntil } from '../support/webhook-receiver.ts';
@@ -35,6 +36,34 @@ describe('the relay', () => {
     );
     expect(left.length).toBeGreaterThan(0);
     expect((await ctx.container.queue.counts()).events.waiting).toBeGreaterThanOrEqual(left.length);
+  });
+
+  it('invalidates a thread page once per change: not again for each event its writer handed over', async () => {
+    const c = await submit(ctx, 'life', { articleId: 'storm' });
+    const event = await ctx.container.database.db
+      .selectFrom('events')
+      .select('id')
+      .where('comment_id', '=', c.body.id)
+      .where('type', '=', 'comment.approved')
+      .executeTakeFirstOrThrow();
+    const invalidated: string[] = [];
+    const processEvent = createProcessEventJob({
+      db: ctx.container.database.db,
+      producer: () => ctx.container.queue.producer,
+      threadCache: { ...ctx.container.threadCache, invalidate: async (_s, article) => void invalidated.push(article) },
+    });
+    const job = (data: Record<string, unknown>) => ({
+      id: event.id,
+      name: 'event',
+      data,
+      attemptsMade: 0,
+      maxAttempts: 5,
+    });
+    await processEvent(job({ eventId: event.id }));
+    expect(invalidated).toEqual([]);
+    // Found by the sweeper: its writer may have died between commit and invalidation.
+    await processEvent(job({ eventId: event.id, recovered: true }));
+    expect(invalidated).toEqual(['storm']);
   });
 });
 

@@ -208,9 +208,12 @@ describe('bulk actions', () => {
     for (const article of ['n1', 'n1', 'n1', 'n2', 'n2'])
       ids.push((await submit(ctx, 'news', { articleId: `notify-${article}` })).body.id);
     await service.act(who, ids, 'approve');
+    // Each call carries its article's moves, for the live queue.
+    const moves = (of: string[]) =>
+      of.map((commentId) => ({ commentId, from: 'pending', to: 'approved', actor: { type: 'user', id: adminId } }));
     expect(calls).toEqual([
-      { siteId: 'news', articleId: 'notify-n1', threadChanged: true },
-      { siteId: 'news', articleId: 'notify-n2', threadChanged: true },
+      { siteId: 'news', articleId: 'notify-n1', threadChanged: true, moves: moves(ids.slice(0, 3)) },
+      { siteId: 'news', articleId: 'notify-n2', threadChanged: true, moves: moves(ids.slice(3)) },
     ]);
     calls.length = 0;
     await expect(service.act(who, [...ids, '01939f0e-8a4c-7cc1-9a0e-1f2d3c4b5a69'], 'reject')).rejects.toThrow(
@@ -244,6 +247,37 @@ describe('bulk actions', () => {
       400,
     );
     expectProblem(await post('/api/v1/moderation/comments/bulk', { ids: [ok], action: 'publish' }), 400);
+  });
+
+  it('changes many comments in as many statements as one: no statement per row', async () => {
+    let statements = 0;
+    const counting = ctx.container.database.db.withPlugin({
+      transformQuery: (args) => {
+        statements++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const service = createModerationService({ db: counting, notifier: { committed: async () => {} } });
+    const who: Principal = {
+      userId: adminId,
+      email: 'chief@example.com',
+      role: 'admin',
+      siteIds: [],
+      via: 'token',
+      sessionId: null,
+    };
+    const statementsFor = async (n: number, action: 'approve' | 'reject') => {
+      const ids: string[] = [];
+      for (let i = 0; i < n; i++) ids.push((await submit(ctx, 'blog', { articleId: `stmts-${i % 3}` })).body.id);
+      statements = 0;
+      const changed = await service.act(who, ids, action);
+      expect(changed.map((c) => c.status)).toEqual(ids.map(() => (action === 'approve' ? 'approved' : 'rejected')));
+      return statements;
+    };
+    const few = await statementsFor(2, 'approve');
+    expect(await statementsFor(40, 'approve')).toBe(few);
+    expect(await statementsFor(40, 'reject')).toBe(few);
   });
 
   it('handles a few hundred comments in one call', async () => {

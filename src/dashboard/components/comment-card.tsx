@@ -27,10 +27,15 @@ function Marked(props: { item: { reasons: unknown[] }; field: HighlightField; te
   );
 }
 
+const isFirst = (item: QueueItem) => {
+  const a = item.author;
+  return a.approved + a.rejected + a.spam + a.pending <= 1;
+};
+
+/** The author's record, said once per card: here, and not again as the "first comment" filter reason. */
 function History(props: { item: QueueItem }) {
   const a = props.item.author;
-  const others = a.approved + a.rejected + a.spam + a.pending - 1;
-  if (others <= 0)
+  if (isFirst(props.item))
     return (
       <p class="history">
         <span class="first">First comment from this author on this site.</span>
@@ -42,6 +47,10 @@ function History(props: { item: QueueItem }) {
     </p>
   );
 }
+
+/** Filter reasons except the author's record, which History states. */
+const reasonsBesidesHistory = (item: QueueItem) =>
+  item.reasons.filter((r) => (r as { code?: unknown } | null)?.code !== 'first_comment');
 
 function excerpt(text: string, max = 240): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
@@ -113,9 +122,11 @@ export function CommentCard(props: { item: QueueItem; formId: string; selectable
         <p class="body" dir="auto">
           <Marked item={c} field="body" text={c.body} />
         </p>
-        <Reasons reasons={c.reasons} />
-        <SpamScore reasons={c.reasons} limit={3} />
-        <History item={c} />
+        <div class="facts">
+          <Reasons reasons={reasonsBesidesHistory(c)} />
+          <SpamScore reasons={c.reasons} limit={3} />
+          <History item={c} />
+        </div>
         {c.otherNames.length > 0 && (
           <p class="warning other-names" role="note">
             This email has also posted as{' '}
@@ -128,28 +139,28 @@ export function CommentCard(props: { item: QueueItem; formId: string; selectable
             : check it is the same person before trusting it.
           </p>
         )}
-        <div class="actions">
-          {/* The status on screen: the server refuses the action if the comment has changed since. */}
-          <input type="hidden" form={props.formId} name={`expected.${c.id}`} value={c.status} />
-          {(ACTIONS_BY_STATUS[c.status] ?? []).map((action) => (
-            <button
-              type="submit"
-              form={props.formId}
-              formaction={`/dashboard/comments/${c.id}/${action}`}
-              class={action}
-              data-action={action}
-              aria-keyshortcuts={KEY[action]}
-              title={`${LABEL[action]} (${KEY[action]})`}
-            >
-              {LABEL[action]}
-            </button>
-          ))}
-          {props.detailLink !== false && (
-            <a class="button" href={`/dashboard/comments/${c.id}`}>
-              Details
-            </a>
-          )}
-        </div>
+      </div>
+      <div class="actions">
+        {/* The status on screen: the server refuses the action if the comment has changed since. */}
+        <input type="hidden" form={props.formId} name={`expected.${c.id}`} value={c.status} />
+        {(ACTIONS_BY_STATUS[c.status] ?? []).map((action) => (
+          <button
+            type="submit"
+            form={props.formId}
+            formaction={`/dashboard/comments/${c.id}/${action}`}
+            class={action}
+            data-action={action}
+            aria-keyshortcuts={KEY[action]}
+            title={`${LABEL[action]} (${KEY[action]})`}
+          >
+            {LABEL[action]}
+          </button>
+        ))}
+        {props.detailLink !== false && (
+          <a class="button" href={`/dashboard/comments/${c.id}`}>
+            Details
+          </a>
+        )}
       </div>
     </li>
   );

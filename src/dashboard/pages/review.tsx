@@ -1,5 +1,6 @@
 // The review queue: status tabs with counts, filters, bulk actions, the cards, and the shortcut help.
 import type { QueueItem, QueueSort, QueueStatus } from '../../review/review.service.ts';
+import { assetUrl } from '../assets.ts';
 import { CommentCard } from '../components/comment-card.tsx';
 import { Layout, type PageContext } from '../components/layout.tsx';
 
@@ -15,6 +16,7 @@ export interface QueueView {
 
 const SORTS: { sort: QueueSort; label: string }[] = [
   { sort: 'newest', label: 'Newest first' },
+  { sort: 'oldest', label: 'Oldest first' },
   { sort: 'spam-first', label: 'Most likely spam first' },
   { sort: 'spam-last', label: 'Least likely spam first' },
 ];
@@ -54,6 +56,7 @@ function HelpDialog() {
     ['r', 'reject'],
     ['s', 'mark as spam'],
     ['u', 'restore (rejected and spam tabs)'],
+    ['z', 'undo the last action (for 10 seconds)'],
     ['x', 'select or unselect'],
     ['*', 'select all / none on this page'],
     ['o or Enter', 'open the details'],
@@ -80,6 +83,27 @@ function HelpDialog() {
   );
 }
 
+/** "All done" only when nothing is waiting at all; a later page that ran out says how many still are. */
+function EmptyText(props: { view: QueueView; waiting: number }) {
+  const v = props.view;
+  const filtered = v.q || v.article || v.siteId ? ' with these filters' : '';
+  if (props.waiting > 0)
+    return (
+      <>
+        No more on this page; {props.waiting} {v.status} {props.waiting === 1 ? 'comment' : 'comments'}
+        {filtered}. <a href={queueHref({ ...v, cursor: undefined })}>Back to the start</a>
+      </>
+    );
+  return v.status === 'pending' ? (
+    <>All done: nothing waiting for review{filtered}. New comments appear on their own.</>
+  ) : (
+    <>
+      Nothing in {v.status}
+      {filtered}.
+    </>
+  );
+}
+
 export function QueuePage(p: {
   page: PageContext;
   view: QueueView;
@@ -87,6 +111,8 @@ export function QueuePage(p: {
   counts: Record<QueueStatus, number>;
   sites: string[];
   nextCursor: string | null;
+  /** Where the page ends for the script that refills it (the next page's cursor, or the end when oldest first). */
+  endCursor: string | null;
   after: string;
   pollMs: number;
   notice: string | null;
@@ -139,8 +165,8 @@ export function QueuePage(p: {
           <input id="f-article" name="article" type="search" value={v.article ?? ''} size={16} />
         </div>
         <div class="field">
-          <label for="f-q">Search text, name or email</label>
-          <input id="f-q" name="q" type="search" value={v.q ?? ''} />
+          <label for="f-q">Search</label>
+          <input id="f-q" name="q" type="search" value={v.q ?? ''} placeholder="text, name or email" />
         </div>
         <div class="field">
           <label for="f-sort">Order</label>
@@ -177,15 +203,14 @@ export function QueuePage(p: {
         </label>
         <input id="bulk-reason" name="reason" placeholder="Reason (optional)" maxlength={1000} />
         <span class="hint">
-          Press <kbd>?</kbd> for keyboard shortcuts
+          <kbd>?</kbd> keyboard shortcuts
         </span>
       </form>
 
       <p id="live" class="sr-only" role="status" aria-live="polite"></p>
       {p.items.length === 0 && (
-        <p class="empty" id="queue-empty">
-          Nothing {v.status === 'pending' ? 'waiting for review' : `in ${v.status}`}
-          {v.q || v.article || v.siteId ? ' with these filters' : ''}.
+        <p class="empty" id="queue-empty" data-empty={String(p.counts[v.status] === 0)}>
+          <EmptyText view={v} waiting={p.counts[v.status]} />
         </p>
       )}
       <ol
@@ -194,17 +219,29 @@ export function QueuePage(p: {
         aria-label={`${v.status} comments`}
         data-status={v.status}
         data-after={p.after}
+        data-sort={v.sort ?? 'newest'}
+        data-cursor={p.endCursor ?? ''}
+        data-more={`/dashboard/queue/more?${new URL(queueHref(v), 'http://x').searchParams}`}
         data-poll={v.cursor ? undefined : `/dashboard/queue/poll?${new URL(queueHref(v), 'http://x').searchParams}`}
         data-poll-ms={String(p.pollMs)}
       >
         <Cards items={p.items} />
       </ol>
       {p.nextCursor && (
-        <p class="pager">
-          <a href={queueHref(v, { cursor: p.nextCursor })}>Older comments</a>
+        <p class="pager" id="pager">
+          <a href={queueHref(v, { cursor: p.nextCursor })}>
+            {v.sort === 'oldest' ? 'Newer comments' : 'More comments'}
+          </a>
         </p>
       )}
+      <div id="toast" class="toast" hidden>
+        <span id="toast-text"></span>
+        <button type="button" id="undo" aria-keyshortcuts="z">
+          Undo <kbd>z</kbd>
+        </button>
+      </div>
       <HelpDialog />
+      <script src={assetUrl('live.js')} defer></script>
     </Layout>
   );
 }

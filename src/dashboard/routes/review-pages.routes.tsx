@@ -24,6 +24,7 @@ const PAST_TENSE: Record<ModerationAction, string> = {
   reject: 'Rejected',
   spam: 'Marked as spam',
   restore: 'Restored',
+  undo: 'Undid the decision on',
 };
 
 /** The statuses the cards showed (`expected.<id>` hidden fields); the service rejects unknown values. */
@@ -62,6 +63,8 @@ function withDone(url: string, action: ModerationAction, n: number): string {
   return `${url}${url.includes('?') ? '&' : '?'}done=${action}&n=${n}`;
 }
 
+const cursorOf = (item: { createdAt: Date; id: string }) => encodeCursor({ createdAt: item.createdAt, id: item.id });
+
 export function reviewPages(deps: {
   review: ReviewService;
   moderation: ModerationService;
@@ -84,6 +87,7 @@ export function reviewPages(deps: {
         ? { createdAt: newest.createdAt, id: newest.id }
         : { createdAt: new Date(), id: '00000000-0000-0000-0000-000000000000' },
     );
+    const last = page.items.at(-1);
     const error = c.req.query('error') === 'none-selected' ? 'Select at least one comment first.' : null;
     c.header('Cache-Control', 'no-store');
     return c.html(
@@ -95,6 +99,7 @@ export function reviewPages(deps: {
           counts={page.counts}
           sites={sites}
           nextCursor={page.nextCursor}
+          endCursor={page.nextCursor ?? (last && view.sort === 'oldest' ? cursorOf(last) : null)}
           after={after}
           pollMs={POLL_MS}
           notice={noticeOf(c)}
@@ -109,7 +114,9 @@ export function reviewPages(deps: {
     const who = c.get('principal');
     const view = viewOf(c);
     const after = c.req.query('after');
-    const items = after ? await deps.review.newerThan(who, { ...view, after, limit: 50 }) : [];
+    // Oldest first, new comments belong at the end of the queue: the page fetches them through /queue/more.
+    const items =
+      after && view.sort !== 'oldest' ? await deps.review.newerThan(who, { ...view, after, limit: 50 }) : [];
     const { counts } = await deps.review.list(who, { ...view, cursor: undefined, limit: 1 });
     const newest = items[0];
     c.header('Cache-Control', 'no-store');
@@ -117,6 +124,27 @@ export function reviewPages(deps: {
       counts,
       html: String(<Cards items={items} />),
       after: newest ? encodeCursor({ createdAt: newest.createdAt, id: newest.id }) : after,
+    });
+  });
+
+  /**
+   * The next held comments after the last card on screen (keyset: `cursor` is the one the previous page
+   * handed out; none: from the start), as cards, with fresh counts: the page refills itself in place
+   * while the moderator works, so it never looks empty while comments are waiting.
+   */
+  app.get('/queue/more', async (c) => {
+    const who = c.get('principal');
+    const view = viewOf(c);
+    const page = await deps.review.list(who, { ...view, limit: PAGE_SIZE });
+    const last = page.items.at(-1);
+    c.header('Cache-Control', 'no-store');
+    return c.json({
+      counts: page.counts,
+      html: String(<Cards items={page.items} />),
+      ids: page.items.map((i) => i.id),
+      nextCursor: page.nextCursor,
+      // Oldest first, the end of the queue is where new comments arrive: the page asks from there again.
+      endCursor: page.nextCursor ?? (last && view.sort === 'oldest' ? cursorOf(last) : null),
     });
   });
 
