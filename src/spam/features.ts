@@ -8,6 +8,7 @@
 
 import { type BodyStats, BodyTokenizer, type NgramMode } from './body-tokens.ts';
 import { foldText } from './char-fold.ts';
+import { shapeLabels } from './text-shape.ts';
 import { labelKey, TokenBuffer } from './token-keys.ts';
 
 export interface SpamInput {
@@ -36,6 +37,8 @@ export interface FeatureOptions {
   caps?: boolean;
   /** Numbers as their shape ("####", "$###") rather than their value; default on. */
   numberShapes?: boolean;
+  /** The text's layout as tokens ("s:capslines:30", "s:html"; text-shape.ts); default on. */
+  shape?: boolean;
 }
 
 /** Hex digits of the personal hash kept in a label: 64 bits, plenty for one site's authors. */
@@ -184,6 +187,7 @@ export class FeatureExtractor {
     this.feature(out, LENGTH_LABELS[bin(input.body.length, LENGTH_BINS)]!);
     const { letters, upper } = this.stats;
     if (letters >= MIN_LETTERS_FOR_CAPS) this.feature(out, CAPS_LABELS[bin((upper / letters) * 100, CAPS_BINS)]!);
+    if (this.options.shape ?? true) for (const label of shapeLabels(input.body)) this.feature(out, label);
     this.addEmail(input.email, input.emailHash, out);
     this.addName(input.name, out);
     const history = input.authorHistory;
