@@ -33,7 +33,7 @@ export function validateDefaults(
     `\nValidation on the training stream (learn its first ${TRAIN.join('/')}, score its last ${validation.length}): spam held / ham held at 0.9, ranking`,
   );
   for (const u of [0.5, 0.55])
-    for (const scoreShift of [0, 0.5, 1, 1.5, 2]) {
+    for (const scoreShift of [0, 0.5, 1, 1.5, 2, 2.5, 3]) {
       const options: Partial<ModelOptions> = { unseenProbability: u, scoreShift };
       const cells = TRAIN.map((at) => {
         const scorer = new SpamScorer({ site: snapshots.get(at)! }, features, options);

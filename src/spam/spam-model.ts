@@ -84,8 +84,8 @@ export const DEFAULT_MODEL_OPTIONS: Readonly<ModelOptions> = Object.freeze({
   balance: true,
   balanceFloor: 50,
   combining: 'log-odds',
-  scoreShift: 0,
-  unseenProbability: 0.55,
+  scoreShift: 2,
+  unseenProbability: 0.5,
 });
 
 /** p(w): the token's spam share with both classes weighed equally. */

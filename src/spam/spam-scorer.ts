@@ -39,7 +39,7 @@ export interface SpamScore {
   ham: readonly TokenReason[];
   /** Tokens that counted as evidence. */
   evidence: number;
-  /** Distinct tokens of the comment the model has never seen: each leans to spam by `unseenProbability`. */
+  /** Distinct tokens of the comment the model has never seen, each leaning to spam by `unseenProbability` (0 when that is 0.5: off). */
   unseen: number;
 }
 
@@ -71,6 +71,7 @@ export class SpamScorer {
   private readonly strongCount: number;
   /** Tokens the model knows at all (strong and weak). */
   private readonly known: number;
+  private readonly countUnseen: boolean;
   private readonly unseenLnF: number;
   private readonly unseenLn1mF: number;
   /** A set of the comment's unseen keys (two halves and a generation stamp per slot), reused. */
@@ -112,6 +113,8 @@ export class SpamScorer {
       this.table.insert(h1, h2, weak++);
     }
     const u = this.options.unseenProbability;
+    // A model that knows nothing has no view on what it has not seen either.
+    this.countUnseen = this.known > 0 && u !== 0.5;
     this.unseenLnF = Math.log(u);
     this.unseenLn1mF = Math.log(1 - u);
   }
@@ -137,8 +140,7 @@ export class SpamScorer {
       sumLnF += this.lnF[e]!;
       sumLn1mF += this.ln1mF[e]!;
     }
-    // A model that knows nothing has no view on what it has not seen either.
-    const unseen = this.known > 0 && this.options.unseenProbability !== 0.5 ? this.unseenCount : 0;
+    const unseen = this.unseenCount;
     sumLnF += unseen * this.unseenLnF;
     sumLn1mF += unseen * this.unseenLn1mF;
     const count = used + unseen;
@@ -166,7 +168,7 @@ export class SpamScorer {
     for (let i = 0; i < tokens.count; i++) {
       const e = this.table.find(tokens.h1[i]!, tokens.h2[i]!);
       if (e < 0) {
-        this.noteUnseen(tokens.h1[i]!, tokens.h2[i]!, tokens.count);
+        if (this.countUnseen) this.noteUnseen(tokens.h1[i]!, tokens.h2[i]!, tokens.count);
         continue;
       }
       if (e >= this.strongCount || this.mark[e] === this.generation) continue;

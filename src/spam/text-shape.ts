@@ -9,27 +9,43 @@
 //   "s:lines:N"      non-empty lines,                           "s:blank:N"   empty lines between them.
 // The bin bounds are round numbers chosen a priori, not fitted to the benchmark.
 
-const bin = (value: number, bounds: readonly number[]) => {
-  let at = bounds[0]!;
-  for (const b of bounds) if (value >= b) at = b;
-  return at;
-};
 const CAPS_LINES = [0, 5, 15, 30, 60];
 const COUNTS = [0, 1, 3, 10];
 const FOREIGN = [0, 1, 5, 20];
 const LINES = [0, 3, 10, 30, 100];
 const BLANKS = [0, 3, 10, 30];
+const FLAGS = ['cjk', 'html', 'quote', 'rule', 'run'] as const;
 
-const RULER = new Set([0x5f, 0x3d, 0x2a, 0x2d, 0x23, 0x7e]); // _ = * - # ~
+const binned = (name: string, bounds: readonly number[]) => bounds.map((b) => `s:${name}:${b}`);
+const GROUPS = [
+  binned('capslines', CAPS_LINES),
+  binned('excl', COUNTS),
+  binned('money', COUNTS),
+  binned('percent', COUNTS),
+  binned('foreign', FOREIGN),
+  binned('lines', LINES),
+  binned('blank', BLANKS),
+];
+/** Every shape label, in a fixed order: a caller computes their keys once and picks by index. */
+export const SHAPE_LABELS: readonly string[] = [...GROUPS.flat(), ...FLAGS.map((f) => `s:${f}`)];
+const FIRST = GROUPS.reduce<number[]>((acc, g, i) => [...acc, i === 0 ? 0 : acc[i - 1]! + GROUPS[i - 1]!.length], []);
+const FLAG_FIRST = GROUPS.flat().length;
+
+const bin = (value: number, bounds: readonly number[]) => {
+  let at = 0;
+  for (let i = 1; i < bounds.length; i++) if (value >= bounds[i]!) at = i;
+  return at;
+};
+const isRuler = (c: number) => c === 0x5f || c === 0x3d || c === 0x2a || c === 0x2d || c === 0x23 || c === 0x7e;
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 const isUpper = (c: number) => c >= 0x41 && c <= 0x5a;
 const isLower = (c: number) => c >= 0x61 && c <= 0x7a;
 const isCjk = (c: number) =>
   (c >= 0x3040 && c <= 0x30ff) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af);
-const CURRENCY = new Set([0x24, 0x20ac, 0xa3, 0xa5]); // $ € £ ¥
+const isCurrency = (c: number) => c === 0x24 || c === 0x20ac || c === 0xa3 || c === 0xa5; // $ € £ ¥
 
-/** The shape tokens of a body, each a label of the fixed set above. */
-export function shapeLabels(body: string): string[] {
+/** Pushes the indices (into SHAPE_LABELS) of a body's shape tokens onto `out`; allocates nothing else. */
+export function shapeOf(body: string, out: number[]): void {
   let lines = 0;
   let capsLines = 0;
   let blanks = 0;
@@ -42,69 +58,61 @@ export function shapeLabels(body: string): string[] {
   let quote = false;
   let rule = false;
   let run = false;
-  // The current line: whether it has text, upper and lower case letters.
+  // The current line: whether it has text, and its upper and lower case letters.
   let lineText = false;
   let lineUpper = 0;
   let lineLower = 0;
-  let lineStart = true;
   let same = 0;
   let ruler = 0;
   let prev = -1;
-  const endLine = () => {
-    if (lineText) {
-      lines++;
-      if (lineUpper >= 3 && lineLower === 0) capsLines++;
-    } else if (lines > 0) blanks++;
-    lineText = false;
-    lineUpper = 0;
-    lineLower = 0;
-    lineStart = true;
-  };
-  for (let i = 0; i < body.length; i++) {
-    const c = body.charCodeAt(i);
+  for (let i = 0; i <= body.length; i++) {
+    const c = i < body.length ? body.charCodeAt(i) : 0x0a;
     same = c === prev ? same + 1 : 1;
     if (same >= 6 && c !== 0x20 && c !== 0x0a) run = true;
-    ruler = RULER.has(c) ? ruler + 1 : 0;
+    ruler = isRuler(c) ? ruler + 1 : 0;
     if (ruler >= 10) rule = true;
     prev = c;
     if (c === 0x0a) {
-      endLine();
+      if (lineText) {
+        lines++;
+        if (lineUpper >= 3 && lineLower === 0) capsLines++;
+      } else if (lines > 0 && i < body.length) blanks++;
+      lineText = false;
+      lineUpper = 0;
+      lineLower = 0;
       continue;
     }
     if (c === 0x20 || c === 0x09 || c === 0x0d) continue;
-    if (lineStart && c === 0x3e) quote = true;
-    lineStart = false;
+    if (!lineText && c === 0x3e) quote = true;
     lineText = true;
     if (isUpper(c)) lineUpper++;
     else if (isLower(c)) lineLower++;
     else if (c === 0x21) excl++;
-    else if (c === 0x25 && i > 0 && isDigit(body.charCodeAt(i - 1))) percent++;
-    else if (CURRENCY.has(c)) {
-      const next = body.charCodeAt(i + 1) === 0x20 ? body.charCodeAt(i + 2) : body.charCodeAt(i + 1);
-      if (isDigit(next)) money++;
+    else if (c === 0x25) {
+      if (i > 0 && isDigit(body.charCodeAt(i - 1))) percent++;
     } else if (c === 0x3c) {
       const next = body.charCodeAt(i + 1);
       if (isLower(next) || isUpper(next) || next === 0x2f) html = true;
-    } else if (c === 0x26 && (body.startsWith('&nbsp;', i) || body.startsWith('&amp;', i))) html = true;
+    } else if (c === 0x26) {
+      if (body.startsWith('&nbsp;', i) || body.startsWith('&amp;', i)) html = true;
+    } else if (isCurrency(c)) {
+      const next = body.charCodeAt(i + 1) === 0x20 ? body.charCodeAt(i + 2) : body.charCodeAt(i + 1);
+      if (isDigit(next)) money++;
+    }
     if (c >= 0x80) {
       foreign++;
       if (!cjk && isCjk(c)) cjk = true;
     }
   }
-  endLine();
-  const out = [
-    `s:capslines:${bin(lines > 0 ? (capsLines / lines) * 100 : 0, CAPS_LINES)}`,
-    `s:excl:${bin(excl, COUNTS)}`,
-    `s:money:${bin(money, COUNTS)}`,
-    `s:percent:${bin(percent, COUNTS)}`,
-    `s:foreign:${bin(body.length > 0 ? (foreign / body.length) * 100 : 0, FOREIGN)}`,
-    `s:lines:${bin(lines, LINES)}`,
-    `s:blank:${bin(blanks, BLANKS)}`,
-  ];
-  if (cjk) out.push('s:cjk');
-  if (html) out.push('s:html');
-  if (quote) out.push('s:quote');
-  if (rule) out.push('s:rule');
-  if (run) out.push('s:run');
-  return out;
+  out.push(
+    FIRST[0]! + bin(lines > 0 ? (capsLines / lines) * 100 : 0, CAPS_LINES),
+    FIRST[1]! + bin(excl, COUNTS),
+    FIRST[2]! + bin(money, COUNTS),
+    FIRST[3]! + bin(percent, COUNTS),
+    FIRST[4]! + bin(body.length > 0 ? (foreign / body.length) * 100 : 0, FOREIGN),
+    FIRST[5]! + bin(lines, LINES),
+    FIRST[6]! + bin(blanks, BLANKS),
+  );
+  const flags = [cjk, html, quote, rule, run];
+  for (let k = 0; k < flags.length; k++) if (flags[k]) out.push(FLAG_FIRST + k);
 }

@@ -21,8 +21,9 @@ const MAX = DEFAULT_MODEL_OPTIONS.maxDiscriminators;
 describe('spam scorer', () => {
   it('says 0.5 and names nothing when it knows nothing', () => {
     const result = scorerOf(new SpamCounts().toSnapshot()).score(comment('Cheap viagra, click here'));
-    expect(result).toEqual({ score: 0.5, spam: [], ham: [], evidence: 0, unseen: result.unseen });
-    expect(result.unseen).toBeGreaterThan(0);
+    expect(result).toEqual({ score: 0.5, spam: [], ham: [], evidence: 0, unseen: 0 });
+    const prior = new SpamScorer({ site: new SpamCounts().toSnapshot() }, features, { unseenProbability: 0.55 });
+    expect(prior.score(comment('Cheap viagra, click here'))).toEqual(result);
   });
 
   it('adds the calibration shift to the log-odds per token of the evidence it finds', () => {
@@ -97,14 +98,15 @@ describe('spam scorer', () => {
     // "common" is in both classes alike: known, but too weak to be evidence.
     for (let i = 0; i < 3; i++) counts.train(['common', 'spammy'], 'spam');
     for (let i = 0; i < 3; i++) counts.train(['common', 'hammy'], 'ham');
-    const scorer = scorerOf(counts.toSnapshot());
+    const scorer = new SpamScorer({ site: counts.toSnapshot() }, features, { unseenProbability: 0.55 });
     const known = scorer.score(comment('common common hammy'));
     const withNew = scorer.score(comment('common hammy novel novel unheard'));
     expect(known.evidence).toBe(1);
     // "novel" twice counts once; the word pairs and shape tokens of the comment are new too.
     expect(withNew.unseen).toBeGreaterThanOrEqual(2);
     expect(withNew.score).toBeGreaterThan(known.score);
-    const off = new SpamScorer({ site: counts.toSnapshot() }, features, { unseenProbability: 0.5 });
+    // Off by default (0.5): what the comment has new says nothing.
+    const off = scorerOf(counts.toSnapshot());
     expect(off.score(comment('hammy novel unheard')).score).toBeCloseTo(off.score(comment('hammy')).score, 12);
   });
 
