@@ -28,7 +28,9 @@ const GROUPS = [
 ];
 /** Every shape label, in a fixed order: a caller computes their keys once and picks by index. */
 export const SHAPE_LABELS: readonly string[] = [...GROUPS.flat(), ...FLAGS.map((f) => `s:${f}`)];
-const FIRST = GROUPS.reduce<number[]>((acc, g, i) => [...acc, i === 0 ? 0 : acc[i - 1]! + GROUPS[i - 1]!.length], []);
+/** The index in SHAPE_LABELS of each group's first label. */
+const FIRST: number[] = [];
+for (let i = 0, at = 0; i < GROUPS.length; at += GROUPS[i]!.length, i++) FIRST.push(at);
 const FLAG_FIRST = GROUPS.flat().length;
 
 const bin = (value: number, bounds: readonly number[]) => {
