@@ -10,6 +10,7 @@ import { profanityFilter } from '../src/filters/profanity.filter.ts';
 import { siteSettingsSchema } from '../src/sites/site-settings.ts';
 import { readComments, readCorpus } from '../tests/support/corpus.ts';
 import { benchCompile, benchHostileBodies } from './hostile-bodies.ts';
+import { benchLearnedScore } from './learned-in-pipeline.ts';
 
 interface Engine {
   name: string;
@@ -148,3 +149,4 @@ for (const engine of engines) {
 const ordinaryText = comments.join('\n\n');
 benchHostileBodies(ordinaryText, ordinaryText.slice(0, 200), ROUNDS);
 benchCompile(ROUNDS);
+await benchLearnedScore(comments, input, ROUNDS, ROUND_MS);

@@ -19,6 +19,7 @@ import { TokenBuffer } from '../src/spam/token-keys.ts';
 import { type CorpusMessage, loadCorpus } from './spam-corpus.ts';
 import { HashedLogistic } from './spam-logistic.ts';
 import { measureThroughput } from './spam-throughput.ts';
+import { validateDefaults } from './spam-validation.ts';
 
 const SEED = 16;
 const HOLD = 0.9;
@@ -163,12 +164,20 @@ runBayes(
   false,
   DEFAULT_MAX_TOKENS,
 );
+runBayes(
+  '  previous defaults (|f-.5|>=.2, 150 tokens, shift 2)',
+  { shape: false },
+  { minStrength: 0.2, maxDiscriminators: 150, scoreShift: 2, unseenProbability: 0.5 },
+  false,
+);
+runBayes('  unseen-token prior u = 0.55, shift 0', {}, { unseenProbability: 0.55, scoreShift: 0 }, false);
+runBayes('  without the text shape tokens', { shape: false }, {}, false);
 runBayes('  without class balancing', {}, { balance: false }, false);
-runBayes('  chi-square combining (strength 0.3)', {}, { combining: 'chi-square', minStrength: 0.3 }, false);
+runBayes('  chi-square combining', {}, { combining: 'chi-square' }, false);
 runBayes(
   '  SpamBayes (chi-square, no balancing, strength 0.1)',
-  {},
-  { combining: 'chi-square', balance: false, minStrength: 0.1 },
+  { shape: false },
+  { combining: 'chi-square', balance: false, minStrength: 0.1, maxDiscriminators: 150, unseenProbability: 0.5 },
   false,
 );
 runBayes('  without word pairs and capitals tokens', { bigrams: false, caps: false }, {}, false);
@@ -250,6 +259,8 @@ const explained = finalScorer.score(asInput(example, false));
 console.log(`\nExample explanation (spam-2/${example.id}, score ${explained.score.toFixed(3)}):`);
 console.log(`  towards spam: ${explained.spam.map((r) => `${r.text} (${r.probability})`).join(', ')}`);
 console.log(`  towards ham:  ${explained.ham.map((r) => `${r.text} (${r.probability})`).join(', ') || '(none)'}`);
+
+validateDefaults(stream, new FeatureExtractor(features), features, (m) => asInput(m, false));
 
 measureThroughput(finalCounts, features, filterInput, evalAll);
 console.log(

@@ -8,6 +8,7 @@
 
 import { type BodyStats, BodyTokenizer, type NgramMode } from './body-tokens.ts';
 import { foldText } from './char-fold.ts';
+import { SHAPE_LABELS, shapeOf } from './text-shape.ts';
 import { labelKey, TokenBuffer } from './token-keys.ts';
 
 export interface SpamInput {
@@ -36,6 +37,8 @@ export interface FeatureOptions {
   caps?: boolean;
   /** Numbers as their shape ("####", "$###") rather than their value; default on. */
   numberShapes?: boolean;
+  /** The text's layout as tokens ("s:capslines:30", "s:html"; text-shape.ts); default on. */
+  shape?: boolean;
 }
 
 /** Hex digits of the personal hash kept in a label: 64 bits, plenty for one site's authors. */
@@ -63,6 +66,7 @@ const APPROVED_LABELS = labelsOf('f:author-approved:', APPROVED_BINS);
 const SPAM_LABELS = labelsOf('f:author-spam:', SPAM_BINS);
 /** Hosts whose domain labels are kept, so a popular link costs no string work per comment. */
 const MAX_CACHED_HOSTS = 4096;
+const SHAPE_KEYS = SHAPE_LABELS.map(labelKey);
 /** Too few letters to say a comment shouts. */
 const MIN_LETTERS_FOR_CAPS = 20;
 
@@ -161,6 +165,7 @@ export class FeatureExtractor {
   private readonly keys = new Map<string, readonly [number, number]>();
   private readonly hosts = new Map<string, readonly string[]>();
   private readonly stats: BodyStats = { letters: 0, upper: 0 };
+  private readonly shapes: number[] = [];
 
   constructor(private readonly options: FeatureOptions) {
     this.body = new BodyTokenizer(options.ngrams ?? 'disguised', {
@@ -184,6 +189,15 @@ export class FeatureExtractor {
     this.feature(out, LENGTH_LABELS[bin(input.body.length, LENGTH_BINS)]!);
     const { letters, upper } = this.stats;
     if (letters >= MIN_LETTERS_FOR_CAPS) this.feature(out, CAPS_LABELS[bin((upper / letters) * 100, CAPS_BINS)]!);
+    if (this.options.shape ?? true) {
+      this.shapes.length = 0;
+      shapeOf(input.body, this.shapes);
+      for (const k of this.shapes) {
+        const [h1, h2] = SHAPE_KEYS[k]!;
+        out.push(h1, h2);
+        out.labels?.push(SHAPE_LABELS[k]!);
+      }
+    }
     this.addEmail(input.email, input.emailHash, out);
     this.addName(input.name, out);
     const history = input.authorHistory;

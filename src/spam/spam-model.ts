@@ -70,19 +70,22 @@ export interface ModelOptions {
   combining: 'log-odds' | 'chi-square';
   /** Added to the log-odds per √token before σ (log-odds combining): where the hold threshold bites. */
   scoreShift: number;
+  /** f of a token the model has never seen (0.5: no evidence); counted for each distinct one. */
+  unseenProbability: number;
 }
 
 export const DEFAULT_MODEL_OPTIONS: Readonly<ModelOptions> = Object.freeze({
   unknownStrength: 0.2,
   unknownProbability: 0.5,
   baseCap: 5,
-  minStrength: 0.2,
-  maxDiscriminators: 150,
+  minStrength: 0.1,
+  maxDiscriminators: 1000,
   explain: 5,
   balance: true,
   balanceFloor: 50,
   combining: 'log-odds',
   scoreShift: 2,
+  unseenProbability: 0.5,
 });
 
 /** p(w): the token's spam share with both classes weighed equally. */

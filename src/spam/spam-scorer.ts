@@ -39,6 +39,8 @@ export interface SpamScore {
   ham: readonly TokenReason[];
   /** Tokens that counted as evidence. */
   evidence: number;
+  /** Distinct tokens of the comment the model has never seen, each leaning to spam by `unseenProbability` (0 when that is 0.5: off). */
+  unseen: number;
 }
 
 export interface ScorerSource {
@@ -57,6 +59,7 @@ export class SpamScorer {
   private readonly reasons: TokenReason[];
   private readonly mark: Uint32Array;
   private generation = 0;
+  private unseenCount = 0;
   private candidates = new Int32Array(256);
   /** Each entry's strength as a bucket 0-255 (255: strongest), and a count per bucket. */
   private readonly bucket: Uint8Array;
@@ -64,12 +67,27 @@ export class SpamScorer {
   private readonly buffer = new TokenBuffer();
   private readonly extractor: FeatureExtractor;
   private readonly options: ModelOptions;
+  /** Entries below this number are evidence; the others are known but too weak to count. */
+  private readonly strongCount: number;
+  /** Tokens the model knows at all (strong and weak). */
+  private readonly known: number;
+  private readonly countUnseen: boolean;
+  private readonly unseenLnF: number;
+  private readonly unseenLn1mF: number;
+  /** A set of the comment's unseen keys (two halves and a generation stamp per slot), reused. */
+  private unseenSlots = new Uint32Array(3 * 1024);
+  private unseenGeneration = 0;
 
   constructor(source: ScorerSource, features: FeatureOptions, options: Partial<ModelOptions> = {}) {
     this.options = { ...DEFAULT_MODEL_OPTIONS, ...options };
     this.extractor = new FeatureExtractor(features);
-    const entries = this.probabilities(source);
-    this.table = new TokenTable(entries.length);
+    const all = this.probabilities(source);
+    // The tokens that can count as evidence get entries 0..n-1; the weak ones stay in the table only
+    // so the scorer knows the model has seen them (an unseen token is evidence of its own).
+    const entries = all.filter(([, f]) => Math.abs(f - 0.5) >= this.options.minStrength);
+    this.strongCount = entries.length;
+    this.known = all.length;
+    this.table = new TokenTable(all.length);
     this.lnF = new Float64Array(entries.length);
     this.ln1mF = new Float64Array(entries.length);
     this.prob = new Float64Array(entries.length);
@@ -88,6 +106,17 @@ export class SpamScorer {
         Object.freeze({ token, text, kind, probability: round(f), weight: round(Math.log(f / (1 - f))) }),
       );
     });
+    let weak = entries.length;
+    for (const [token, f] of all) {
+      if (Math.abs(f - 0.5) >= this.options.minStrength) continue;
+      const [h1, h2] = labelKey(token);
+      this.table.insert(h1, h2, weak++);
+    }
+    const u = this.options.unseenProbability;
+    // A model that knows nothing has no view on what it has not seen either.
+    this.countUnseen = this.known > 0 && u !== 0.5;
+    this.unseenLnF = Math.log(u);
+    this.unseenLn1mF = Math.log(1 - u);
   }
 
   /** Tokens that can count as evidence. */
@@ -111,14 +140,19 @@ export class SpamScorer {
       sumLnF += this.lnF[e]!;
       sumLn1mF += this.ln1mF[e]!;
     }
+    const unseen = this.unseenCount;
+    sumLnF += unseen * this.unseenLnF;
+    sumLn1mF += unseen * this.unseenLn1mF;
+    const count = used + unseen;
     return {
       score:
         this.options.combining === 'chi-square'
-          ? combineChiSquare(sumLnF, sumLn1mF, used)
-          : combineLogOdds(sumLnF, sumLn1mF, used, this.options.scoreShift),
+          ? combineChiSquare(sumLnF, sumLn1mF, count)
+          : combineLogOdds(sumLnF, sumLn1mF, count, this.options.scoreShift),
       spam: this.top(used, true),
       ham: this.top(used, false),
       evidence: used,
+      unseen: this.unseenCount,
     };
   }
 
@@ -130,9 +164,14 @@ export class SpamScorer {
       this.generation = 1;
     }
     let n = 0;
+    this.unseenCount = 0;
     for (let i = 0; i < tokens.count; i++) {
       const e = this.table.find(tokens.h1[i]!, tokens.h2[i]!);
-      if (e < 0 || this.mark[e] === this.generation) continue;
+      if (e < 0) {
+        if (this.countUnseen) this.noteUnseen(tokens.h1[i]!, tokens.h2[i]!, tokens.count);
+        continue;
+      }
+      if (e >= this.strongCount || this.mark[e] === this.generation) continue;
       this.mark[e] = this.generation;
       if (n === this.candidates.length) {
         const grown = new Int32Array(n * 2);
@@ -142,6 +181,37 @@ export class SpamScorer {
       this.candidates[n++] = e;
     }
     return n;
+  }
+
+  /** Counts a distinct unseen key of the comment (`count`: the comment's tokens, to size the set). */
+  private noteUnseen(h1: number, h2: number, count: number): void {
+    if (this.unseenCount === 0) {
+      let slots = this.unseenSlots.length / 3;
+      if (slots < count * 2) {
+        while (slots < count * 2) slots *= 2;
+        this.unseenSlots = new Uint32Array(slots * 3);
+        this.unseenGeneration = 0;
+      }
+      this.unseenGeneration = (this.unseenGeneration + 1) >>> 0;
+      if (this.unseenGeneration === 0) {
+        this.unseenSlots.fill(0);
+        this.unseenGeneration = 1;
+      }
+    }
+    const s = this.unseenSlots;
+    const mask = s.length / 3 - 1;
+    const g = this.unseenGeneration;
+    for (let i = h1 & mask; ; i = (i + 1) & mask) {
+      const at = i * 3;
+      if (s[at + 2] !== g) {
+        s[at] = h1;
+        s[at + 1] = h2;
+        s[at + 2] = g;
+        this.unseenCount++;
+        return;
+      }
+      if (s[at] === h1 && s[at + 1] === h2) return;
+    }
   }
 
   /**
@@ -192,7 +262,7 @@ export class SpamScorer {
     return (S > m ? (spam * m) / S : spam) + (H > m ? (ham * m) / H : ham);
   }
 
-  /** f(w) of every token that can count, in label order. */
+  /** f(w) of every token the model knows (strong or not), in label order. */
   private probabilities({ site, base }: ScorerSource): [string, number][] {
     const o = this.options;
     const baseF = new Map<string, [number, number]>();
@@ -210,8 +280,6 @@ export class SpamScorer {
       out.set(r.token, shrink(share, this.observations(r.spam, r.ham, site), x, a));
     }
     for (const [token, [f]] of baseF) if (!out.has(token)) out.set(token, f);
-    return [...out]
-      .filter(([, f]) => Math.abs(f - 0.5) >= o.minStrength)
-      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return [...out].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   }
 }

@@ -39,6 +39,28 @@ const FEATURES: Readonly<Record<string, string>> = {
   'name-words:4': 'a name of four or more words',
 };
 
+/** Shape tokens (text-shape.ts): "s:excl:3" reads "exclamation marks: 3 or more". */
+const SHAPES: Readonly<Record<string, string>> = {
+  capslines: 'lines in capitals: {}%+',
+  excl: 'exclamation marks: {}+',
+  money: 'amounts of money: {}+',
+  percent: 'percentages: {}+',
+  foreign: 'characters outside ASCII: {}%+',
+  lines: 'lines: {}+',
+  blank: 'empty lines: {}+',
+  cjk: 'Chinese, Japanese or Korean text',
+  html: 'HTML markup in the text',
+  quote: 'a quoted line',
+  rule: 'a ruler line (_____ or =====)',
+  run: 'a character repeated 6+ times',
+};
+
+function shape(value: string): string {
+  const [name, n] = value.split(':') as [string, string | undefined];
+  const text = SHAPES[name];
+  return text ? text.replace('{}', n ?? '') : value;
+}
+
 function part(gram: string): string {
   const start = gram.startsWith('^');
   const end = gram.endsWith('$');
@@ -57,6 +79,8 @@ export function describeToken(label: string, spammy: boolean): TokenDescription 
       return { kind: 'part', text: part(value) };
     case 'b':
       return { kind: 'phrase', text: value };
+    case 's':
+      return { kind: 'feature', text: shape(value) };
     case 'u':
       return { kind: 'word', text: value.toUpperCase() };
     case 'd':

@@ -70,6 +70,37 @@ describe('spam features: links and simple features', () => {
   });
 });
 
+describe('spam features: the shape of the text', () => {
+  it('bins capitals lines, exclamation marks, amounts, percentages and foreign characters', () => {
+    const tokens = labels('BUY NOW!!!\nONLY $5 TODAY\nsave 75% on 10 % more\n\n> quoted\n______________');
+    expect(tokens).toEqual(
+      expect.arrayContaining([
+        's:capslines:30',
+        's:excl:3',
+        's:money:1',
+        's:percent:1',
+        's:foreign:0',
+        's:lines:3',
+        's:blank:0',
+        's:quote',
+        's:rule',
+        's:run',
+      ]),
+    );
+    expect(tokens).not.toContain('s:html');
+    const plain = labels('a quiet reply about the article');
+    expect(plain).toEqual(expect.arrayContaining(['s:capslines:0', 's:excl:0', 's:lines:0']));
+    expect(plain.filter((t) => /^s:(html|cjk|quote|rule|run)$/.test(t))).toEqual([]);
+  });
+
+  it('marks markup, CJK text and a high share of characters outside ASCII', () => {
+    expect(labels('<b>bold</b> &nbsp; text')).toContain('s:html');
+    expect(labels('a < b and 3<4')).not.toContain('s:html');
+    const cjk = labels('供手机短信息包月卡和短信息群发软件');
+    expect(cjk).toEqual(expect.arrayContaining(['s:cjk', 's:foreign:20']));
+  });
+});
+
 describe('spam features: personal data', () => {
   it('hashes every token derived from the name and the email, keeping only the email domain', () => {
     const tokens = labels('Hello there', { name: 'Jane Doe', email: 'Jane.Doe@Example.org' });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FeatureExtractor } from '../../../src/spam/features.ts';
 import { SpamCounts, type SpamSnapshot } from '../../../src/spam/spam-counts.ts';
+import { DEFAULT_MODEL_OPTIONS } from '../../../src/spam/spam-model.ts';
 import { SpamScorer } from '../../../src/spam/spam-scorer.ts';
 import { comment, features, HAM, SPAM } from './spam-fixtures.ts';
 
@@ -15,11 +16,14 @@ function trained(spam: readonly string[], ham: readonly string[], times = 1, nam
   return counts;
 }
 const scorerOf = (site: SpamSnapshot, base?: SpamSnapshot) => new SpamScorer({ site, base }, features);
+const MAX = DEFAULT_MODEL_OPTIONS.maxDiscriminators;
 
 describe('spam scorer', () => {
   it('says 0.5 and names nothing when it knows nothing', () => {
     const result = scorerOf(new SpamCounts().toSnapshot()).score(comment('Cheap viagra, click here'));
-    expect(result).toEqual({ score: 0.5, spam: [], ham: [], evidence: 0 });
+    expect(result).toEqual({ score: 0.5, spam: [], ham: [], evidence: 0, unseen: 0 });
+    const prior = new SpamScorer({ site: new SpamCounts().toSnapshot() }, features, { unseenProbability: 0.55 });
+    expect(prior.score(comment('Cheap viagra, click here'))).toEqual(result);
   });
 
   it('adds the calibration shift to the log-odds per token of the evidence it finds', () => {
@@ -68,25 +72,42 @@ describe('spam scorer', () => {
     expect(result.spam.map((r) => r.text)).toEqual(expect.arrayContaining(['viagra', 'cialis']));
   });
 
-  it('counts each token once, and at most the 150 strongest', () => {
+  it('counts each token once, and at most the maxDiscriminators strongest', () => {
     const counts = new SpamCounts();
-    const words = Array.from({ length: 400 }, (_, i) => `word${i}`);
+    const words = Array.from({ length: MAX + 200 }, (_, i) => `word${i}`);
     counts.train(words, 'spam');
     counts.train(['other'], 'ham');
     const scorer = scorerOf(counts.toSnapshot());
     expect(scorer.score(comment('word1 word1 word1 word2')).evidence).toBe(2);
-    expect(scorer.score(comment(words.join(' '))).evidence).toBe(150);
+    expect(scorer.score(comment(words.join(' '))).evidence).toBe(MAX);
   });
 
-  it('keeps the strongest tokens when there are more than 150', () => {
+  it('keeps the strongest tokens when there are more than maxDiscriminators', () => {
     const counts = new SpamCounts();
-    const weak = Array.from({ length: 300 }, (_, i) => `weak${i}`);
+    const weak = Array.from({ length: MAX + 100 }, (_, i) => `weak${i}`);
     for (let i = 0; i < 3; i++) counts.train([...weak, 'strong'], 'spam');
     counts.train(weak, 'ham');
     for (let i = 0; i < 3; i++) counts.train(['other'], 'ham');
     const result = scorerOf(counts.toSnapshot()).score(comment([...weak, 'strong'].join(' ')));
-    expect(result.evidence).toBe(150);
+    expect(result.evidence).toBe(MAX);
     expect(result.spam[0]?.text).toBe('strong');
+  });
+
+  it('counts the distinct tokens it has never seen as mild evidence for spam, the known weak ones not', () => {
+    const counts = new SpamCounts();
+    // "common" is in both classes alike: known, but too weak to be evidence.
+    for (let i = 0; i < 3; i++) counts.train(['common', 'spammy'], 'spam');
+    for (let i = 0; i < 3; i++) counts.train(['common', 'hammy'], 'ham');
+    const scorer = new SpamScorer({ site: counts.toSnapshot() }, features, { unseenProbability: 0.55 });
+    const known = scorer.score(comment('common common hammy'));
+    const withNew = scorer.score(comment('common hammy novel novel unheard'));
+    expect(known.evidence).toBe(1);
+    // "novel" twice counts once; the word pairs and shape tokens of the comment are new too.
+    expect(withNew.unseen).toBeGreaterThanOrEqual(2);
+    expect(withNew.score).toBeGreaterThan(known.score);
+    // Off by default (0.5): what the comment has new says nothing.
+    const off = scorerOf(counts.toSnapshot());
+    expect(off.score(comment('hammy novel unheard')).score).toBeCloseTo(off.score(comment('hammy')).score, 12);
   });
 
   it('is deterministic and ignores the order of snapshot rows', () => {
