@@ -41,6 +41,8 @@ export default defineConfig({
             'tests/api/queue-agreement.test.ts',
             'tests/api/webhooks.test.ts',
             'tests/api/lifecycle.test.ts',
+            // The digest job, scheduled and retried by the database queue on PostgreSQL.
+            'tests/api/reply-digests.test.ts',
           ],
           env: { TEST_DB: 'postgres', TEST_QUEUE: 'database' },
         },

@@ -36,6 +36,7 @@ import { createMailLog, type MailLog } from './mail/mail-log.service.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { createMailTransport, describeMailMode, keptFromAddress } from './mail/transport-factory.ts';
 import { createMaintenanceJob, MAINTENANCE_SCHEDULE } from './maintenance/maintenance.job.ts';
+import { createBanReach } from './moderation/ban-reach.ts';
 import { createModerationService } from './moderation/moderation.service.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
 import { createErasureService, type ErasureService } from './privacy/erasure.service.ts';
@@ -43,7 +44,7 @@ import { erasureSteps } from './privacy/erasure-steps.ts';
 import { createManageLimits } from './readers/manage-limits.ts';
 import { createManageLinkJob } from './readers/manage-link.job.ts';
 import { createReaderData, type ReaderData } from './readers/reader-data.service.ts';
-import { createReportService, type ReportService } from './reports/report.service.ts';
+import { createReportService, type ReportService, transparencyOf } from './reports/report.service.ts';
 import { createReportLimiter } from './reports/report-limiter.ts';
 import { createLiveQueue, type LiveQueue } from './review/live-queue.service.ts';
 import { createReviewService, type ReviewService } from './review/review.service.ts';
@@ -54,6 +55,7 @@ import { createLearnFromEventJob } from './spam-learning/learn-from-event.job.ts
 import { createSpamAdmin, type SpamAdmin } from './spam-learning/spam-admin.service.ts';
 import { createSpamModels, type SpamModels } from './spam-learning/spam-models.ts';
 import { createSpamTraining, type SpamTraining, type TrainingOptions } from './spam-learning/spam-training.service.ts';
+import { createReplyDigests } from './subscriptions/reply-digest.job.ts';
 import { createSubscriptionService, type SubscriptionService } from './subscriptions/subscription.service.ts';
 import { createSubscriptionMailJobs } from './subscriptions/subscription-mail.job.ts';
 import { createExportService, type ExportService } from './transfer/export.service.ts';
@@ -237,7 +239,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     }),
     from: config.mail.from ?? keptFromAddress(config.mail, config.publicUrl),
   });
-  const subscriptionMail = createSubscriptionMailJobs({
+  const subscriptionMailDeps = {
     db,
     sites,
     subscriptions,
@@ -245,8 +247,10 @@ export async function createContainer(config: Config, options: ContainerOptions 
     producer,
     secret: secretKey,
     baseUrl,
-    authorHashOf: async (id) => (await findComment(db, id))?.email_hash ?? null,
-  });
+    authorHashOf: async (id: string) => (await findComment(db, id))?.email_hash ?? null,
+  };
+  const subscriptionMail = createSubscriptionMailJobs(subscriptionMailDeps);
+  const sendReplyDigests = createReplyDigests(subscriptionMailDeps);
   const audit = createAuditService(db);
   const box = createSecretBox(secretKey);
   const webhooks = createWebhookService({ db, sites, box, producer, allowPrivate: config.webhookAllowPrivate });
@@ -256,6 +260,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   metrics.setSources({
     queueCounts: () => queue.counts(),
     outboxBacklog: () => countUndispatched(db),
+    reportTransparency: () => transparencyOf(db, null),
     pool: () =>
       database.pool
         ? { total: database.pool.totalCount, idle: database.pool.idleCount, waiting: database.pool.waitingCount }
@@ -279,8 +284,16 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const imports = createImportService({ db, sites, notifier, secret: secretKey });
   const importJobs = createImportJobService({ db, sites, imports, log });
   const users = createUserService({ db, audit });
-  const review = createReviewService({ db, subscriptions });
-  const alerts = createAlertService({ db, users, sites, review, mailer, producer, baseUrl });
+  const bans = createBanService({ db, sites, audit, secret: secretKey, reach: createBanReach({ notifier }) });
+  const review = createReviewService({ db, subscriptions, bans, trustProxy: config.trustProxy });
+  const reports = createReportService({
+    db,
+    sites,
+    secret: secretKey,
+    notifier,
+    limiter: createReportLimiter({ redis, redisPrefix: config.redisPrefix, log }),
+  });
+  const alerts = createAlertService({ db, users, sites, review, reports, mailer, producer, baseUrl });
   const erasure = createErasureService({
     db,
     audit,
@@ -330,14 +343,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
     webhooks,
     review,
     liveQueue,
-    bans: createBanService({ db, sites, audit, secret: secretKey }),
-    reports: createReportService({
-      db,
-      sites,
-      secret: secretKey,
-      notifier,
-      limiter: createReportLimiter({ redis, redisPrefix: config.redisPrefix, log }),
-    }),
+    bans,
+    reports,
     subscriptions,
     mailer,
     mailLog: createMailLog({ db, mode: mailer.transport.kind }),
@@ -402,7 +409,15 @@ export async function createContainer(config: Config, options: ContainerOptions 
           ),
           maintenance: instrument(
             'maintenance',
-            createMaintenanceJob({ db, sites, relay, producer, log, sendDigests: () => alerts.sendDigests() }),
+            createMaintenanceJob({
+              db,
+              sites,
+              relay,
+              producer,
+              log,
+              sendDigests: (now) => alerts.sendDigests(now),
+              sendReplyDigests,
+            }),
           ),
         },
         { concurrency: { events: 5, webhooks: 20, maintenance: 1, mail: 5 } },

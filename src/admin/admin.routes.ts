@@ -8,6 +8,8 @@ import type { UserService } from '../auth/user.service.ts';
 import { requireAdmin } from '../domain/principal.ts';
 import type { AppEnv } from '../http/app-env.ts';
 import { openApiRouter } from '../http/openapi.ts';
+import type { ReportService } from '../reports/report.service.ts';
+import { reportAdminRoutes } from '../reports/report-admin.routes.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import { spamAdminRoutes } from '../spam-learning/spam.routes.ts';
 import type { SpamAdmin } from '../spam-learning/spam-admin.service.ts';
@@ -36,12 +38,14 @@ export function adminRoutes(
     webhooks: WebhookService;
     spamAdmin: SpamAdmin;
     subscriptions: SubscriptionService;
+    reports: ReportService;
   },
 ) {
   const app = openApiRouter();
   app.use('*', requireAuth(deps), adminOnly);
   app.route('/sites', siteAdminRoutes(deps));
   app.route('/sites', spamAdminRoutes(deps));
+  app.route('/sites', reportAdminRoutes(deps));
   app.route('/', articleAdminRoutes(deps));
   app.route('/', userAdminRoutes(deps));
   app.route('/', webhookAdminRoutes(deps));

@@ -1,33 +1,41 @@
-// Moderator alerts, as verbs and jobs: set how often a moderator hears of newly held comments of a
-// site; on each lifecycle event, queue an immediate alert per moderator who asked for one; and the
-// hourly/daily digests, run by maintenance. Mail goes out from the mail queue, never from a request.
+// Moderator alerts, as verbs and jobs: set how often a moderator hears of newly held and newly
+// reported comments of a site; on each lifecycle event, queue an immediate alert per moderator who
+// asked for one; and the hourly/daily digests, run by maintenance. Mail goes out from the mail queue,
+// never from a request.
 import type { UserService } from '../auth/user.service.ts';
 import type { Db } from '../db/database.ts';
 import type { Principal } from '../domain/principal.ts';
 import { findEvent } from '../events/outbox.repository.ts';
 import type { Job, Producer } from '../jobs/job-queue.ts';
 import type { Mailer } from '../mail/mailer.ts';
+import type { ReportService } from '../reports/report.service.ts';
 import type { ReviewService } from '../review/review.service.ts';
 import { ForbiddenError, fieldError } from '../shared/errors.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import * as repo from './alert.repository.ts';
-import { heldCommentAlert, heldDigest } from './alert-mail.ts';
+import { heldCommentAlert, moderationDigest, reportedCommentAlert } from './alert-mail.ts';
 
 const PERIOD_MS = { hourly: 3_600_000, daily: 86_400_000 } as const;
 
 interface HeldEvent {
   data: {
     comment: { id: string; name: string; body: string };
+    from: string | null;
     to: string;
     article: { id: string; title: string | null };
+    /** On comment.reported (reports/report-events.ts): the reports' summary. */
+    report?: { score: number; hidden: boolean; reasons: { reason: string; count: number }[] };
   };
 }
+
+const REPORTED = 'comment.reported';
 
 export function createAlertService(deps: {
   db: Db;
   users: UserService;
   sites: SiteService;
   review: ReviewService;
+  reports: ReportService;
   mailer: Mailer;
   producer: () => Producer;
   baseUrl: string;
@@ -59,19 +67,27 @@ export function createAlertService(deps: {
       return (await repo.listAlertsOfUser(db, user.id)).map((a) => ({ siteId: a.site_id, frequency: a.frequency }));
     },
 
-    /** The mail queue's event job: a newly held comment queues one alert per "immediate" moderator. */
+    /**
+     * The mail queue's event job: a newly held comment, or one that entered the Reported queue (or was
+     * hidden by reports), queues one alert per "immediate" moderator of the site.
+     */
     async onEvent(job: Job): Promise<void> {
       const event = await findEvent(db, String(job.data.eventId ?? ''));
       const data = event ? (event.payload as unknown as HeldEvent).data : null;
-      if (!event || data?.to !== 'pending') return;
+      if (!event || !data) return;
+      const reported = event.type === REPORTED;
+      // Held: a new comment the filters or the mode held. A published comment hidden by reports also
+      // becomes pending; its comment.reported event alerts for it, with the reports' summary.
+      if (!reported && (data.to !== 'pending' || data.from === 'approved')) return;
       const alerts = await repo.listAlertsOfSite(db, event.site_id, 'immediate');
       await deps.producer().addBulk(
         'mail',
         alerts.map((a) => ({
           name: 'alert',
           data: { eventId: event.id, userId: a.user_id },
-          // Per comment: a new held comment emits comment.created and comment.pending; one alert.
-          opts: { jobId: `alert-${data.comment.id}-${a.user_id}` },
+          // Held: per comment (a new held comment emits comment.created and comment.pending; one alert).
+          // Reported: per event (entering the queue, then being hidden, are two pieces of news).
+          opts: { jobId: reported ? `reported-${event.id}-${a.user_id}` : `alert-${data.comment.id}-${a.user_id}` },
         })),
       );
     },
@@ -81,15 +97,22 @@ export function createAlertService(deps: {
       if (!event) return;
       const user = await deps.users.get(String(job.data.userId ?? '')).catch(() => null);
       if (!user || !mayModerate(user, event.site_id)) return;
-      const { comment, article } = (event.payload as unknown as HeldEvent).data;
+      const { comment, article, report } = (event.payload as unknown as HeldEvent).data;
       if (!comment.body) return; // erased since
       const site = await deps.sites.get(event.site_id);
       const ctx = { baseUrl: deps.baseUrl, siteId: site.id, siteName: site.name, to: user.email };
       const held = { ...comment, articleId: article.id, articleTitle: article.title };
-      await deps.mailer.deliver(heldCommentAlert(ctx, held, `alert:${comment.id}:${user.id}`));
+      await deps.mailer.deliver(
+        event.type === REPORTED && report
+          ? reportedCommentAlert(ctx, { ...held, ...report }, `reported:${event.id}:${user.id}`)
+          : heldCommentAlert(ctx, held, `alert:${comment.id}:${user.id}`),
+      );
     },
 
-    /** Hourly and daily digests that are due: the comments held since the last one (none: no mail). */
+    /**
+     * Hourly and daily digests that are due: the comments held since the last one, and those in the
+     * Reported queue with reports made since (none of either: no mail).
+     */
     async sendDigests(now = new Date()): Promise<number> {
       let sent = 0;
       for (const a of await repo.listDigestAlerts(db)) {
@@ -98,13 +121,27 @@ export function createAlertService(deps: {
         if (a.last_sent_at && now.getTime() - a.last_sent_at.getTime() < period) continue;
         const user = await deps.users.get(a.user_id).catch(() => null);
         if (!user || !mayModerate(user, a.site_id)) continue;
-        const page = await deps.review.list(principalOf(user), { status: 'pending', siteId: a.site_id, limit: 100 });
-        const held = page.items.filter((c) => new Date(c.createdAt) > since);
-        if (held.length > 0) {
+        const who = principalOf(user);
+        const page = await deps.review.list(who, { status: 'pending', siteId: a.site_id, limit: 100 });
+        const reported = (await deps.reports.queue(who, a.site_id))
+          .filter((r) => r.reports.some((x) => new Date(x.createdAt) > since))
+          .map((r) => ({
+            ...r.comment,
+            articleTitle: null,
+            score: r.score,
+            hidden: r.comment.status === 'pending',
+            reasons: r.reasons,
+          }));
+        // A comment hidden by reports is pending too: it is listed once, with its reports.
+        const hiddenIds = new Set(reported.map((r) => r.id));
+        const held = page.items
+          .filter((c) => new Date(c.createdAt) > since && !hiddenIds.has(c.id))
+          .map((c) => ({ ...c, articleTitle: c.article.title }));
+        if (held.length > 0 || reported.length > 0) {
           const site = await deps.sites.get(a.site_id);
           const ctx = { baseUrl: deps.baseUrl, siteId: site.id, siteName: site.name, to: user.email };
-          const items = held.map((c) => ({ ...c, articleTitle: c.article.title }));
-          await deps.mailer.deliver(heldDigest(ctx, items, `digest:${a.user_id}:${a.site_id}:${now.toISOString()}`));
+          const key = `digest:${a.user_id}:${a.site_id}:${now.toISOString()}`;
+          await deps.mailer.deliver(moderationDigest(ctx, held, reported, key));
           sent++;
         }
         await repo.markDigestSent(db, a.user_id, a.site_id, now);

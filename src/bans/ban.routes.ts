@@ -19,6 +19,10 @@ const banSchema = z
   })
   .openapi('Ban');
 
+// Rebuilt with the OpenAPI-extended zod: the service's schema may be created before the extension loads
+// (the CLI imports the service without any route).
+const banInput = z.object(banInputSchema.shape).openapi('BanInput');
+
 const listRoute = createRoute({
   method: 'get',
   path: '/',
@@ -43,13 +47,54 @@ const createBanRoute = createRoute({
   tags: ['Moderation'],
   summary: 'Ban an email, an email domain (and its subdomains) or an IP address or range on a site',
   description:
-    'New comments from a banned author are rejected with the reason "banned". `expiresAt` makes the ban timed. An `ip` ban takes an address or a CIDR range (IPv4 /16 or narrower, IPv6 /32 or narrower), e.g. the /64 of an IPv6 reader: one IPv6 client uses many addresses of its /64.',
+    'New comments from a banned author are rejected with the reason "banned". `expiresAt` makes the ban timed. An `ip` ban takes an address or a CIDR range (IPv4 /16 or narrower, IPv6 /32 or narrower), e.g. the /64 of an IPv6 reader: one IPv6 client uses many addresses of its /64. ' +
+    '`rejectHeld: true` also rejects the held comments the ban matches, in the same transaction (each a logged transition with its events). ' +
+    'A `domain` or `ip` ban needs `confirm: true` (else 409 `confirmation_required`, naming how many authors and comments it would hit; `POST /preview` counts them), and a webmail domain (gmail.com, …) `allowWebmail: true` (else 422 `webmail_domain`).',
   security: signedIn,
   request: {
-    body: { content: { 'application/json': { schema: banInputSchema.openapi('BanInput') } }, required: true },
+    body: { content: { 'application/json': { schema: banInput } }, required: true },
   },
   responses: {
-    201: { description: 'The ban', content: { 'application/json': { schema: z.object({ ban: banSchema }) } } },
+    201: {
+      description: 'The ban, and the ids of the held comments it rejected (rejectHeld)',
+      content: { 'application/json': { schema: z.object({ ban: banSchema, rejected: z.array(z.string()) }) } },
+    },
+    ...authProblems,
+    404: problem('Unknown site (admins)'),
+    409: problem('A domain or IP ban without confirm: true (confirmation_required, with its counts)'),
+    422: problem('A webmail domain without allowWebmail: true (webmail_domain)'),
+  },
+});
+
+const previewRoute = createRoute({
+  method: 'post',
+  path: '/preview',
+  tags: ['Moderation'],
+  summary: 'What a ban would hit: authors and comments on the site it matches, how many held; nothing is written',
+  security: signedIn,
+  request: {
+    body: { content: { 'application/json': { schema: banInput } }, required: true },
+  },
+  responses: {
+    200: {
+      description: 'The normalised ban and its impact',
+      content: {
+        'application/json': {
+          schema: z
+            .object({
+              siteId: z.string(),
+              kind: z.enum(BAN_KINDS),
+              value: z.string(),
+              authors: z.number(),
+              comments: z.number(),
+              held: z.number(),
+              webmail: z.boolean(),
+              needsConfirmation: z.boolean(),
+            })
+            .openapi('BanPreview'),
+        },
+      },
+    },
     ...authProblems,
     404: problem('Unknown site (admins)'),
   },
@@ -78,8 +123,9 @@ export function banRoutes(deps: { bans: BanService }) {
       200,
     );
   });
+  app.openapi(previewRoute, async (c) => c.json(await deps.bans.preview(c.get('principal'), c.req.valid('json')), 200));
   app.openapi(createBanRoute, async (c) =>
-    c.json({ ban: await deps.bans.create(c.get('principal'), c.req.valid('json')) }, 201),
+    c.json(await deps.bans.create(c.get('principal'), c.req.valid('json')), 201),
   );
   app.openapi(liftRoute, async (c) =>
     c.json({ ban: await deps.bans.lift(c.get('principal'), c.req.valid('param').id) }, 200),

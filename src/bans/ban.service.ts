@@ -1,17 +1,23 @@
 // Bans by email, email domain or IP on one site, optionally until a date. They reject the author's new
-// comments (src/bans/ban-check.ts). Creating and lifting one is an audit-log row.
+// comments (src/bans/ban-check.ts) and, when asked, the author's held ones in the same transaction.
+// A domain or IP ban can hit many readers, so it needs a confirmation (its impact is counted first) and
+// a webmail domain an explicit override. Creating and lifting one is an audit-log row.
 import { z } from 'zod';
 import type { AuditService } from '../audit/audit.service.ts';
 import { bindable, type Db, type DbOrTx, inTransaction, type Tx } from '../db/database.ts';
 import type { BanKind, BanRow } from '../db/schema.ts';
+import type { Actor } from '../domain/actor.ts';
 import { actorOf, forbidden, type Principal, requireSite, siteScope } from '../domain/principal.ts';
-import { NotFoundError, ValidationError } from '../shared/errors.ts';
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../shared/errors.ts';
 import { emailHash } from '../shared/identity.ts';
 import { uuidPattern, uuidv7 } from '../shared/ids.ts';
 import { canonicalRange } from '../shared/ip-address.ts';
 import { zodToFieldErrors } from '../shared/validation.ts';
 import type { SiteService, SiteVerbs } from '../sites/site.service.ts';
 import * as repo from './ban.repository.ts';
+import type { BanImpact, BanReach } from './ban-reach.ts';
+import { banSubject } from './ban-subject.ts';
+import { isWebmailDomain } from './webmail-domains.ts';
 
 export const BAN_KINDS = ['email', 'domain', 'ip'] as const;
 
@@ -25,7 +31,33 @@ export const banInputSchema = z.object({
     .datetime({ offset: true, message: 'must be an ISO date-time such as 2030-01-31T12:00:00Z' })
     .nullable()
     .optional(),
+  /** Also reject the author's held (pending) comments that the ban matches, in the ban's transaction. */
+  rejectHeld: z.boolean({ message: 'must be true or false' }).optional(),
+  /** A domain or IP ban is made only with this set (after looking at its preview). */
+  confirm: z.boolean({ message: 'must be true or false' }).optional(),
+  /** A webmail domain (gmail.com, …) is banned only with this set. */
+  allowWebmail: z.boolean({ message: 'must be true or false' }).optional(),
 });
+
+type BanInput = z.infer<typeof banInputSchema>;
+
+/** What a ban would hit before it is made: the normalised value and its impact on the site. */
+export interface BanPreview extends BanImpact {
+  siteId: string;
+  kind: BanKind;
+  value: string;
+  /** A webmail domain: the ban needs `allowWebmail`. */
+  webmail: boolean;
+  /** Domain and IP bans need `confirm`. */
+  needsConfirmation: boolean;
+}
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** "3 authors and 7 comments (2 held)": what a confirmation names. */
+export function describeImpact(i: BanImpact): string {
+  return `${plural(i.authors, 'author')} and ${plural(i.comments, 'comment')} (${i.held} held)`;
+}
 
 export interface Ban {
   id: string;
@@ -60,7 +92,7 @@ function toBan(r: BanRow, now = new Date()): Ban {
   };
 }
 
-function banVerbs(db: DbOrTx, deps: { sites: SiteVerbs; audit: AuditService; secret: string }) {
+function banVerbs(db: DbOrTx, deps: { sites: SiteVerbs; audit: AuditService; secret: string; reach: BanReach }) {
   const { secret, audit } = deps;
 
   /** What is shown and what is matched: the email and its HMAC, the domain, the canonical IP. */
@@ -88,38 +120,131 @@ function banVerbs(db: DbOrTx, deps: { sites: SiteVerbs; audit: AuditService; sec
     return { value: ip, matchKey: ip };
   }
 
-  return {
-    async create(who: Principal, input: unknown): Promise<Ban> {
-      const parsed = banInputSchema.safeParse(input);
-      if (!parsed.success) throw new ValidationError(zodToFieldErrors(parsed.error), 'The ban is invalid.');
-      const b = parsed.data;
-      requireSite(who, b.siteId);
-      await deps.sites.get(b.siteId);
-      const expiresAt = b.expiresAt ? new Date(b.expiresAt) : null;
-      if (expiresAt && expiresAt <= new Date())
-        throw new ValidationError([{ path: 'expiresAt', message: 'must be in the future' }]);
-      const { value, matchKey } = normalise(b.kind, b.value);
-      const actor = actorOf(who);
-      const row = await inTransaction(db, async (tx) => {
-        const ban = await repo.insertBan(tx, {
-          id: uuidv7(),
-          siteId: b.siteId,
+  function parse(input: unknown): BanInput {
+    const parsed = banInputSchema.safeParse(input);
+    if (!parsed.success) throw new ValidationError(zodToFieldErrors(parsed.error), 'The ban is invalid.');
+    return parsed.data;
+  }
+
+  async function previewOf(b: BanInput): Promise<BanPreview> {
+    const { value, matchKey } = normalise(b.kind, b.value);
+    const impact = await deps.reach.impact(db, b.siteId, { kind: b.kind, key: matchKey });
+    return {
+      siteId: b.siteId,
+      kind: b.kind,
+      value,
+      ...impact,
+      webmail: b.kind === 'domain' && isWebmailDomain(value),
+      needsConfirmation: b.kind !== 'email',
+    };
+  }
+
+  async function make(actor: Actor, b: BanInput): Promise<{ ban: Ban; rejected: string[] }> {
+    await deps.sites.get(b.siteId);
+    const expiresAt = b.expiresAt ? new Date(b.expiresAt) : null;
+    if (expiresAt && expiresAt <= new Date())
+      throw new ValidationError([{ path: 'expiresAt', message: 'must be in the future' }]);
+    const { value, matchKey } = normalise(b.kind, b.value);
+    if (b.kind === 'domain' && isWebmailDomain(value) && !b.allowWebmail)
+      throw new UnprocessableError(
+        `${value} is a webmail domain: banning it would reject everyone on this site who writes from it. Send allowWebmail: true to ban it anyway.`,
+        {
+          code: 'webmail_domain',
+          errors: [{ path: 'allowWebmail', message: `${value} is a webmail domain; set allowWebmail to ban it` }],
+        },
+      );
+    if (b.kind !== 'email' && !b.confirm) {
+      const impact = await deps.reach.impact(db, b.siteId, { kind: b.kind, key: matchKey });
+      throw new ConflictError(
+        `Banning the ${b.kind === 'ip' ? 'IP' : 'domain'} ${value} on ${b.siteId} would hit ${describeImpact(impact)}. Send confirm: true to ban.`,
+        {
+          code: 'confirmation_required',
+          errors: [{ path: 'confirm', message: `would hit ${describeImpact(impact)}; preview the ban, then confirm` }],
+        },
+      );
+    }
+    const { row, rejected, afterCommit } = await inTransaction(db, async (tx) => {
+      const ban = await repo.insertBan(tx, {
+        id: uuidv7(),
+        siteId: b.siteId,
+        kind: b.kind,
+        value,
+        matchKey,
+        reason: b.reason || null,
+        createdBy: actor,
+        expiresAt,
+      });
+      const held = b.rejectHeld
+        ? await deps.reach.rejectHeld(
+            tx,
+            b.siteId,
+            { kind: b.kind, key: matchKey },
+            actor,
+            `Banned by ${b.kind}${ban.reason ? `: ${ban.reason}` : ''}`,
+          )
+        : { rejected: [], afterCommit: async () => {} };
+      await audit.withTx(tx).record(actor, {
+        action: 'ban.create',
+        siteId: b.siteId,
+        target: { type: 'ban', id: ban.id },
+        details: {
           kind: b.kind,
           value,
-          matchKey,
-          reason: b.reason || null,
-          createdBy: actor,
           expiresAt,
-        });
-        await audit.withTx(tx).record(actor, {
-          action: 'ban.create',
-          siteId: b.siteId,
-          target: { type: 'ban', id: ban.id },
-          details: { kind: b.kind, value, expiresAt, reason: ban.reason },
-        });
-        return ban;
+          reason: ban.reason,
+          ...(b.rejectHeld ? { rejectedHeld: held.rejected.length } : {}),
+        },
       });
-      return toBan(row);
+      return { row: ban, ...held };
+    });
+    await afterCommit();
+    return { ban: toBan(row), rejected };
+  }
+
+  return {
+    /** What the ban would hit; nothing is written. */
+    async preview(who: Principal, input: unknown): Promise<BanPreview> {
+      const b = parse(input);
+      requireSite(who, b.siteId);
+      await deps.sites.get(b.siteId);
+      return previewOf(b);
+    },
+
+    async create(who: Principal, input: unknown): Promise<{ ban: Ban; rejected: string[] }> {
+      const b = parse(input);
+      requireSite(who, b.siteId);
+      return make(actorOf(who), b);
+    },
+
+    async previewAsOperator(input: unknown): Promise<BanPreview> {
+      const b = parse(input);
+      await deps.sites.get(b.siteId);
+      return previewOf(b);
+    },
+
+    /** Operators (CLI): any site, under the same rules (confirmation, webmail override). */
+    async createAsOperator(actor: Actor, input: unknown): Promise<{ ban: Ban; rejected: string[] }> {
+      return make(actor, parse(input));
+    },
+
+    /** The ban in force on each author (by email HMAC, domain or IP), for the review queue's cards. */
+    async activeFor(
+      authors: { siteId: string; email: string; emailHash: string; ip: string | null }[],
+    ): Promise<(Ban | null)[]> {
+      const now = new Date();
+      const seen = new Map<string, Ban | null>();
+      const out: (Ban | null)[] = [];
+      for (const a of authors) {
+        const key = `${a.siteId}\u0000${a.emailHash}\u0000${a.email}\u0000${a.ip ?? ''}`;
+        if (!seen.has(key)) {
+          const row = await repo
+            .activeBanQuery(db, a.siteId, banSubject(a.email, a.emailHash, a.ip), now)
+            .executeTakeFirst();
+          seen.set(key, row ? toBan(row, now) : null);
+        }
+        out.push(seen.get(key)!);
+      }
+      return out;
     },
 
     async list(who: Principal, q: { siteId?: string | undefined; includeInactive?: boolean }): Promise<Ban[]> {
@@ -150,7 +275,13 @@ function banVerbs(db: DbOrTx, deps: { sites: SiteVerbs; audit: AuditService; sec
   };
 }
 
-export function createBanService(deps: { db: Db; sites: SiteService; audit: AuditService; secret: string }) {
+export function createBanService(deps: {
+  db: Db;
+  sites: SiteService;
+  audit: AuditService;
+  secret: string;
+  reach: BanReach;
+}) {
   return bindable(deps.db, (db) =>
     banVerbs(db, { ...deps, sites: db.isTransaction ? deps.sites.withTx(db as Tx) : deps.sites }),
   );

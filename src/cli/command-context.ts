@@ -4,6 +4,7 @@ import type { AlertService } from '../alerts/alert.service.ts';
 import type { ArticleService } from '../articles/article.service.ts';
 import type { TokenService } from '../auth/token.service.ts';
 import type { UserService } from '../auth/user.service.ts';
+import type { BanService } from '../bans/ban.service.ts';
 import type { ProgressStream } from '../imports/progress.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { ModerationService } from '../moderation/moderation.service.ts';
@@ -38,6 +39,8 @@ export interface Services {
   /** Readers' own data: an author's export. */
   readers: ReaderData;
   webhooks: WebhookService;
+  /** Bans by email, domain or IP (the CLI bans as an operator: any site). */
+  bans: BanService;
   users: UserService;
   tokens: TokenService;
   admin: AdminService;

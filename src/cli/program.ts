@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../shared/errors.ts';
 import { registerArticleCommands } from './article.commands.ts';
+import { registerBanCommands } from './ban.commands.ts';
 import type { CliIo, Services } from './command-context.ts';
 import { registerCommentCommands, registerErasureCommands } from './comment.commands.ts';
 import { registerMailCommands } from './mail.commands.ts';
@@ -36,6 +37,7 @@ function buildProgram(open: () => Promise<Services>, io: CliIo): Command {
   registerSiteCommands(program, opened, io);
   registerArticleCommands(program, opened, io);
   registerCommentCommands(program, opened, io);
+  registerBanCommands(program, opened, io);
   registerErasureCommands(program, opened, io);
   registerWebhookCommands(program, opened, io);
   registerUserCommands(program, opened, io);

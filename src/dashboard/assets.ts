@@ -9,6 +9,10 @@ const FILES = {
   'dashboard.js': 'text/javascript; charset=utf-8',
   // The queue page's live updates (server-sent events), loaded on that page only.
   'live.js': 'text/javascript; charset=utf-8',
+  /** The log pages' copy buttons for full ids. */
+  'dashboard-copy.js': 'text/javascript; charset=utf-8',
+  // Keys of the Reported tab (pages/reported.tsx).
+  'reported.js': 'text/javascript; charset=utf-8',
 } as const;
 type AssetName = keyof typeof FILES;
 

@@ -83,6 +83,14 @@ const SETTING_LABELS: Record<string, { label: string; help: string }> = {
     label: 'Hide pending review at (weighted reports)',
     help: 'Reports weighing this much hide the comment until a moderator decides. Empty: never hide.',
   },
+  notifyDailyCap: {
+    label: 'Reply mails per reader per day',
+    help: 'A subscriber gets at most this many reply or thread mails in 24 hours; the rest come together in one digest mail.',
+  },
+  notifyDigest: {
+    label: 'Digest beyond the daily limit',
+    help: 'hourly: a digest after each hour with notices past the limit. daily: one after each day (UTC).',
+  },
 };
 
 /** Sections of the settings page, in order; settings not named here go to the last one. */
@@ -104,6 +112,7 @@ export const SETTING_GROUPS: { title: string; keys: string[] }[] = [
     ],
   },
   { title: 'Reader reports', keys: ['reportQueueThreshold', 'reportHideThreshold'] },
+  { title: 'Reader mail', keys: ['notifyDailyCap', 'notifyDigest'] },
   { title: 'Learned spam score', keys: ['spamScoreHold', 'spamScoreSpam', 'spamMinDecisions'] },
   { title: 'Other settings', keys: [] },
 ];

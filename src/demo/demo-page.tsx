@@ -9,7 +9,9 @@ export interface DemoPageProps {
   siteId: string;
   thread: Thread | null;
   replyTo: PublicComment | null;
-  notice: 'pending' | 'approved' | null;
+  notice: 'pending' | 'approved' | 'reported' | null;
+  /** The comment the reader asked to report (?report=<id>): its report form is shown. */
+  reportOf: PublicComment | null;
   articleUrl: string;
   renderedAt: number;
   cursor: string | null;
@@ -35,6 +37,9 @@ function CommentItem({ comment, cursor }: { comment: PublicComment; cursor: stri
           href={`?${cursor ? `cursor=${encodeURIComponent(cursor)}&` : ''}replyTo=${comment.id}#respond`}
         >
           Reply to {comment.name}
+        </a>{' '}
+        <a class="report" href={`?${cursor ? `cursor=${encodeURIComponent(cursor)}&` : ''}report=${comment.id}#report`}>
+          Report the comment by {comment.name}
         </a>
       </article>
       {comment.replies.length > 0 && (
@@ -45,6 +50,52 @@ function CommentItem({ comment, cursor }: { comment: PublicComment; cursor: stri
         </ol>
       )}
     </li>
+  );
+}
+
+const REASONS = [
+  ['spam', 'Spam'],
+  ['abuse', 'Abuse or harassment'],
+  ['off_topic', 'Off topic'],
+  ['other', 'Something else'],
+  ['illegal', 'Illegal content (EU notice: fill in the fields below)'],
+] as const;
+
+/** The no-JavaScript report: a plain form post that answers 303 back to this page. */
+function ReportForm({ siteId, comment, cursor }: { siteId: string; comment: PublicComment; cursor: string | null }) {
+  return (
+    <div id="report" class="respond">
+      <h2>Report the comment by {comment.name}</h2>
+      <form method="post" action={`/api/v1/sites/${siteId}/comments/${comment.id}/reports`}>
+        <fieldset>
+          <legend>Why should moderators look at it?</legend>
+          {REASONS.map(([value, label]) => (
+            <label>
+              <input type="radio" name="reason" value={value} required /> {label}
+            </label>
+          ))}
+        </fieldset>
+        <label for="report-detail">Details (optional)</label>
+        <textarea id="report-detail" name="detail" rows={3} maxlength={1000}></textarea>
+        <fieldset>
+          <legend>Only for illegal content: the notice the EU Digital Services Act asks for</legend>
+          <label for="report-law">Which law or rule it breaks</label>
+          <input id="report-law" name="law" maxlength={300} />
+          <label for="report-explanation">Why it is illegal</label>
+          <textarea id="report-explanation" name="explanation" rows={4} maxlength={5000}></textarea>
+          <label for="report-name">Your name</label>
+          <input id="report-name" name="reporterName" autocomplete="name" maxlength={100} />
+          <label for="report-email">Your email</label>
+          <input id="report-email" name="reporterEmail" type="email" autocomplete="email" maxlength={254} />
+          <label>
+            <input type="checkbox" name="goodFaith" /> I believe in good faith that this notice is accurate and
+            complete.
+          </label>
+        </fieldset>
+        <button type="submit">Send report</button>{' '}
+        <a href={`/${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}#comment-${comment.id}`}>Cancel</a>
+      </form>
+    </div>
   );
 }
 
@@ -104,10 +155,17 @@ export function DemoPage(p: DemoPageProps) {
               </p>
             )}
 
+            {p.reportOf && <ReportForm siteId={p.siteId} comment={p.reportOf} cursor={p.cursor} />}
+
             <div id="respond" class="respond">
               {p.notice === 'pending' && (
                 <p class="notice" role="status">
                   Your comment is awaiting moderation.
+                </p>
+              )}
+              {p.notice === 'reported' && (
+                <p class="notice" role="status">
+                  Thank you: your report was sent to the moderators.
                 </p>
               )}
               {p.notice === 'approved' && (

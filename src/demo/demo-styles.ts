@@ -17,7 +17,11 @@ h1{font-size:2rem;line-height:1.2;margin:.5rem 0 1rem}
 time{color:var(--muted);font-size:.85rem}
 .body p{margin:.4rem 0}
 a{color:var(--accent)}
-.reply{font-size:.85rem}
+.reply,.report{font-size:.85rem}
+.report{margin-left:1rem}
+fieldset{border:1px solid var(--line);border-radius:6px;margin-top:1rem}
+fieldset label{font-weight:400}
+input[type=radio],input[type=checkbox]{width:auto}
 .respond{margin-top:2rem}
 .note{color:var(--muted);font-size:.9rem}
 label{display:block;font-weight:600;margin-top:.8rem}

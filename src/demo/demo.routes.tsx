@@ -31,7 +31,13 @@ export function demoRoutes(deps: { threads: ThreadService; publicUrl: string | n
       replyToId && uuidPattern.test(replyToId) && thread
         ? (flatten(thread.comments).find((cm) => cm.id === replyToId) ?? null)
         : null;
-    const status = c.req.query('status');
+    const reportId = c.req.query('report');
+    const reportOf =
+      reportId && uuidPattern.test(reportId) && thread
+        ? (flatten(thread.comments).find((cm) => cm.id === reportId) ?? null)
+        : null;
+    // The report route's 303 comes back with ?reported=<id>.
+    const status = c.req.query('reported') ? 'reported' : c.req.query('status');
     const origin = selfOrigin(c, deps.publicUrl) ?? '';
     c.header('Cache-Control', 'no-store');
     return c.html(
@@ -42,7 +48,8 @@ export function demoRoutes(deps: { threads: ThreadService; publicUrl: string | n
             siteId={DEMO_SITE_ID}
             thread={thread}
             replyTo={replyTo}
-            notice={status === 'pending' || status === 'approved' ? status : null}
+            notice={status === 'pending' || status === 'approved' || status === 'reported' ? status : null}
+            reportOf={reportOf}
             articleUrl={`${origin}/`}
             renderedAt={Date.now()}
             cursor={cursor}

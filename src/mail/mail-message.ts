@@ -5,6 +5,7 @@ export const MAIL_KINDS = [
   'test',
   'confirm_subscription',
   'reply',
+  'reply_digest',
   'digest',
   'comment_decision',
   'moderation_alert',

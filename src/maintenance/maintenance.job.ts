@@ -24,7 +24,18 @@ export const MAINTENANCE_SCHEDULE: Record<string, number> = {
   // Hourly and daily moderator digests: each is sent when its period has passed, so a check every
   // five minutes keeps them within minutes of the hour.
   'moderator-digests': 300_000,
+  // Subscribers' digests of the notices past the daily cap: sent a few minutes after their hour (or day) ends.
+  'reply-digests': 300_000,
 };
+
+/**
+ * The moment a digest run acts as of: now, or the job's `asOf` (an ISO time), which lets a test run the
+ * real job through the real queue as if the hour had passed. Only our own code adds jobs.
+ */
+function asOf(job: Job): Date {
+  const at = typeof job.data.asOf === 'string' ? new Date(job.data.asOf) : null;
+  return at && Number.isFinite(at.getTime()) ? at : new Date();
+}
 
 export function createMaintenanceJob(deps: {
   db: Db;
@@ -33,12 +44,15 @@ export function createMaintenanceJob(deps: {
   producer: () => Producer;
   log: Logger;
   /** Sends the moderator digests that are due (alerts/alert.service.ts); returns how many. */
-  sendDigests?: () => Promise<number>;
+  sendDigests?: (now: Date) => Promise<number>;
+  /** Sends the subscribers' digests that are due (subscriptions/reply-digest.job.ts); returns how many. */
+  sendReplyDigests?: (now: Date) => Promise<number>;
 }) {
   const { db, log } = deps;
-  const tasks: Record<string, () => Promise<Record<string, number>>> = {
+  const tasks: Record<string, (job: Job) => Promise<Record<string, number>>> = {
     'sweep-outbox': async () => ({ dispatched: await deps.relay.sweep() }),
-    'moderator-digests': async () => ({ sent: deps.sendDigests ? await deps.sendDigests() : 0 }),
+    'moderator-digests': async (job) => ({ sent: deps.sendDigests ? await deps.sendDigests(asOf(job)) : 0 }),
+    'reply-digests': async (job) => ({ sent: deps.sendReplyDigests ? await deps.sendReplyDigests(asOf(job)) : 0 }),
     'sweep-deliveries': async () => {
       const stranded = await listStrandedDeliveries(db, 500);
       await deps.producer().addBulk(
@@ -85,7 +99,7 @@ export function createMaintenanceJob(deps: {
   return async function maintenance(job: Job): Promise<void> {
     const task = tasks[job.name];
     if (!task) return;
-    const result = await task();
+    const result = await task(job);
     if (Object.values(result).some((n) => n > 0)) log.info({ task: job.name, ...result }, 'maintenance');
   };
 }

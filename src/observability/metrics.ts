@@ -6,6 +6,15 @@ export interface MetricsSources {
   queueCounts(): Promise<Record<string, { waiting: number; active: number; failed: number }>>;
   outboxBacklog(): Promise<number>;
   pool(): { total: number; idle: number; waiting: number } | null;
+  /** Reader reports per site (src/reports: transparencyOf), read from the database on each scrape. */
+  reportTransparency(): Promise<
+    {
+      siteId: string;
+      byReason: { reason: string; open: number; upheld: number; dismissed: number }[];
+      decisions: number;
+      medianSecondsToDecision: number | null;
+    }[]
+  >;
 }
 
 export function createMetrics() {
@@ -97,6 +106,63 @@ export function createMetrics() {
       this.set({ state: 'idle' }, p.idle);
       this.set({ state: 'waiting' }, p.waiting);
     },
+  });
+
+  // Transparency figures come from the database, not from counters in this process: several API
+  // processes and restarts would each count only their share. A scrape collects every gauge at once
+  // (in parallel), so the three share one query while it runs. Each gauge is cleared before it is
+  // set, so a deleted site disappears; they keep their values when the database does not answer.
+  type Transparency = Awaited<ReturnType<MetricsSources['reportTransparency']>>;
+  let loading: Promise<Transparency> | null = null;
+  const transparency = (): Promise<Transparency> | null => {
+    if (!sources) return null;
+    loading ??= sources.reportTransparency().finally(() => {
+      loading = null;
+    });
+    return loading;
+  };
+  const fromTransparency = (set: (gauge: Gauge, sites: Transparency) => void) =>
+    async function collect(this: Gauge) {
+      let sites: Transparency | undefined;
+      try {
+        sites = await transparency()!;
+      } catch {
+        return; // database unreachable
+      }
+      if (!sites) return;
+      this.reset();
+      set(this, sites);
+    };
+  new Gauge({
+    name: 'comments_reports',
+    help: 'Reader reports filed, by site, reason and outcome (open, upheld, dismissed)',
+    labelNames: ['site', 'reason', 'outcome'],
+    registers: [registry],
+    collect: fromTransparency((gauge, sites) => {
+      for (const t of sites)
+        for (const r of t.byReason)
+          for (const outcome of ['open', 'upheld', 'dismissed'] as const)
+            gauge.set({ site: t.siteId, reason: r.reason, outcome }, r[outcome]);
+    }),
+  });
+  new Gauge({
+    name: 'comments_report_decisions',
+    help: "Moderators' decisions on reported comments, by site",
+    labelNames: ['site'],
+    registers: [registry],
+    collect: fromTransparency((gauge, sites) => {
+      for (const t of sites) gauge.set({ site: t.siteId }, t.decisions);
+    }),
+  });
+  new Gauge({
+    name: 'comments_report_decision_median_seconds',
+    help: "Median time from a comment's first reader report to the moderator's decision, by site",
+    labelNames: ['site'],
+    registers: [registry],
+    collect: fromTransparency((gauge, sites) => {
+      for (const t of sites)
+        if (t.medianSecondsToDecision !== null) gauge.set({ site: t.siteId }, t.medianSecondsToDecision);
+    }),
   });
 
   return {

@@ -149,3 +149,38 @@ export async function forgetNoticesBy(db: DbOrTx, siteId: string, email: string)
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
+
+/** Transparency: reports per site, reason and outcome (every site when siteId is null). */
+export async function countReportsByReasonAndOutcome(
+  db: DbOrTx,
+  siteId: string | null,
+): Promise<{ site_id: string; reason: ReportRow['reason']; outcome: ReportRow['outcome']; count: number }[]> {
+  let q = db
+    .selectFrom('reports')
+    .select(['site_id', 'reason', 'outcome', sql<number>`count(*)::int`.as('count')])
+    .groupBy(['site_id', 'reason', 'outcome']);
+  if (siteId !== null) q = q.where('site_id', '=', siteId);
+  return q.execute();
+}
+
+/**
+ * Transparency: per site, the number of decisions and the median time from a comment's first report to
+ * the decision on it. One decision closes a comment's open reports at one moment (resolveOpenReports),
+ * so a decision is a (comment, resolved_at) group.
+ */
+export async function decisionTimes(
+  db: DbOrTx,
+  siteId: string | null,
+): Promise<{ site_id: string; decisions: number; median_seconds: number | null }[]> {
+  const { rows } = await sql<{ site_id: string; decisions: number; median_seconds: number | null }>`
+    with decided as (
+      select site_id, comment_id, resolved_at, min(created_at) as first_at
+      from reports
+      where outcome <> 'open' and resolved_at is not null ${siteId === null ? sql`` : sql`and site_id = ${siteId}`}
+      group by site_id, comment_id, resolved_at
+    )
+    select site_id, count(*)::int as decisions,
+      (percentile_cont(0.5) within group (order by extract(epoch from resolved_at - first_at)))::float8 as median_seconds
+    from decided group by site_id`.execute(db);
+  return rows;
+}

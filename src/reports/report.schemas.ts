@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { emptyToUndefined, text } from '../comments/comment.schemas.ts';
 import { moderatedCommentSchema } from '../review/review.schemas.ts';
 
-const REPORT_REASONS = ['spam', 'abuse', 'off_topic', 'other', 'illegal'] as const;
+export const REPORT_REASONS = ['spam', 'abuse', 'off_topic', 'other', 'illegal'] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];
 
 const DSA_FIELDS = ['law', 'explanation', 'reporterName', 'reporterEmail', 'goodFaith'] as const;
@@ -91,3 +91,25 @@ export const upholdBodySchema = z.object({
 export const dismissBodySchema = z.object({
   reason: z.string().max(1000).optional().openapi({ description: 'Why, for the moderation log.' }),
 });
+
+const outcomeCounts = {
+  open: z.number().int(),
+  upheld: z.number().int().openapi({ description: 'Decided: the comment was rejected or marked spam.' }),
+  dismissed: z.number().int().openapi({ description: 'Decided: the comment stayed or was published again.' }),
+};
+
+export const transparencySchema = z
+  .object({
+    siteId: z.string(),
+    total: z.number().int().openapi({ description: 'Every report filed on the site.' }),
+    byOutcome: z.object(outcomeCounts),
+    byReason: z.array(z.object({ reason: z.enum(REPORT_REASONS), total: z.number().int(), ...outcomeCounts })),
+    decisions: z
+      .number()
+      .int()
+      .openapi({ description: "Moderators' decisions: each closes a comment's open reports at once." }),
+    medianSecondsToDecision: z.number().nullable().openapi({
+      description: "Median time from a comment's first report to the decision on it; null before any decision.",
+    }),
+  })
+  .openapi('ReportTransparency');

@@ -18,6 +18,8 @@ import { clientKey } from '../shared/ip-address.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import {
   countDecisions,
+  countReportsByReasonAndOutcome,
+  decisionTimes,
   findDecisions,
   hasReported,
   insertReport,
@@ -26,7 +28,7 @@ import {
   listReportsOfComment,
   resolveOpenReports,
 } from './report.repository.ts';
-import type { ReportInput, ReportReason } from './report.schemas.ts';
+import { REPORT_REASONS, type ReportInput, type ReportReason } from './report.schemas.ts';
 import { reportEvent } from './report-events.ts';
 import type { ReportLimiter } from './report-limiter.ts';
 import { reliability, weightedScore } from './report-weight.ts';
@@ -43,6 +45,55 @@ interface ReportView {
   outcome: 'open' | 'upheld' | 'dismissed';
   createdAt: string;
   notice: ReportRow['notice'];
+}
+
+const OUTCOMES = ['open', 'upheld', 'dismissed'] as const;
+type Outcome = (typeof OUTCOMES)[number];
+
+/** A site's transparency figures: reports by reason and outcome, and how fast moderators decided. */
+export interface ReportTransparency {
+  siteId: string;
+  total: number;
+  byOutcome: Record<Outcome, number>;
+  byReason: ({ reason: ReportReason; total: number } & Record<Outcome, number>)[];
+  decisions: number;
+  medianSecondsToDecision: number | null;
+}
+
+/** Every site's figures from the two transparency queries (the metrics read all sites at once). */
+export async function transparencyOf(db: DbOrTx, siteId: string | null): Promise<ReportTransparency[]> {
+  const [counts, times] = await Promise.all([countReportsByReasonAndOutcome(db, siteId), decisionTimes(db, siteId)]);
+  const sites = new Map<string, ReportTransparency>();
+  const of = (id: string) => {
+    let t = sites.get(id);
+    if (!t) {
+      t = {
+        siteId: id,
+        total: 0,
+        byOutcome: { open: 0, upheld: 0, dismissed: 0 },
+        byReason: REPORT_REASONS.map((reason) => ({ reason, total: 0, open: 0, upheld: 0, dismissed: 0 })),
+        decisions: 0,
+        medianSecondsToDecision: null,
+      };
+      sites.set(id, t);
+    }
+    return t;
+  };
+  if (siteId !== null) of(siteId);
+  for (const c of counts) {
+    const t = of(c.site_id);
+    const row = t.byReason.find((r) => r.reason === c.reason)!;
+    row[c.outcome] += c.count;
+    row.total += c.count;
+    t.byOutcome[c.outcome] += c.count;
+    t.total += c.count;
+  }
+  for (const d of times) {
+    const t = of(d.site_id);
+    t.decisions = d.decisions;
+    t.medianSecondsToDecision = d.median_seconds === null ? null : Math.round(d.median_seconds * 1000) / 1000;
+  }
+  return [...sites.values()];
 }
 
 export interface ReportedComment {
@@ -250,6 +301,13 @@ export function createReportService(deps: {
       );
       const out = await Promise.all(queued.map(([id, rs]) => describe(db, id, rs)));
       return out.sort((a, b) => b.score - a.score || a.firstReportedAt.localeCompare(b.firstReportedAt));
+    },
+
+    /** The site's transparency figures (every report ever filed there, and the decisions on them). */
+    async transparency(who: Principal, siteId: string): Promise<ReportTransparency> {
+      requireSite(who, siteId);
+      if (!(await deps.sites.find(siteId))) throw new NotFoundError(`No site "${siteId.slice(0, 100)}".`);
+      return (await transparencyOf(db, siteId))[0]!;
     },
 
     /** Every report of one comment, decided or not. */

@@ -215,3 +215,48 @@ export async function findQueueRow(db: DbOrTx, id: string): Promise<QueueRow | u
     .where('comments.id', '=', id)
     .executeTakeFirst();
 }
+
+/** What the log pages show of each comment: its author's name, the start of its text, its article. */
+export async function commentSummaries(
+  db: DbOrTx,
+  ids: string[],
+): Promise<{ id: string; name: string; excerpt: string; article_id: string; article_title: string | null }[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('comments')
+    .innerJoin('articles', 'articles.id', 'comments.article_id')
+    .select([
+      'comments.id',
+      'comments.name',
+      sql<string>`left(comments.body, 121)`.as('excerpt'),
+      'articles.external_id as article_id',
+      'articles.title as article_title',
+    ])
+    .where('comments.id', 'in', ids)
+    .execute();
+}
+
+/**
+ * Per site, the IP the most of its last `window` comments came from (comments without an IP aside):
+ * behind a reverse proxy without TRUST_PROXY every comment arrives from the proxy's address.
+ */
+export async function busiestIps(
+  db: DbOrTx,
+  siteIds: string[] | null,
+  window: number,
+): Promise<{ site_id: string; ip: string; n: number; total: number }[]> {
+  const scope = siteIds ? sql`where s.id in (${sql.join(siteIds.length ? siteIds : [''])})` : sql``;
+  const { rows } = await sql<{ site_id: string; ip: string; n: number; total: number }>`
+    select s.id as site_id, t.ip, t.n::int as n, t.total::int as total
+    from sites s
+    cross join lateral (
+      select c.ip, count(*) as n, sum(count(*)) over () as total
+      from (select ip from comments where site_id = s.id and ip is not null order by created_at desc limit ${window}) c
+      group by c.ip
+      order by n desc, c.ip
+      limit 1
+    ) t
+    ${scope}
+    order by s.id`.execute(db);
+  return rows;
+}

@@ -52,6 +52,15 @@ const queueItemSchema = moderatedCommentSchema
     otherNames: z
       .array(z.string())
       .openapi({ description: 'Other names the same email has posted under on this site (up to 5).' }),
+    ban: z
+      .object({
+        id: z.string(),
+        kind: z.enum(['email', 'domain', 'ip']),
+        value: z.string(),
+        expiresAt: isoDate.nullable(),
+      })
+      .nullable()
+      .openapi({ description: 'The ban in force on this author (by email, domain or IP), or null.' }),
   })
   .openapi('QueueItem');
 
@@ -118,6 +127,20 @@ export const logQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+const readableLogEntrySchema = logEntrySchema
+  .extend({
+    comment: z
+      .object({
+        name: z.string(),
+        excerpt: z.string(),
+        articleId: z.string(),
+        articleTitle: z.string().nullable(),
+      })
+      .nullable()
+      .openapi({ description: "The comment's author, its first 120 characters and its article (null if gone)." }),
+  })
+  .openapi('ReadableLogEntry');
+
 export const logPageSchema = z
-  .object({ entries: z.array(logEntrySchema), nextCursor: z.string().nullable() })
+  .object({ entries: z.array(readableLogEntrySchema), nextCursor: z.string().nullable() })
   .openapi('LogPage');

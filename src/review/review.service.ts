@@ -2,6 +2,7 @@
 // reply and the author's history at a glance; one comment in full with its log; the global log.
 
 import { findUserByEmail } from '../auth/user.repository.ts';
+import type { Ban, BanService } from '../bans/ban.service.ts';
 import { decodeCursor, encodeCursor } from '../comments/cursor.ts';
 import { type LogEntry, type ModeratedComment, toLogEntry, toModeratedComment } from '../comments/moderated-comment.ts';
 import { listModerationLog } from '../comments/moderation-log.repository.ts';
@@ -26,7 +27,28 @@ export interface QueueItem extends ModeratedComment {
   verified: boolean;
   /** Other names the same email has posted under on this site (up to 5): one person, or someone borrowing an address. */
   otherNames: string[];
+  /** The ban in force on this author (by email, domain or IP), if any. */
+  ban: Pick<Ban, 'id' | 'kind' | 'value' | 'expiresAt'> | null;
 }
+
+/** A log row with what a reader of the log recognises: the comment's author, its first words, its article. */
+export interface ReadableLogEntry extends LogEntry {
+  comment: { name: string; excerpt: string; articleId: string; articleTitle: string | null } | null;
+}
+
+/** Most of a site's recent comments from one IP: the service probably sees a proxy, not the readers. */
+export interface SharedIp {
+  siteId: string;
+  ip: string;
+  /** Comments from that IP among the last `of` (with an IP) on the site. */
+  count: number;
+  of: number;
+  /** Whether TRUST_PROXY is on (then the proxy does not forward the reader's address). */
+  trustProxy: boolean;
+}
+
+/** The window and the thresholds of the shared-IP warning: more than half of the last 200, at least 20. */
+const SHARED_IP = { window: 200, min: 20, share: 0.5 };
 
 export interface QueueQuery {
   status: QueueStatus;
@@ -57,7 +79,12 @@ function decodeScoreCursor(value: string): repo.ScoreCursor {
 
 const emptyHistory = (): AuthorHistory => ({ approved: 0, pending: 0, rejected: 0, spam: 0 });
 
-export function createReviewService(deps: { db: Db; subscriptions: Pick<SubscriptionService, 'verified'> }) {
+export function createReviewService(deps: {
+  db: Db;
+  subscriptions: Pick<SubscriptionService, 'verified'>;
+  bans: Pick<BanService, 'activeFor'>;
+  trustProxy: boolean;
+}) {
   const { db } = deps;
 
   /** Adds article, parent and author history to rows, in three queries for the whole page. */
@@ -73,6 +100,9 @@ export function createReviewService(deps: { db: Db; subscriptions: Pick<Subscrip
       db,
       rows.map((r) => ({ siteId: r.site_id, emailHash: r.email_hash })),
     );
+    const bans = await deps.bans.activeFor(
+      rows.map((r) => ({ siteId: r.site_id, email: r.email, emailHash: r.email_hash, ip: r.ip })),
+    );
     const verified = new Map<string, Set<string>>();
     for (const siteId of new Set(rows.map((r) => r.site_id)))
       verified.set(
@@ -82,7 +112,8 @@ export function createReviewService(deps: { db: Db; subscriptions: Pick<Subscrip
           rows.filter((r) => r.site_id === siteId).map((r) => r.email_hash),
         ),
       );
-    return rows.map((r) => {
+    return rows.map((r, i) => {
+      const ban = bans[i] ?? null;
       const parent = parents.find((p) => p.id === r.parent_id);
       const author = emptyHistory();
       for (const c of counts)
@@ -104,6 +135,7 @@ export function createReviewService(deps: { db: Db; subscriptions: Pick<Subscrip
           )
           .map((n) => n.name)
           .slice(0, 5),
+        ban: ban ? { id: ban.id, kind: ban.kind, value: ban.value, expiresAt: ban.expiresAt } : null,
       };
     });
   }
@@ -206,7 +238,7 @@ export function createReviewService(deps: { db: Db; subscriptions: Pick<Subscrip
         cursor?: string | undefined;
         limit: number;
       },
-    ): Promise<{ entries: LogEntry[]; nextCursor: string | null }> {
+    ): Promise<{ entries: ReadableLogEntry[]; nextCursor: string | null }> {
       if (q.siteId) requireSite(who, q.siteId);
       const siteIds = q.siteId ? [q.siteId] : siteScope(who);
       if (q.cursor !== undefined && !/^\d{1,18}$/.test(q.cursor))
@@ -222,7 +254,31 @@ export function createReviewService(deps: { db: Db; subscriptions: Pick<Subscrip
         limit: q.limit + 1,
       });
       const page = rows.slice(0, q.limit);
-      return { entries: page.map(toLogEntry), nextCursor: rows.length > q.limit ? String(page.at(-1)!.id) : null };
+      const summaries = await repo.commentSummaries(db, [...new Set(page.map((r) => r.comment_id))]);
+      const entries = page.map((r): ReadableLogEntry => {
+        const s = summaries.find((x) => x.id === r.comment_id);
+        return {
+          ...toLogEntry(r),
+          comment: s
+            ? {
+                name: s.name,
+                excerpt: s.excerpt.length > 120 ? `${s.excerpt.slice(0, 120)}…` : s.excerpt,
+                articleId: s.article_id,
+                articleTitle: s.article_title,
+              }
+            : null,
+        };
+      });
+      return { entries, nextCursor: rows.length > q.limit ? String(page.at(-1)!.id) : null };
+    },
+
+    /** Sites (of those the principal sees) where most recent comments came from one IP. */
+    async sharedIps(who: Principal, siteId?: string): Promise<SharedIp[]> {
+      if (siteId) requireSite(who, siteId);
+      const rows = await repo.busiestIps(db, siteId ? [siteId] : siteScope(who), SHARED_IP.window);
+      return rows
+        .filter((r) => r.n >= SHARED_IP.min && r.n > r.total * SHARED_IP.share)
+        .map((r) => ({ siteId: r.site_id, ip: r.ip, count: r.n, of: r.total, trustProxy: deps.trustProxy }));
     },
   };
 }

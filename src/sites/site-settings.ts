@@ -47,6 +47,13 @@ export const siteSettingsSchema = z
     reportQueueThreshold: z.number().min(0.1).max(100).default(1),
     /** ... and is hidden from the thread, pending review, at this sum (null: never hidden by reports). */
     reportHideThreshold: z.number().min(0.1).max(100).nullable().default(2.5),
+    /**
+     * Reply and thread notices: a recipient gets at most this many single mails from the site in 24
+     * hours; the notices beyond it are collected into one digest mail.
+     */
+    notifyDailyCap: z.number().int().min(1).max(1000).default(10),
+    /** When those digests go out: after each full hour, or after each day (UTC) the notices were collected in. */
+    notifyDigest: z.enum(['hourly', 'daily']).default('hourly'),
     /** Filters: see src/sites/filter-settings.ts. */
     ...filterSettingsShape,
   })

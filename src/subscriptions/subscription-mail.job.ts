@@ -16,7 +16,7 @@ import type { SubscriptionService } from './subscription.service.ts';
 import { confirmationMail, decisionMail, replyMail } from './subscription-mail.ts';
 
 /** What these jobs read of a lifecycle event's payload (comments/event-payload.ts writes it). */
-interface EventData {
+export interface EventData {
   data: {
     comment: { id: string; parentId: string | null; name: string; body: string };
     from: string | null;
@@ -38,31 +38,38 @@ export interface SubscriptionMailDeps {
   authorHashOf(commentId: string): Promise<string | null>;
 }
 
+/** Sends, mapping SMTP failures to the queue's terms; a refused recipient is suppressed for good. */
+export async function deliverOrSuppress(
+  deps: Pick<SubscriptionMailDeps, 'mailer' | 'subscriptions'>,
+  siteId: string,
+  emailHash: string,
+  message: MailMessage,
+): Promise<void> {
+  try {
+    await deps.mailer.deliver(message);
+  } catch (err) {
+    if (!(err instanceof MailSendError) || err.transient) throw err;
+    if (err.details.recipientRefused) await deps.subscriptions.suppressBounced(siteId, emailHash);
+    throw new PermanentJobError(`mail refused: ${err.details.responseCode ?? err.details.code ?? 'permanent'}`);
+  }
+}
+
 // Job ids name what they send, so a re-run of the fan-out queues nothing twice (no ':' in BullMQ ids).
 const short = (hash: string) => hash.slice(0, 32);
 
 export function createSubscriptionMailJobs(deps: SubscriptionMailDeps) {
   const { db } = deps;
+  const send = (siteId: string, emailHash: string, message: MailMessage) =>
+    deliverOrSuppress(deps, siteId, emailHash, message);
 
   async function loadEvent(job: Job) {
     const event = await findEvent(db, String(job.data.eventId ?? ''));
     return event ? { event, payload: event.payload as unknown as EventData } : null;
   }
 
-  /** Sends, mapping SMTP failures to the queue's terms; a refused recipient is suppressed for good. */
-  async function send(siteId: string, emailHash: string, message: MailMessage): Promise<void> {
-    try {
-      await deps.mailer.deliver(message);
-    } catch (err) {
-      if (!(err instanceof MailSendError) || err.transient) throw err;
-      if (err.details.recipientRefused) await deps.subscriptions.suppressBounced(siteId, emailHash);
-      throw new PermanentJobError(`mail refused: ${err.details.responseCode ?? err.details.code ?? 'permanent'}`);
-    }
-  }
-
   async function context(siteId: string) {
     const site = await deps.sites.get(siteId);
-    return { baseUrl: deps.baseUrl, secret: deps.secret, siteName: site.name };
+    return { baseUrl: deps.baseUrl, secret: deps.secret, siteName: site.name, settings: site.settings };
   }
 
   return {
@@ -129,8 +136,20 @@ export function createSubscriptionMailJobs(deps: SubscriptionMailDeps) {
       const { article, comment } = loaded.payload.data;
       // Erased since it was published: nothing left to tell.
       if (!comment.body) return;
-      const message = replyMail(await context(sub.site_id), sub, article, comment);
-      await send(sub.site_id, sub.email_hash, message);
+      const ctx = await context(sub.site_id);
+      // Past the recipient's daily cap the notice waits for their digest (reply-digest.job.ts).
+      const mode = await deps.subscriptions.admitNotice(
+        {
+          siteId: sub.site_id,
+          emailHash: sub.email_hash,
+          commentId: comment.id,
+          subscriptionId: sub.id,
+          eventId: loaded.event.id,
+        },
+        ctx.settings.notifyDailyCap,
+      );
+      if (mode === 'digest') return;
+      await send(sub.site_id, sub.email_hash, replyMail(ctx, sub, article, comment));
     },
 
     async decision(job: Job): Promise<void> {

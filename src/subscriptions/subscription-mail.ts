@@ -20,7 +20,7 @@ export interface ArticleRef {
   url: string | null;
 }
 
-const titleOf = (a: ArticleRef) => a.title || a.id;
+export const titleOf = (a: ArticleRef) => a.title || a.id;
 
 export function confirmationMail(ctx: LinkContext, sub: SubscriptionRow, article: ArticleRef): MailMessage {
   const what = sub.kind === 'replies' ? 'replies to your comment on' : 'every new comment on';

@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.
 import { emailHash } from '../shared/identity.ts';
 import { uuidv7 } from '../shared/ids.ts';
 import { type TokenRefusal, verifyToken } from '../shared/signed-token.ts';
+import { admitNotice, type NoticeMode } from './notification.repository.ts';
 import * as repo from './subscription.repository.ts';
 import { PURPOSE, verifyUnsubscribe } from './subscription-links.ts';
 import { markVerified, verifiedAmong } from './verified-author.repository.ts';
@@ -108,6 +109,19 @@ function verbs(db: DbOrTx, secret: string) {
         await repo.insertSuppression(tx, siteId, hash, 'bounced');
         await repo.deleteSubscriptionsOfHash(tx, hash, siteId);
       });
+    },
+
+    /**
+     * The daily cap: whether the notice of a published comment goes to this recipient as a single mail
+     * or waits for their digest. Decided once per recipient and comment, under a lock on the
+     * recipient's subscriptions (concurrent publishes cannot both slip under the cap).
+     */
+    async admitNotice(
+      n: { siteId: string; emailHash: string; commentId: string; subscriptionId: string; eventId: string },
+      cap: number,
+      now = new Date(),
+    ): Promise<NoticeMode> {
+      return inTransaction(db, (tx) => admitNotice(tx, n, cap, now));
     },
 
     async listOfAddress(email: string, siteId?: string): Promise<Subscription[]> {

@@ -83,7 +83,11 @@ const WALK: Record<string, { scope: Scope; make: () => Promise<Call> }> = {
   'GET /api/v1/moderation/bans': { scope: 'other-site', make: async () => ({ query: `siteId=${THEIRS}` }) },
   'POST /api/v1/moderation/bans': {
     scope: 'other-site',
-    make: async () => ({ body: { siteId: THEIRS, kind: 'ip', value: '192.0.2.77' } }),
+    make: async () => ({ body: { siteId: THEIRS, kind: 'ip', value: '192.0.2.77', confirm: true, rejectHeld: true } }),
+  },
+  'POST /api/v1/moderation/bans/preview': {
+    scope: 'other-site',
+    make: async () => ({ body: { siteId: THEIRS, kind: 'domain', value: 'example.com' } }),
   },
   'DELETE /api/v1/moderation/bans/{id}': {
     scope: 'other-site',
@@ -224,6 +228,10 @@ const WALK: Record<string, { scope: Scope; make: () => Promise<Call> }> = {
     make: async () => ({ params: { siteId: THEIRS } }),
   },
   'POST /api/v1/admin/sites/{siteId}/spam/reset': {
+    scope: 'admin-only',
+    make: async () => ({ params: { siteId: THEIRS } }),
+  },
+  'GET /api/v1/admin/sites/{siteId}/reports/transparency': {
     scope: 'admin-only',
     make: async () => ({ params: { siteId: THEIRS } }),
   },

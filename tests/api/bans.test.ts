@@ -22,8 +22,9 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
+// Domain and IP bans need a confirmation (tests/api/ban-impact.test.ts covers the refusal).
 const ban = (body: Record<string, unknown>) =>
-  api(ctx, 'POST', '/api/v1/moderation/bans', auth, { siteId: 'banning', ...body });
+  api(ctx, 'POST', '/api/v1/moderation/bans', auth, { siteId: 'banning', confirm: true, ...body });
 const statusOf = async (id: string) => (await api(ctx, 'GET', `/api/v1/moderation/comments/${id}`, auth)).body.comment;
 const post = (site: string, email: string, ip = '198.51.100.7') =>
   submit(ctx, site, { email }, { 'x-forwarded-for': ip });

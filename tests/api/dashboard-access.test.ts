@@ -83,11 +83,18 @@ const PAGES: Record<string, { make: () => Promise<Visit>; moderatorSees?: 200 | 
   'POST /dashboard/articles/:siteId/:articleId/mode': {
     make: async () => ({ path: `/dashboard/articles/${THEIRS}/${await freshArticle()}/mode`, form: { mode: 'all' } }),
   },
+  'GET /dashboard/reported': { make: async () => ({ path: `/dashboard/reported?site=${THEIRS}` }) },
+  'POST /dashboard/reported/:id/:action': {
+    make: async () => ({
+      path: `/dashboard/reported/${await fresh.reportedComment()}/dismiss`,
+      form: { return: '/dashboard/reported' },
+    }),
+  },
   'GET /dashboard/bans': { make: async () => ({ path: '/dashboard/bans' }), moderatorSees: 200 },
   'POST /dashboard/bans': {
     make: async () => ({
       path: '/dashboard/bans',
-      form: { siteId: THEIRS, kind: 'ip', value: '192.0.2.99', duration: '1' },
+      form: { siteId: THEIRS, kind: 'ip', value: '192.0.2.99', duration: '1', confirm: '1', rejectHeld: '1' },
     }),
   },
   'POST /dashboard/bans/:id/lift': { make: async () => ({ path: `/dashboard/bans/${await fresh.ban()}/lift` }) },

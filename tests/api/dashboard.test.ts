@@ -146,6 +146,7 @@ describe('the queue', () => {
         value: '2001:db8:42:7::/64',
         duration: '',
         reason: '',
+        confirm: '1',
       });
       expect(banned.status).toBe(303);
       const next = await submit(ipv6, 'dash6', {}, { 'x-forwarded-for': '2001:db8:42:7:ffff::1' });

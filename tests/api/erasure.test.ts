@@ -131,6 +131,7 @@ describe('erasure', () => {
         kind,
         value,
         reason: `${AUTHOR.name} again`,
+        confirm: true,
       });
       expect(res.status, res.text).toBe(201);
     }

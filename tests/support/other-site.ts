@@ -51,7 +51,7 @@ export function freshOn(ctx: TestContext, cast: Cast, siteId = THEIRS) {
           { userId: cast.admin.id, email: cast.admin.email, role: 'admin', siteIds: [], via: 'token', sessionId: null },
           { siteId, kind: 'email', value: `${randomUUID()}@example.com` },
         )
-      ).id,
+      ).ban.id,
     endpoint: async () => (await c.webhooks.create(siteId, { url: 'https://hooks.example.com/walk' })).endpoint.id,
     /** A delivery row written directly: the walk checks who may redeliver, not the delivery itself. */
     delivery: async () => {

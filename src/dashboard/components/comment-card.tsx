@@ -5,6 +5,7 @@
 // name cannot reorder the email, the time or the labels shown after it.
 import type { QueueItem } from '../../review/review.service.ts';
 import { type HighlightField, highlight } from '../highlight.ts';
+import { AuthorWarnings } from './author-warnings.tsx';
 import { Reasons, SpamScore } from './reasons.tsx';
 import { Time } from './time.tsx';
 
@@ -139,6 +140,7 @@ export function CommentCard(props: { item: QueueItem; formId: string; selectable
             : check it is the same person before trusting it.
           </p>
         )}
+        <AuthorWarnings item={c} />
       </div>
       <div class="actions">
         {/* The status on screen: the server refuses the action if the comment has changed since. */}

@@ -3,10 +3,11 @@ import type { Child } from 'hono/jsx';
 import type { Principal } from '../../domain/principal.ts';
 import { assetUrl } from '../assets.ts';
 
-export type NavKey = 'queue' | 'bans' | 'log' | 'sites' | 'users' | 'mail' | 'audit';
+export type NavKey = 'queue' | 'reported' | 'bans' | 'log' | 'sites' | 'users' | 'mail' | 'audit';
 
 const NAV: { key: NavKey; href: string; label: string; adminOnly: boolean }[] = [
   { key: 'queue', href: '/dashboard/queue', label: 'Queue', adminOnly: false },
+  { key: 'reported', href: '/dashboard/reported', label: 'Reported', adminOnly: false },
   { key: 'bans', href: '/dashboard/bans', label: 'Bans', adminOnly: false },
   { key: 'log', href: '/dashboard/log', label: 'Moderation log', adminOnly: false },
   { key: 'sites', href: '/dashboard/sites', label: 'Sites & webhooks', adminOnly: true },

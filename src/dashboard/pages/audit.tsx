@@ -1,7 +1,9 @@
 import type { AuditEntry } from '../../admin/admin.service.ts';
+import { assetUrl } from '../assets.ts';
+import { AuditSentence } from '../components/audit-sentence.tsx';
+import { FullId } from '../components/full-id.tsx';
 import { Layout, type PageContext } from '../components/layout.tsx';
 import { Time } from '../components/time.tsx';
-import { actorName } from './comment.tsx';
 
 export function AuditPage(p: {
   page: PageContext;
@@ -30,11 +32,10 @@ export function AuditPage(p: {
           <thead>
             <tr>
               <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Action</th>
+              <th scope="col">What happened</th>
               <th scope="col">Site</th>
               <th scope="col" class="optional">
-                What
+                Target
               </th>
             </tr>
           </thead>
@@ -44,12 +45,12 @@ export function AuditPage(p: {
                 <td>
                   <Time at={e.createdAt} />
                 </td>
-                <td>{actorName(e)}</td>
-                <td>{e.action}</td>
+                <td>
+                  <AuditSentence entry={e} /> <span class="muted">{e.action}</span>
+                </td>
                 <td>{e.siteId ?? '—'}</td>
                 <td class="optional">
-                  {e.targetType} {e.targetId.slice(0, 12)}{' '}
-                  <span class="muted">{JSON.stringify(e.details).slice(0, 160)}</span>
+                  {e.targetType} <FullId id={e.targetId} />
                 </td>
               </tr>
             ))}
@@ -65,6 +66,7 @@ export function AuditPage(p: {
           </a>
         </p>
       )}
+      <script src={assetUrl('dashboard-copy.js')} defer></script>
     </Layout>
   );
 }

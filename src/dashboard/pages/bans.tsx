@@ -1,6 +1,8 @@
 import type { Ban } from '../../bans/ban.service.ts';
+import type { SharedIp } from '../../review/review.service.ts';
 import type { FieldError } from '../../shared/errors.ts';
 import { Layout, type PageContext } from '../components/layout.tsx';
+import { SharedIpWarning } from '../components/shared-ip-warning.tsx';
 import { Time } from '../components/time.tsx';
 
 export interface BanFormValues {
@@ -9,6 +11,9 @@ export interface BanFormValues {
   value?: string;
   duration?: string;
   reason?: string;
+  rejectHeld?: string;
+  /** Where the form came from (a comment's page), for the confirmation step. */
+  return?: string;
 }
 
 function FieldErrorText(p: { errors: FieldError[]; path: string }) {
@@ -27,6 +32,7 @@ export function BansPage(p: {
   values: BanFormValues;
   errors: FieldError[];
   notice: string | null;
+  sharedIps: SharedIp[];
 }) {
   const v = p.values;
   const invalid = (path: string) =>
@@ -42,7 +48,9 @@ export function BansPage(p: {
       <h1>Bans</h1>
       <p class="muted">
         A ban rejects new comments from an email address, an email domain (and its subdomains) or an IP on one site.
+        Domain and IP bans show how many authors and comments they would hit and ask to confirm.
       </p>
+      <SharedIpWarning warnings={p.sharedIps} />
       <section class="panel" aria-labelledby="new-ban">
         <h2 id="new-ban">New ban</h2>
         <form method="post" action="/dashboard/bans" class="filters">
@@ -92,6 +100,10 @@ export function BansPage(p: {
             <label for="ban-reason">Reason</label>
             <input id="ban-reason" name="reason" maxlength={500} value={v.reason ?? ''} {...invalid('reason')} />
             <FieldErrorText errors={p.errors} path="reason" />
+          </div>
+          <div class="field check">
+            <input type="checkbox" id="ban-reject-held" name="rejectHeld" value="1" checked={v.rejectHeld === '1'} />
+            <label for="ban-reject-held">Also reject their held comments</label>
           </div>
           <button type="submit" class="primary">
             Ban

@@ -71,6 +71,10 @@ function BanForms(p: { page: PageContext; c: QueueItem }) {
             <label for={`why-${k.id}`}>Reason</label>
             <input id={`why-${k.id}`} name="reason" maxlength={500} />
           </div>
+          <div class="field check">
+            <input type="checkbox" id={`held-${k.id}`} name="rejectHeld" value="1" />
+            <label for={`held-${k.id}`}>Also reject their held comments</label>
+          </div>
           <button type="submit" class="danger">
             {k.label} <bdi>{k.value}</bdi>
           </button>
@@ -80,7 +84,7 @@ function BanForms(p: { page: PageContext; c: QueueItem }) {
   );
 }
 
-export function LogTable(props: { entries: LogEntry[]; showComment?: boolean }) {
+function LogTable(props: { entries: LogEntry[]; showComment?: boolean }) {
   return (
     <table>
       <thead>

@@ -1,13 +1,67 @@
-import type { LogEntry } from '../../comments/moderated-comment.ts';
+import type { ReadableLogEntry } from '../../review/review.service.ts';
+import { assetUrl } from '../assets.ts';
+import { FullId } from '../components/full-id.tsx';
 import { Layout, type PageContext } from '../components/layout.tsx';
-import { LogTable } from './comment.tsx';
+import { Time } from '../components/time.tsx';
+import { actorName } from './comment.tsx';
+
+/** Each change with the comment a reader of the log recognises: its author, its first words, its article. */
+function ReadableLogTable(props: { entries: ReadableLogEntry[] }) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">Who</th>
+          <th scope="col">Change</th>
+          <th scope="col">Comment</th>
+          <th scope="col" class="optional">
+            Note
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.entries.map((e) => (
+          <tr>
+            <td>
+              <Time at={e.createdAt} />
+            </td>
+            <td>{actorName(e)}</td>
+            <td>
+              {e.from ?? 'new'} → <strong>{e.to}</strong>
+            </td>
+            <td class="log-comment">
+              {e.comment ? (
+                <>
+                  <a href={`/dashboard/comments/${e.commentId}`} title={e.commentId}>
+                    <bdi>{e.comment.name || '(deleted)'}</bdi>
+                  </a>
+                  : <bdi class="excerpt">{e.comment.excerpt || '(no text)'}</bdi>{' '}
+                  <span class="muted">
+                    on <bdi>{e.comment.articleTitle ?? e.comment.articleId}</bdi> · {e.siteId}
+                  </span>{' '}
+                </>
+              ) : (
+                <span class="muted">(comment gone) · {e.siteId} </span>
+              )}
+              <FullId id={e.commentId} />
+            </td>
+            <td class="optional">
+              <bdi>{e.note ?? ''}</bdi>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
 
 export function LogPage(p: {
   page: PageContext;
   filters: { siteId?: string | undefined; moderator?: string | undefined; action?: string | undefined };
   sites: string[];
   actions: string[];
-  entries: LogEntry[];
+  entries: ReadableLogEntry[];
   nextCursor: string | null;
 }) {
   const f = p.filters;
@@ -55,13 +109,14 @@ export function LogPage(p: {
       {p.entries.length === 0 ? (
         <p class="empty">Nothing logged with these filters.</p>
       ) : (
-        <LogTable entries={p.entries} showComment />
+        <ReadableLogTable entries={p.entries} />
       )}
       {p.nextCursor && (
         <p class="pager">
           <a href={`/dashboard/log?${next}`}>Older entries</a>
         </p>
       )}
+      <script src={assetUrl('dashboard-copy.js')} defer></script>
     </Layout>
   );
 }

@@ -1,8 +1,9 @@
 // The review queue: status tabs with counts, filters, bulk actions, the cards, and the shortcut help.
-import type { QueueItem, QueueSort, QueueStatus } from '../../review/review.service.ts';
+import type { QueueItem, QueueSort, QueueStatus, SharedIp } from '../../review/review.service.ts';
 import { assetUrl } from '../assets.ts';
 import { CommentCard } from '../components/comment-card.tsx';
 import { Layout, type PageContext } from '../components/layout.tsx';
+import { SharedIpWarning } from '../components/shared-ip-warning.tsx';
 
 export interface QueueView {
   status: QueueStatus;
@@ -116,6 +117,8 @@ export function QueuePage(p: {
   after: string;
   pollMs: number;
   notice: string | null;
+  /** Sites where most recent comments came from one IP (TRUST_PROXY probably missing). */
+  sharedIps?: SharedIp[];
   error: string | null;
 }) {
   const v = p.view;
@@ -129,6 +132,7 @@ export function QueuePage(p: {
   return (
     <Layout title="Review queue" page={p.page} active="queue" notice={p.notice} error={p.error}>
       <h1>Review queue</h1>
+      <SharedIpWarning warnings={p.sharedIps ?? []} />
       <nav aria-label="Status">
         <ul class="tabs">
           {TABS.map((t) => (

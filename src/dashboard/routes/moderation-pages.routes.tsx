@@ -6,16 +6,23 @@ import type { CommentStatus } from '../../domain/comment-status.ts';
 import { isAdmin, type Principal } from '../../domain/principal.ts';
 import type { AppEnv } from '../../http/app-env.ts';
 import type { ReviewService } from '../../review/review.service.ts';
-import { ValidationError } from '../../shared/errors.ts';
+import { UnprocessableError, ValidationError } from '../../shared/errors.ts';
 import type { SiteService } from '../../sites/site.service.ts';
 import { render } from '../components/layout.tsx';
 import { pageContext, safeReturn } from '../dashboard-http.tsx';
+import { BanConfirmPage } from '../pages/ban-confirm.tsx';
 import { type BanFormValues, BansPage } from '../pages/bans.tsx';
 import { CommentPage } from '../pages/comment.tsx';
 import { LogPage } from '../pages/log.tsx';
 
 const LOG_ACTIONS: CommentStatus[] = ['approved', 'pending', 'rejected', 'spam', 'deleted'];
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+
+/** " 3 held comments were rejected." after a ban that rejected them; only a number is read from the URL. */
+function rejectedNote(c: Context): string {
+  const n = Number(c.req.query('rejected'));
+  return Number.isInteger(n) && n > 0 ? ` ${n} held comment${n === 1 ? ' was' : 's were'} rejected.` : '';
+}
 
 export function moderationPages(deps: {
   review: ReviewService;
@@ -28,7 +35,11 @@ export function moderationPages(deps: {
 
   app.get('/comments/:id', async (c) => {
     const detail = await deps.review.detail(c.get('principal'), c.req.param('id'));
-    const notice = c.req.query('done') ? 'Done.' : c.req.query('banned') ? 'The ban is in force.' : null;
+    const notice = c.req.query('done')
+      ? 'Done.'
+      : c.req.query('banned')
+        ? `The ban is in force.${rejectedNote(c)}`
+        : null;
     return c.html(render(<CommentPage page={pageContext(c, deps.sessions)} {...detail} notice={notice} />));
   });
 
@@ -48,6 +59,7 @@ export function moderationPages(deps: {
         values={values}
         errors={errors?.extra.errors ?? []}
         notice={notice}
+        sharedIps={await deps.review.sharedIps(who)}
       />,
     );
     return c.html(html, errors ? 400 : 200);
@@ -61,12 +73,13 @@ export function moderationPages(deps: {
       c.req.query('done') === 'lifted'
         ? 'The ban was lifted.'
         : c.req.query('done') === 'banned'
-          ? 'The ban is in force.'
+          ? `The ban is in force.${rejectedNote(c)}`
           : null,
     ),
   );
 
   app.post('/bans', async (c) => {
+    const who = c.get('principal');
     const form = await c.req.parseBody();
     const values: BanFormValues = {
       siteId: str(form.siteId),
@@ -74,6 +87,8 @@ export function moderationPages(deps: {
       value: str(form.value),
       duration: str(form.duration),
       reason: str(form.reason),
+      rejectHeld: form.rejectHeld === '1' ? '1' : '',
+      ...(form.return ? { return: safeReturn(form.return, '/dashboard/bans') } : {}),
     };
     const days = Number(values.duration);
     const input = {
@@ -85,18 +100,39 @@ export function moderationPages(deps: {
         values.duration && Number.isFinite(days) && days > 0
           ? new Date(Date.now() + days * 86_400_000).toISOString()
           : null,
+      rejectHeld: values.rejectHeld === '1',
+      confirm: form.confirm === '1',
+      allowWebmail: form.allowWebmail === '1',
     };
+    // A domain or IP ban first shows what it would hit; the confirmation page posts it again with confirm=1.
+    const confirmPage = async (error: string | null) => {
+      const preview = await deps.bans.preview(who, input);
+      const shared = preview.kind === 'ip' ? await deps.review.sharedIps(who, preview.siteId) : [];
+      return c.html(
+        render(
+          <BanConfirmPage
+            page={pageContext(c, deps.sessions)}
+            preview={preview}
+            values={values}
+            sharedIps={shared.filter((w) => w.ip === preview.value)}
+            error={error}
+          />,
+        ),
+        error ? 422 : 200,
+      );
+    };
+    let rejected = 0;
     try {
-      await deps.bans.create(c.get('principal'), input);
+      if ((values.kind === 'domain' || values.kind === 'ip') && !input.confirm) return await confirmPage(null);
+      rejected = (await deps.bans.create(who, input)).rejected.length;
     } catch (err) {
       if (err instanceof ValidationError && !form.return) return bansPage(c, values, err, null);
+      if (err instanceof UnprocessableError && err.extra.code === 'webmail_domain') return confirmPage(err.message);
       throw err;
     }
-    const back = safeReturn(form.return, '/dashboard/bans');
-    return c.redirect(
-      `${back}${back.includes('?') ? '&' : '?'}${back.startsWith('/dashboard/bans') ? 'done=banned' : 'banned=1'}`,
-      303,
-    );
+    const back = values.return ?? '/dashboard/bans';
+    const done = back.startsWith('/dashboard/bans') ? 'done=banned' : 'banned=1';
+    return c.redirect(`${back}${back.includes('?') ? '&' : '?'}${done}${rejected ? `&rejected=${rejected}` : ''}`, 303);
   });
 
   app.post('/bans/:id/lift', async (c) => {

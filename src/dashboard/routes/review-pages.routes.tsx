@@ -103,6 +103,7 @@ export function reviewPages(deps: {
           after={after}
           pollMs={POLL_MS}
           notice={noticeOf(c)}
+          sharedIps={await deps.review.sharedIps(who, view.siteId)}
           error={error}
         />,
       ),

@@ -35,6 +35,13 @@ export interface Answer {
 
 export function siteApi(base: string, site: string) {
   const root = `${base}/api/v1/sites/${encodeURIComponent(site)}`;
+  async function send(path: string, json: string, idempotencyKey?: string): Promise<Answer> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+    const res = await fetch(root + path, { method: 'POST', headers, body: json });
+    const body = (await res.json().catch(() => ({}))) as Answer['body'];
+    return { status: res.status, body, retryAfter: Number(res.headers.get('retry-after')) || 0 };
+  }
   return {
     /** null when the article has no comment yet (the API creates articles on their first comment). */
     async thread(article: string, sort: Sort, limit: number, cursor: string | null): Promise<Thread | null> {
@@ -49,15 +56,10 @@ export function siteApi(base: string, site: string) {
     },
 
     /** Throws only when the service cannot be reached; every HTTP answer comes back as an Answer. */
-    async post(json: string, idempotencyKey: string): Promise<Answer> {
-      const res = await fetch(`${root}/comments`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
-        body: json,
-      });
-      const body = (await res.json().catch(() => ({}))) as Answer['body'];
-      return { status: res.status, body, retryAfter: Number(res.headers.get('retry-after')) || 0 };
-    },
+    post: (json: string, idempotencyKey: string) => send('/comments', json, idempotencyKey),
+
+    /** A reader's report of a published comment (answered 202, without counts). */
+    report: (commentId: string, json: string) => send(`/comments/${encodeURIComponent(commentId)}/reports`, json),
   };
 }
 

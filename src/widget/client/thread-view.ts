@@ -6,6 +6,7 @@ import { timeElement } from './time.ts';
 export interface ItemOptions {
   lang: string | undefined;
   onReply(comment: PublicComment, item: HTMLLIElement): void;
+  onReport(comment: PublicComment, button: HTMLElement): void;
 }
 
 const PENDING_NOTE = 'Your comment is awaiting moderation.';
@@ -42,6 +43,17 @@ export function commentItem(comment: PublicComment, options: ItemOptions, own = 
               },
               'Reply',
             ),
+        !own &&
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'link',
+              'aria-label': `Report the comment by ${comment.name}`,
+              onclick: (e) => options.onReport(comment, e.currentTarget as HTMLElement),
+            },
+            'Report',
+          ),
       ),
     );
   }

@@ -3,6 +3,7 @@ import { OriginRefused, type Sort, siteApi } from './api.ts';
 import { commentForm } from './comment-form.ts';
 import { h } from './dom.ts';
 import { pendingStore } from './pending.ts';
+import { reportDialog } from './report.ts';
 import { commentItem, type ItemOptions, placeReply } from './thread-view.ts';
 
 export function mountWidget(host: HTMLElement, base: string): void {
@@ -28,7 +29,12 @@ export function mountWidget(host: HTMLElement, base: string): void {
   let maxDepth = 0;
   let cursor: string | null = null;
 
-  const itemOptions: ItemOptions = { lang, onReply: (comment, item) => form.replyTo(comment, item) };
+  const report = reportDialog(api);
+  const itemOptions: ItemOptions = {
+    lang,
+    onReply: (comment, item) => form.replyTo(comment, item),
+    onReport: (comment, button) => report.open(comment, button),
+  };
   const heading = h('h2', { id: 'comments-title' }, 'Comments');
   const sortButtons = (['oldest', 'newest'] as const).map((value) =>
     h(
@@ -79,6 +85,7 @@ export function mountWidget(host: HTMLElement, base: string): void {
     list,
     more,
     form.element,
+    report.element,
     // Readers' own data: a page of the service where they get a signed link to their comments by mail.
     h(
       'p',

@@ -1,0 +1,67 @@
+// Webmail providers: a ban of one of these domains would silence a large share of any site's
+// readers, so it needs an explicit override. Country variants of the big brands (gmx.de, yahoo.co.uk,
+// hotmail.fr, …) are matched by pattern.
+const WEBMAIL = new Set([
+  'gmail.com',
+  'googlemail.com',
+  'outlook.com',
+  'hotmail.com',
+  'live.com',
+  'msn.com',
+  'yahoo.com',
+  'ymail.com',
+  'rocketmail.com',
+  'icloud.com',
+  'me.com',
+  'mac.com',
+  'aol.com',
+  'gmx.com',
+  'gmx.net',
+  'gmx.de',
+  'web.de',
+  't-online.de',
+  'freenet.de',
+  'proton.me',
+  'protonmail.com',
+  'pm.me',
+  'tutanota.com',
+  'mail.com',
+  'mail.ru',
+  'inbox.ru',
+  'list.ru',
+  'bk.ru',
+  'yandex.ru',
+  'yandex.com',
+  'ya.ru',
+  'rambler.ru',
+  'qq.com',
+  '163.com',
+  '126.com',
+  'sina.com',
+  'naver.com',
+  'daum.net',
+  'orange.fr',
+  'free.fr',
+  'laposte.net',
+  'libero.it',
+  'seznam.cz',
+  'wp.pl',
+  'o2.pl',
+  'interia.pl',
+  'zoho.com',
+  'fastmail.com',
+  'hey.com',
+  'comcast.net',
+  'verizon.net',
+  'att.net',
+  'btinternet.com',
+  'sky.com',
+]);
+
+/** brand.tld, brand.co.tld, brand.com.tld for the brands that run a webmail in many countries. */
+const BRANDS = /^(?:gmx|yahoo|hotmail|outlook|live|aol|yandex|windowslive)\.(?:(?:co|com)\.)?[a-z]{2,3}$/;
+
+export function isWebmailDomain(domain: string): boolean {
+  const d = domain.toLowerCase();
+  return WEBMAIL.has(d) || BRANDS.test(d);
+}
