@@ -73,6 +73,9 @@ describe('token descriptions', () => {
     expect(describeToken('f:links:3', true).text).toBe('3-5 links');
     expect(describeToken('f:caps:60', true).text).toBe('capitals: 60% or more');
     expect(describeToken('x:long:30', true).text).toBe('a word of 30+ characters');
+    expect(describeToken('s:excl:3', true)).toEqual({ kind: 'feature', text: 'exclamation marks: 3+' });
+    expect(describeToken('s:capslines:30', true).text).toBe('lines in capitals: 30%+');
+    expect(describeToken('s:html', true).text).toBe('HTML markup in the text');
   });
 });
 
