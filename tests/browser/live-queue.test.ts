@@ -123,8 +123,8 @@ describe('the live queue with two moderators', () => {
 
     const card = pageB.locator(`li.card[data-id="${id}"]`);
     await card.getByRole('button', { name: 'Reject' }).click();
-    await pageB.waitForURL(/done=reject/);
-    expect(await statusOf(id)).toBe('rejected');
+    // B's page sends the decision itself (dashboard.js), without navigating.
+    await expect.poll(() => statusOf(id), { timeout: 10_000 }).toBe('rejected');
     await markedAs(pageA, id, 'rejected', 2_000);
     const note = pageA.locator(`li.card[data-id="${id}"] .card-remote`);
     expect(await note.getAttribute('role')).toBe('status');

@@ -6,7 +6,7 @@
 // and how many one-line cards fit at 1280×800 (screenshots in tests/output/).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer, startHttpServer } from '../../src/runtime/http-server.ts';
 import { createUser, PASSWORD, tokenFor } from '../support/accounts.ts';
@@ -175,6 +175,10 @@ describe('the review queue keyboard loop in Chromium', () => {
 
   it('brings a refused card back with the conflict on it, and applies it only on "Apply anyway"', async () => {
     const [id] = await held('clash', 1);
+    // The live updates would mark the card before the key is pressed (tests/browser/live-queue.test.ts);
+    // without them this page is the stale screen the server's 409 guards against.
+    const noLive = (route: Route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: '' });
+    await page.route('**/dashboard/assets/live.js*', noLive);
     await page.goto(`${base}/dashboard/queue?site=clash`);
     await expect.poll(() => card(id!).getAttribute('class')).toContain('is-current');
     // A colleague rejects it through the API behind this page's back.
@@ -217,6 +221,7 @@ describe('the review queue keyboard loop in Chromium', () => {
     expect(await card(y).locator('.card-conflict').count()).toBe(0);
     expect(await statusOf(y)).toBe('pending');
     expect(await statusOf(x)).toBe('spam');
+    await page.unroute('**/dashboard/assets/live.js*', noLive);
   });
 
   it('skips cards that live.js marked as changed elsewhere, and moves the highlight off one', async () => {
