@@ -116,6 +116,65 @@ const jsonRoutes = (): { method: string; path: string; valid: Record<string, unk
 ];
 
 describe("today's routes under hostile input", () => {
+  // The probes below must reach the routes: the same credentials and shapes with valid values are accepted.
+  it("controls: valid requests with the probes' credentials succeed", async () => {
+    const ok = async (res: JsonResponse | Promise<JsonResponse>, status: number) => {
+      const r = await res;
+      expect(r.status, r.text.slice(0, 300)).toBe(status);
+      return r;
+    };
+    await ok(send('GET', '/api/v1/moderation/sites/p/articles/art', null, null), 200);
+    await ok(
+      send(
+        'PATCH',
+        '/api/v1/moderation/sites/p/articles/art',
+        JSON.stringify({ moderation: 'all' }),
+        'application/json',
+      ),
+      200,
+    );
+    await ok(
+      send(
+        'POST',
+        '/api/v1/moderation/bans/preview',
+        JSON.stringify({ kind: 'email', value: 'x@example.com', siteId: 'p' }),
+        'application/json',
+      ),
+      200,
+    );
+    await ok(send('GET', '/api/v1/admin/sites/p/reports/transparency', null, null), 200);
+    const more = await ok(
+      call(ctx, 'http://localhost/dashboard/queue/more?site=p', { headers: { cookie: desk.cookie } }),
+      200,
+    );
+    expect(more.body.ids).toContain(held);
+    const page = await call(ctx, 'http://localhost/dashboard/articles/p/art', { headers: { cookie: desk.cookie } });
+    expect(page.status).toBe(200);
+    const closed = await call(ctx, 'http://localhost/dashboard/articles/p/art/close', {
+      method: 'POST',
+      headers: { cookie: desk.cookie, origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: desk.csrf }).toString(),
+    });
+    expect(closed.status, closed.text.slice(0, 200)).toBe(303);
+    await ok(
+      send('PATCH', '/api/v1/moderation/sites/p/articles/art', JSON.stringify({ closed: false }), 'application/json'),
+      200,
+    );
+  });
+
+  it('the import upload refuses junk formats and bodies without a 5xx', async () => {
+    for (const q of ['format=%00', 'format=%ED%A0%80', "format='--", 'format=jsonl&dryRun=%00', '']) {
+      for (const [type, body] of [
+        ['application/octet-stream', '\u0000\u0001garbage'],
+        ['multipart/form-data; boundary=x', '--x\r\nbroken'],
+        ['text/plain', '{"a":'],
+      ] as const) {
+        const res = await send('POST', `/api/v1/admin/sites/p/imports?${q}`, body, type);
+        expect(res.status, `${q} ${type}: ${res.text.slice(0, 300)}`).toBeLessThan(500);
+      }
+    }
+  });
+
   it('junk bodies and wrong content types are refused with problem+json and change nothing', async () => {
     for (const r of jsonRoutes()) {
       const before = await state();
@@ -184,6 +243,93 @@ describe("today's routes under hostile input", () => {
         if (res.status >= 400) expectRefused(res, path);
       }
     }
+  });
+});
+
+/** A body of `total` bytes that streams in 1 MiB chunks, counting how much the server pulled. */
+function hugeBody(total: number) {
+  const chunk = new Uint8Array(1024 * 1024).fill(0x20);
+  let pulled = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pulled >= total) return controller.close();
+      pulled += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+  });
+  return { stream, pulled: () => pulled };
+}
+
+describe("today's routes under size and concurrency", () => {
+  it('a 100 MB body is refused with 413 while it streams in, not buffered whole', async () => {
+    const targets: [string, string, Record<string, string>][] = [
+      ['POST', `/api/v1/moderation/comments/${held}/undo`, admin],
+      ['POST', '/api/v1/moderation/comments/bulk', admin],
+      ['PATCH', '/api/v1/moderation/sites/p/articles/art', admin],
+      ['POST', '/api/v1/moderation/bans/preview', admin],
+      ['POST', '/api/v1/moderation/bans', admin],
+      ['POST', `/api/v1/sites/p/comments/${held}/reports`, {}],
+      ['POST', `/api/v1/sites/p/comments/${held}/reports`, { 'content-type': 'application/x-www-form-urlencoded' }],
+    ];
+    for (const [method, path, headers] of targets) {
+      const before = await state();
+      const body = hugeBody(100 * 1024 * 1024);
+      const res = await ctx.app.request(path, {
+        method,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: body.stream,
+        duplex: 'half',
+      } as RequestInit);
+      const text = await res.text();
+      expect(res.status, `${path}: ${text.slice(0, 200)}`).toBe(413);
+      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(body.pulled(), path).toBeLessThan(8 * 1024 * 1024);
+      expect(await state(), path).toEqual(before);
+    }
+    // With the size announced up front, the answer comes before any of the body is read.
+    const announced = await call(ctx, '/api/v1/moderation/bans/preview', {
+      method: 'POST',
+      headers: { ...admin, 'content-type': 'application/json', 'content-length': String(100 * 1024 * 1024) },
+      body: '{}',
+    });
+    expect(announced.status).toBe(413);
+  });
+
+  it('duplicate concurrent undos: exactly one wins, the other is a 409, the log holds one undo', async () => {
+    const id = (await submit(ctx, 'p', { articleId: 'race' })).body.id as string;
+    const approved = await send(
+      'POST',
+      `/api/v1/moderation/comments/${id}/approve`,
+      JSON.stringify({ expectedStatus: 'pending' }),
+      'application/json',
+    );
+    expect(approved.status, approved.text).toBe(200);
+    const undo = () =>
+      send(
+        'POST',
+        `/api/v1/moderation/comments/${id}/undo`,
+        JSON.stringify({ expectedStatus: 'approved' }),
+        'application/json',
+      );
+    const answers = await Promise.all([undo(), undo(), undo()]);
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses, answers.map((a) => a.text.slice(0, 200)).join('\n')).toEqual([200, 409, 409]);
+    for (const a of answers.filter((x) => x.status !== 200)) expectRefused(a, 'second undo');
+    const { comment } = await ctx.container.moderation.show(id);
+    expect(comment.status).toBe('pending');
+  });
+
+  it('duplicate concurrent reports from one reader never cause a 5xx', async () => {
+    const report = () =>
+      send(
+        'POST',
+        `/api/v1/sites/p/comments/${held}/reports`,
+        JSON.stringify({ reason: 'spam', reporterToken: 'same-reader-token-123' }),
+        'application/json',
+        {},
+      );
+    const answers = await Promise.all([report(), report(), report(), report()]);
+    for (const a of answers) expect(a.status, a.text.slice(0, 300)).toBeLessThan(500);
   });
 });
 
