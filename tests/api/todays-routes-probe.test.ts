@@ -4,7 +4,7 @@
 // answer is a 4xx problem+json (dashboard: a 4xx page) that stores nothing, never a 5xx or a hang.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createUser, type Session, signIn, tokenFor } from '../support/accounts.ts';
-import { call as rawCall, createSite, type JsonResponse, submit, tableCounts } from '../support/http.ts';
+import { createSite, type JsonResponse, call as rawCall, submit, tableCounts } from '../support/http.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
 
 let ctx: TestContext;
@@ -456,6 +456,29 @@ describe('dashboard routes under hostile input', () => {
       const text = res.headers.get('content-type')?.startsWith('text/event-stream') ? '' : await res.text();
       if (text === '') await res.body?.cancel();
       expect(res.status, `${q}: ${text.slice(0, 200)}`).toBeLessThan(500);
+    }
+  });
+
+  it('notice words from the URL: only known ones are shown, inherited names (constructor, __proto__) too are not', async () => {
+    for (const done of [
+      'constructor',
+      '__proto__',
+      'toString',
+      'hasOwnProperty',
+      'valueOf',
+      '%3Cscript%3Ealert(1)%3C%2Fscript%3E',
+    ]) {
+      for (const path of [
+        `/dashboard/articles/p/art?done=${done}`,
+        `/dashboard/reported?done=${done}`,
+        `/dashboard/queue?done=${done}&n=1`,
+      ]) {
+        const res = await get(path);
+        expect(res.status, `${path}: ${res.text.slice(0, 300)}`).toBe(200);
+        expect(res.text, path).not.toMatch(/function|\[native code\]|\[object Object\]|<script>alert/);
+        // An unknown word shows no notice at all, not an empty status region a screen reader announces.
+        expect(res.text, path).not.toMatch(/<p class="notice"[^>]*><\/p>/);
+      }
     }
   });
 
