@@ -399,6 +399,44 @@ describe("today's routes under size and concurrency", () => {
     expect(comment.status).toBe('pending');
   });
 
+  it('duplicate concurrent bans with rejectHeld: never a 5xx, and each held comment is rejected once', async () => {
+    // Repeated bans of one address are allowed (each its own row, reason and expiry); what must not
+    // happen is a comment rejected twice, or a 5xx from the race.
+    const victim = (await submit(ctx, 'p', { articleId: 'ban-race', email: 'twice@example.com' })).body.id as string;
+    const ban = () =>
+      send(
+        'POST',
+        '/api/v1/moderation/bans',
+        JSON.stringify({ kind: 'email', value: 'twice@example.com', siteId: 'p', confirm: true, rejectHeld: true }),
+        'application/json',
+      );
+    const answers = await Promise.all([ban(), ban(), ban()]);
+    for (const a of answers) expect(a.status, a.text.slice(0, 300)).toBe(201);
+    expect(answers.flatMap((a) => a.body.rejected)).toEqual([victim]);
+    const log = await ctx.container.database.db
+      .selectFrom('moderation_log')
+      .selectAll()
+      .where('comment_id', '=', victim)
+      .execute();
+    expect(log.filter((r) => r.to_status === 'rejected')).toHaveLength(1);
+  });
+
+  it('duplicate concurrent article changes, on an article the site has never stored, never cause a 5xx', async () => {
+    const id = (await submit(ctx, 'p', { articleId: 'fresh-race' })).body.id as string;
+    expect(id).toBeTruthy();
+    for (const articleId of ['fresh-race', 'never-seen-race']) {
+      const change = (closed: boolean) =>
+        send(
+          'PATCH',
+          `/api/v1/moderation/sites/p/articles/${articleId}`,
+          JSON.stringify({ closed, moderation: 'all' }),
+          'application/json',
+        );
+      const answers = await Promise.all([change(true), change(true), change(false), change(true)]);
+      for (const a of answers) expect(a.status, a.text.slice(0, 300)).toBeLessThan(500);
+    }
+  });
+
   it('duplicate concurrent reports from one reader never cause a 5xx', async () => {
     const report = () =>
       send(
