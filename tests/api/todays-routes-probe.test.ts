@@ -520,6 +520,54 @@ describe('dashboard routes under hostile input', () => {
     }
   });
 
+  it('the return address of decisions: never off the dashboard, never a broken Location header', async () => {
+    const reported = (await submit(ctx, 'p', { articleId: 'ret' })).body.id as string;
+    await ctx.container.moderation.setStatus(reported, 'approved', { type: 'cli', id: 'test' });
+    const reportedOk = await send(
+      'POST',
+      `/api/v1/sites/p/comments/${reported}/reports`,
+      JSON.stringify({ reason: 'spam', reporterToken: 'return-probe-token' }),
+      'application/json',
+      {},
+    );
+    expect(reportedOk.status, reportedOk.text).toBeLessThan(300);
+    const returns = [
+      '//evil.example',
+      'https://evil.example/',
+      '/dashboard/\\evil',
+      '/dashboard//evil.example',
+      '/dashboard/queue?x=é€𝕳',
+      '/dashboard/queue\r\nSet-Cookie: a=b',
+      '/dashboard/queue\tx',
+      '/dashboard/queue?x=%0d%0a',
+      'javascript:alert(1)',
+    ];
+    for (const ret of returns) {
+      for (const [path, form] of [
+        [`/dashboard/reported/${reported}/dismiss`, {}],
+        [`/dashboard/reported/${reported}/constructor`, {}],
+        ['/dashboard/queue/bulk', { ids: held, action: 'approve', [`expected.${held}`]: 'rejected' }],
+        ['/dashboard/queue/bulk', { ids: held, action: 'constructor' }],
+        ['/dashboard/queue/bulk', { ids: 'not-a-uuid', action: 'undo' }],
+        ['/dashboard/queue/bulk', { ids: '', action: 'undo' }],
+      ] as const) {
+        const res = await call(ctx, `http://localhost${path}`, {
+          method: 'POST',
+          headers: {
+            cookie: desk.cookie,
+            origin: 'http://localhost',
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: new URLSearchParams({ _csrf: desk.csrf, return: ret, ...form }).toString(),
+        });
+        expect(res.status, `${path} return=${JSON.stringify(ret)}: ${res.text.slice(0, 300)}`).toBeLessThan(500);
+        const location = res.headers.get('location');
+        if (location) expect(location, ret).toMatch(/^\/dashboard(\/|\?|$)/);
+        if (location) expect(location, ret).not.toMatch(/\/\/|\\|[\r\n]/);
+      }
+    }
+  });
+
   it('article and reported pages with junk segments and forms', async () => {
     for (const seg of BAD_SEGMENTS) {
       for (const path of [
