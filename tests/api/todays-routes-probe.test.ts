@@ -575,6 +575,19 @@ describe('dashboard routes under hostile input', () => {
     }
   });
 
+  it('the user page shows no notice for inherited names either (the same lookup as the article page)', async () => {
+    await createUser(ctx, 'boss@example.com', 'admin');
+    const boss = await signIn(ctx, 'boss@example.com');
+    const user = await createUser(ctx, 'someone@example.com', 'moderator', ['p']);
+    for (const done of ['constructor', '__proto__', 'toString']) {
+      const res = await call(ctx, `http://localhost/dashboard/users/${user.id}?done=${done}`, {
+        headers: { cookie: boss.cookie },
+      });
+      expect(res.status, res.text.slice(0, 200)).toBe(200);
+      expect(res.text, done).not.toMatch(/<p class="notice"[^>]*><\/p>/);
+    }
+  });
+
   it('article and reported pages with junk segments and forms', async () => {
     for (const seg of BAD_SEGMENTS) {
       for (const path of [
