@@ -46,7 +46,8 @@ export function articlePages(deps: {
           held={held.items}
           heldCount={held.counts.pending}
           published={published.items}
-          notice={done ? (NOTICES[done] ?? null) : null}
+          // Own keys only: `?done=constructor` must not pick up Object's inherited members.
+          notice={done && Object.hasOwn(NOTICES, done) ? NOTICES[done]! : null}
         />,
       ),
     );

@@ -22,6 +22,9 @@ const NOTICES: Record<string, string> = {
   revoked: 'The token was revoked.',
 };
 
+/** Own keys only: `?done=constructor` must not pick up Object's inherited members. */
+const noticeOf = (done: string | undefined) => (done && Object.hasOwn(NOTICES, done) ? NOTICES[done]! : null);
+
 export function userPages(deps: {
   users: UserService;
   tokens: TokenService;
@@ -61,7 +64,7 @@ export function userPages(deps: {
         tokens={await deps.tokens.list(user.id)}
         newToken={extra.newToken ?? null}
         errors={extra.errors ?? []}
-        notice={NOTICES[c.req.query('done') ?? ''] ?? null}
+        notice={noticeOf(c.req.query('done'))}
       />
     );
     return c.html(render(page), extra.status ?? 200);

@@ -17,6 +17,9 @@ const NOTICES: Record<string, string> = {
   redelivered: 'The delivery is queued again.',
 };
 
+/** Own keys only: `?done=constructor` must not pick up Object's inherited members. */
+const noticeOf = (done: string | undefined) => (done && Object.hasOwn(NOTICES, done) ? NOTICES[done]! : null);
+
 export function webhookPages(deps: { admin: AdminService; webhooks: WebhookService; sessions: SessionService }) {
   const app = new Hono<AppEnv>();
   app.use('*', adminOnly);
@@ -31,7 +34,7 @@ export function webhookPages(deps: { admin: AdminService; webhooks: WebhookServi
           endpoint={endpoint}
           deliveries={deliveries}
           secret={null}
-          notice={NOTICES[c.req.query('done') ?? ''] ?? null}
+          notice={noticeOf(c.req.query('done'))}
         />,
       ),
     );
