@@ -2,7 +2,7 @@
 // live queue, decisions, a reader's report, an email ban rejecting held comments, an import via the
 // admin API, the Prometheus metrics and the author's erasure) is run with every log line captured
 // (at trace level, through the app's own logger options) and the dashboard's live stream read; none
-// of it carries the author's address or IP.
+// of it, nor any delivery to a webhook endpoint without personal data, carries an address or IP.
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { api, bearer, createUser, signIn, tokenFor } from '../support/accounts.t
 import { call, createSite, postJson, submit } from '../support/http.ts';
 import { openStream, type SseEvent } from '../support/sse.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
-import { waitUntil } from '../support/webhook-receiver.ts';
+import { type Receiver, startReceiver, waitUntil } from '../support/webhook-receiver.ts';
 
 const EMAIL = 'outlet.author@mail-outlet.example';
 const IP = '203.0.113.199';
@@ -22,6 +22,7 @@ const SITE = 'outlets';
 
 let ctx: TestContext;
 let log = '';
+let receiver: Receiver;
 beforeAll(async () => {
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -30,14 +31,17 @@ beforeAll(async () => {
     },
   });
   ctx = await createTestContext(
-    { TRUST_PROXY: 'true', METRICS_TOKEN },
-    { log: pino(loggerOptions('trace'), sink), liveHeartbeatMs: 200 },
+    { TRUST_PROXY: 'true', METRICS_TOKEN, WEBHOOK_ALLOW_PRIVATE: 'true' },
+    { log: pino(loggerOptions('trace'), sink), liveHeartbeatMs: 200, webhookScheduleMs: [150, 150, 150] },
   );
+  receiver = await startReceiver();
   await createSite(ctx, SITE, { moderation: 'all', reportQueueThreshold: 0.5 });
+  await ctx.container.webhooks.create(SITE, { url: `${receiver.url}/public`, includePersonalData: false });
   await ctx.container.startWorkers();
 });
 afterAll(async () => {
   await ctx?.close();
+  await receiver?.close();
 });
 
 const DISQUS = `<?xml version="1.0" encoding="utf-8"?>
@@ -49,7 +53,7 @@ const DISQUS = `<?xml version="1.0" encoding="utf-8"?>
 </disqus>`;
 
 describe('personal data outlets', () => {
-  it('puts no email or IP in a log line, a live queue event or a metric', async () => {
+  it('puts no email or IP in a log line, a live queue event, a metric or a webhook without personal data', async () => {
     const mod = await createUser(ctx, 'outlet-mod@example.com', 'moderator', [SITE]);
     const modAuth = bearer(await tokenFor(ctx, mod));
     const adminAuth = bearer(await tokenFor(ctx, await createUser(ctx, 'outlet-admin@example.com', 'admin')));
@@ -118,6 +122,19 @@ describe('personal data outlets', () => {
     }
     await stream.close();
 
+    // Every event delivered to the endpoint without personal data.
+    const db = ctx.container.database.db;
+    await waitUntil(
+      async () => {
+        const all = await db.selectFrom('events').select('id').where('site_id', '=', SITE).execute();
+        const done = await db.selectFrom('webhook_deliveries').select('id').where('status', '=', 'succeeded').execute();
+        return all.length > 0 && done.length === all.length;
+      },
+      30_000,
+      'every event delivered',
+    );
+    const hooks = receiver.received.map((r) => r.body).join('\n');
+    for (const type of ['comment.rejected', 'comment.reported', 'import.completed']) expect(hooks).toContain(type);
     const sse = events.map((e) => `${e.event} ${e.data}`).join('\n');
     expect(sse).toContain(first);
     expect(log).toContain('"msg"');
@@ -125,6 +142,7 @@ describe('personal data outlets', () => {
       ['log', log],
       ['live queue', sse],
       ['metrics', metrics.text],
+      ['webhooks without personal data', hooks],
     ] as const)
       for (const v of [EMAIL, IP, IMPORTED.email, IMPORTED.ip, 'mail-outlet.example'])
         expect(text.includes(v), `${v} in the ${where}`).toBe(false);
