@@ -118,6 +118,23 @@ describe('erasure', () => {
       { 'x-forwarded-for': '198.51.100.200' },
     );
     await ctx.container.moderation.setStatus(reply.body.id, 'approved', admin);
+    // Both alerts sent first: an alert job reading the site while the block list changes could cache
+    // the site as it was (site.service.ts clears its cache entry before the change commits).
+    await waitUntil(
+      async () => {
+        const alerts = await listMailMessages(ctx.container.database.db, {
+          siteIds: ['erase'],
+          kind: 'moderation_alert',
+          limit: 50,
+        });
+        return (
+          alerts.some((a) => a.to_address === 'erasure-mod@example.com' && a.text_body.includes(AUTHOR.name)) &&
+          alerts.some((a) => a.text_body.includes(OTHER.name))
+        );
+      },
+      20_000,
+      "the moderator's alerts quoting both held comments",
+    );
     // The address on the block list (an audited settings change): her next comment is rejected, with
     // her address in the reason.
     await ctx.container.admin.updateSite(admin, 'erase', { settings: { blockedEmails: [AUTHOR.email] } });
@@ -179,18 +196,6 @@ describe('erasure', () => {
       progress: {},
     });
     await settled();
-    await waitUntil(
-      async () => {
-        const alerts = await listMailMessages(ctx.container.database.db, {
-          siteIds: ['erase'],
-          kind: 'moderation_alert',
-          limit: 50,
-        });
-        return alerts.some((a) => a.to_address === 'erasure-mod@example.com' && a.text_body.includes(AUTHOR.name));
-      },
-      20_000,
-      "the moderator's alert quoting her comment",
-    );
     const before = await tableRowsAsText(ctx);
     expect(found(before.text).sort()).toEqual(
       [
