@@ -420,6 +420,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
               log,
               sendDigests: (now) => alerts.sendDigests(now),
               sendReplyDigests,
+              purgeUploads: () => importJobs.purgeUploads(),
             }),
           ),
           imports: instrument('imports', importJobs.process),

@@ -122,3 +122,27 @@ export async function deleteMailToAddress(db: DbOrTx, address: string, siteId?: 
 export async function findMailByDedupeKey(db: DbOrTx, dedupeKey: string): Promise<MailMessageRow | undefined> {
   return withMail(db).selectFrom('mail_messages').selectAll().where('dedupe_key', '=', dedupeKey).executeTakeFirst();
 }
+
+/**
+ * Erasure: the site's kept mail to others that mentions the erased author (a moderator alert or a
+ * reply mail quoting their comment, a digest naming them), found by any of the needles (the erased
+ * comments' ids, the author's addresses and names) in the subject, bodies or dedupe key, any letter case.
+ */
+export async function deleteMailMentioning(db: DbOrTx, siteId: string, needles: string[]): Promise<number> {
+  const wanted = [...new Set(needles.map((n) => n.trim().toLowerCase()).filter((n) => n.length > 0))];
+  if (wanted.length === 0) return 0;
+  const result = await withMail(db)
+    .deleteFrom('mail_messages')
+    .where('site_id', '=', siteId)
+    .where((eb) =>
+      eb.or(
+        wanted.flatMap((n) =>
+          (['subject', 'text_body', 'html_body', 'dedupe_key'] as const).map((col) =>
+            eb(eb.fn('strpos', [eb.fn('lower', [eb.fn.coalesce(col, eb.val(''))]), eb.val(n)]), '>', 0),
+          ),
+        ),
+      ),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -21,6 +21,8 @@ export const MAINTENANCE_SCHEDULE: Record<string, number> = {
   'purge-spam': 3_600_000,
   'purge-events': 3_600_000,
   'purge-expired': 3_600_000,
+  // Uploads of imports whose process died: the stored file holds every commenter's address and IP.
+  'purge-uploads': 600_000,
   // Hourly and daily moderator digests: each is sent when its period has passed, so a check every
   // five minutes keeps them within minutes of the hour.
   'moderator-digests': 300_000,
@@ -47,6 +49,8 @@ export function createMaintenanceJob(deps: {
   sendDigests?: (now: Date) => Promise<number>;
   /** Sends the subscribers' digests that are due (subscriptions/reply-digest.job.ts); returns how many. */
   sendReplyDigests?: (now: Date) => Promise<number>;
+  /** Fails abandoned imports and deletes the uploads ended imports left (transfer/import-job.service.ts). */
+  purgeUploads?: () => Promise<Record<string, number>>;
 }) {
   const { db, log } = deps;
   const tasks: Record<string, (job: Job) => Promise<Record<string, number>>> = {
@@ -94,6 +98,7 @@ export function createMaintenanceJob(deps: {
       idempotencyKeys: await purgeExpiredIdempotencyKeys(db),
       jobs: await purgeFinishedJobs(db, new Date(Date.now() - DAY)),
     }),
+    'purge-uploads': async () => (deps.purgeUploads ? await deps.purgeUploads() : {}),
   };
 
   return async function maintenance(job: Job): Promise<void> {

@@ -14,7 +14,7 @@ import { deleteKeysOfComments } from '../comments/idempotency.repository.ts';
 import { eraseLogOfComments } from '../comments/moderation-log.repository.ts';
 import type { Tx } from '../db/database.ts';
 import { rewriteEventsOfComments } from '../events/outbox.repository.ts';
-import { deleteMailToAddress } from '../mail/mail.repository.ts';
+import { deleteMailMentioning, deleteMailToAddress } from '../mail/mail.repository.ts';
 import { deleteReportsOfComments, forgetNoticesBy } from '../reports/report.repository.ts';
 import { uuidv7 } from '../shared/ids.ts';
 import { canonicalRange, clientKey } from '../shared/ip-address.ts';
@@ -23,6 +23,7 @@ import type { SiteService } from '../sites/site.service.ts';
 import type { SpamTraining } from '../spam-learning/spam-training.service.ts';
 import { deleteSubscriptionsOfComments, deleteSubscriptionsOfHash } from '../subscriptions/subscription.repository.ts';
 import { forgetVerified } from '../subscriptions/verified-author.repository.ts';
+import { deleteUploadsOfEndedImports } from '../transfer/import-job.repository.ts';
 import { forgetResponsesForComments } from '../webhooks/webhook.repository.ts';
 import type { ErasureStep, ErasureSubject } from './erasure.ts';
 
@@ -101,6 +102,16 @@ export function erasureSteps(deps: { sites: SiteService; spam: Pick<SpamTraining
       run: authorOnly((tx, s, a) => scrubAuditOfSite(tx, s.siteId, everyValue(s, a), scrubber(everyValue(s, a)))),
     },
     { name: 'mail', run: authorOnly((tx, s, a) => deleteMailToAddress(tx, a.email, s.siteId)) },
+    // Kept mail to others about the author: moderator alerts and reply mails quote the comment and name them.
+    // One deleted comment: the mail that quotes it (its id is in the link or the dedupe key).
+    {
+      name: 'mailAboutAuthor',
+      run: (tx, s) =>
+        deleteMailMentioning(tx, s.siteId, [
+          ...s.commentIds,
+          ...(s.author ? [s.author.email, ...s.values.emails, ...s.values.names] : []),
+        ]),
+    },
     // The learned spam model forgets the erased comments (their lessons hold their words); name and
     // email tokens were keyed hashes all along.
     { name: 'spamModel', run: (tx, s) => deps.spam.forgetComments(tx, s.commentIds) },
@@ -113,6 +124,9 @@ export function erasureSteps(deps: { sites: SiteService; spam: Pick<SpamTraining
     // notices the author filed as a reporter (their name and address).
     { name: 'reportsOfComments', run: (tx, s) => deleteReportsOfComments(tx, s.commentIds) },
     { name: 'reportNotices', run: authorOnly((tx, s, a) => forgetNoticesBy(tx, s.siteId, a.email)) },
+    // Uploads of imports that ended (failed, abandoned) yet left their file behind: every commenter's
+    // address and IP is in it. An active import's upload stays (it is being read).
+    { name: 'importUploads', run: authorOnly((tx, s) => deleteUploadsOfEndedImports(tx, s.siteId)) },
     // ← your step here
   ];
 }

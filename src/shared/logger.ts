@@ -37,7 +37,7 @@ export function createLogger(level: string, fd: 1 | 2 = 1, format: 'json' | 'pre
   return logger;
 }
 
-function loggerOptions(level: string): pino.LoggerOptions {
+export function loggerOptions(level: string): pino.LoggerOptions {
   return {
     level,
     base: { service: 'comments' },

@@ -23,13 +23,7 @@ export async function insertImportJob(
     status: 'uploading' | 'running';
   },
 ): Promise<ImportJobRow | undefined> {
-  await db
-    .updateTable('import_jobs')
-    .set({ status: 'failed', error: 'Abandoned: the process running it stopped.', updated_at: new Date() })
-    .where('site_id', '=', j.siteId)
-    .where('status', 'in', ['uploading', 'queued', 'running'])
-    .where('updated_at', '<', new Date(Date.now() - j.staleMs))
-    .execute();
+  await failStaleImports(db, j.staleMs, j.siteId);
   return db
     .insertInto('import_jobs')
     .values({
@@ -43,6 +37,38 @@ export async function insertImportJob(
     .onConflict((oc) => oc.doNothing())
     .returningAll()
     .executeTakeFirst();
+}
+
+/**
+ * Active jobs silent for `staleMs` (their process died) become failed, and their stored upload (every
+ * commenter's address and IP) goes with them; one site's, or every site's (maintenance). Returns how many.
+ */
+export async function failStaleImports(db: DbOrTx, staleMs: number, siteId?: string): Promise<number> {
+  let query = db
+    .updateTable('import_jobs')
+    .set({ status: 'failed', error: 'Abandoned: the process running it stopped.', updated_at: new Date() })
+    .where('status', 'in', ['uploading', 'queued', 'running'])
+    .where('updated_at', '<', new Date(Date.now() - staleMs));
+  if (siteId !== undefined) query = query.where('site_id', '=', siteId);
+  const failed = await query.returning('id').execute();
+  if (failed.length > 0)
+    await db
+      .deleteFrom('import_upload_chunks')
+      .where(
+        'job_id',
+        'in',
+        failed.map((f) => f.id),
+      )
+      .execute();
+  return failed.length;
+}
+
+/** The stored uploads of imports that have ended (left behind by an older version or a crash); one site's or all. */
+export async function deleteUploadsOfEndedImports(db: DbOrTx, siteId?: string): Promise<number> {
+  let ended = db.selectFrom('import_jobs').select('id').where('status', 'in', ['completed', 'failed']);
+  if (siteId !== undefined) ended = ended.where('site_id', '=', siteId);
+  const result = await db.deleteFrom('import_upload_chunks').where('job_id', 'in', ended).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export async function insertUploadChunk(db: DbOrTx, jobId: string, seq: number, data: Uint8Array): Promise<void> {

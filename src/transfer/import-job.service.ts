@@ -26,6 +26,8 @@ import {
   claimImportJob,
   deleteImportJob,
   deleteUploadChunks,
+  deleteUploadsOfEndedImports,
+  failStaleImports,
   findImportJob,
   findUploadChunk,
   finishImportJob,
@@ -317,6 +319,17 @@ export function createImportJobService(deps: {
     },
 
     process,
+
+    /**
+     * Maintenance: imports whose process died are failed, and every upload an ended import left
+     * behind is deleted (the file holds every commenter's address and IP).
+     */
+    async purgeUploads(): Promise<Record<string, number>> {
+      return {
+        abandonedImports: await failStaleImports(db, STALE_MS),
+        uploadChunks: await deleteUploadsOfEndedImports(db),
+      };
+    },
   };
 }
 

@@ -1,11 +1,13 @@
 // Erasure leaves nothing of the author anywhere: their name, email, IP addresses, user agent and text
 // (and the fragments filters matched) are in no table of the database afterwards, whichever way they
 // got there (comments, log rows and notes, events, deliveries and the receivers' answers, Idempotency-Key
-// answers, block lists, bans, audit rows, kept mail). A redelivered event sends the erased form.
+// answers, block lists, bans, audit rows, kept mail to her and moderator alerts quoting her, the stored
+// upload an abandoned import left behind). A redelivered event sends the erased form.
 // Also: webhook endpoints without personal data get filter reasons as codes and field names only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
-import { insertMailMessage } from '../../src/mail/mail.repository.ts';
+import { insertMailMessage, listMailMessages } from '../../src/mail/mail.repository.ts';
+import { finishImportJob, insertImportJob, insertUploadChunk } from '../../src/transfer/import-job.repository.ts';
 import { api, bearer, createUser, tokenFor } from '../support/accounts.ts';
 import { pgDump, tableRowsAsText } from '../support/db-dump.ts';
 import { call, createSite, submit } from '../support/http.ts';
@@ -43,6 +45,10 @@ beforeAll(async () => {
   await ctx.container.webhooks.create('erase', { url: `${receiver.url}/personal`, includePersonalData: true });
   await ctx.container.webhooks.create('erase', { url: `${receiver.url}/public`, includePersonalData: false });
   adminAuth = bearer(await tokenFor(ctx, await createUser(ctx, 'erasure-admin@example.com', 'admin')));
+  // A moderator with immediate alerts: each held comment of hers is quoted in a kept alert mail.
+  await createUser(ctx, 'erasure-mod@example.com', 'moderator', ['erase']);
+  const cli = ['alerts:set', '--email', 'erasure-mod@example.com', '--site', 'erase', '--frequency', 'immediate'];
+  expect(await runCli(cli, ctx.container, { out: () => {}, err: () => {} })).toBe(0);
 });
 afterAll(async () => {
   await ctx.close();
@@ -73,6 +79,8 @@ async function settled(): Promise<void> {
 function values(): string[] {
   return [AUTHOR.name, AUTHOR.email, AUTHOR.ipv4, AUTHOR.ipv6, AUTHOR.userAgent, AUTHOR.secret];
 }
+/** A stored upload is bytes: the dump shows them in hex. */
+const hex = (v: string) => Buffer.from(v).toString('hex');
 
 /** Every value found in the text: full values in any case, matched fragments as the author wrote them. */
 function found(text: string): string[] {
@@ -82,6 +90,7 @@ function found(text: string): string[] {
     ...MATCHED.filter((m) => text.includes(m)),
     // The author's name in parts (a note could name her by her surname), and the IPv6 /64.
     ...['Quixote-Marsh', '2001:db8:77:1::/64'].filter((v) => lower.includes(v.toLowerCase())),
+    ...[AUTHOR.email, AUTHOR.ipv4].filter((v) => lower.includes(hex(v))).map((v) => `hex:${v}`),
   ];
 }
 
@@ -109,6 +118,23 @@ describe('erasure', () => {
       { 'x-forwarded-for': '198.51.100.200' },
     );
     await ctx.container.moderation.setStatus(reply.body.id, 'approved', admin);
+    // Both alerts sent first: an alert job reading the site while the block list changes could cache
+    // the site as it was (site.service.ts clears its cache entry before the change commits).
+    await waitUntil(
+      async () => {
+        const alerts = await listMailMessages(ctx.container.database.db, {
+          siteIds: ['erase'],
+          kind: 'moderation_alert',
+          limit: 50,
+        });
+        return (
+          alerts.some((a) => a.to_address === 'erasure-mod@example.com' && a.text_body.includes(AUTHOR.name)) &&
+          alerts.some((a) => a.text_body.includes(OTHER.name))
+        );
+      },
+      20_000,
+      "the moderator's alerts quoting both held comments",
+    );
     // The address on the block list (an audited settings change): her next comment is rejected, with
     // her address in the reason.
     await ctx.container.admin.updateSite(admin, 'erase', { settings: { blockedEmails: [AUTHOR.email] } });
@@ -150,9 +176,37 @@ describe('erasure', () => {
       status: 'kept',
       sentAt: null,
     });
+    // An import whose process died mid-upload: its stored file (her address and IP in it) stays behind
+    // until the job counts as abandoned.
+    const job = await insertImportJob(ctx.container.database.db, {
+      id: '0190a0a0-0000-7000-8000-0000000011e5',
+      siteId: 'erase',
+      format: 'disqus',
+      createdBy: 'cli:test-admin',
+      options: {},
+      staleMs: 600_000,
+      status: 'uploading',
+    });
+    const upload = `<disqus><post><author><email>${AUTHOR.email}</email></author><ipAddress>${AUTHOR.ipv4}</ipAddress>`;
+    await insertUploadChunk(ctx.container.database.db, job!.id, 0, Buffer.from(upload));
+    await finishImportJob(ctx.container.database.db, job!.id, {
+      status: 'failed',
+      report: null,
+      error: 'Abandoned: the process running it stopped.',
+      progress: {},
+    });
     await settled();
     const before = await tableRowsAsText(ctx);
-    expect(found(before.text).sort()).toEqual([...values(), ...MATCHED, 'Quixote-Marsh', '2001:db8:77:1::/64'].sort());
+    expect(found(before.text).sort()).toEqual(
+      [
+        ...values(),
+        ...MATCHED,
+        'Quixote-Marsh',
+        '2001:db8:77:1::/64',
+        `hex:${AUTHOR.email}`,
+        `hex:${AUTHOR.ipv4}`,
+      ].sort(),
+    );
   });
 
   it('sends endpoints without personal data the reasons as codes and field names, never the values', async () => {
