@@ -58,9 +58,16 @@ function prepare(site: Site): void {
 // Public requests read the site on every call; a short per-process cache keeps that off the database.
 // Updates clear the local entry at once; other processes see them within CACHE_TTL_MS. Inside a
 // transaction reads go to the transaction (never cached: it may roll back) and writes clear the entry.
+// A write inside a transaction is not visible to others until it commits, and there is no hook for
+// that moment: a read in between would cache the old settings (a newly blocked email let through for
+// a while). So for CACHE_TTL_MS after such a write, reads of that site go to the database uncached.
 const CACHE_TTL_MS = 2_000;
 
-type SiteCache = Map<string, { site: Site | null; expires: number }>;
+interface SiteCache {
+  entries: Map<string, { site: Site | null; expires: number }>;
+  /** Sites written in a transaction that may not have committed yet: until when not to cache them. */
+  writing: Map<string, number>;
+}
 
 function siteVerbs(db: DbOrTx, cache: SiteCache) {
   async function find(id: string): Promise<Site | null> {
@@ -69,15 +76,25 @@ function siteVerbs(db: DbOrTx, cache: SiteCache) {
       const row = await repo.findSite(db, id);
       return row ? toSite(row) : null;
     }
-    const hit = cache.get(id);
+    const hit = cache.entries.get(id);
     if (hit && hit.expires > Date.now()) return hit.site;
     const row = await repo.findSite(db, id);
     const site = row ? toSite(row) : null;
     // Settings saved by another process are compiled once here, after this request's turn.
     if (site) setImmediate(prepare, site);
-    if (cache.size > 10_000) cache.clear();
-    cache.set(id, { site, expires: Date.now() + CACHE_TTL_MS });
+    if ((cache.writing.get(id) ?? 0) > Date.now()) return site;
+    cache.writing.delete(id);
+    if (cache.entries.size > 10_000) cache.entries.clear();
+    cache.entries.set(id, { site, expires: Date.now() + CACHE_TTL_MS });
     return site;
+  }
+
+  function forget(id: string) {
+    cache.entries.delete(id);
+    if (db.isTransaction) {
+      if (cache.writing.size > 10_000) cache.writing.clear();
+      cache.writing.set(id, Date.now() + CACHE_TTL_MS);
+    }
   }
 
   async function get(id: string): Promise<Site> {
@@ -96,7 +113,7 @@ function siteVerbs(db: DbOrTx, cache: SiteCache) {
     const settings = validateSettings(input.settings ?? {});
     const row = await repo.insertSite(db, { id: input.id, name: input.name.trim(), settings });
     if (!row) throw new ConflictError(`A site with id "${input.id}" already exists.`);
-    cache.delete(input.id);
+    forget(input.id);
     const site = toSite(row);
     prepare(site);
     return site;
@@ -122,7 +139,7 @@ function siteVerbs(db: DbOrTx, cache: SiteCache) {
         ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
         settings,
       });
-      cache.delete(id);
+      forget(id);
       const site = toSite(row!);
       prepare(site);
       return site;
@@ -147,6 +164,6 @@ export type SiteVerbs = ReturnType<typeof siteVerbs>;
 export type SiteService = Bindable<SiteVerbs>;
 
 export function createSiteService(db: Db): SiteService {
-  const cache: SiteCache = new Map();
+  const cache: SiteCache = { entries: new Map(), writing: new Map() };
   return bindable(db, (q) => siteVerbs(q, cache));
 }
