@@ -131,6 +131,10 @@ export function createLiveQueue(deps: { db: Db; feed: LiveFeed; log: Logger; hea
 
     async close(): Promise<void> {
       this.stop();
+      // Changes committed just before (a CLI command's decision) still reach the other processes' tabs,
+      // and their counts are read before the database closes.
+      if (pending.size > 0) flushing = flushing.then(flush);
+      await flushing;
       unsubscribe?.();
       await feed.close();
     },
