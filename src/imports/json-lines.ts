@@ -20,6 +20,15 @@ export interface JsonLine {
 
 const NEWLINE = 0x0a;
 
+/**
+ * JSON.parse's message without the piece of the line it may quote ('Unexpected token 'x', "{"name":
+ * "Ada…"... is not valid JSON'): the error is stored with the import job and shown to moderators,
+ * and the line holds a commenter's name and address.
+ */
+function withoutQuote(message: string): string {
+  return message.replace(/, ".*" is not valid JSON$|, ".*"\.\.\. is not valid JSON$/s, '');
+}
+
 function parseLine(bytes: Buffer, line: number, last: boolean, head: Uint8Array | null): JsonLine | null {
   let text = bytes.toString('utf8');
   if (line === 1) text = text.replace(/^\uFEFF/, '');
@@ -29,7 +38,7 @@ function parseLine(bytes: Buffer, line: number, last: boolean, head: Uint8Array 
   } catch (err) {
     if (last) throw new ImportFileError('The file ends in the middle of a line: is it truncated?', { line });
     const hint = line === 1 && head ? formatHint(head) : '';
-    const why = (err as Error).message;
+    const why = withoutQuote((err as Error).message);
     throw new ImportFileError(`This line is not valid JSON (${why})${hint ? `: ${hint}` : ''}`, { line });
   }
 }

@@ -23,7 +23,7 @@ import type { SiteService } from '../sites/site.service.ts';
 import type { SpamTraining } from '../spam-learning/spam-training.service.ts';
 import { deleteSubscriptionsOfComments, deleteSubscriptionsOfHash } from '../subscriptions/subscription.repository.ts';
 import { forgetVerified } from '../subscriptions/verified-author.repository.ts';
-import { deleteUploadsOfEndedImports } from '../transfer/import-job.repository.ts';
+import { deleteUploadsOfEndedImports, scrubImportJobErrors } from '../transfer/import-job.repository.ts';
 import { forgetResponsesForComments } from '../webhooks/webhook.repository.ts';
 import type { ErasureStep, ErasureSubject } from './erasure.ts';
 
@@ -127,6 +127,13 @@ export function erasureSteps(deps: { sites: SiteService; spam: Pick<SpamTraining
     // Uploads of imports that ended (failed, abandoned) yet left their file behind: every commenter's
     // address and IP is in it. An active import's upload stays (it is being read).
     { name: 'importUploads', run: authorOnly((tx, s) => deleteUploadsOfEndedImports(tx, s.siteId)) },
+    // A failed import's error may quote the line of the file it stopped at: a name, an address.
+    {
+      name: 'importErrors',
+      run: authorOnly((tx, s, a) =>
+        scrubImportJobErrors(tx, s.siteId, everyValue(s, a), scrubber(everyValue(s, a)).text),
+      ),
+    },
     // ← your step here
   ];
 }

@@ -1,5 +1,6 @@
 // Import jobs started through the admin API: their status, progress and report, and the uploaded file
 // in chunks. The only module that writes these tables.
+import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { ImportJobRow } from '../db/schema.ts';
 
@@ -158,4 +159,33 @@ export async function finishImportJob(
 
 export async function findImportJob(db: DbOrTx, siteId: string, id: string): Promise<ImportJobRow | undefined> {
   return db.selectFrom('import_jobs').selectAll().where('site_id', '=', siteId).where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Erasure: a job's stored error may quote the file it read (a line, a name, an address), so the
+ * site's job errors lose these values. Returns how many jobs changed; safe to run twice.
+ */
+export async function scrubImportJobErrors(
+  db: DbOrTx,
+  siteId: string,
+  needles: readonly string[],
+  scrub: (text: string) => string,
+): Promise<number> {
+  const found = needles.filter((n) => n.trim() !== '');
+  if (found.length === 0) return 0;
+  const rows = await db
+    .selectFrom('import_jobs')
+    .select(['id', 'error'])
+    .where('site_id', '=', siteId)
+    .where('error', 'is not', null)
+    .where((eb) => eb.or(found.map((n) => sql<boolean>`strpos(lower(error), lower(${n})) > 0`)))
+    .execute();
+  let changed = 0;
+  for (const r of rows) {
+    const error = scrub(r.error!);
+    if (error === r.error) continue;
+    await db.updateTable('import_jobs').set({ error }).where('id', '=', r.id).execute();
+    changed++;
+  }
+  return changed;
 }
