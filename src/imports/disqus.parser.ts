@@ -1,7 +1,12 @@
 // Disqus XML export, read as a stream: <disqus> with <category>, then <thread dsq:id> (the
 // articles), then <post dsq:id> (the comments, in tree order: a parent before its replies).
-// Only thread keys are remembered (deleted threads, to skip their posts): memory is bounded by the
-// number of threads, never by the number of posts.
+// Only thread keys are remembered (the threads read, and the deleted ones, to skip their posts):
+// memory is bounded by the number of threads, never by the number of posts.
+// Disqus writes every thread before the posts, but a post may name a thread that is not in the file
+// (Disqus keeps posts of threads it no longer lists; converters write posts first). Such posts wait
+// for their thread (a bounded number of them; past that they are yielded as they are, with a thread
+// the importer knows only by its key); those still waiting at the end are skipped as missing-thread,
+// rather than becoming an article nobody can find.
 // Deleted posts are yielded as placeholders (status deleted, no text or personal data): whether
 // one has replies is known only further down the file, so the importer drops the childless ones.
 import type { ImportInput } from './byte-source.ts';
@@ -28,8 +33,15 @@ interface Element {
 
 const isTrue = (value: string | undefined) => value?.trim().toLowerCase() === 'true';
 
+/** Posts kept while they wait for a thread later in the file. */
+const MAX_WAITING = 20_000;
+
 class DisqusVisitor implements XmlVisitor<ImportRecord> {
+  private readonly threads = new Set<string>();
   private readonly deletedThreads = new Set<string>();
+  /** Posts read before their thread, by thread key (in file order). */
+  private readonly waiting = new Map<string, ImportedComment[]>();
+  private waitingCount = 0;
   private el: Element | null = null;
 
   open(name: string, attrs: Record<string, string>, cur: XmlCursor<ImportRecord>): void {
@@ -63,7 +75,30 @@ class DisqusVisitor implements XmlVisitor<ImportRecord> {
     else if (cur.depth === 4 && text !== null) el.author[name] = text.trim();
   }
 
-  end(): void {}
+  end(cur: XmlCursor<ImportRecord>): void {
+    for (const [thread, posts] of this.waiting) {
+      for (const post of posts) {
+        const detail = `post ${post.sourceId} names thread ${thread}, which is not in the file`;
+        cur.emit({ type: 'skipped', reason: 'missing-thread', sourceId: post.sourceId, detail, line: post.line });
+      }
+    }
+    this.waiting.clear();
+  }
+
+  /** Posts that waited for this thread: yielded after it, or skipped with it when it was deleted. */
+  private release(key: string, deleted: boolean, cur: XmlCursor<ImportRecord>): void {
+    const posts = this.waiting.get(key);
+    if (!posts) return;
+    this.waiting.delete(key);
+    this.waitingCount -= posts.length;
+    for (const post of posts) {
+      if (!deleted) cur.emit(post);
+      else {
+        const detail = `post ${post.sourceId} belongs to deleted thread ${key}`;
+        cur.emit({ type: 'skipped', reason: 'deleted-thread', sourceId: post.sourceId, detail, line: post.line });
+      }
+    }
+  }
 
   private openRoot(name: string, cur: XmlCursor<ImportRecord>): void {
     if (name === 'disqus') {
@@ -91,8 +126,10 @@ class DisqusVisitor implements XmlVisitor<ImportRecord> {
       this.deletedThreads.add(key);
       const detail = `thread ${key} was deleted in Disqus; its posts are skipped`;
       cur.emit({ type: 'skipped', reason: 'deleted-thread', sourceId: key, detail, line: el.line });
+      this.release(key, true, cur);
       return;
     }
+    this.threads.add(key);
     cur.emit({
       type: 'article',
       sourceKey: key,
@@ -104,6 +141,7 @@ class DisqusVisitor implements XmlVisitor<ImportRecord> {
       closedAt: null,
       line: el.line,
     });
+    this.release(key, false, cur);
   }
 
   private closePost(el: Element, cur: XmlCursor<ImportRecord>): void {
@@ -147,7 +185,15 @@ class DisqusVisitor implements XmlVisitor<ImportRecord> {
       kind: 'comment',
       line: el.line,
     };
-    cur.emit(deleted ? asPlaceholder(comment) : comment);
+    const post = deleted ? asPlaceholder(comment) : comment;
+    if (this.threads.has(el.threadRef) || this.waitingCount >= MAX_WAITING) {
+      cur.emit(post);
+      return;
+    }
+    const list = this.waiting.get(el.threadRef);
+    if (list) list.push(post);
+    else this.waiting.set(el.threadRef, [post]);
+    this.waitingCount++;
   }
 }
 

@@ -68,7 +68,15 @@ export interface ImportedComment {
   line: number | null;
 }
 
-export type SkipReason = 'post-type' | 'deleted-thread' | 'invalid' | 'unknown-record';
+export type SkipReason =
+  | 'post-type'
+  /** WordPress comment types that are not readers' comments: editors' notes (WordPress 6.9), plugins' own. */
+  | 'comment-type'
+  | 'deleted-thread'
+  /** A Disqus post whose thread is not in the file (Disqus keeps posts of threads it no longer lists). */
+  | 'missing-thread'
+  | 'invalid'
+  | 'unknown-record';
 
 /** Something in the file that was deliberately not turned into a record, so reports can count it. */
 export interface ImportSkipped {

@@ -74,7 +74,8 @@ function commentsQuery(db: Database): string {
     if (!have.has(required)) throw new ImportFileError(`The Isso comments table has no ${required} column`);
   }
   const optional = OPTIONAL.map((c) => (have.has(c) ? `c.${c}` : `NULL AS ${c}`)).join(', ');
-  return `SELECT c.id, c.created, c.text, ${optional}, t.uri FROM comments c JOIN threads t ON t.id = c.tid ORDER BY c.tid, c.id`;
+  // LEFT JOIN: a comment whose thread row is gone (Isso's tid is not enforced) is reported, not lost silently.
+  return `SELECT c.id, c.tid, c.created, c.text, ${optional}, t.uri FROM comments c LEFT JOIN threads t ON t.id = c.tid ORDER BY c.tid, c.id`;
 }
 
 const text = (v: SqlValue | undefined): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
@@ -152,6 +153,11 @@ async function* records(db: Database): AsyncGenerator<ImportRecord> {
   try {
     while (comments.step()) {
       const row = comments.getAsObject();
+      if (row.uri === null || row.uri === undefined) {
+        const detail = `comment ${text(row.id)} names thread ${text(row.tid)}, which is not in the database`;
+        yield { type: 'skipped', reason: 'missing-thread', sourceId: text(row.id), detail, line: null };
+        continue;
+      }
       const comment = toComment(row);
       if (typeof comment !== 'string') yield comment;
       else yield { type: 'skipped', reason: 'invalid', sourceId: text(row.id), detail: comment, line: null };

@@ -43,7 +43,12 @@ const COMMENT_FIELDS = new Set([
   'wp:comment_user_id',
   'wp:comment_agent',
 ]);
-const KINDS: Record<string, ImportedKind> = { pingback: 'pingback', trackback: 'trackback' };
+const KINDS: Record<string, ImportedKind> = {
+  '': 'comment',
+  comment: 'comment',
+  pingback: 'pingback',
+  trackback: 'trackback',
+};
 
 type Fields = Record<string, string>;
 interface Item {
@@ -167,10 +172,21 @@ class WxrVisitor implements XmlVisitor<ImportRecord> {
       cur.emit({ type: 'skipped', reason: 'invalid', sourceId: id || null, detail, line: comment.line });
       return;
     }
+    // Any other comment_type is not a reader's comment: WordPress 6.9's editors' notes on blocks
+    // ("note", held as unapproved comments), WooCommerce's order notes, plugins' webmentions and logs.
+    const type = cleanLine(f['wp:comment_type']).toLowerCase();
+    const kind = Object.hasOwn(KINDS, type) ? KINDS[type] : undefined;
+    if (!kind) {
+      const detail = `comment ${id} is of type "${type}", not a reader's comment`;
+      cur.emit({ type: 'skipped', reason: 'comment-type', sourceId: id, detail, line: comment.line });
+      return;
+    }
     const approved = cleanLine(f['wp:comment_approved']);
     const status: ImportedStatus = isImportedStatus(comment.status)
       ? comment.status
-      : (WXR_STATUSES[approved.toLowerCase()] ?? WXR_UNKNOWN_STATUS);
+      : Object.hasOwn(WXR_STATUSES, approved.toLowerCase())
+        ? WXR_STATUSES[approved.toLowerCase()]!
+        : WXR_UNKNOWN_STATUS;
     const parent = cleanLine(f['wp:comment_parent']);
     const userId = cleanLine(f['wp:comment_user_id']);
     const record = {
@@ -188,7 +204,7 @@ class WxrVisitor implements XmlVisitor<ImportRecord> {
       createdAt,
       status,
       sourceStatus: approved,
-      kind: KINDS[cleanLine(f['wp:comment_type']).toLowerCase()] ?? 'comment',
+      kind,
       line: comment.line,
     };
     cur.emit(status === 'deleted' ? asPlaceholder(record) : record);

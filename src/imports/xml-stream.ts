@@ -44,10 +44,14 @@ export interface XmlOptions extends SourceOptions {
   limits?: Partial<XmlLimits>;
 }
 
-const DECLARED_ENCODING = /^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/;
+// Whitespace before the declaration is not allowed by XML, but exporters write it (a PHP file with a
+// newline before its "<?php" tag puts it in every WordPress export the site makes).
+const DECLARED_ENCODING = /^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']/;
 
 /** The text encoding: a byte order mark, else the XML declaration, else UTF-8. */
 function decoderFor(head: Uint8Array): TextDecoder {
+  // A UTF-8 byte order mark wins over a declaration that says otherwise (the file was re-saved).
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return new TextDecoder('utf-8');
   if (head[0] === 0xff && head[1] === 0xfe) return new TextDecoder('utf-16le');
   if (head[0] === 0xfe && head[1] === 0xff) return new TextDecoder('utf-16be');
   if (head[0] === 0x3c && head[1] === 0x00) return new TextDecoder('utf-16le');
@@ -73,6 +77,16 @@ function describeSaxError(message: string): string {
   const first = message.split('\n')[0] ?? message;
   for (const [pattern, text] of SAX_MESSAGES) if (pattern.test(first)) return text;
   return `Malformed XML: ${first}`;
+}
+
+/** A few characters, then the XML: a copy-paste slip (a quote, a backtick) rather than another format. */
+function strayBeforeXml(head: Uint8Array): boolean {
+  const start = Buffer.from(head.subarray(0, 64))
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
+  const at = start.indexOf('<');
+  return at > 0 && at <= 8 && /^<(\?xml|rss|disqus)\b/.test(start.slice(at));
 }
 
 interface Capture {
@@ -162,8 +176,11 @@ class LimitedSax<T> implements XmlCursor<T> {
     if (/^Max buffer length exceeded/.test(err.message)) {
       throw new ImportTooLargeError('One XML token is longer than the 64 KiB allowed outside text', this.pos());
     }
-    const text = describeSaxError(err.message);
+    let text = describeSaxError(err.message);
     const hint = text === 'This is not an XML file' && this.head ? formatHint(this.head) : '';
+    if (text === 'This is not an XML file' && !hint && this.head && strayBeforeXml(this.head)) {
+      text = 'There are stray characters before the XML starts: remove them and import the file again';
+    }
     throw new ImportFileError(hint ? `${text}: ${hint}` : text, this.pos());
   }
 

@@ -146,7 +146,7 @@ describe('Disqus export', () => {
     ]);
   });
 
-  it('keeps a post whose thread is declared later (the thread comes as its own record)', async () => {
+  it('keeps a post whose thread is declared later: it waits, and comes after its thread (so the article has its identifier and URL)', async () => {
     const xml = `<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
 <post dsq:id="1"><message>early</message><createdAt>2020-01-01T00:00:00Z</createdAt><isDeleted>false</isDeleted>
 <isSpam>false</isSpam><author><name>A</name></author><thread dsq:id="9"/></post>
@@ -154,6 +154,7 @@ describe('Disqus export', () => {
 </disqus>`;
     const records = await collect(parseDisqus(Buffer.from(xml)));
     expect(records.slice(1)).toEqual([
+      article({ sourceKey: '9', identifier: 'nine', url: 'https://x.example/9', title: 'Nine', line: 4 }),
       comment({
         ...visible,
         sourceId: '1',
@@ -163,7 +164,22 @@ describe('Disqus export', () => {
         createdAt: at('2020-01-01T00:00:00Z'),
         line: 2,
       }),
-      article({ sourceKey: '9', identifier: 'nine', url: 'https://x.example/9', title: 'Nine', line: 4 }),
+    ]);
+  });
+
+  it('skips posts whose thread is deleted later in the file, or not in the file at all', async () => {
+    const post = (id: string, thread: string) =>
+      `<post dsq:id="${id}"><message>m</message><createdAt>2020-01-01T00:00:00Z</createdAt><author><name>A</name></author><thread dsq:id="${thread}"/></post>`;
+    const xml = `<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
+${post('1', 'gone')}
+${post('2', 'nowhere')}
+<thread dsq:id="gone"><link>https://x.example/g</link><isDeleted>true</isDeleted></thread>
+</disqus>`;
+    const records = await collect(parseDisqus(Buffer.from(xml)));
+    expect(records.slice(1).map((r) => (r.type === 'skipped' ? [r.reason, r.sourceId, r.line] : r.type))).toEqual([
+      ['deleted-thread', 'gone', 4],
+      ['deleted-thread', '1', 2],
+      ['missing-thread', '2', 3],
     ]);
   });
 
