@@ -5,11 +5,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
 import { emailHash } from '../../src/shared/identity.ts';
+import { bearer, createUser, tokenFor } from '../support/accounts.ts';
 import { call, createSite } from '../support/http.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
+import { waitUntil } from '../support/webhook-receiver.ts';
 
 const REAL = path.resolve('tests/fixtures/imports/real');
 const real = (name: string) => path.join(REAL, name);
@@ -340,5 +343,58 @@ describe("Remark42's migrator test files (umputun/remark42 backend/app/migrator)
     expect(first.ip).toBeNull();
     expect((await thread('r42native', '/2')).tree).toEqual([{ name: 'user name', replies: [] }]);
     await expectRerunChangesNothing('r42native', 'remark42', file);
+  });
+});
+
+describe('the same files through the admin API (upload, then a worker job)', () => {
+  it("Isso's wordpress.xml, gzipped, and its disqus.xml give the same threads and reports as the CLI", async () => {
+    const admin = bearer(await tokenFor(ctx, await createUser(ctx, 'real-files-admin@example.com', 'admin')));
+    await ctx.container.startWorkers();
+    async function uploadAndWait(site: string, format: string, body: Uint8Array) {
+      await createSite(ctx, site);
+      const res = await call(ctx, `/api/v1/admin/sites/${site}/imports?format=${format}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', ...admin },
+        body,
+      });
+      expect(res.status, res.text).toBe(202);
+      return waitUntil(
+        async () => {
+          const job = (await call(ctx, `/api/v1/admin/sites/${site}/imports/${res.body.job.id}`, { headers: admin }))
+            .body.job;
+          return job.status === 'completed' || job.status === 'failed' ? job : null;
+        },
+        20_000,
+        'the import job to end',
+      );
+    }
+    const wp = await uploadAndWait('apiwp', 'wxr', gzipSync(await readFile(real('isso/wordpress.xml'))));
+    expect(wp.status).toBe('completed');
+    expect(wp.report.comments).toMatchObject({ imported: 7, existing: 1 });
+    const t = await thread('apiwp', '/2014/test/');
+    expect(t.count).toBe(7);
+    expect(t.tree[1]).toEqual({
+      name: 'Tester',
+      replies: [
+        {
+          name: 'Tester',
+          replies: [
+            { name: 'Tester', replies: [] },
+            { name: 'Tester', replies: [] },
+          ],
+        },
+      ],
+    });
+
+    const dq = await uploadAndWait('apidq', 'disqus', await readFile(real('isso/disqus.xml')));
+    expect(dq.status).toBe('completed');
+    expect(dq.report.skipped).toEqual({ 'missing-thread': 1 });
+    expect((await thread('apidq', 'some-id')).tree).toEqual([
+      { name: 'peter', replies: [{ name: 'user', replies: [] }] },
+    ]);
+
+    const refused = await uploadAndWait('apir42', 'disqus', await readFile(real('remark42/disqus2.xml')));
+    expect(refused.status).toBe('failed');
+    expect(refused.error).toMatch(/stray characters before the XML starts.*\(line 1, column 1\)/);
   });
 });
