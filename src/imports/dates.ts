@@ -1,7 +1,8 @@
 // Source dates in their several spellings, all read as UTC instants.
 
 const WP_DATE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+// A space for the T and a space before the zone: what converters and hand-edited exports write.
+const ISO_DATE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) ?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 function valid(date: Date): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
@@ -26,7 +27,11 @@ export function parseIsoDate(value: string | null | undefined): Date | null {
   const text = value?.trim() ?? '';
   const m = ISO_DATE.exec(text);
   if (!m) return null;
-  return valid(new Date(m[1] ? text : `${text}Z`));
+  // The Date parser rolls 2012-02-30 over into March; such a date is simply wrong.
+  const [y, mo, d] = m[1]!.split('-').map(Number) as [number, number, number];
+  if (new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) return null;
+  const zone = m[3] ? m[3].toUpperCase() : 'Z';
+  return valid(new Date(`${m[1]}T${m[2]}${/^[+-]\d{4}$/.test(zone) ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`));
 }
 
 /** Seconds since the epoch, fractional allowed (Isso's `created`). */

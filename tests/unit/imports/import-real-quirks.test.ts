@@ -2,6 +2,7 @@
 // contradicted by a byte order mark, stray characters before the XML, comment types and statuses
 // no reader's comment has.
 import { describe, expect, it } from 'vitest';
+import { parseIsoDate } from '../../../src/imports/dates.ts';
 import { parseDisqus } from '../../../src/imports/disqus.parser.ts';
 import type { ImportedComment, ImportRecord } from '../../../src/imports/import.types.ts';
 import { parseWxr } from '../../../src/imports/wxr.parser.ts';
@@ -119,5 +120,18 @@ describe('WordPress comment types and statuses', () => {
       ['constructor', 'pending'],
       ['weird', 'pending'],
     ]);
+  });
+});
+
+describe('Disqus and Remark42 dates as converters write them', () => {
+  it('reads a space for the T, a zone without its colon or after a space, and refuses impossible days', () => {
+    const read = (t: string) => parseIsoDate(t)?.toISOString() ?? null;
+    expect(read('2012-07-02T09:30:00Z')).toBe('2012-07-02T09:30:00.000Z');
+    expect(read('2012-07-02 09:30:00')).toBe('2012-07-02T09:30:00.000Z');
+    expect(read('2012-07-02T09:30:00+0100')).toBe('2012-07-02T08:30:00.000Z');
+    expect(read('2012-07-02 09:30:00 +01:00')).toBe('2012-07-02T08:30:00.000Z');
+    expect(read('2018-12-23T02:55:22.472041-06:00')).toBe('2018-12-23T08:55:22.472Z');
+    expect(read('2012-02-30T09:30:00Z')).toBeNull();
+    expect(read('2011-x09-30T22:48:43Z')).toBeNull();
   });
 });
