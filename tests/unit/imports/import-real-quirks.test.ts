@@ -135,3 +135,22 @@ describe('Disqus and Remark42 dates as converters write them', () => {
     expect(read('2011-x09-30T22:48:43Z')).toBeNull();
   });
 });
+
+describe('Disqus posts before their thread', () => {
+  it('wait in bounded memory: past 20,000 waiting posts, the next ones come at once', async () => {
+    const post = (i: number) =>
+      `<post dsq:id="p${i}"><message>m</message><createdAt>2020-01-01T00:00:00Z</createdAt><thread dsq:id="late"/></post>\n`;
+    const posts = Array.from({ length: 20_002 }, (_, i) => post(i)).join('');
+    const xml = `<disqus xmlns:dsq="http://disqus.com/disqus-internals">\n${posts}<thread dsq:id="late"><link>https://x.example/late</link></thread></disqus>`;
+    const order: string[] = [];
+    for await (const r of parseDisqus(Buffer.from(xml))) {
+      if (r.type === 'comment') order.push(r.sourceId);
+      else if (r.type === 'article') order.push('article');
+    }
+    expect(order.length).toBe(20_003);
+    // The two over the limit came as they were read; the 20,000 that waited come after their thread.
+    expect(order.slice(0, 3)).toEqual(['p20000', 'p20001', 'article']);
+    expect(order[3]).toBe('p0');
+    expect(order.at(-1)).toBe('p19999');
+  });
+});
