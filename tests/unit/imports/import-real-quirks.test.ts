@@ -1,10 +1,12 @@
 // What real exports do that the formats' descriptions do not: text encodings declared late or
 // contradicted by a byte order mark, stray characters before the XML, comment types and statuses
 // no reader's comment has.
+import initSqlJs from 'sql.js';
 import { describe, expect, it } from 'vitest';
 import { parseIsoDate } from '../../../src/imports/dates.ts';
 import { parseDisqus } from '../../../src/imports/disqus.parser.ts';
 import type { ImportedComment, ImportRecord } from '../../../src/imports/import.types.ts';
+import { parseIsso } from '../../../src/imports/isso.parser.ts';
 import { parseWxr } from '../../../src/imports/wxr.parser.ts';
 import { collect, failure } from './records.ts';
 
@@ -152,5 +154,33 @@ describe('Disqus posts before their thread', () => {
     expect(order.slice(0, 3)).toEqual(['p20000', 'p20001', 'article']);
     expect(order[3]).toBe('p0');
     expect(order.at(-1)).toBe('p19999');
+  });
+});
+
+describe('an Isso database whose thread row is gone', () => {
+  it("reports its comments as missing-thread (Isso's tid is not a checked foreign key)", async () => {
+    const SQL = await initSqlJs();
+    const db = new SQL.Database();
+    db.exec(`CREATE TABLE threads (id INTEGER PRIMARY KEY, uri VARCHAR(256) UNIQUE, title VARCHAR(256));
+      CREATE TABLE comments (tid REFERENCES threads(id), id INTEGER PRIMARY KEY, parent INTEGER,
+        created FLOAT NOT NULL, modified FLOAT, mode INTEGER, remote_addr VARCHAR, text VARCHAR, author VARCHAR,
+        email VARCHAR, website VARCHAR, likes INTEGER DEFAULT 0, dislikes INTEGER DEFAULT 0, voters BLOB NOT NULL,
+        notification INTEGER NOT NULL DEFAULT 0);
+      INSERT INTO threads VALUES (1, '/kept/', 'Kept');
+      INSERT INTO comments VALUES (1, 1, NULL, 1704708000.0, NULL, 1, '192.0.2.0', 'here', 'A', NULL, NULL, 0, 0, X'00', 0);
+      INSERT INTO comments VALUES (9, 2, NULL, 1704708000.0, NULL, 1, '192.0.2.0', 'lost', 'B', NULL, NULL, 0, 0, X'00', 0);`);
+    const bytes = db.export();
+    db.close();
+    const records = await collect(parseIsso(bytes));
+    expect(comments(records).map((c) => c.sourceId)).toEqual(['1']);
+    expect(records.filter((r) => r.type === 'skipped')).toEqual([
+      {
+        type: 'skipped',
+        reason: 'missing-thread',
+        sourceId: '2',
+        detail: 'comment 2 names thread 9, which is not in the database',
+        line: null,
+      },
+    ]);
   });
 });
