@@ -65,9 +65,10 @@ const total = (ms: Record<string, number>) => Object.values(ms).reduce((a, b) =>
 
 /**
  * Waits until our processes are quiet (all together under 5 % of a core for a second): the worker has
- * drained what a POST load queued, so the next round starts on an idle service. Returns the seconds waited.
+ * drained what a POST load queued, so the next round starts on an idle service. Returns the seconds waited, and
+ * whether it got quiet before `maxSeconds`.
  */
-export async function settle(meter: CpuMeter, maxSeconds: number): Promise<number> {
+export async function settle(meter: CpuMeter, maxSeconds: number): Promise<{ seconds: number; quiet: boolean }> {
   const started = performance.now();
   let last = await meter.snapshot();
   while ((performance.now() - started) / 1000 < maxSeconds) {
@@ -75,7 +76,7 @@ export async function settle(meter: CpuMeter, maxSeconds: number): Promise<numbe
     const now = await meter.snapshot();
     const busy = total(cpuMs(last, now));
     last = now;
-    if (busy < 50) break;
+    if (busy < 50) return { seconds: (performance.now() - started) / 1000, quiet: true };
   }
-  return (performance.now() - started) / 1000;
+  return { seconds: (performance.now() - started) / 1000, quiet: false };
 }
