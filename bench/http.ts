@@ -16,7 +16,7 @@ import { build } from 'esbuild';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { freePort, ownRedis } from '../tests/support/own-redis.ts';
-import { CpuMeter, cpuMs, settle } from './support/cpu.ts';
+import { CpuMeter, cpuMs, measureIdle, settle } from './support/cpu.ts';
 import { commentRequests, run } from './support/load.ts';
 import { loadAverage, type Proc, runNode, startNode } from './support/processes.ts';
 import { markdown, median, rows, type Sample, type Series } from './support/report.ts';
@@ -203,12 +203,16 @@ try {
     const before = await meter.snapshot();
     const r = await run({ connections: CONNECTIONS, duration: DURATION, ...load });
     const windowEnd = await meter.snapshot();
+    const drainStart = performance.now();
     const drained = drain ? await settle(meter, SETTLE_SECONDS) : { seconds: 0, quiet: true };
-    const after = drain ? await meter.snapshot() : windowEnd;
-    const cpu = perRequest(
-      cpuMs(before, new Map([...windowEnd, ...[...after].filter(([g]) => DRAINING.has(g))])),
-      r.requests,
-    );
+    const ms = cpuMs(before, windowEnd);
+    if (drain) {
+      const drainSeconds = (performance.now() - drainStart) / 1000;
+      for (const [g, v] of Object.entries(cpuMs(windowEnd, await meter.snapshot()))) {
+        if (DRAINING.has(g)) ms[g] = (ms[g] ?? 0) + Math.max(0, v - (meter.idle[g] ?? 0) * drainSeconds);
+      }
+    }
+    const cpu = perRequest(ms, r.requests);
     const sample = { ...r, cpu };
     s.samples.push(sample);
     console.log(
@@ -223,10 +227,8 @@ try {
     await run({ url, connections: 2, amount: 300 });
   }
   await settle(meter, SETTLE_SECONDS);
-  // What our processes burn doing nothing (timers, polling): the drains above count some of it.
-  const idleFrom = await meter.snapshot();
-  await new Promise((r) => setTimeout(r, 3000));
-  const idle = Object.fromEntries(Object.entries(cpuMs(idleFrom, await meter.snapshot())).map(([g, v]) => [g, v / 3]));
+  // What our processes burn doing nothing (timers, polling): taken out of the drains below.
+  const idle = await measureIdle(meter, 3);
   console.log(
     `idle CPU ms/s: ${Object.entries(idle)
       .map(([g, v]) => `${g} ${v.toFixed(0)}`)
@@ -293,8 +295,8 @@ try {
 CPU ms/req: server = the process answering (API, baseline, or the embedded server with its workers); worker =
 the worker process; PostgreSQL = the backends of this benchmark's database (shared processes such as the
 walwriter not counted); Redis = the benchmark's own redis-server. POST rows: the worker, its backends,
-Redis and the embedded server counted until the queued work drained (at most ${SETTLE_SECONDS} s), the rest
-over the window. "after the storm" rows: measured together, right after each storm, while the workers drain.
+Redis and the embedded server counted until the queued work drained (at most ${SETTLE_SECONDS} s; their idle
+rate above taken out of that part), the rest over the window. "after the storm" rows: measured together, right after each storm, while the workers drain.
 
 POST PostgreSQL / baseline       ${derived.postRatio.toFixed(2)}   goal >= 0.35 (0.7 with group commit)
 POST p99 / baseline p99          ${derived.postP99Ratio.toFixed(2)}   goal <= 2

@@ -10,6 +10,8 @@ export type Snapshot = Map<string, Map<number, number>>;
 export class CpuMeter {
   private readonly pids = new Map<string, number>();
   private readonly backends = new Map<string, string>(); // application_name → group
+  /** CPU ms per second each group burns doing nothing (timers, polling), once measured. */
+  idle: Record<string, number> = {};
 
   constructor(
     private readonly admin: pg.Client,
@@ -63,20 +65,33 @@ export function cpuMs(before: Snapshot, after: Snapshot): Record<string, number>
 
 const total = (ms: Record<string, number>) => Object.values(ms).reduce((a, b) => a + b, 0);
 
+/** Measures the groups' idle CPU (ms per second) over `seconds`, and keeps it on the meter. */
+export async function measureIdle(meter: CpuMeter, seconds: number): Promise<Record<string, number>> {
+  const from = await meter.snapshot();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const ms = cpuMs(from, await meter.snapshot());
+  meter.idle = Object.fromEntries(Object.entries(ms).map(([g, v]) => [g, v / seconds]));
+  return meter.idle;
+}
+
 /**
- * Waits until our processes are quiet (all together under 5 % of a core for a second): the worker has
+ * Waits until our processes are quiet (all together within 4 % of a core of their idle rate for a
+ * second, see measureIdle): the worker has
  * drained what a POST load queued, so the next round starts on an idle service. Returns the seconds waited, and
  * whether it got quiet before `maxSeconds`.
  */
 export async function settle(meter: CpuMeter, maxSeconds: number): Promise<{ seconds: number; quiet: boolean }> {
   const started = performance.now();
+  const idle = total(meter.idle);
   let last = await meter.snapshot();
+  let lastAt = performance.now();
   while ((performance.now() - started) / 1000 < maxSeconds) {
     await new Promise((r) => setTimeout(r, 1000));
     const now = await meter.snapshot();
-    const busy = total(cpuMs(last, now));
+    const perSecond = (total(cpuMs(last, now)) * 1000) / (performance.now() - lastAt);
     last = now;
-    if (busy < 50) return { seconds: (performance.now() - started) / 1000, quiet: true };
+    lastAt = performance.now();
+    if (perSecond < idle + 40) return { seconds: (performance.now() - started) / 1000, quiet: true };
   }
   return { seconds: (performance.now() - started) / 1000, quiet: false };
 }
