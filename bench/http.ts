@@ -295,8 +295,9 @@ try {
 CPU ms/req: server = the process answering (API, baseline, or the embedded server with its workers); worker =
 the worker process; PostgreSQL = the backends of this benchmark's database (shared processes such as the
 walwriter not counted); Redis = the benchmark's own redis-server. POST rows: the worker, its backends,
-Redis and the embedded server counted until the queued work drained (at most ${SETTLE_SECONDS} s; their idle
-rate above taken out of that part), the rest over the window. "after the storm" rows: measured together, right after each storm, while the workers drain.
+Redis and the embedded server counted until the queued work drained (at most ${SETTLE_SECONDS} s; their
+idle rate above taken out of that part), the rest over the window. "after the storm" rows: both measured
+together, right after each storm, while the workers drain.
 
 POST PostgreSQL / baseline       ${derived.postRatio.toFixed(2)}   goal >= 0.35 (0.7 with group commit)
 POST p99 / baseline p99          ${derived.postP99Ratio.toFixed(2)}   goal <= 2
