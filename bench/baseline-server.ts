@@ -1,5 +1,7 @@
 // The baseline of the HTTP benchmark: bare Hono routes doing the least our routes could do.
 // POST /insert: one INSERT and one BullMQ add. GET /constant: a constant JSON answer.
+// bench/http.ts compiles it with esbuild and runs it under plain node, like our dist/; the database URL
+// it passes carries an application_name, so the benchmark finds this server's PostgreSQL backends.
 import { randomUUID } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { Queue } from 'bullmq';

@@ -1,180 +1,346 @@
-// npm run bench:http: our POST and thread page against bare Hono baselines, in one run, on loopback,
-// on PostgreSQL + Redis. Prints req/s, p50/p99 latency and the ratios the issue sets targets for.
-import { type ChildProcess, spawn } from 'node:child_process';
+// npm run bench:http: our POST comment and thread page against bare Hono baselines, in one run, on
+// loopback, with alternating rounds (baseline, ours, … each round) and medians. Everything runs compiled
+// under plain node as in production: dist/ (npm run build) with the API and the worker in separate
+// processes on PostgreSQL + a redis-server of the benchmark's own, the embedded mode as one process on a
+// PGlite data directory, and the baseline server compiled by esbuild. CPU per request from /proc: the
+// server processes, the PostgreSQL backends of the benchmark's database, our redis-server.
+//
+// BENCH_SECONDS (8) per window, BENCH_CONNECTIONS (10), BENCH_ROUNDS (3), BENCH_STORM_SECONDS (12) and
+// BENCH_STORM_CONNECTIONS (50) for the POST storm, BENCH_SETTLE_SECONDS (20): the longest wait for the
+// workers to drain between rounds. BENCH_JSON=<file> also writes the table as JSON.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
+import { build } from 'esbuild';
+import { Redis } from 'ioredis';
 import pg from 'pg';
-import { freePort } from '../tests/support/own-redis.ts';
+import { freePort, ownRedis } from '../tests/support/own-redis.ts';
+import { CpuMeter, cpuMs, measureIdle, settle } from './support/cpu.ts';
+import { commentRequests, run } from './support/load.ts';
+import { loadAverage, type Proc, runNode, startNode } from './support/processes.ts';
+import { markdown, median, rows, type Sample, type Series } from './support/report.ts';
+import { ARTICLES, databaseUrl, seed } from './support/seed.ts';
 
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const STORM_SECONDS = Number(process.env.BENCH_STORM_SECONDS ?? 12);
+const STORM_CONNECTIONS = Number(process.env.BENCH_STORM_CONNECTIONS ?? 50);
+const SETTLE_SECONDS = Number(process.env.BENCH_SETTLE_SECONDS ?? 20);
+/** Meter groups that go on working after a POST window (the queued events). */
+const DRAINING = new Set(['worker', 'pg-worker', 'redis', 'embedded']);
+const drainNote = (d: { seconds: number; quiet: boolean }) =>
+  d.quiet ? `drained in ${d.seconds.toFixed(1)} s` : `still busy after ${SETTLE_SECONDS} s (the cap)`;
 const root = path.resolve(import.meta.dirname, '..');
+const started = performance.now();
+const elapsed = () => (performance.now() - started) / 1000;
+const loadAtStart = loadAverage();
 
-function start(script: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-      cwd: root,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (ready.test(out)) {
-        child.stdout!.removeAllListeners('data');
-        child.stdout!.resume();
-        resolve(child);
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}: ${out}`)));
-  });
-}
+console.log(
+  `bench:http — ${new Date().toISOString()}, node ${process.version}, ${cpus().length} CPUs, load average at start ${loadAtStart}`,
+);
+console.log(
+  `${ROUNDS} alternating rounds of ${DURATION} s at ${CONNECTIONS} connections; storm ${STORM_SECONDS} s at ${STORM_CONNECTIONS}\n`,
+);
 
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-
-interface Row {
-  name: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-}
-
-async function measure(name: string, opts: autocannon.Options): Promise<Row> {
-  const r = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...opts });
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors };
-}
-
-let n = 0;
-/** Every request a different reader (address, email) and text, so no filter sees a repeat. */
-const commentRequest = (url: string): autocannon.Options => ({
-  url,
-  requests: [
-    {
-      method: 'POST',
-      setupRequest(req) {
-        n++;
-        return {
-          ...req,
-          headers: {
-            'content-type': 'application/json',
-            'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
-          },
-          body: JSON.stringify({
-            articleId: `post-${n % 50}`,
-            name: `Reader ${n}`,
-            email: `reader${n}@example.com`,
-            body: `A thoughtful remark about the article, number ${n}. Nothing to see here.`,
-          }),
-        };
-      },
-    },
-  ],
+runNode(['scripts/build.mjs', '--if-stale'], { cwd: root, env: {} });
+console.log(`dist/ built or up to date at ${elapsed().toFixed(0)} s`);
+// The baseline under plain node too (tsx's loader would be a handicap ours does not carry).
+const baselineJs = path.join(root, 'dist', 'bench', 'baseline-server.mjs');
+await build({
+  entryPoints: [path.join(root, 'bench', 'baseline-server.ts')],
+  outfile: baselineJs,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
 });
 
-async function seed(client: pg.Client, schema: string) {
-  await client.query(`set search_path to ${schema}`);
-  await client.query(
-    `insert into sites (id, name, settings) values ('bench', 'Bench', '{"moderation":"none","origins":[]}')`,
-  );
-  for (const [article, count] of [
-    ['small', 1_000],
-    ['large', 100_000],
-  ] as const) {
-    const { rows } = await client.query(
-      `insert into articles (site_id, external_id, title, published_count) values ('bench', $1, $1, $2) returning id`,
-      [article, count],
-    );
-    // Top-level comments an hour apart in time order; a reply under every tenth.
-    await client.query(
-      `insert into comments (id, site_id, article_id, root_id, depth, name, email, email_hash, body, status, created_at, published_at)
-       select g.id, 'bench', $1, g.id, 0, 'Reader ' || g.i, 'r' || g.i || '@example.com', md5(g.i::text), 'Comment body number ' || g.i || ' with a few words of text.', 'approved', g.t, g.t
-       from (select i, gen_random_uuid() as id, now() - ((${count} - i) * interval '1 second') as t from generate_series(1, ${count}) i) g`,
-      [rows[0].id],
-    );
-  }
-  await client.query('analyze');
-}
-
-const schema = `bench_${randomBytes(4).toString('hex')}`;
-const admin = new pg.Client({ connectionString: PG_URL });
+const database = `bench_${randomBytes(4).toString('hex')}`;
+const admin = new pg.Client({ connectionString: PG_URL, application_name: 'bench-admin' });
 await admin.connect();
-await admin.query(`create schema ${schema}`);
-const dbUrl = new URL(PG_URL);
-dbUrl.searchParams.set('options', `-c search_path=${schema}`);
-const procs: ChildProcess[] = [];
+await admin.query(`create database ${database}`);
+const logDir = mkdtempSync(path.join(tmpdir(), 'bench-http-'));
+const dataDir = path.join(logDir, 'embedded-data');
+const redis = await ownRedis();
+const procs: Proc[] = [];
+let ok = false;
 try {
-  const env = {
-    DATABASE_URL: dbUrl.toString(),
-    REDIS_URL,
-    REDIS_PREFIX: schema,
+  await redis.start();
+  const redisClient = new Redis(redis.url);
+  const redisPid = Number(/process_id:(\d+)/.exec(await redisClient.info('server'))![1]);
+  redisClient.disconnect();
+
+  const common = {
+    REDIS_URL: redis.url,
     SECRET_KEY: 'bench-secret-key-that-is-at-least-32-characters',
     TRUST_PROXY: 'true',
     LOG_LEVEL: 'info',
+    NODE_ENV: 'production',
   };
-  // Migrate, then seed the two articles.
-  const migrate = spawn(process.execPath, ['--import', 'tsx', 'src/bin/migrate.ts'], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: 'inherit',
-  });
-  await new Promise((r) => migrate.on('exit', r));
+  const dbEnv = (app: string) => ({ ...common, DATABASE_URL: databaseUrl(PG_URL, database, app) });
+  runNode(['dist/src/bin/migrate.js'], { cwd: root, env: dbEnv('bench-migrate') });
   const seeding = performance.now();
-  await seed(admin, schema);
-  console.log(`seeded 101,000 comments in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
-
-  const baselinePort = await freePort();
-  const apiPort = await freePort();
-  procs.push(
-    await start('bench/baseline-server.ts', [dbUrl.toString(), REDIS_URL, schema, String(baselinePort)], {}, /ready/),
-  );
-  const api = await start('src/bin/api.ts', [], { ...env, PORT: String(apiPort) }, /listening on/);
-  procs.push(api);
-  const ours = `http://127.0.0.1:${apiPort}`;
-  const base = `http://127.0.0.1:${baselinePort}`;
-
-  const rss: number[] = [rssMb(api.pid!)];
-  const sampler = setInterval(() => rss.push(rssMb(api.pid!)), 1000);
-
-  // Warm up both, and the thread cache.
-  await autocannon({ url: `${ours}/api/v1/sites/bench/articles/small/comments`, connections: 2, amount: 200 });
-  await autocannon({ url: `${ours}/api/v1/sites/bench/articles/large/comments`, connections: 2, amount: 200 });
-  await autocannon({ url: `${base}/constant`, connections: 2, amount: 200 });
-
-  const rows: Row[] = [];
-  rows.push(await measure('(a) baseline POST: INSERT + queue add', commentRequest(`${base}/insert`)));
-  rows.push(
-    await measure('(b) our POST comment, full pipeline', commentRequest(`${ours}/api/v1/sites/bench/comments`)),
-  );
-  rows.push(await measure('(c) baseline GET constant', { url: `${base}/constant` }));
-  rows.push(
-    await measure('(d) our thread page, 1,000 comments', { url: `${ours}/api/v1/sites/bench/articles/small/comments` }),
-  );
-  rows.push(
-    await measure('(d) our thread page, 100,000 comments', {
-      url: `${ours}/api/v1/sites/bench/articles/large/comments`,
-    }),
-  );
-  clearInterval(sampler);
-
-  console.log(`\n${CONNECTIONS} connections, ${DURATION} s each, loopback, PostgreSQL + Redis\n`);
-  console.log('| measurement | req/s | p50 ms | p99 ms | non-2xx/errors |');
-  console.log('| --- | ---: | ---: | ---: | ---: |');
-  for (const r of rows) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} |`);
-  const [a, b, c, d1, d100] = rows as [Row, Row, Row, Row, Row];
-  console.log('');
-  console.log(`(b)/(a) = ${(b.rps / a.rps).toFixed(2)}   target >= 0.7`);
-  console.log(`(d)/(c) = ${(d1.rps / c.rps).toFixed(2)} (1k), ${(d100.rps / c.rps).toFixed(2)} (100k)   target >= 0.4`);
-  console.log(`100k/1k cost = ${(d1.rps / d100.rps).toFixed(2)}   target <= 1.2`);
+  await seed(databaseUrl(PG_URL, database));
   console.log(
-    `API RSS: start ${rss[0]!.toFixed(0)} MB, end ${rss.at(-1)!.toFixed(0)} MB, max ${Math.max(...rss).toFixed(0)} MB`,
+    `seeded ${Object.values(ARTICLES)
+      .reduce((a, b) => a + b, 0)
+      .toLocaleString('en-US')} comments in ${((performance.now() - seeding) / 1000).toFixed(1)} s`,
   );
+
+  // Embedded: a data directory with the same site as on PostgreSQL, then the server (API + workers, one process).
+  mkdirSync(dataDir);
+  const embeddedEnv = {
+    DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    REDIS_URL: '',
+    TRUST_PROXY: 'true',
+    NODE_ENV: 'production',
+  };
+  runNode(['dist/src/bin/cli.js', 'sites:create', '--id', 'bench', '--name', 'Bench', '--mode', 'none'], {
+    cwd: root,
+    env: embeddedEnv,
+  });
+
+  const ports = { baseline: await freePort(), api: await freePort(), embedded: await freePort() };
+  const opts = { cwd: root, logDir };
+  const [baseline, api, worker, embedded] = await Promise.all([
+    startNode(
+      'baseline',
+      [baselineJs, databaseUrl(PG_URL, database, 'bench-baseline'), redis.url, 'baseline', String(ports.baseline)],
+      { ...opts, env: { NODE_ENV: 'production' }, ready: /ready/ },
+    ),
+    startNode('api', ['dist/src/bin/api.js'], {
+      ...opts,
+      env: { ...dbEnv('bench-api'), PORT: String(ports.api) },
+      ready: /listening on/,
+    }),
+    startNode('worker', ['dist/src/bin/worker.js'], { ...opts, env: dbEnv('bench-worker'), ready: /workers started/ }),
+    startNode('embedded', ['dist/src/bin/server.js'], {
+      ...opts,
+      env: { ...embeddedEnv, PORT: String(ports.embedded) },
+      ready: /listening on/,
+    }),
+  ]);
+  procs.push(baseline, api, worker, embedded);
+  const meter = new CpuMeter(admin, database);
+  meter.process('baseline', baseline.pid);
+  meter.process('api', api.pid);
+  meter.process('worker', worker.pid);
+  meter.process('embedded', embedded.pid);
+  meter.process('redis', redisPid);
+  meter.backend('pg-baseline', 'bench-baseline');
+  meter.backend('pg-api', 'bench-api');
+  meter.backend('pg-worker', 'bench-worker');
+
+  const base = `http://127.0.0.1:${ports.baseline}`;
+  const ours = `http://127.0.0.1:${ports.api}`;
+  const emb = `http://127.0.0.1:${ports.embedded}`;
+  const page = (origin: string, article: string) => `${origin}/api/v1/sites/bench/articles/${article}/comments`;
+  const article = (n: number) => `post-${n % 50}`;
+  const postBaseline = commentRequests(base, article, '/insert');
+  const postOurs = commentRequests(ours, article);
+  const postEmbedded = commentRequests(emb, article);
+
+  const series = (key: string, name: string, cpu: Series['cpu'], baselineKey?: string): Series => ({
+    key,
+    name,
+    cpu,
+    samples: [],
+    ...(baselineKey ? { baseline: baselineKey } : {}),
+  });
+  const S = {
+    postBase: series('post-baseline', 'POST baseline: bare Hono INSERT + BullMQ add', {
+      server: ['baseline'],
+      postgres: ['pg-baseline'],
+      redis: ['redis'],
+    }),
+    postOurs: series(
+      'post-postgres',
+      'POST comment, PostgreSQL + Redis (API + worker processes)',
+      { server: ['api'], worker: ['worker'], postgres: ['pg-api', 'pg-worker'], redis: ['redis'] },
+      'post-baseline',
+    ),
+    postEmbedded: series(
+      'post-embedded',
+      'POST comment, embedded (PGlite data dir, one process)',
+      { server: ['embedded'] },
+      'post-baseline',
+    ),
+    getBase: series('get-baseline', 'GET baseline: bare Hono constant JSON', { server: ['baseline'] }),
+    page1k: series(
+      'page-1k',
+      'thread page, 1,000 comments (cached)',
+      { server: ['api'], postgres: ['pg-api'], redis: ['redis'] },
+      'get-baseline',
+    ),
+    page100k: series(
+      'page-100k',
+      'thread page, 100,000 comments (cached)',
+      { server: ['api'], postgres: ['pg-api'], redis: ['redis'] },
+      'get-baseline',
+    ),
+    stormPost: series('storm-post', `POST storm, ${STORM_CONNECTIONS} connections, one article`, {}),
+    stormBase: series('storm-get-baseline', 'after the storm: GET baseline, at the same time', {
+      server: ['baseline'],
+    }),
+    stormPage: series(
+      'storm-page',
+      'after the storm: thread page of the stormed article',
+      { server: ['api'], postgres: ['pg-api'], redis: ['redis'] },
+      'storm-get-baseline',
+    ),
+  };
+
+  /**
+   * One window: the load, then (for POST) the wait until the workers drained it. The processes doing the
+   * queued work (worker, its backends, Redis, the embedded server) are counted over both; the API side
+   * only over the window, so its idle ticking during a long drain does not count as cost per request.
+   */
+  const measure = async (s: Series, load: Parameters<typeof run>[0], drain = false): Promise<Sample> => {
+    const before = await meter.snapshot();
+    const r = await run({ connections: CONNECTIONS, duration: DURATION, ...load });
+    const windowEnd = await meter.snapshot();
+    const drainStart = performance.now();
+    const drained = drain ? await settle(meter, SETTLE_SECONDS) : { seconds: 0, quiet: true };
+    const ms = cpuMs(before, windowEnd);
+    if (drain) {
+      const drainSeconds = (performance.now() - drainStart) / 1000;
+      for (const [g, v] of Object.entries(cpuMs(windowEnd, await meter.snapshot()))) {
+        if (DRAINING.has(g)) ms[g] = (ms[g] ?? 0) + Math.max(0, v - (meter.idle[g] ?? 0) * drainSeconds);
+      }
+    }
+    const cpu = perRequest(ms, r.requests);
+    const sample = { ...r, cpu };
+    s.samples.push(sample);
+    console.log(
+      `  ${s.name}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms${r.bad ? `, ${r.bad} non-2xx` : ''}${drain ? `, ${drainNote(drained)}` : ''}`,
+    );
+    return sample;
+  };
+
+  console.log(`servers up at ${elapsed().toFixed(0)} s; warming up`);
+  for (const load of [postBaseline, postOurs, postEmbedded]) await run({ ...load, connections: 2, amount: 100 });
+  for (const url of [`${base}/constant`, page(ours, 'small'), page(ours, 'large'), page(ours, 'storm')]) {
+    await run({ url, connections: 2, amount: 300 });
+  }
+  await settle(meter, SETTLE_SECONDS);
+  // What our processes burn doing nothing (timers, polling): taken out of the drains below.
+  const idle = await measureIdle(meter, 3);
+  console.log(
+    `idle CPU ms/s: ${Object.entries(idle)
+      .map(([g, v]) => `${g} ${v.toFixed(0)}`)
+      .join(', ')}`,
+  );
+
+  for (let round = 1; round <= ROUNDS; round++) {
+    console.log(`POST round ${round}/${ROUNDS} (at ${elapsed().toFixed(0)} s, load average ${loadAverage()})`);
+    await measure(S.postBase, postBaseline);
+    await measure(S.postOurs, postOurs, true);
+    await measure(S.postEmbedded, postEmbedded, true);
+  }
+  for (let round = 1; round <= ROUNDS; round++) {
+    console.log(`thread page round ${round}/${ROUNDS} (at ${elapsed().toFixed(0)} s, load average ${loadAverage()})`);
+    await measure(S.getBase, { url: `${base}/constant` });
+    await measure(S.page1k, { url: page(ours, 'small') });
+    await measure(S.page100k, { url: page(ours, 'large') });
+  }
+  const drains: { seconds: number; quiet: boolean }[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    console.log(`storm round ${round}/${ROUNDS} (at ${elapsed().toFixed(0)} s, load average ${loadAverage()})`);
+    const storm = await run({
+      ...commentRequests(ours, () => 'storm'),
+      connections: STORM_CONNECTIONS,
+      duration: STORM_SECONDS,
+    });
+    S.stormPost.samples.push({ ...storm, cpu: {} });
+    // Right away, while the worker drains the backlog: the page and the bare GET at the same time.
+    const before = await meter.snapshot();
+    const [p, b] = await Promise.all([
+      run({ url: page(ours, 'storm'), connections: CONNECTIONS, duration: DURATION }),
+      run({ url: `${base}/constant`, connections: CONNECTIONS, duration: DURATION }),
+    ]);
+    const cpu = cpuMs(before, await meter.snapshot());
+    S.stormPage.samples.push({ ...p, cpu: perRequest(cpu, p.requests) });
+    S.stormBase.samples.push({ ...b, cpu: perRequest(cpu, b.requests) });
+    drains.push(await settle(meter, SETTLE_SECONDS));
+    console.log(
+      `  storm ${Math.round(storm.rps)} POST/s${storm.bad ? ` (${storm.bad} non-2xx)` : ''}; then page ${Math.round(p.rps)} vs bare GET ${Math.round(b.rps)} req/s (${(p.rps / b.rps).toFixed(2)}); workers ${drainNote(drains.at(-1)!)}`,
+    );
+  }
+
+  const table = rows(Object.values(S));
+  const row = (key: string) => table.find((r) => r.key === key)!;
+  const perRound = (a: Series, b: Series) => median(a.samples.map((x, i) => x.rps / b.samples[i]!.rps));
+  const derived = {
+    postRatio: row('post-postgres').ratio!,
+    postP99Ratio: row('post-postgres').p99Ratio!,
+    page1kRatio: row('page-1k').ratio!,
+    page100kRatio: row('page-100k').ratio!,
+    /** Time per page of the 100k article over the 1k one's (req/s of 1k over 100k). */
+    page100kTo1kCost: perRound(S.page1k, S.page100k),
+    stormPageRatio: row('storm-page').ratio!,
+    embeddedToPostgresPost: perRound(S.postEmbedded, S.postOurs),
+  };
+  const loadAtEnd = loadAverage();
+  const total = elapsed();
+
+  console.log(
+    `\n${CONNECTIONS} connections, ${DURATION} s windows, medians of ${ROUNDS} alternating rounds; loopback; load average ${loadAtStart} at start, ${loadAtEnd} at end (${cpus().length} CPUs)\n`,
+  );
+  console.log(markdown(table));
+  console.log(`
+CPU ms/req: server = the process answering (API, baseline, or the embedded server with its workers); worker =
+the worker process; PostgreSQL = the backends of this benchmark's database (shared processes such as the
+walwriter not counted); Redis = the benchmark's own redis-server. POST rows: the worker, its backends,
+Redis and the embedded server counted until the queued work drained (at most ${SETTLE_SECONDS} s; their
+idle rate above taken out of that part), the rest over the window. "after the storm" rows: both measured
+together, right after each storm, while the workers drain.
+
+POST PostgreSQL / baseline       ${derived.postRatio.toFixed(2)}   goal >= 0.35 (0.7 with group commit)
+POST p99 / baseline p99          ${derived.postP99Ratio.toFixed(2)}   goal <= 2
+thread page / bare GET           ${derived.page1kRatio.toFixed(2)} (1k), ${derived.page100kRatio.toFixed(2)} (100k)   goal >= 0.5
+thread page 100k / 1k (time)     ${derived.page100kTo1kCost.toFixed(2)}   goal <= 1.2
+after the storm: page / bare GET ${derived.stormPageRatio.toFixed(2)}   goal >= 0.5 (workers busy ${drains.map((d) => `${d.seconds.toFixed(0)}${d.quiet ? '' : '+'}`).join(', ')} s after each page window)
+embedded POST / PostgreSQL POST  ${derived.embeddedToPostgresPost.toFixed(2)}   (${Math.round(row('post-embedded').rps)} vs ${Math.round(row('post-postgres').rps)} req/s; every 201 fdatasynced)
+total ${total.toFixed(0)} s`);
+
+  if (process.env.BENCH_JSON) {
+    const json = {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: cpus().length,
+      loadAverage: { start: loadAtStart, end: loadAtEnd },
+      settings: {
+        seconds: DURATION,
+        connections: CONNECTIONS,
+        rounds: ROUNDS,
+        stormSeconds: STORM_SECONDS,
+        stormConnections: STORM_CONNECTIONS,
+      },
+      totalSeconds: total,
+      rows: table,
+      derived,
+      stormDrainSeconds: drains,
+      idleCpuMsPerSecond: idle,
+    };
+    writeFileSync(process.env.BENCH_JSON, `${JSON.stringify(json, null, 2)}\n`);
+    console.log(`wrote ${process.env.BENCH_JSON}`);
+  }
+  ok = true;
 } finally {
-  for (const p of procs) p.kill('SIGKILL');
-  await admin.query(`drop schema ${schema} cascade`);
+  await Promise.all(procs.map((p) => p.stop()));
+  await redis.kill();
+  await admin.query(`drop database if exists ${database} with (force)`);
   await admin.end();
+  if (ok) rmSync(logDir, { recursive: true, force: true });
+  else console.error(`server logs kept in ${logDir}`);
+}
+
+function perRequest(ms: Record<string, number>, requests: number): Record<string, number> {
+  // No response in the window (a server stalled): no per-request figure rather than a made-up one.
+  if (requests === 0) return {};
+  return Object.fromEntries(Object.entries(ms).map(([group, v]) => [group, v / requests]));
 }
