@@ -9,7 +9,7 @@ import { listReplies, listTopLevelPage, type ThreadRow } from './comment.reposit
 import type { PublicComment } from './comment.schemas.ts';
 import { type CursorScope, decodeThreadCursor, encodeThreadCursor } from './cursor.ts';
 import { toPublicComment } from './public-comment.ts';
-import type { CachedPage, ThreadCache } from './thread-cache.ts';
+import type { ServedPage, ThreadCache } from './thread-cache.ts';
 
 /** Replies shown under one page of top-level comments; a safety bound for pathological threads. */
 const MAX_REPLIES_PER_PAGE = 2_000;
@@ -74,21 +74,37 @@ export function createThreadService(deps: { db: Db; sites: SiteService; cache: T
   const { db, sites, cache } = deps;
   const scope = (articleId: string, q: ThreadQuery): CursorScope => ({ secret: deps.secret, articleId, sort: q.sort });
 
+  // Pages being built, so a burst of readers after an invalidation (a busy article during a comment
+  // storm) builds the page once rather than once per reader. A reader joins a build only when it began
+  // after the last invalidation this process knows of: a reader's own comment, invalidated before its
+  // POST was answered, is always in the page that reader gets.
+  const building = new Map<string, { ticket: number; page: Promise<ServedPage> }>();
+
   return {
     /**
-     * The page as JSON text with its ETag, from the cache when it holds it. Status changes invalidate
-     * the article's entries, so the ETag changes as soon as the thread does.
+     * The page as encoded JSON with its ETag and headers, from the cache when it holds it. Status
+     * changes invalidate the article's entries, so the ETag changes as soon as the thread does.
      */
-    async page(siteId: string, articleId: string, q: ThreadQuery): Promise<CachedPage> {
+    async page(siteId: string, articleId: string, q: ThreadQuery): Promise<ServedPage> {
       await sites.get(siteId); // unknown sites are 404 even when something was cached before
       // A cursor we did not hand out is refused before it can become a cache entry of its own.
       if (q.cursor) decodeThreadCursor(q.cursor, scope(articleId, q));
       const variant = `${q.sort}|${q.limit}|${q.cursor ?? ''}`;
-      const hit = await cache.get(siteId, articleId, variant);
+      const { page: hit, ticket } = await cache.get(siteId, articleId, variant);
       if (hit) return hit;
-      const etag = await this.etag(siteId, articleId, q);
-      const page = { etag, body: JSON.stringify(await this.get(siteId, articleId, q)) };
-      await cache.set(siteId, articleId, variant, page);
+      const key = `${siteId}\u0000${articleId}\u0000${variant}`;
+      const running = building.get(key);
+      if (running && running.ticket === ticket.local) return running.page;
+      const page = (async () => {
+        const etag = await this.etag(siteId, articleId, q);
+        const body = JSON.stringify(await this.get(siteId, articleId, q));
+        return cache.set(siteId, articleId, variant, { etag, body }, ticket);
+      })();
+      building.set(key, { ticket: ticket.local, page });
+      const forget = () => {
+        if (building.get(key)?.page === page) building.delete(key);
+      };
+      page.then(forget, forget);
       return page;
     },
 
