@@ -181,6 +181,20 @@ try {
   console.log(`CPU per request: page ${mean(cpu.small).toFixed(0)} µs, constant ${mean(cpu.base).toFixed(0)} µs`);
   if (STORM_SECONDS > 0) {
     const posted = await autocannon(storm(`http://127.0.0.1:${apiPort}/api/v1/sites/bench/comments`));
+    if (process.env.BENCH_TRACE) {
+      // One reader at a time right after the storm: how long each answer takes while the backlog drains.
+      const times: string[] = [];
+      const traceStart = performance.now();
+      while (performance.now() - traceStart < 3000) {
+        const t = performance.now();
+        const res = await fetch(page('small'));
+        await res.arrayBuffer();
+        times.push(`${(performance.now() - traceStart).toFixed(0)}:${(performance.now() - t).toFixed(1)}`);
+      }
+      console.log(
+        `trace (at ms: took ms), ${times.length} requests: ${times.slice(0, 40).join(' ')} … ${times.slice(-5).join(' ')}`,
+      );
+    }
     const afterStorm = await rps(page('small'), api.pid);
     const baseAfter = await rps(constant, baseline.pid);
     const again = await rps(page('small'), api.pid);

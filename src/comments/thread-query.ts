@@ -11,15 +11,30 @@ const DEFAULTS: ThreadQuery = Object.freeze({ sort: 'oldest', limit: 20, cursor:
 /** Ids the text schema would give back unchanged: visible ASCII (nothing to trim or refuse), 1-200 long. */
 const PLAIN_ARTICLE_ID = /^[\x21-\x7e]{1,200}$/;
 
+/**
+ * Query strings already checked, by their text: every reader of a widget sends the same one
+ * (`?sort=oldest&limit=20`). Bounded; only valid ones are kept.
+ */
+const checked = new Map<string, ThreadQuery>();
+const MAX_CHECKED = 1_000;
+
 export function threadQueryOf(c: Context): ThreadQuery {
-  if (!c.req.url.includes('?')) return DEFAULTS;
+  const url = c.req.url;
+  const mark = url.indexOf('?');
+  if (mark === -1) return DEFAULTS;
+  const text = url.slice(mark + 1);
+  const known = checked.get(text);
+  if (known) return known;
   // As hono's query validator: a repeated parameter is an array (and then refused).
   const raw = Object.fromEntries(
     Object.entries(c.req.queries()).map(([k, v]) => (v.length === 1 ? [k, v[0]] : [k, v])),
   );
   const parsed = threadQuerySchema.safeParse(raw);
   if (!parsed.success) throw new ValidationError(zodToFieldErrors(parsed.error));
-  return parsed.data;
+  if (checked.size >= MAX_CHECKED) checked.clear();
+  const query = Object.freeze(parsed.data);
+  checked.set(text, query);
+  return query;
 }
 
 export function articleIdOf(raw: string): string {
