@@ -19,6 +19,11 @@ const CONNECTIONS = 10;
 /** `server` (API and worker in one process, as `npm start`) or `api`. */
 const ENTRY = process.env.BENCH_ENTRY ?? 'server';
 const root = path.resolve(import.meta.dirname, '..');
+/**
+ * Another checkout's root (e.g. the commit before a change, extracted with `git archive`): its API runs
+ * next to this one and the rounds alternate between the two, so both are measured under the same load.
+ */
+const BEFORE = process.env.BENCH_BEFORE ? path.resolve(process.env.BENCH_BEFORE) : null;
 
 /** Extra node options for the API process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (it is stopped with SIGTERM). */
 const API_NODE_ARGS = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -149,15 +154,29 @@ try {
   procs.push(baseline);
   const api = await start(`src/bin/${ENTRY}.ts`, [], { ...env, PORT: String(apiPort) }, /listening on/, API_NODE_ARGS);
   procs.push(api);
+  const beforePort = await freePort();
+  const before = BEFORE
+    ? await start(path.join(BEFORE, `src/bin/${ENTRY}.ts`), [], { ...env, PORT: String(beforePort) }, /listening on/)
+    : null;
+  if (before) procs.push(before);
   const page = (article: string) => `http://127.0.0.1:${apiPort}/api/v1/sites/bench/articles/${article}/comments`;
+  const beforePage = (article: string) =>
+    `http://127.0.0.1:${beforePort}/api/v1/sites/bench/articles/${article}/comments`;
   const constant = `http://127.0.0.1:${baselinePort}/constant`;
 
-  for (const url of [page('small'), page('large'), constant]) await autocannon({ url, connections: 2, amount: 500 });
+  for (const url of [
+    page('small'),
+    page('large'),
+    constant,
+    ...(before ? [beforePage('small'), beforePage('large')] : []),
+  ])
+    await autocannon({ url, connections: 2, amount: 500 });
 
   const base: number[] = [];
   const small: number[] = [];
   const large: number[] = [];
-  const cpu: { base: number[]; small: number[] } = { base: [], small: [] };
+  const cpu: { base: number[]; small: number[]; before: number[] } = { base: [], small: [], before: [] };
+  const beforeRatios: { small: number[]; large: number[] } = { small: [], large: [] };
   for (let i = 0; i < ROUNDS; i++) {
     const b = await rps(constant, baseline.pid);
     const s = await rps(page('small'), api.pid);
@@ -167,6 +186,16 @@ try {
     large.push(l.rps);
     cpu.base.push(b.cpuUs);
     cpu.small.push(s.cpuUs);
+    if (before) {
+      const bs = await rps(beforePage('small'), before.pid);
+      const bl = await rps(beforePage('large'), before.pid);
+      beforeRatios.small.push(bs.rps / b.rps);
+      beforeRatios.large.push(bl.rps / b.rps);
+      cpu.before.push(bs.cpuUs);
+      console.log(
+        `round ${i + 1} before: 1k page ${bs.rps.toFixed(0)} (${(bs.rps / b.rps).toFixed(2)}), 100k page ${bl.rps.toFixed(0)} (${(bl.rps / b.rps).toFixed(2)})`,
+      );
+    }
     console.log(
       `round ${i + 1}: constant ${b.rps.toFixed(0)}, 1k page ${s.rps.toFixed(0)} (${(s.rps / b.rps).toFixed(2)}), 100k page ${l.rps.toFixed(0)} (${(l.rps / b.rps).toFixed(2)})`,
     );
@@ -178,6 +207,10 @@ try {
   console.log(`1k page / constant   = ${(mean(small) / mean(base)).toFixed(2)}   target >= 0.5`);
   console.log(`100k page / constant = ${(mean(large) / mean(base)).toFixed(2)}`);
   console.log(`1k / 100k cost       = ${(mean(small) / mean(large)).toFixed(2)}   target <= 1.2`);
+  if (before)
+    console.log(
+      `before: 1k page / constant = ${mean(beforeRatios.small).toFixed(2)}, 100k = ${mean(beforeRatios.large).toFixed(2)}, CPU per page ${mean(cpu.before).toFixed(0)} µs`,
+    );
   console.log(`CPU per request: page ${mean(cpu.small).toFixed(0)} µs, constant ${mean(cpu.base).toFixed(0)} µs`);
   if (STORM_SECONDS > 0) {
     const posted = await autocannon(storm(`http://127.0.0.1:${apiPort}/api/v1/sites/bench/comments`));
@@ -207,8 +240,9 @@ try {
     );
   }
 } finally {
-  const [baselineProc, apiProc] = procs;
+  const [baselineProc, apiProc, beforeProc] = procs;
   baselineProc?.kill('SIGKILL');
+  beforeProc?.kill('SIGKILL');
   if (apiProc) {
     // A clean stop, so a --cpu-prof profile is written.
     const exited = new Promise((r) => apiProc.once('exit', r));
