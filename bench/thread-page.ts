@@ -1,4 +1,4 @@
-// npm run bench:thread: the cached thread page against a bare constant Hono GET, in alternating rounds
+// npx tsx bench/thread-page.ts: the cached thread page against a bare constant Hono GET, in alternating rounds
 // of one run, then again right after a POST storm on the same article (the API and worker in one
 // process, as `npm start` runs them, so the worker drains the backlog on the API's event loop).
 // A quicker, narrower companion of bench/http.ts; it prints ratios (the machine is shared and noisy).
