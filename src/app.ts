@@ -14,6 +14,7 @@ import { registerSecuritySchemes } from './http/openapi-common.ts';
 import { serveOpenApiDocument } from './http/openapi-document.ts';
 import { errorToResponse, problemResponse } from './http/problem.ts';
 import { problemPages } from './http/problem-pages.ts';
+import { PublicFirstRouter } from './http/public-first-router.ts';
 import { requestContext } from './http/request-context.ts';
 import { siteCors } from './http/site-cors.ts';
 import { textGuard } from './http/text-guard.ts';
@@ -52,10 +53,10 @@ function bodyLimitOf(maxSize: number) {
 
 export function createApp(container: Container) {
   const { config, log } = container;
-  const app = new OpenAPIHono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>({ router: new PublicFirstRouter() });
 
   app.use(requestMetrics(container.metrics));
-  app.use(...requestContext(log));
+  app.use(requestContext(log));
   app.onError((err, c) =>
     errorToResponse(err, c, (e) => (c.get('log')?.() ?? log).error({ err: e }, 'request failed')),
   );

@@ -5,6 +5,8 @@ import type { Principal } from '../domain/principal.ts';
 export interface AppEnv {
   Variables: {
     requestId: string;
+    /** Headers for the answer, added at the end (http/request-context.ts); null once a route took them. */
+    responseHeaders: Record<string, string> | null;
     /** This request's logger (it carries the request id). */
     log: () => Logger;
     /** Set by the authentication middleware on moderation, admin and dashboard routes. */

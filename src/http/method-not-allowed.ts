@@ -1,6 +1,7 @@
 // 405 with Allow for a known path asked with a method it does not serve (RFC 9110 §15.5.6), answered before any
 // router's authentication: a wrong method is the caller's mistake whoever they are, and says nothing secret.
 import type { Hono, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
 import { TrieRouter } from 'hono/router/trie-router';
 import { problemResponse } from './problem.ts';
 
@@ -26,9 +27,12 @@ export function methodNotAllowed(app: Hono<never>): MiddlewareHandler {
   return async (c, next) => {
     const method = c.req.method;
     if (method === 'OPTIONS') return next();
+    // The app's router already matched this request: a route of its own method among the matches means
+    // it is served (middleware is ALL), with no second match over the whole table on every request.
+    const asked = method === 'HEAD' ? 'GET' : method;
+    for (const route of matchedRoutes(c)) if (route.method === asked) return next();
     router ??= build();
     const path = c.req.path;
-    if (serves(router, method === 'HEAD' ? 'GET' : method, path)) return next();
     const allowed = methods.filter((m) => serves(router!, m, path));
     if (allowed.length === 0) return next(); // an unknown path: 404 from notFound
     if (allowed.includes('GET')) allowed.push('HEAD');

@@ -1,6 +1,7 @@
 // CORS for the public site API: only the site's allowed origins may read answers or post from a browser.
 // Written here rather than with hono/cors: that middleware adds `Vary` after the handler has answered,
-// which makes the Node adapter rebuild every response (a third of a cached thread page's cost).
+// which makes the Node adapter rebuild every response (a third of a cached thread page's cost). The
+// headers go with the request context's (http/request-context.ts), never through a WHATWG Headers.
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { ForbiddenError } from '../shared/errors.ts';
@@ -8,6 +9,7 @@ import type { AppEnv } from './app-env.ts';
 import { selfOrigin } from './client-info.ts';
 import { originRefusalLog } from './origin-refusals.ts';
 import { errorToResponse } from './problem.ts';
+import { addResponseHeader, requestHeader } from './request-context.ts';
 
 const ALLOW_METHODS = 'GET, HEAD, POST, OPTIONS';
 const ALLOW_HEADERS = 'Content-Type, Idempotency-Key';
@@ -34,9 +36,9 @@ export function siteCors(sites: SiteOrigins, publicUrl: string | null, log: Logg
   };
 
   return async function siteCorsMiddleware(c, next) {
-    const origin = c.req.header('origin');
+    const origin = requestHeader(c, 'origin');
     // Answers differ by Origin, so shared caches must keep them apart.
-    c.header('Vary', 'Origin');
+    addResponseHeader(c, 'vary', 'Origin');
     if (origin === undefined) return next(); // not a browser's cross-origin request
 
     const allowed = await isAllowed(origin, c.req.param('siteId'), selfOrigin(c, publicUrl));
@@ -67,15 +69,10 @@ export function siteCors(sites: SiteOrigins, publicUrl: string | null, log: Logg
       return res;
     }
     if (!allowed) return next();
-    c.header('Access-Control-Allow-Origin', origin);
-    c.header('Access-Control-Expose-Headers', EXPOSE_HEADERS);
-    await next();
-    // Error answers are built apart from the prepared headers; the widget must still read them
-    // (field errors). Rare, so the slower header rewrite is fine here.
-    if (!c.res.headers.has('Access-Control-Allow-Origin')) {
-      c.res.headers.set('Access-Control-Allow-Origin', origin);
-      c.res.headers.set('Access-Control-Expose-Headers', EXPOSE_HEADERS);
-      c.res.headers.set('Vary', 'Origin');
-    }
+    // Error answers too get these (the widget reads their field errors): the request context adds
+    // them to every answer that does not set them itself.
+    addResponseHeader(c, 'access-control-allow-origin', origin);
+    addResponseHeader(c, 'access-control-expose-headers', EXPOSE_HEADERS);
+    return next();
   };
 }
