@@ -43,11 +43,16 @@ export function createStatementNames(maxNames = MAX_NAMES): StatementNames {
 
 /**
  * PostgreSQL refuses to run a prepared statement whose result columns changed under it (a table
- * altered after it was prepared): SQLSTATE 0A000, "cached plan must not change result type". The
- * connection is then dropped instead of returned to the pool, so the next statement prepares afresh.
+ * altered after it was prepared, by a migration run from another process): SQLSTATE 0A000, "cached
+ * plan must not change result type". Outside a transaction the statement is run again unnamed; inside
+ * one the error stands (the transaction is aborted). Either way the connection is dropped instead of
+ * returned to the pool, so its stale statements go with it.
  */
 const isStalePlan = (err: unknown) =>
   (err as { code?: string }).code === '0A000' && /cached plan/.test((err as Error).message);
+
+const BEGINS = /^\s*(begin|start transaction)\b/i;
+const ENDS = /^\s*(commit|rollback)\s*$/i;
 
 /** The pool Kysely's PostgresDialect uses: pg's, with the statements named as `names` decides. */
 export function namedStatementPool(pool: pg.Pool, names: StatementNames = createStatementNames()): PostgresPool {
@@ -55,21 +60,26 @@ export function namedStatementPool(pool: pg.Pool, names: StatementNames = create
     async connect() {
       const client = await pool.connect();
       let stale = false;
+      let inTransaction = false;
+      const run = async (text: string, values: unknown[]) => {
+        if (BEGINS.test(text)) inTransaction = true;
+        else if (ENDS.test(text)) inTransaction = false;
+        const name = names.nameOf(text, values.length);
+        try {
+          return await client.query(name === undefined ? { text, values } : { name, text, values });
+        } catch (err) {
+          if (name === undefined || !isStalePlan(err)) throw err;
+          stale = true;
+          if (inTransaction) throw err;
+          return client.query({ text, values });
+        }
+      };
       const wrapped: PostgresPoolClient = {
         // biome-ignore lint/suspicious/noExplicitAny: the overloads (text or cursor) share one implementation
-        query: (async (textOrCursor: any, parameters?: readonly unknown[]) => {
-          if (typeof textOrCursor !== 'string') return client.query(textOrCursor);
-          const values = parameters as unknown[];
-          const name = names.nameOf(textOrCursor, values.length);
-          try {
-            return (await client.query(
-              name === undefined ? { text: textOrCursor, values } : { name, text: textOrCursor, values },
-            )) as unknown as PostgresQueryResult<unknown>;
-          } catch (err) {
-            if (name !== undefined && isStalePlan(err)) stale = true;
-            throw err;
-          }
-        }) as PostgresPoolClient['query'],
+        query: ((textOrCursor: any, parameters?: readonly unknown[]) =>
+          typeof textOrCursor === 'string'
+            ? run(textOrCursor, parameters as unknown[])
+            : client.query(textOrCursor)) as PostgresPoolClient['query'],
         release: (destroy?: boolean) => client.release(destroy || stale),
       };
       return wrapped;
