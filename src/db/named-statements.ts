@@ -3,7 +3,7 @@
 // connection and, after a few runs, planned once too. pg keeps each connection's named statements;
 // this module decides which statements get a name: the SQL text seen twice (one-off statements such
 // as migrations never do), at most MAX_NAMES texts per process, so no connection holds more.
-import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
+import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import type pg from 'pg';
 
 const MAX_NAMES = 256;
