@@ -15,6 +15,7 @@ import { serveOpenApiDocument } from './http/openapi-document.ts';
 import { errorToResponse, problemResponse } from './http/problem.ts';
 import { problemPages } from './http/problem-pages.ts';
 import { PublicFirstRouter } from './http/public-first-router.ts';
+import { READS_OWN_BODY } from './http/read-body.ts';
 import { requestContext } from './http/request-context.ts';
 import { siteCors } from './http/site-cors.ts';
 import { textGuard } from './http/text-guard.ts';
@@ -74,6 +75,8 @@ export function createApp(container: Container) {
     c.req.method === 'POST' && IMPORT_UPLOAD_PATH.test(c.req.path);
   app.use('*', (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || ownLimit(c)) return next();
+    // The public POST routes count their body while reading it from the socket (http/read-body.ts).
+    if (c.req.method === 'POST' && READS_OWN_BODY.test(c.req.path)) return next();
     return SETTINGS_WRITES.test(c.req.path) ? limitSettingsBody(c, next) : limitBody(c, next);
   });
   app.use('/api/v1/sites/:siteId/*', siteCors(container.sites, config.publicUrl, log));

@@ -177,14 +177,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
     throw err;
   }
   const redis = config.redisUrl ? createRedis(config.redisUrl, 'command', log) : null;
-  if (redis) await waitUntilReady(redis, 2_000);
-  const flood = createFloodControl({ redis, redisPrefix: config.redisPrefix, log });
   const retry = createRetryPolicy(options.webhookScheduleMs ? { webhookScheduleMs: options.webhookScheduleMs } : {});
-  const queue: QueueBackend =
+  // BullMQ connects on a connection of its own (bullmq-queue.ts), while this one comes up.
+  const [queue] = await Promise.all([
     config.redisUrl && redis
       ? createBullmqQueue({
           redisUrl: config.redisUrl,
-          producerConnection: redis,
           prefix: config.redisPrefix,
           log,
           retry,
@@ -196,7 +194,10 @@ export async function createContainer(config: Config, options: ContainerOptions 
           retry,
           lockMs: config.jobLockSeconds * 1000,
           exclusive: database.kind === 'pglite',
-        });
+        }),
+    redis ? waitUntilReady(redis, 2_000) : null,
+  ]);
+  const flood = createFloodControl({ redis, redisPrefix: config.redisPrefix, log });
   const producer = () => queue.producer;
   const relay = createRelay({ db, producer: queue.producer, log });
   const threadCache = createThreadCache(redis, config.redisPrefix, log);

@@ -4,10 +4,8 @@
 // hopping between the addresses of one /64 gains nothing.
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { RateLimitedError } from '../shared/errors.ts';
 import { clientKey } from '../shared/ip-address.ts';
-import { createRateLimiter, isRateLimited } from '../shared/rate-limiter.ts';
 
 interface FloodKeys {
   siteId: string;
@@ -26,55 +24,111 @@ export interface FloodControl {
 
 const NOTHING_TO_REFUND = async () => {};
 
+/**
+ * Both keys in ONE script, one round trip: when either is taken, nothing is counted and the longer wait
+ * (ms) is returned; otherwise both are taken with the caller's token, for the interval (0 returned).
+ * "0" is a count given back by the rate limiter this replaced: free.
+ */
+const TAKE = `
+local wait = 0
+for _, key in ipairs(KEYS) do
+  local v = redis.call('GET', key)
+  if v and v ~= '0' then
+    local ttl = redis.call('PTTL', key)
+    if ttl > wait then wait = ttl end
+  end
+end
+if wait > 0 then return wait end
+for _, key in ipairs(KEYS) do redis.call('SET', key, ARGV[2], 'EX', ARGV[1]) end
+return 0
+`;
+
+/** Gives back the keys this take still holds: one that expired and was taken by another comment is left alone. */
+const GIVE_BACK = `
+for _, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end
+end
+return 0
+`;
+
+type FloodRedis = Redis & {
+  floodTake(keys: number, ...args: (string | number)[]): Promise<number>;
+  floodGiveBack(keys: number, ...args: (string | number)[]): Promise<number>;
+};
+
+/** The same rules in this process's memory: embedded mode, and while Redis is unreachable. */
+function memoryStore() {
+  const held = new Map<string, { token: string; until: number }>();
+  const SWEEP_AT = 10_000;
+  return {
+    take(keys: string[], seconds: number, token: string): number {
+      const now = Date.now();
+      let wait = 0;
+      for (const key of keys) {
+        const h = held.get(key);
+        if (h && h.until > now) wait = Math.max(wait, h.until - now);
+      }
+      if (wait > 0) return wait;
+      if (held.size >= SWEEP_AT) for (const [key, h] of held) if (h.until <= now) held.delete(key);
+      for (const key of keys) held.set(key, { token, until: now + seconds * 1000 });
+      return 0;
+    },
+    giveBack(keys: string[], token: string): void {
+      for (const key of keys) if (held.get(key)?.token === token) held.delete(key);
+    },
+  };
+}
+
 export function createFloodControl(deps: { redis: Redis | null; redisPrefix: string; log: Logger }): FloodControl {
-  // One point per interval; the interval is each site's, passed with every call.
-  const limiter: RateLimiterAbstract = createRateLimiter({
-    redis: deps.redis,
-    keyPrefix: `${deps.redisPrefix}:flood`,
-    points: 1,
-    duration: 15,
-  });
-
-  async function takeOne(key: string, seconds: number): Promise<number | null> {
-    try {
-      await limiter.consume(key, 1, { customDuration: seconds });
-      return null;
-    } catch (err) {
-      if (isRateLimited(err)) return err.msBeforeNext;
-      // Even the in-memory fallback failed: let the comment through rather than refuse every reader.
-      deps.log.warn({ err }, 'flood control unavailable');
-      return null;
-    }
+  const prefix = `${deps.redisPrefix}:flood:`;
+  const memory = memoryStore();
+  const redis = deps.redis as FloodRedis | null;
+  if (redis) {
+    redis.defineCommand('floodTake', { lua: TAKE });
+    redis.defineCommand('floodGiveBack', { lua: GIVE_BACK });
   }
+  // A take's token: only the take that set a key may give it back.
+  const processTag = Math.random().toString(36).slice(2, 10);
+  let seq = 0;
 
-  async function giveBack(key: string, seconds: number): Promise<void> {
-    try {
-      await limiter.reward(key, 1, { customDuration: seconds });
-    } catch (err) {
-      deps.log.warn({ err }, 'flood control refund failed');
+  /** Redis when it is connected, else memory; Redis failing mid-call falls back to memory too. */
+  async function takeAll(keys: string[], seconds: number, token: string): Promise<{ wait: number; inRedis: boolean }> {
+    if (redis && redis.status === 'ready') {
+      try {
+        return { wait: Number(await redis.floodTake(keys.length, ...keys, seconds, token)), inRedis: true };
+      } catch (err) {
+        deps.log.debug({ err }, 'flood control falls back to memory');
+      }
     }
+    return { wait: memory.take(keys, seconds, token), inRedis: false };
   }
 
   return {
     async take(keys, intervalSeconds) {
       if (intervalSeconds <= 0) return NOTHING_TO_REFUND;
       const client = clientKey(keys.ip);
-      const taken = [`${keys.siteId}:author:${keys.emailHash}`, ...(client ? [`${keys.siteId}:ip:${client}`] : [])];
-      const waits = await Promise.all(taken.map((key) => takeOne(key, intervalSeconds)));
-      const refund = async () => {
-        await Promise.all(taken.map((key, i) => (waits[i] === null ? giveBack(key, intervalSeconds) : undefined)));
-      };
-      const wait = Math.max(...waits.map((w) => w ?? 0));
-      if (waits.some((w) => w !== null)) {
-        // Whatever was counted for a refused comment is given back: only stored comments count.
-        await refund();
+      const taken = [
+        `${prefix}${keys.siteId}:author:${keys.emailHash}`,
+        ...(client ? [`${prefix}${keys.siteId}:ip:${client}`] : []),
+      ];
+      const token = `${processTag}:${++seq}`;
+      const { wait, inRedis } = await takeAll(taken, intervalSeconds, token);
+      if (wait > 0) {
+        // Nothing was counted for a refused comment: only stored comments count.
         throw new RateLimitedError(
           `Please wait ${Math.max(1, Math.ceil(wait / 1000))} s before posting another comment.`,
           wait / 1000,
           'flood',
         );
       }
-      return refund;
+      return async () => {
+        if (!inRedis) return memory.giveBack(taken, token);
+        try {
+          await redis!.floodGiveBack(taken.length, ...taken, token);
+        } catch (err) {
+          deps.log.warn({ err }, 'flood control refund failed');
+        }
+      };
     },
   };
 }

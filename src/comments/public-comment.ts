@@ -35,12 +35,23 @@ function linkify(line: string): string {
   return out + escapeHtml(line.slice(last));
 }
 
+/**
+ * The last body rendered and its HTML: a new comment is rendered for its answer and again for each of
+ * its events, one after the other; a string in, a string out, so handing out the same one is safe.
+ */
+let lastBody: string | null = null;
+let lastHtml = '';
+
 /** Paragraphs on blank lines, <br> on single line breaks, http(s) links made clickable; everything else escaped. */
 export function renderBodyHtml(body: string): string {
-  return body
+  if (body === lastBody) return lastHtml;
+  const html = body
     .split(/\n{2,}/)
     .map((para) => `<p>${para.split('\n').map(linkify).join('<br>')}</p>`)
     .join('');
+  lastBody = body;
+  lastHtml = html;
+  return html;
 }
 
 export function avatarFor(name: string, emailHash: string): { initials: string; color: string } {

@@ -42,7 +42,15 @@ export interface Draft {
 }
 
 /** The comment as it will be stored, its answer, and the Idempotency-Key's claim on that answer. */
-export function draft(site: Site, input: CommentInput, ctx: SubmitContext, j: Judged, print: string, now: Date): Draft {
+export function draft(
+  site: Site,
+  input: CommentInput,
+  ctx: SubmitContext,
+  j: Judged,
+  /** The request's fingerprint, computed only when it carries an Idempotency-Key. */
+  print: string | null,
+  now: Date,
+): Draft {
   const id = uuidv7(now.getTime());
   const row: NewCommentRow = {
     id,
@@ -71,13 +79,14 @@ export function draft(site: Site, input: CommentInput, ctx: SubmitContext, j: Ju
   const refused = j.status === 'rejected' || j.status === 'spam';
   // Stored for the audit trail either way; the submitter hears about it only if the site says so.
   const rejection = refused && site.settings.revealRejections ? rejectionOf(j.reasons) : null;
-  const claim = ctx.idempotencyKey
-    ? {
-        key: ctx.idempotencyKey,
-        fingerprint: print,
-        statusCode: rejection ? 422 : 201,
-        response: rejection ? { rejection } : { ...result, articleUrl },
-      }
-    : null;
+  const claim =
+    ctx.idempotencyKey && print
+      ? {
+          key: ctx.idempotencyKey,
+          fingerprint: print,
+          statusCode: rejection ? 422 : 201,
+          response: rejection ? { rejection } : { ...result, articleUrl },
+        }
+      : null;
   return { row, result, articleUrl, rejection, claim };
 }

@@ -134,7 +134,7 @@ export function createCommentSubmission(deps: {
    * Counted against flood control before anything costly (the article's rules and the filters), so a
    * client that only gets 429s costs a hash and a counter; given back if the comment is not stored.
    */
-  async function judgeAndStore(site: Site, input: CommentInput, ctx: SubmitContext, print: string) {
+  async function judgeAndStore(site: Site, input: CommentInput, ctx: SubmitContext, print: string | null) {
     const hash = emailHash(secret, input.email);
     const refundFlood = await flood.take(
       { siteId: site.id, emailHash: hash, ip: ctx.ip },
@@ -171,8 +171,9 @@ export function createCommentSubmission(deps: {
   return {
     async submit(siteId: string, input: CommentInput, ctx: SubmitContext): Promise<SubmitOutcome> {
       const site = await sites.get(siteId);
-      const print = fingerprint(siteId, input);
-      if (ctx.idempotencyKey) {
+      // Only a key's claim and replay compare prints: none is computed without one.
+      const print = ctx.idempotencyKey ? fingerprint(siteId, input) : null;
+      if (ctx.idempotencyKey && print) {
         const earlier = await replay(db, siteId, ctx.idempotencyKey, print);
         if (earlier) return earlier;
       }

@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, type RawBuilder, sql, type Transaction } from 
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/env.ts';
 import { secureDataDir } from './data-dir.ts';
+import { namedStatementPool } from './named-statements.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
 import type { Database } from './schema.ts';
 import { createWalFlusher } from './wal-flusher.ts';
@@ -58,7 +59,8 @@ export function createDatabase(config: DatabaseConfig, options: { poolSize?: num
     // next checkout reconnects. pg emits 'error' on the client as well as rejecting the query.
     pool.on('error', () => {});
     pool.on('connect', (client) => client.on('error', () => {}));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    // Statements run again and again are prepared once per connection (named-statements.ts).
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namedStatementPool(pool) }) });
     return { db, kind: 'postgres', pool, close: () => db.destroy() };
   }
   if (config.dataDir) secureDataDir(config.dataDir);

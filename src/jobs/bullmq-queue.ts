@@ -1,9 +1,11 @@
 // The production queue: BullMQ on Redis. Producers fail fast when Redis is down (the outbox keeps the
-// event); workers wait for Redis to come back.
+// event); workers wait for Redis to come back. The producers have a connection of their own: ioredis
+// copies every script defined on a connection (BullMQ defines about fifty) into each multi() and
+// pipeline() made on it, which made the request path's own Redis commands several times dearer.
 import { type ConnectionOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createRedis } from '../shared/redis.ts';
+import { createRedis, waitUntilReady } from '../shared/redis.ts';
 import {
   type AddOptions,
   type JobHandler,
@@ -15,23 +17,24 @@ import {
 } from './job-queue.ts';
 import type { RetryPolicy } from './retry-policy.ts';
 
-export function createBullmqQueue(deps: {
+export async function createBullmqQueue(deps: {
   redisUrl: string;
-  producerConnection: Redis;
   prefix: string;
   log: Logger;
   retry: RetryPolicy;
   lockDurationMs?: number;
-}): QueueBackend {
+}): Promise<QueueBackend> {
   const { log, retry, prefix } = deps;
+  // Fails fast like the request path's connection; ready before the first event is handed over.
+  const producerConnection = createRedis(deps.redisUrl, 'command', log);
+  await waitUntilReady(producerConnection, 2_000);
   const queues = new Map<QueueName, Queue>();
   const workers: Worker[] = [];
   const workerConnections: Redis[] = [];
 
   /** BullMQ would wait for a connection that never came up; the outbox keeps the job instead. */
   const requireConnection = () => {
-    if (deps.producerConnection.status !== 'ready')
-      throw new Error(`Redis is not connected (${deps.producerConnection.status})`);
+    if (producerConnection.status !== 'ready') throw new Error(`Redis is not connected (${producerConnection.status})`);
   };
 
   const jobOptions = (name: QueueName, opts: AddOptions) => ({
@@ -47,7 +50,7 @@ export function createBullmqQueue(deps: {
   const queue = (name: QueueName) => {
     let q = queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: deps.producerConnection as unknown as ConnectionOptions, prefix });
+      q = new Queue(name, { connection: producerConnection as unknown as ConnectionOptions, prefix });
       q.on('error', (err) => log.warn({ err: err.message, queue: name }, 'queue error'));
       queues.set(name, q);
     }
@@ -142,6 +145,7 @@ export function createBullmqQueue(deps: {
       await bounded(Promise.all(workers.map((w) => w.close())), 15_000);
       await bounded(Promise.all([...queues.values()].map((q) => q.close())), 2_000);
       for (const c of workerConnections) c.disconnect();
+      producerConnection.disconnect();
     },
   };
 }
