@@ -134,11 +134,11 @@ const CHOSEN = 'naive Bayes (chosen: defaults)';
 /** The defaults before the accuracy work of issue 16 (88.6 % / 0.6 % after 400), for the same-run comparison. */
 const PREVIOUS = {
   features: { linkShape: false },
-  model: { balanceFloor: 50, maxDiscriminators: 1000 },
+  model: { balanceFloor: 50, maxDiscriminators: 1000, minStrength: 0.1 },
 } satisfies Omit<Candidate, 'name'>;
 
 const chosen = runBayes(CHOSEN, {}, {}, false);
-runBayes('  previous defaults (no link shape, floor 50, 1,000 tokens)', PREVIOUS.features, PREVIOUS.model, false);
+runBayes('  previous defaults (|f-.5|>=.1, 1,000 tokens, floor 50)', PREVIOUS.features, PREVIOUS.model, false);
 runBayes(
   `  pruned to ${DEFAULT_MAX_TOKENS.toLocaleString('en')} tokens every 100 decisions`,
   {},
@@ -153,6 +153,7 @@ runBayes(
   false,
 );
 runBayes('  unseen-token prior u = 0.55, shift 0', {}, { unseenProbability: 0.55, scoreShift: 0 }, false);
+runBayes('  with link-shape tokens ("t:biz", "f:link-ip")', { linkShape: true }, {}, false);
 runBayes('  without the text shape tokens', { shape: false }, {}, false);
 runBayes('  without class balancing', {}, { balance: false }, false);
 runBayes('  chi-square combining', {}, { combining: 'chi-square' }, false);
