@@ -17,6 +17,8 @@ export interface CorpusMessage {
   body: string;
   fromName: string;
   fromAddress: string;
+  /** When it was sent (ms since 1970, from the Date header; NaN when it has none that parses). */
+  date: number;
 }
 
 /** The service's absolute cap on a comment body (src/sites/filter-settings.ts). */
@@ -54,6 +56,7 @@ async function toMessage(raw: RawEmail): Promise<CorpusMessage> {
     body: body.replace(/\r\n?/g, '\n').trim().slice(0, BODY_LIMIT),
     fromName: email.from?.name ?? '',
     fromAddress: email.from?.address ?? '',
+    date: email.date ? Date.parse(email.date) : Number.NaN,
   };
 }
 
@@ -64,4 +67,40 @@ export async function loadCorpus(groups: readonly Group[] = GROUPS): Promise<Cor
   const messages: CorpusMessage[] = [];
   for (const raw of corpus()) if (groups.includes(raw.group)) messages.push(await toMessage(raw));
   return messages;
+}
+
+export const SEED = 16;
+
+/** mulberry32: a small seeded generator, so every run replays the same decisions. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function shuffle<T>(items: readonly T[], next: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/**
+ * The benchmark's moderator decisions and its unseen messages: a seeded shuffle of spam-1 +
+ * easy-ham-1 + hard-ham-1 less a held-out fifth of hard-ham-1; unseen are spam-2, easy-ham-2 and
+ * that fifth. Tuning (bench/spam-validation.ts) reads `stream` only.
+ */
+export function benchSplit(corpus: readonly CorpusMessage[]) {
+  const group = (g: Group) => corpus.filter((m) => m.group === g);
+  const next = random(SEED);
+  const hardHam = shuffle(group('hard-ham-1'), next);
+  const heldOutHard = hardHam.slice(0, Math.round(hardHam.length / 5));
+  const stream = shuffle([...group('spam-1'), ...group('easy-ham-1'), ...hardHam.slice(heldOutHard.length)], next);
+  return { stream, unseen: { spam: group('spam-2'), easyHam: group('easy-ham-2'), hardHam: heldOutHard } };
 }

@@ -1,50 +1,166 @@
-// How the scorer's defaults were chosen, reproducibly and without the benchmark's unseen messages:
-// on the training stream alone. The model learns the stream's first 200, 400 and 1,000 decisions and
-// scores its last 1,200 (same period, not yet learned); each candidate (unseen-token prior u, shift)
-// must hold at most 1 % of that validation ham at 0.9 after 400 and after 1,000 decisions, and the
-// one holding the most validation spam there wins; ties go to the better ranking (spam held at the
-// cut that holds 1 % of validation ham, averaged over the three checkpoints).
-import type { FeatureExtractor, SpamInput } from '../src/spam/features.ts';
-import { SpamCounts } from '../src/spam/spam-counts.ts';
+// How the spam model's defaults were chosen, reproducibly and without the benchmark's unseen
+// messages (spam-2, easy-ham-2, the held-out hard ham): on the training stream alone, two ways.
+//   "same period": learn the stream's first 50/200/400/1,000/2,000 decisions, score its last 1,200
+//     (as the benchmark did before: spam like the spam already marked);
+//   "later": the latest quarter of the stream's spam and of its ham by the Date header are held out,
+//     the model learns the rest in stream order (50/200/400/1,000/all 2,400) and scores them: spam a
+//     little newer than what it learned, as spam-2 is newer than spam-1 (a random split flatters
+//     the model: the same campaign lands on both sides).
+// A candidate is judged at the hold threshold 0.9: spam held with ham held at most 1 % on both
+// splits after 400 and after 1,000 decisions; the printed ranking column is the spam held at the
+// cut that holds 1 % of validation ham (what a better threshold could reach).
+import { FeatureExtractor, type FeatureOptions, type SpamInput } from '../src/spam/features.ts';
+import { SpamCounts, type SpamSnapshot } from '../src/spam/spam-counts.ts';
 import type { ModelOptions } from '../src/spam/spam-model.ts';
 import { SpamScorer } from '../src/spam/spam-scorer.ts';
+import { TokenBuffer } from '../src/spam/token-keys.ts';
 import type { CorpusMessage } from './spam-corpus.ts';
 
-const TRAIN = [200, 400, 1000];
-const VALIDATE_FROM = 2000;
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(6);
+export interface Candidate {
+  name: string;
+  features: Omit<FeatureOptions, 'hashPersonal'>;
+  model: Partial<ModelOptions>;
+}
 
-export function validateDefaults(
-  stream: readonly CorpusMessage[],
-  extractor: FeatureExtractor,
-  features: ConstructorParameters<typeof SpamScorer>[1],
-  asInput: (m: CorpusMessage) => SpamInput,
-): void {
-  const validation = stream.slice(VALIDATE_FROM);
-  const snapshots = new Map<number, ReturnType<SpamCounts['toSnapshot']>>();
-  const counts = new SpamCounts();
-  let done = 0;
-  for (const at of TRAIN) {
-    for (; done < at; done++)
-      counts.train(extractor.labels(asInput(stream[done]!)), stream[done]!.spam ? 'spam' : 'ham');
-    snapshots.set(at, counts.toSnapshot());
+interface Split {
+  name: string;
+  train: readonly CorpusMessage[];
+  validation: readonly CorpusMessage[];
+  checkpoints: readonly number[];
+}
+
+export interface CheckpointResult {
+  at: number;
+  spam: number;
+  ham: number;
+  ranked: number;
+}
+
+const HOLD = 0.9;
+const SAME_FROM = 2000;
+const LATER_SHARE = 0.25;
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(6);
+const asInput = (m: CorpusMessage): SpamInput => ({ name: '', email: '', body: m.body });
+
+/** The two validation splits of the training stream (see the top of this file). */
+export function validationSplits(stream: readonly CorpusMessage[]): Split[] {
+  const latest = new Set<CorpusMessage>();
+  for (const spam of [true, false]) {
+    // Undated messages (a few) keep their corpus order, which follows the date received.
+    const byDate = stream
+      .filter((m) => m.spam === spam)
+      .map((m, i) => ({ m, key: Number.isFinite(m.date) ? m.date : i }))
+      .sort((a, b) => a.key - b.key || (a.m.id < b.m.id ? -1 : 1));
+    for (const { m } of byDate.slice(Math.round(byDate.length * (1 - LATER_SHARE)))) latest.add(m);
   }
+  const earlier = stream.filter((m) => !latest.has(m));
+  return [
+    {
+      name: 'same period',
+      train: stream.slice(0, SAME_FROM),
+      validation: stream.slice(SAME_FROM),
+      checkpoints: [50, 200, 400, 1000, SAME_FROM],
+    },
+    {
+      name: 'later',
+      train: earlier,
+      validation: stream.filter((m) => latest.has(m)),
+      checkpoints: [50, 200, 400, 1000, earlier.length],
+    },
+  ];
+}
+
+const labelCache = new Map<string, Map<CorpusMessage, string[]>>();
+const keyCache = new Map<string, Map<CorpusMessage, TokenBuffer>>();
+
+function tokensOf(features: FeatureOptions, key: string, messages: readonly CorpusMessage[]) {
+  let labels = labelCache.get(key);
+  let keys = keyCache.get(key);
+  if (!labels || !keys) {
+    labels = new Map();
+    keys = new Map();
+    labelCache.set(key, labels);
+    keyCache.set(key, keys);
+  }
+  const extractor = new FeatureExtractor(features);
+  for (const m of messages) {
+    if (labels.has(m)) continue;
+    labels.set(m, extractor.labels(asInput(m)));
+    const out = new TokenBuffer();
+    extractor.extract(asInput(m), out);
+    keys.set(m, out);
+  }
+  return { labels, keys };
+}
+
+/** Scores of the validation messages after each checkpoint of one split. */
+export function runSplit(
+  split: Split,
+  candidate: Candidate,
+  hashPersonal: (value: string) => string,
+  base: SpamSnapshot | null = null,
+): CheckpointResult[] {
+  const features = { hashPersonal, ...candidate.features };
+  const key = JSON.stringify(candidate.features);
+  const { labels, keys } = tokensOf(features, key, [...split.train, ...split.validation]);
+  const counts = new SpamCounts();
+  const results: CheckpointResult[] = [];
+  let done = 0;
+  for (const at of split.checkpoints) {
+    for (; done < at; done++) counts.train(labels.get(split.train[done]!)!, split.train[done]!.spam ? 'spam' : 'ham');
+    const scorer = new SpamScorer({ site: counts.toSnapshot(), base }, features, candidate.model);
+    const scored = split.validation.map((m) => ({ spam: m.spam, score: scorer.scoreTokens(keys.get(m)!).score }));
+    const spam = scored.filter((s) => s.spam);
+    const ham = scored.filter((s) => !s.spam).sort((a, b) => b.score - a.score);
+    const cut = ham[Math.floor(ham.length * 0.01)]!.score;
+    const held = (set: typeof scored) => set.filter((s) => s.score >= HOLD).length / set.length;
+    results.push({
+      at,
+      spam: held(spam),
+      ham: held(ham),
+      ranked: spam.filter((s) => s.score > cut).length / spam.length,
+    });
+  }
+  return results;
+}
+
+/** Runs a candidate on both splits, prints a line per split; answers the results by split name. */
+export function validate(
+  splits: readonly Split[],
+  candidate: Candidate,
+  hashPersonal: (value: string) => string,
+): Map<string, CheckpointResult[]> {
+  const out = new Map<string, CheckpointResult[]>();
+  const cells: string[] = [];
+  for (const split of splits) {
+    const results = runSplit(split, candidate, hashPersonal);
+    out.set(split.name, results);
+    cells.push(
+      `${split.name}: ${results.map((r) => `${r.at} ${pct(r.spam).trim()}/${pct(r.ham).trim()} (${pct(r.ranked).trim()})`).join(' | ')}`,
+    );
+  }
+  console.log(`${candidate.name}\n  ${cells.join('\n  ')}`);
+  return out;
+}
+
+/**
+ * The shared base model, simulated on the "later" split: the site learns the split's first 50, 200
+ * and 400 decisions, the base (other sites) its decisions from 1,000 on, disjoint from the site's;
+ * both score the same held-out latest quarter. Judges how a site with few decisions borrows.
+ */
+export function validateBase(
+  splits: readonly Split[],
+  candidate: Candidate,
+  hashPersonal: (value: string) => string,
+): CheckpointResult[] {
+  const later = splits.find((s) => s.name === 'later')!;
+  const { labels } = tokensOf({ hashPersonal, ...candidate.features }, JSON.stringify(candidate.features), later.train);
+  const base = new SpamCounts();
+  for (const m of later.train.slice(1000)) base.train(labels.get(m)!, m.spam ? 'spam' : 'ham');
+  const site = { ...later, checkpoints: [50, 200, 400] };
+  const results = runSplit(site, candidate, hashPersonal, base.toSnapshot());
   console.log(
-    `\nValidation on the training stream (learn its first ${TRAIN.join('/')}, score its last ${validation.length}): spam held / ham held at 0.9, ranking`,
+    `${candidate.name} (with a base of ${later.train.length - 1000} other decisions)\n  later: ${results.map((r) => `${r.at} ${pct(r.spam).trim()}/${pct(r.ham).trim()} (${pct(r.ranked).trim()})`).join(' | ')}`,
   );
-  for (const u of [0.5, 0.55])
-    for (const scoreShift of [0, 0.5, 1, 1.5, 2, 2.5, 3]) {
-      const options: Partial<ModelOptions> = { unseenProbability: u, scoreShift };
-      const cells = TRAIN.map((at) => {
-        const scorer = new SpamScorer({ site: snapshots.get(at)! }, features, options);
-        const scored = validation.map((m) => ({ spam: m.spam, score: scorer.score(asInput(m)).score }));
-        const spam = scored.filter((s) => s.spam);
-        const ham = scored.filter((s) => !s.spam).sort((a, b) => b.score - a.score);
-        const cut = ham[Math.floor(ham.length * 0.01)]!.score;
-        const held = (set: typeof scored) => set.filter((s) => s.score >= 0.9).length / set.length;
-        const ranked = spam.filter((s) => s.score > cut).length / spam.length;
-        return `${pct(held(spam))} /${pct(held(ham))}, ${pct(ranked)}`;
-      });
-      console.log(`  u ${u.toFixed(2)}, shift ${scoreShift.toFixed(1)}   ${cells.join('   ')}`);
-    }
+  return results;
 }

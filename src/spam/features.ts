@@ -39,6 +39,8 @@ export interface FeatureOptions {
   numberShapes?: boolean;
   /** The text's layout as tokens ("s:capslines:30", "s:html"; text-shape.ts); default on. */
   shape?: boolean;
+  /** What a link's host looks like ("t:biz", "f:link-ip", "f:link-digits"; hostShape); default off. */
+  linkShape?: boolean;
 }
 
 /** Hex digits of the personal hash kept in a label: 64 bits, plenty for one site's authors. */
@@ -82,6 +84,30 @@ export function linkDomains(host: string): string[] {
   const suffix = labels.length > 2 && labels.at(-1)!.length === 2 && labels.at(-2)!.length <= 3 ? 3 : 2;
   const short = labels.length > suffix ? labels.slice(-suffix).join('.') : null;
   return short && short !== clean ? [clean, short] : [clean];
+}
+
+const IP_HOST = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/**
+ * Tokens for what a link's host looks like, which carries over to domains never seen before:
+ * its top-level domain ("t:biz"), a bare IP address, digits or hyphens in the registered name
+ * ("cheap-meds4u.com"), and a deep host ("a.b.example.com"). At most one of each per comment.
+ */
+export function hostShape(host: string): string[] {
+  const clean = host
+    .toLowerCase()
+    .replace(/^www\./, '')
+    .replace(/\.+$/, '');
+  if (IP_HOST.test(clean)) return ['f:link-ip'];
+  const domains = linkDomains(clean);
+  if (domains.length === 0) return [];
+  const labels = clean.split('.');
+  const out = [`t:${labels.at(-1)!}`];
+  const registered = domains.at(-1)!.split('.')[0]!;
+  if (/\d/.test(registered)) out.push('f:link-digits');
+  if (registered.includes('-')) out.push('f:link-hyphen');
+  if (labels.length > domains.at(-1)!.split('.').length + 1) out.push('f:link-deep');
+  return out;
 }
 
 function hostAt(text: string, start: number): string {
@@ -241,6 +267,7 @@ export class FeatureExtractor {
     let labels = this.hosts.get(host);
     if (!labels) {
       labels = linkDomains(host).map((domain) => `d:${domain}`);
+      if (this.options.linkShape ?? false) labels = [...labels, ...hostShape(host)];
       if (this.hosts.size >= MAX_CACHED_HOSTS) this.hosts.clear();
       this.hosts.set(host, labels);
     }

@@ -31,6 +31,10 @@ const FEATURES: Readonly<Record<string, string>> = {
   'author-spam:1': 'author: spam before',
   'email:none': 'no usable email address',
   'name-link': 'a link in the name',
+  'link-ip': 'a link to an IP address',
+  'link-digits': 'a link to a domain with digits',
+  'link-hyphen': 'a link to a domain with a hyphen',
+  'link-deep': 'a link to a deep subdomain',
   'name-digits': 'digits in the name',
   'name-words:0': 'no name',
   'name-words:1': 'a one-word name',
@@ -85,6 +89,8 @@ export function describeToken(label: string, spammy: boolean): TokenDescription 
       return { kind: 'word', text: value.toUpperCase() };
     case 'd':
       return { kind: 'link', text: `link to ${value}` };
+    case 't':
+      return { kind: 'link', text: `link to a .${value} address` };
     case 'e':
       return { kind: 'email-domain', text: `email at ${value}` };
     case 'n':

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FeatureExtractor, findLinkHosts, linkDomains, withoutEmails } from '../../../src/spam/features.ts';
+import { FeatureExtractor, findLinkHosts, hostShape, linkDomains, withoutEmails } from '../../../src/spam/features.ts';
 import { labelKey, TokenBuffer } from '../../../src/spam/token-keys.ts';
 import { comment, features, hashPersonal } from './spam-fixtures.ts';
 
@@ -50,6 +50,18 @@ describe('spam features: links and simple features', () => {
     expect(linkDomains('localhost')).toEqual([]);
     const tokens = labels('see https://www.shop.example.co.uk/x');
     expect(tokens).toEqual(expect.arrayContaining(['d:shop.example.co.uk', 'd:example.co.uk', 'f:links:1']));
+  });
+
+  it('reads what a host looks like, when asked (link shape tokens)', () => {
+    expect(hostShape('www.cheap-meds4u.biz')).toEqual(['t:biz', 'f:link-digits', 'f:link-hyphen']);
+    expect(hostShape('a.b.shop.example.co.uk')).toEqual(['t:uk', 'f:link-deep']);
+    expect(hostShape('shop.example.com')).toEqual(['t:com']);
+    expect(hostShape('192.168.0.1')).toEqual(['f:link-ip']);
+    expect(hostShape('localhost')).toEqual([]);
+    const body = 'see http://www.cheap-meds4u.biz/x';
+    expect(labels(body)).not.toContain('t:biz');
+    const shaped = new FeatureExtractor({ ...features, linkShape: true }).labels(comment(body));
+    expect(shaped).toEqual(expect.arrayContaining(['d:cheap-meds4u.biz', 't:biz', 'f:link-digits', 'f:link-hyphen']));
   });
 
   it('uses the links the caller found instead, and bins counts, length, capitals and history', () => {

@@ -67,6 +67,8 @@ describe('token descriptions', () => {
     expect(describeToken('g:agra', true).text).toBe('…agra…');
     expect(describeToken('g:gra$', true).text).toBe('…gra');
     expect(describeToken('d:example.com', true).text).toBe('link to example.com');
+    expect(describeToken('t:biz', true)).toEqual({ kind: 'link', text: 'link to a .biz address' });
+    expect(describeToken('f:link-ip', true).text).toBe('a link to an IP address');
     expect(describeToken('e:mail.example', false).text).toBe('email at mail.example');
     expect(describeToken('n:0123456789abcdef', false).text).toBe('name (seen in approved comments)');
     expect(describeToken('m:0123456789abcdef', true).text).toBe('email address (seen in spam)');
