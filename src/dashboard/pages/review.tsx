@@ -116,6 +116,8 @@ export function QueuePage(p: {
   endCursor: string | null;
   after: string;
   pollMs: number;
+  /** The live feed's position when the page was rendered (live.js asks for what came after it). */
+  liveCursor?: string | null;
   notice: string | null;
   /** Sites where most recent comments came from one IP (TRUST_PROXY probably missing). */
   sharedIps?: SharedIp[];
@@ -228,6 +230,7 @@ export function QueuePage(p: {
         data-more={`/dashboard/queue/more?${new URL(queueHref(v), 'http://x').searchParams}`}
         data-poll={v.cursor ? undefined : `/dashboard/queue/poll?${new URL(queueHref(v), 'http://x').searchParams}`}
         data-poll-ms={String(p.pollMs)}
+        data-live-cursor={p.liveCursor ?? undefined}
       >
         <Cards items={p.items} />
       </ol>
