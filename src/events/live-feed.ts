@@ -161,7 +161,9 @@ export function createRedisFeed(deps: {
       try {
         const id = message.slice(0, cut);
         if (cut < 0 || !isEntryId(id)) throw new Error('no entry id');
-        local.emit('entry', { id, changes: parseChanges(message.slice(cut + 1)) });
+        const changes = parseChanges(message.slice(cut + 1));
+        // An empty entry is an anchor (head() of an empty buffer): nothing to hear.
+        if (changes.length > 0) local.emit('entry', { id, changes });
       } catch (err) {
         deps.log.warn({ err: (err as Error).message }, 'live queue: unreadable message');
       }

@@ -206,6 +206,31 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
       return comment!;
     },
 
+    /**
+     * Operators (CLI): undo the last decision on a comment, under the same rule as the dashboard's undo
+     * (only while it still has `expected`, the status that decision set; logged as an undo).
+     */
+    async undoAsOperator(
+      id: string,
+      actor: Actor,
+      note: string | null,
+      expected: CommentStatus,
+    ): Promise<ModeratedComment> {
+      checkId(id);
+      const expectation = expectationOf(expected);
+      checkNote(note);
+      const [comment] = await changeMany(
+        null,
+        [id],
+        (tx, rows) => undoTargets(tx, rows, expectation),
+        actor,
+        note ? `Undo: ${note}` : 'Undo',
+        expectation,
+        canUndo,
+      );
+      return comment!;
+    },
+
     /** A moderator's action on comments of their sites; one id or up to MAX_BULK, in one transaction. */
     async act(
       who: Principal,

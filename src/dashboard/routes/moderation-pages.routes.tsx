@@ -14,6 +14,7 @@ import { BanConfirmPage } from '../pages/ban-confirm.tsx';
 import { type BanFormValues, BansPage } from '../pages/bans.tsx';
 import { CommentPage } from '../pages/comment.tsx';
 import { LogPage } from '../pages/log.tsx';
+import { undoOffer } from '../undo-offer.ts';
 
 const LOG_ACTIONS: CommentStatus[] = ['approved', 'pending', 'rejected', 'spam', 'deleted'];
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
@@ -40,7 +41,8 @@ export function moderationPages(deps: {
       : c.req.query('banned')
         ? `The ban is in force.${rejectedNote(c)}`
         : null;
-    return c.html(render(<CommentPage page={pageContext(c, deps.sessions)} {...detail} notice={notice} />));
+    const undo = await undoOffer(deps.review, c.get('principal'), c.req.query('done'), c.req.query('n'));
+    return c.html(render(<CommentPage page={pageContext(c, deps.sessions)} {...detail} notice={notice} undo={undo} />));
   });
 
   async function bansPage(

@@ -17,6 +17,7 @@ import type { SiteService } from '../../sites/site.service.ts';
 import { render } from '../components/layout.tsx';
 import { pageContext, safeReturn } from '../dashboard-http.tsx';
 import { Cards, QueuePage, type QueueView } from '../pages/review.tsx';
+import { undoOffer } from '../undo-offer.ts';
 
 const POLL_MS = 5_000;
 const PAGE_SIZE = 25;
@@ -108,6 +109,7 @@ export function reviewPages(deps: {
           pollMs={POLL_MS}
           liveCursor={liveCursor}
           notice={noticeOf(c)}
+          undo={await undoOffer(deps.review, who, c.req.query('done'), c.req.query('n'))}
           sharedIps={await deps.review.sharedIps(who, view.siteId)}
           error={error}
         />,
