@@ -245,6 +245,18 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
       const unique = [...new Set(ids)];
       if (unique.length === 0 || unique.length > MAX_BULK)
         throw new ValidationError([{ path: 'ids', message: `give between 1 and ${MAX_BULK} comment ids` }]);
+      // A status per id that names no id of the call is a client's mistake (a stale or forged map): the
+      // ids it misses would be changed unconditionally.
+      if (expected !== undefined && typeof expected !== 'string') {
+        const asked = new Set(unique);
+        const strays = Object.keys(expected).filter((k) => !asked.has(k));
+        if (strays.length)
+          throw new ValidationError(
+            strays
+              .slice(0, 50)
+              .map((k) => ({ path: `expectedStatus.${k.slice(0, 100)}`, message: 'is not one of the ids' })),
+          );
+      }
       checkNote(note);
       const undo = action === 'undo';
       return changeMany(
