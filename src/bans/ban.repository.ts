@@ -3,7 +3,13 @@ import type { DbOrTx } from '../db/database.ts';
 import type { BanKind, BanRow } from '../db/schema.ts';
 import { ERASED, type Scrubber } from '../shared/scrub.ts';
 
-export async function insertBan(
+/**
+ * The new ban, unless one of the same kind and value is already in force on the site (the partial
+ * unique index): then undefined, and nothing is written. Two concurrent inserts of one value cannot
+ * both succeed: the second waits for the first to commit, then does nothing. Bans of that value that
+ * ran out first count as lifted when they expired, so they do not stand in the way.
+ */
+export async function insertBanUnlessActive(
   db: DbOrTx,
   b: {
     id: string;
@@ -15,7 +21,17 @@ export async function insertBan(
     createdBy: { type: string; id: string };
     expiresAt: Date | null;
   },
-): Promise<BanRow> {
+  now: Date,
+): Promise<BanRow | undefined> {
+  await db
+    .updateTable('bans')
+    .set((eb) => ({ lifted_at: eb.ref('expires_at') }))
+    .where('site_id', '=', b.siteId)
+    .where('kind', '=', b.kind)
+    .where('match_key', '=', b.matchKey)
+    .where('lifted_at', 'is', null)
+    .where('expires_at', '<=', now)
+    .execute();
   return db
     .insertInto('bans')
     .values({
@@ -29,8 +45,32 @@ export async function insertBan(
       created_by_id: b.createdBy.id,
       expires_at: b.expiresAt,
     })
+    .onConflict((oc) => oc.columns(['site_id', 'kind', 'match_key']).where('lifted_at', 'is', null).doNothing())
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+}
+
+/** The ban in force on the site for exactly this kind and match key, with its creator's email when a user made it. */
+export async function findActiveBan(
+  db: DbOrTx,
+  siteId: string,
+  kind: BanKind,
+  matchKey: string,
+  now: Date,
+): Promise<(BanRow & { creator_email: string | null }) | undefined> {
+  return db
+    .selectFrom('bans')
+    .leftJoin('users', (j) =>
+      j.on(sql`users.id::text`, '=', sql.ref('bans.created_by_id')).on('bans.created_by_type', '=', 'user'),
+    )
+    .selectAll('bans')
+    .select('users.email as creator_email')
+    .where('bans.site_id', '=', siteId)
+    .where('bans.kind', '=', kind)
+    .where('bans.match_key', '=', matchKey)
+    .where('bans.lifted_at', 'is', null)
+    .where((eb) => eb.or([eb('bans.expires_at', 'is', null), eb('bans.expires_at', '>', now)]))
+    .executeTakeFirst();
 }
 
 /**

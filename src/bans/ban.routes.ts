@@ -49,6 +49,7 @@ const createBanRoute = createRoute({
   description:
     'New comments from a banned author are rejected with the reason "banned". `expiresAt` makes the ban timed. An `ip` ban takes an address or a CIDR range (IPv4 /16 or narrower, IPv6 /32 or narrower), e.g. the /64 of an IPv6 reader: one IPv6 client uses many addresses of its /64. ' +
     '`rejectHeld: true` also rejects the held comments the ban matches, in the same transaction (each a logged transition with its events). ' +
+    'One ban per value is in force at a time: banning what is already banned answers 409 `ban_exists` naming the ban in force (also when two moderators ban it at once: exactly one ban is made). ' +
     'A `domain` or `ip` ban needs `confirm: true` (else 409 `confirmation_required`, naming how many authors and comments it would hit; `POST /preview` counts them), and a webmail domain (gmail.com, …) `allowWebmail: true` (else 422 `webmail_domain`).',
   security: signedIn,
   request: {
@@ -61,7 +62,9 @@ const createBanRoute = createRoute({
     },
     ...authProblems,
     404: problem('Unknown site (admins)'),
-    409: problem('A domain or IP ban without confirm: true (confirmation_required, with its counts)'),
+    409: problem(
+      'A domain or IP ban without confirm: true (confirmation_required, with its counts), or the value is already banned on the site (ban_exists: `conflicts[0].id` is the ban in force, who made it and when; nothing is written)',
+    ),
     422: problem('A webmail domain without allowWebmail: true (webmail_domain)'),
   },
 });
@@ -90,6 +93,16 @@ const previewRoute = createRoute({
               held: z.number(),
               webmail: z.boolean(),
               needsConfirmation: z.boolean(),
+              existing: z
+                .object({
+                  id: z.string(),
+                  createdBy: z.string(),
+                  createdAt: isoDate,
+                  expiresAt: isoDate.nullable(),
+                  reason: z.string().nullable(),
+                })
+                .nullable()
+                .describe('The ban of this value already in force on the site (a new one would answer 409 ban_exists)'),
             })
             .openapi('BanPreview'),
         },

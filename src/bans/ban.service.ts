@@ -50,6 +50,18 @@ export interface BanPreview extends BanImpact {
   webmail: boolean;
   /** Domain and IP bans need `confirm`. */
   needsConfirmation: boolean;
+  /** The ban of this value already in force on the site: a new one would be refused (409 ban_exists). */
+  existing: ExistingBan | null;
+}
+
+/** A ban in force, as a refused duplicate names it. */
+export interface ExistingBan {
+  id: string;
+  /** The moderator's email, or "the command line", "the system". */
+  createdBy: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  reason: string | null;
 }
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
@@ -92,6 +104,35 @@ function toBan(r: BanRow, now = new Date()): Ban {
   };
 }
 
+function existingOf(r: BanRow & { creator_email: string | null }): ExistingBan {
+  const createdBy =
+    r.creator_email ??
+    (r.created_by_type === 'cli' ? 'the command line' : r.created_by_type === 'user' ? 'a moderator' : 'the system');
+  return { id: r.id, createdBy, createdAt: r.created_at, expiresAt: r.expires_at, reason: r.reason };
+}
+
+/**
+ * A second ban of what is already banned is refused, naming the ban in force: two rows for one value
+ * would make lifting one leave the other in force unseen. The moderator lifts it first to change its
+ * reason or duration.
+ */
+export function alreadyBanned(kind: BanKind, value: string, siteId: string, e: ExistingBan | null): ConflictError {
+  const what = `${kind === 'ip' ? 'IP' : kind} ${value}`;
+  const since = e
+    ? ` (ban ${e.id}, by ${e.createdBy} on ${e.createdAt.toISOString()}${e.expiresAt ? `, until ${e.expiresAt.toISOString()}` : ', until lifted'})`
+    : '';
+  return new ConflictError(
+    `The ${what} is already banned on ${siteId}${since}. Nothing was changed; lift that ban first to ban it again with another reason or duration.`,
+    {
+      code: 'ban_exists',
+      errors: [{ path: 'value', message: e ? `is already banned (ban ${e.id})` : 'is already banned' }],
+      ...(e
+        ? { conflicts: [{ id: e.id, current: 'active', changedBy: e.createdBy, changedAt: e.createdAt.toISOString() }] }
+        : {}),
+    },
+  );
+}
+
 function banVerbs(db: DbOrTx, deps: { sites: SiteVerbs; audit: AuditService; secret: string; reach: BanReach }) {
   const { secret, audit } = deps;
 
@@ -129,6 +170,7 @@ function banVerbs(db: DbOrTx, deps: { sites: SiteVerbs; audit: AuditService; sec
   async function previewOf(b: BanInput): Promise<BanPreview> {
     const { value, matchKey } = normalise(b.kind, b.value);
     const impact = await deps.reach.impact(db, b.siteId, { kind: b.kind, key: matchKey });
+    const existing = await repo.findActiveBan(db, b.siteId, b.kind, matchKey, new Date());
     return {
       siteId: b.siteId,
       kind: b.kind,
@@ -136,6 +178,7 @@ function banVerbs(db: DbOrTx, deps: { sites: SiteVerbs; audit: AuditService; sec
       ...impact,
       webmail: b.kind === 'domain' && isWebmailDomain(value),
       needsConfirmation: b.kind !== 'email',
+      existing: existing ? existingOf(existing) : null,
     };
   }
 
@@ -145,6 +188,10 @@ function banVerbs(db: DbOrTx, deps: { sites: SiteVerbs; audit: AuditService; sec
     if (expiresAt && expiresAt <= new Date())
       throw new ValidationError([{ path: 'expiresAt', message: 'must be in the future' }]);
     const { value, matchKey } = normalise(b.kind, b.value);
+    // Already banned: said before any confirmation is asked for (there is nothing to confirm).
+    const now = new Date();
+    const before = await repo.findActiveBan(db, b.siteId, b.kind, matchKey, now);
+    if (before) throw alreadyBanned(b.kind, value, b.siteId, existingOf(before));
     if (b.kind === 'domain' && isWebmailDomain(value) && !b.allowWebmail)
       throw new UnprocessableError(
         `${value} is a webmail domain: banning it would reject everyone on this site who writes from it. Send allowWebmail: true to ban it anyway.`,
@@ -164,16 +211,26 @@ function banVerbs(db: DbOrTx, deps: { sites: SiteVerbs; audit: AuditService; sec
       );
     }
     const { row, rejected, afterCommit } = await inTransaction(db, async (tx) => {
-      const ban = await repo.insertBan(tx, {
-        id: uuidv7(),
-        siteId: b.siteId,
-        kind: b.kind,
-        value,
-        matchKey,
-        reason: b.reason || null,
-        createdBy: actor,
-        expiresAt,
-      });
+      const ban = await repo.insertBanUnlessActive(
+        tx,
+        {
+          id: uuidv7(),
+          siteId: b.siteId,
+          kind: b.kind,
+          value,
+          matchKey,
+          reason: b.reason || null,
+          createdBy: actor,
+          expiresAt,
+        },
+        now,
+      );
+      // A colleague's ban of the same value committed since the check above (two moderators at once):
+      // this one is refused and its transaction (held comments included) rolled back.
+      if (!ban) {
+        const winner = await repo.findActiveBan(tx, b.siteId, b.kind, matchKey, new Date());
+        throw alreadyBanned(b.kind, value, b.siteId, winner ? existingOf(winner) : null);
+      }
       const held = b.rejectHeld
         ? await deps.reach.rejectHeld(
             tx,

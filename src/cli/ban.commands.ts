@@ -52,7 +52,7 @@ export function registerBanCommands(program: Command, services: () => Services, 
     .action(async (o: Pick<BanOptions, 'site' | 'kind' | 'value'>) => {
       const p = await services().bans.previewAsOperator({ siteId: o.site, kind: o.kind, value: o.value });
       io.out(
-        `A ${p.kind} ban of ${p.value} on ${p.siteId} would hit ${describeImpact(p)}.${p.webmail ? ' It is a webmail domain (--allow-webmail).' : ''}\n`,
+        `A ${p.kind} ban of ${p.value} on ${p.siteId} would hit ${describeImpact(p)}.${p.webmail ? ' It is a webmail domain (--allow-webmail).' : ''}${p.existing ? ` It is already banned (ban ${p.existing.id}, by ${p.existing.createdBy}): bans:create would be refused.` : ''}\n`,
       );
     });
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CLI_ACTOR } from '../domain/actor.ts';
 import type { CommentStatus } from '../domain/comment-status.ts';
+import { ValidationError } from '../shared/errors.ts';
 import { type CliIo, printJson, type Services } from './command-context.ts';
 
 export function registerCommentCommands(program: Command, services: () => Services, io: CliIo): void {
@@ -31,6 +32,31 @@ export function registerCommentCommands(program: Command, services: () => Servic
         o.reason ?? null,
         (o.expectedStatus ?? o.expect) as CommentStatus | undefined,
       );
+      printJson(io, { id: comment.id, status: comment.status });
+    });
+
+  program
+    .command('comments:undo')
+    .description(
+      'Undo the last decision on a comment: it goes back to the status it had before (logged as an undo), only while it still has the status that decision set',
+    )
+    .requiredOption('--id <id>', 'comment id')
+    .option('--expected-status <status>', 'the status the decision being undone set (required unless --force)')
+    .option('--expect <status>', 'same as --expected-status')
+    .option(
+      '--force',
+      'undo whatever the last decision was (its status is read first; still refused if it changes meanwhile)',
+    )
+    .option('--reason <text>', 'why, for the moderation log')
+    .action(async (o: { id: string; expectedStatus?: string; expect?: string; force?: boolean; reason?: string }) => {
+      let expected = (o.expectedStatus ?? o.expect) as CommentStatus | undefined;
+      if (!expected && o.force) expected = (await services().moderation.show(o.id)).comment.status;
+      if (!expected)
+        throw new ValidationError(
+          [{ path: 'expected-status', message: 'is required to undo (or pass --force)' }],
+          '--expected-status is required: the status the decision being undone set (or pass --force).',
+        );
+      const comment = await services().moderation.undoAsOperator(o.id, CLI_ACTOR, o.reason ?? null, expected);
       printJson(io, { id: comment.id, status: comment.status });
     });
 }

@@ -66,6 +66,8 @@ const BY_CODE: Record<string, string> = {
   import_stopped: 'The import stopped at an error after storing part of the file; the detail says where (422).',
   confirmation_required:
     'A domain or IP ban hits many readers: the detail names how many authors and comments; send confirm: true to ban (409).',
+  ban_exists:
+    'The email, domain or IP is already banned on the site; `conflicts` names the ban in force. Nothing was changed (409).',
   webmail_domain: 'A webmail domain (gmail.com, …) is banned only with allowWebmail: true (422).',
   store_unavailable: 'The database or Redis is unreachable for now; retry after Retry-After (503).',
 };

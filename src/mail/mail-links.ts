@@ -58,3 +58,17 @@ export function listUnsubscribeHeaders(o: ListUnsubscribe): {
 export function manageCommentsUrl(base: string, siteId: string): string {
   return absoluteUrl(base, '/mail/manage', { site: siteId });
 }
+
+/**
+ * Said loudly at start when mail goes out over SMTP but PUBLIC_URL is unset: every link in it
+ * (confirmations, unsubscribes, moderators' alerts) would point to this machine's localhost, which no
+ * reader can open. Kept mail (the embedded default) is read on this machine, so its links may.
+ */
+export function mailLinkWarning(o: { smtpUrl: string | null; publicUrl: string | null; port: number }): string | null {
+  if (!o.smtpUrl || o.publicUrl) return null;
+  return (
+    `PUBLIC_URL is not set while SMTP_URL is: links in the mail sent (subscription confirmations, ` +
+    `unsubscribe links, moderator alerts) would point to http://localhost:${o.port}, which no reader can open. ` +
+    'Set PUBLIC_URL to the address readers reach this service at, e.g. PUBLIC_URL=https://comments.example.com.'
+  );
+}

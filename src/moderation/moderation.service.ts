@@ -206,6 +206,31 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
       return comment!;
     },
 
+    /**
+     * Operators (CLI): undo the last decision on a comment, under the same rule as the dashboard's undo
+     * (only while it still has `expected`, the status that decision set; logged as an undo).
+     */
+    async undoAsOperator(
+      id: string,
+      actor: Actor,
+      note: string | null,
+      expected: CommentStatus,
+    ): Promise<ModeratedComment> {
+      checkId(id);
+      const expectation = expectationOf(expected);
+      checkNote(note);
+      const [comment] = await changeMany(
+        null,
+        [id],
+        (tx, rows) => undoTargets(tx, rows, expectation),
+        actor,
+        note ? `Undo: ${note}` : 'Undo',
+        expectation,
+        canUndo,
+      );
+      return comment!;
+    },
+
     /** A moderator's action on comments of their sites; one id or up to MAX_BULK, in one transaction. */
     async act(
       who: Principal,
@@ -220,6 +245,18 @@ export function createModerationService(deps: { db: Db; notifier: ChangeNotifier
       const unique = [...new Set(ids)];
       if (unique.length === 0 || unique.length > MAX_BULK)
         throw new ValidationError([{ path: 'ids', message: `give between 1 and ${MAX_BULK} comment ids` }]);
+      // A status per id that names no id of the call is a client's mistake (a stale or forged map): the
+      // ids it misses would be changed unconditionally.
+      if (expected !== undefined && typeof expected !== 'string') {
+        const asked = new Set(unique);
+        const strays = Object.keys(expected).filter((k) => !asked.has(k));
+        if (strays.length)
+          throw new ValidationError(
+            strays
+              .slice(0, 50)
+              .map((k) => ({ path: `expectedStatus.${k.slice(0, 100)}`, message: 'is not one of the ids' })),
+          );
+      }
       checkNote(note);
       const undo = action === 'undo';
       return changeMany(

@@ -7,7 +7,7 @@
 // clearing function in your own repository (safe to run twice), then add `{ name, run }` below;
 // `authorOnly` is for data keyed by the person rather than by the comments.
 import { scrubAuditOfSite } from '../audit/audit.repository.ts';
-import { eraseBansOfAuthor, hasActiveEmailBan, insertBan } from '../bans/ban.repository.ts';
+import { eraseBansOfAuthor, hasActiveEmailBan, insertBanUnlessActive } from '../bans/ban.repository.ts';
 import { blankComments } from '../comments/comment.repository.ts';
 import { erasedEventPayload } from '../comments/event-payload.ts';
 import { deleteKeysOfComments } from '../comments/idempotency.repository.ts';
@@ -64,16 +64,20 @@ async function eraseFromBlockLists(sites: SiteService, tx: Tx, s: ErasureSubject
     keptEmails.length < blockedEmails.length &&
     !(await hasActiveEmailBan(tx, s.siteId, author.emailHash, new Date()))
   )
-    await insertBan(tx, {
-      id: uuidv7(),
-      siteId: s.siteId,
-      kind: 'email',
-      value: ERASED,
-      matchKey: author.emailHash,
-      reason: "On the site's block list when the author was erased.",
-      createdBy: s.actor,
-      expiresAt: null,
-    });
+    await insertBanUnlessActive(
+      tx,
+      {
+        id: uuidv7(),
+        siteId: s.siteId,
+        kind: 'email',
+        value: ERASED,
+        matchKey: author.emailHash,
+        reason: "On the site's block list when the author was erased.",
+        createdBy: s.actor,
+        expiresAt: null,
+      },
+      new Date(),
+    );
   return removed;
 }
 

@@ -7,7 +7,7 @@ import { findUserById } from '../auth/user.repository.ts';
 import type { Db } from '../db/database.ts';
 import type { Actor } from '../domain/actor.ts';
 import type { StatusMove } from '../events/change-notifier.ts';
-import type { LiveChange, LiveFeed } from '../events/live-feed.ts';
+import { compareEntryIds, type FeedEntry, isEntryId, type LiveChange, type LiveFeed } from '../events/live-feed.ts';
 import { RateLimitedError } from '../shared/errors.ts';
 import { countByStatus } from './review.repository.ts';
 import { QUEUE_STATUSES } from './review.service.ts';
@@ -18,11 +18,55 @@ import { QUEUE_STATUSES } from './review.service.ts';
  */
 export const MAX_STREAMS_PER_SESSION = 4;
 
+/** Changes a reconnecting tab is replayed at most; past this it refetches its queue instead. */
+const MAX_REPLAY = 2_000;
+/** Entries read from the buffer for one replay. */
+const MAX_REPLAY_ENTRIES = 1_000;
+
+/**
+ * Where a tab stands in the feed: an entry id, with the index of the last change of that entry it has
+ * (none: all of it). A change's event id is `<entry>/<index>`; a stream's `ready` carries the entry id.
+ */
+interface Position {
+  entry: string;
+  index: number;
+}
+
+export function parsePosition(text: string): Position | null {
+  const m = /^(\d{1,16}-\d{1,16})(?:\/(\d{1,6}))?$/.exec(text);
+  if (!m || !isEntryId(m[1]!)) return null;
+  return { entry: m[1]!, index: m[2] === undefined ? Number.POSITIVE_INFINITY : Number(m[2]) };
+}
+
+/** Orders two positions; a change's event id is a position too. */
+export function comparePositions(a: Position, b: Position): number {
+  return compareEntryIds(a.entry, b.entry) || (a.index === b.index ? 0 : a.index < b.index ? -1 : 1);
+}
+
+export interface ReplayedChange {
+  id: string;
+  change: LiveChange;
+}
+
+/** What an opened stream sends before the live changes. */
+export interface StreamStart {
+  remove: () => void;
+  /** The position the tab stands at after what is sent here: its `ready` event's id (null: unknown). */
+  cursor: string | null;
+  /** The changes it missed, oldest first. */
+  replay: ReplayedChange[];
+  /** What it missed cannot be replayed (too old, a restart, a forged id): it refetches its queue. */
+  refetch: boolean;
+}
+
 export interface LiveStream {
   sessionId: string;
   /** The sites whose changes it hears; null: every site (an admin's unfiltered queue). */
   siteIds: string[] | null;
-  send(change: LiveChange): void;
+  /** `id`: the change's event id (`<entry>/<index>`), for Last-Event-ID. */
+  send(change: LiveChange, id: string): void;
+  /** Changes may have been lost on the way (Redis unreachable): the tab refetches its queue. */
+  resync(): void;
   /** Ends the stream (shutdown); the browser reconnects to another process or polls. */
   end(): void;
 }
@@ -80,8 +124,29 @@ export function createLiveQueue(deps: { db: Db; feed: LiveFeed; log: Logger; hea
     }
   }
 
-  function deliver(change: LiveChange) {
-    for (const s of streams) if (s.siteIds === null || s.siteIds.includes(change.siteId)) s.send(change);
+  const hears = (s: { siteIds: string[] | null }, change: LiveChange) =>
+    s.siteIds === null || s.siteIds.includes(change.siteId);
+
+  function deliver(entry: FeedEntry | null) {
+    if (entry === null) {
+      for (const s of streams) s.resync();
+      return;
+    }
+    entry.changes.forEach((change, i) => {
+      for (const s of streams) if (hears(s, change)) s.send(change, `${entry.id}/${i}`);
+    });
+  }
+
+  /** The changes of `entries` after `from` that the stream hears; null past MAX_REPLAY. */
+  function replayOf(stream: LiveStream, entries: FeedEntry[], from: Position): ReplayedChange[] | null {
+    const out: ReplayedChange[] = [];
+    for (const entry of entries)
+      for (const [i, change] of entry.changes.entries()) {
+        if (comparePositions({ entry: entry.id, index: i }, from) <= 0 || !hears(stream, change)) continue;
+        if (out.length >= MAX_REPLAY) return null;
+        out.push({ id: `${entry.id}/${i}`, change });
+      }
+    return out;
   }
 
   /** One feed subscription per process, for all its streams. */
@@ -96,6 +161,14 @@ export function createLiveQueue(deps: { db: Db; feed: LiveFeed; log: Logger; hea
     /** Comment lines keep proxies from timing the stream out; the session is checked again at each. */
     heartbeatMs: deps.heartbeatMs ?? HEARTBEAT_MS,
 
+    /**
+     * Where a page rendered now stands in the feed: its first stream asks for what came after (so a
+     * change between the render and the stream is not missed). Null when the feed cannot say.
+     */
+    cursor(): Promise<string | null> {
+      return feed.head();
+    },
+
     /** After commit: the moves reach every open tab of the site. Never throws, never waits. */
     announce(siteId: string, moves: StatusMove[]): void {
       if (moves.length === 0) return;
@@ -107,7 +180,7 @@ export function createLiveQueue(deps: { db: Db; feed: LiveFeed; log: Logger; hea
      * Registers an open stream once it will hear every change from now on; returns its removal. Refused
      * past the per-session bound (429) and while the process stops (null: the caller answers 503).
      */
-    async open(stream: LiveStream): Promise<(() => void) | null> {
+    async open(stream: LiveStream, after: string | null = null): Promise<StreamStart | null> {
       if (stopping) return null;
       let held = 0;
       for (const s of streams) if (s.sessionId === stream.sessionId) held += 1;
@@ -117,9 +190,24 @@ export function createLiveQueue(deps: { db: Db; feed: LiveFeed; log: Logger; hea
           30,
           'too_many_streams',
         );
+      const from = after ? parsePosition(after) : null;
+      const remove = () => streams.delete(stream);
+      if (!from) {
+        // A first connection: it stands at the newest entry, read before it starts hearing, so nothing
+        // between the two is lost (a reconnect from there replays it). An unreadable id is a gap.
+        const cursor = await feed.head();
+        streams.add(stream);
+        await listen();
+        return { remove, cursor, replay: [], refetch: after !== null };
+      }
+      // A reconnect: it hears from now on, then is replayed what came after its position (the live
+      // changes already in the replay are sent once: the route skips ids it has sent).
       streams.add(stream);
       await listen();
-      return () => streams.delete(stream);
+      const entries = await feed.since(from.entry, MAX_REPLAY_ENTRIES);
+      const replay = entries ? replayOf(stream, entries, from) : null;
+      if (!replay) return { remove, cursor: await feed.head(), replay: [], refetch: true };
+      return { remove, cursor: after, replay, refetch: false };
     },
 
     /** Shutdown: ends every stream, so the HTTP server's graceful close is not held up by them. */

@@ -1,10 +1,12 @@
 // Process lifecycle shared by the entry points: config, stores, HTTP, signals.
+
 import { createApp } from '../app.ts';
 import { cliForwardRoutes } from '../cli/forward.ts';
 import { ConfigError, loadConfig } from '../config/env.ts';
 import { createContainer } from '../container.ts';
 import { acquireLock, DataDirBusyError } from '../db/data-dir-lock.ts';
 import { QueueMismatchError } from '../jobs/queue-agreement.ts';
+import { mailLinkWarning } from '../mail/mail-links.ts';
 import { createLogger, resolveLogFormat } from '../shared/logger.ts';
 import { ensureAdmin, ensureDemoSite } from './bootstrap.ts';
 import { type RunningServer, startHttpServer } from './http-server.ts';
@@ -46,6 +48,10 @@ export async function runServer(roles: { api: boolean; worker: boolean }): Promi
     else log.fatal({ err }, `could not open the database: ${(err as Error).message}`);
     process.exit(1);
   }
+
+  // Every process that may send mail (API and worker) says it, at warn level, before anything else.
+  const linkWarning = mailLinkWarning({ ...config.mail, ...config });
+  if (linkWarning) log.warn({ setting: 'PUBLIC_URL' }, linkWarning);
 
   let server: RunningServer | null = null;
   if (roles.api) {

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/env.ts';
 import type { Container } from '../container.ts';
+import { mailLinkWarning } from '../mail/mail-links.ts';
 
 export interface StartUrls {
   dashboard: string;
@@ -49,6 +50,7 @@ export async function logBanner(container: Container, urls: StartUrls): Promise<
   const users = await container.users.list();
   const adminMissing = !users.some((u) => u.role === 'admin' && !u.disabled);
   const proxyHint = untrustedProxyHint(container.config);
+  const linkWarning = mailLinkWarning({ ...container.config.mail, ...container.config });
   const lines = [
     ...(urls.demo ? [`demo article  ${urls.demo}`] : []),
     `dashboard     ${urls.dashboard}`,
@@ -58,6 +60,7 @@ export async function logBanner(container: Container, urls: StartUrls): Promise<
     `API docs      ${urls.docs}`,
     ...(adminMissing ? [CREATE_ADMIN_HINT] : []),
     ...(proxyHint ? [proxyHint] : []),
+    ...(linkWarning ? [`WARNING: ${linkWarning}`] : []),
   ];
   container.log.info(
     { urls, adminMissing, untrustedProxy: proxyHint !== null },

@@ -158,6 +158,7 @@ describe('domain and IP bans', () => {
       held: 3,
       webmail: false,
       needsConfirmation: true,
+      existing: null,
     });
     expect(await footprint()).toEqual(before);
 

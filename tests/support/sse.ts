@@ -5,6 +5,8 @@ import type { TestContext } from './test-app.ts';
 export interface SseEvent {
   event: string;
   data: string;
+  /** The event's `id:` (what EventSource would send back as Last-Event-ID), when it has one. */
+  id?: string;
 }
 
 export interface SseStream {
@@ -61,7 +63,8 @@ export async function openStream(
             .filter((l) => l.startsWith('data: '))
             .map((l) => l.slice(6))
             .join('\n');
-          events.push({ event, data });
+          const id = lines.find((l) => l.startsWith('id: '))?.slice(4);
+          events.push({ event, data, ...(id !== undefined ? { id } : {}) });
         }
         cut = buffer.indexOf('\n\n');
       }

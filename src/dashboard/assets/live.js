@@ -8,6 +8,11 @@
 //     its card is on this page (dashboard.js refills the page on it).
 // Cards are never removed here. If the stream cannot be opened (or keeps failing), the tab polls the
 // queue's counts and the moderation log instead. A file of its own because the CSP allows no inline script.
+// Nothing is missed silently: every event has an id; the first stream asks for what came after the
+// position the page was rendered at (`data-live-cursor`), a reconnecting EventSource sends Last-Event-ID,
+// and a new one (after polling) `?after=` the last id seen. The server replays what the tab missed, or
+// sends `resync` when it cannot: the page reloads (or, while the moderator is in the middle of something,
+// says it is out of date and offers the reload).
 (() => {
   const list = document.getElementById('queue');
   if (!list || list.dataset.detail === 'true' || !('fetch' in window)) return;
@@ -17,7 +22,14 @@
   // The tabs count exactly the site's comments only when the page shows one site, unfiltered; else
   // the counts are asked for again, for this view.
   const siteCounts = site !== '' && !params.get('article') && !params.get('q');
-  const streamUrl = `/dashboard/queue/live${site ? `?site=${encodeURIComponent(site)}` : ''}`;
+  let lastEventId = list.dataset.liveCursor ?? '';
+  const streamUrl = () => {
+    const q = new URLSearchParams();
+    if (site) q.set('site', site);
+    if (lastEventId) q.set('after', lastEventId);
+    const query = q.toString();
+    return `/dashboard/queue/live${query ? `?${query}` : ''}`;
+  };
   const POLL_MS = 5_000;
 
   const DONE = {
@@ -150,17 +162,51 @@
     lastLogId = null;
   }
 
+  // The moderator is in the middle of something a reload would lose: a selection, a reason being typed,
+  // an undo offer.
+  function busy() {
+    const active = document.activeElement;
+    return (
+      list.querySelector('input[type="checkbox"]:checked') !== null ||
+      (active instanceof HTMLElement && active.matches('input, textarea, select')) ||
+      document.getElementById('toast')?.hidden === false
+    );
+  }
+  function resync() {
+    list.dataset.live = 'stale';
+    document.dispatchEvent(new CustomEvent('queue:resync'));
+    if (!busy()) return location.reload();
+    if (document.getElementById('live-stale')) return;
+    const note = document.createElement('p');
+    note.id = 'live-stale';
+    note.className = 'notice error';
+    note.setAttribute('role', 'alert');
+    note.textContent = 'This queue missed updates while it was disconnected and may be out of date. ';
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = 'Reload the queue';
+    button.addEventListener('click', () => location.reload());
+    note.append(button);
+    list.before(note);
+  }
+
   if (!('EventSource' in window)) return startPolling();
 
   let failures = 0;
   function connect() {
-    const source = new EventSource(streamUrl);
-    source.addEventListener('ready', () => {
+    const source = new EventSource(streamUrl());
+    const seen = (e) => {
+      if (e.lastEventId) lastEventId = e.lastEventId;
+    };
+    source.addEventListener('ready', (e) => {
+      seen(e);
       failures = 0;
       stopPolling();
       list.dataset.live = 'streaming';
     });
+    source.addEventListener('resync', resync);
     source.addEventListener('change', (e) => {
+      seen(e);
       try {
         apply(JSON.parse(e.data));
       } catch {

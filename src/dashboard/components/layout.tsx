@@ -26,6 +26,8 @@ export function Layout(props: {
   page?: PageContext | null;
   active?: NavKey;
   notice?: string | null;
+  /** Shown with the notice (the Undo button of a decision). */
+  noticeAction?: Child;
   error?: string | null;
   children: Child;
 }) {
@@ -73,11 +75,16 @@ export function Layout(props: {
           </header>
         )}
         <main id="main" tabindex={-1}>
-          {props.notice && (
-            <p class="notice" role="status">
-              {props.notice}
-            </p>
-          )}
+          {props.notice &&
+            (props.noticeAction ? (
+              <div class="notice" role="status">
+                <span>{props.notice}</span> {props.noticeAction}
+              </div>
+            ) : (
+              <p class="notice" role="status">
+                {props.notice}
+              </p>
+            ))}
           {props.error && (
             <p class="notice error" role="alert">
               {props.error}

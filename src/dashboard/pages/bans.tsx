@@ -33,6 +33,8 @@ export function BansPage(p: {
   errors: FieldError[];
   notice: string | null;
   sharedIps: SharedIp[];
+  /** Why the ban was refused as a whole (already banned), shown instead of the generic line. */
+  error?: string | null;
 }) {
   const v = p.values;
   const invalid = (path: string) =>
@@ -43,7 +45,7 @@ export function BansPage(p: {
       page={p.page}
       active="bans"
       notice={p.notice}
-      error={p.errors.length ? 'The ban was not created; see the messages below.' : null}
+      error={p.error ?? (p.errors.length ? 'The ban was not created; see the messages below.' : null)}
     >
       <h1>Bans</h1>
       <p class="muted">

@@ -1,5 +1,6 @@
 // One comment in full: the card with its actions, every reason and matched word, the author's record
 // on the site, the moderation log, and bans for the author.
+
 import type { LogEntry } from '../../comments/moderated-comment.ts';
 import type { QueueItem } from '../../review/review.service.ts';
 import { clientKey } from '../../shared/ip-address.ts';
@@ -7,6 +8,8 @@ import { CommentCard } from '../components/comment-card.tsx';
 import { Layout, type PageContext } from '../components/layout.tsx';
 import { ReasonDetails, SpamScore } from '../components/reasons.tsx';
 import { Time } from '../components/time.tsx';
+import { UndoForm } from '../components/undo-form.tsx';
+import type { UndoEntry } from '../undo-offer.ts';
 
 interface Match {
   field: string;
@@ -130,11 +133,21 @@ export function CommentPage(p: {
   recent: QueueItem[];
   log: LogEntry[];
   notice: string | null;
+  /** The notice's decision, for its Undo button (no JavaScript). */
+  undo?: UndoEntry[] | null;
 }) {
   const c = p.comment;
   const matches = matchesOf(c.reasons);
   return (
-    <Layout title={`Comment by ${c.name}`} page={p.page} active="queue" notice={p.notice}>
+    <Layout
+      title={`Comment by ${c.name}`}
+      page={p.page}
+      active="queue"
+      notice={p.notice}
+      noticeAction={
+        p.undo ? <UndoForm csrf={p.page.csrf} entries={p.undo} returnTo={`/dashboard/comments/${c.id}`} /> : undefined
+      }
+    >
       <p>
         <a href={`/dashboard/queue?status=${c.status === 'deleted' ? 'pending' : c.status}`}>← Back to the queue</a>
       </p>

@@ -1,9 +1,12 @@
 // The review queue: status tabs with counts, filters, bulk actions, the cards, and the shortcut help.
+
 import type { QueueItem, QueueSort, QueueStatus, SharedIp } from '../../review/review.service.ts';
 import { assetUrl } from '../assets.ts';
 import { CommentCard } from '../components/comment-card.tsx';
 import { Layout, type PageContext } from '../components/layout.tsx';
 import { SharedIpWarning } from '../components/shared-ip-warning.tsx';
+import { UndoForm } from '../components/undo-form.tsx';
+import type { UndoEntry } from '../undo-offer.ts';
 
 export interface QueueView {
   status: QueueStatus;
@@ -116,7 +119,11 @@ export function QueuePage(p: {
   endCursor: string | null;
   after: string;
   pollMs: number;
+  /** The live feed's position when the page was rendered (live.js asks for what came after it). */
+  liveCursor?: string | null;
   notice: string | null;
+  /** The comments the notice's decision changed, with their statuses now: its Undo button (no JavaScript). */
+  undo?: UndoEntry[] | null;
   /** Sites where most recent comments came from one IP (TRUST_PROXY probably missing). */
   sharedIps?: SharedIp[];
   error: string | null;
@@ -130,7 +137,14 @@ export function QueuePage(p: {
         ? ['reject', 'spam']
         : ['restore', 'approve', v.status === 'spam' ? 'reject' : 'spam'];
   return (
-    <Layout title="Review queue" page={p.page} active="queue" notice={p.notice} error={p.error}>
+    <Layout
+      title="Review queue"
+      page={p.page}
+      active="queue"
+      notice={p.notice}
+      noticeAction={p.undo ? <UndoForm csrf={p.page.csrf} entries={p.undo} returnTo={returnTo} /> : undefined}
+      error={p.error}
+    >
       <h1>Review queue</h1>
       <SharedIpWarning warnings={p.sharedIps ?? []} />
       <nav aria-label="Status">
@@ -228,6 +242,7 @@ export function QueuePage(p: {
         data-more={`/dashboard/queue/more?${new URL(queueHref(v), 'http://x').searchParams}`}
         data-poll={v.cursor ? undefined : `/dashboard/queue/poll?${new URL(queueHref(v), 'http://x').searchParams}`}
         data-poll-ms={String(p.pollMs)}
+        data-live-cursor={p.liveCursor ?? undefined}
       >
         <Cards items={p.items} />
       </ol>

@@ -1,5 +1,8 @@
 // The live queue's stream: server-sent events to an open queue tab, one `change` event per committed
 // status change of the sites the tab may see (the card it concerns is marked, the tab counts follow).
+// Every change carries an id: a tab that reconnects (EventSource sends Last-Event-ID; a new
+// EventSource, or the page's first one, sends `?after=` the position the page was rendered at) is first
+// replayed the changes it missed, or sent `resync` when they cannot be replayed (its queue is refetched).
 // Session-authenticated like every dashboard page; the session and its sites are checked again at each
 // heartbeat, so a signed-out or reassigned moderator stops hearing. Ended on shutdown (see run-server).
 import { Hono } from 'hono';
@@ -10,7 +13,7 @@ import { isAdmin, type Principal, requireSite, siteScope } from '../../domain/pr
 import type { LiveChange } from '../../events/live-feed.ts';
 import type { AppEnv } from '../../http/app-env.ts';
 import { problemResponse } from '../../http/problem.ts';
-import type { LiveQueue, LiveStream } from '../../review/live-queue.service.ts';
+import { comparePositions, type LiveQueue, type LiveStream, parsePosition } from '../../review/live-queue.service.ts';
 import type { SiteService } from '../../sites/site.service.ts';
 
 /** How soon EventSource reconnects after the stream ends (a restart, another process). */
@@ -44,8 +47,12 @@ export function liveQueueRoutes(deps: {
     const scope = site ? [site] : siteScope(who);
     const token = readSessionCookie(c, deps.cookies) ?? '';
 
+    // The header wins over the query: EventSource sends it on each reconnect with the newest id it saw.
+    const after = (c.req.header('last-event-id') ?? c.req.query('after') ?? '').trim().slice(0, 64) || null;
+
     let out: SSEStreamingApi | null = null;
-    const early: LiveChange[] = [];
+    const early: { change: LiveChange; id: string }[] = [];
+    let earlyResync = false;
     let chain: Promise<unknown> = Promise.resolve();
     let backlog = 0;
     let finish = () => {};
@@ -59,24 +66,49 @@ export function liveQueueRoutes(deps: {
         .catch(() => finish())
         .finally(() => backlog--);
     };
+    // The newest position sent: a live change the replay already carried is not sent twice.
+    let sent: ReturnType<typeof parsePosition> = null;
+    const sendChange = (change: LiveChange, id: string) => {
+      const at = parsePosition(id);
+      if (at && sent && comparePositions(at, sent) <= 0) return;
+      if (at) sent = at;
+      write((s) => s.writeSSE({ event: 'change', id, data: JSON.stringify(change) }));
+    };
+    const sendResync = () =>
+      write((s) => s.writeSSE({ event: 'resync', data: JSON.stringify({ reason: 'missed_changes' }) }));
     const stream: LiveStream = {
       sessionId: who.sessionId ?? '',
       siteIds: scope,
-      send(change) {
-        if (!out) early.push(change);
-        else write((s) => s.writeSSE({ event: 'change', data: JSON.stringify(change) }));
+      send(change, id) {
+        if (!out) early.push({ change, id });
+        else sendChange(change, id);
+      },
+      resync() {
+        if (!out) earlyResync = true;
+        else sendResync();
       },
       end: () => finish(),
     };
-    const remove = await deps.liveQueue.open(stream);
-    if (!remove) return problemResponse(c, 503, 'The server is restarting; this tab reconnects in a moment.');
+    const start = await deps.liveQueue.open(stream, after);
+    if (!start) return problemResponse(c, 503, 'The server is restarting; this tab reconnects in a moment.');
+    const { remove } = start;
 
     c.header('X-Accel-Buffering', 'no');
     return streamSSE(c, async (s) => {
       s.onAbort(() => finish());
       out = s;
-      write((w) => w.writeSSE({ event: 'ready', data: JSON.stringify({ sites: scope }), retry: RETRY_MS }));
-      for (const change of early.splice(0)) stream.send(change);
+      sent = start.cursor ? parsePosition(start.cursor) : null;
+      write((w) =>
+        w.writeSSE({
+          event: 'ready',
+          data: JSON.stringify({ sites: scope, replayed: start.replay.length, refetch: start.refetch }),
+          retry: RETRY_MS,
+          ...(start.cursor ? { id: start.cursor } : {}),
+        }),
+      );
+      if (start.refetch || earlyResync) sendResync();
+      for (const r of start.replay) sendChange(r.change, r.id);
+      for (const e of early.splice(0)) sendChange(e.change, e.id);
       const beat = setInterval(() => {
         write((w) => w.write(': heartbeat\n\n'));
         void deps.sessions

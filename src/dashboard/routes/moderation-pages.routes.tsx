@@ -1,12 +1,12 @@
 // A comment's detail page, bans, and the moderation log.
 import { type Context, Hono } from 'hono';
 import type { SessionService } from '../../auth/session.service.ts';
-import type { BanService } from '../../bans/ban.service.ts';
+import { alreadyBanned, type BanService } from '../../bans/ban.service.ts';
 import type { CommentStatus } from '../../domain/comment-status.ts';
 import { isAdmin, type Principal } from '../../domain/principal.ts';
 import type { AppEnv } from '../../http/app-env.ts';
 import type { ReviewService } from '../../review/review.service.ts';
-import { UnprocessableError, ValidationError } from '../../shared/errors.ts';
+import { ConflictError, UnprocessableError, ValidationError } from '../../shared/errors.ts';
 import type { SiteService } from '../../sites/site.service.ts';
 import { render } from '../components/layout.tsx';
 import { pageContext, safeReturn } from '../dashboard-http.tsx';
@@ -14,6 +14,7 @@ import { BanConfirmPage } from '../pages/ban-confirm.tsx';
 import { type BanFormValues, BansPage } from '../pages/bans.tsx';
 import { CommentPage } from '../pages/comment.tsx';
 import { LogPage } from '../pages/log.tsx';
+import { undoOffer } from '../undo-offer.ts';
 
 const LOG_ACTIONS: CommentStatus[] = ['approved', 'pending', 'rejected', 'spam', 'deleted'];
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
@@ -40,13 +41,14 @@ export function moderationPages(deps: {
       : c.req.query('banned')
         ? `The ban is in force.${rejectedNote(c)}`
         : null;
-    return c.html(render(<CommentPage page={pageContext(c, deps.sessions)} {...detail} notice={notice} />));
+    const undo = await undoOffer(deps.review, c.get('principal'), c.req.query('done'), c.req.query('n'));
+    return c.html(render(<CommentPage page={pageContext(c, deps.sessions)} {...detail} notice={notice} undo={undo} />));
   });
 
   async function bansPage(
     c: Context<AppEnv>,
     values: BanFormValues,
-    errors: ValidationError | null,
+    errors: ValidationError | ConflictError | null,
     notice: string | null,
   ) {
     const who = c.get('principal');
@@ -60,9 +62,10 @@ export function moderationPages(deps: {
         errors={errors?.extra.errors ?? []}
         notice={notice}
         sharedIps={await deps.review.sharedIps(who)}
+        error={errors instanceof ConflictError ? errors.message : null}
       />,
     );
-    return c.html(html, errors ? 400 : 200);
+    return c.html(html, errors instanceof ConflictError ? 409 : errors ? 400 : 200);
   }
 
   app.get('/bans', (c) =>
@@ -107,6 +110,9 @@ export function moderationPages(deps: {
     // A domain or IP ban first shows what it would hit; the confirmation page posts it again with confirm=1.
     const confirmPage = async (error: string | null) => {
       const preview = await deps.bans.preview(who, input);
+      // Already banned: nothing to confirm; the bans page names the ban in force.
+      if (preview.existing)
+        return bansPage(c, values, alreadyBanned(preview.kind, preview.value, preview.siteId, preview.existing), null);
       const shared = preview.kind === 'ip' ? await deps.review.sharedIps(who, preview.siteId) : [];
       return c.html(
         render(
@@ -128,6 +134,7 @@ export function moderationPages(deps: {
     } catch (err) {
       if (err instanceof ValidationError && !form.return) return bansPage(c, values, err, null);
       if (err instanceof UnprocessableError && err.extra.code === 'webmail_domain') return confirmPage(err.message);
+      if (err instanceof ConflictError && err.extra.code === 'ban_exists') return bansPage(c, values, err, null);
       throw err;
     }
     const back = values.return ?? '/dashboard/bans';

@@ -11,11 +11,13 @@ import {
   type ModerationAction,
   type ModerationService,
 } from '../../moderation/moderation.service.ts';
+import type { LiveQueue } from '../../review/live-queue.service.ts';
 import { QUEUE_SORTS, QUEUE_STATUSES, type QueueStatus, type ReviewService } from '../../review/review.service.ts';
 import type { SiteService } from '../../sites/site.service.ts';
 import { render } from '../components/layout.tsx';
 import { pageContext, safeReturn } from '../dashboard-http.tsx';
 import { Cards, QueuePage, type QueueView } from '../pages/review.tsx';
+import { undoOffer } from '../undo-offer.ts';
 
 const POLL_MS = 5_000;
 const PAGE_SIZE = 25;
@@ -70,6 +72,7 @@ export function reviewPages(deps: {
   moderation: ModerationService;
   sites: SiteService;
   sessions: SessionService;
+  liveQueue: LiveQueue;
 }) {
   const app = new Hono<AppEnv>();
 
@@ -78,6 +81,8 @@ export function reviewPages(deps: {
   app.get('/queue', async (c) => {
     const who = c.get('principal');
     const view = viewOf(c);
+    // Read before the page's rows: a change committed after them is after this position too.
+    const liveCursor = await deps.liveQueue.cursor();
     const page = await deps.review.list(who, { ...view, limit: PAGE_SIZE });
     const sites = isAdmin(who) ? (await deps.sites.list()).map((s) => s.id) : who.siteIds;
     const newest = page.items[0];
@@ -102,7 +107,9 @@ export function reviewPages(deps: {
           endCursor={page.nextCursor ?? (last && view.sort === 'oldest' ? cursorOf(last) : null)}
           after={after}
           pollMs={POLL_MS}
+          liveCursor={liveCursor}
           notice={noticeOf(c)}
+          undo={await undoOffer(deps.review, who, c.req.query('done'), c.req.query('n'))}
           sharedIps={await deps.review.sharedIps(who, view.siteId)}
           error={error}
         />,
