@@ -1,5 +1,6 @@
 // The outbox (the events table): written in the statement that changes a comment, read by the relay
-// and the event job, marked when handed to the queue. The only module that writes the table.
+// and the event job, marked dispatched by the worker that takes the event (or by the sweeper when it
+// hands one over). The only module that writes the table.
 import { type RawBuilder, sql } from 'kysely';
 import { type DbOrTx, jsonb } from '../db/database.ts';
 import type { EventRow } from '../db/schema.ts';
@@ -57,6 +58,20 @@ export async function findEvent(db: DbOrTx, id: string): Promise<EventRow | unde
   return db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/**
+ * The event job's read of its event, marking it dispatched in the same statement: a worker holds it now,
+ * so the sweeper leaves it alone (the queue retries the job if this run fails). The API no longer spends
+ * a statement per commit marking what it handed over.
+ */
+export async function takeEvent(db: DbOrTx, id: string): Promise<EventRow | undefined> {
+  return db
+    .updateTable('events')
+    .set({ dispatched_at: sql<Date>`coalesce(dispatched_at, now())` })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
 /** Undispatched events, oldest first. `olderThanMs` lets the sweeper leave fresh events to the relay of the process that wrote them. */
 export async function listUndispatched(db: DbOrTx, limit: number, olderThanMs = 0): Promise<{ id: string }[]> {
   let q = db.selectFrom('events').select('id').where('dispatched_at', 'is', null);
@@ -66,7 +81,12 @@ export async function listUndispatched(db: DbOrTx, limit: number, olderThanMs = 
 
 export async function markDispatched(db: DbOrTx, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('events').set({ dispatched_at: new Date() }).where('id', 'in', ids).execute();
+  await db
+    .updateTable('events')
+    .set({ dispatched_at: new Date() })
+    .where('id', 'in', ids)
+    .where('dispatched_at', 'is', null)
+    .execute();
 }
 
 export async function countUndispatched(db: DbOrTx): Promise<number> {

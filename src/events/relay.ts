@@ -1,6 +1,9 @@
-// Hands outbox events to the queue. The process that wrote an event kicks the relay right after its
-// commit; the sweeper (in workers) picks up whatever was left (Redis down, process died). The queue's
-// job id is the event id, so an event handed over twice still runs once.
+// Hands outbox events to the queue. The process that wrote an event pushes its id right after its
+// commit; the worker that takes the event marks it dispatched (events.dispatched_at, in the statement
+// that reads it), so the hand-off costs the writer no statement. The sweeper (in workers) picks up
+// events a few seconds old that no worker took (Redis down, the writer died between its commit and the
+// hand-off) and marks them itself, so a backlog is handed over again at most once. The queue's job id is
+// the event id, so an event handed over twice still runs once.
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { Producer } from '../jobs/job-queue.ts';
@@ -62,7 +65,8 @@ export function createRelay(deps: { db: Db; producer: Producer; log: Logger }) {
     return running;
   }
 
-  // Event ids handed over by the processes that wrote them, flushed together on the next tick.
+  // Event ids handed over by the processes that wrote them, flushed together on the next tick. Not
+  // marked here: the worker that takes them does (see takeEvent in outbox.repository.ts).
   let pushed: string[] = [];
   const flushPushed = async () => {
     const ids = pushed;
@@ -72,7 +76,6 @@ export function createRelay(deps: { db: Db; producer: Producer; log: Logger }) {
         'events',
         ids.map((id) => ({ name: 'event', data: { eventId: id }, opts: { jobId: id } })),
       );
-      await markDispatched(db, ids);
     } catch (err) {
       // They stay undispatched in the outbox; the sweeper hands them over later.
       if (!warned)
