@@ -25,7 +25,7 @@ import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { ChangeNotifier } from './events/change-notifier.ts';
 import { createLocalFeed, createRedisFeed } from './events/live-feed.ts';
-import { countUndispatched } from './events/outbox.repository.ts';
+import { countUndispatched, markDispatched } from './events/outbox.repository.ts';
 import { createRelay, type Relay } from './events/relay.ts';
 import { createBullmqQueue } from './jobs/bullmq-queue.ts';
 import { createDatabaseQueue } from './jobs/database-queue.ts';
@@ -196,9 +196,18 @@ export async function createContainer(config: Config, options: ContainerOptions 
           retry,
           lockMs: config.jobLockSeconds * 1000,
           exclusive: database.kind === 'pglite',
+          // Embedded: events are handed to the workers in memory, the outbox row their durable record.
+          ...(database.kind === 'pglite'
+            ? { memory: { queue: 'events' as const, settled: (ids: string[]) => markDispatched(db, ids) } }
+            : {}),
         });
   const producer = () => queue.producer;
-  const relay = createRelay({ db, producer: queue.producer, log });
+  const relay = createRelay({
+    db,
+    producer: queue.producer,
+    log,
+    settledByWorkers: !redis && database.kind === 'pglite',
+  });
   const threadCache = createThreadCache(redis, config.redisPrefix, log);
   const redisUrl = config.redisUrl;
   const liveQueue = createLiveQueue({

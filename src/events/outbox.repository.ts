@@ -72,10 +72,19 @@ export async function takeEvent(db: DbOrTx, id: string): Promise<EventRow | unde
     .executeTakeFirst();
 }
 
-/** Undispatched events, oldest first. `olderThanMs` lets the sweeper leave fresh events to the relay of the process that wrote them. */
-export async function listUndispatched(db: DbOrTx, limit: number, olderThanMs = 0): Promise<{ id: string }[]> {
-  let q = db.selectFrom('events').select('id').where('dispatched_at', 'is', null);
+/**
+ * Undispatched events, oldest first. `olderThanMs` lets the sweeper leave fresh events to the relay of the
+ * process that wrote them; `after` continues a pass past the last event of its previous page.
+ */
+export async function listUndispatched(
+  db: DbOrTx,
+  limit: number,
+  olderThanMs = 0,
+  after?: { id: string; created_at: Date },
+): Promise<{ id: string; created_at: Date }[]> {
+  let q = db.selectFrom('events').select(['id', 'created_at']).where('dispatched_at', 'is', null);
   if (olderThanMs > 0) q = q.where('created_at', '<', new Date(Date.now() - olderThanMs));
+  if (after) q = q.where(sql<boolean>`(created_at, id) > (${after.created_at}, ${after.id}::uuid)`);
   return q.orderBy('created_at').orderBy('id').limit(limit).execute();
 }
 

@@ -11,8 +11,14 @@ import { listUndispatched, markDispatched } from './outbox.repository.ts';
 
 const BATCH = 200;
 
-export function createRelay(deps: { db: Db; producer: Producer; log: Logger }) {
+/**
+ * `settledByWorkers`: the queue keeps what it is given only in memory (the embedded events), so only the
+ * worker that has run an event may mark it; the sweeper then marks nothing and pages on instead, and an
+ * event it hands over twice is a no-op as long as the queue still holds it.
+ */
+export function createRelay(deps: { db: Db; producer: Producer; log: Logger; settledByWorkers?: boolean }) {
   const { db, producer, log } = deps;
+  const marks = !deps.settledByWorkers;
   let scheduled = false;
   let running: Promise<number> | null = null;
   let warned = false;
@@ -20,20 +26,23 @@ export function createRelay(deps: { db: Db; producer: Producer; log: Logger }) {
   /** Dispatches undispatched events; returns how many were handed over. */
   async function dispatch(olderThanMs = 0): Promise<number> {
     let total = 0;
+    let after: { id: string; created_at: Date } | undefined;
     for (;;) {
       // No lock is held while the queue is called: two relays may hand over the same event, and the
       // job id makes the second a no-op.
-      const batch = await listUndispatched(db, BATCH, olderThanMs);
+      const batch = await listUndispatched(db, BATCH, olderThanMs, marks ? undefined : after);
+      after = batch.at(-1);
       // `recovered`: found by a pass over the outbox rather than handed over by the process that wrote
       // them, which may have died before refreshing the caches; the event job does it then.
       await producer.addBulk(
         'events',
         batch.map((e) => ({ name: 'event', data: { eventId: e.id, recovered: true }, opts: { jobId: e.id } })),
       );
-      await markDispatched(
-        db,
-        batch.map((e) => e.id),
-      );
+      if (marks)
+        await markDispatched(
+          db,
+          batch.map((e) => e.id),
+        );
       const handed = batch.length;
       total += handed;
       if (handed < BATCH) return total;

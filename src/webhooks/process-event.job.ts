@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { EventPayload } from '../comments/event-payload.ts';
 import type { ThreadCache } from '../comments/thread-cache.ts';
 import type { Db } from '../db/database.ts';
-import { takeEvent } from '../events/outbox.repository.ts';
+import { findEvent, takeEvent } from '../events/outbox.repository.ts';
 import type { Job, Producer } from '../jobs/job-queue.ts';
 import { insertDeliveries, listEnabledEndpoints, listPendingDeliveriesForEvent } from './webhook.repository.ts';
 
@@ -17,8 +17,11 @@ export function deliveryId(endpointId: string, eventId: string): string {
 export function createProcessEventJob(deps: { db: Db; producer: () => Producer; threadCache: ThreadCache }) {
   const { db } = deps;
   return async function processEvent(job: Job): Promise<void> {
-    // Reading the event marks it dispatched: this worker holds it, the sweeper need not hand it over.
-    const event = await takeEvent(db, String(job.data.eventId ?? ''));
+    // Reading the event marks it dispatched: this worker holds it (the queue retries the job if this run
+    // fails), so the sweeper need not hand it over. A job held only in memory would be lost with the
+    // process: its event is marked once the job has run (see jobs/database-queue.ts).
+    const eventId = String(job.data.eventId ?? '');
+    const event = job.data.inMemory === true ? await findEvent(db, eventId) : await takeEvent(db, eventId);
     if (!event) return;
     const payload = event.payload as unknown as EventPayload;
     // The process that committed the change invalidated the page right after its commit and then handed

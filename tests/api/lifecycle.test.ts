@@ -13,6 +13,10 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
+// The embedded mode (the pglite project) holds the events queue in memory: only the worker that has
+// run an event marks it, and the sweeper marks nothing (the queue's held job ids dedupe its hand-overs).
+const inMemory = () => ctx.container.database.kind === 'pglite' && ctx.container.queue.kind === 'database';
+
 const actor = { type: 'cli' as const, id: 'test' };
 const thread = async (article: string) => (await call(ctx, `/api/v1/sites/life/articles/${article}/comments`)).body;
 
@@ -61,7 +65,7 @@ describe('the relay', () => {
     expect(await undispatched()).toBe(events.length - 1);
   });
 
-  it('the sweeper hands over an event no process handed over, once, and marks it', async () => {
+  it('the sweeper hands over an event no process handed over, once', async () => {
     const db = ctx.container.database.db;
     const c = await submit(ctx, 'life', { articleId: 'orphaned' });
     await ctx.container.relay.drain();
@@ -73,16 +77,29 @@ describe('the relay', () => {
       .returning('id')
       .execute();
     expect(orphan.length).toBeGreaterThan(0);
-    expect(await ctx.container.relay.sweep()).toBe(orphan.length);
-    const marked = await db
-      .selectFrom('events')
-      .select('id')
-      .where('comment_id', '=', c.body.id)
-      .where('dispatched_at', 'is not', null)
-      .execute();
-    expect(marked).toHaveLength(orphan.length);
-    // Handed over once: the next pass finds nothing more.
-    expect(await ctx.container.relay.sweep()).toBe(0);
+    const marked = async () =>
+      (
+        await db
+          .selectFrom('events')
+          .select('id')
+          .where('comment_id', '=', c.body.id)
+          .where('dispatched_at', 'is not', null)
+          .execute()
+      ).length;
+    if (inMemory()) {
+      // Held in memory, the event is handed over once however often it is swept, and stays unmarked
+      // until a worker has run it.
+      const waiting = (await ctx.container.queue.counts()).events.waiting;
+      await ctx.container.relay.sweep();
+      await ctx.container.relay.sweep();
+      expect((await ctx.container.queue.counts()).events.waiting).toBe(waiting);
+      expect(await marked()).toBe(0);
+    } else {
+      expect(await ctx.container.relay.sweep()).toBe(orphan.length);
+      expect(await marked()).toBe(orphan.length);
+      // Handed over once: the next pass finds nothing more.
+      expect(await ctx.container.relay.sweep()).toBe(0);
+    }
   });
 
   it('invalidates a thread page once per change: not again for each event its writer handed over', async () => {
@@ -287,8 +304,14 @@ describe('maintenance', () => {
       .execute();
     await run('sweep-outbox');
     const left = await db.selectFrom('events').select('id').where('dispatched_at', 'is', null).execute();
-    expect(left).toHaveLength(0);
     const counts = await ctx.container.queue.counts();
     expect(counts.events.waiting).toBeGreaterThan(0); // no worker runs in this file
+    if (inMemory()) {
+      // Each event is held by the queue, once however often it is swept, unmarked until a worker has run it.
+      expect(left.length).toBeGreaterThan(0);
+      expect(counts.events.waiting).toBeGreaterThanOrEqual(left.length);
+      await run('sweep-outbox');
+      expect((await ctx.container.queue.counts()).events.waiting).toBe(counts.events.waiting);
+    } else expect(left).toHaveLength(0);
   });
 });
