@@ -25,7 +25,7 @@ import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { ChangeNotifier } from './events/change-notifier.ts';
 import { createLocalFeed, createRedisFeed } from './events/live-feed.ts';
-import { countUndispatched, markDispatched } from './events/outbox.repository.ts';
+import { countUndispatched, keepEventsInMemory, markDispatched } from './events/outbox.repository.ts';
 import { createRelay, type Relay } from './events/relay.ts';
 import { createBullmqQueue } from './jobs/bullmq-queue.ts';
 import { createDatabaseQueue } from './jobs/database-queue.ts';
@@ -201,6 +201,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
             ? { memory: { queue: 'events' as const, settled: (ids: string[]) => markDispatched(db, ids) } }
             : {}),
         });
+  // PGlite lives in this process alone: nothing else changes its events or webhook endpoints.
+  if (database.kind === 'pglite') keepEventsInMemory(db);
   const producer = () => queue.producer;
   const relay = createRelay({
     db,
@@ -383,7 +385,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
       // Each lifecycle event first teaches the learned spam model, then fans out its webhooks, then gets a
       // mail job, which decides what (if anything) to send.
       const learn = createLearnFromEventJob({ db, training: spamTraining });
-      const processEvent = createProcessEventJob({ db, producer, threadCache });
+      const processEvent = createProcessEventJob({
+        db,
+        producer,
+        threadCache,
+        cacheEndpoints: database.kind === 'pglite',
+      });
       const mailJobs: Record<string, JobHandler> = {
         event: async (job) => {
           await subscriptionMail.onEvent(job);

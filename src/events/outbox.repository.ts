@@ -2,7 +2,7 @@
 // and the event job, marked dispatched by the worker that takes the event (or by the sweeper when it
 // hands one over). The only module that writes the table.
 import { type RawBuilder, sql } from 'kysely';
-import { type DbOrTx, jsonb } from '../db/database.ts';
+import { type Db, type DbOrTx, jsonb } from '../db/database.ts';
 import type { EventRow } from '../db/schema.ts';
 
 export interface OutboxEvent {
@@ -54,8 +54,51 @@ export function insertManyEventsFrom(
       join ${sql.table(source)} as s on s.id = e.comment_id`;
 }
 
+// Each event is read by each of its jobs (the spam model's, the webhooks', the mail's) within moments of
+// being written. A process that is the only one writing events (the embedded mode: PGlite lives in one
+// process) keeps them in memory for a few seconds. Every change of an event other than its dispatch mark
+// goes through this module and counts in `eventWrites`; an entry kept before the latest change is read
+// again, and one read while a change ran is not kept. (No reader of a kept event uses `dispatched_at`.)
+const KEEP_MS = 10_000;
+const KEEP_MAX = 10_000;
+let eventWrites = 0;
+const keptBy = new WeakMap<DbOrTx, Map<string, { writes: number; at: number; row: EventRow }>>();
+
+/** From now on `db` keeps events read through findEvent in memory: no other process may change them. */
+export function keepEventsInMemory(db: Db): void {
+  if (!keptBy.has(db)) keptBy.set(db, new Map());
+}
+
+function keep(kept: Map<string, { writes: number; at: number; row: EventRow }>, writes: number, rows: EventRow[]) {
+  if (writes !== eventWrites) return;
+  const at = Date.now();
+  for (const row of rows) {
+    kept.delete(row.id);
+    kept.set(row.id, { writes, at, row });
+  }
+  // Oldest first: Map keeps insertion order.
+  for (const id of kept.keys()) {
+    if (kept.size <= KEEP_MAX) break;
+    kept.delete(id);
+  }
+}
+
 export async function findEvent(db: DbOrTx, id: string): Promise<EventRow | undefined> {
-  return db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+  const kept = keptBy.get(db);
+  const hit = kept?.get(id);
+  if (hit && hit.writes === eventWrites && Date.now() - hit.at < KEEP_MS) return hit.row;
+  const writes = eventWrites;
+  const row = await db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+  if (kept && row) keep(kept, writes, [row]);
+  return row;
+}
+
+/** Reads these events into memory in one statement, when `db` keeps events (see keepEventsInMemory). */
+export async function preloadEvents(db: DbOrTx, ids: string[]): Promise<void> {
+  const kept = keptBy.get(db);
+  if (!kept || ids.length === 0) return;
+  const writes = eventWrites;
+  keep(kept, writes, await db.selectFrom('events').selectAll().where('id', 'in', ids).execute());
 }
 
 /**
@@ -114,6 +157,7 @@ export async function rewriteEventsOfComments(
   rewrite: (payload: Record<string, unknown>) => Record<string, unknown>,
 ): Promise<number> {
   if (commentIds.length === 0) return 0;
+  eventWrites++;
   const rows = await db.selectFrom('events').select(['id', 'payload']).where('comment_id', 'in', commentIds).execute();
   for (const r of rows) {
     await db
@@ -122,6 +166,7 @@ export async function rewriteEventsOfComments(
       .where('id', '=', r.id)
       .execute();
   }
+  eventWrites++;
   return rows.length;
 }
 
@@ -130,6 +175,7 @@ export async function rewriteEventsOfComments(
  * foreign keys cascade). An event with a delivery still being retried stays until it settles.
  */
 export async function deleteDispatchedBefore(db: DbOrTx, siteId: string, before: Date): Promise<number> {
+  eventWrites++;
   const res = await db
     .deleteFrom('events')
     .where('site_id', '=', siteId)
@@ -145,6 +191,7 @@ export async function deleteDispatchedBefore(db: DbOrTx, siteId: string, before:
       ),
     )
     .executeTakeFirst();
+  eventWrites++;
   return Number(res.numDeletedRows);
 }
 

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { Producer } from '../jobs/job-queue.ts';
-import { listUndispatched, markDispatched } from './outbox.repository.ts';
+import { listUndispatched, markDispatched, preloadEvents } from './outbox.repository.ts';
 
 const BATCH = 200;
 
@@ -81,6 +81,8 @@ export function createRelay(deps: { db: Db; producer: Producer; log: Logger; set
     const ids = pushed;
     pushed = [];
     try {
+      // Where events are kept in memory, this tick's are read in one statement, not once each by their jobs.
+      await preloadEvents(db, ids).catch(() => {});
       await producer.addBulk(
         'events',
         ids.map((id) => ({ name: 'event', data: { eventId: id }, opts: { jobId: id } })),
