@@ -25,7 +25,7 @@ import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { ChangeNotifier } from './events/change-notifier.ts';
 import { createLocalFeed, createRedisFeed } from './events/live-feed.ts';
-import { countUndispatched } from './events/outbox.repository.ts';
+import { countUndispatched, keepEventsInMemory, markDispatched } from './events/outbox.repository.ts';
 import { createRelay, type Relay } from './events/relay.ts';
 import { createBullmqQueue } from './jobs/bullmq-queue.ts';
 import { createDatabaseQueue } from './jobs/database-queue.ts';
@@ -194,12 +194,23 @@ export async function createContainer(config: Config, options: ContainerOptions 
           retry,
           lockMs: config.jobLockSeconds * 1000,
           exclusive: database.kind === 'pglite',
+          // Embedded: events are handed to the workers in memory, the outbox row their durable record.
+          ...(database.kind === 'pglite'
+            ? { memory: { queue: 'events' as const, settled: (ids: string[]) => markDispatched(db, ids) } }
+            : {}),
         }),
     redis ? waitUntilReady(redis, 2_000) : null,
   ]);
   const flood = createFloodControl({ redis, redisPrefix: config.redisPrefix, log });
+  // PGlite lives in this process alone: nothing else changes its events or webhook endpoints.
+  if (database.kind === 'pglite') keepEventsInMemory(db);
   const producer = () => queue.producer;
-  const relay = createRelay({ db, producer: queue.producer, log });
+  const relay = createRelay({
+    db,
+    producer: queue.producer,
+    log,
+    settledByWorkers: !redis && database.kind === 'pglite',
+  });
   const threadCache = createThreadCache(redis, config.redisPrefix, log);
   const redisUrl = config.redisUrl;
   const liveQueue = createLiveQueue({
@@ -375,7 +386,12 @@ export async function createContainer(config: Config, options: ContainerOptions 
       // Each lifecycle event first teaches the learned spam model, then fans out its webhooks, then gets a
       // mail job, which decides what (if anything) to send.
       const learn = createLearnFromEventJob({ db, training: spamTraining });
-      const processEvent = createProcessEventJob({ db, producer, threadCache });
+      const processEvent = createProcessEventJob({
+        db,
+        producer,
+        threadCache,
+        cacheEndpoints: database.kind === 'pglite',
+      });
       const mailJobs: Record<string, JobHandler> = {
         event: async (job) => {
           await subscriptionMail.onEvent(job);

@@ -1,7 +1,8 @@
 // The outbox (the events table): written in the statement that changes a comment, read by the relay
-// and the event job, marked when handed to the queue. The only module that writes the table.
+// and the event job, marked dispatched by the worker that takes the event (or by the sweeper when it
+// hands one over). The only module that writes the table.
 import { type RawBuilder, sql } from 'kysely';
-import { type DbOrTx, jsonb } from '../db/database.ts';
+import { type Db, type DbOrTx, jsonb } from '../db/database.ts';
 import type { EventRow } from '../db/schema.ts';
 
 export interface OutboxEvent {
@@ -53,20 +54,91 @@ export function insertManyEventsFrom(
       join ${sql.table(source)} as s on s.id = e.comment_id`;
 }
 
-export async function findEvent(db: DbOrTx, id: string): Promise<EventRow | undefined> {
-  return db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+// Each event is read by each of its jobs (the spam model's, the webhooks', the mail's) within moments of
+// being written. A process that is the only one writing events (the embedded mode: PGlite lives in one
+// process) keeps them in memory for a few seconds. Every change of an event other than its dispatch mark
+// goes through this module and counts in `eventWrites`; an entry kept before the latest change is read
+// again, and one read while a change ran is not kept. (No reader of a kept event uses `dispatched_at`.)
+const KEEP_MS = 10_000;
+const KEEP_MAX = 10_000;
+let eventWrites = 0;
+const keptBy = new WeakMap<DbOrTx, Map<string, { writes: number; at: number; row: EventRow }>>();
+
+/** From now on `db` keeps events read through findEvent in memory: no other process may change them. */
+export function keepEventsInMemory(db: Db): void {
+  if (!keptBy.has(db)) keptBy.set(db, new Map());
 }
 
-/** Undispatched events, oldest first. `olderThanMs` lets the sweeper leave fresh events to the relay of the process that wrote them. */
-export async function listUndispatched(db: DbOrTx, limit: number, olderThanMs = 0): Promise<{ id: string }[]> {
-  let q = db.selectFrom('events').select('id').where('dispatched_at', 'is', null);
+function keep(kept: Map<string, { writes: number; at: number; row: EventRow }>, writes: number, rows: EventRow[]) {
+  if (writes !== eventWrites) return;
+  const at = Date.now();
+  for (const row of rows) {
+    kept.delete(row.id);
+    kept.set(row.id, { writes, at, row });
+  }
+  // Oldest first: Map keeps insertion order.
+  for (const id of kept.keys()) {
+    if (kept.size <= KEEP_MAX) break;
+    kept.delete(id);
+  }
+}
+
+export async function findEvent(db: DbOrTx, id: string): Promise<EventRow | undefined> {
+  const kept = keptBy.get(db);
+  const hit = kept?.get(id);
+  if (hit && hit.writes === eventWrites && Date.now() - hit.at < KEEP_MS) return hit.row;
+  const writes = eventWrites;
+  const row = await db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+  if (kept && row) keep(kept, writes, [row]);
+  return row;
+}
+
+/** Reads these events into memory in one statement, when `db` keeps events (see keepEventsInMemory). */
+export async function preloadEvents(db: DbOrTx, ids: string[]): Promise<void> {
+  const kept = keptBy.get(db);
+  if (!kept || ids.length === 0) return;
+  const writes = eventWrites;
+  keep(kept, writes, await db.selectFrom('events').selectAll().where('id', 'in', ids).execute());
+}
+
+/**
+ * The event job's read of its event, marking it dispatched in the same statement: a worker holds it now,
+ * so the sweeper leaves it alone (the queue retries the job if this run fails). The API no longer spends
+ * a statement per commit marking what it handed over.
+ */
+export async function takeEvent(db: DbOrTx, id: string): Promise<EventRow | undefined> {
+  return db
+    .updateTable('events')
+    .set({ dispatched_at: sql<Date>`coalesce(dispatched_at, now())` })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * Undispatched events, oldest first. `olderThanMs` lets the sweeper leave fresh events to the relay of the
+ * process that wrote them; `after` continues a pass past the last event of its previous page.
+ */
+export async function listUndispatched(
+  db: DbOrTx,
+  limit: number,
+  olderThanMs = 0,
+  after?: { id: string; created_at: Date },
+): Promise<{ id: string; created_at: Date }[]> {
+  let q = db.selectFrom('events').select(['id', 'created_at']).where('dispatched_at', 'is', null);
   if (olderThanMs > 0) q = q.where('created_at', '<', new Date(Date.now() - olderThanMs));
+  if (after) q = q.where(sql<boolean>`(created_at, id) > (${after.created_at}, ${after.id}::uuid)`);
   return q.orderBy('created_at').orderBy('id').limit(limit).execute();
 }
 
 export async function markDispatched(db: DbOrTx, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('events').set({ dispatched_at: new Date() }).where('id', 'in', ids).execute();
+  await db
+    .updateTable('events')
+    .set({ dispatched_at: new Date() })
+    .where('id', 'in', ids)
+    .where('dispatched_at', 'is', null)
+    .execute();
 }
 
 export async function countUndispatched(db: DbOrTx): Promise<number> {
@@ -85,6 +157,7 @@ export async function rewriteEventsOfComments(
   rewrite: (payload: Record<string, unknown>) => Record<string, unknown>,
 ): Promise<number> {
   if (commentIds.length === 0) return 0;
+  eventWrites++;
   const rows = await db.selectFrom('events').select(['id', 'payload']).where('comment_id', 'in', commentIds).execute();
   for (const r of rows) {
     await db
@@ -93,6 +166,7 @@ export async function rewriteEventsOfComments(
       .where('id', '=', r.id)
       .execute();
   }
+  eventWrites++;
   return rows.length;
 }
 
@@ -101,6 +175,7 @@ export async function rewriteEventsOfComments(
  * foreign keys cascade). An event with a delivery still being retried stays until it settles.
  */
 export async function deleteDispatchedBefore(db: DbOrTx, siteId: string, before: Date): Promise<number> {
+  eventWrites++;
   const res = await db
     .deleteFrom('events')
     .where('site_id', '=', siteId)
@@ -116,6 +191,7 @@ export async function deleteDispatchedBefore(db: DbOrTx, siteId: string, before:
       ),
     )
     .executeTakeFirst();
+  eventWrites++;
   return Number(res.numDeletedRows);
 }
 

@@ -1,15 +1,24 @@
-// Hands outbox events to the queue. The process that wrote an event kicks the relay right after its
-// commit; the sweeper (in workers) picks up whatever was left (Redis down, process died). The queue's
-// job id is the event id, so an event handed over twice still runs once.
+// Hands outbox events to the queue. The process that wrote an event pushes its id right after its
+// commit; the worker that takes the event marks it dispatched (events.dispatched_at, in the statement
+// that reads it), so the hand-off costs the writer no statement. The sweeper (in workers) picks up
+// events a few seconds old that no worker took (Redis down, the writer died between its commit and the
+// hand-off) and marks them itself, so a backlog is handed over again at most once. The queue's job id is
+// the event id, so an event handed over twice still runs once.
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { Producer } from '../jobs/job-queue.ts';
-import { listUndispatched, markDispatched } from './outbox.repository.ts';
+import { listUndispatched, markDispatched, preloadEvents } from './outbox.repository.ts';
 
 const BATCH = 200;
 
-export function createRelay(deps: { db: Db; producer: Producer; log: Logger }) {
+/**
+ * `settledByWorkers`: the queue keeps what it is given only in memory (the embedded events), so only the
+ * worker that has run an event may mark it; the sweeper then marks nothing and pages on instead, and an
+ * event it hands over twice is a no-op as long as the queue still holds it.
+ */
+export function createRelay(deps: { db: Db; producer: Producer; log: Logger; settledByWorkers?: boolean }) {
   const { db, producer, log } = deps;
+  const marks = !deps.settledByWorkers;
   let scheduled = false;
   let running: Promise<number> | null = null;
   let warned = false;
@@ -17,20 +26,23 @@ export function createRelay(deps: { db: Db; producer: Producer; log: Logger }) {
   /** Dispatches undispatched events; returns how many were handed over. */
   async function dispatch(olderThanMs = 0): Promise<number> {
     let total = 0;
+    let after: { id: string; created_at: Date } | undefined;
     for (;;) {
       // No lock is held while the queue is called: two relays may hand over the same event, and the
       // job id makes the second a no-op.
-      const batch = await listUndispatched(db, BATCH, olderThanMs);
+      const batch = await listUndispatched(db, BATCH, olderThanMs, marks ? undefined : after);
+      after = batch.at(-1);
       // `recovered`: found by a pass over the outbox rather than handed over by the process that wrote
       // them, which may have died before refreshing the caches; the event job does it then.
       await producer.addBulk(
         'events',
         batch.map((e) => ({ name: 'event', data: { eventId: e.id, recovered: true }, opts: { jobId: e.id } })),
       );
-      await markDispatched(
-        db,
-        batch.map((e) => e.id),
-      );
+      if (marks)
+        await markDispatched(
+          db,
+          batch.map((e) => e.id),
+        );
       const handed = batch.length;
       total += handed;
       if (handed < BATCH) return total;
@@ -62,17 +74,19 @@ export function createRelay(deps: { db: Db; producer: Producer; log: Logger }) {
     return running;
   }
 
-  // Event ids handed over by the processes that wrote them, flushed together on the next tick.
+  // Event ids handed over by the processes that wrote them, flushed together on the next tick. Not
+  // marked here: the worker that takes them does (see takeEvent in outbox.repository.ts).
   let pushed: string[] = [];
   const flushPushed = async () => {
     const ids = pushed;
     pushed = [];
     try {
+      // Where events are kept in memory, this tick's are read in one statement, not once each by their jobs.
+      await preloadEvents(db, ids).catch(() => {});
       await producer.addBulk(
         'events',
         ids.map((id) => ({ name: 'event', data: { eventId: id }, opts: { jobId: id } })),
       );
-      await markDispatched(db, ids);
     } catch (err) {
       // They stay undispatched in the outbox; the sweeper hands them over later.
       if (!warned)

@@ -4,8 +4,18 @@ import type { JobRow } from '../db/schema.ts';
 
 export async function insertJobs(
   db: DbOrTx,
-  jobs: { id: string; queue: string; name: string; data: object; maxAttempts: number; runAt: Date }[],
+  jobs: {
+    id: string;
+    queue: string;
+    name: string;
+    data: object;
+    maxAttempts: number;
+    runAt: Date;
+    /** Attempts already made elsewhere (a job that failed in memory and is retried from the table). */
+    attemptsMade?: number;
+  }[],
 ): Promise<void> {
+  if (jobs.length === 0) return;
   await db
     .insertInto('jobs')
     .values(
@@ -17,6 +27,7 @@ export async function insertJobs(
         status: 'waiting' as const,
         max_attempts: j.maxAttempts,
         run_at: j.runAt,
+        attempts_made: j.attemptsMade ?? 0,
       })),
     )
     .onConflict((oc) => oc.column('id').doNothing())
@@ -50,41 +61,64 @@ export async function claimDueJobs(db: DbOrTx, queue: string, limit: number, loc
     .execute();
 }
 
-export async function completeJob(db: DbOrTx, id: string): Promise<void> {
-  await db
+/**
+ * A claim: the job and the attempt it was taken for. Every claim raises `attempts_made`, so a worker whose
+ * lock expired and whose job another worker re-claimed no longer matches, and cannot settle or renew it.
+ */
+export interface JobClaim {
+  id: string;
+  attempt: number;
+}
+
+const claimed = (claims: JobClaim[]) =>
+  sql<boolean>`(id, attempts_made) in (${sql.join(claims.map((c) => sql`(${c.id}, ${c.attempt}::int)`))})`;
+
+/** Several jobs completed in one statement; returns the ids this worker still held (the others are left alone). */
+export async function completeJobs(db: DbOrTx, claims: JobClaim[]): Promise<Set<string>> {
+  if (claims.length === 0) return new Set();
+  const rows = await db
     .updateTable('jobs')
     .set({ status: 'completed', finished_at: new Date(), locked_until: null })
-    .where('id', '=', id)
+    .where(claimed(claims))
+    .where('status', '=', 'active')
+    .returning('id')
     .execute();
+  return new Set(rows.map((r) => r.id));
 }
 
-export async function failJob(db: DbOrTx, id: string, error: string): Promise<void> {
-  await db
+/** Returns false when the claim was lost (the job is another worker's now). */
+export async function failJob(db: DbOrTx, claim: JobClaim, error: string): Promise<boolean> {
+  const res = await db
     .updateTable('jobs')
     .set({ status: 'failed', finished_at: new Date(), locked_until: null, last_error: error.slice(0, 2000) })
-    .where('id', '=', id)
-    .execute();
+    .where(claimed([claim]))
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
 }
 
-export async function retryJob(db: DbOrTx, id: string, runAt: Date, error: string): Promise<void> {
-  await db
+/** Returns false when the claim was lost (the job is another worker's now). */
+export async function retryJob(db: DbOrTx, claim: JobClaim, runAt: Date, error: string): Promise<boolean> {
+  const res = await db
     .updateTable('jobs')
     .set({ status: 'waiting', run_at: runAt, locked_until: null, last_error: error.slice(0, 2000) })
-    .where('id', '=', id)
-    .execute();
+    .where(claimed([claim]))
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
 }
 
-/** Jobs whose worker died mid-run go back to waiting (their attempt counts as made). `all`: whatever their lock says. */
 /** A running job's lock, moved on while its handler still works (a long import). */
-export async function extendJobLock(db: DbOrTx, id: string, lockMs: number): Promise<void> {
+export async function extendJobLock(db: DbOrTx, claim: JobClaim, lockMs: number): Promise<void> {
   await db
     .updateTable('jobs')
     .set({ locked_until: new Date(Date.now() + lockMs) })
-    .where('id', '=', id)
+    .where(claimed([claim]))
     .where('status', '=', 'active')
     .execute();
 }
 
+/** Jobs whose worker died mid-run go back to waiting (their attempt counts as made). `all`: whatever their lock says. */
 export async function releaseStalledJobs(db: DbOrTx, all = false): Promise<number> {
   let q = db.updateTable('jobs').set({ status: 'waiting', locked_until: null }).where('status', '=', 'active');
   if (!all) q = q.where('locked_until', '<', new Date());

@@ -4,9 +4,14 @@ import { createHash } from 'node:crypto';
 import type { EventPayload } from '../comments/event-payload.ts';
 import type { ThreadCache } from '../comments/thread-cache.ts';
 import type { Db } from '../db/database.ts';
-import { findEvent } from '../events/outbox.repository.ts';
+import { findEvent, takeEvent } from '../events/outbox.repository.ts';
 import type { Job, Producer } from '../jobs/job-queue.ts';
-import { insertDeliveries, listEnabledEndpoints, listPendingDeliveriesForEvent } from './webhook.repository.ts';
+import {
+  insertDeliveries,
+  listEnabledEndpoints,
+  listEnabledEndpointsCached,
+  listPendingDeliveriesForEvent,
+} from './webhook.repository.ts';
 
 /** The same endpoint and event always make the same delivery id, so a re-run creates nothing new. */
 export function deliveryId(endpointId: string, eventId: string): string {
@@ -14,10 +19,21 @@ export function deliveryId(endpointId: string, eventId: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-export function createProcessEventJob(deps: { db: Db; producer: () => Producer; threadCache: ThreadCache }) {
+/** `cacheEndpoints`: no other process writes webhook endpoints (embedded), so they are kept in memory. */
+export function createProcessEventJob(deps: {
+  db: Db;
+  producer: () => Producer;
+  threadCache: ThreadCache;
+  cacheEndpoints?: boolean;
+}) {
   const { db } = deps;
+  const enabledEndpoints = deps.cacheEndpoints ? listEnabledEndpointsCached : listEnabledEndpoints;
   return async function processEvent(job: Job): Promise<void> {
-    const event = await findEvent(db, String(job.data.eventId ?? ''));
+    // Reading the event marks it dispatched: this worker holds it (the queue retries the job if this run
+    // fails), so the sweeper need not hand it over. A job held only in memory would be lost with the
+    // process: its event is marked once the job has run (see jobs/database-queue.ts).
+    const eventId = String(job.data.eventId ?? '');
+    const event = job.data.inMemory === true ? await findEvent(db, eventId) : await takeEvent(db, eventId);
     if (!event) return;
     const payload = event.payload as unknown as EventPayload;
     // The process that committed the change invalidated the page right after its commit and then handed
@@ -29,9 +45,12 @@ export function createProcessEventJob(deps: { db: Db; producer: () => Producer; 
     if (movesThread && job.data.recovered === true) {
       await deps.threadCache.invalidate(event.site_id, payload.data.article.id);
     }
-    const endpoints = (await listEnabledEndpoints(db, event.site_id)).filter(
+    const endpoints = (await enabledEndpoints(db, event.site_id)).filter(
       (e) => e.events.length === 0 || e.events.includes(event.type),
     );
+    // A first run for a site without a matching endpoint has nothing to deliver, nor any earlier delivery
+    // to repair (the maintenance sweep of stranded deliveries covers the rest).
+    if (endpoints.length === 0 && job.attemptsMade === 0 && job.data.recovered !== true) return;
     await insertDeliveries(
       db,
       endpoints.map((e) => ({ id: deliveryId(e.id, event.id), endpointId: e.id, eventId: event.id })),

@@ -14,7 +14,8 @@ export async function insertEndpoint(
     includePersonalData: boolean;
   },
 ): Promise<WebhookEndpointRow> {
-  return db
+  endpointWrites++;
+  const row = await db
     .insertInto('webhook_endpoints')
     .values({
       id: e.id,
@@ -27,6 +28,8 @@ export async function insertEndpoint(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  endpointWrites++;
+  return row;
 }
 
 export async function findEndpoint(db: DbOrTx, id: string): Promise<WebhookEndpointRow | undefined> {
@@ -35,6 +38,28 @@ export async function findEndpoint(db: DbOrTx, id: string): Promise<WebhookEndpo
 
 export async function listEndpoints(db: DbOrTx, siteId: string): Promise<WebhookEndpointRow[]> {
   return db.selectFrom('webhook_endpoints').selectAll().where('site_id', '=', siteId).orderBy('created_at').execute();
+}
+
+// The event job reads a site's enabled endpoints for every event. A process that is the only one writing
+// them (the embedded mode: PGlite lives in one process) keeps them in memory: every write below counts
+// in `endpointWrites`, and an entry read before the latest write is read again. An entry is only kept if
+// no write happened while it was read, so a read that raced a write is not kept either.
+let endpointWrites = 0;
+const enabledBySite = new WeakMap<DbOrTx, Map<string, { writes: number; rows: WebhookEndpointRow[] }>>();
+
+/** listEnabledEndpoints, kept per site until an endpoint is written; only for a database no other process writes. */
+export async function listEnabledEndpointsCached(db: DbOrTx, siteId: string): Promise<WebhookEndpointRow[]> {
+  let sites = enabledBySite.get(db);
+  if (!sites) {
+    sites = new Map();
+    enabledBySite.set(db, sites);
+  }
+  const hit = sites.get(siteId);
+  if (hit?.writes === endpointWrites) return hit.rows;
+  const writes = endpointWrites;
+  const rows = await listEnabledEndpoints(db, siteId);
+  if (writes === endpointWrites) sites.set(siteId, { writes, rows });
+  return rows;
 }
 
 export async function listEnabledEndpoints(db: DbOrTx, siteId: string): Promise<WebhookEndpointRow[]> {
@@ -62,7 +87,8 @@ export async function updateEndpoint(
     failingSince: Date | null;
   }>,
 ): Promise<WebhookEndpointRow | undefined> {
-  return db
+  endpointWrites++;
+  const row = await db
     .updateTable('webhook_endpoints')
     .set({
       updated_at: new Date(),
@@ -84,6 +110,8 @@ export async function updateEndpoint(
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();
+  endpointWrites++;
+  return row;
 }
 
 /** Marks the endpoint failing from now on, unless it already was; returns since when it fails. */
@@ -98,7 +126,9 @@ export async function markEndpointFailing(db: DbOrTx, id: string): Promise<Date 
 }
 
 export async function deleteEndpoint(db: DbOrTx, id: string): Promise<boolean> {
+  endpointWrites++;
   const res = await db.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst();
+  endpointWrites++;
   return Number(res.numDeletedRows) > 0;
 }
 

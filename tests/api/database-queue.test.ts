@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { createDatabaseQueue } from '../../src/jobs/database-queue.ts';
-import type { JobHandler, QueueBackend } from '../../src/jobs/job-queue.ts';
+import { type JobHandler, PermanentJobError, type QueueBackend } from '../../src/jobs/job-queue.ts';
 import { createRetryPolicy } from '../../src/jobs/retry-policy.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { testDb } from '../support/stores.ts';
@@ -61,5 +61,67 @@ describe('database job queue', () => {
     await Promise.all([a.close(), b.close()]);
     expect(claims).toHaveLength(1000);
     expect(new Set(claims).size).toBe(1000);
+  });
+});
+
+describe('a job whose lock expired and was taken by another worker', () => {
+  it.each([
+    ['completed', async () => {}],
+    ['failed', async () => Promise.reject(new PermanentJobError('gone'))],
+  ] as const)('is not %s by the worker that lost it', async (_outcome, finish) => {
+    const db = ctx.container.database.db;
+    const jobId = `lost-lock-${_outcome}`;
+    const rowId = `webhooks:${jobId}`;
+    const gate = () => {
+      let open!: () => void;
+      const opened = new Promise<void>((r) => (open = r));
+      return { open, opened };
+    };
+    const aStarted = gate();
+    const aGoes = gate();
+    const bStarted = gate();
+    const bGoes = gate();
+    const idle: JobHandler = async () => {};
+    const handlers = (webhooks: JobHandler) => ({
+      webhooks,
+      events: idle,
+      maintenance: idle,
+      mail: idle,
+      imports: idle,
+    });
+    const a = consumer(db);
+    const b = consumer(second?.db ?? db);
+    await a.producer.add('webhooks', 'deliver', {}, { jobId });
+    await a.startWorkers(
+      handlers(async () => {
+        aStarted.open();
+        await aGoes.opened;
+        await finish();
+      }),
+      // Busy with this job, A takes no other: only B can take it over.
+      { concurrency: { webhooks: 1 } },
+    );
+    await aStarted.opened;
+    // As if A had stalled past its lock: the lock runs out and B takes the job over.
+    await db
+      .updateTable('jobs')
+      .set({ locked_until: new Date(Date.now() - 1_000) })
+      .where('id', '=', rowId)
+      .execute();
+    await b.startWorkers(
+      handlers(async () => {
+        bStarted.open();
+        await bGoes.opened;
+      }),
+    );
+    await bStarted.opened;
+    aGoes.open();
+    await a.close(); // waits for A's run and its bookkeeping
+    const row = async () =>
+      db.selectFrom('jobs').select(['status', 'attempts_made']).where('id', '=', rowId).executeTakeFirstOrThrow();
+    expect(await row()).toEqual({ status: 'active', attempts_made: 2 });
+    bGoes.open();
+    await b.close();
+    expect(await row()).toEqual({ status: 'completed', attempts_made: 2 });
   });
 });

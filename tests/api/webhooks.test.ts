@@ -36,6 +36,30 @@ const verify = (secret: string, r: { body: string; headers: Record<string, strin
   new Webhook(secret).verify(r.body, r.headers) as any;
 
 describe('webhook delivery', () => {
+  it('sees endpoints created, changed and removed since the last event (the embedded mode keeps them in memory)', async () => {
+    const { siteId, endpoint } = await siteWithEndpoint('/kept-a', { mode: 'none', events: ['comment.approved'] });
+    const wait = (path: string, n: number) => receiver.waitFor(() => forPath(path).length >= n);
+    await submit(ctx, siteId, { articleId: 'kept' });
+    await wait('/kept-a', 1);
+    // A second endpoint, created after the site's endpoints were read: the next event reaches it too.
+    const b = await ctx.container.webhooks.create(siteId, {
+      url: `${receiver.url}/kept-b`,
+      events: ['comment.approved'],
+    });
+    await submit(ctx, siteId, { articleId: 'kept' });
+    await wait('/kept-a', 2);
+    await wait('/kept-b', 1);
+    // Switched off and removed: the next event reaches neither; a third endpoint shows it was processed.
+    await ctx.container.webhooks.update(endpoint.id, { enabled: false });
+    await ctx.container.webhooks.remove(b.endpoint.id);
+    await ctx.container.webhooks.create(siteId, { url: `${receiver.url}/kept-c`, events: ['comment.approved'] });
+    await submit(ctx, siteId, { articleId: 'kept' });
+    await wait('/kept-c', 1);
+    await new Promise((r) => setTimeout(r, 300)); // nothing more arrives
+    expect(forPath('/kept-a')).toHaveLength(2);
+    expect(forPath('/kept-b')).toHaveLength(1);
+  });
+
   it('delivers an approved comment and an approved reply once each, signed per Standard Webhooks', async () => {
     const { siteId, secret } = await siteWithEndpoint('/approved', { events: ['comment.approved'] });
     const top = await submit(ctx, siteId, {
