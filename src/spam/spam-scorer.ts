@@ -16,7 +16,7 @@ import {
 } from './spam-model.ts';
 import { labelKey, TokenBuffer } from './token-keys.ts';
 import { describeToken, type TokenKind } from './token-labels.ts';
-import { MARK_AT, RECORD_F64, RECORD_U32, TokenTable } from './token-table.ts';
+import { RECORD_F64, TokenTable } from './token-table.ts';
 
 export interface TokenReason {
   /** The stored label ("viagra", "d:example.com", "n:3fa9…"). */
@@ -74,11 +74,12 @@ const round = (n: number) => Math.round(n * 1e4) / 1e4;
 
 export class SpamScorer {
   private readonly table: TokenTable;
-  /** The table's records: per entry ln f, ln(1 - f) and f (RECORD_F64 apart), and a mark word. */
+  /** The table's records: per entry ln f, ln(1 - f) and f, RECORD_F64 apart. */
   private readonly values: Float64Array;
-  private readonly words: Uint32Array;
   private readonly reasons: TokenReason[];
   private generation = 0;
+  /** The comment's distinct entries: entry + 1 and a generation stamp per slot. */
+  private seen = new Uint32Array(2 * 512);
   private unseenCount = 0;
   private candidates = new Int32Array(256);
   /** A count of candidates per strength bucket (0-255, 255: strongest). */
@@ -110,7 +111,6 @@ export class SpamScorer {
     this.known = all.length;
     this.table = new TokenTable(all.length);
     this.values = this.table.values;
-    this.words = this.table.words;
     this.picked = new Int32Array(Math.max(this.options.explain, 0));
     this.reasons = [];
     entries.forEach(([token, f], i) => {
@@ -178,11 +178,22 @@ export class SpamScorer {
 
   /** The distinct known tokens of a comment into `candidates`; answers how many. */
   private gather(tokens: TokenBuffer): number {
+    // The comment's entries seen so far: a small set (entry + 1 per slot, stamped with the
+    // generation), so the megabytes of the model's records are only read, never written.
+    if (this.seen.length < tokens.count * 4) {
+      let size = this.seen.length;
+      while (size < tokens.count * 4) size *= 2;
+      this.seen = new Uint32Array(size);
+      this.generation = 0;
+    }
     this.generation = (this.generation + 1) >>> 0;
     if (this.generation === 0) {
-      for (let e = 0; e < this.strongCount; e++) this.words[e * RECORD_U32 + MARK_AT] = 0;
+      this.seen.fill(0);
       this.generation = 1;
     }
+    const seen = this.seen;
+    const mask = seen.length / 2 - 1;
+    const g = this.generation;
     let n = 0;
     this.unseenCount = 0;
     for (let i = 0; i < tokens.count; i++) {
@@ -191,9 +202,12 @@ export class SpamScorer {
         if (this.countUnseen) this.noteUnseen(tokens.h1[i]!, tokens.h2[i]!, tokens.count);
         continue;
       }
-      const mark = e * RECORD_U32 + MARK_AT;
-      if (e >= this.strongCount || this.words[mark] === this.generation) continue;
-      this.words[mark] = this.generation;
+      if (e >= this.strongCount) continue;
+      let at = (Math.imul(e + 1, 0x9e3779b1) >>> 16) & mask;
+      while (seen[2 * at + 1] === g && seen[2 * at] !== e + 1) at = (at + 1) & mask;
+      if (seen[2 * at + 1] === g) continue;
+      seen[2 * at] = e + 1;
+      seen[2 * at + 1] = g;
       if (n === this.candidates.length) {
         const grown = new Int32Array(n * 2);
         grown.set(this.candidates);

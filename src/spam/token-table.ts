@@ -7,26 +7,25 @@
 // sequence rarely leaves its line); the second half lives in the entry's record, next to the
 // numbers the scorer reads for a found token, so a hit costs the slot's line and the record's
 // line, and a miss (most tokens of a comment are absent or weak) only the slot's. Filled once
-// when a scorer is compiled; only the records' mark word changes after.
+// when a scorer is compiled; never changed after.
 
 /** Uint32s per slot: key half 1, entry + 1 (0: empty). */
 const SLOT = 2;
-/** Bytes per record: three float64 values, then key half 2 and a mark (uint32 each). */
+/** Bytes per record: three float64 values, then key half 2 (uint32) and 4 bytes to align. */
 const RECORD_BYTES = 32;
 /** Float64s per record. */
 export const RECORD_F64 = RECORD_BYTES / 8;
-/** Uint32s per record, and where key half 2 and the mark sit among them. */
-export const RECORD_U32 = RECORD_BYTES / 4;
+/** Uint32s per record, and where key half 2 sits among them. */
+const RECORD_U32 = RECORD_BYTES / 4;
 const H2_AT = 6;
-export const MARK_AT = 7;
 
 export class TokenTable {
   private readonly mask: number;
   private readonly slots: Uint32Array;
   /** Each entry's record as float64s: values 0-2 are the caller's (entry e at e * RECORD_F64). */
   readonly values: Float64Array;
-  /** The same records as uint32s: the mark at e * RECORD_U32 + MARK_AT is the caller's. */
-  readonly words: Uint32Array;
+  /** The same records as uint32s (key half 2). */
+  private readonly words: Uint32Array;
 
   constructor(entries: number) {
     // Load factor at most 1/2: a lookup of an absent key (most tokens) ends after a probe or two.
