@@ -7,7 +7,7 @@
 //     or of every word (mode "all"), so a new disguise shares parts with known ones;
 //   - "x:long:N" for a word longer than 24 characters (base64, hashes, glued URLs), as SpamBayes does.
 import { classOf, codeOf, DIGIT, DROP, foldUnit, JOINER, LEET, LEET_TABLE, LETTER, UPPER_FLAG } from './char-fold.ts';
-import { finish, H1_SEED, H2_SEED, step1, step2, type TokenBuffer } from './token-keys.ts';
+import { finish, H1_SEED, H2_SEED, labelKey, step1, step2, type TokenBuffer } from './token-keys.ts';
 
 export type NgramMode = 'none' | 'disguised' | 'all';
 
@@ -28,89 +28,123 @@ export interface BodyStats {
   upper: number;
 }
 
+/** The "x:long:N" labels a word longer than MAX_WORD can get, and their keys. */
+const longLabel = (len: number) => `x:long:${Math.min(Math.floor(len / 10) * 10, 50)}`;
+const LONG_KEYS = new Map([20, 30, 40, 50].map((n) => [longLabel(n), labelKey(longLabel(n))]));
+/** The hash states after "b:", where every word pair's key starts. */
+const B1 = step1(step1(H1_SEED, 0x62), 0x3a);
+const B2 = step2(step2(H2_SEED, 0x62), 0x3a);
+
 export class BodyTokenizer {
   private readonly word = new Uint16Array(MAX_WORD + 1);
   private readonly raw = new Uint8Array(MAX_WORD + 1); // the class of each character of `word`
   private readonly reading = new Uint16Array(MAX_WORD + 2);
   private readonly gram = new Uint16Array(MAX_WORD + 2);
   private readonly spaced = new Uint16Array(MAX_WORD);
-  private len = 0;
   private spacedLen = 0;
-  private gap = 0;
   /** The separator after the last word, and the one that joins the current run of single letters. */
   private lastSeparator = 0;
   private spacedSeparator = 0;
   private out!: TokenBuffer;
 
+  /** The previous word (its codes kept only when labels are written) and its length, for word pairs. */
   private readonly prev = new Uint16Array(MAX_WORD + 1);
   private prevLen = 0;
-  private wordUpper = 0;
-  private wordLetters = 0;
-  /** Whether the word has a character three times in a row ("freeee"): a possible disguise. */
-  private wordRun = 0;
-  private wordTriple = false;
+  /** The hash states after "b:" + the previous word + " ": the next pair's key continues from them. */
+  private pair1 = 0;
+  private pair2 = 0;
+  private readonly bigrams: boolean;
+  private readonly caps: boolean;
+  private readonly numberShapes: boolean;
 
   constructor(
     private readonly ngrams: NgramMode,
-    private readonly extra: { bigrams?: boolean; caps?: boolean; numberShapes?: boolean } = {},
-  ) {}
+    extra: { bigrams?: boolean; caps?: boolean; numberShapes?: boolean } = {},
+  ) {
+    this.bigrams = extra.bigrams ?? false;
+    this.caps = extra.caps ?? false;
+    this.numberShapes = extra.numberShapes ?? false;
+  }
 
   /** Adds the body's tokens to `out` (duplicates included) and counts its letters into `stats`. */
   tokenize(body: string, out: TokenBuffer, stats: BodyStats): void {
     this.out = out;
-    this.len = 0;
     this.spacedLen = 0;
-    this.gap = 2;
     this.prevLen = 0;
-    this.wordUpper = 0;
-    this.wordLetters = 0;
-    this.wordTriple = false;
+    // The word being read lives in locals (the hot loop); endWord gets what it needs of it.
+    const word = this.word;
+    const raw = this.raw;
+    let len = 0;
+    let gap = 2;
+    let separator = this.lastSeparator;
+    let wordLetters = 0;
+    let wordUpper = 0;
+    /** Whether the word has a character three times in a row ("freeee"): a possible disguise. */
+    let run = 0;
+    let triple = false;
+    let letters = stats.letters;
+    let upper = stats.upper;
     for (let i = 0; i < body.length; i++) {
       const c = body.charCodeAt(i);
       const packed = c < 128 ? ASCII[c]! : foldUnit(c);
       const cls = classOf(packed);
-      if (cls === LETTER || cls === DIGIT || (this.len > 0 && (cls === LEET || cls === JOINER)) || c === 0x24) {
+      if (cls === LETTER || cls === DIGIT || (len > 0 && (cls === LEET || cls === JOINER)) || c === 0x24) {
         if (cls === LETTER) {
-          stats.letters++;
-          this.wordLetters++;
+          letters++;
+          wordLetters++;
           if (packed & UPPER_FLAG) {
-            stats.upper++;
-            this.wordUpper++;
+            upper++;
+            wordUpper++;
           }
         }
-        if (this.len <= MAX_WORD) {
+        if (len <= MAX_WORD) {
           const code = codeOf(packed);
-          this.wordRun = this.len > 0 && this.word[this.len - 1] === code ? this.wordRun + 1 : 1;
-          if (this.wordRun >= 3) this.wordTriple = true;
-          this.word[this.len] = code;
-          this.raw[this.len] = cls;
+          run = len > 0 && word[len - 1] === code ? run + 1 : 1;
+          if (run >= 3) triple = true;
+          word[len] = code;
+          raw[len] = cls;
         }
-        this.len++;
+        len++;
       } else if (cls !== DROP) {
-        if (this.len > 0) this.endWord();
-        this.gap += c === NEWLINE ? 2 : 1;
-        this.lastSeparator = c;
+        if (len > 0) {
+          this.endWord(len, wordLetters, wordUpper === wordLetters && wordLetters >= 3, triple, gap, separator);
+          len = 0;
+          wordLetters = 0;
+          wordUpper = 0;
+          triple = false;
+          gap = 0;
+        }
+        gap += c === NEWLINE ? 2 : 1;
+        separator = c;
       }
     }
-    if (this.len > 0) this.endWord();
+    if (len > 0) this.endWord(len, wordLetters, wordUpper === wordLetters && wordLetters >= 3, triple, gap, separator);
     this.endSpaced();
+    this.lastSeparator = separator;
+    stats.letters = letters;
+    stats.upper = upper;
   }
 
-  private endWord(): void {
-    let len = this.len;
-    this.len = 0;
-    const letters = this.wordLetters;
-    const upper = this.wordUpper === letters && letters >= 3;
-    const triple = this.wordTriple;
-    this.wordUpper = 0;
-    this.wordLetters = 0;
-    this.wordTriple = false;
-    const gap = this.gap;
-    const separator = this.lastSeparator;
-    this.gap = 0;
+  /**
+   * The tokens of the word just read (`len` characters, `letters` of them letters; `upper`: all in
+   * capitals; `triple`: a character three times in a row; `gap`: the separators before it, a newline
+   * counting two; `separator`: the last of them).
+   */
+  private endWord(
+    length: number,
+    letters: number,
+    upper: boolean,
+    triple: boolean,
+    gap: number,
+    separator: number,
+  ): void {
+    let len = length;
     if (len > MAX_WORD) {
       this.endSpaced();
-      this.out.pushLabel(`x:long:${Math.min(Math.floor(len / 10) * 10, 50)}`);
+      const label = longLabel(len);
+      const [h1, h2] = LONG_KEYS.get(label)!;
+      this.out.push(h1, h2);
+      this.out.labels?.push(label);
       return;
     }
     // Punctuation after a word is no part of it ("free!", "e-"); "@" and "$" may be ("v1agr@").
@@ -130,20 +164,64 @@ export class BodyTokenizer {
       return;
     }
     this.endSpaced();
-    if (this.extra.numberShapes) this.shapeNumber(len);
-    this.emit(this.word, len);
-    if (this.extra.caps && upper) this.emitPrefixed(0x75, this.word, len, null, 0);
-    if (this.extra.bigrams) {
-      if (this.prevLen > 0) this.emitPrefixed(0x62, this.prev, this.prevLen, this.word, len);
-      this.prev.set(this.word.subarray(0, len));
-      this.prevLen = len;
-    }
+    if (this.numberShapes) this.shapeNumber(len);
+    this.emitWord(len, upper);
     // Plain words (letters only, no long runs) are no disguise: most words skip the second pass.
     const readingLen = letters === len && !triple ? 0 : this.readDisguise(len);
     if (readingLen >= MIN_WORD) {
       this.emit(this.reading, readingLen);
       if (this.ngrams !== 'none') this.emitGrams(this.reading, readingLen);
     } else if (this.ngrams === 'all') this.emitGrams(this.word, len);
+  }
+
+  /**
+   * The word, then "u:word" when it is written in capitals, then the pair "b:previous word": one
+   * pass over the word computes the word's key, the pair's (continuing from the previous word's
+   * state) and the state the next pair continues from.
+   */
+  private emitWord(len: number, upper: boolean): void {
+    const w = this.word;
+    const out = this.out;
+    let h1 = H1_SEED;
+    let h2 = H2_SEED;
+    if (!this.bigrams) {
+      for (let i = 0; i < len; i++) {
+        h1 = step1(h1, w[i]!);
+        h2 = step2(h2, w[i]!);
+      }
+      out.push(finish(h1, len), finish(h2, len));
+      out.labels?.push(String.fromCharCode(...w.subarray(0, len)));
+      if (this.caps && upper) this.emitPrefixed(0x75, w, len, null, 0);
+      return;
+    }
+    let b1 = this.pair1;
+    let b2 = this.pair2;
+    let n1 = B1;
+    let n2 = B2;
+    for (let i = 0; i < len; i++) {
+      const c = w[i]!;
+      h1 = step1(h1, c);
+      h2 = step2(h2, c);
+      b1 = step1(b1, c);
+      b2 = step2(b2, c);
+      n1 = step1(n1, c);
+      n2 = step2(n2, c);
+    }
+    out.push(finish(h1, len), finish(h2, len));
+    out.labels?.push(String.fromCharCode(...w.subarray(0, len)));
+    if (this.caps && upper) this.emitPrefixed(0x75, w, len, null, 0);
+    const prevLen = this.prevLen;
+    if (prevLen > 0) {
+      const pairLen = prevLen + len + 3;
+      out.push(finish(b1, pairLen), finish(b2, pairLen));
+      out.labels?.push(
+        `b:${String.fromCharCode(...this.prev.subarray(0, prevLen))} ${String.fromCharCode(...w.subarray(0, len))}`,
+      );
+    }
+    this.pair1 = step1(n1, 0x20);
+    this.pair2 = step2(n2, 0x20);
+    if (out.labels) for (let i = 0; i < len; i++) this.prev[i] = w[i]!;
+    this.prevLen = len;
   }
 
   /** "2002", "$250": digits become "#", so dates and prices generalise ("####", "$###"). */

@@ -16,7 +16,7 @@ import {
 } from './spam-model.ts';
 import { labelKey, TokenBuffer } from './token-keys.ts';
 import { describeToken, type TokenKind } from './token-labels.ts';
-import { TokenTable } from './token-table.ts';
+import { RECORD_F64, TokenTable } from './token-table.ts';
 
 export interface TokenReason {
   /** The stored label ("viagra", "d:example.com", "n:3fa9…"). */
@@ -49,21 +49,43 @@ export interface ScorerSource {
 }
 
 const BUCKETS = 256;
+/** Personal values (name words, addresses) whose keyed hash a scorer keeps; then it starts afresh. */
+const MAX_CACHED_HASHES = 4096;
+
+/**
+ * The keyed hash (an HMAC: the costliest step of scoring) remembered per distinct value: regular
+ * commenters' names recur. The output is the caller's hash, unchanged, so tokens stay keyed per
+ * site and non-reversible. The values live only in this process's memory (never stored), at most
+ * MAX_CACHED_HASHES of them, in a scorer that is replaced whenever its site's model changes.
+ */
+function memoized(hash: (value: string) => string): (value: string) => string {
+  const known = new Map<string, string>();
+  return (value) => {
+    let out = known.get(value);
+    if (out === undefined) {
+      out = hash(value);
+      if (known.size >= MAX_CACHED_HASHES) known.clear();
+      known.set(value, out);
+    }
+    return out;
+  };
+}
 const round = (n: number) => Math.round(n * 1e4) / 1e4;
 
 export class SpamScorer {
   private readonly table: TokenTable;
-  private readonly lnF: Float64Array;
-  private readonly ln1mF: Float64Array;
-  private readonly prob: Float64Array;
+  /** The table's records: per entry ln f, ln(1 - f) and f, RECORD_F64 apart. */
+  private readonly values: Float64Array;
   private readonly reasons: TokenReason[];
-  private readonly mark: Uint32Array;
   private generation = 0;
+  /** The comment's distinct entries: entry + 1 and a generation stamp per slot. */
+  private seen = new Uint32Array(2 * 512);
   private unseenCount = 0;
   private candidates = new Int32Array(256);
-  /** Each entry's strength as a bucket 0-255 (255: strongest), and a count per bucket. */
-  private readonly bucket: Uint8Array;
+  /** A count of candidates per strength bucket (0-255, 255: strongest). */
   private readonly bucketCounts = new Int32Array(BUCKETS);
+  /** The entries picked for an explanation, best first. */
+  private readonly picked: Int32Array;
   private readonly buffer = new TokenBuffer();
   private readonly extractor: FeatureExtractor;
   private readonly options: ModelOptions;
@@ -80,7 +102,7 @@ export class SpamScorer {
 
   constructor(source: ScorerSource, features: FeatureOptions, options: Partial<ModelOptions> = {}) {
     this.options = { ...DEFAULT_MODEL_OPTIONS, ...options };
-    this.extractor = new FeatureExtractor(features);
+    this.extractor = new FeatureExtractor({ ...features, hashPersonal: memoized(features.hashPersonal) });
     const all = this.probabilities(source);
     // The tokens that can count as evidence get entries 0..n-1; the weak ones stay in the table only
     // so the scorer knows the model has seen them (an unseen token is evidence of its own).
@@ -88,19 +110,16 @@ export class SpamScorer {
     this.strongCount = entries.length;
     this.known = all.length;
     this.table = new TokenTable(all.length);
-    this.lnF = new Float64Array(entries.length);
-    this.ln1mF = new Float64Array(entries.length);
-    this.prob = new Float64Array(entries.length);
-    this.bucket = new Uint8Array(entries.length);
-    this.mark = new Uint32Array(entries.length);
+    this.values = this.table.values;
+    this.picked = new Int32Array(Math.max(this.options.explain, 0));
     this.reasons = [];
     entries.forEach(([token, f], i) => {
       const [h1, h2] = labelKey(token);
       this.table.insert(h1, h2, i);
-      this.prob[i] = f;
-      this.lnF[i] = Math.log(f);
-      this.ln1mF[i] = Math.log(1 - f);
-      this.bucket[i] = Math.min(BUCKETS - 1, Math.floor((Math.abs(f - 0.5) / 0.5) * BUCKETS));
+      const at = i * RECORD_F64;
+      this.values[at] = Math.log(f);
+      this.values[at + 1] = Math.log(1 - f);
+      this.values[at + 2] = f;
       const { kind, text } = describeToken(token, f > 0.5);
       this.reasons.push(
         Object.freeze({ token, text, kind, probability: round(f), weight: round(Math.log(f / (1 - f))) }),
@@ -135,10 +154,11 @@ export class SpamScorer {
     const used = n > this.options.maxDiscriminators ? this.strongest(n) : n;
     let sumLnF = 0;
     let sumLn1mF = 0;
+    const v = this.values;
     for (let i = 0; i < used; i++) {
-      const e = this.candidates[i]!;
-      sumLnF += this.lnF[e]!;
-      sumLn1mF += this.ln1mF[e]!;
+      const at = this.candidates[i]! * RECORD_F64;
+      sumLnF += v[at]!;
+      sumLn1mF += v[at + 1]!;
     }
     const unseen = this.unseenCount;
     sumLnF += unseen * this.unseenLnF;
@@ -158,11 +178,22 @@ export class SpamScorer {
 
   /** The distinct known tokens of a comment into `candidates`; answers how many. */
   private gather(tokens: TokenBuffer): number {
+    // The comment's entries seen so far: a small set (entry + 1 per slot, stamped with the
+    // generation), so the megabytes of the model's records are only read, never written.
+    if (this.seen.length < tokens.count * 4) {
+      let size = this.seen.length;
+      while (size < tokens.count * 4) size *= 2;
+      this.seen = new Uint32Array(size);
+      this.generation = 0;
+    }
     this.generation = (this.generation + 1) >>> 0;
     if (this.generation === 0) {
-      this.mark.fill(0);
+      this.seen.fill(0);
       this.generation = 1;
     }
+    const seen = this.seen;
+    const mask = seen.length / 2 - 1;
+    const g = this.generation;
     let n = 0;
     this.unseenCount = 0;
     for (let i = 0; i < tokens.count; i++) {
@@ -171,8 +202,12 @@ export class SpamScorer {
         if (this.countUnseen) this.noteUnseen(tokens.h1[i]!, tokens.h2[i]!, tokens.count);
         continue;
       }
-      if (e >= this.strongCount || this.mark[e] === this.generation) continue;
-      this.mark[e] = this.generation;
+      if (e >= this.strongCount) continue;
+      let at = (Math.imul(e + 1, 0x9e3779b1) >>> 16) & mask;
+      while (seen[2 * at + 1] === g && seen[2 * at] !== e + 1) at = (at + 1) & mask;
+      if (seen[2 * at + 1] === g) continue;
+      seen[2 * at] = e + 1;
+      seen[2 * at + 1] = g;
       if (n === this.candidates.length) {
         const grown = new Int32Array(n * 2);
         grown.set(this.candidates);
@@ -221,7 +256,7 @@ export class SpamScorer {
    */
   private strongest(n: number): number {
     const counts = this.bucketCounts.fill(0);
-    for (let i = 0; i < n; i++) counts[this.bucket[this.candidates[i]!]!]!++;
+    for (let i = 0; i < n; i++) counts[this.bucketOf(this.candidates[i]!)]!++;
     let room = this.options.maxDiscriminators;
     let cutoff = BUCKETS;
     while (cutoff > 0 && room >= counts[cutoff - 1]!) room -= counts[--cutoff]!;
@@ -229,28 +264,39 @@ export class SpamScorer {
     let kept = 0;
     for (let i = 0; i < n; i++) {
       const e = this.candidates[i]!;
-      const b = this.bucket[e]!;
+      const b = this.bucketOf(e);
       if (b >= cutoff || (b === cutoff - 1 && room-- > 0)) this.candidates[kept++] = e;
     }
     return kept;
   }
 
-  /** The `explain` strongest tokens one way. */
+  /** An entry's strength as a bucket 0-255 (1/256 of the range each; 255: strongest). */
+  private bucketOf(e: number): number {
+    const f = this.values[e * RECORD_F64 + 2]!;
+    return Math.min(BUCKETS - 1, Math.floor((Math.abs(f - 0.5) / 0.5) * BUCKETS));
+  }
+
+  /** The `explain` strongest tokens one way (ties: the earlier token first). */
   private top(n: number, spammy: boolean): TokenReason[] {
-    const k = this.options.explain;
-    const picked: number[] = [];
+    const k = this.picked.length;
+    const picked = this.picked;
+    const v = this.values;
+    let m = 0;
     for (let i = 0; i < n; i++) {
       const e = this.candidates[i]!;
-      const f = this.prob[e]!;
+      const f = v[e * RECORD_F64 + 2]!;
       if (spammy ? f <= 0.5 : f >= 0.5) continue;
-      let at = picked.length;
-      while (at > 0 && (spammy ? f > this.prob[picked[at - 1]!]! : f < this.prob[picked[at - 1]!]!)) at--;
-      if (at < k) {
-        picked.splice(at, 0, e);
-        if (picked.length > k) picked.pop();
-      }
+      let at = m;
+      while (at > 0 && (spammy ? f > v[picked[at - 1]! * RECORD_F64 + 2]! : f < v[picked[at - 1]! * RECORD_F64 + 2]!))
+        at--;
+      if (at >= k) continue;
+      if (m < k) m++;
+      for (let j = m - 1; j > at; j--) picked[j] = picked[j - 1]!;
+      picked[at] = e;
     }
-    return picked.map((e) => this.reasons[e]!);
+    const out: TokenReason[] = [];
+    for (let j = 0; j < m; j++) out.push(this.reasons[picked[j]!]!);
+    return out;
   }
 
   private observations(spam: number, ham: number, model: SpamSnapshot): number {

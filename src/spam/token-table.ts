@@ -1,15 +1,31 @@
-// An open-addressing hash table from 64-bit token keys (two uint32 halves) to entry numbers, in one
-// typed array. Written by hand because scoring looks up every token of every comment: a Map keyed
-// by strings would need a string per token, and numbers above 31 bits are boxed (allocated) on
-// every lookup. Each slot keeps its two key halves and its entry side by side, so a probe touches
-// one cache line. Filled once when a scorer is compiled; never changed after.
+// An open-addressing hash table from 64-bit token keys (two uint32 halves) to entry numbers, with a
+// record of numbers per entry. Written by hand because scoring looks up every token of every
+// comment: a Map keyed by strings would need a string per token, and numbers above 31 bits are
+// boxed (allocated) on every lookup. A site's model has up to hundreds of thousands of tokens, so
+// the table is megabytes and each lookup a likely cache miss: what a lookup touches is packed.
+// A slot holds the first key half and the entry (8 bytes, 8 slots per cache line, so a probe
+// sequence rarely leaves its line); the second half lives in the entry's record, next to the
+// numbers the scorer reads for a found token, so a hit costs the slot's line and the record's
+// line, and a miss (most tokens of a comment are absent or weak) only the slot's. Filled once
+// when a scorer is compiled; never changed after.
 
-/** Uint32s per slot: key half 1, key half 2, entry + 1 (0: empty). */
-const SLOT = 3;
+/** Uint32s per slot: key half 1, entry + 1 (0: empty). */
+const SLOT = 2;
+/** Bytes per record: three float64 values, then key half 2 (uint32) and 4 bytes to align. */
+const RECORD_BYTES = 32;
+/** Float64s per record. */
+export const RECORD_F64 = RECORD_BYTES / 8;
+/** Uint32s per record, and where key half 2 sits among them. */
+const RECORD_U32 = RECORD_BYTES / 4;
+const H2_AT = 6;
 
 export class TokenTable {
   private readonly mask: number;
   private readonly slots: Uint32Array;
+  /** Each entry's record as float64s: values 0-2 are the caller's (entry e at e * RECORD_F64). */
+  readonly values: Float64Array;
+  /** The same records as uint32s (key half 2). */
+  private readonly words: Uint32Array;
 
   constructor(entries: number) {
     // Load factor at most 1/2: a lookup of an absent key (most tokens) ends after a probe or two.
@@ -17,21 +33,26 @@ export class TokenTable {
     while (size < entries * 2) size *= 2;
     this.mask = size - 1;
     this.slots = new Uint32Array(size * SLOT);
+    const records = new ArrayBuffer(Math.max(entries, 1) * RECORD_BYTES);
+    this.values = new Float64Array(records);
+    this.words = new Uint32Array(records);
   }
 
-  /** Adds a key; false when it is already there (the first entry stays). */
+  /** Adds a key for `entry` (below the table's size, each used once); false when the key is already there (the first entry stays). */
   insert(h1: number, h2: number, entry: number): boolean {
     const s = this.slots;
+    const w = this.words;
     let i = h1 & this.mask;
     for (;;) {
       const at = i * SLOT;
-      if (s[at + 2] === 0) {
+      const slot = s[at + 1]!;
+      if (slot === 0) {
         s[at] = h1;
-        s[at + 1] = h2;
-        s[at + 2] = entry + 1;
+        s[at + 1] = entry + 1;
+        w[entry * RECORD_U32 + H2_AT] = h2;
         return true;
       }
-      if (s[at] === h1 && s[at + 1] === h2) return false;
+      if (s[at] === h1 && w[(slot - 1) * RECORD_U32 + H2_AT] === h2) return false;
       i = (i + 1) & this.mask;
     }
   }
@@ -42,9 +63,9 @@ export class TokenTable {
     let i = h1 & this.mask;
     for (;;) {
       const at = i * SLOT;
-      const slot = s[at + 2]!;
+      const slot = s[at + 1]!;
       if (slot === 0) return -1;
-      if (s[at] === h1 && s[at + 1] === h2) return slot - 1;
+      if (s[at] === h1 && this.words[(slot - 1) * RECORD_U32 + H2_AT] === h2) return slot - 1;
       i = (i + 1) & this.mask;
     }
   }
