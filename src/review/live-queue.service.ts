@@ -78,6 +78,9 @@ function actorLabel(actor: Actor, emails: Map<string, string>): string {
   return actor.id === 'reports' ? 'reports' : 'system';
 }
 
+/** Least time between two announcements (each reads the site's counts). */
+const MIN_FLUSH_GAP_MS = 100;
+
 /** How often an open stream gets a comment line and its session is checked again. */
 const HEARTBEAT_MS = 15_000;
 
@@ -112,7 +115,9 @@ export function createLiveQueue(deps: { db: Db; feed: LiveFeed; log: Logger; hea
   // One flush at a time: a later batch's counts (read after more commits) never arrive before an
   // earlier batch's, so a tab's counts never step back.
   let flushing: Promise<void> = Promise.resolve();
+  let lastFlushAt = 0;
   async function flush() {
+    lastFlushAt = Date.now();
     const batch = pending;
     pending = new Map();
     for (const [siteId, moves] of batch) {
@@ -172,7 +177,16 @@ export function createLiveQueue(deps: { db: Db; feed: LiveFeed; log: Logger; hea
     /** After commit: the moves reach every open tab of the site. Never throws, never waits. */
     announce(siteId: string, moves: StatusMove[]): void {
       if (moves.length === 0) return;
-      if (pending.size === 0) setImmediate(() => (flushing = flushing.then(flush)));
+      if (pending.size === 0) {
+        const run = () => {
+          flushing = flushing.then(flush);
+        };
+        // A comment storm gathers into a few announcements a second, each one counts read, instead of
+        // one per tick; a change after a quiet moment still goes out on the next tick.
+        const wait = lastFlushAt + MIN_FLUSH_GAP_MS - Date.now();
+        if (wait <= 0) setImmediate(run);
+        else setTimeout(run, wait).unref();
+      }
       pending.set(siteId, [...(pending.get(siteId) ?? []), ...moves]);
     },
 
