@@ -1,7 +1,12 @@
 // The live queue: every committed status change reaches every open queue tab of its site within a
 // moment, with the site's fresh counts, so a stale card is marked before its moderator acts on it.
-// Changes are announced after commit (the ChangeNotifier), gathered per site for one tick (a bulk
-// action of 500 costs one counts query), and published on the live feed; open streams subscribe here.
+// Changes are announced after commit (the ChangeNotifier), gathered per site (a bulk action of 500
+// costs one counts query), and published on the live feed; open streams subscribe here.
+// Counting a site is a scan of its index (tens of ms on 100,000 comments), so it is done only for a site
+// some open tab watches (the feed knows, across processes): a POST storm with no dashboard open costs
+// no count at all, and its moves are published without counts (the replay buffer stays whole; a tab
+// that hears such a change after all reads its counts itself). When watched, the gap between two
+// announcements grows with the time the last count took, so counting stays a bounded share of a core.
 import type { Logger } from 'pino';
 import { findUserById } from '../auth/user.repository.ts';
 import type { Db } from '../db/database.ts';
@@ -78,8 +83,15 @@ function actorLabel(actor: Actor, emails: Map<string, string>): string {
   return actor.id === 'reports' ? 'reports' : 'system';
 }
 
-/** Least time between two announcements (each reads the site's counts). */
+/** Least time between two announcements. */
 const MIN_FLUSH_GAP_MS = 100;
+/**
+ * The next announcement waits this many times as long as the last one's counts took: counting then
+ * takes at most about a tenth of a process's time (and of a PostgreSQL backend's), however hard the storm.
+ */
+const COUNT_GAP_FACTOR = 10;
+/** ... but no longer than this: a change still reaches the tabs within a couple of seconds. */
+const MAX_FLUSH_GAP_MS = 2_000;
 
 /** How often an open stream gets a comment line and its session is checked again. */
 const HEARTBEAT_MS = 15_000;
@@ -92,9 +104,16 @@ export function createLiveQueue(deps: { db: Db; feed: LiveFeed; log: Logger; hea
   let unsubscribe: (() => void) | null = null;
   let subscribing: Promise<void> | null = null;
 
-  async function describe(siteId: string, moves: StatusMove[]): Promise<LiveChange[]> {
+  async function countsOf(siteId: string): Promise<Record<string, number>> {
     const counted = await countByStatus(db, { siteIds: null, siteId });
-    const counts = Object.fromEntries(QUEUE_STATUSES.map((s) => [s, counted[s] ?? 0]));
+    return Object.fromEntries(QUEUE_STATUSES.map((s) => [s, counted[s] ?? 0]));
+  }
+
+  async function describe(
+    siteId: string,
+    moves: StatusMove[],
+    counts: Record<string, number> | null,
+  ): Promise<LiveChange[]> {
     const emails = new Map<string, string>();
     for (const id of new Set(moves.filter((m) => m.actor.type === 'user').map((m) => m.actor.id))) {
       const user = await findUserById(db, id);
@@ -116,17 +135,27 @@ export function createLiveQueue(deps: { db: Db; feed: LiveFeed; log: Logger; hea
   // earlier batch's, so a tab's counts never step back.
   let flushing: Promise<void> = Promise.resolve();
   let lastFlushAt = 0;
+  let gapMs = MIN_FLUSH_GAP_MS;
   async function flush() {
     lastFlushAt = Date.now();
     const batch = pending;
     pending = new Map();
+    const watched = await feed.watched([...batch.keys()]);
+    let countingMs = 0;
     for (const [siteId, moves] of batch) {
       try {
-        await feed.publish(await describe(siteId, moves));
+        let counts: Record<string, number> | null = null;
+        if (watched.has(siteId)) {
+          const started = performance.now();
+          counts = await countsOf(siteId);
+          countingMs += performance.now() - started;
+        }
+        await feed.publish(await describe(siteId, moves, counts));
       } catch (err) {
         log.warn({ err: (err as Error).message, siteId }, 'live queue: could not announce changes');
       }
     }
+    gapMs = Math.min(MAX_FLUSH_GAP_MS, Math.max(MIN_FLUSH_GAP_MS, COUNT_GAP_FACTOR * countingMs));
   }
 
   const hears = (s: { siteIds: string[] | null }, change: LiveChange) =>
@@ -181,9 +210,9 @@ export function createLiveQueue(deps: { db: Db; feed: LiveFeed; log: Logger; hea
         const run = () => {
           flushing = flushing.then(flush);
         };
-        // A comment storm gathers into a few announcements a second, each one counts read, instead of
-        // one per tick; a change after a quiet moment still goes out on the next tick.
-        const wait = lastFlushAt + MIN_FLUSH_GAP_MS - Date.now();
+        // A comment storm gathers into a few announcements a second (fewer when counting is slow),
+        // instead of one per tick; a change after a quiet moment still goes out on the next tick.
+        const wait = lastFlushAt + gapMs - Date.now();
         if (wait <= 0) setImmediate(run);
         else setTimeout(run, wait).unref();
       }
@@ -205,7 +234,13 @@ export function createLiveQueue(deps: { db: Db; feed: LiveFeed; log: Logger; hea
           'too_many_streams',
         );
       const from = after ? parsePosition(after) : null;
-      const remove = () => streams.delete(stream);
+      // Watched from before it hears anything: a change it hears later was counted, unless announced
+      // by a process that had not yet seen the registration (the tab then reads the counts itself).
+      const unwatch = feed.watch(stream.siteIds);
+      const remove = () => {
+        streams.delete(stream);
+        unwatch();
+      };
       if (!from) {
         // A first connection: it stands at the newest entry, read before it starts hearing, so nothing
         // between the two is lost (a reconnect from there replays it). An unreadable id is a gap.

@@ -3,7 +3,8 @@
 //   - a card on the page about that comment, showing another status, gets `data-remote-status` and a
 //     visible note (`.card-remote`, "Rejected by b@example.com 3 s ago"); dashboard.js treats such a
 //     card as no longer actionable;
-//   - the tab counts (`[data-count=STATUS]`) take the fresh numbers;
+//   - the tab counts (`[data-count=STATUS]`) take the fresh numbers (the change's own, or, when it has
+//     none, the view's counts asked for again);
 //   - `queue:remote-change` is dispatched on document with the change as its detail, whether or not
 //     its card is on this page (dashboard.js refills the page on it).
 // Cards are never removed here. If the stream cannot be opened (or keeps failing), the tab polls the
@@ -109,7 +110,9 @@
 
   function apply(change) {
     markCard(change);
-    if (siteCounts && change.siteId === site) setCounts(change.counts);
+    // A change announced while nobody watched the site (this tab was away, or had just opened) comes
+    // without counts: they are asked for, as for a view the site's counts do not fit.
+    if (siteCounts && change.siteId === site && change.counts) setCounts(change.counts);
     else if (!countsTimer) countsTimer = setTimeout(refreshCounts, 150);
     document.dispatchEvent(new CustomEvent('queue:remote-change', { detail: change }));
   }
@@ -143,6 +146,8 @@
           counts: null,
         });
       }
+      // The counts asked for once, here, for all of them.
+      clearTimeout(countsTimer);
       await refreshCounts();
     } catch {
       // Offline for a moment: the next round tries again.
