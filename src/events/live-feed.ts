@@ -363,24 +363,28 @@ export function createRedisFeed(deps: {
       const rest = siteIds.filter((id) => !out.has(id));
       if (rest.length === 0) return out;
       const now = Date.now();
-      const cached = (key: string) => {
+      const answers = new Map<string, boolean>();
+      for (const key of [ALL_SITES, ...rest]) {
         const k = known.get(key);
-        return k && k.until > now ? k.watched : undefined;
-      };
-      const ask = [ALL_SITES, ...rest].filter((key) => cached(key) === undefined);
+        if (k && k.until > now) answers.set(key, k.watched);
+      }
+      const ask = [ALL_SITES, ...rest].filter((key) => !answers.has(key));
       if (ask.length > 0) {
         try {
           const n = (await deps.publisher.eval(WATCHED_SCRIPT, ask.length, ...ask.map(watchKey))) as number[];
           if (known.size > 10_000) known.clear();
-          ask.forEach((key, i) => known.set(key, { until: now + cacheMs, watched: (n[i] ?? 0) > 0 }));
+          ask.forEach((key, i) => {
+            answers.set(key, (n[i] ?? 0) > 0);
+            known.set(key, { until: now + cacheMs, watched: (n[i] ?? 0) > 0 });
+          });
           watchWarned = false;
         } catch (err) {
           warnWatch(err);
           return out;
         }
       }
-      if (cached(ALL_SITES)) return new Set(siteIds);
-      for (const id of rest) if (cached(id)) out.add(id);
+      if (answers.get(ALL_SITES)) return new Set(siteIds);
+      for (const id of rest) if (answers.get(id)) out.add(id);
       return out;
     },
     async close() {
