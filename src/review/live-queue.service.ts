@@ -140,7 +140,8 @@ export function createLiveQueue(deps: { db: Db; feed: LiveFeed; log: Logger; hea
     lastFlushAt = Date.now();
     const batch = pending;
     pending = new Map();
-    const watched = await feed.watched([...batch.keys()]);
+    // Never throws by contract; a rejection here would stop every later announcement, so be sure.
+    const watched = await feed.watched([...batch.keys()]).catch(() => new Set<string>());
     let countingMs = 0;
     for (const [siteId, moves] of batch) {
       try {
