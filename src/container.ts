@@ -23,9 +23,10 @@ import { createThreadCache, type ThreadCache } from './comments/thread-cache.ts'
 import type { Config } from './config/env.ts';
 import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import type { EventRow } from './db/schema.ts';
 import type { ChangeNotifier } from './events/change-notifier.ts';
 import { createLocalFeed, createRedisFeed } from './events/live-feed.ts';
-import { countUndispatched, keepEventsInMemory, markDispatched } from './events/outbox.repository.ts';
+import { countUndispatched, findEvent, keepEventsInMemory, markDispatched } from './events/outbox.repository.ts';
 import { createRelay, type Relay } from './events/relay.ts';
 import { createBullmqQueue } from './jobs/bullmq-queue.ts';
 import { createDatabaseQueue } from './jobs/database-queue.ts';
@@ -62,7 +63,7 @@ import { createExportService, type ExportService } from './transfer/export.servi
 import { createImportService, type ImportService } from './transfer/import.service.ts';
 import { createImportJobService, type ImportJobService } from './transfer/import-job.service.ts';
 import { createDeliverWebhookJob } from './webhooks/deliver-webhook.job.ts';
-import { createProcessEventJob } from './webhooks/process-event.job.ts';
+import { createProcessEventJob, readEventOf } from './webhooks/process-event.job.ts';
 import { createSecretBox } from './webhooks/secret-box.ts';
 import { createWebhookService } from './webhooks/webhook.service.ts';
 
@@ -383,19 +384,26 @@ export async function createContainer(config: Config, options: ContainerOptions 
       if (workersStarted) return;
       workersStarted = true;
       log.info(describeMailMode(config.mail));
-      // Each lifecycle event first teaches the learned spam model, then fans out its webhooks, then gets a
-      // mail job, which decides what (if anything) to send.
-      const learn = createLearnFromEventJob({ db, training: spamTraining });
+      // One "events" job per lifecycle event reads the event once (marking it dispatched) and hands the row
+      // to each step in turn: the learned spam model, the webhooks, then the subscriber mail and the
+      // moderator alerts, which only queue "mail" jobs (those send, so an SMTP outage delays only them).
+      // Every step is idempotent, so the job retried after a failure in any step runs them all again safely.
+      const learn = createLearnFromEventJob({ training: spamTraining });
       const processEvent = createProcessEventJob({
         db,
         producer,
         threadCache,
         cacheEndpoints: database.kind === 'pglite',
       });
+      const mailSteps = async (event: EventRow) => {
+        await subscriptionMail.onEvent(event);
+        await alerts.onEvent(event);
+      };
       const mailJobs: Record<string, JobHandler> = {
+        // Queued by earlier versions, one per event: still run, so none queued before an upgrade is lost.
         event: async (job) => {
-          await subscriptionMail.onEvent(job);
-          await alerts.onEvent(job);
+          const event = await findEvent(db, String(job.data.eventId ?? ''));
+          if (event) await mailSteps(event);
         },
         alert: alerts.sendAlert,
         confirm: subscriptionMail.confirm,
@@ -406,9 +414,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
       await queue.startWorkers(
         {
           events: instrument('events', async (job) => {
-            await learn(job);
-            await processEvent(job);
-            await producer().add('mail', 'event', { eventId: job.data.eventId }, { jobId: `mail-${job.id}` });
+            const event = await readEventOf(db, job);
+            if (!event) return;
+            await learn(event);
+            await processEvent(job, event);
+            await mailSteps(event);
           }),
           mail: instrument('mail', async (job) => {
             const handler = mailJobs[job.name];

@@ -4,6 +4,7 @@
 // never from a request.
 import type { UserService } from '../auth/user.service.ts';
 import type { Db } from '../db/database.ts';
+import type { EventRow } from '../db/schema.ts';
 import type { Principal } from '../domain/principal.ts';
 import { findEvent } from '../events/outbox.repository.ts';
 import type { Job, Producer } from '../jobs/job-queue.ts';
@@ -68,13 +69,16 @@ export function createAlertService(deps: {
     },
 
     /**
-     * The mail queue's event job: a newly held comment, or one that entered the Reported queue (or was
-     * hidden by reports), queues one alert per "immediate" moderator of the site.
+     * A step of the "events" job (container.ts), given the event the job read: a newly held comment, or
+     * one that entered the Reported queue (or was hidden by reports), queues one alert per "immediate"
+     * moderator of the site. It only queues (the "alert" mail job sends), under job ids that name the
+     * alert, so the events job run again queues nothing twice.
      */
-    async onEvent(job: Job): Promise<void> {
-      const event = await findEvent(db, String(job.data.eventId ?? ''));
-      const data = event ? (event.payload as unknown as HeldEvent).data : null;
-      if (!event || !data) return;
+    async onEvent(event: EventRow): Promise<void> {
+      // comment.created is the twin of a new comment's status event (comment.pending for a held one).
+      if (event.type === 'comment.created') return;
+      const data = (event.payload as unknown as HeldEvent).data;
+      if (!data) return;
       const reported = event.type === REPORTED;
       // Held: a new comment the filters or the mode held. A published comment hidden by reports also
       // becomes pending; its comment.reported event alerts for it, with the reports' summary.

@@ -1,9 +1,12 @@
-// The "mail" queue's subscriber jobs. `onEvent` runs for every lifecycle event: a new comment made
-// with a subscription gets its confirmation mail queued; a comment that became published gets one
-// notice queued per confirmed recipient (never at submission of a held comment, never for a rejected
-// one). `confirm` and `reply` send one mail each, re-reading the subscription first, so an address
-// unsubscribed in the meantime gets nothing. Job data carries ids only.
+// The subscriber mail. `onEvent` is a step of the "events" job (container.ts), given the event the job
+// read: a new comment made with a subscription gets its confirmation mail queued; a comment that became
+// published gets one notice queued per confirmed recipient (never at submission of a held comment, never
+// for a rejected one). It only queues: `confirm`, `reply` and `decision` are "mail" jobs that send one
+// mail each, re-reading the subscription first, so an address unsubscribed in the meantime gets nothing,
+// and an SMTP outage delays only them. Job data carries ids only; job ids name what they send, so the
+// events job run again (a retry after a failure in a later step) queues nothing twice.
 import type { Db } from '../db/database.ts';
+import type { EventRow } from '../db/schema.ts';
 import { redactReasons } from '../domain/redacted-reason.ts';
 import { findEvent } from '../events/outbox.repository.ts';
 import { type Job, PermanentJobError, type Producer } from '../jobs/job-queue.ts';
@@ -73,11 +76,11 @@ export function createSubscriptionMailJobs(deps: SubscriptionMailDeps) {
   }
 
   return {
-    async onEvent(job: Job): Promise<void> {
-      const loaded = await loadEvent(job);
-      if (!loaded) return;
-      const { event, payload } = loaded;
-      const { comment, from, to, article } = payload.data;
+    async onEvent(event: EventRow): Promise<void> {
+      // A new comment's comment.created says what its status event (written with it) says: from null to
+      // its first status. The status event alone queues its mail; the twin would only ask again.
+      if (event.type === 'comment.created') return;
+      const { comment, from, to, article } = (event.payload as unknown as EventData).data;
       const jobs: { name: string; data: Record<string, unknown>; opts: { jobId: string } }[] = [];
       // A rejected or spam comment's subscription is never confirmed: its address may not be the writer's.
       if (from === null && (to === 'approved' || to === 'pending')) {
@@ -103,8 +106,9 @@ export function createSubscriptionMailJobs(deps: SubscriptionMailDeps) {
           articleKey: article.id,
           parentId: comment.parentId,
         });
-        // Never tell writers about their own comment.
-        const seen = new Set([await deps.authorHashOf(comment.id)].filter((h): h is string => h !== null));
+        // Never tell writers about their own comment (asked only when someone is to be told).
+        const author = subs.length > 0 ? await deps.authorHashOf(comment.id) : null;
+        const seen = new Set([author].filter((h): h is string => h !== null));
         // 'replies' before 'thread', so a reader with both gets the more personal mail, once.
         for (const sub of subs.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'replies' ? -1 : 1))) {
           if (seen.has(sub.email_hash)) continue;

@@ -1,9 +1,11 @@
-// The "events" queue: for each lifecycle event, refresh the thread cache and fan out one webhook
-// delivery per subscribed endpoint.
+// The "events" job's webhook step: for each lifecycle event, refresh the thread cache if need be and fan
+// out one webhook delivery per subscribed endpoint. The job reads its event once (readEventOf) and hands
+// the row to every step (container.ts).
 import { createHash } from 'node:crypto';
 import type { EventPayload } from '../comments/event-payload.ts';
 import type { ThreadCache } from '../comments/thread-cache.ts';
 import type { Db } from '../db/database.ts';
+import type { EventRow } from '../db/schema.ts';
 import { findEvent, takeEvent } from '../events/outbox.repository.ts';
 import type { Job, Producer } from '../jobs/job-queue.ts';
 import {
@@ -19,6 +21,17 @@ export function deliveryId(endpointId: string, eventId: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/**
+ * The events job's one read of its event. Reading it marks it dispatched: this worker holds it (the
+ * queue retries the job if this run fails), so the sweeper need not hand it over. A job held only in
+ * memory would be lost with the process: its event is marked once the job has run (see
+ * jobs/database-queue.ts).
+ */
+export function readEventOf(db: Db, job: Job): Promise<EventRow | undefined> {
+  const eventId = String(job.data.eventId ?? '');
+  return job.data.inMemory === true ? findEvent(db, eventId) : takeEvent(db, eventId);
+}
+
 /** `cacheEndpoints`: no other process writes webhook endpoints (embedded), so they are kept in memory. */
 export function createProcessEventJob(deps: {
   db: Db;
@@ -28,13 +41,8 @@ export function createProcessEventJob(deps: {
 }) {
   const { db } = deps;
   const enabledEndpoints = deps.cacheEndpoints ? listEnabledEndpointsCached : listEnabledEndpoints;
-  return async function processEvent(job: Job): Promise<void> {
-    // Reading the event marks it dispatched: this worker holds it (the queue retries the job if this run
-    // fails), so the sweeper need not hand it over. A job held only in memory would be lost with the
-    // process: its event is marked once the job has run (see jobs/database-queue.ts).
-    const eventId = String(job.data.eventId ?? '');
-    const event = job.data.inMemory === true ? await findEvent(db, eventId) : await takeEvent(db, eventId);
-    if (!event) return;
+  /** `event`: the job's event as readEventOf read it. */
+  return async function processEvent(job: Job, event: EventRow): Promise<void> {
     const payload = event.payload as unknown as EventPayload;
     // The process that committed the change invalidated the page right after its commit and then handed
     // the event over itself. Invalidating again here, once per event, would make a busy article's page

@@ -1,0 +1,157 @@
+// The events job, against the real queue (BullMQ under this test's own Redis prefix, or the database
+// queue) and a real SMTP server process: one job per lifecycle event does every step itself (spam
+// model, webhooks, subscriber mail, moderator alerts) and queues only the mail that is to be sent; run
+// again after a failure in a later step, or replayed whole, it sends each mail once.
+import { type ConnectionOptions, Queue } from 'bullmq';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.ts';
+import { countUndispatched } from '../../src/events/outbox.repository.ts';
+import type { QueueName } from '../../src/jobs/job-queue.ts';
+import { createUser } from '../support/accounts.ts';
+import { createSite, submit } from '../support/http.ts';
+import { type SmtpReceiver, startSmtpReceiver } from '../support/smtp-receiver.ts';
+import { createTestContext, type TestContext } from '../support/test-app.ts';
+import { waitUntil } from '../support/webhook-receiver.ts';
+
+let ctx: TestContext;
+let receiver: SmtpReceiver;
+const OPEN = 'evjob-open';
+const HELD = 'evjob-held';
+const MODERATOR = 'watcher@example.com';
+const COUNTED: QueueName[] = ['events', 'mail', 'webhooks'];
+
+beforeAll(async () => {
+  receiver = await startSmtpReceiver();
+  ctx = await createTestContext(
+    { SMTP_URL: receiver.url, MAIL_FROM: 'Example News <noreply@example.com>', PUBLIC_URL: 'https://comments.example' },
+    { smtpTimeouts: { connectionMs: 1_000, greetingMs: 1_000, socketMs: 3_000 } },
+  );
+  await createSite(ctx, OPEN, { moderation: 'none' });
+  await createSite(ctx, HELD, { moderation: 'all' });
+  await createUser(ctx, MODERATOR, 'moderator', [HELD]);
+  const cli = (...argv: string[]) => runCli(argv, ctx.container, { out: () => {}, err: () => {} });
+  expect(await cli('alerts:set', '--email', MODERATOR, '--site', HELD, '--frequency', 'immediate')).toBe(0);
+  await ctx.container.startWorkers();
+});
+afterAll(async () => {
+  await ctx?.close();
+  await receiver?.stop();
+});
+
+async function settled(): Promise<void> {
+  await ctx.container.relay.drain();
+  await waitUntil(
+    async () => {
+      if ((await countUndispatched(ctx.container.database.db)) > 0) return false;
+      const c = await ctx.container.queue.counts();
+      return c.events.waiting + c.events.active + c.mail.waiting + c.mail.active === 0;
+    },
+    20_000,
+    'queues to settle',
+  );
+}
+
+const jobMetric = async (queue: QueueName, outcome: 'completed' | 'retry') => {
+  const metric = await ctx.container.metrics.registry.getSingleMetric('comments_jobs_total')?.get();
+  return metric?.values.find((v) => v.labels.queue === queue && v.labels.outcome === outcome)?.value ?? 0;
+};
+
+/**
+ * Every job the queue has been given so far, per queue: BullMQ's own counts under this test's prefix, or
+ * the database queue's rows. The embedded mode holds events jobs in memory only (the outbox row is their
+ * record): those are counted as they finish.
+ */
+async function jobsGiven(): Promise<Record<string, number>> {
+  const { container } = ctx;
+  const out: Record<string, number> = {};
+  for (const name of COUNTED) {
+    if (container.queue.kind === 'bullmq') {
+      const q = new Queue(name, {
+        connection: container.redis as unknown as ConnectionOptions,
+        prefix: container.config.redisPrefix,
+      });
+      try {
+        const c = await q.getJobCounts('completed', 'failed', 'active', 'wait', 'delayed', 'prioritized', 'paused');
+        out[name] = Object.values(c).reduce((a, b) => a + b, 0);
+      } finally {
+        await q.close();
+      }
+    } else {
+      const row = await container.database.db
+        .selectFrom('jobs')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('queue', '=', name)
+        .executeTakeFirstOrThrow();
+      out[name] = row.n;
+    }
+  }
+  if (container.database.kind === 'pglite' && container.queue.kind === 'database')
+    out.events = (out.events ?? 0) + (await jobMetric('events', 'completed'));
+  return out;
+}
+
+const to = (address: string) => receiver.messages.filter((m) => m.envelope.to.includes(address));
+const eventsOf = (commentId: string) =>
+  ctx.container.database.db.selectFrom('events').select(['id', 'type']).where('comment_id', '=', commentId).execute();
+
+describe('the events job', () => {
+  it('costs a published comment without subscribers its two events jobs and no mail job', async () => {
+    await settled();
+    const before = await jobsGiven();
+    const c = await submit(ctx, OPEN, { articleId: 'counted', email: 'plain@example.org' });
+    expect(c.status).toBe(201);
+    expect(c.body.status).toBe('approved');
+    await settled();
+    const after = await jobsGiven();
+    expect((await eventsOf(c.body.id)).map((e) => e.type).sort()).toEqual(['comment.approved', 'comment.created']);
+    expect(Object.fromEntries(COUNTED.map((q) => [q, after[q]! - before[q]!]))).toEqual({
+      events: 2,
+      mail: 0,
+      webhooks: 0,
+    });
+  });
+
+  it('retried after a failure in its alert step, and replayed whole, sends each mail once', async () => {
+    const db = ctx.container.database.db;
+    const author = 'held.author@example.org';
+    await settled();
+    const retriesBefore = await jobMetric('events', 'retry');
+    // A real failure in the last step: the alerts table is gone while the held comment's status event runs.
+    await sql`alter table moderator_alerts rename to moderator_alerts_away`.execute(db);
+    let restored = false;
+    try {
+      const c = await submit(ctx, HELD, {
+        articleId: 'replayed',
+        email: author,
+        name: 'Held Author',
+        notify: 'replies',
+      });
+      expect(c.status).toBe(201);
+      expect(c.body.status).toBe('pending');
+      // The subscriber step ran (its confirmation, queued as a mail job, went out) and the alert step failed.
+      await waitUntil(async () => to(author).length > 0, 10_000, 'the confirmation');
+      await waitUntil(async () => (await jobMetric('events', 'retry')) > retriesBefore, 10_000, 'a failed events run');
+      expect(to(MODERATOR)).toHaveLength(0);
+      await sql`alter table moderator_alerts_away rename to moderator_alerts`.execute(db);
+      restored = true;
+      // The retry runs every step again: the alert goes out now, the confirmation is not queued again.
+      await waitUntil(async () => to(MODERATOR).length > 0, 15_000, 'the alert after the retry');
+      await settled();
+      expect(to(author)).toHaveLength(1);
+      expect(to(MODERATOR)).toHaveLength(1);
+
+      // Replayed whole, under job ids of their own (as if handed over again): nothing more is sent.
+      const events = await eventsOf(c.body.id);
+      expect(events).toHaveLength(2);
+      for (const e of events)
+        await ctx.container.queue.producer.add('events', 'event', { eventId: e.id }, { jobId: `replay-${e.id}` });
+      await settled();
+      expect(to(author)).toHaveLength(1);
+      expect(to(MODERATOR)).toHaveLength(1);
+      expect(to(author)[0]!.parsed.subject).toContain('Confirm');
+    } finally {
+      if (!restored) await sql`alter table moderator_alerts_away rename to moderator_alerts`.execute(db);
+    }
+  });
+});
