@@ -110,6 +110,22 @@ export function updateManyCountersFrom(source: string, input: string): RawBuilde
     where articles.id = d.article_id`;
 }
 
+/**
+ * The counters of the articles of several new comments (a group commit) in one CTE, as updateCountersFrom
+ * does for one: from the CTE `input` (id, article_id, published_delta, created_at) for the comments the CTE
+ * `source` returned.
+ */
+export function updateNewCommentCountersFrom(source: string, input: string): RawBuilder<unknown> {
+  return sql`update articles set first_comment_at = coalesce(articles.first_comment_at, d.first),
+      published_count = articles.published_count + d.delta,
+      thread_version = articles.thread_version + d.moves
+    from (select i.article_id, min(i.created_at) as first, sum(i.published_delta)::int as delta,
+                 (count(*) filter (where i.published_delta <> 0))::int as moves
+          from ${sql.table(input)} as i join ${sql.table(source)} as s on s.id = i.id
+          group by i.article_id) as d
+    where articles.id = d.article_id and (d.moves > 0 or articles.first_comment_at is null)`;
+}
+
 /** Closes the site's open articles whose first comment is older than the cut-off. */
 export async function closeArticlesBefore(db: DbOrTx, siteId: string, firstCommentBefore: Date): Promise<number> {
   const res = await db

@@ -57,6 +57,26 @@ export function insertCommentReturningId(
     returning id, event_seq`;
 }
 
+/**
+ * Several new comments (a group commit, group-commit.ts) as the body of ONE data-modifying CTE, as
+ * insertCommentReturningId inserts one: from the CTE `input` (the comment's columns, `event_count`,
+ * `claim_key` and `ord`, the order the requests arrived in, which decides who wins a duplicate), each only
+ * if it claims no key or the CTE `claimed` (site_id, key) returned its key.
+ */
+export function insertCommentsFrom(input: string, claimed: string): RawBuilder<unknown> {
+  return sql`insert into comments (id, site_id, article_id, parent_id, root_id, depth, name, email, email_hash, ip,
+                          user_agent, body, status, reasons, created_at, updated_at, published_at, event_seq)
+    select i.id, i.site_id, i.article_id, i.parent_id, i.root_id, i.depth, i.name, i.email, i.email_hash, i.ip,
+           i.user_agent, i.body, i.status, i.reasons, i.created_at, i.created_at,
+           case when i.status = 'approved' then i.created_at end, i.event_count
+    from ${sql.table(input)} as i
+    where i.claim_key is null
+       or exists (select 1 from ${sql.table(claimed)} as k where k.site_id = i.site_id and k.key = i.claim_key)
+    order by i.ord
+    on conflict (article_id, email_hash, (coalesce(parent_id, ${NO_PARENT})), (md5(body))) where status <> 'deleted' and source_key is null do nothing
+    returning id, event_seq`;
+}
+
 /** A status change of an existing comment as the body of a data-modifying CTE returning its id and its raised `event_seq`. */
 export function updateStatusReturningId(u: StatusUpdate, eventCount: number): RawBuilder<unknown> {
   const reasons = u.reasons !== undefined ? sql`, reasons = ${jsonb(u.reasons)}` : sql``;

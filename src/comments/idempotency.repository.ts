@@ -29,6 +29,17 @@ export function claimKey(siteId: string, k: IdempotencyClaim): RawBuilder<unknow
     returning key`;
 }
 
+/** Many claims at once (a group commit): from the CTE `input` (site_id, claim_key, fingerprint, status_code, response), returning site_id and key of each claimed. */
+export function claimKeysFrom(input: string): RawBuilder<unknown> {
+  return sql`insert into idempotency_keys (site_id, key, fingerprint, status_code, response)
+    select i.site_id, i.claim_key, i.fingerprint, i.status_code, i.response
+    from ${sql.table(input)} as i where i.claim_key is not null
+    on conflict (site_id, key) do update set fingerprint = excluded.fingerprint, status_code = excluded.status_code,
+      response = excluded.response, created_at = now()
+    where idempotency_keys.created_at <= now() - ${KEY_TTL}
+    returning site_id, key`;
+}
+
 export async function findIdempotentResponse(db: DbOrTx, siteId: string, key: string): Promise<StoredResponse | null> {
   const row = await db
     .selectFrom('idempotency_keys')

@@ -7,6 +7,7 @@ import type { DbOrTx } from '../db/database.ts';
 import type { ArticleRow, BanRow } from '../db/schema.ts';
 import type { CommentStatus } from '../domain/comment-status.ts';
 import { authorCountsQuery } from './comment.repository.ts';
+import { compiledShape } from './compiled-shape.ts';
 
 export interface SubmissionContext {
   article: ArticleRow | null;
@@ -15,6 +16,32 @@ export interface SubmissionContext {
   approvedUnderName: number;
   ban: BanRow | null;
 }
+
+/** Built and compiled once per shape (compiled-shape.ts): the hottest read of a submission. */
+const contextQuery = compiledShape(
+  (
+    db: DbOrTx,
+    p: {
+      siteId: string;
+      articleId: string;
+      emailHash: string;
+      name: string;
+      banEmailHash: string;
+      banDomains: string[];
+      banIp: string | null;
+      now: Date;
+    },
+  ) =>
+    db.selectNoFrom((eb) => [
+      jsonObjectFrom(
+        eb.selectFrom('articles').selectAll().where('site_id', '=', p.siteId).where('external_id', '=', p.articleId),
+      ).as('article'),
+      jsonArrayFrom(authorCountsQuery(db, p.siteId, p.emailHash, p.name)).as('author'),
+      jsonObjectFrom(
+        activeBanQuery(db, p.siteId, { emailHash: p.banEmailHash, domains: p.banDomains, ip: p.banIp }, p.now),
+      ).as('ban'),
+    ]),
+);
 
 // Rows come back as JSON: timestamps are strings there.
 const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as string));
@@ -30,15 +57,20 @@ export async function loadSubmissionContext(
     now: Date;
   },
 ): Promise<SubmissionContext> {
-  const row = await db
-    .selectNoFrom((eb) => [
-      jsonObjectFrom(
-        eb.selectFrom('articles').selectAll().where('site_id', '=', q.siteId).where('external_id', '=', q.articleId),
-      ).as('article'),
-      jsonArrayFrom(authorCountsQuery(db, q.siteId, q.emailHash, q.name)).as('author'),
-      jsonObjectFrom(activeBanQuery(db, q.siteId, q.banSubject, q.now)).as('ban'),
-    ])
-    .executeTakeFirstOrThrow();
+  const { banSubject: who } = q;
+  const { rows } = await db.executeQuery(
+    contextQuery(db, {
+      siteId: q.siteId,
+      articleId: q.articleId,
+      emailHash: q.emailHash,
+      name: q.name,
+      banEmailHash: who.emailHash,
+      banDomains: who.domains,
+      banIp: who.ip,
+      now: q.now,
+    }),
+  );
+  const row = rows[0]!;
   const a = row.article as
     | (Omit<ArticleRow, 'closed_at' | 'first_comment_at' | 'edited_at' | 'reopened_at' | 'created_at'> &
         Record<string, unknown>)

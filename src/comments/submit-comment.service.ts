@@ -24,12 +24,12 @@ import { findComment } from './comment.repository.ts';
 import type { CommentInput } from './comment.schemas.ts';
 import { authorHistory, filterInput } from './filter-context.ts';
 import type { FloodControl } from './flood-control.ts';
+import { createGroupCommit } from './group-commit.ts';
 import { releaseIdempotencyKey } from './idempotency.repository.ts';
 import { rejectionError } from './rejection.ts';
 import { loadSubmissionContext } from './submission-context.repository.ts';
 import { type Draft, draft, type Judged, type SubmitContext } from './submission-draft.ts';
 import { fingerprint, replay, type SubmitOutcome } from './submission-replay.ts';
-import { storeNewComment } from './transition.ts';
 
 const SUBMISSION: Actor = { type: 'filter', id: 'submission' };
 
@@ -45,6 +45,8 @@ export function createCommentSubmission(deps: {
   subscriptions: SubscriptionService;
 }) {
   const { db, sites, secret, flood } = deps;
+  // Comments stored at the same moment share one statement (group-commit.ts).
+  const writer = createGroupCommit(db);
 
   /** A reply must answer a published comment of the same article. */
   async function findParent(article: ArticleRow, parentId: string | undefined): Promise<Judged['parent']> {
@@ -114,11 +116,11 @@ export function createCommentSubmission(deps: {
     return { article, articleChanged: changed, parent, emailHash: hash, status, reasons: verdicts };
   }
 
-  /** Stored with its log row, events and key in one statement; `outcome` says whether it was written. */
+  /** Stored with its log row, events and key in one statement (shared with the comments stored at the same moment); `outcome` says whether it was written. */
   function store(j: Judged, d: Draft) {
     const { row } = d;
     const { id, siteId, articleId, parentId, name, body, emailHash, createdAt } = row;
-    return storeNewComment(db, {
+    return writer.store({
       // What the events say of it: no email, IP or user agent.
       comment: { id, siteId, articleId, parentId, name, body, emailHash, createdAt, status: null, publishedAt: null },
       article: { externalId: j.article.external_id, url: j.article.url, title: j.article.title },
@@ -169,6 +171,7 @@ export function createCommentSubmission(deps: {
   }
 
   return {
+    groupCommit: writer,
     async submit(siteId: string, input: CommentInput, ctx: SubmitContext): Promise<SubmitOutcome> {
       const site = await sites.get(siteId);
       // Only a key's claim and replay compare prints: none is computed without one.

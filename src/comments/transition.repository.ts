@@ -4,18 +4,23 @@
 // on the hottest write paths. Each table's SQL comes from the module that owns the table; this module
 // only puts them together, so a submission and a moderator's decision are written the same way.
 import { type RawBuilder, sql } from 'kysely';
-import { updateCountersFrom, updateManyCountersFrom } from '../articles/article.repository.ts';
+import {
+  updateCountersFrom,
+  updateManyCountersFrom,
+  updateNewCommentCountersFrom,
+} from '../articles/article.repository.ts';
 import { type DbOrTx, jsonb } from '../db/database.ts';
 import { insertEventsFrom, insertManyEventsFrom, type OutboxEvent } from '../events/outbox.repository.ts';
 import {
   insertCommentReturningId,
+  insertCommentsFrom,
   type NewCommentRow,
   raiseEventSeqReturningId,
   type StatusUpdate,
   updateStatusesFrom,
   updateStatusReturningId,
 } from './comment.repository.ts';
-import { claimKey, type IdempotencyClaim } from './idempotency.repository.ts';
+import { claimKey, claimKeysFrom, type IdempotencyClaim } from './idempotency.repository.ts';
 import { insertLogRowFrom, insertLogRowsFrom, type LogEntryInput } from './moderation-log.repository.ts';
 
 export interface TransitionWrite {
@@ -51,6 +56,81 @@ export async function writeTransition(db: DbOrTx, w: TransitionWrite): Promise<T
   const r = rows[0]!;
   if (r.claimed === 0) return 'key_taken';
   return r.written === 1 ? 'written' : 'conflict';
+}
+
+/** A new comment's write, as one of a group commit. */
+export type InsertWrite = Omit<TransitionWrite, 'comment'> & {
+  comment: { insert: NewCommentRow; claim: IdempotencyClaim | null };
+};
+
+/**
+ * Several new comments (a group commit, group-commit.ts) in ONE statement, each with exactly what
+ * writeTransition writes for one and the same outcome: the rows go in as one jsonb parameter (one SQL
+ * text whatever their number, so one named statement). In the order given: of two duplicates the first is
+ * written. The caller keeps each Idempotency-Key to one write per batch (a key claimed twice in one
+ * statement is an error). All or nothing: if the statement fails, nothing of any of them is stored.
+ */
+export async function writeNewComments(db: DbOrTx, writes: InsertWrite[]): Promise<TransitionOutcome[]> {
+  const input = writes.map((w, ord) => {
+    const c = w.comment.insert;
+    const k = w.comment.claim;
+    return {
+      ord,
+      id: c.id,
+      site_id: c.siteId,
+      article_id: c.articleId,
+      parent_id: c.parentId,
+      root_id: c.rootId,
+      depth: c.depth,
+      name: c.name,
+      email: c.email,
+      email_hash: c.emailHash,
+      ip: c.ip,
+      user_agent: c.userAgent,
+      body: c.body,
+      status: c.status,
+      reasons: c.reasons,
+      created_at: c.createdAt.toISOString(),
+      event_count: w.events.length,
+      claim_key: k?.key ?? null,
+      fingerprint: k?.fingerprint ?? null,
+      status_code: k?.statusCode ?? null,
+      response: k ? k.response : null,
+      actor_type: w.log.actorType,
+      actor_id: w.log.actorId,
+      from_status: w.log.from,
+      to_status: w.log.to,
+      log_reasons: w.log.reasons,
+      note: w.log.note,
+      published_delta: w.counters.publishedDelta,
+    };
+  });
+  const events = writes.flatMap((w) =>
+    w.events.map((e, i) => ({
+      ...e,
+      siteId: w.log.siteId,
+      commentId: w.comment.insert.id,
+      offsetFromLast: i + 1 - w.events.length,
+    })),
+  );
+  const { rows } = await sql<{ ord: number; claimed: boolean; written: boolean }>`
+    with input as materialized (
+      select * from jsonb_to_recordset(${jsonb(input)}) as i (
+        ord int, id uuid, site_id text, article_id int, parent_id uuid, root_id uuid, depth int, name text,
+        email text, email_hash text, ip text, user_agent text, body text, status text, reasons jsonb,
+        created_at timestamptz, event_count int, claim_key text, fingerprint text, status_code int,
+        response jsonb, actor_type text, actor_id text, from_status text, to_status text, log_reasons jsonb,
+        note text, published_delta int)),
+    claimed as (${claimKeysFrom('input')}),
+    changed as (${insertCommentsFrom('input', 'claimed')}),
+    logged as (${insertLogRowsFrom('changed', 'input')}),
+    announced as (${insertManyEventsFrom('changed', events)}),
+    counted as (${updateNewCommentCountersFrom('changed', 'input')})
+    select i.ord,
+           (i.claim_key is null or exists (select 1 from claimed k where k.site_id = i.site_id and k.key = i.claim_key)) as claimed,
+           exists (select 1 from changed c where c.id = i.id) as written
+    from input i order by i.ord`.execute(db);
+  return rows.map((r) => (!r.claimed ? 'key_taken' : r.written ? 'written' : 'conflict'));
 }
 
 /** Events about a comment whose status stays (a report queued it, its reports were decided): ONE statement, in sequence with its other events. */

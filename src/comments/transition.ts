@@ -13,6 +13,7 @@ import {
   type TransitionOutcome,
   type TransitionWrite,
   type UpdateWrite,
+  writeNewComments,
   writeTransition,
   writeTransitions,
 } from './transition.repository.ts';
@@ -59,14 +60,32 @@ function plan(t: Transition): Omit<TransitionWrite, 'comment'> {
   };
 }
 
+/** A new comment with its first status, and the Idempotency-Key it claims. */
+export type NewComment = Transition & { row: NewCommentRow; claim: IdempotencyClaim | null };
+
+export interface StoredNewComment {
+  outcome: TransitionOutcome;
+  eventIds: string[];
+}
+
 /** A new comment stored with its first status; returns what was written and the ids of its events. */
-export async function storeNewComment(
-  db: DbOrTx,
-  t: Transition & { row: NewCommentRow; claim: IdempotencyClaim | null },
-): Promise<{ outcome: TransitionOutcome; eventIds: string[] }> {
+export async function storeNewComment(db: DbOrTx, t: NewComment): Promise<StoredNewComment> {
   const p = plan(t);
   const outcome = await writeTransition(db, { ...p, comment: { insert: t.row, claim: t.claim } });
   return { outcome, eventIds: p.events.map((e) => e.id) };
+}
+
+/**
+ * Several new comments in ONE statement (group-commit.ts), each with the outcome storeNewComment would
+ * give it; at most one per Idempotency-Key. All or nothing: throws if the statement fails.
+ */
+export async function storeNewComments(db: DbOrTx, ts: NewComment[]): Promise<StoredNewComment[]> {
+  const plans = ts.map((t) => plan(t));
+  const outcomes = await writeNewComments(
+    db,
+    ts.map((t, i) => ({ ...plans[i]!, comment: { insert: t.row, claim: t.claim } })),
+  );
+  return outcomes.map((outcome, i) => ({ outcome, eventIds: plans[i]!.events.map((e) => e.id) }));
 }
 
 /**
