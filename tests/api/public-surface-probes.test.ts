@@ -187,3 +187,57 @@ describe('the pages a subscription link answers with', () => {
     for (const page of [confirm.text, off.text]) expect(page).not.toContain('comment was not posted');
   });
 });
+
+describe('"Manage my comments" posts with odd bodies', () => {
+  const post = (path: string, body: string | FormData, type?: string) =>
+    call(ctx, path, {
+      method: 'POST',
+      headers: { origin: ORIGIN, ...(type ? { 'content-type': type } : {}) },
+      body,
+    });
+  it('a site or token that is not a string is a 400 naming the field, never a 500', async () => {
+    for (const site of ['{"toString":1}', '["demo"]', '{"valueOf":null}', '123'])
+      expect(
+        expectProblem(await post('/mail/manage', `{"site":${site},"email":"a@example.com"}`, 'application/json'), 400)
+          .errors,
+      ).toEqual([{ path: 'site', message: 'must be a string' }]);
+    for (const path of ['/mail/manage/delete', '/mail/manage/delete-all'])
+      expectProblem(await post(path, '{"token":{"toString":1},"comment":"x"}', 'application/json'), 400);
+  });
+
+  it('broken JSON and bodies that are not objects are 400, other media types 415', async () => {
+    for (const body of ['{', '[1,2]', 'null', '"demo"'])
+      expect(expectProblem(await post('/mail/manage', body, 'application/json'), 400).errors?.[0]?.path).toBe('(body)');
+    expectProblem(await post('/mail/manage', 'site=demo', 'text/plain'), 415);
+    expectProblem(await post('/mail/manage/delete-all', 'token=x'), 415);
+  });
+
+  it('the form and JSON posts still work', async () => {
+    expect(
+      (await post('/mail/manage', 'site=demo&email=zara%40example.com', 'application/x-www-form-urlencoded')).status,
+    ).toBe(202);
+    expect((await post('/mail/manage', '{"site":"demo","email":"zara@example.com"}', 'application/json')).status).toBe(
+      202,
+    );
+  });
+});
+
+describe('problem type pages', () => {
+  it("names of Object's own properties are no problem types: 404", async () => {
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const res = await call(ctx, `/problems/${name}`);
+      expect(res.status, name).toBe(404);
+    }
+    expect((await call(ctx, '/problems/not_found')).status).toBe(200);
+  });
+});
+
+describe('the widget scripts and If-None-Match', () => {
+  it('`*` matches the current script: 304', async () => {
+    for (const path of ['/embed.js', '/count.js']) {
+      const res = await ctx.app.request(path, { headers: { 'if-none-match': '*' } });
+      expect(res.status, path).toBe(304);
+      expect(res.headers.get('etag')).toMatch(/^"[0-9a-f]{12}"$/);
+    }
+  });
+});
