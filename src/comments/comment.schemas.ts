@@ -5,6 +5,11 @@ import { codePointLength, normaliseNewlines, textProblem } from '../shared/text.
 
 const BODY_MAX_CHARS = 10_000;
 const NAME_MAX_CHARS = 100;
+/**
+ * Something a reader can see: not only spaces, zero-width characters, bidi controls or other format
+ * characters (a name of two U+200B would show as nobody on the thread).
+ */
+const VISIBLE = /[^\s\p{Cf}\p{Zs}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0]/u;
 
 /** A user-supplied text field: no NULs, lone surrogates or control characters; trimmed; length in code points. */
 export function text(opts: { min?: number; max: number; multiline?: boolean }) {
@@ -16,7 +21,7 @@ export function text(opts: { min?: number; max: number; multiline?: boolean }) {
     }
     const value = (opts.multiline ? normaliseNewlines(raw) : raw).trim();
     const length = codePointLength(value);
-    if (length < (opts.min ?? 0)) {
+    if (length < (opts.min ?? 0) || (opts.min && !VISIBLE.test(value))) {
       ctx.addIssue({
         code: 'custom',
         message: opts.min === 1 ? 'is required' : `must be at least ${opts.min} characters`,

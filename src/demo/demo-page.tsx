@@ -25,21 +25,24 @@ function CommentItem({ comment, cursor }: { comment: PublicComment; cursor: stri
           <span class="avatar" style={`background:${comment.avatar.color}`} aria-hidden="true">
             {comment.avatar.initials}
           </span>
-          <strong class="author">{comment.name}</strong>
+          <strong class="author">
+            <bdi>{comment.name}</bdi>
+          </strong>
           <time datetime={comment.createdAt} title={comment.createdAt}>
             {new Date(comment.createdAt).toUTCString().replace(' GMT', ' UTC')}
           </time>
         </header>
-        {/* html is the body already escaped by the API, with only <p>, <br> and safe links added. */}
-        <div class="body" dangerouslySetInnerHTML={{ __html: comment.html }} />
+        {/* html is the body already escaped by the API, with only <p>, <br> and safe links added. Names and
+            bodies are bidi isolates (<bdi>, dir=auto): a right-to-left override in them stays inside them. */}
+        <div class="body" dir="auto" dangerouslySetInnerHTML={{ __html: comment.html }} />
         <a
           class="reply"
           href={`?${cursor ? `cursor=${encodeURIComponent(cursor)}&` : ''}replyTo=${comment.id}#respond`}
         >
-          Reply to {comment.name}
+          Reply to <bdi>{comment.name}</bdi>
         </a>{' '}
         <a class="report" href={`?${cursor ? `cursor=${encodeURIComponent(cursor)}&` : ''}report=${comment.id}#report`}>
-          Report the comment by {comment.name}
+          Report the comment by <bdi>{comment.name}</bdi>
         </a>
       </article>
       {comment.replies.length > 0 && (
@@ -65,7 +68,9 @@ const REASONS = [
 function ReportForm({ siteId, comment, cursor }: { siteId: string; comment: PublicComment; cursor: string | null }) {
   return (
     <div id="report" class="respond">
-      <h2>Report the comment by {comment.name}</h2>
+      <h2>
+        Report the comment by <bdi>{comment.name}</bdi>
+      </h2>
       <form method="post" action={`/api/v1/sites/${siteId}/comments/${comment.id}/reports`}>
         <fieldset>
           <legend>Why should moderators look at it?</legend>
@@ -80,11 +85,11 @@ function ReportForm({ siteId, comment, cursor }: { siteId: string; comment: Publ
         <fieldset>
           <legend>Only for illegal content: the notice the EU Digital Services Act asks for</legend>
           <label for="report-law">Which law or rule it breaks</label>
-          <input id="report-law" name="law" maxlength={300} />
+          <input id="report-law" type="text" name="law" maxlength={300} />
           <label for="report-explanation">Why it is illegal</label>
           <textarea id="report-explanation" name="explanation" rows={4} maxlength={5000}></textarea>
           <label for="report-name">Your name</label>
-          <input id="report-name" name="reporterName" autocomplete="name" maxlength={100} />
+          <input id="report-name" type="text" name="reporterName" autocomplete="name" maxlength={100} />
           <label for="report-email">Your email</label>
           <input id="report-email" name="reporterEmail" type="email" autocomplete="email" maxlength={254} />
           <label>
@@ -173,7 +178,15 @@ export function DemoPage(p: DemoPageProps) {
                   Your comment is published.
                 </p>
               )}
-              <h2>{p.replyTo ? `Reply to ${p.replyTo.name}` : 'Leave a reply'}</h2>
+              <h2>
+                {p.replyTo ? (
+                  <>
+                    Reply to <bdi>{p.replyTo.name}</bdi>
+                  </>
+                ) : (
+                  'Leave a reply'
+                )}
+              </h2>
               {p.replyTo && (
                 <p>
                   <a href="/#respond">Cancel reply</a>
@@ -193,7 +206,7 @@ export function DemoPage(p: DemoPageProps) {
                 <label for="name">
                   Name <span aria-hidden="true">*</span>
                 </label>
-                <input id="name" name="name" autocomplete="name" maxlength={100} required />
+                <input id="name" type="text" name="name" autocomplete="name" maxlength={100} required />
                 <label for="email">
                   Email <span aria-hidden="true">*</span>
                 </label>
@@ -212,7 +225,7 @@ export function DemoPage(p: DemoPageProps) {
                 </fieldset>
                 <div class="hp" aria-hidden="true">
                   <label for="website">Leave this field empty</label>
-                  <input id="website" name="website" tabindex={-1} autocomplete="off" />
+                  <input id="website" type="text" name="website" tabindex={-1} autocomplete="off" />
                 </div>
                 <button type="submit">Post Comment</button>
               </form>

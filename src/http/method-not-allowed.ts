@@ -24,18 +24,31 @@ export function methodNotAllowed(app: Hono<never>): MiddlewareHandler {
     return r;
   };
   const serves = (r: TrieRouter<string>, method: string, path: string) => r.match(method, path)[0].length > 0;
+  const allowedOn = (path: string) => {
+    router ??= build();
+    const allowed = methods.filter((m) => serves(router!, m, path));
+    if (allowed.includes('GET')) allowed.push('HEAD');
+    return allowed;
+  };
+  // A CORS preflight is answered by the site API's middleware; any other OPTIONS of a known path (and a
+  // preflight nothing answered) asks what the path serves: 204 with Allow (RFC 9110 §9.3.7), not a 404.
+  const options: MiddlewareHandler = async (c, next) => {
+    await next();
+    if (c.res.status !== 404) return;
+    const allowed = allowedOn(c.req.path);
+    if (allowed.length === 0) return;
+    c.res = new Response(null, { status: 204, headers: { allow: [...allowed, 'OPTIONS'].join(', ') } });
+  };
   return async (c, next) => {
     const method = c.req.method;
-    if (method === 'OPTIONS') return next();
+    if (method === 'OPTIONS') return options(c, next);
     // The app's router already matched this request: a route of its own method among the matches means
     // it is served (middleware is ALL), with no second match over the whole table on every request.
     const asked = method === 'HEAD' ? 'GET' : method;
     for (const route of matchedRoutes(c)) if (route.method === asked) return next();
-    router ??= build();
     const path = c.req.path;
-    const allowed = methods.filter((m) => serves(router!, m, path));
+    const allowed = allowedOn(path);
     if (allowed.length === 0) return next(); // an unknown path: 404 from notFound
-    if (allowed.includes('GET')) allowed.push('HEAD');
     const res = problemResponse(
       c,
       405,

@@ -88,7 +88,10 @@ export function problemTypes(): ProblemType[] {
 }
 
 export function problemTypeOf(code: string): ProblemType | undefined {
-  const meaning = BY_CODE[code] ?? Object.values(BY_STATUS).find((s) => s.code === code)?.meaning;
+  // Own keys only: `/problems/constructor` or `/problems/__proto__` name no type (they are Object's).
+  const meaning = Object.hasOwn(BY_CODE, code)
+    ? BY_CODE[code]
+    : Object.values(BY_STATUS).find((s) => s.code === code)?.meaning;
   return meaning ? { code, meaning } : undefined;
 }
 

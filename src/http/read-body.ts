@@ -94,7 +94,8 @@ function declaredTooLarge(c: Context): boolean {
   );
 }
 
-const utf8 = new TextDecoder();
+// JSON is UTF-8 (RFC 8259 §8.1): bytes that are not are refused, never stored as U+FFFD. A leading BOM is dropped.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export async function readBody(
   c: Context,
@@ -115,10 +116,15 @@ export async function readBody(
   }
   const bytes = early ?? (await (incoming ? readIncoming(incoming) : readStream(c)));
   if (format === 'json') {
+    let text: string;
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      throw new ValidationError([{ path: '(body)', message: 'is not valid UTF-8' }], 'The body is not valid UTF-8.');
+    }
     let data: unknown;
     try {
-      // TextDecoder, like Request.text(): invalid bytes become U+FFFD and a leading BOM is dropped.
-      data = JSON.parse(utf8.decode(bytes));
+      data = JSON.parse(text);
     } catch {
       throw new ValidationError([{ path: '(body)', message: 'is not valid JSON' }], 'The body is not valid JSON.');
     }

@@ -7,7 +7,8 @@ import type { AppEnv } from '../http/app-env.ts';
 import { clientIp } from '../http/client-info.ts';
 import { wantsHtml } from '../http/form-pages.tsx';
 import { errorToResponse } from '../http/problem.ts';
-import { AppError, ForbiddenError } from '../shared/errors.ts';
+import { readBody } from '../http/read-body.ts';
+import { AppError, ForbiddenError, ValidationError } from '../shared/errors.ts';
 import { askPage, deletedAllPage, errorPage, listPage, sentPage } from './manage-pages.tsx';
 import type { ReaderData } from './reader-data.service.ts';
 
@@ -24,13 +25,19 @@ function sameOrigin(origin: string): MiddlewareHandler<AppEnv> {
   };
 }
 
+/**
+ * The form's fields, read as the comment routes read theirs (http/read-body.ts): JSON or a form, else 415;
+ * broken JSON or a body that is not an object, 400.
+ */
 async function fields(c: Context): Promise<Record<string, unknown>> {
-  if ((c.req.header('content-type') ?? '').includes('application/json')) {
-    const body: unknown = await c.req.json().catch(() => null);
-    return body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-  }
-  const body = await c.req.parseBody().catch(() => ({}));
-  return body as Record<string, unknown>;
+  return (await readBody(c)).data;
+}
+
+/** A field that must be text when present (`String()` of an object or array is not a site id or a token). */
+function textField(f: Record<string, unknown>, name: string): string {
+  const value = f[name] ?? '';
+  if (typeof value !== 'string') throw new ValidationError([{ path: name, message: 'must be a string' }]);
+  return value;
 }
 
 // The token is a key to someone's comments: kept out of caches and out of Referer headers.
@@ -52,7 +59,7 @@ export function manageRoutes(deps: { readers: ReaderData; baseUrl: string; trust
   });
   app.post('/', async (c) => {
     const f = await fields(c);
-    await deps.readers.requestLink(String(f.site ?? ''), f.email, clientIp(c, deps.trustProxy));
+    await deps.readers.requestLink(textField(f, 'site'), f.email, clientIp(c, deps.trustProxy));
     if (!wantsHtml(c)) return c.json({ sent: 'if the address has comments on the site' }, 202);
     return c.html(sentPage(), 202);
   });
@@ -73,7 +80,7 @@ export function manageRoutes(deps: { readers: ReaderData; baseUrl: string; trust
 
   app.post('/delete', async (c) => {
     const f = await fields(c);
-    const token = String(f.token ?? '');
+    const token = textField(f, 'token');
     await deps.readers.deleteOne(token, f.comment);
     if (!wantsHtml(c)) return c.json({ deleted: 1 }, 200, PRIVATE);
     // Back to the list, which no longer shows it.

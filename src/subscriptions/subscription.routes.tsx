@@ -18,7 +18,11 @@ export function subscriptionRoutes(deps: { subscriptions: SubscriptionService; t
   const app = new Hono<AppEnv>();
   // Errors as a page for a browser, as problem+json for everything else.
   app.onError((err, c) => {
-    if (err instanceof AppError && wantsHtml(c)) return formErrorPage(c, err);
+    // Titled for what the link was for: these readers posted no comment here.
+    const title = c.req.path.endsWith('/unsubscribe')
+      ? 'You were not unsubscribed'
+      : 'Your subscription was not confirmed';
+    if (err instanceof AppError && wantsHtml(c)) return formErrorPage(c, err, title);
     throw err;
   });
 

@@ -18,12 +18,9 @@ function serveScript(c: Context<AppEnv>, script: WidgetScript, cacheControl: str
     // Pages that isolate themselves (COEP: require-corp) may still load it.
     'cross-origin-resource-policy': 'cross-origin',
   };
-  if (
-    c.req
-      .header('if-none-match')
-      ?.split(',')
-      .some((tag) => tag.trim().replace(/^W\//, '') === etag)
-  ) {
+  // `*` matches any current representation (RFC 9110 §13.1.2), as the thread's ETag check does.
+  const ifNoneMatch = c.req.header('if-none-match');
+  if (ifNoneMatch?.trim() === '*' || ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
     return c.body(null, 304, headers);
   }
   if (/\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) {

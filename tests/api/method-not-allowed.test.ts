@@ -50,3 +50,24 @@ describe('405 Method Not Allowed', () => {
     expect(preflight.status).toBeLessThan(300);
   });
 });
+
+describe('OPTIONS without a CORS preflight', () => {
+  it.each([
+    ['/', ['GET', 'HEAD']],
+    ['/embed.js', ['GET', 'HEAD']],
+    ['/api/v1/sites/m405/comments', ['POST']],
+    ['/api/v1/sites/m405/articles/a-1/comments', ['GET', 'HEAD']],
+    ['/mail/unsubscribe', ['GET', 'HEAD', 'POST']],
+  ])('%s answers 204 with Allow, not 404', async (path, allowed) => {
+    const res = await ctx.app.request(path, { method: 'OPTIONS' });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('allow')?.split(', ').sort()).toEqual([...allowed, 'OPTIONS'].sort());
+    expect(await res.text()).toBe('');
+  });
+
+  it('an unknown path still answers 404 problem+json', async () => {
+    const res = await ctx.app.request('/nothing-here', { method: 'OPTIONS' });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+});
