@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../src/auth/user.service.ts';
 import { api, bearer, createUser, tokenFor } from '../support/accounts.ts';
-import { createSite, expectProblem } from '../support/http.ts';
+import { createSite, expectProblem, submit } from '../support/http.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
 
 let ctx: TestContext;
@@ -26,6 +26,16 @@ async function auditRows(action: string, targetId: string) {
     .where('action', '=', action)
     .where('target_id', '=', targetId)
     .execute();
+}
+
+/** The site as stored now (not through the service's cache). */
+async function stored(id: string) {
+  const row = await ctx.container.database.db
+    .selectFrom('sites')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  return { name: row.name, settings: row.settings as Record<string, any> };
 }
 
 const statuses = (responses: { status: number }[]) => responses.map((r) => r.status).sort();
@@ -62,6 +72,46 @@ describe('two at once', () => {
     for (const refused of revokes.filter((r) => r.status === 409))
       expect(expectProblem(refused, 409).code).toBe('token_revoked');
     expect(await auditRows('token.revoke', apiToken.id)).toHaveLength(1);
+  });
+
+  it("merges two admins' settings changes made at once: neither is lost", async () => {
+    for (let round = 0; round < 8; round++) {
+      const depth = 2 + (round % 4);
+      const answers = await Promise.all([
+        api(ctx, 'PATCH', '/api/v1/admin/sites/race-a', auth, { settings: { maxDepth: depth } }),
+        api(ctx, 'PATCH', '/api/v1/admin/sites/race-a', auth, { settings: { reportQueueThreshold: 10 + round } }),
+        api(ctx, 'PATCH', '/api/v1/admin/sites/race-a', auth, { name: `Race round ${round}` }),
+      ]);
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+      const site = await stored('race-a');
+      expect({ name: site.name, depth: site.settings.maxDepth, threshold: site.settings.reportQueueThreshold }).toEqual(
+        {
+          name: `Race round ${round}`,
+          depth,
+          threshold: 10 + round,
+        },
+      );
+    }
+  });
+
+  it("keeps an erased author's address off the block list when an admin changes the site at that moment", async () => {
+    for (let round = 0; round < 6; round++) {
+      const email = `blocked-${round}@race-erase.example`;
+      const others = ['kept@race-erase.example'];
+      await ctx.container.admin.updateSite({ type: 'cli', id: 'test' }, 'race-a', {
+        settings: { blockedEmails: [...others, email] },
+      });
+      expect((await submit(ctx, 'race-a', { email, articleId: 'race-erase' })).status).toBe(201);
+      const [erased, patched] = await Promise.all([
+        ctx.container.erasure.eraseAuthor({ type: 'cli', id: 'test' }, 'race-a', email),
+        api(ctx, 'PATCH', '/api/v1/admin/sites/race-a', auth, { settings: { maxDepth: 3 + (round % 3) } }),
+      ]);
+      expect(erased).toBe(1);
+      expect(patched.status, patched.text).toBe(200);
+      const site = await stored('race-a');
+      expect(site.settings.blockedEmails).toEqual(others);
+      expect(site.settings.maxDepth).toBe(3 + (round % 3));
+    }
   });
 
   it('never leaves the service without an admin when the last two demote or disable each other at once', async () => {
