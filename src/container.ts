@@ -271,7 +271,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
   const box = createSecretBox(secretKey);
   const webhooks = createWebhookService({ db, sites, box, producer, allowPrivate: config.webhookAllowPrivate });
   const sessions = createSessionService({ db, secret: secretKey });
-  const limiter = createLoginLimiter({ redis, prefix: config.redisPrefix, log });
+  const limiter = createLoginLimiter({ redis, prefix: config.redisPrefix, log, secret: secretKey });
   const metrics = createMetrics();
   metrics.setSources({
     queueCounts: () => queue.counts(),

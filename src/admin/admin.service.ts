@@ -7,6 +7,7 @@ import type { Actor } from '../domain/actor.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import type { SiteSettings } from '../sites/site-settings.ts';
 import type { EndpointInput, WebhookService } from '../webhooks/webhook.service.ts';
+import { lockSite } from './site-lock.repository.ts';
 
 export type { AuditEntry } from '../audit/audit.service.ts';
 
@@ -42,6 +43,8 @@ export function createAdminService(deps: {
       patch: { name?: string | undefined; settings?: Record<string, unknown> | undefined },
     ) {
       return inTransaction(db, async (tx) => {
+        // Two admins at once: each patch is merged over the other's, none is lost.
+        await lockSite(tx, id);
         const site = await sites.withTx(tx).update(id, {
           ...(patch.name !== undefined ? { name: patch.name } : {}),
           ...(patch.settings ? { settings: patch.settings } : {}),

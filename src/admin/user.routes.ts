@@ -101,6 +101,7 @@ const routes = {
       200: { description: 'Revoked', ...json(z.object({ apiToken: tokenSchema })) },
       ...authProblems,
       404: problem('No such token'),
+      409: problem('The token was already revoked (`token_revoked`); nothing was changed'),
     },
   }),
 };

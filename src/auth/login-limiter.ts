@@ -9,7 +9,7 @@
 // the password was right, so a burst of parallel guesses checks at most the budget's worth of
 // passwords. Counters live in Redis when configured (shared by every API process), in memory
 // otherwise; when Redis fails, an in-memory limiter stands in (never an error for the user).
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -60,7 +60,7 @@ export interface LoginLimiter {
   begin(attempt: { email: string; ip: string | null; deviceId: string | null }): Promise<LoginAttempt>;
 }
 
-// Emails are hashed in keys: the limiter's store holds no personal data.
+// Emails and IPs are hashed in keys: the limiter's store holds no personal data.
 export const accountKey = (email: string) =>
   createHash('sha256').update(email.trim().toLowerCase()).digest('hex').slice(0, 32);
 
@@ -75,6 +75,8 @@ export function createLoginLimiter(deps: {
   redis: Redis | null;
   prefix: string;
   log: Logger;
+  /** The server secret: IPs are keyed with it (an unkeyed hash of an IPv4 address is undone by trying them all). */
+  secret: string;
   limits?: LoginLimits;
 }): LoginLimiter {
   const limits = deps.limits ?? DEFAULT_LOGIN_LIMITS;
@@ -107,8 +109,14 @@ export function createLoginLimiter(deps: {
     }
   }
 
-  // An IPv6 client counts as its /64 (one household or host can hold the whole /64).
-  const ipKey = (ip: string | null) => clientKey(ip) ?? 'unknown';
+  // An IPv6 client counts as its /64 (one household or host can hold the whole /64). The key is an HMAC
+  // of it, never the address: Redis keys outlive an author's erasure (up to the IP window).
+  const ipKey = (ip: string | null) => {
+    const client = clientKey(ip);
+    return client
+      ? createHmac('sha256', deps.secret).update(`login-ip:${client}`).digest('hex').slice(0, 32)
+      : 'unknown';
+  };
 
   function attempt(
     counted: LoginAttempt['counted'],

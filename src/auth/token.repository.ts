@@ -30,13 +30,15 @@ export async function listTokensOfUser(db: DbOrTx, userId: string): Promise<ApiT
   return db.selectFrom('api_tokens').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
 }
 
-export async function revokeToken(db: DbOrTx, id: string, at: Date): Promise<void> {
-  await db
+/** Revokes the token unless it already was; false when it was. */
+export async function revokeToken(db: DbOrTx, id: string, at: Date): Promise<boolean> {
+  const result = await db
     .updateTable('api_tokens')
     .set({ revoked_at: at })
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** Revokes every live token of an account; answers how many. */

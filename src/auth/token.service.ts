@@ -7,7 +7,7 @@ import { bindable, type Db, type DbOrTx, inTransaction } from '../db/database.ts
 import type { ApiTokenRow } from '../db/schema.ts';
 import type { Actor } from '../domain/actor.ts';
 import type { Principal } from '../domain/principal.ts';
-import { NotFoundError, ValidationError } from '../shared/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { uuidPattern, uuidv7 } from '../shared/ids.ts';
 import { principalFor, sha256 } from './session.service.ts';
 import * as repo from './token.repository.ts';
@@ -85,7 +85,11 @@ function tokenVerbs(db: DbOrTx, audit: AuditService) {
     async revoke(id: string, actor: Actor): Promise<ApiToken> {
       const token = await this.get(id);
       await inTransaction(db, async (tx) => {
-        await repo.revokeToken(tx, id, new Date());
+        // Revoked already (two admins at once, a second click): one revocation, one audit row.
+        if (!(await repo.revokeToken(tx, id, new Date())))
+          throw new ConflictError(`The API token ${id} was already revoked. Nothing was changed.`, {
+            code: 'token_revoked',
+          });
         await audit.withTx(tx).record(actor, {
           action: 'token.revoke',
           siteId: null,

@@ -10,6 +10,26 @@ export async function findUserById(db: DbOrTx, id: string): Promise<UserRow | un
   return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The account, locked until the transaction ends: two changes of one account run one after the other. */
+export async function findUserByIdForUpdate(db: DbOrTx, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+/**
+ * Locks every enabled admin, in id order (so two callers never deadlock), before a change that could
+ * leave none: the count that follows then sees any such change a colleague committed meanwhile.
+ */
+export async function lockActiveAdmins(db: DbOrTx): Promise<void> {
+  await db
+    .selectFrom('users')
+    .select('id')
+    .where('role', '=', 'admin')
+    .where('disabled_at', 'is', null)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
 export async function listUsers(db: DbOrTx): Promise<UserRow[]> {
   return db.selectFrom('users').selectAll().orderBy('email').execute();
 }

@@ -127,7 +127,11 @@ function userVerbs(db: DbOrTx, audit: AuditService) {
       if (patch.role !== undefined) check(roleSchema, patch.role, 'role', errors);
       if (errors.length) throw new ValidationError(errors);
       return inTransaction(db, async (tx) => {
-        const row = await rowById(tx, id);
+        // Two admins demoting or disabling each other at once must not leave no admin at all: the admins
+        // are locked first (always in the same order), then the account itself, read as committed now.
+        if (patch.role !== undefined || patch.disabled !== undefined) await repo.lockActiveAdmins(tx);
+        const row = uuidPattern.test(id) ? await repo.findUserByIdForUpdate(tx, id) : undefined;
+        if (!row) throw new NotFoundError(`No user with id "${id.slice(0, 100)}".`);
         await keepAnAdmin(tx, row, patch);
         const disabledAt =
           patch.disabled === undefined ? undefined : patch.disabled ? (row.disabled_at ?? new Date()) : null;

@@ -123,8 +123,15 @@ export async function listBans(
   return query.orderBy('created_at', 'desc').limit(q.limit).execute();
 }
 
-export async function liftBan(db: DbOrTx, id: string, at: Date): Promise<void> {
-  await db.updateTable('bans').set({ lifted_at: at }).where('id', '=', id).where('lifted_at', 'is', null).execute();
+/** Lifts the ban unless it already was; false when it was (a colleague's lift committed first). */
+export async function liftBan(db: DbOrTx, id: string, at: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('bans')
+    .set({ lifted_at: at })
+    .where('id', '=', id)
+    .where('lifted_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /**

@@ -124,6 +124,7 @@ const liftRoute = createRoute({
     200: { description: 'The lifted ban', content: { 'application/json': { schema: z.object({ ban: banSchema }) } } },
     ...authProblems,
     404: problem('No such ban (admins)'),
+    409: problem('The ban was already lifted (`ban_lifted`); nothing was changed'),
   },
 });
 

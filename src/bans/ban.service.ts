@@ -321,7 +321,12 @@ function banVerbs(db: DbOrTx, deps: { sites: SiteVerbs; audit: AuditService; sec
       requireSite(who, row.site_id);
       const actor = actorOf(who);
       await inTransaction(db, async (tx) => {
-        await repo.liftBan(tx, id, new Date());
+        // Two moderators lifting one ban at once (or a second click): one lifts it, the other is told,
+        // and only the lift that happened is in the audit log.
+        if (!(await repo.liftBan(tx, id, new Date())))
+          throw new ConflictError(`The ban ${id} was already lifted. Nothing was changed.`, {
+            code: 'ban_lifted',
+          });
         await audit.withTx(tx).record(actor, {
           action: 'ban.lift',
           siteId: row.site_id,

@@ -6,6 +6,7 @@
 // author's email, reply subscriptions, the spam model's counts of the erased comments… Write the
 // clearing function in your own repository (safe to run twice), then add `{ name, run }` below;
 // `authorOnly` is for data keyed by the person rather than by the comments.
+import { lockSite } from '../admin/site-lock.repository.ts';
 import { scrubAuditOfSite } from '../audit/audit.repository.ts';
 import { eraseBansOfAuthor, hasActiveEmailBan, insertBanUnlessActive } from '../bans/ban.repository.ts';
 import { blankComments } from '../comments/comment.repository.ts';
@@ -51,6 +52,9 @@ function everyValue(s: ErasureSubject, author: Author): string[] {
  * email ban that matches the keyed hash and shows no address.
  */
 async function eraseFromBlockLists(sites: SiteService, tx: Tx, s: ErasureSubject, author: Author): Promise<number> {
+  // Locked before it is read: an admin's settings change at the same moment, merged over the lists as
+  // they were, would put the erased address back.
+  await lockSite(tx, s.siteId);
   const site = await sites.withTx(tx).get(s.siteId);
   const emails = new Set([author.email, ...s.values.emails].map((e) => e.trim().toLowerCase()));
   const ipKeys = new Set(ipKeysOf(s.values.ips));

@@ -16,7 +16,7 @@ const limits: LoginLimits = {
   ipMaxDelayMs: 100,
 };
 const log = createLogger('silent');
-const memoryLimiter = () => createLoginLimiter({ redis: null, prefix: 'unit', log, limits });
+const memoryLimiter = () => createLoginLimiter({ redis: null, prefix: 'unit', log, limits, secret: 'unit-secret' });
 
 async function fail(limiter: ReturnType<typeof memoryLimiter>, email: string, ip: string, deviceId: string | null) {
   const attempt = await limiter.begin({ email, ip, deviceId });
@@ -96,7 +96,7 @@ describe('login limiter', () => {
     redis.on('error', () => {});
     await redis.connect().catch(() => {});
     try {
-      const limiter = createLoginLimiter({ redis, prefix: 'unit', log, limits });
+      const limiter = createLoginLimiter({ redis, prefix: 'unit', log, limits, secret: 'unit-secret' });
       for (let i = 0; i < 3; i++) await fail(limiter, 'eve@example.com', '192.0.2.1', null);
       const locked = await limiter.begin({ email: 'eve@example.com', ip: '192.0.2.1', deviceId: null });
       expect(locked.lockedFor).toBeGreaterThan(0);
