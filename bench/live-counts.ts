@@ -3,7 +3,7 @@
 // (log_min_duration_statement = 0 on that database only), POSTs through the app in this process
 // (PostgreSQL + Redis, no worker), then the server log read for this database's backends: statements,
 // PostgreSQL time and count queries per POST. `LIVE_WATCH=1` keeps a queue stream of the site open
-// during the run (the watched case). Run: `node --import tsx bench/live-queue-counts.ts`.
+// during the run (the watched case). Run: `npx tsx bench/live-counts.ts`.
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import pg from 'pg';
