@@ -93,6 +93,11 @@ const COUNT_GAP_FACTOR = 10;
 /** ... but no longer than this: a change still reaches the tabs within a couple of seconds. */
 const MAX_FLUSH_GAP_MS = 2_000;
 
+/** The least time from one announcement to the next, after one whose counts took `countingMs`. */
+export function flushGapMs(countingMs: number): number {
+  return Math.min(MAX_FLUSH_GAP_MS, Math.max(MIN_FLUSH_GAP_MS, COUNT_GAP_FACTOR * countingMs));
+}
+
 /** How often an open stream gets a comment line and its session is checked again. */
 const HEARTBEAT_MS = 15_000;
 
@@ -156,7 +161,7 @@ export function createLiveQueue(deps: { db: Db; feed: LiveFeed; log: Logger; hea
         log.warn({ err: (err as Error).message, siteId }, 'live queue: could not announce changes');
       }
     }
-    gapMs = Math.min(MAX_FLUSH_GAP_MS, Math.max(MIN_FLUSH_GAP_MS, COUNT_GAP_FACTOR * countingMs));
+    gapMs = flushGapMs(countingMs);
   }
 
   const hears = (s: { siteIds: string[] | null }, change: LiveChange) =>

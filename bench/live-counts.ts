@@ -3,9 +3,10 @@
 // (log_min_duration_statement = 0 on that database only), POSTs through the app in this process
 // (PostgreSQL + Redis, no worker), then the server log read for this database's backends: statements,
 // PostgreSQL time and count queries per POST. `LIVE_WATCH=1` keeps a queue stream of the site open
-// during the run (the watched case). Run: `node --import tsx bench/live-queue-counts.ts`.
+// during the run (the watched case). Run: `npx tsx bench/live-counts.ts`.
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config/env.ts';
@@ -127,11 +128,13 @@ try {
         .map(([text, t]) => `${(t / POSTS).toFixed(2)} ms: ${text}`),
     }),
   );
-  // The run's Redis keys (its prefix is the database's name).
-  const keys = await container.redis!.keys(`${database}:*`);
-  if (keys.length > 0) await container.redis!.del(...keys);
   await container.close();
 } finally {
   await admin.query(`drop database if exists ${database} with (force)`);
   await admin.end();
+  // The run's Redis keys (its prefix is the database's name): queue jobs, the live feed, caches.
+  const redis = new Redis(REDIS_URL);
+  for await (const keys of redis.scanStream({ match: `${database}:*`, count: 500 }) as AsyncIterable<string[]>)
+    if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
 }
