@@ -4,10 +4,11 @@
 import type { AuditQuery, AuditService } from '../audit/audit.service.ts';
 import { type Db, inTransaction } from '../db/database.ts';
 import type { Actor } from '../domain/actor.ts';
+import { uuidPattern } from '../shared/ids.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import type { SiteSettings } from '../sites/site-settings.ts';
 import type { EndpointInput, WebhookService } from '../webhooks/webhook.service.ts';
-import { lockSite } from './site-lock.repository.ts';
+import { lockEndpoint, lockSite } from './row-locks.repository.ts';
 
 export type { AuditEntry } from '../audit/audit.service.ts';
 
@@ -97,6 +98,8 @@ export function createAdminService(deps: {
 
     async deleteWebhook(actor: Actor, id: string): Promise<void> {
       await inTransaction(db, async (tx) => {
+        // A removal already committed by a colleague: the service's own lookup answers 404.
+        if (uuidPattern.test(id)) await lockEndpoint(tx, id);
         const endpoint = await webhooks.withTx(tx).remove(id);
         await audit.withTx(tx).record(actor, {
           action: 'webhook.delete',

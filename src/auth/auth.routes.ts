@@ -6,7 +6,13 @@ import { openApiRouter } from '../http/openapi.ts';
 import { authProblems, isoDate, problem, signedIn } from '../http/openapi-common.ts';
 import { type AuthDeps, requireAuth } from './auth.middleware.ts';
 import { type LoginService, loginInputSchema } from './login.service.ts';
-import { clearSessionCookie, readDeviceCookie, setDeviceCookie, setSessionCookie } from './session-cookie.ts';
+import {
+  clearSessionCookie,
+  readDeviceCookie,
+  readSessionCookie,
+  setDeviceCookie,
+  setSessionCookie,
+} from './session-cookie.ts';
 
 const meSchema = z
   .object({
@@ -78,6 +84,7 @@ export function authRoutes(deps: AuthDeps & { login: LoginService }) {
       ip: clientIp(c, deps.cookies.trustProxy),
       userAgent: c.req.header('user-agent') ?? null,
       deviceCookie: readDeviceCookie(c, deps.cookies),
+      sessionCookie: readSessionCookie(c, deps.cookies) ?? undefined,
     };
     const result = await deps.login.login(c.req.valid('json'), client);
     setSessionCookie(c, deps.cookies, result.token);

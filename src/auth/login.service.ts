@@ -43,6 +43,8 @@ export interface LoginClient {
   userAgent: string | null;
   /** The device cookie the browser sent, if any. */
   deviceCookie?: string | undefined;
+  /** The session cookie the browser sent, if any: ended by a successful sign-in (never kept alongside). */
+  sessionCookie?: string | undefined;
 }
 
 export function createLoginService(deps: {
@@ -72,6 +74,9 @@ export function createLoginService(deps: {
         throw new UnauthenticatedError('Wrong email or password.', { code: 'login_failed' });
       }
       await attempt.succeeded();
+      // The browser's previous session ends here: a session planted before sign-in (fixation), or
+      // another account's on a shared computer, never outlives it.
+      if (client.sessionCookie) await sessions.endToken(client.sessionCookie);
       const session = await sessions.start(user.id, { ip: client.ip, userAgent: client.userAgent });
       return {
         principal: await principalFor(db, user, 'session', session.sessionId),

@@ -71,6 +71,11 @@ export function createSessionService(deps: { db: Db; secret: string }) {
       await repo.deleteSession(db, sessionId);
     },
 
+    /** Ends the session a cookie's token names, if any (whoever it belonged to). */
+    async endToken(token: string): Promise<void> {
+      if (/^[A-Za-z0-9_-]{43}$/.test(token)) await repo.deleteSession(db, sha256(token));
+    },
+
     /** The session's CSRF token: derived from its id with the server secret, so nothing more is stored. */
     csrfToken(sessionId: string): string {
       return createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url');

@@ -6,7 +6,7 @@
 // author's email, reply subscriptions, the spam model's counts of the erased comments… Write the
 // clearing function in your own repository (safe to run twice), then add `{ name, run }` below;
 // `authorOnly` is for data keyed by the person rather than by the comments.
-import { lockSite } from '../admin/site-lock.repository.ts';
+import { lockSite } from '../admin/row-locks.repository.ts';
 import { scrubAuditOfSite } from '../audit/audit.repository.ts';
 import { eraseBansOfAuthor, hasActiveEmailBan, insertBanUnlessActive } from '../bans/ban.repository.ts';
 import { blankComments } from '../comments/comment.repository.ts';

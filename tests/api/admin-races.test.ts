@@ -74,6 +74,18 @@ describe('two at once', () => {
     expect(await auditRows('token.revoke', apiToken.id)).toHaveLength(1);
   });
 
+  it('removes a webhook endpoint once: the other removals answer 404 and write no audit row', async () => {
+    const made = await api(ctx, 'POST', '/api/v1/admin/sites/race-a/webhooks', auth, {
+      url: 'https://hooks.example.com/race',
+    });
+    expect(made.status, made.text).toBe(201);
+    const id = made.body.endpoint.id as string;
+    const removals = await Promise.all([1, 2, 3].map(() => api(ctx, 'DELETE', `/api/v1/admin/webhooks/${id}`, auth)));
+    expect(statuses(removals)).toEqual([204, 404, 404]);
+    for (const refused of removals.filter((r) => r.status === 404)) expectProblem(refused, 404);
+    expect(await auditRows('webhook.delete', id)).toHaveLength(1);
+  });
+
   it("merges two admins' settings changes made at once: neither is lost", async () => {
     for (let round = 0; round < 8; round++) {
       const depth = 2 + (round % 4);

@@ -49,6 +49,7 @@ export function loginRoutes(deps: { login: LoginService; sessions: SessionServic
           ip: clientIp(c, deps.cookies.trustProxy),
           userAgent: c.req.header('user-agent') ?? null,
           deviceCookie: readDeviceCookie(c, deps.cookies),
+          sessionCookie: readSessionCookie(c, deps.cookies) ?? undefined,
         },
       );
       setSessionCookie(c, deps.cookies, result.token);
