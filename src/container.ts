@@ -414,11 +414,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
       await queue.startWorkers(
         {
           events: instrument('events', async (job) => {
-            const event = await readEventOf(db, job);
-            if (!event) return;
-            await learn(event);
-            await processEvent(job, event);
-            await mailSteps(event);
+            const taken = await readEventOf(db, job);
+            if (!taken) return;
+            await learn(taken.event);
+            await processEvent(job, taken);
+            await mailSteps(taken.event);
           }),
           mail: instrument('mail', async (job) => {
             const handler = mailJobs[job.name];

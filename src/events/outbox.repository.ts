@@ -104,15 +104,25 @@ export async function preloadEvents(db: DbOrTx, ids: string[]): Promise<void> {
 /**
  * The event job's read of its event, marking it dispatched in the same statement: a worker holds it now,
  * so the sweeper leaves it alone (the queue retries the job if this run fails). The API no longer spends
- * a statement per commit marking what it handed over.
+ * a statement per commit marking what it handed over. `also`, read in the same statement too, is a scalar
+ * subquery of the caller's that may refer to the taken row as `events` (the events job reads its site's
+ * webhook endpoints so: one statement where it took two).
  */
-export async function takeEvent(db: DbOrTx, id: string): Promise<EventRow | undefined> {
-  return db
+export async function takeEvent<T>(
+  db: DbOrTx,
+  id: string,
+  also: RawBuilder<T>,
+): Promise<{ event: EventRow; also: T } | undefined> {
+  const row = await db
     .updateTable('events')
     .set({ dispatched_at: sql<Date>`coalesce(dispatched_at, now())` })
     .where('id', '=', id)
     .returningAll()
+    .returning(also.as('also'))
     .executeTakeFirst();
+  if (!row) return undefined;
+  const { also: extra, ...event } = row;
+  return { event, also: extra as T };
 }
 
 /**

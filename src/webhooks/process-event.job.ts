@@ -9,6 +9,8 @@ import type { EventRow } from '../db/schema.ts';
 import { findEvent, takeEvent } from '../events/outbox.repository.ts';
 import type { Job, Producer } from '../jobs/job-queue.ts';
 import {
+  type EndpointFilter,
+  enabledEndpointsOfEvent,
   insertDeliveries,
   listEnabledEndpoints,
   listEnabledEndpointsCached,
@@ -21,15 +23,26 @@ export function deliveryId(endpointId: string, eventId: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** The event an events job read, and its site's enabled endpoints when they were read with it. */
+export interface TakenEvent {
+  event: EventRow;
+  endpoints?: EndpointFilter[];
+}
+
 /**
  * The events job's one read of its event. Reading it marks it dispatched: this worker holds it (the
- * queue retries the job if this run fails), so the sweeper need not hand it over. A job held only in
- * memory would be lost with the process: its event is marked once the job has run (see
- * jobs/database-queue.ts).
+ * queue retries the job if this run fails), so the sweeper need not hand it over; the same statement
+ * reads the site's enabled endpoints. A job held only in memory would be lost with the process: its
+ * event is marked once the job has run (see jobs/database-queue.ts), and read from memory.
  */
-export function readEventOf(db: Db, job: Job): Promise<EventRow | undefined> {
+export async function readEventOf(db: Db, job: Job): Promise<TakenEvent | undefined> {
   const eventId = String(job.data.eventId ?? '');
-  return job.data.inMemory === true ? findEvent(db, eventId) : takeEvent(db, eventId);
+  if (job.data.inMemory === true) {
+    const event = await findEvent(db, eventId);
+    return event && { event };
+  }
+  const taken = await takeEvent(db, eventId, enabledEndpointsOfEvent);
+  return taken && { event: taken.event, endpoints: taken.also };
 }
 
 /** `cacheEndpoints`: no other process writes webhook endpoints (embedded), so they are kept in memory. */
@@ -41,8 +54,9 @@ export function createProcessEventJob(deps: {
 }) {
   const { db } = deps;
   const enabledEndpoints = deps.cacheEndpoints ? listEnabledEndpointsCached : listEnabledEndpoints;
-  /** `event`: the job's event as readEventOf read it. */
-  return async function processEvent(job: Job, event: EventRow): Promise<void> {
+  /** `taken`: the job's event as readEventOf read it. */
+  return async function processEvent(job: Job, taken: TakenEvent): Promise<void> {
+    const { event } = taken;
     const payload = event.payload as unknown as EventPayload;
     // The process that committed the change invalidated the page right after its commit and then handed
     // the event over itself. Invalidating again here, once per event, would make a busy article's page
@@ -53,7 +67,7 @@ export function createProcessEventJob(deps: {
     if (movesThread && job.data.recovered === true) {
       await deps.threadCache.invalidate(event.site_id, payload.data.article.id);
     }
-    const endpoints = (await enabledEndpoints(db, event.site_id)).filter(
+    const endpoints = (taken.endpoints ?? (await enabledEndpoints(db, event.site_id))).filter(
       (e) => e.events.length === 0 || e.events.includes(event.type),
     );
     // A first run for a site without a matching endpoint has nothing to deliver, nor any earlier delivery

@@ -62,6 +62,17 @@ export async function listEnabledEndpointsCached(db: DbOrTx, siteId: string): Pr
   return rows;
 }
 
+/** What the events job needs of an endpoint: which events it wants. */
+export type EndpointFilter = Pick<WebhookEndpointRow, 'id' | 'events'>;
+
+/**
+ * listEnabledEndpoints' ids and filters for the site of the row the enclosing statement names `events`,
+ * as one jsonb value: read with the event it delivers (outbox.repository.ts's takeEvent).
+ */
+export const enabledEndpointsOfEvent = sql<EndpointFilter[]>`(
+  select coalesce(jsonb_agg(jsonb_build_object('id', w.id, 'events', w.events)), '[]'::jsonb)
+  from webhook_endpoints w where w.site_id = events.site_id and w.enabled)`;
+
 export async function listEnabledEndpoints(db: DbOrTx, siteId: string): Promise<WebhookEndpointRow[]> {
   return db
     .selectFrom('webhook_endpoints')

@@ -58,7 +58,7 @@ describe('the relay', () => {
     const job = { id: events[0]!.id, name: 'event', data: { eventId: events[0]!.id }, attemptsMade: 0, maxAttempts: 5 };
     // The events job's one read of its event (every step is given the row) is what marks it.
     const taken = await readEventOf(db, job);
-    expect(taken?.id).toBe(events[0]!.id);
+    expect(taken?.event.id).toBe(events[0]!.id);
     expect(await undispatched()).toBe(events.length - 1);
     await processEvent(job, taken!);
     expect(await undispatched()).toBe(events.length - 1);
