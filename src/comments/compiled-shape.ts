@@ -10,7 +10,10 @@ import type { Compilable, CompiledQuery } from 'kysely';
 type Params = Record<string, unknown>;
 type Slot = { key: string; index: number | null } | { constant: unknown };
 
-const MARK = '\u0000shape-param:';
+// Mixed case and an end character: a builder that changes a value (case, trim, concatenation, JSON)
+// cannot leave a marker intact, and slotsOf then refuses the builder.
+const MARK = '\u0000Shape-Param:';
+const END = '\u0001';
 
 const isShape = (v: unknown) => v === null || v === undefined || typeof v === 'boolean';
 
@@ -23,23 +26,34 @@ function shapeOf(params: Params): string {
   return key;
 }
 
-function markers(params: Params): Params {
-  const out: Params = {};
-  for (const k in params) {
-    const v = params[k];
-    out[k] = Array.isArray(v) ? v.map((_, i) => `${MARK}${k}.${i}`) : isShape(v) ? v : `${MARK}${k}`;
+/** The params with a marker for each value, and where each marker stands for. */
+function markers(params: Params): { marked: Params; slots: Map<string, Slot> } {
+  const marked: Params = {};
+  const slots = new Map<string, Slot>();
+  for (const key in params) {
+    const v = params[key];
+    if (Array.isArray(v)) {
+      marked[key] = v.map((_, index) => {
+        const m = `${MARK}${key}.${index}${END}`;
+        slots.set(m, { key, index });
+        return m;
+      });
+    } else if (isShape(v)) marked[key] = v;
+    else {
+      const m = `${MARK}${key}${END}`;
+      slots.set(m, { key, index: null });
+      marked[key] = m;
+    }
   }
-  return out;
+  return { marked, slots };
 }
 
 /** Where each compiled parameter comes from; throws if a builder transformed a value (it must pass them as they are). */
-function slotsOf(parameters: readonly unknown[]): Slot[] {
+function slotsOf(parameters: readonly unknown[], slots: Map<string, Slot>): Slot[] {
   return parameters.map((p) => {
-    if (typeof p === 'string' && p.startsWith(MARK)) {
-      const [key, index] = p.slice(MARK.length).split('.');
-      return { key: key!, index: index === undefined ? null : Number(index) };
-    }
-    if (JSON.stringify(p)?.includes('\\u0000shape-param:')) {
+    const slot = typeof p === 'string' ? slots.get(p) : undefined;
+    if (slot) return slot;
+    if (/shape-param:/i.test(JSON.stringify(p) ?? '')) {
       throw new Error('compiledShape: a value was transformed by the query builder; pass it as it is');
     }
     return { constant: p };
@@ -55,8 +69,9 @@ export function compiledShape<D, P extends Params, R>(
     const shape = shapeOf(params);
     let s = shapes.get(shape);
     if (!s) {
-      const template = build(db, markers(params) as P).compile();
-      s = { template, slots: slotsOf(template.parameters) };
+      const { marked, slots } = markers(params);
+      const template = build(db, marked as P).compile();
+      s = { template, slots: slotsOf(template.parameters, slots) };
       shapes.set(shape, s);
     }
     const parameters = s.slots.map((slot) => {
