@@ -92,7 +92,9 @@ export async function startProcess(
     output: () => output,
     stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
+        // A child killed by a signal (the SIGKILL tests) has exited with exitCode null and signalCode
+        // set: waiting for another 'exit' then would hang the suite's afterAll.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
         child.once('exit', (code) => resolve(code));
         child.kill(signal);
       }),
