@@ -1,11 +1,16 @@
 // The one set of feature options training and scoring share: a token must be read the same way when
 // a comment is learned and when one is scored, or the counts would never meet the comments.
-import { createHmac } from 'node:crypto';
 import type { FeatureOptions, SpamInput } from '../spam/features.ts';
+import { hmacSha256Hex } from '../spam/keyed-hash.ts';
 
-/** Names and email addresses become keyed hashes (the server secret): no personal data in the model. */
+/**
+ * Names and email addresses become keyed hashes (HMAC-SHA256 with the server secret, of
+ * "spam:" + the value): no personal data in the model. hmacSha256Hex gives createHmac's output
+ * at about half the cost per value, which a comment with a new name pays per word in the request.
+ */
 export function spamFeatureOptions(secret: string): FeatureOptions {
-  return { hashPersonal: (value) => createHmac('sha256', secret).update(`spam:${value}`).digest('hex') };
+  const mac = hmacSha256Hex(secret);
+  return { hashPersonal: (value) => mac(`spam:${value}`) };
 }
 
 /**

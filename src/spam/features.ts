@@ -185,6 +185,25 @@ function hostOfLink(link: string): string {
   return hostAt(link, start === -1 ? 0 : start + 3);
 }
 
+/** Names and addresses whose tokens an extractor keeps (see nameTokens). */
+const MAX_CACHED_PEOPLE = 4096;
+
+/** A name's or an address's tokens: key halves in pairs, and their labels. */
+interface PersonTokens {
+  keys: Uint32Array;
+  labels: readonly string[];
+  emailHash?: string | undefined;
+}
+
+function capture(buffer: TokenBuffer): PersonTokens {
+  const keys = new Uint32Array(buffer.count * 2);
+  for (let i = 0; i < buffer.count; i++) {
+    keys[2 * i] = buffer.h1[i]!;
+    keys[2 * i + 1] = buffer.h2[i]!;
+  }
+  return { keys, labels: [...buffer.labels!] };
+}
+
 export class FeatureExtractor {
   private readonly body: BodyTokenizer;
   /** Keys of feature and link labels, computed once; bounded like the host cache. */
@@ -192,6 +211,10 @@ export class FeatureExtractor {
   private readonly hosts = new Map<string, readonly string[]>();
   private readonly stats: BodyStats = { letters: 0, upper: 0 };
   private readonly shapes: number[] = [];
+  private readonly names = new Map<string, PersonTokens>();
+  private readonly emails = new Map<string, PersonTokens>();
+  /** Where a name's or an address's tokens are worked out before they are cached. */
+  private readonly scratch = new TokenBuffer(true);
 
   constructor(private readonly options: FeatureOptions) {
     this.body = new BodyTokenizer(options.ngrams ?? 'disguised', {
@@ -224,8 +247,8 @@ export class FeatureExtractor {
         out.labels?.push(SHAPE_LABELS[k]!);
       }
     }
-    this.addEmail(input.email, input.emailHash, out);
-    this.addName(input.name, out);
+    this.replay(this.emailTokens(input.email, input.emailHash), out);
+    this.replay(this.nameTokens(input.name), out);
     const history = input.authorHistory;
     if (history) {
       this.feature(out, APPROVED_LABELS[bin(history.approved, APPROVED_BINS)]!);
@@ -238,6 +261,42 @@ export class FeatureExtractor {
     const out = new TokenBuffer(true);
     this.extract(input, out);
     return [...new Set(out.labels)].sort();
+  }
+
+  /**
+   * The name's tokens, worked out once per distinct name: regular commenters' names recur, and a
+   * name's tokens take folding, splitting, a keyed hash per word and a key per label. Kept only in
+   * this process's memory (never stored), at most MAX_CACHED_PEOPLE names, then it starts afresh.
+   */
+  private nameTokens(name: string): PersonTokens {
+    let tokens = this.names.get(name);
+    if (!tokens) {
+      this.scratch.clear();
+      this.addName(name, this.scratch);
+      tokens = capture(this.scratch);
+      if (this.names.size >= MAX_CACHED_PEOPLE) this.names.clear();
+      this.names.set(name, tokens);
+    }
+    return tokens;
+  }
+
+  /** The address's tokens, likewise once per distinct address (and the caller's hash of it). */
+  private emailTokens(email: string, emailHash: string | undefined): PersonTokens {
+    let tokens = this.emails.get(email);
+    if (!tokens || tokens.emailHash !== emailHash) {
+      this.scratch.clear();
+      this.addEmail(email, emailHash, this.scratch);
+      tokens = { ...capture(this.scratch), emailHash };
+      if (this.emails.size >= MAX_CACHED_PEOPLE) this.emails.clear();
+      this.emails.set(email, tokens);
+    }
+    return tokens;
+  }
+
+  private replay(tokens: PersonTokens, out: TokenBuffer): void {
+    const keys = tokens.keys;
+    for (let i = 0; i < keys.length; i += 2) out.push(keys[i]!, keys[i + 1]!);
+    if (out.labels) for (const label of tokens.labels) out.labels.push(label);
   }
 
   private addEmail(email: string, emailHash: string | undefined, out: TokenBuffer): void {

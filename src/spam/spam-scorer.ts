@@ -49,27 +49,6 @@ export interface ScorerSource {
 }
 
 const BUCKETS = 256;
-/** Personal values (name words, addresses) whose keyed hash a scorer keeps; then it starts afresh. */
-const MAX_CACHED_HASHES = 4096;
-
-/**
- * The keyed hash (an HMAC: the costliest step of scoring) remembered per distinct value: regular
- * commenters' names recur. The output is the caller's hash, unchanged, so tokens stay keyed per
- * site and non-reversible. The values live only in this process's memory (never stored), at most
- * MAX_CACHED_HASHES of them, in a scorer that is replaced whenever its site's model changes.
- */
-function memoized(hash: (value: string) => string): (value: string) => string {
-  const known = new Map<string, string>();
-  return (value) => {
-    let out = known.get(value);
-    if (out === undefined) {
-      out = hash(value);
-      if (known.size >= MAX_CACHED_HASHES) known.clear();
-      known.set(value, out);
-    }
-    return out;
-  };
-}
 const round = (n: number) => Math.round(n * 1e4) / 1e4;
 
 export class SpamScorer {
@@ -102,7 +81,8 @@ export class SpamScorer {
 
   constructor(source: ScorerSource, features: FeatureOptions, options: Partial<ModelOptions> = {}) {
     this.options = { ...DEFAULT_MODEL_OPTIONS, ...options };
-    this.extractor = new FeatureExtractor({ ...features, hashPersonal: memoized(features.hashPersonal) });
+    // The extractor remembers each distinct name's and address's tokens (their keyed hashes included).
+    this.extractor = new FeatureExtractor(features);
     const all = this.probabilities(source);
     // The tokens that can count as evidence get entries 0..n-1; the weak ones stay in the table only
     // so the scorer knows the model has seen them (an unseen token is evidence of its own).
