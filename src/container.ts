@@ -202,7 +202,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
         }),
     redis ? waitUntilReady(redis, 2_000) : null,
   ]);
-  const flood = createFloodControl({ redis, redisPrefix: config.redisPrefix, log });
+  const flood = createFloodControl({ redis, redisPrefix: config.redisPrefix, log, secret: secretKey });
   // PGlite lives in this process alone: nothing else changes its events or webhook endpoints.
   if (database.kind === 'pglite') keepEventsInMemory(db);
   const producer = () => queue.producer;

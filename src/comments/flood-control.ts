@@ -1,7 +1,9 @@
 // Flood control: one comment per author (email HMAC) and per client address on a site within the
 // site's flood interval. Counted in Redis across API processes (memory in embedded mode). A client is
 // its canonical IPv4 address or its IPv6 /64 (shared/ip-address.ts): "::ffff:a.b.c.d" is a.b.c.d, and
-// hopping between the addresses of one /64 gains nothing.
+// hopping between the addresses of one /64 gains nothing. The client's key is an HMAC of it with the
+// server secret: Redis keys outlive an author's erasure (for the interval), and an address is personal data.
+import { createHmac } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RateLimitedError } from '../shared/errors.ts';
@@ -79,7 +81,12 @@ function memoryStore() {
   };
 }
 
-export function createFloodControl(deps: { redis: Redis | null; redisPrefix: string; log: Logger }): FloodControl {
+export function createFloodControl(deps: {
+  redis: Redis | null;
+  redisPrefix: string;
+  log: Logger;
+  secret: string;
+}): FloodControl {
   const prefix = `${deps.redisPrefix}:flood:`;
   const memory = memoryStore();
   const redis = deps.redis as FloodRedis | null;
@@ -87,6 +94,8 @@ export function createFloodControl(deps: { redis: Redis | null; redisPrefix: str
     redis.defineCommand('floodTake', { lua: TAKE });
     redis.defineCommand('floodGiveBack', { lua: GIVE_BACK });
   }
+  const clientHash = (client: string) =>
+    createHmac('sha256', deps.secret).update(`flood-ip:${client}`).digest('hex').slice(0, 32);
   // A take's token: only the take that set a key may give it back.
   const processTag = Math.random().toString(36).slice(2, 10);
   let seq = 0;
@@ -109,7 +118,7 @@ export function createFloodControl(deps: { redis: Redis | null; redisPrefix: str
       const client = clientKey(keys.ip);
       const taken = [
         `${prefix}${keys.siteId}:author:${keys.emailHash}`,
-        ...(client ? [`${prefix}${keys.siteId}:ip:${client}`] : []),
+        ...(client ? [`${prefix}${keys.siteId}:ip:${clientHash(client)}`] : []),
       ];
       const token = `${processTag}:${++seq}`;
       const { wait, inRedis } = await takeAll(taken, intervalSeconds, token);

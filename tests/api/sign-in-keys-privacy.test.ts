@@ -5,7 +5,7 @@
 // With Redis only (the postgres project); the embedded mode counts in process memory.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postJson } from '../support/http.ts';
+import { createSite, postJson, submit } from '../support/http.ts';
 import { createTestContext, type TestContext } from '../support/test-app.ts';
 
 const EMAIL = 'keys.privacy@sign-in.example';
@@ -16,6 +16,7 @@ let ctx: TestContext;
 let redis: Redis | null = null;
 beforeAll(async () => {
   ctx = await createTestContext({ TRUST_PROXY: 'true' });
+  await createSite(ctx, 'flood-keys', { moderation: 'none', floodIntervalSeconds: 30 });
   if (ctx.config.redisUrl) redis = new Redis(ctx.config.redisUrl);
 });
 afterAll(async () => {
@@ -55,5 +56,17 @@ describe('sign-in limits in Redis', () => {
     expect(keys.filter((k) => k.startsWith(`${ctx.config.redisPrefix}:login:account:`))).toHaveLength(1);
     const lower = text.toLowerCase();
     for (const v of [EMAIL, IPV4, IPV6, '2001:db8:4c:9::/64', '2001:db8:4c:9:']) expect(lower).not.toContain(v);
+  });
+});
+
+describe('flood control in Redis', () => {
+  it('holds a commenter address under a keyed hash, never the address itself', async (t) => {
+    if (!redis) return t.skip();
+    const ips = ['198.51.100.201', '2001:db8:77:5::9'];
+    for (const ip of ips) expect((await submit(ctx, 'flood-keys', {}, { 'x-forwarded-for': ip })).status).toBe(201);
+    const { keys, text } = await everyKeyAndValue(redis, ctx.config.redisPrefix);
+    // Both addresses were counted, each under a key of its own.
+    expect(keys.filter((k) => k.startsWith(`${ctx.config.redisPrefix}:flood:flood-keys:ip:`))).toHaveLength(2);
+    for (const v of [...ips, '2001:db8:77:5::/64', '2001:db8:77:5:']) expect(text.toLowerCase()).not.toContain(v);
   });
 });
