@@ -16,7 +16,7 @@ import { eraseLogOfComments } from '../comments/moderation-log.repository.ts';
 import type { Tx } from '../db/database.ts';
 import { rewriteEventsOfComments } from '../events/outbox.repository.ts';
 import { deleteMailMentioning, deleteMailToAddress } from '../mail/mail.repository.ts';
-import { deleteReportsOfComments, forgetNoticesBy } from '../reports/report.repository.ts';
+import { deleteReportsOfComments, forgetNoticesBy, scrubReportDetails } from '../reports/report.repository.ts';
 import { uuidv7 } from '../shared/ids.ts';
 import { canonicalRange, clientKey } from '../shared/ip-address.ts';
 import { ERASED, scrubber } from '../shared/scrub.ts';
@@ -132,6 +132,11 @@ export function erasureSteps(deps: { sites: SiteService; spam: Pick<SpamTraining
     // notices the author filed as a reporter (their name and address).
     { name: 'reportsOfComments', run: (tx, s) => deleteReportsOfComments(tx, s.commentIds) },
     { name: 'reportNotices', run: authorOnly((tx, s, a) => forgetNoticesBy(tx, s.siteId, a.email)) },
+    // Then any other report's free text that names them (one they filed about someone else's comment).
+    {
+      name: 'reportDetails',
+      run: authorOnly((tx, s, a) => scrubReportDetails(tx, s.siteId, everyValue(s, a), scrubber(everyValue(s, a)))),
+    },
     // Uploads of imports that ended (failed, abandoned) yet left their file behind: every commenter's
     // address and IP is in it. An active import's upload stays (it is being read).
     { name: 'importUploads', run: authorOnly((tx, s) => deleteUploadsOfEndedImports(tx, s.siteId)) },

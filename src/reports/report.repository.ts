@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { ReportNotice, ReportRow } from '../db/schema.ts';
+import type { Scrubber } from '../shared/scrub.ts';
 
 export interface NewReport {
   id: string;
@@ -148,6 +149,35 @@ export async function forgetNoticesBy(db: DbOrTx, siteId: string, email: string)
     .where(sql<boolean>`lower(notice->>'reporterEmail') = ${email.trim().toLowerCase()}`)
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
+}
+
+/**
+ * A report's free text that names an erased author (a reader's own report on someone else's comment, "I
+ * am <name>, <email>", or one about them): every value replaced, the text otherwise kept for the record.
+ */
+export async function scrubReportDetails(
+  db: DbOrTx,
+  siteId: string,
+  needles: string[],
+  scrub: Scrubber,
+): Promise<number> {
+  const found = needles.filter((n) => n.trim() !== '');
+  if (found.length === 0) return 0;
+  const rows = await db
+    .selectFrom('reports')
+    .select(['id', 'detail'])
+    .where('site_id', '=', siteId)
+    .where('detail', 'is not', null)
+    .where((eb) => eb.or(found.map((n) => sql<boolean>`strpos(lower(detail), lower(${n})) > 0`)))
+    .execute();
+  let changed = 0;
+  for (const r of rows) {
+    const detail = scrub.text(r.detail ?? '');
+    if (detail === r.detail) continue;
+    await db.updateTable('reports').set({ detail }).where('id', '=', r.id).execute();
+    changed++;
+  }
+  return changed;
 }
 
 /** Transparency: reports per site, reason and outcome (every site when siteId is null). */

@@ -442,4 +442,15 @@ describe('erasure', () => {
     expect(row!.notice).toBeNull();
     expect(JSON.stringify(row)).not.toContain('Nora');
   });
+
+  it("takes the erased author's name and address out of an ordinary report they wrote about someone else", async () => {
+    const email = `reader-${randomUUID()}@example.com`;
+    await submit(ctx, 'rep', { email, name: 'Rosa Reporter' });
+    const target = await published();
+    await report(target, { reason: 'other', detail: `I am Rosa Reporter, ${email.toUpperCase()}; this is off topic` });
+    await ctx.container.erasure.eraseAuthor({ type: 'cli', id: 'test' }, 'rep', email);
+    const [row] = await reportRows(target);
+    // The report itself stays (it is about another person's comment), its text without them.
+    expect(row!.detail).toBe('I am [erased], [erased]; this is off topic');
+  });
 });
