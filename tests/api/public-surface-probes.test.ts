@@ -241,3 +241,44 @@ describe('the widget scripts and If-None-Match', () => {
     }
   });
 });
+
+describe('malformed percent-encoding in public URLs', () => {
+  it.each([
+    '/api/v1/sites/demo/counts?articleId=%ED%A0%80',
+    '/api/v1/sites/demo/counts?articleId=%FF',
+    '/api/v1/sites/demo/counts?articleId=a%',
+    '/api/v1/sites/demo/articles/%FF/comments',
+    '/api/v1/sites/demo/articles/pk-kz-action-plan/comments?cursor=%ED%A0%80',
+  ])('GET %s is a 400, not an answer about the literal text', async (path) => {
+    const problem = expectProblem(await call(ctx, path), 400);
+    expect(problem.errors).toEqual([{ path: '(url)', message: 'is not valid percent-encoded UTF-8' }]);
+  });
+
+  it('a comment posted to such a URL is refused and nothing is stored', async () => {
+    const before = await tableCounts(ctx);
+    const res = await call(ctx, '/api/v1/sites/demo/comments?ref=%E0%A4', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ articleId: 'pk-kz-action-plan', name: 'Enc', email: 'enc@example.com', body: 'Encoded' }),
+    });
+    expectProblem(res, 400);
+    expect(await tableCounts(ctx)).toEqual(before);
+  });
+
+  it('well-encoded ids still work: %25FF is the article "%FF", %C3%A9 is é', async () => {
+    const res = await call(ctx, '/api/v1/sites/demo/counts?articleId=%25FF&articleId=caf%C3%A9&articleId=a+b');
+    expect(res.status).toBe(200);
+    expect(res.body.counts).toEqual({ '%FF': 0, café: 0, 'a b': 0 });
+  });
+});
+
+describe('the thread ETag and If-None-Match', () => {
+  it('matches with weak comparison: the tag with or without W/', async () => {
+    const path = '/api/v1/sites/demo/articles/pk-kz-action-plan/comments';
+    const etag = (await ctx.app.request(path)).headers.get('etag')!;
+    expect(etag).toMatch(/^W\/"/);
+    for (const tag of [etag, etag.slice(2), `"other", ${etag.slice(2)}`])
+      expect((await ctx.app.request(path, { headers: { 'if-none-match': tag } })).status, tag).toBe(304);
+    expect((await ctx.app.request(path, { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
+  });
+});
