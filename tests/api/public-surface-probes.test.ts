@@ -282,3 +282,48 @@ describe('the thread ETag and If-None-Match', () => {
     expect((await ctx.app.request(path, { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
   });
 });
+
+describe('the no-JavaScript form at the longest comment', () => {
+  it.each([
+    ['Chinese', '\u8bc4'],
+    ['emoji', '\u{1F600}'],
+  ])('a 10,000-character comment in %s is taken from the form (percent-encoded far past 64 KiB)', async (_, ch) => {
+    const body = ch.repeat(10_000);
+    const form = new URLSearchParams({
+      articleId: 'pk-kz-action-plan',
+      name: ch.repeat(100),
+      email: `long-${ch.codePointAt(0)}@example.com`,
+      body,
+    }).toString();
+    expect(form.length).toBeGreaterThan(64 * 1024);
+    const res = await call(ctx, '/api/v1/sites/demo/comments', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: form,
+    });
+    expect(res.status, res.text.slice(0, 300)).toBe(201);
+    const stored = await ctx.container.database.db
+      .selectFrom('comments')
+      .select('body')
+      .where('body', '=', body)
+      .executeTakeFirst();
+    expect(stored?.body).toBe(body);
+  });
+
+  it('a form past 160 KiB is still refused with 413, storing nothing; JSON keeps its 64 KiB', async () => {
+    const before = await tableCounts(ctx);
+    const post = (type: string, size: number) =>
+      call(ctx, '/api/v1/sites/demo/comments', {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: `body=${'x'.repeat(size)}`,
+      });
+    expect(expectProblem(await post('application/x-www-form-urlencoded', 160 * 1024), 413).detail).toBe(
+      'The body must be at most 160 KiB.',
+    );
+    expect(expectProblem(await post('application/json', 64 * 1024), 413).detail).toBe(
+      'The body must be at most 64 KiB.',
+    );
+    expect(await tableCounts(ctx)).toEqual(before);
+  });
+});
