@@ -2,10 +2,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { clientIp, selfOrigin } from '../http/client-info.ts';
-import { formErrorPage, formThanksPage, wantsHtml } from '../http/form-pages.tsx';
+import { formErrorPage, formThanksPage, readFormOrPage, wantsHtml } from '../http/form-pages.tsx';
 import { openApiRouter } from '../http/openapi.ts';
 import { problem } from '../http/openapi-common.ts';
-import { readBody } from '../http/read-body.ts';
 import { requestHeader, takeResponseHeaders } from '../http/request-context.ts';
 import { refuseMalformedEncoding } from '../http/url-encoding.ts';
 import { AppError, ValidationError } from '../shared/errors.ts';
@@ -153,7 +152,9 @@ export function commentRoutes(deps: {
 
   app.openAPIRegistry.registerPath(submitRoute);
   app.post('/sites/:siteId/comments', async (c) => {
-    const { format, data } = await readBody(c);
+    const body = await readFormOrPage(c);
+    if (body instanceof Response) return body;
+    const { format, data } = body;
     try {
       refuseMalformedEncoding(c.req.url);
       const input = parseOrThrow(commentInputSchema, data);

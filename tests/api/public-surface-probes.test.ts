@@ -327,3 +327,32 @@ describe('the no-JavaScript form at the longest comment', () => {
     expect(await tableCounts(ctx)).toEqual(before);
   });
 });
+
+describe('form posts a browser sends that cannot be read', () => {
+  it('a comment or report form over its size is a 413 page, not JSON', async () => {
+    const big = `body=${'x'.repeat(170 * 1024)}`;
+    for (const [path, title] of [
+      ['/api/v1/sites/demo/comments', 'Your comment was not posted'],
+      [`/api/v1/sites/demo/comments/${published}/reports`, 'Your report was not sent'],
+    ] as const) {
+      const { status, html } = await expectValidHtml(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: big,
+      });
+      expect(status, path).toBe(413);
+      expect(html).toContain(`<title>${title}</title>`);
+      expect(html).toContain('The body must be at most 160 KiB.');
+    }
+  });
+
+  it('a report form on an article without a URL answers a whole, valid page', async () => {
+    const { status, html } = await expectValidHtml(`/api/v1/sites/demo/comments/${published}/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ reason: 'spam', reporterToken: 'form-reporter-token-0001' }).toString(),
+    });
+    expect(status).toBe(202);
+    expect(html).toContain('Thank you for your report.');
+  });
+});
