@@ -2,11 +2,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { clientIp, selfOrigin } from '../http/client-info.ts';
-import { formErrorPage, formThanksPage, wantsHtml } from '../http/form-pages.tsx';
+import { formErrorPage, formThanksPage, readFormOrPage, wantsHtml } from '../http/form-pages.tsx';
 import { openApiRouter } from '../http/openapi.ts';
 import { problem } from '../http/openapi-common.ts';
-import { readBody } from '../http/read-body.ts';
 import { requestHeader, takeResponseHeaders } from '../http/request-context.ts';
+import { refuseMalformedEncoding } from '../http/url-encoding.ts';
 import { AppError, ValidationError } from '../shared/errors.ts';
 import { zodToFieldErrors } from '../shared/validation.ts';
 import { siteIdSchema } from '../sites/site-settings.ts';
@@ -132,6 +132,9 @@ function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, prefix?: s
   return parsed.data;
 }
 
+const opaque = (tag: string) => (tag.startsWith('W/') ? tag.slice(2) : tag);
+const sameTag = (given: string, current: string) => given === current || opaque(given) === opaque(current);
+
 function validSiteId(c: Context): string {
   const siteId = c.req.param('siteId') ?? '';
   // An id that cannot exist is simply unknown.
@@ -149,8 +152,11 @@ export function commentRoutes(deps: {
 
   app.openAPIRegistry.registerPath(submitRoute);
   app.post('/sites/:siteId/comments', async (c) => {
-    const { format, data } = await readBody(c);
+    const body = await readFormOrPage(c);
+    if (body instanceof Response) return body;
+    const { format, data } = body;
     try {
+      refuseMalformedEncoding(c.req.url);
       const input = parseOrThrow(commentInputSchema, data);
       const key = c.req.header('idempotency-key') ?? null;
       if (key !== null && !IDEMPOTENCY_KEY.test(key)) {
@@ -180,13 +186,15 @@ export function commentRoutes(deps: {
   // its query and ids are checked only when there is something to check (thread-query.ts).
   app.openAPIRegistry.registerPath(threadRoute);
   app.get('/sites/:siteId/articles/:articleId/comments', async (c) => {
+    refuseMalformedEncoding(c.req.url);
     const query = threadQueryOf(c);
     const articleId = articleIdOf(c.req.param('articleId'));
     const page = await deps.threads.page(validSiteId(c), articleId, query);
     // Headers as a plain object and the body as bytes made once per page: no Headers, no encoding.
     const headers = takeResponseHeaders(c);
     const ifNoneMatch = requestHeader(c, 'if-none-match');
-    if (ifNoneMatch?.split(',').some((t) => t.trim() === page.etag || t.trim() === '*')) {
+    // Weak comparison (RFC 9110 §13.1.2): a tag matches with or without its W/ prefix.
+    if (ifNoneMatch?.split(',').some((t) => sameTag(t.trim(), page.etag) || t.trim() === '*')) {
       headers.etag = page.etag;
       headers['cache-control'] = 'no-cache';
       return new Response(null, { status: 304, headers });
@@ -196,6 +204,7 @@ export function commentRoutes(deps: {
   });
 
   app.openapi(countsRoute, async (c) => {
+    refuseMalformedEncoding(c.req.url);
     const raw = c.req.queries('articleId') ?? [];
     if (raw.length === 0 || raw.length > 100)
       throw new ValidationError([{ path: 'articleId', message: 'give between 1 and 100 article ids' }]);

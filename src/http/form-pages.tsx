@@ -1,12 +1,18 @@
 // Pages for readers who post the plain HTML form without JavaScript.
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { AppError } from '../shared/errors.ts';
+import { AppError } from '../shared/errors.ts';
 import { errorToResponse } from './problem.ts';
+import { readBody } from './read-body.ts';
 
 export function wantsHtml(c: Context): boolean {
   const accept = c.req.header('accept') ?? '';
   return accept.includes('text/html');
+}
+
+/** A body sent by an HTML form (what `readBody` reads as 'form'), before it is read. */
+function isFormPost(c: Context): boolean {
+  return /^\s*(?:application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(c.req.header('content-type') ?? '');
 }
 
 export function Page(props: { title: string; children: unknown }) {
@@ -92,4 +98,20 @@ export async function formErrorPage(
     problem.status as ContentfulStatusCode,
     Object.fromEntries([...problem.headers].filter(([k]) => k === 'retry-after')),
   );
+}
+
+/**
+ * The body of a public POST. A form that cannot be read (over its size, say) is answered as a page when a
+ * browser sent it, like the form's other errors: a reader without JavaScript would otherwise see JSON.
+ */
+export async function readFormOrPage(
+  c: Context,
+  title?: string,
+): Promise<Awaited<ReturnType<typeof readBody>> | Response> {
+  try {
+    return await readBody(c);
+  } catch (err) {
+    if (err instanceof AppError && isFormPost(c) && wantsHtml(c)) return formErrorPage(c, err, title);
+    throw err;
+  }
 }

@@ -12,11 +12,17 @@ export type BodyFormat = 'json' | 'form';
 
 /** The bound of app.ts's body limit (MAX_BODY_BYTES), which these routes get here instead. */
 const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * A form post percent-encodes every byte outside ASCII: a 10,000-character comment in Chinese is 90 KB of
+ * form (9 bytes a character), one of emoji 120 KB, so the no-JavaScript form of a valid comment would be
+ * refused at 64 KiB. Its bound leaves room for that and the other fields at their longest.
+ */
+const MAX_FORM_BODY_BYTES = 160 * 1024;
 
 /** The public routes that read their body with readBody (POST only): the app's body limit skips them. */
 export const READS_OWN_BODY = /^\/api\/v1\/sites\/[^/]+\/comments(?:\/[^/]+\/reports)?$/;
 
-const tooLarge = () => new PayloadTooLargeError(`The body must be at most ${MAX_BODY_BYTES / 1024} KiB.`);
+const tooLarge = (max: number) => new PayloadTooLargeError(`The body must be at most ${max / 1024} KiB.`);
 
 function bodyFormat(contentType: string | undefined): BodyFormat | null {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
@@ -32,7 +38,7 @@ function nodeRequest(c: Context): IncomingMessage | null {
 }
 
 /** The body's bytes from the socket, refused (413) as soon as they pass the bound. */
-function readIncoming(incoming: IncomingMessage): Promise<Buffer> {
+function readIncoming(incoming: IncomingMessage, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -49,7 +55,7 @@ function readIncoming(incoming: IncomingMessage): Promise<Buffer> {
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) return done(tooLarge());
+      if (size > max) return done(tooLarge(max));
       chunks.push(chunk);
     };
     const onEnd = () => done(null);
@@ -65,7 +71,7 @@ function readIncoming(incoming: IncomingMessage): Promise<Buffer> {
 }
 
 /** The same count over the WHATWG body (app.request() in tests, other adapters). */
-async function readStream(c: Context): Promise<Uint8Array> {
+async function readStream(c: Context, max: number): Promise<Uint8Array> {
   const body = c.req.raw.body;
   if (!body) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
@@ -75,9 +81,9 @@ async function readStream(c: Context): Promise<Uint8Array> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.length;
-    if (size > MAX_BODY_BYTES) {
+    if (size > max) {
       void reader.cancel().catch(() => {});
-      throw tooLarge();
+      throw tooLarge(max);
     }
     chunks.push(value);
   }
@@ -85,13 +91,9 @@ async function readStream(c: Context): Promise<Uint8Array> {
 }
 
 /** A declared length over the bound is refused before a byte is read, as by the app's body limit. */
-function declaredTooLarge(c: Context): boolean {
+function declaredTooLarge(c: Context, max: number): boolean {
   const length = c.req.header('content-length');
-  return (
-    length !== undefined &&
-    c.req.header('transfer-encoding') === undefined &&
-    Number.parseInt(length, 10) > MAX_BODY_BYTES
-  );
+  return length !== undefined && c.req.header('transfer-encoding') === undefined && Number.parseInt(length, 10) > max;
 }
 
 // JSON is UTF-8 (RFC 8259 §8.1): bytes that are not are refused, never stored as U+FFFD. A leading BOM is dropped.
@@ -101,20 +103,21 @@ export async function readBody(
   c: Context,
   accepted: BodyFormat[] = ['json', 'form'],
 ): Promise<{ format: BodyFormat; data: Record<string, unknown> }> {
-  if (declaredTooLarge(c)) throw tooLarge();
   const contentType = c.req.header('content-type');
+  const format = bodyFormat(contentType);
+  const max = format === 'form' ? MAX_FORM_BODY_BYTES : MAX_BODY_BYTES;
+  if (declaredTooLarge(c, max)) throw tooLarge(max);
   const incoming = nodeRequest(c);
   // A body without a declared length is counted in full before anything else is said about it.
   const streamed = c.req.header('content-length') === undefined || c.req.header('transfer-encoding') !== undefined;
-  const early = streamed ? await (incoming ? readIncoming(incoming) : readStream(c)) : null;
-  const format = bodyFormat(contentType);
+  const early = streamed ? await (incoming ? readIncoming(incoming, max) : readStream(c, max)) : null;
   if (!format || !accepted.includes(format)) {
     const names = accepted
       .map((f) => (f === 'json' ? 'application/json' : 'application/x-www-form-urlencoded'))
       .join(' or ');
     throw new UnsupportedMediaTypeError(`Send the body as ${names}.`);
   }
-  const bytes = early ?? (await (incoming ? readIncoming(incoming) : readStream(c)));
+  const bytes = early ?? (await (incoming ? readIncoming(incoming, max) : readStream(c, max)));
   if (format === 'json') {
     let text: string;
     try {

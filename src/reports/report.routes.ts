@@ -1,10 +1,9 @@
 // Public API: a reader reports a published comment (JSON from the widget, or a plain HTML form).
 import { createRoute, z } from '@hono/zod-openapi';
 import { clientIp } from '../http/client-info.ts';
-import { formErrorPage, wantsHtml } from '../http/form-pages.tsx';
+import { formErrorPage, notePage, readFormOrPage, wantsHtml } from '../http/form-pages.tsx';
 import { openApiRouter } from '../http/openapi.ts';
 import { problem } from '../http/openapi-common.ts';
-import { readBody } from '../http/read-body.ts';
 import { AppError, ValidationError } from '../shared/errors.ts';
 import { zodToFieldErrors } from '../shared/validation.ts';
 import { reportInputSchema } from './report.schemas.ts';
@@ -46,7 +45,9 @@ export function reportRoutes(deps: { reports: ReportService; trustProxy: boolean
   const app = openApiRouter();
   app.openAPIRegistry.registerPath(reportRoute);
   app.post('/sites/:siteId/comments/:commentId/reports', async (c) => {
-    const { format, data } = await readBody(c);
+    const body = await readFormOrPage(c, 'Your report was not sent');
+    if (body instanceof Response) return body;
+    const { format, data } = body;
     try {
       const parsed = reportInputSchema.safeParse(data);
       if (!parsed.success) throw new ValidationError(zodToFieldErrors(parsed.error));
@@ -56,7 +57,7 @@ export function reportRoutes(deps: { reports: ReportService; trustProxy: boolean
         ip: clientIp(c, deps.trustProxy),
       });
       if (format === 'form') {
-        if (!articleUrl) return c.html('<!doctype html><title>Thank you</title><p>Thank you for your report.</p>', 202);
+        if (!articleUrl) return c.html(notePage({ title: 'Thank you', lines: ['Thank you for your report.'] }), 202);
         const url = new URL(articleUrl);
         url.searchParams.set('reported', commentId);
         url.hash = `comment-${commentId}`;

@@ -241,3 +241,118 @@ describe('the widget scripts and If-None-Match', () => {
     }
   });
 });
+
+describe('malformed percent-encoding in public URLs', () => {
+  it.each([
+    '/api/v1/sites/demo/counts?articleId=%ED%A0%80',
+    '/api/v1/sites/demo/counts?articleId=%FF',
+    '/api/v1/sites/demo/counts?articleId=a%',
+    '/api/v1/sites/demo/articles/%FF/comments',
+    '/api/v1/sites/demo/articles/pk-kz-action-plan/comments?cursor=%ED%A0%80',
+  ])('GET %s is a 400, not an answer about the literal text', async (path) => {
+    const problem = expectProblem(await call(ctx, path), 400);
+    expect(problem.errors).toEqual([{ path: '(url)', message: 'is not valid percent-encoded UTF-8' }]);
+  });
+
+  it('a comment posted to such a URL is refused and nothing is stored', async () => {
+    const before = await tableCounts(ctx);
+    const res = await call(ctx, '/api/v1/sites/demo/comments?ref=%E0%A4', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ articleId: 'pk-kz-action-plan', name: 'Enc', email: 'enc@example.com', body: 'Encoded' }),
+    });
+    expectProblem(res, 400);
+    expect(await tableCounts(ctx)).toEqual(before);
+  });
+
+  it('well-encoded ids still work: %25FF is the article "%FF", %C3%A9 is é', async () => {
+    const res = await call(ctx, '/api/v1/sites/demo/counts?articleId=%25FF&articleId=caf%C3%A9&articleId=a+b');
+    expect(res.status).toBe(200);
+    expect(res.body.counts).toEqual({ '%FF': 0, café: 0, 'a b': 0 });
+  });
+});
+
+describe('the thread ETag and If-None-Match', () => {
+  it('matches with weak comparison: the tag with or without W/', async () => {
+    const path = '/api/v1/sites/demo/articles/pk-kz-action-plan/comments';
+    const etag = (await ctx.app.request(path)).headers.get('etag')!;
+    expect(etag).toMatch(/^W\/"/);
+    for (const tag of [etag, etag.slice(2), `"other", ${etag.slice(2)}`])
+      expect((await ctx.app.request(path, { headers: { 'if-none-match': tag } })).status, tag).toBe(304);
+    expect((await ctx.app.request(path, { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
+  });
+});
+
+describe('the no-JavaScript form at the longest comment', () => {
+  it.each([
+    ['Chinese', '\u8bc4'],
+    ['emoji', '\u{1F600}'],
+  ])('a 10,000-character comment in %s is taken from the form (percent-encoded far past 64 KiB)', async (_, ch) => {
+    const body = ch.repeat(10_000);
+    const form = new URLSearchParams({
+      articleId: 'pk-kz-action-plan',
+      name: ch.repeat(100),
+      email: `long-${ch.codePointAt(0)}@example.com`,
+      body,
+    }).toString();
+    expect(form.length).toBeGreaterThan(64 * 1024);
+    const res = await call(ctx, '/api/v1/sites/demo/comments', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: form,
+    });
+    expect(res.status, res.text.slice(0, 300)).toBe(201);
+    const stored = await ctx.container.database.db
+      .selectFrom('comments')
+      .select('body')
+      .where('body', '=', body)
+      .executeTakeFirst();
+    expect(stored?.body).toBe(body);
+  });
+
+  it('a form past 160 KiB is still refused with 413, storing nothing; JSON keeps its 64 KiB', async () => {
+    const before = await tableCounts(ctx);
+    const post = (type: string, size: number) =>
+      call(ctx, '/api/v1/sites/demo/comments', {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body: `body=${'x'.repeat(size)}`,
+      });
+    expect(expectProblem(await post('application/x-www-form-urlencoded', 160 * 1024), 413).detail).toBe(
+      'The body must be at most 160 KiB.',
+    );
+    expect(expectProblem(await post('application/json', 64 * 1024), 413).detail).toBe(
+      'The body must be at most 64 KiB.',
+    );
+    expect(await tableCounts(ctx)).toEqual(before);
+  });
+});
+
+describe('form posts a browser sends that cannot be read', () => {
+  it('a comment or report form over its size is a 413 page, not JSON', async () => {
+    const big = `body=${'x'.repeat(170 * 1024)}`;
+    for (const [path, title] of [
+      ['/api/v1/sites/demo/comments', 'Your comment was not posted'],
+      [`/api/v1/sites/demo/comments/${published}/reports`, 'Your report was not sent'],
+    ] as const) {
+      const { status, html } = await expectValidHtml(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: big,
+      });
+      expect(status, path).toBe(413);
+      expect(html).toContain(`<title>${title}</title>`);
+      expect(html).toContain('The body must be at most 160 KiB.');
+    }
+  });
+
+  it('a report form on an article without a URL answers a whole, valid page', async () => {
+    const { status, html } = await expectValidHtml(`/api/v1/sites/demo/comments/${published}/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ reason: 'spam', reporterToken: 'form-reporter-token-0001' }).toString(),
+    });
+    expect(status).toBe(202);
+    expect(html).toContain('Thank you for your report.');
+  });
+});
