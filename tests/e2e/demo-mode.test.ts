@@ -24,6 +24,9 @@ async function start(extra: Record<string, string>) {
 }
 
 const production = testDb() === 'postgres';
+// Each test starts a real server on a fresh store (PGlite creates its cluster: about 5 s of CPU) and runs
+// the CLI under tsx: 18-23 s on a quiet machine, past the default 30 s when the two cores are shared.
+const SLOW_START_MS = 120_000;
 
 describe(`the demo site and article (${testDb()})`, () => {
   it(
@@ -42,6 +45,7 @@ describe(`the demo site and article (${testDb()})`, () => {
         expect(home.text).toContain('data-site="demo" data-article="pk-kz-action-plan"');
       }
     },
+    SLOW_START_MS,
   );
 
   it(
@@ -57,5 +61,6 @@ describe(`the demo site and article (${testDb()})`, () => {
         expect(home.status).toBe(404);
       }
     },
+    SLOW_START_MS,
   );
 });
