@@ -324,7 +324,7 @@ export async function createContainer(config: Config, options: ContainerOptions 
     erasure,
     subscriptions,
     audit,
-    limits: createManageLimits({ redis, prefix: config.redisPrefix }),
+    limits: createManageLimits({ redis, prefix: config.redisPrefix, secret: secretKey }),
     producer,
   });
   let workersStarted = false;

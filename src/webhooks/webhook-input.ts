@@ -19,7 +19,11 @@ export function webhookUrlSchema(allowPrivate: boolean) {
       if (url.protocol !== 'https:' && url.protocol !== 'http:')
         ctx.addIssue({ code: 'custom', message: 'must use http or https' });
       if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not contain credentials' });
-      const host = url.hostname.replace(/^\[|\]$/g, '');
+      // A trailing dot is the same name, fully qualified ("localhost." is localhost).
+      const host = url.hostname
+        .replace(/^\[|\]$/g, '')
+        .replace(/\.+$/, '')
+        .toLowerCase();
       if (
         !allowPrivate &&
         (host === 'localhost' || host.endsWith('.localhost') || (net.isIP(host) && !isPublicAddress(host)))

@@ -70,3 +70,17 @@ describe('flood control in Redis', () => {
     for (const v of [...ips, '2001:db8:77:5::/64', '2001:db8:77:5:']) expect(text.toLowerCase()).not.toContain(v);
   });
 });
+
+describe('"Manage my comments" link limits in Redis', () => {
+  it('count a client under a keyed hash, never its address', async (t) => {
+    if (!redis) return t.skip();
+    const ips = ['198.51.100.202', '2001:db8:88:6::4'];
+    for (const ip of ips) await ctx.container.readers.requestLink('flood-keys', 'manage.keys@example.com', ip);
+    const { keys, text } = await everyKeyAndValue(redis, ctx.config.redisPrefix);
+    // Both clients were counted, each under a key of its own.
+    expect(keys.filter((k) => k.startsWith(`${ctx.config.redisPrefix}:manage:ip:`))).toHaveLength(2);
+    const lower = text.toLowerCase();
+    for (const v of [...ips, '2001:db8:88:6::/64', '2001:db8:88:6:', 'manage.keys@example.com'])
+      expect(lower).not.toContain(v);
+  });
+});

@@ -277,6 +277,8 @@ describe('webhook targets', () => {
       for (const url of [
         'http://127.0.0.1:9/x',
         'http://localhost/x',
+        'http://localhost./x',
+        'http://api.localhost../x',
         'http://10.1.2.3/',
         'http://169.254.169.254/latest/meta-data',
         'http://[::1]/',
