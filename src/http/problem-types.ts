@@ -18,6 +18,7 @@ const BY_STATUS: Record<number, { code: string; meaning: string }> = {
     code: 'method_not_allowed',
     meaning: 'The path exists but not for this method; the Allow header lists those it takes.',
   },
+  408: { code: 'request_timeout', meaning: 'The request did not arrive in time; the connection was closed.' },
   409: {
     code: 'conflict',
     meaning: 'The request conflicts with the current state (a duplicate, a refused transition).',
@@ -33,6 +34,10 @@ const BY_STATUS: Record<number, { code: string; meaning: string }> = {
       "The request is well-formed but refused: for a comment, the site's filters rejected it (`code` names the filter, `errors` lists each reason).",
   },
   429: { code: 'too_many_requests', meaning: 'Too many requests; retry after the seconds in the Retry-After header.' },
+  431: {
+    code: 'request_header_fields_too_large',
+    meaning: 'The request line or headers are larger than the server reads (16 KB in all); send less.',
+  },
   500: {
     code: 'internal_server_error',
     meaning: 'Something failed on the server; it has been logged with the requestId.',
