@@ -47,7 +47,8 @@ const routes = {
     ...base,
     method: 'patch',
     path: '/users/{userId}',
-    summary: 'Change role, assigned sites, or disable / enable (disabling ends its sessions)',
+    summary:
+      'Change role, assigned sites, or disable / enable (disabling ends its sessions and revokes its API tokens)',
     request: { params: userParam, body: { ...json(userPatchSchema), required: true } },
     responses: {
       200: { description: 'The account', ...json(z.object({ user: userSchema })) },
@@ -60,7 +61,9 @@ const routes = {
     ...base,
     method: 'post',
     path: '/users/{userId}/password',
-    summary: 'Set a new password (ends every session of the account)',
+    summary: 'Set a new password: ends every session of the account and revokes all its API tokens',
+    description:
+      'An admin setting their own password with a session cookie stays signed in with that session; every other session and every API token of the account (the one calling, too) stop working.',
     request: { params: userParam, body: { ...json(z.object({ password: z.string().max(1024) })), required: true } },
     responses: { 204: { description: 'Changed' }, ...authProblems, 404: problem('No such account') },
   }),
@@ -89,6 +92,7 @@ const routes = {
       201: { description: 'Created', ...json(z.object({ token: z.string(), apiToken: tokenSchema })) },
       ...authProblems,
       404: problem('No such account'),
+      409: problem('The account is disabled (`user_disabled`); nothing was made'),
     },
   }),
   revokeToken: createRoute({
@@ -120,11 +124,11 @@ export function userAdminRoutes(deps: { users: UserService; tokens: TokenService
     ),
   );
   app.openapi(routes.password, async (c) => {
-    await deps.users.resetPassword(
-      c.req.valid('param').userId,
-      c.req.valid('json').password,
-      actorOf(c.get('principal')),
-    );
+    const principal = c.get('principal');
+    const userId = c.req.valid('param').userId;
+    await deps.users.resetPassword(userId, c.req.valid('json').password, actorOf(principal), {
+      keepSessionId: principal.userId === userId ? principal.sessionId : null,
+    });
     return c.body(null, 204);
   });
   app.openapi(routes.tokens, async (c) => {

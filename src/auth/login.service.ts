@@ -77,7 +77,13 @@ export function createLoginService(deps: {
       // The browser's previous session ends here: a session planted before sign-in (fixation), or
       // another account's on a shared computer, never outlives it.
       if (client.sessionCookie) await sessions.endToken(client.sessionCookie);
-      const session = await sessions.start(user.id, { ip: client.ip, userAgent: client.userAgent });
+      const session = await sessions.start(
+        { id: user.id, passwordHash: user.password_hash },
+        { ip: client.ip, userAgent: client.userAgent },
+      );
+      // The password was changed (or the account disabled) while it was being checked: the old one no
+      // longer signs anyone in.
+      if (!session) throw new UnauthenticatedError('Wrong email or password.', { code: 'login_failed' });
       return {
         principal: await principalFor(db, user, 'session', session.sessionId),
         token: session.token,

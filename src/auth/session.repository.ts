@@ -1,14 +1,24 @@
+import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { SessionRow, UserRow } from '../db/schema.ts';
 
-export async function insertSession(
+/**
+ * A sign-in's session, inserted only if the account still has the password hash the sign-in was
+ * checked against and is enabled. The account's row is share-locked: a password change or a disable
+ * committing meanwhile either waits for this insert (and then ends the session it made) or, having
+ * committed first, leaves nothing to insert. False when nothing was inserted.
+ */
+export async function insertSessionIfCurrent(
   db: DbOrTx,
   s: { id: string; userId: string; expiresAt: Date; ip: string | null; userAgent: string | null },
-): Promise<void> {
-  await db
-    .insertInto('sessions')
-    .values({ id: s.id, user_id: s.userId, expires_at: s.expiresAt, ip: s.ip, user_agent: s.userAgent })
-    .execute();
+  passwordHash: string,
+): Promise<boolean> {
+  const result = await sql`insert into sessions (id, user_id, expires_at, ip, user_agent)
+    select ${s.id}, u.id, ${s.expiresAt}, ${s.ip}, ${s.userAgent}
+    from (select id from users
+          where id = ${s.userId} and password_hash = ${passwordHash} and disabled_at is null
+          for share) as u`.execute(db);
+  return Number(result.numAffectedRows ?? 0) > 0;
 }
 
 export async function findSessionWithUser(
@@ -54,8 +64,16 @@ export async function deleteSession(db: DbOrTx, id: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', id).execute();
 }
 
-export async function deleteSessionsOfUser(db: DbOrTx, userId: string): Promise<void> {
-  await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+/** Ends every session of the account but the one named (the caller's own); answers how many. */
+export async function deleteSessionsOfUser(
+  db: DbOrTx,
+  userId: string,
+  exceptId: string | null = null,
+): Promise<number> {
+  let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+  if (exceptId !== null) query = query.where('id', '<>', exceptId);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 /** Sessions past their absolute expiry or idle limit (housekeeping; expired sessions are refused anyway). */

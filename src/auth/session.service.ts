@@ -1,6 +1,6 @@
 // Dashboard sessions: an opaque random token in the cookie, its SHA-256 in the database. A session
-// ends on logout, when its account is disabled or its password reset, after IDLE_MS without a request,
-// and ABSOLUTE_MS after sign-in whatever happens.
+// ends on logout, when its account is disabled or its password changed (all but the session that
+// changed it), after IDLE_MS without a request, and ABSOLUTE_MS after sign-in whatever happens.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import type { UserRow } from '../db/schema.ts';
@@ -29,21 +29,26 @@ export function createSessionService(deps: { db: Db; secret: string }) {
   const { db, secret } = deps;
 
   return {
-    /** A brand-new session (never a reused id: signing in always rotates). Returns the cookie's token. */
+    /**
+     * A brand-new session (never a reused id: signing in always rotates), for an account whose password
+     * was just checked against `passwordHash`. Null when the password changed or the account was disabled
+     * since: a sign-in with the old password must not outlive the change. Returns the cookie's token.
+     */
     async start(
-      userId: string,
+      user: { id: string; passwordHash: string },
       client: { ip: string | null; userAgent: string | null },
-    ): Promise<{ token: string; sessionId: string; expiresAt: Date }> {
+    ): Promise<{ token: string; sessionId: string; expiresAt: Date } | null> {
       const token = randomBytes(32).toString('base64url');
       const sessionId = sha256(token);
       const expiresAt = new Date(Date.now() + SESSION_ABSOLUTE_MS);
-      await repo.insertSession(db, {
+      const session = {
         id: sessionId,
-        userId,
+        userId: user.id,
         expiresAt,
         ip: client.ip,
         userAgent: client.userAgent?.slice(0, 512) ?? null,
-      });
+      };
+      if (!(await repo.insertSessionIfCurrent(db, session, user.passwordHash))) return null;
       return { token, sessionId, expiresAt };
     },
 

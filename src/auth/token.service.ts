@@ -1,5 +1,6 @@
 // API tokens for `Authorization: Bearer`: shown once at creation, stored as SHA-256 (a 256-bit random
-// token needs no slow hash), revocable, and useless once their account is disabled.
+// token needs no slow hash), revocable, and revoked for good when their account is disabled or its
+// password changes (user.service.ts).
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { AuditService } from '../audit/audit.service.ts';
@@ -11,7 +12,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.
 import { uuidPattern, uuidv7 } from '../shared/ids.ts';
 import { principalFor, sha256 } from './session.service.ts';
 import * as repo from './token.repository.ts';
-import { findUserById } from './user.repository.ts';
+import { findUserByIdForShare } from './user.repository.ts';
 
 const TOKEN_PREFIX = 'cmt_';
 const TOUCH_EVERY_MS = 60_000;
@@ -50,10 +51,18 @@ function tokenVerbs(db: DbOrTx, audit: AuditService) {
       const parsedName = nameSchema.safeParse(name ?? 'API token');
       if (!parsedName.success)
         throw new ValidationError([{ path: 'name', message: parsedName.error.issues[0]!.message }]);
-      const user = uuidPattern.test(userId) ? await findUserById(db, userId) : undefined;
-      if (!user) throw new NotFoundError(`No user with id "${userId.slice(0, 100)}".`);
+      if (!uuidPattern.test(userId)) throw new NotFoundError(`No user with id "${userId.slice(0, 100)}".`);
       const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
       const row = await inTransaction(db, async (tx) => {
+        // Share-locked: a disable committing meanwhile revokes this token too, or is seen here.
+        const user = await findUserByIdForShare(tx, userId);
+        if (!user) throw new NotFoundError(`No user with id "${userId.slice(0, 100)}".`);
+        // A token made for a disabled account would come alive the day the account is enabled again,
+        // which is exactly what disabling revokes tokens to prevent.
+        if (user.disabled_at)
+          throw new ConflictError('This account is disabled; enable it before making it an API token.', {
+            code: 'user_disabled',
+          });
         const inserted = await repo.insertToken(tx, {
           id: uuidv7(),
           userId,

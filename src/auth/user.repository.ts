@@ -16,6 +16,14 @@ export async function findUserByIdForUpdate(db: DbOrTx, id: string): Promise<Use
 }
 
 /**
+ * The account, share-locked until the transaction ends: a disable or a password change of it waits
+ * for (or is seen by) what the caller does with it, such as making an API token.
+ */
+export async function findUserByIdForShare(db: DbOrTx, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).forShare().executeTakeFirst();
+}
+
+/**
  * Locks every enabled admin, in id order (so two callers never deadlock), before a change that could
  * leave none: the count that follows then sees any such change a colleague committed meanwhile.
  */

@@ -1,6 +1,7 @@
 // Accounts: admins and moderators, their sites, enabling, disabling and passwords. Every change is an
-// audit-log row in the same transaction; disabling an account or resetting its password ends its sessions,
-// and disabling revokes its API tokens for good (enabling the account again does not bring them back).
+// audit-log row in the same transaction. Disabling an account ends all its sessions and revokes all its
+// API tokens for good (enabling it again brings none back); a new password does the same, except that
+// an admin changing their own password keeps the session they did it with.
 import { z } from 'zod';
 import type { AuditService } from '../audit/audit.service.ts';
 import { bindable, type Db, type DbOrTx, inTransaction } from '../db/database.ts';
@@ -157,18 +158,35 @@ function userVerbs(db: DbOrTx, audit: AuditService) {
       });
     },
 
-    /** A new password ends every session of the account (whoever knew the old one is signed out). */
-    async resetPassword(id: string, password: string, actor: Actor): Promise<void> {
+    /**
+     * A new password ends every session of the account and revokes every API token it has: whoever
+     * knew the old password is signed out, and a token made or copied with it is no use either (an
+     * admin resetting a password usually suspects exactly that). Only `keepSessionId`, the session an
+     * admin changed their own password with, stays signed in.
+     */
+    async resetPassword(
+      id: string,
+      password: string,
+      actor: Actor,
+      opts: { keepSessionId?: string | null } = {},
+    ): Promise<void> {
       const parsed = passwordSchema.safeParse(password);
       if (!parsed.success) throw new ValidationError([{ path: 'password', message: parsed.error.issues[0]!.message }]);
       const passwordHash = await hashPassword(password);
       await inTransaction(db, async (tx) => {
-        await rowById(tx, id);
+        // Locked first: a sign-in checked against the old password waits for this change, then finds
+        // the new hash and makes no session (session.repository.ts, insertSessionIfCurrent).
+        const row = uuidPattern.test(id) ? await repo.findUserByIdForUpdate(tx, id) : undefined;
+        if (!row) throw new NotFoundError(`No user with id "${id.slice(0, 100)}".`);
         await repo.updateUser(tx, id, { passwordHash });
-        await deleteSessionsOfUser(tx, id);
-        await audit
-          .withTx(tx)
-          .record(actor, { action: 'user.reset-password', siteId: null, target: { type: 'user', id: id } });
+        const sessionsEnded = await deleteSessionsOfUser(tx, id, opts.keepSessionId ?? null);
+        const tokensRevoked = await revokeTokensOfUser(tx, id, new Date());
+        await audit.withTx(tx).record(actor, {
+          action: 'user.reset-password',
+          siteId: null,
+          target: { type: 'user', id: id },
+          details: { sessionsEnded, tokensRevoked },
+        });
       });
     },
 

@@ -106,13 +106,15 @@ export function registerUserCommands(program: Command, services: () => Services,
 
   program
     .command('users:reset-password')
-    .description('Set a new password, read from standard input; signs the account out everywhere')
+    .description(
+      'Set a new password, read from standard input; signs the account out everywhere and revokes its API tokens',
+    )
     .requiredOption('--email <email>', 'sign-in email')
     .action(async (o: { email: string }) => {
       const password = await passwordFromStdin(io);
       const user = await services().users.findByEmail(o.email);
       await services().users.resetPassword(user.id, password, CLI_ACTOR);
-      io.out(`Password changed for ${user.email}; its sessions were ended.\n`);
+      io.out(`Password changed for ${user.email}; its sessions were ended and its API tokens revoked.\n`);
     });
 }
 

@@ -18,7 +18,7 @@ const list = (v: unknown) => ([] as unknown[]).concat(v ?? []).filter((x): x is 
 const NOTICES: Record<string, string> = {
   created: 'The account was created.',
   saved: 'Saved.',
-  password: 'The password was changed and its sessions ended.',
+  password: 'The password was changed: its other sessions ended and its API tokens were revoked.',
   revoked: 'The token was revoked.',
 };
 
@@ -126,7 +126,12 @@ export function userPages(deps: {
     return onUser(
       c,
       c.req.param('id'),
-      () => deps.users.resetPassword(c.req.param('id'), password, actorOf(c.get('principal'))),
+      () => {
+        const principal = c.get('principal');
+        // An admin changing their own password stays signed in in this browser, nowhere else.
+        const keepSessionId = principal.userId === c.req.param('id') ? principal.sessionId : null;
+        return deps.users.resetPassword(c.req.param('id'), password, actorOf(principal), { keepSessionId });
+      },
       'password',
     );
   });
@@ -135,7 +140,15 @@ export function userPages(deps: {
     const form = await c.req.parseBody();
     const name = str(form.name) || 'API token';
     // The token is shown in this answer only.
-    const { token } = await deps.tokens.create(c.req.param('id'), name, actorOf(c.get('principal')));
+    let token: string;
+    try {
+      ({ token } = await deps.tokens.create(c.req.param('id'), name, actorOf(c.get('principal'))));
+    } catch (err) {
+      // A disabled account: said on the page, as the other refusals are.
+      if (err instanceof AppError && err.kind === 'conflict')
+        return userPage(c, c.req.param('id'), { errors: [{ path: '(body)', message: err.message }], status: 409 });
+      throw err;
+    }
     return userPage(c, c.req.param('id'), { newToken: token, status: 201 });
   });
 
