@@ -62,6 +62,32 @@ export async function editArticle(
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * Approved comments a thread does not show, by article: those under a parent that is not published
+ * (pending, rejected or spam; a deleted parent keeps its place as a placeholder, so its replies show).
+ * Walked down from the unpublished comments (a partial index holds them per article), so the cost is
+ * theirs and their replies', not the thread's.
+ */
+async function unshownApproved(db: DbOrTx, articleIds: number[]): Promise<Map<number, number>> {
+  if (articleIds.length === 0) return new Map();
+  const { rows } = await sql<{ article_id: number; n: number }>`
+    with recursive unshown (id, article_id, status) as (
+      select id, article_id, status from comments
+        where article_id = any(${articleIds}::bigint[]) and status in ('pending', 'rejected', 'spam')
+      union
+      select c.id, c.article_id, c.status from comments c join unshown u on c.parent_id = u.id
+    )
+    select article_id, count(*)::int as n from unshown where status = 'approved' group by article_id`.execute(db);
+  return new Map(rows.map((r) => [Number(r.article_id), r.n]));
+}
+
+/** The article's published count as its thread shows it: approved comments under published parents. */
+export async function shownCount(db: DbOrTx, article: Pick<ArticleRow, 'id' | 'published_count'>): Promise<number> {
+  const unshown = await unshownApproved(db, [article.id]);
+  return article.published_count - (unshown.get(article.id) ?? 0);
+}
+
+/** Published counts by the publisher's article ids, as the threads show them (shownCount). */
 export async function countsByExternalId(
   db: DbOrTx,
   siteId: string,
@@ -70,11 +96,15 @@ export async function countsByExternalId(
   if (externalIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('articles')
-    .select(['external_id', 'published_count'])
+    .select(['id', 'external_id', 'published_count'])
     .where('site_id', '=', siteId)
     .where('external_id', 'in', externalIds)
     .execute();
-  return new Map(rows.map((r) => [r.external_id, r.published_count]));
+  const unshown = await unshownApproved(
+    db,
+    rows.map((r) => r.id),
+  );
+  return new Map(rows.map((r) => [r.external_id, r.published_count - (unshown.get(r.id) ?? 0)]));
 }
 
 /**

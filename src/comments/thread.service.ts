@@ -1,6 +1,6 @@
 // The public thread of an article: published comments, top level paged by cursor, replies nested.
 import { createHash } from 'node:crypto';
-import { countsByExternalId, findArticle } from '../articles/article.repository.ts';
+import { countsByExternalId, findArticle, shownCount } from '../articles/article.repository.ts';
 import { isArticleClosed } from '../articles/article-state.ts';
 import type { Db } from '../db/database.ts';
 import type { ArticleRow } from '../db/schema.ts';
@@ -117,7 +117,8 @@ export function createThreadService(deps: { db: Db; sites: SiteService; cache: T
         id: article.external_id,
         title: article.title,
         url: article.url,
-        commentCount: article.published_count,
+        // What this thread shows: replies under an unpublished parent are neither shown nor counted.
+        commentCount: await shownCount(db, article),
         closed: isArticleClosed(article, site, new Date()),
       },
       maxDepth: site.settings.maxDepth,

@@ -183,9 +183,8 @@ describe('import into a site', () => {
     expect(again.comments.imported).toBe(0);
     const row = await db.selectFrom('comments').select('status').where('id', '=', ada.id).executeTakeFirstOrThrow();
     expect(row.status).toBe('rejected');
-    expect((await threadShape('wp-mod', '/2024/01/action-plan/')).count).toBe(
-      2 + (own.body.status === 'approved' ? 1 : 0),
-    );
+    // Ada's two approved replies are not shown under her rejected comment, so they are not counted.
+    expect((await threadShape('wp-mod', '/2024/01/action-plan/')).count).toBe(own.body.status === 'approved' ? 1 : 0);
     const total = await db
       .selectFrom('comments')
       .select((eb) => eb.fn.countAll<number>().as('n'))
