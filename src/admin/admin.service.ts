@@ -4,13 +4,22 @@
 import type { AuditQuery, AuditService } from '../audit/audit.service.ts';
 import { type Db, inTransaction } from '../db/database.ts';
 import type { Actor } from '../domain/actor.ts';
+import { ValidationError } from '../shared/errors.ts';
 import { uuidPattern } from '../shared/ids.ts';
+import { invisibleTextProblem } from '../shared/invisible-text.ts';
 import type { SiteService } from '../sites/site.service.ts';
 import type { SiteSettings } from '../sites/site-settings.ts';
 import type { EndpointInput, WebhookService } from '../webhooks/webhook.service.ts';
 import { lockEndpoint, lockSite } from './row-locks.repository.ts';
 
 export type { AuditEntry } from '../audit/audit.service.ts';
+
+/** A webhook's description is read by other admins: no bidi controls or invisible characters. */
+function checkDescription(input: EndpointInput): void {
+  const problem = typeof input.description === 'string' ? invisibleTextProblem(input.description) : null;
+  if (problem)
+    throw new ValidationError([{ path: 'description', message: problem }], 'The webhook endpoint is invalid.');
+}
 
 export function createAdminService(deps: {
   db: Db;
@@ -58,6 +67,7 @@ export function createAdminService(deps: {
     },
 
     async createWebhook(actor: Actor, siteId: string, input: EndpointInput & { url: string }) {
+      checkDescription(input);
       return inTransaction(db, async (tx) => {
         const created = await webhooks.withTx(tx).create(siteId, input);
         await audit.withTx(tx).record(actor, {
@@ -71,6 +81,7 @@ export function createAdminService(deps: {
     },
 
     async updateWebhook(actor: Actor, id: string, input: EndpointInput) {
+      checkDescription(input);
       return inTransaction(db, async (tx) => {
         const endpoint = await webhooks.withTx(tx).update(id, input);
         await audit.withTx(tx).record(actor, {

@@ -18,6 +18,7 @@ import type { ChangeNotifier } from '../events/change-notifier.ts';
 import { insertSiteEvent } from '../events/outbox.repository.ts';
 import { NotFoundError, ValidationError } from '../shared/errors.ts';
 import { uuidv7 } from '../shared/ids.ts';
+import { invisibleTextProblem } from '../shared/invisible-text.ts';
 import { codePointLength, textProblem } from '../shared/text.ts';
 import type { SiteService, SiteVerbs } from '../sites/site.service.ts';
 import { editArticle, findArticle, findArticleForUpdate, setArticleControls } from './article.repository.ts';
@@ -83,7 +84,9 @@ function validPatch(patch: ArticlePatch, origins: string[]): { url?: string | nu
   }
   if (patch.title !== undefined) {
     const title = patch.title === null ? null : patch.title.trim();
-    const problem = title === null ? null : textProblem(title, false);
+    // Readers see it on the thread: no bidi controls or invisible characters either (checked before the
+    // trim, which would quietly drop a leading byte order mark).
+    const problem = title === null ? null : (textProblem(title, false) ?? invisibleTextProblem(patch.title as string));
     if (problem) errors.push({ path: 'title', message: problem });
     else if (title !== null && (title === '' || codePointLength(title) > TITLE_MAX))
       errors.push({ path: 'title', message: `must be 1-${TITLE_MAX} characters, or null for none` });

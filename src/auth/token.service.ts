@@ -10,13 +10,23 @@ import type { Actor } from '../domain/actor.ts';
 import type { Principal } from '../domain/principal.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { uuidPattern, uuidv7 } from '../shared/ids.ts';
+import { invisibleTextProblem } from '../shared/invisible-text.ts';
 import { principalFor, sha256 } from './session.service.ts';
 import * as repo from './token.repository.ts';
 import { findUserByIdForShare } from './user.repository.ts';
 
 const TOKEN_PREFIX = 'cmt_';
 const TOUCH_EVERY_MS = 60_000;
-const nameSchema = z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters');
+const nameSchema = z
+  .string()
+  // Other admins read it in the token list: no bidi controls or invisible characters.
+  .superRefine((v, ctx) => {
+    const problem = invisibleTextProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .trim()
+  .min(1, 'is required')
+  .max(100, 'must be at most 100 characters');
 
 export interface ApiToken {
   id: string;

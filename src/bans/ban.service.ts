@@ -11,6 +11,7 @@ import { actorOf, forbidden, type Principal, requireSite, siteScope } from '../d
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../shared/errors.ts';
 import { emailHash } from '../shared/identity.ts';
 import { uuidPattern, uuidv7 } from '../shared/ids.ts';
+import { invisibleTextProblem } from '../shared/invisible-text.ts';
 import { canonicalRange } from '../shared/ip-address.ts';
 import { zodToFieldErrors } from '../shared/validation.ts';
 import type { SiteService, SiteVerbs } from '../sites/site.service.ts';
@@ -25,7 +26,16 @@ export const banInputSchema = z.object({
   siteId: z.string().min(1, 'is required'),
   kind: z.enum(BAN_KINDS, { message: 'must be email, domain or ip' }),
   value: z.string().trim().min(1, 'is required').max(254, 'must be at most 254 characters'),
-  reason: z.string().trim().max(500, 'must be at most 500 characters').optional(),
+  // Shown to other moderators (and in the audit log): no bidi controls or invisible characters.
+  reason: z
+    .string()
+    .superRefine((v, ctx) => {
+      const problem = invisibleTextProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .trim()
+    .max(500, 'must be at most 500 characters')
+    .optional(),
   /** ISO date-time; omitted or null: until lifted. */
   expiresAt: z.iso
     .datetime({ offset: true, message: 'must be an ISO date-time such as 2030-01-31T12:00:00Z' })

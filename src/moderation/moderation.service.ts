@@ -13,6 +13,7 @@ import { actorOf, forbidden, isAdmin, type Principal, requireSite } from '../dom
 import type { ChangeNotifier } from '../events/change-notifier.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { uuidPattern } from '../shared/ids.ts';
+import { invisibleTextProblem } from '../shared/invisible-text.ts';
 import {
   assertExpected,
   assertTransitions,
@@ -57,6 +58,9 @@ function expectationOf(expected: ExpectedStatuses): ExpectedStatus {
 function checkNote(note: string | null) {
   if (note !== null && note.length > 1000)
     throw new ValidationError([{ path: 'reason', message: 'must be at most 1000 characters' }]);
+  // The log shows it to other moderators: no bidi controls or invisible characters.
+  const problem = note === null ? null : invisibleTextProblem(note);
+  if (problem) throw new ValidationError([{ path: 'reason', message: problem }]);
 }
 
 /**

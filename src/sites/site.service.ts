@@ -4,6 +4,7 @@ import { type Bindable, bindable, type Db, type DbOrTx } from '../db/database.ts
 import type { SiteRow } from '../db/schema.ts';
 import { prepareFilters } from '../filters/registry.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
+import { invisibleTextProblem } from '../shared/invisible-text.ts';
 import { zodToFieldErrors } from '../shared/validation.ts';
 import * as repo from './site.repository.ts';
 import { parseSiteSettings, type SiteSettings, siteIdSchema, siteSettingsSchema } from './site-settings.ts';
@@ -17,6 +18,12 @@ export interface Site {
 }
 
 const nameSchema = z.string().trim().min(1).max(200);
+
+/** The name's problem, or null: readers and staff see it (mails, the dashboard), so no invisible tricks. */
+function nameProblem(name: unknown): string | null {
+  if (!nameSchema.safeParse(name).success) return 'must be 1-200 characters';
+  return invisibleTextProblem(name as string);
+}
 
 function toSite(row: SiteRow): Site {
   return {
@@ -107,7 +114,7 @@ function siteVerbs(db: DbOrTx, cache: SiteCache) {
     const idCheck = siteIdSchema.safeParse(input.id);
     const errors = [
       ...(idCheck.success ? [] : [{ path: 'id', message: idCheck.error.issues[0]!.message }]),
-      ...(nameSchema.safeParse(input.name).success ? [] : [{ path: 'name', message: 'must be 1-200 characters' }]),
+      ...(nameProblem(input.name) === null ? [] : [{ path: 'name', message: nameProblem(input.name)! }]),
     ];
     if (errors.length) throw new ValidationError(errors);
     const settings = validateSettings(input.settings ?? {});
@@ -131,9 +138,8 @@ function siteVerbs(db: DbOrTx, cache: SiteCache) {
     async update(id: string, patch: { name?: string; settings?: Record<string, unknown> }): Promise<Site> {
       const current = await repo.findSite(db, id);
       if (!current) throw new NotFoundError(`No site with id "${id.slice(0, 100)}".`);
-      if (patch.name !== undefined && !nameSchema.safeParse(patch.name).success) {
-        throw new ValidationError([{ path: 'name', message: 'must be 1-200 characters' }]);
-      }
+      const problem = patch.name === undefined ? null : nameProblem(patch.name);
+      if (problem) throw new ValidationError([{ path: 'name', message: problem }]);
       const settings = validateSettings({ ...parseSiteSettings(current.settings), ...(patch.settings ?? {}) });
       const row = await repo.updateSite(db, id, {
         ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
