@@ -10,6 +10,9 @@ export const siteSchema = z
     settings: z.record(z.string(), z.unknown()),
     createdAt: isoDate,
     updatedAt: isoDate,
+    version: z.number().int().openapi({
+      description: 'Counts the saves; send it back (If-Match or expectedVersion) to save only over what you saw.',
+    }),
   })
   .openapi('Site');
 export const siteCreateSchema = z
@@ -26,6 +29,10 @@ export const sitePatchSchema = z
   .object({
     name: z.string().max(200).optional(),
     settings: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Only the settings to change.' }),
+    expectedVersion: z.number().int().min(1).optional().openapi({
+      description:
+        "The site's version this change was made from (as If-Match does): 409 `site_changed` when it was saved since.",
+    }),
   })
   .openapi('SitePatch');
 

@@ -47,18 +47,27 @@ export function createAdminService(deps: {
       });
     },
 
+    /**
+     * Two admins at once: each patch is merged over the other's, none is lost. A save from a form (or
+     * a script that read the site first) names the version it was made from: when someone else saved
+     * meanwhile it is refused (409 `site_changed`) rather than replacing their change unseen.
+     */
     async updateSite(
       actor: Actor,
       id: string,
       patch: { name?: string | undefined; settings?: Record<string, unknown> | undefined },
+      expectedVersion?: number,
     ) {
       return inTransaction(db, async (tx) => {
-        // Two admins at once: each patch is merged over the other's, none is lost.
         await lockSite(tx, id);
-        const site = await sites.withTx(tx).update(id, {
-          ...(patch.name !== undefined ? { name: patch.name } : {}),
-          ...(patch.settings ? { settings: patch.settings } : {}),
-        });
+        const site = await sites.withTx(tx).update(
+          id,
+          {
+            ...(patch.name !== undefined ? { name: patch.name } : {}),
+            ...(patch.settings ? { settings: patch.settings } : {}),
+          },
+          expectedVersion,
+        );
         await audit
           .withTx(tx)
           .record(actor, { action: 'site.update', siteId: id, target: { type: 'site', id }, details: { ...patch } });

@@ -1,11 +1,11 @@
 // Sites: who may embed us and how their comments are moderated.
 import { z } from 'zod';
 import { type Bindable, bindable, type Db, type DbOrTx } from '../db/database.ts';
-import type { SiteRow } from '../db/schema.ts';
 import { prepareFilters } from '../filters/registry.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../shared/errors.ts';
 import { invisibleTextProblem } from '../shared/invisible-text.ts';
 import { zodToFieldErrors } from '../shared/validation.ts';
+import type { SiteRow } from './site.repository.ts';
 import * as repo from './site.repository.ts';
 import { parseSiteSettings, type SiteSettings, siteIdSchema, siteSettingsSchema } from './site-settings.ts';
 
@@ -15,6 +15,8 @@ export interface Site {
   settings: SiteSettings;
   createdAt: Date;
   updatedAt: Date;
+  /** Counts the site's saves; a save may name the version it was made from (updateSite's expectedVersion). */
+  version: number;
 }
 
 const nameSchema = z.string().trim().min(1).max(200);
@@ -32,6 +34,7 @@ function toSite(row: SiteRow): Site {
     settings: parseSiteSettings(row.settings),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    version: row.version,
   };
 }
 
@@ -131,20 +134,42 @@ function siteVerbs(db: DbOrTx, cache: SiteCache) {
     get,
     create,
 
+    /** The site as stored now, never from the cache: for a form that will be saved over its version. */
+    async fresh(id: string): Promise<Site> {
+      const row = siteIdSchema.safeParse(id).success ? await repo.findSite(db, id) : undefined;
+      if (!row) throw new NotFoundError(`No site with id "${id.slice(0, 100)}".`);
+      return toSite(row);
+    },
+
     async list(): Promise<Site[]> {
       return (await repo.listSites(db)).map(toSite);
     },
 
-    async update(id: string, patch: { name?: string; settings?: Record<string, unknown> }): Promise<Site> {
+    /**
+     * Merges the patch over the stored settings. With `expectedVersion` (the version the editor saw),
+     * a site saved by someone else since is refused with 409 and nothing is written: the caller holds
+     * the site's row lock (admin.service.ts), so the check and the write see the same row.
+     */
+    async update(
+      id: string,
+      patch: { name?: string; settings?: Record<string, unknown> },
+      expectedVersion?: number,
+    ): Promise<Site> {
       const current = await repo.findSite(db, id);
       if (!current) throw new NotFoundError(`No site with id "${id.slice(0, 100)}".`);
+      if (expectedVersion !== undefined && current.version !== expectedVersion)
+        throw staleSave(current, expectedVersion);
       const problem = patch.name === undefined ? null : nameProblem(patch.name);
       if (problem) throw new ValidationError([{ path: 'name', message: problem }]);
       const settings = validateSettings({ ...parseSiteSettings(current.settings), ...(patch.settings ?? {}) });
-      const row = await repo.updateSite(db, id, {
-        ...(patch.name !== undefined ? { name: patch.name.trim() } : {}),
-        settings,
-      });
+      const row = await repo.updateSite(
+        db,
+        id,
+        { ...(patch.name !== undefined ? { name: patch.name.trim() } : {}), settings },
+        expectedVersion,
+      );
+      // Saved by someone else between the read and the write (a caller without the row lock).
+      if (!row) throw staleSave((await repo.findSite(db, id)) ?? current, expectedVersion!);
       forget(id);
       const site = toSite(row!);
       prepare(site);
@@ -164,6 +189,13 @@ function siteVerbs(db: DbOrTx, cache: SiteCache) {
       }
     },
   };
+}
+
+function staleSave(current: SiteRow, expected: number): ConflictError {
+  return new ConflictError(
+    `The settings of ${current.id} were changed by someone else since you loaded them (version ${current.version}; your save was made from version ${expected}). Nothing was saved: load them again and reapply your change.`,
+    { code: 'site_changed' },
+  );
 }
 
 export type SiteVerbs = ReturnType<typeof siteVerbs>;

@@ -142,6 +142,10 @@ export function SiteSettingsPage(p: {
   name: string;
   errors: FieldError[];
   notice: string | null;
+  /** The version the form is made from (p.site's, or the one just saved by someone else). */
+  version: number;
+  /** Someone else saved meanwhile: says so instead of the usual banner. */
+  conflict?: string | null;
 }) {
   return (
     <Layout
@@ -149,7 +153,7 @@ export function SiteSettingsPage(p: {
       page={p.page}
       active="sites"
       notice={p.notice}
-      error={p.errors.length ? 'Nothing was saved; see the messages below.' : null}
+      error={p.conflict ?? (p.errors.length ? 'Nothing was saved; see the messages below.' : null)}
     >
       <p>
         <a href="/dashboard/sites">← Sites</a>
@@ -162,6 +166,8 @@ export function SiteSettingsPage(p: {
       </p>
       <form method="post" action={`/dashboard/sites/${p.site.id}`} class="panel" novalidate>
         <input type="hidden" name="_csrf" value={p.page.csrf} />
+        {/* Saved only over this version: a colleague's save in between is not silently replaced. */}
+        <input type="hidden" name="version" value={String(p.version)} />
         <Field id="set-name" label="Name" error={errorFor(p.errors, 'name')}>
           {(a) => <input {...a} name="name" required value={p.name} />}
         </Field>

@@ -4,13 +4,14 @@ import type { AdminService } from '../../admin/admin.service.ts';
 import type { SessionService } from '../../auth/session.service.ts';
 import { actorOf } from '../../domain/principal.ts';
 import type { AppEnv } from '../../http/app-env.ts';
-import { type FieldError, ValidationError } from '../../shared/errors.ts';
+import { AppError, type FieldError, ValidationError } from '../../shared/errors.ts';
 import type { Site, SiteService } from '../../sites/site.service.ts';
 import type { WebhookService } from '../../webhooks/webhook.service.ts';
 import { render } from '../components/layout.tsx';
 import { pageContext } from '../dashboard-http.tsx';
 import { SiteSettingsPage, SitesPage } from '../pages/sites.tsx';
 import { WebhooksPage } from '../pages/webhooks.tsx';
+import { settingLabel } from '../setting-labels.ts';
 import { settingFields, settingsFromForm } from '../settings-form.ts';
 import { adminOnly } from './admin-access.ts';
 
@@ -70,6 +71,7 @@ export function sitePages(deps: {
     name: string,
     errors: FieldError[],
     notice: string | null,
+    version = site.version,
   ) =>
     c.html(
       render(
@@ -81,13 +83,53 @@ export function sitePages(deps: {
           name={name}
           errors={errors}
           notice={notice}
+          version={version}
         />,
       ),
       errors.length ? 400 : 200,
     );
 
+  /**
+   * Someone else saved the settings after this form was loaded: nothing of it was written. The page
+   * shows the settings as now saved (and their version, so saving again is a deliberate choice) and
+   * names the fields whose typed values were not saved.
+   */
+  const conflictPage = async (c: Context<AppEnv>, siteId: string, typed: Record<string, unknown>, name: string) => {
+    const site = await deps.sites.fresh(siteId);
+    const lost = [
+      ...(name !== site.name ? ['Name'] : []),
+      ...settingFields()
+        .filter(
+          (f) =>
+            f.key in typed &&
+            JSON.stringify(typed[f.key]) !== JSON.stringify(site.settings[f.key as keyof typeof site.settings]),
+        )
+        .map((f) => settingLabel(f.key).label),
+    ];
+    const conflict = `Another admin saved the settings of this site while you were editing them. Nothing was saved${
+      lost.length ? `: your changes to ${lost.join(', ')} are not in the form below` : ''
+    }. The form now shows the settings as saved; make your changes again and save.`;
+    return c.html(
+      render(
+        <SiteSettingsPage
+          page={pageContext(c, deps.sessions)}
+          site={site}
+          fields={settingFields()}
+          values={site.settings}
+          name={site.name}
+          errors={[]}
+          notice={null}
+          version={site.version}
+          conflict={conflict}
+        />,
+      ),
+      409,
+    );
+  };
+
   app.get('/:siteId', async (c) => {
-    const site = await deps.sites.get(c.req.param('siteId'));
+    // Not from the cache: the form is saved over the version it shows.
+    const site = await deps.sites.fresh(c.req.param('siteId'));
     const notice = c.req.query('saved')
       ? 'Settings saved.'
       : c.req.query('created')
@@ -105,12 +147,16 @@ export function sitePages(deps: {
     const typed = Object.fromEntries(
       fields.map((f) => [f.key, f.kind === 'boolean' ? String(settings[f.key] === true) : str(form[f.key])]),
     );
-    if (errors.length) return settingsPage(c, site, typed, str(form.name), errors, null);
+    // The version the form was loaded with; a form without one (an old tab) saves as before.
+    const version = /^\d{1,9}$/.test(str(form.version)) ? Number(str(form.version)) : undefined;
+    if (errors.length) return settingsPage(c, site, typed, str(form.name), errors, null, version);
     try {
-      await deps.admin.updateSite(actorOf(c.get('principal')), site.id, { name: str(form.name), settings });
+      await deps.admin.updateSite(actorOf(c.get('principal')), site.id, { name: str(form.name), settings }, version);
     } catch (err) {
       if (err instanceof ValidationError)
-        return settingsPage(c, site, typed, str(form.name), err.extra.errors ?? [], null);
+        return settingsPage(c, site, typed, str(form.name), err.extra.errors ?? [], null, version);
+      if (err instanceof AppError && err.extra.code === 'site_changed')
+        return conflictPage(c, site.id, settings, str(form.name));
       throw err;
     }
     return c.redirect(`/dashboard/sites/${site.id}?saved=1`, 303);
