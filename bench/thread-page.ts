@@ -25,6 +25,13 @@ const root = path.resolve(import.meta.dirname, '..');
  */
 const BEFORE = process.env.BENCH_BEFORE ? path.resolve(process.env.BENCH_BEFORE) : null;
 
+/**
+ * `BENCH_DIST=1`: the API (and BENCH_BEFORE's) runs from dist/ (`npm run build` first in each checkout)
+ * under plain node, as `npm start` and bench/http.ts run it; otherwise from the sources under tsx.
+ */
+const entryOf = (checkout: string) =>
+  process.env.BENCH_DIST ? path.join(checkout, `dist/src/bin/${ENTRY}.js`) : path.join(checkout, `src/bin/${ENTRY}.ts`);
+
 /** Extra node options for the API process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (it is stopped with SIGTERM). */
 const API_NODE_ARGS = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
@@ -36,7 +43,9 @@ function start(
   nodeArgs: string[] = [],
 ): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, ...args], {
+    // Compiled JavaScript (dist/) runs under plain node, as in production; TypeScript under tsx.
+    const loader = script.endsWith('.js') ? [] : ['--import', 'tsx'];
+    const child = spawn(process.execPath, [...nodeArgs, ...loader, script, ...args], {
       cwd: root,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -152,12 +161,10 @@ try {
     /ready/,
   );
   procs.push(baseline);
-  const api = await start(`src/bin/${ENTRY}.ts`, [], { ...env, PORT: String(apiPort) }, /listening on/, API_NODE_ARGS);
+  const api = await start(entryOf(root), [], { ...env, PORT: String(apiPort) }, /listening on/, API_NODE_ARGS);
   procs.push(api);
   const beforePort = await freePort();
-  const before = BEFORE
-    ? await start(path.join(BEFORE, `src/bin/${ENTRY}.ts`), [], { ...env, PORT: String(beforePort) }, /listening on/)
-    : null;
+  const before = BEFORE ? await start(entryOf(BEFORE), [], { ...env, PORT: String(beforePort) }, /listening on/) : null;
   if (before) procs.push(before);
   const page = (article: string) => `http://127.0.0.1:${apiPort}/api/v1/sites/bench/articles/${article}/comments`;
   const beforePage = (article: string) =>

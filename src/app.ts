@@ -56,8 +56,7 @@ export function createApp(container: Container) {
   const { config, log } = container;
   const app = new OpenAPIHono<AppEnv>({ router: new PublicFirstRouter() });
 
-  app.use(requestMetrics(container.metrics));
-  app.use(requestContext(log));
+  app.use(requestContext(log, requestMetrics(container.metrics)));
   app.onError((err, c) =>
     errorToResponse(err, c, (e) => (c.get('log')?.() ?? log).error({ err: e }, 'request failed')),
   );

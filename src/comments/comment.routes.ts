@@ -135,10 +135,17 @@ function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, prefix?: s
 const opaque = (tag: string) => (tag.startsWith('W/') ? tag.slice(2) : tag);
 const sameTag = (given: string, current: string) => given === current || opaque(given) === opaque(current);
 
+/** Site ids already found well-formed (a few sites get every public request); bounded. */
+const wellFormedSiteIds = new Set<string>();
+const MAX_SITE_IDS = 1_000;
+
 function validSiteId(c: Context): string {
   const siteId = c.req.param('siteId') ?? '';
+  if (wellFormedSiteIds.has(siteId)) return siteId;
   // An id that cannot exist is simply unknown.
   if (!siteIdSchema.safeParse(siteId).success) return '-';
+  if (wellFormedSiteIds.size >= MAX_SITE_IDS) wellFormedSiteIds.clear();
+  wellFormedSiteIds.add(siteId);
   return siteId;
 }
 

@@ -49,6 +49,8 @@ interface CacheTicket {
 }
 
 export interface ThreadCache {
+  /** This process's copy of the page, if it holds one: the common case, answered with no promise. */
+  peek(siteId: string, articleId: string, variant: string): ServedPage | null;
   get(siteId: string, articleId: string, variant: string): Promise<{ page: ServedPage | null; ticket: CacheTicket }>;
   /** Stores the page unless the article was invalidated since `ticket`; the page as served either way. */
   set(siteId: string, articleId: string, variant: string, page: CachedPage, ticket: CacheTicket): Promise<ServedPage>;
@@ -146,6 +148,7 @@ export function createThreadCache(redis: Redis | null, prefix: string, log: Logg
     // One process holds the only copy, and invalidates it synchronously.
     const local = memoryLevel(SHARED_TTL_SECONDS * 1000);
     return {
+      peek: (s, a, v) => local.get(keyOf(s, a), v),
       async get(s, a, v) {
         const key = keyOf(s, a);
         return { page: local.get(key, v), ticket: { local: local.ticket(key), shared: null } };
@@ -188,6 +191,7 @@ export function createThreadCache(redis: Redis | null, prefix: string, log: Logg
   };
 
   return {
+    peek: (s, a, v) => local.get(keyOf(s, a), v),
     async get(s, a, v) {
       const key = keyOf(s, a);
       const ticket = { local: local.ticket(key), shared: null as string | null };

@@ -140,6 +140,8 @@ export function createThreadService(deps: { db: Db; sites: SiteService; cache: T
       // A cursor we did not hand out is refused before it can become a cache entry of its own.
       if (q.cursor) decodeThreadCursor(q.cursor, scope(articleId, q));
       const variant = `${q.sort}|${q.limit}|${q.cursor ?? ''}`;
+      const held = cache.peek(siteId, articleId, variant);
+      if (held) return held;
       const { page: hit, ticket } = await cache.get(siteId, articleId, variant);
       if (hit) return hit;
       const key = `${siteId}\u0000${articleId}\u0000${variant}`;

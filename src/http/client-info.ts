@@ -1,6 +1,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { canonicalIp, forwardedAddress } from '../shared/ip-address.ts';
+import { requestHeader } from './request-context.ts';
 
 /** The headers a reverse proxy adds to name the client it forwards for. */
 const PROXY_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip'] as const;
@@ -36,15 +37,36 @@ export function socketAddress(c: Context): string | null {
 
 /** The first proxy header the request carries ("x-forwarded-for", "forwarded", "x-real-ip"), else null. */
 export function proxyHeaderOf(c: Context): (typeof PROXY_HEADERS)[number] | null {
-  return PROXY_HEADERS.find((name) => c.req.header(name) !== undefined) ?? null;
+  // Read from the Node request's headers: asked on every request while TRUST_PROXY is off.
+  return PROXY_HEADERS.find((name) => requestHeader(c, name) !== undefined) ?? null;
+}
+
+/**
+ * Origins already worked out, by the text they came from (PUBLIC_URL, or a request URL's scheme and
+ * host): a site API request from a browser asks for its own origin on every call, and parsing a URL
+ * for it cost about a microsecond. Bounded: Host headers are the client's to choose.
+ */
+const origins = new Map<string, string | null>();
+const MAX_ORIGINS = 100;
+
+function originOf(text: string): string | null {
+  let origin = origins.get(text);
+  if (origin !== undefined) return origin;
+  try {
+    origin = new URL(text).origin;
+  } catch {
+    origin = null;
+  }
+  if (origins.size >= MAX_ORIGINS) origins.clear();
+  origins.set(text, origin);
+  return origin;
 }
 
 /** The origin this service was reached at (the node server builds the URL from the Host header). */
 export function selfOrigin(c: Context, publicUrl: string | null): string | null {
-  if (publicUrl) return new URL(publicUrl).origin;
-  try {
-    return new URL(c.req.url).origin;
-  } catch {
-    return null;
-  }
+  if (publicUrl) return originOf(publicUrl);
+  const url = c.req.url;
+  // Everything before the path: the origin depends on nothing after it.
+  const path = url.indexOf('/', url.indexOf('//') + 2);
+  return originOf(path < 0 ? url : `${url.slice(0, path)}/`);
 }

@@ -1,6 +1,6 @@
 // 405 with Allow for a known path asked with a method it does not serve (RFC 9110 §15.5.6), answered before any
 // router's authentication: a wrong method is the caller's mistake whoever they are, and says nothing secret.
-import type { Hono, MiddlewareHandler } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { TrieRouter } from 'hono/router/trie-router';
 import { problemResponse } from './problem.ts';
@@ -39,7 +39,17 @@ export function methodNotAllowed(app: Hono<never>): MiddlewareHandler {
     if (allowed.length === 0) return;
     c.res = new Response(null, { status: 204, headers: { allow: [...allowed, 'OPTIONS'].join(', ') } });
   };
-  return async (c, next) => {
+  const refuse = async (c: Context, method: string, path: string, allowed: string[]) => {
+    const res = problemResponse(
+      c,
+      405,
+      `${method} is not allowed on ${path.slice(0, 200)}; use ${allowed.join(', ')}.`,
+    );
+    res.headers.set('allow', allowed.join(', '));
+    return res;
+  };
+  // Not an async function: a request its route serves passes straight on, with no promise of its own.
+  return (c, next) => {
     const method = c.req.method;
     if (method === 'OPTIONS') return options(c, next);
     // The app's router already matched this request: a route of its own method among the matches means
@@ -49,12 +59,6 @@ export function methodNotAllowed(app: Hono<never>): MiddlewareHandler {
     const path = c.req.path;
     const allowed = allowedOn(path);
     if (allowed.length === 0) return next(); // an unknown path: 404 from notFound
-    const res = problemResponse(
-      c,
-      405,
-      `${method} is not allowed on ${path.slice(0, 200)}; use ${allowed.join(', ')}.`,
-    );
-    res.headers.set('allow', allowed.join(', '));
-    return res;
+    return refuse(c, method, path, allowed);
   };
 }

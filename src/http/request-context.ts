@@ -53,27 +53,6 @@ function addRemainingHeaders(c: Context<AppEnv>): void {
   }
 }
 
-/**
- * The access log: a child of the app's logger with a serializer of its own for its one line shape.
- * Its fields (request id, method, path, status, duration) cannot hold the personal data the logger's
- * redaction looks for (email, ip, password, cookie and authorization headers), and walking each line
- * for those paths cost about 10 µs a request. The line is the one pino would write (level, time, the
- * logger's bindings, then the fields), and it goes through pino: its level, time and destination.
- */
-function accessLogger(log: Logger): (line: AccessLine) => void {
-  const access = log.child({});
-  const { asJsonSym, chindingsSym } = pino.symbols;
-  const bindings = (access as unknown as Record<symbol, string>)[chindingsSym];
-  (access as unknown as Record<symbol, unknown>)[asJsonSym] = (
-    line: AccessLine,
-    _msg: string,
-    num: number,
-    time: string,
-  ) =>
-    `{"level":${num}${time}${bindings},"reqId":${JSON.stringify(line.reqId)},"method":${JSON.stringify(line.method)},"path":${JSON.stringify(line.path)},"status":${line.status},"ms":${line.ms},"msg":"request"}\n`;
-  return (line) => access.info(line, 'request');
-}
-
 interface AccessLine {
   reqId: string;
   method: string;
@@ -82,8 +61,61 @@ interface AccessLine {
   ms: number;
 }
 
-/** Gives every request an id (echoed in X-Request-Id and error bodies) and a logger that carries it. */
-export function requestContext(log: Logger): MiddlewareHandler<AppEnv> {
+/** pino's number for `info`, the access log's level. */
+const INFO = 30;
+
+/**
+ * The access log: a child of the app's logger, its lines written by hand in the one shape they have.
+ * Their fields (request id, method, path, status, duration) cannot hold the personal data the logger's
+ * redaction looks for (email, ip, password, cookie and authorization headers): walking each line for
+ * those paths cost about 10 µs a request. A line is the one pino would write (level, time, the
+ * logger's bindings, then the fields) and goes to the logger's own stream, checked against the child's
+ * level. The lines of one turn of the event loop go to that stream as one write: handed over one by
+ * one, each cost the stream a scan of everything it had buffered (together about 10 µs a request).
+ * They are handed over before the loop next waits for I/O, so they reach the stream, in order, before
+ * anything later; only a line from another request logged in the same turn can come before them.
+ * A stream that wants each line's level (pino.multistream) or a logger with a write hook gets its
+ * lines through pino, one by one.
+ */
+function accessLogger(log: Logger): (line: AccessLine) => void {
+  const access = log.child({});
+  const { chindingsSym, timeSym, streamSym, needsMetadataGsym, hooksSym } = pino.symbols;
+  const internals = access as unknown as Record<symbol, unknown>;
+  const bindings = internals[chindingsSym] as string;
+  const time = (internals[timeSym] as () => string).bind(access);
+  const stream = internals[streamSym] as { write(s: string): unknown; [k: symbol]: unknown };
+  const format = (line: AccessLine, timePart: string) =>
+    `{"level":${INFO}${timePart}${bindings},"reqId":${jsonText(line.reqId)},"method":${jsonText(line.method)},"path":${jsonText(line.path)},"status":${line.status},"ms":${line.ms},"msg":"request"}\n`;
+  if (stream[needsMetadataGsym] === true || (internals[hooksSym] as { streamWrite?: unknown }).streamWrite) {
+    internals[pino.symbols.asJsonSym] = (line: AccessLine, _msg: string, _num: number, t: string) => format(line, t);
+    return (line) => access.info(line, 'request');
+  }
+  let pending = '';
+  const flush = () => {
+    const lines = pending;
+    pending = '';
+    stream.write(lines);
+  };
+  return (line) => {
+    if (access.levelVal > INFO) return;
+    if (pending === '') setImmediate(flush);
+    pending += format(line, time());
+  };
+}
+
+/** A string as JSON: most need no escaping (a request id, a method, a plain path), checked first. */
+const PLAIN_JSON = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+const jsonText = (s: string) => (PLAIN_JSON.test(s) ? `"${s}"` : JSON.stringify(s));
+
+/**
+ * Gives every request an id (echoed in X-Request-Id and error bodies) and a logger that carries it,
+ * writes its access log line, and hands its duration to `observe` (the request metrics): one
+ * middleware for the three, each a layer of its own cost about a microsecond a request.
+ */
+export function requestContext(
+  log: Logger,
+  observe: (c: Context<AppEnv>, seconds: number) => void = () => {},
+): MiddlewareHandler<AppEnv> {
   const logAccess = accessLogger(log);
   return async function requestLogger(c, next) {
     const started = performance.now();
@@ -96,12 +128,8 @@ export function requestContext(log: Logger): MiddlewareHandler<AppEnv> {
     c.set('log', () => (child ??= log.child({ reqId })));
     await next();
     addRemainingHeaders(c);
-    logAccess({
-      reqId,
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Math.round(performance.now() - started),
-    });
+    const elapsed = performance.now() - started;
+    logAccess({ reqId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(elapsed) });
+    observe(c, elapsed / 1000);
   };
 }

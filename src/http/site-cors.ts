@@ -2,7 +2,7 @@
 // Written here rather than with hono/cors: that middleware adds `Vary` after the handler has answered,
 // which makes the Node adapter rebuild every response (a third of a cached thread page's cost). The
 // headers go with the request context's (http/request-context.ts), never through a WHATWG Headers.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { Logger } from 'pino';
 import { ForbiddenError } from '../shared/errors.ts';
 import type { AppEnv } from './app-env.ts';
@@ -35,12 +35,8 @@ export function siteCors(sites: SiteOrigins, publicUrl: string | null, log: Logg
     return site.settings.origins.includes(origin);
   };
 
-  return async function siteCorsMiddleware(c, next) {
-    const origin = requestHeader(c, 'origin');
-    // Answers differ by Origin, so shared caches must keep them apart.
-    addResponseHeader(c, 'vary', 'Origin');
-    if (origin === undefined) return next(); // not a browser's cross-origin request
-
+  /** A browser's cross-origin request: the answer depends on the site's allowed origins. */
+  const fromOrigin = async (c: Context<AppEnv>, next: Next, origin: string) => {
     const allowed = await isAllowed(origin, c.req.param('siteId'), selfOrigin(c, publicUrl));
     if (c.req.method === 'OPTIONS') {
       if (!allowed) return c.body(null, 204);
@@ -74,5 +70,14 @@ export function siteCors(sites: SiteOrigins, publicUrl: string | null, log: Logg
     addResponseHeader(c, 'access-control-allow-origin', origin);
     addResponseHeader(c, 'access-control-expose-headers', EXPOSE_HEADERS);
     return next();
+  };
+
+  // Not an async function: a request without Origin passes straight on, with no promise of its own.
+  return function siteCorsMiddleware(c, next) {
+    const origin = requestHeader(c, 'origin');
+    // Answers differ by Origin, so shared caches must keep them apart.
+    addResponseHeader(c, 'vary', 'Origin');
+    if (origin === undefined) return next(); // not a browser's cross-origin request
+    return fromOrigin(c, next, origin);
   };
 }

@@ -16,7 +16,7 @@ const UNTRUSTED_PROXY_WARNING =
 
 export function warnAboutUntrustedProxy(log: Logger): MiddlewareHandler {
   let lastWarning = Number.NEGATIVE_INFINITY;
-  return async function untrustedProxyWarning(c, next) {
+  return function untrustedProxyWarning(c, next) {
     if (Date.now() - lastWarning >= WARN_EVERY_MS) {
       const header = proxyHeaderOf(c);
       if (header) {

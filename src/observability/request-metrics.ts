@@ -1,12 +1,13 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { routePath } from 'hono/route';
 import type { Metrics } from './metrics.ts';
 
-/** Counts and times every request by its route pattern (never the raw path: bounded label values). */
-export function requestMetrics(metrics: Metrics): MiddlewareHandler {
-  return async function recordRequest(c, next) {
-    const started = performance.now();
-    await next();
+/**
+ * Counts and times every request by its route pattern (never the raw path: bounded label values).
+ * Called by the request context middleware (http/request-context.ts) once the answer is made.
+ */
+export function requestMetrics(metrics: Metrics): (c: Context, seconds: number) => void {
+  return function recordRequest(c, seconds) {
     let route = 'unmatched';
     try {
       const matched = routePath(c, -1);
@@ -14,6 +15,6 @@ export function requestMetrics(metrics: Metrics): MiddlewareHandler {
     } catch {
       // no route matched
     }
-    metrics.observeRequest(c.req.method, route, c.res.status, (performance.now() - started) / 1000);
+    metrics.observeRequest(c.req.method, route, c.res.status, seconds);
   };
 }
