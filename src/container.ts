@@ -25,6 +25,7 @@ import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { EventRow } from './db/schema.ts';
 import type { ChangeNotifier } from './events/change-notifier.ts';
+import { runEventsJob } from './events/events-job.ts';
 import { createLocalFeed, createRedisFeed } from './events/live-feed.ts';
 import { countUndispatched, findEvent, keepEventsInMemory, markDispatched } from './events/outbox.repository.ts';
 import { createRelay, type Relay } from './events/relay.ts';
@@ -63,7 +64,7 @@ import { createExportService, type ExportService } from './transfer/export.servi
 import { createImportService, type ImportService } from './transfer/import.service.ts';
 import { createImportJobService, type ImportJobService } from './transfer/import-job.service.ts';
 import { createDeliverWebhookJob } from './webhooks/deliver-webhook.job.ts';
-import { createProcessEventJob, readEventOf } from './webhooks/process-event.job.ts';
+import { createProcessEventJob, readEventsOf } from './webhooks/process-event.job.ts';
 import { createSecretBox } from './webhooks/secret-box.ts';
 import { createWebhookService } from './webhooks/webhook.service.ts';
 
@@ -384,8 +385,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
       if (workersStarted) return;
       workersStarted = true;
       log.info(describeMailMode(config.mail));
-      // One "events" job per lifecycle event reads the event once (marking it dispatched) and hands the row
-      // to each step in turn: the learned spam model, the webhooks, then the subscriber mail and the
+      // An "events" job (one lifecycle event, or a batch of them: see events/relay.ts) reads its events once
+      // (marking them dispatched) and hands each row to each step in turn: the learned spam model, the webhooks, then the subscriber mail and the
       // moderator alerts, which only queue "mail" jobs (those send, so an SMTP outage delays only them).
       // Every step is idempotent, so the job retried after a failure in any step runs them all again safely.
       const learn = createLearnFromEventJob({ training: spamTraining });
@@ -414,11 +415,17 @@ export async function createContainer(config: Config, options: ContainerOptions 
       await queue.startWorkers(
         {
           events: instrument('events', async (job) => {
-            const taken = await readEventOf(db, job);
-            if (!taken) return;
-            await learn(taken.event);
-            await processEvent(job, taken);
-            await mailSteps(taken.event);
+            // A batched job's events are taken in one statement; one that fails is handed over alone.
+            await runEventsJob(
+              job,
+              await readEventsOf(db, job),
+              async (taken) => {
+                await learn(taken.event);
+                await processEvent(job, taken);
+                await mailSteps(taken.event);
+              },
+              producer,
+            );
           }),
           mail: instrument('mail', async (job) => {
             const handler = mailJobs[job.name];

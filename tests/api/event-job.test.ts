@@ -96,17 +96,26 @@ const eventsOf = (commentId: string) =>
   ctx.container.database.db.selectFrom('events').select(['id', 'type']).where('comment_id', '=', commentId).execute();
 
 describe('the events job', () => {
-  it('costs a published comment without subscribers its two events jobs and no mail job', async () => {
+  it('costs a published comment without subscribers one events job for its two events (two, embedded) and no mail job', async () => {
     await settled();
     const before = await jobsGiven();
     const c = await submit(ctx, OPEN, { articleId: 'counted', email: 'plain@example.org' });
     expect(c.status).toBe(201);
     expect(c.body.status).toBe('approved');
+    // Taken by a worker first: settled()'s drain would hand any event still waiting over again, alone.
+    await waitUntil(
+      async () => (await countUndispatched(ctx.container.database.db)) === 0,
+      20_000,
+      'the events taken',
+    );
     await settled();
     const after = await jobsGiven();
     expect((await eventsOf(c.body.id)).map((e) => e.type).sort()).toEqual(['comment.approved', 'comment.created']);
+    // The writer hands over its commit's two events as one job; the embedded mode's in-memory lane
+    // settles jobs by event id, so there each event keeps a job of its own.
+    const embedded = ctx.container.database.kind === 'pglite' && ctx.container.queue.kind === 'database';
     expect(Object.fromEntries(COUNTED.map((q) => [q, after[q]! - before[q]!]))).toEqual({
-      events: 2,
+      events: embedded ? 2 : 1,
       mail: 0,
       webhooks: 0,
     });
