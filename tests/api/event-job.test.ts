@@ -103,11 +103,7 @@ describe('the events job', () => {
     expect(c.status).toBe(201);
     expect(c.body.status).toBe('approved');
     // Taken by a worker first: settled()'s drain would hand any event still waiting over again, alone.
-    await waitUntil(
-      async () => (await countUndispatched(ctx.container.database.db)) === 0,
-      20_000,
-      'the events taken',
-    );
+    await waitUntil(async () => (await countUndispatched(ctx.container.database.db)) === 0, 20_000, 'the events taken');
     await settled();
     const after = await jobsGiven();
     expect((await eventsOf(c.body.id)).map((e) => e.type).sort()).toEqual(['comment.approved', 'comment.created']);
