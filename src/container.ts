@@ -59,7 +59,7 @@ import { createSpamModels, type SpamModels } from './spam-learning/spam-models.t
 import { createSpamTraining, type SpamTraining, type TrainingOptions } from './spam-learning/spam-training.service.ts';
 import { createReplyDigests } from './subscriptions/reply-digest.job.ts';
 import { createSubscriptionService, type SubscriptionService } from './subscriptions/subscription.service.ts';
-import { createSubscriptionMailJobs } from './subscriptions/subscription-mail.job.ts';
+import { createSubscriptionMailJobs, type SubscriptionsOfEvents } from './subscriptions/subscription-mail.job.ts';
 import { createExportService, type ExportService } from './transfer/export.service.ts';
 import { createImportService, type ImportService } from './transfer/import.service.ts';
 import { createImportJobService, type ImportJobService } from './transfer/import-job.service.ts';
@@ -396,8 +396,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
         threadCache,
         cacheEndpoints: database.kind === 'pglite',
       });
-      const mailSteps = async (event: EventRow) => {
-        await subscriptionMail.onEvent(event);
+      const mailSteps = async (event: EventRow, subscribers?: SubscriptionsOfEvents) => {
+        await subscriptionMail.onEvent(event, subscribers);
         await alerts.onEvent(event);
       };
       const mailJobs: Record<string, JobHandler> = {
@@ -415,14 +415,20 @@ export async function createContainer(config: Config, options: ContainerOptions 
       await queue.startWorkers(
         {
           events: instrument('events', async (job) => {
-            // A batched job's events are taken in one statement; one that fails is handed over alone.
+            // A batched job's events are taken in one statement, their subscriptions read in two more (if
+            // those fail, each event reads its own); one event that fails is handed over alone.
+            const taken = await readEventsOf(db, job);
+            const subscribers =
+              taken.length > 1
+                ? await subscriptionMail.preload(taken.map((t) => t.event)).catch(() => undefined)
+                : undefined;
             await runEventsJob(
               job,
-              await readEventsOf(db, job),
-              async (taken) => {
-                await learn(taken.event);
-                await processEvent(job, taken);
-                await mailSteps(taken.event);
+              taken,
+              async (t) => {
+                await learn(t.event);
+                await processEvent(job, t);
+                await mailSteps(t.event, subscribers);
               },
               producer,
             );
