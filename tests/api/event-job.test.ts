@@ -7,7 +7,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
 import { countUndispatched } from '../../src/events/outbox.repository.ts';
-import type { QueueName } from '../../src/jobs/job-queue.ts';
+import type { Job, QueueName } from '../../src/jobs/job-queue.ts';
+import { readEventsOf } from '../../src/webhooks/process-event.job.ts';
 import { createUser } from '../support/accounts.ts';
 import { createSite, submit } from '../support/http.ts';
 import { type SmtpReceiver, startSmtpReceiver } from '../support/smtp-receiver.ts';
@@ -255,6 +256,30 @@ describe.skipIf(process.env.TEST_DB === 'pglite')('a batched events job', () => 
     const sent = hooks.received.filter((r) => r.path === '/batch-twice').map((r) => r.json?.data?.comment?.id);
     expect(sent).toHaveLength(2);
     expect(new Set(sent).size).toBe(2);
+  });
+
+  it('leaves out, on its first attempt only, events marked dispatched before it took them', async () => {
+    await settled();
+    const ids = [await approvedOn('first-a'), await approvedOn('first-b')];
+    // Both were taken (marked) by the jobs their writer queued, as if the sweeper had handed them over.
+    expect(await countUndispatched(db())).toBe(0);
+    const run = (more: Partial<Job>) =>
+      readEventsOf(db(), {
+        id: 'b',
+        name: 'event',
+        data: { eventIds: ids },
+        attemptsMade: 0,
+        maxAttempts: 10,
+        ...more,
+      });
+    expect(await run({})).toEqual([]);
+    // A retry, or a run taken up again after its worker died: it may have marked them itself.
+    expect((await run({ attemptsMade: 1 })).map((t) => t.event.id)).toEqual(ids);
+    expect((await run({ startedBefore: true })).map((t) => t.event.id)).toEqual(ids);
+    // Undispatched, they are the batch's to run, in its order.
+    await undispatch(ids);
+    expect((await run({})).map((t) => t.event.id)).toEqual(ids);
+    expect(await countUndispatched(db())).toBe(0);
   });
 
   it('leaves events nobody handed over to the sweeper, which recovers them one job each', async () => {
