@@ -1,7 +1,7 @@
 // npm run bench:worker: what the worker costs per comment, this checkout against another build of the
 // service (BENCH_BASE=<a checkout with its dist/ built, e.g. the commit before a change>), in one run
-// with alternating rounds. PostgreSQL + a redis-server of the benchmark's own; one API process (this
-// checkout's) takes a fixed number of POSTs (BENCH_POSTS, 2000, at BENCH_CONNECTIONS, 10) while one
+// with alternating rounds. PostgreSQL + a redis-server of the benchmark's own; one API process (of the
+// same build as the worker, which reads the jobs it queues) takes a fixed number of POSTs (BENCH_POSTS, 2000, at BENCH_CONNECTIONS, 10) while one
 // worker process (either build's, compiled, under plain node) drains them. Per POST, from the POSTs'
 // start until the queues are empty: the worker's CPU (/proc/<pid>/stat, less its idle rate), its
 // PostgreSQL backends' CPU, the jobs each queue was given (BullMQ's counts in Redis), the Redis commands
@@ -59,14 +59,6 @@ try {
   const dbEnv = (app: string) => ({ ...common, DATABASE_URL: databaseUrl(PG_URL, database, app) });
   runNode(['dist/src/bin/migrate.js'], { cwd: root, env: dbEnv('bench-migrate') });
   await seed(databaseUrl(PG_URL, database));
-  const port = await freePort();
-  const api = await startNode('api', ['dist/src/bin/api.js'], {
-    cwd: root,
-    logDir,
-    env: { ...dbEnv('bench-api'), PORT: String(port) },
-    ready: /listening on/,
-  });
-  procs.push(api);
   const db = new pg.Client({ connectionString: databaseUrl(PG_URL, database, 'bench-stats') });
   await db.connect();
 
@@ -112,6 +104,15 @@ try {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const v of round % 2 ? variants : [...variants].reverse()) {
       const app = `bench-worker-${v.name}`;
+      // Each build's own API too: the jobs it queues are the ones its worker reads (the two may differ).
+      const port = await freePort();
+      const api = await startNode(`api-${v.name}-${round}`, ['dist/src/bin/api.js'], {
+        cwd: v.dir,
+        logDir,
+        env: { ...dbEnv(`bench-api-${v.name}`), PORT: String(port) },
+        ready: /listening on/,
+      });
+      procs.push(api);
       const profArgs = PROF && v.name === 'ours' ? ['--cpu-prof', `--cpu-prof-dir=${PROF}`] : [];
       const worker = await startNode(`worker-${v.name}-${round}`, [...profArgs, 'dist/src/bin/worker.js'], {
         cwd: v.dir,
@@ -158,7 +159,9 @@ try {
         `round ${round} ${v.name}: ${n} POSTs (${load.bad} bad) drained in ${(ms / 1000).toFixed(1)} s; worker ${r.cpu.at(-1)!.toFixed(2)} ms/POST, its PostgreSQL ${r.pgCpu.at(-1)!.toFixed(2)}; Redis commands ${r.redis.at(-1)!.toFixed(1)}/POST; events scans ${r.scans.at(-1)!.toFixed(2)}/POST; jobs/POST ${r.jobs.at(-1)}`,
       );
       await worker.stop();
+      await api.stop();
       procs.splice(procs.indexOf(worker), 1);
+      procs.splice(procs.indexOf(api), 1);
     }
   }
   console.log('\nmedians per POST:');

@@ -25,6 +25,7 @@ import { createDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { EventRow } from './db/schema.ts';
 import type { ChangeNotifier } from './events/change-notifier.ts';
+import { runEventsJob } from './events/events-job.ts';
 import { createLocalFeed, createRedisFeed } from './events/live-feed.ts';
 import { countUndispatched, findEvent, keepEventsInMemory, markDispatched } from './events/outbox.repository.ts';
 import { createRelay, type Relay } from './events/relay.ts';
@@ -58,12 +59,12 @@ import { createSpamModels, type SpamModels } from './spam-learning/spam-models.t
 import { createSpamTraining, type SpamTraining, type TrainingOptions } from './spam-learning/spam-training.service.ts';
 import { createReplyDigests } from './subscriptions/reply-digest.job.ts';
 import { createSubscriptionService, type SubscriptionService } from './subscriptions/subscription.service.ts';
-import { createSubscriptionMailJobs } from './subscriptions/subscription-mail.job.ts';
+import { createSubscriptionMailJobs, type SubscriptionsOfEvents } from './subscriptions/subscription-mail.job.ts';
 import { createExportService, type ExportService } from './transfer/export.service.ts';
 import { createImportService, type ImportService } from './transfer/import.service.ts';
 import { createImportJobService, type ImportJobService } from './transfer/import-job.service.ts';
 import { createDeliverWebhookJob } from './webhooks/deliver-webhook.job.ts';
-import { createProcessEventJob, readEventOf } from './webhooks/process-event.job.ts';
+import { createProcessEventJob, readEventsOf } from './webhooks/process-event.job.ts';
 import { createSecretBox } from './webhooks/secret-box.ts';
 import { createWebhookService } from './webhooks/webhook.service.ts';
 
@@ -384,8 +385,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
       if (workersStarted) return;
       workersStarted = true;
       log.info(describeMailMode(config.mail));
-      // One "events" job per lifecycle event reads the event once (marking it dispatched) and hands the row
-      // to each step in turn: the learned spam model, the webhooks, then the subscriber mail and the
+      // An "events" job (one lifecycle event, or a batch of them: see events/relay.ts) reads its events once
+      // (marking them dispatched) and hands each row to each step in turn: the learned spam model, the webhooks, then the subscriber mail and the
       // moderator alerts, which only queue "mail" jobs (those send, so an SMTP outage delays only them).
       // Every step is idempotent, so the job retried after a failure in any step runs them all again safely.
       const learn = createLearnFromEventJob({ training: spamTraining });
@@ -395,8 +396,8 @@ export async function createContainer(config: Config, options: ContainerOptions 
         threadCache,
         cacheEndpoints: database.kind === 'pglite',
       });
-      const mailSteps = async (event: EventRow) => {
-        await subscriptionMail.onEvent(event);
+      const mailSteps = async (event: EventRow, subscribers?: SubscriptionsOfEvents) => {
+        await subscriptionMail.onEvent(event, subscribers);
         await alerts.onEvent(event);
       };
       const mailJobs: Record<string, JobHandler> = {
@@ -414,11 +415,23 @@ export async function createContainer(config: Config, options: ContainerOptions 
       await queue.startWorkers(
         {
           events: instrument('events', async (job) => {
-            const taken = await readEventOf(db, job);
-            if (!taken) return;
-            await learn(taken.event);
-            await processEvent(job, taken);
-            await mailSteps(taken.event);
+            // A batched job's events are taken in one statement, their subscriptions read in two more (if
+            // those fail, each event reads its own); one event that fails is handed over alone.
+            const taken = await readEventsOf(db, job);
+            const subscribers =
+              taken.length > 1
+                ? await subscriptionMail.preload(taken.map((t) => t.event)).catch(() => undefined)
+                : undefined;
+            await runEventsJob(
+              job,
+              taken,
+              async (t) => {
+                await learn(t.event);
+                await processEvent(job, t);
+                await mailSteps(t.event, subscribers);
+              },
+              producer,
+            );
           }),
           mail: instrument('mail', async (job) => {
             const handler = mailJobs[job.name];

@@ -126,6 +126,37 @@ export async function takeEvent<T>(
 }
 
 /**
+ * takeEvent for several events in ONE statement (a batched events job): each returned in the order of
+ * `ids`, with `also` (which may refer to its row as `events`) read for it. Ids with no event are left out.
+ * `fresh`: this statement marked it (it was undispatched); otherwise a worker or the sweeper had before.
+ */
+export async function takeEvents<T>(
+  db: DbOrTx,
+  ids: string[],
+  also: RawBuilder<T>,
+): Promise<{ event: EventRow; also: T; fresh: boolean }[]> {
+  if (ids.length === 0) return [];
+  // `= any` of one array parameter: one statement text (and named statement) whatever the batch's size.
+  const rows = await db
+    .updateTable('events')
+    .set({ dispatched_at: sql<Date>`coalesce(dispatched_at, now())` })
+    .where(sql<boolean>`id = any(${ids}::uuid[])`)
+    .returningAll()
+    .returning(also.as('also'))
+    // now() is the statement's (its transaction's) start time: dispatched_at equals it only when the
+    // coalesce above wrote it, i.e. when the event was undispatched until this statement.
+    .returning(sql<boolean>`dispatched_at = now()`.as('fresh'))
+    .execute();
+  const byId = new Map(
+    rows.map(({ also: extra, fresh, ...event }) => [event.id, { event, also: extra as T, fresh: fresh === true }]),
+  );
+  return ids.flatMap((id) => {
+    const taken = byId.get(id);
+    return taken ? [taken] : [];
+  });
+}
+
+/**
  * Undispatched events, oldest first. `olderThanMs` lets the sweeper leave fresh events to the relay of the
  * process that wrote them; `after` continues a pass past the last event of its previous page.
  */

@@ -2,19 +2,46 @@
 // commit; the worker that takes the event marks it dispatched (events.dispatched_at, in the statement
 // that reads it), so the hand-off costs the writer no statement. The sweeper (in workers) picks up
 // events a few seconds old that no worker took (Redis down, the writer died between its commit and the
-// hand-off) and marks them itself, so a backlog is handed over again at most once. The queue's job id is
-// the event id, so an event handed over twice still runs once.
+// hand-off) and marks them itself, so a backlog is handed over again at most once. The sweeper hands each
+// event over alone, under its event id as the job id, so an event it hands over twice still runs once.
+// The writer hands over the events of one tick (a group commit's comments, each with its two events) as
+// ONE job carrying their ids (eventsJob): one queue job, one statement taking them all, instead of one per
+// event. Its job id names its first event (batchJobId); an event it holds that the sweeper also hands over
+// (taken by no worker for seconds) may run twice, which every step of the events job allows (each is
+// idempotent per event, as a retry requires).
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { Producer } from '../jobs/job-queue.ts';
 import { listUndispatched, markDispatched, preloadEvents } from './outbox.repository.ts';
 
 const BATCH = 200;
+/** The most event ids one events job carries: bounds a job's run (its events are processed in turn). */
+const EVENTS_PER_JOB = 100;
+
+/** The job id of a batched events job: never an event id, so an event of it handed over alone is not taken for it. */
+const batchJobId = (ids: string[]) => `batch-${ids[0]}`;
+
+/** The events jobs handing `ids` over: one per event, or (`batched`) one per EVENTS_PER_JOB of them. */
+function eventsJobs(ids: string[], batched: boolean) {
+  if (!batched) return ids.map((id) => ({ name: 'event', data: { eventId: id }, opts: { jobId: id } }));
+  const jobs = [];
+  for (let i = 0; i < ids.length; i += EVENTS_PER_JOB) {
+    const part = ids.slice(i, i + EVENTS_PER_JOB);
+    // A batch of one is an ordinary events job: the same job id the sweeper would use.
+    jobs.push(
+      part.length === 1
+        ? { name: 'event', data: { eventId: part[0]! }, opts: { jobId: part[0]! } }
+        : { name: 'event', data: { eventIds: part }, opts: { jobId: batchJobId(part) } },
+    );
+  }
+  return jobs;
+}
 
 /**
  * `settledByWorkers`: the queue keeps what it is given only in memory (the embedded events), so only the
  * worker that has run an event may mark it; the sweeper then marks nothing and pages on instead, and an
- * event it hands over twice is a no-op as long as the queue still holds it.
+ * event it hands over twice is a no-op as long as the queue still holds it. Such a queue also settles
+ * its jobs by job id (database-queue.ts's memory lane), so there each event keeps a job of its own.
  */
 export function createRelay(deps: { db: Db; producer: Producer; log: Logger; settledByWorkers?: boolean }) {
   const { db, producer, log } = deps;
@@ -83,10 +110,7 @@ export function createRelay(deps: { db: Db; producer: Producer; log: Logger; set
     try {
       // Where events are kept in memory, this tick's are read in one statement, not once each by their jobs.
       await preloadEvents(db, ids).catch(() => {});
-      await producer.addBulk(
-        'events',
-        ids.map((id) => ({ name: 'event', data: { eventId: id }, opts: { jobId: id } })),
-      );
+      await producer.addBulk('events', eventsJobs(ids, marks));
     } catch (err) {
       // They stay undispatched in the outbox; the sweeper hands them over later.
       if (!warned)

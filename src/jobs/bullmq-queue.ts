@@ -85,6 +85,8 @@ export async function createBullmqQueue(deps: {
                 name: job.name,
                 data: job.data,
                 attemptsMade: job.attemptsMade,
+                // BullMQ counts every start (a stalled job taken up again too), not only failed attempts.
+                startedBefore: job.attemptsStarted > 1,
                 maxAttempts: job.opts.attempts ?? 1,
               });
             } catch (err) {

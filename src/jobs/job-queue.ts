@@ -18,6 +18,8 @@ export interface Job {
   data: Record<string, unknown>;
   /** Attempts made before this one (0 on the first run). */
   attemptsMade: number;
+  /** Started before, even with no attempt counted: a run cut off (its worker died) taken up again. */
+  startedBefore?: boolean;
   maxAttempts: number;
 }
 

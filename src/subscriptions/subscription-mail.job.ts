@@ -14,7 +14,16 @@ import type { MailMessage } from '../mail/mail-message.ts';
 import { MailSendError } from '../mail/mail-transport.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { SiteService } from '../sites/site.service.ts';
-import { findSubscription, isSuppressed, listOfComment, listRecipients } from './subscription.repository.ts';
+import {
+  findSubscription,
+  isSuppressed,
+  listOfComment,
+  listOfComments,
+  listRecipients,
+  listRecipientsOfMany,
+  recipientsAmong,
+  type SubscriptionRow,
+} from './subscription.repository.ts';
 import type { SubscriptionService } from './subscription.service.ts';
 import { confirmationMail, decisionMail, replyMail } from './subscription-mail.ts';
 
@@ -57,6 +66,15 @@ export async function deliverOrSuppress(
   }
 }
 
+/**
+ * The subscriptions a batch of events (a batched events job) will ask onEvent for, read in two statements
+ * for the whole batch instead of up to two per event: what listOfComment and listRecipients would return.
+ */
+export interface SubscriptionsOfEvents {
+  ofComment(commentId: string): SubscriptionRow[];
+  recipients(q: { siteId: string; articleKey: string; parentId: string | null }): SubscriptionRow[];
+}
+
 // Job ids name what they send, so a re-run of the fan-out queues nothing twice (no ':' in BullMQ ids).
 const short = (hash: string) => hash.slice(0, 32);
 
@@ -75,8 +93,41 @@ export function createSubscriptionMailJobs(deps: SubscriptionMailDeps) {
     return { baseUrl: deps.baseUrl, secret: deps.secret, siteName: site.name, settings: site.settings };
   }
 
+  /** Which of onEvent's reads an event needs (none for comment.created, its status twin asks). */
+  const needs = (event: EventRow) => {
+    if (event.type === 'comment.created') return { ofComment: false, recipients: false };
+    const { from, to } = (event.payload as unknown as EventData).data;
+    return {
+      ofComment: (from === null && (to === 'approved' || to === 'pending')) || from === 'pending',
+      recipients: to === 'approved',
+    };
+  };
+
   return {
-    async onEvent(event: EventRow): Promise<void> {
+    /** onEvent's reads for all these events at once; pass the result to onEvent for each of them. */
+    async preload(events: EventRow[]): Promise<SubscriptionsOfEvents> {
+      const comments: string[] = [];
+      const published: { siteId: string; articleKey: string; parentId: string | null }[] = [];
+      for (const event of events) {
+        const need = needs(event);
+        const { comment, article } = (event.payload as unknown as EventData).data;
+        if (need.ofComment) comments.push(comment.id);
+        if (need.recipients)
+          published.push({ siteId: event.site_id, articleKey: article.id, parentId: comment.parentId });
+      }
+      const [ofComments, recipients] = await Promise.all([
+        listOfComments(db, [...new Set(comments)]),
+        listRecipientsOfMany(db, published),
+      ]);
+      return {
+        ofComment: (id) => ofComments.filter((s) => s.comment_id === id),
+        recipients: (q) => recipientsAmong(recipients, q),
+      };
+    },
+
+    /** `pre`: preload's answer for a batch holding this event (else it reads what it needs itself). */
+    async onEvent(event: EventRow, pre?: SubscriptionsOfEvents): Promise<void> {
+      const ofComment = (id: string) => (pre ? pre.ofComment(id) : listOfComment(db, id));
       // A new comment's comment.created says what its status event (written with it) says: from null to
       // its first status. The status event alone queues its mail; the twin would only ask again.
       if (event.type === 'comment.created') return;
@@ -84,7 +135,7 @@ export function createSubscriptionMailJobs(deps: SubscriptionMailDeps) {
       const jobs: { name: string; data: Record<string, unknown>; opts: { jobId: string } }[] = [];
       // A rejected or spam comment's subscription is never confirmed: its address may not be the writer's.
       if (from === null && (to === 'approved' || to === 'pending')) {
-        for (const sub of (await listOfComment(db, comment.id)).filter((s) => !s.confirmed_at))
+        for (const sub of (await ofComment(comment.id)).filter((s) => !s.confirmed_at))
           jobs.push({
             name: 'confirm',
             data: { subscriptionId: sub.id, eventId: event.id },
@@ -93,7 +144,7 @@ export function createSubscriptionMailJobs(deps: SubscriptionMailDeps) {
       }
       // A held comment decided on: its author, if they asked for mail about it and confirmed, hears the outcome.
       if (from === 'pending' && (to === 'approved' || to === 'rejected')) {
-        for (const sub of (await listOfComment(db, comment.id)).filter((s) => s.confirmed_at))
+        for (const sub of (await ofComment(comment.id)).filter((s) => s.confirmed_at))
           jobs.push({
             name: 'decision',
             data: { subscriptionId: sub.id, eventId: event.id },
@@ -101,11 +152,8 @@ export function createSubscriptionMailJobs(deps: SubscriptionMailDeps) {
           });
       }
       if (to === 'approved') {
-        const subs = await listRecipients(db, {
-          siteId: event.site_id,
-          articleKey: article.id,
-          parentId: comment.parentId,
-        });
+        const q = { siteId: event.site_id, articleKey: article.id, parentId: comment.parentId };
+        const subs = pre ? pre.recipients(q) : await listRecipients(db, q);
         // Never tell writers about their own comment (asked only when someone is to be told).
         const author = subs.length > 0 ? await deps.authorHashOf(comment.id) : null;
         const seen = new Set([author].filter((h): h is string => h !== null));

@@ -1,5 +1,5 @@
 // mail_subscriptions and mail_suppressions: the only writer of both tables.
-import type { ColumnType, Kysely, Selectable } from 'kysely';
+import { type ColumnType, type Kysely, type Selectable, sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 
@@ -47,6 +47,65 @@ export async function findSubscription(db: DbOrTx, id: string): Promise<Subscrip
 /** The subscriptions made with a comment. */
 export async function listOfComment(db: DbOrTx, commentId: string): Promise<SubscriptionRow[]> {
   return t(db).selectFrom('mail_subscriptions').selectAll().where('comment_id', '=', commentId).execute();
+}
+
+/** listOfComment for several comments in one statement (a batched events job). */
+export async function listOfComments(db: DbOrTx, commentIds: string[]): Promise<SubscriptionRow[]> {
+  if (commentIds.length === 0) return [];
+  return t(db)
+    .selectFrom('mail_subscriptions')
+    .selectAll()
+    .where(sql<boolean>`comment_id = any(${commentIds}::uuid[])`)
+    .execute();
+}
+
+/**
+ * listRecipients for several published comments in one statement (a batched events job): every confirmed,
+ * unsuppressed subscription to one of these articles' threads or to replies to one of these parents, in
+ * listRecipients' order; recipientsAmong picks each comment's own from them.
+ */
+export async function listRecipientsOfMany(
+  db: DbOrTx,
+  qs: { siteId: string; articleKey: string; parentId: string | null }[],
+): Promise<SubscriptionRow[]> {
+  if (qs.length === 0) return [];
+  const replies = qs.filter((q) => q.parentId !== null);
+  // Pairs as two arrays unnested together: one statement text whatever the number of comments.
+  return t(db)
+    .selectFrom('mail_subscriptions')
+    .selectAll()
+    .where('confirmed_at', 'is not', null)
+    .where(
+      sql<boolean>`((kind = 'thread' and (site_id, article_key) in
+          (select * from unnest(${qs.map((q) => q.siteId)}::text[], ${qs.map((q) => q.articleKey)}::text[])))
+        or (kind = 'replies' and (site_id, comment_id) in
+          (select * from unnest(${replies.map((q) => q.siteId)}::text[], ${replies.map((q) => q.parentId)}::uuid[]))))`,
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('mail_suppressions as s')
+            .select('s.email_hash')
+            .whereRef('s.site_id', '=', 'mail_subscriptions.site_id')
+            .whereRef('s.email_hash', '=', 'mail_subscriptions.email_hash'),
+        ),
+      ),
+    )
+    .orderBy('created_at')
+    .execute();
+}
+
+/** Of listRecipientsOfMany's rows, those listRecipients would have returned for `q`, in the same order. */
+export function recipientsAmong(
+  rows: SubscriptionRow[],
+  q: { siteId: string; articleKey: string; parentId: string | null },
+): SubscriptionRow[] {
+  return rows.filter(
+    (s) =>
+      s.site_id === q.siteId &&
+      ((s.kind === 'thread' && s.article_key === q.articleKey) ||
+        (q.parentId !== null && s.kind === 'replies' && s.comment_id === q.parentId)),
+  );
 }
 
 /** Confirmed subscriptions a new published comment concerns: replies to `parentId`, and the article's thread. */

@@ -6,7 +6,8 @@ import type { EventPayload } from '../comments/event-payload.ts';
 import type { ThreadCache } from '../comments/thread-cache.ts';
 import type { Db } from '../db/database.ts';
 import type { EventRow } from '../db/schema.ts';
-import { findEvent, takeEvent } from '../events/outbox.repository.ts';
+import { firstAttempt } from '../events/events-job.ts';
+import { findEvent, takeEvent, takeEvents } from '../events/outbox.repository.ts';
 import type { Job, Producer } from '../jobs/job-queue.ts';
 import {
   type EndpointFilter,
@@ -45,6 +46,24 @@ export async function readEventOf(db: Db, job: Job): Promise<TakenEvent | undefi
   return taken && { event: taken.event, endpoints: taken.also };
 }
 
+/**
+ * readEventOf for every event of the job: a batched job's (data.eventIds, see events/relay.ts) taken in
+ * ONE statement, in the job's order; an event no longer in the outbox (retention) is left out. On the
+ * batch's first attempt an event someone marked dispatched before is left out too: the sweeper found it
+ * waiting (a backlog) and handed it over alone, under its event id, and that job runs it. (Run again, or
+ * taken up after its worker died, the batch cannot tell its own marks from the sweeper's and runs all.)
+ */
+export async function readEventsOf(db: Db, job: Job): Promise<TakenEvent[]> {
+  const ids = job.data.eventIds;
+  if (!Array.isArray(ids)) {
+    const taken = await readEventOf(db, job);
+    return taken ? [taken] : [];
+  }
+  const taken = await takeEvents(db, [...new Set(ids.map(String))], enabledEndpointsOfEvent);
+  const first = firstAttempt(job);
+  return taken.filter((t) => t.fresh || !first).map((t) => ({ event: t.event, endpoints: t.also }));
+}
+
 /** `cacheEndpoints`: no other process writes webhook endpoints (embedded), so they are kept in memory. */
 export function createProcessEventJob(deps: {
   db: Db;
@@ -72,7 +91,7 @@ export function createProcessEventJob(deps: {
     );
     // A first run for a site without a matching endpoint has nothing to deliver, nor any earlier delivery
     // to repair (the maintenance sweep of stranded deliveries covers the rest).
-    if (endpoints.length === 0 && job.attemptsMade === 0 && job.data.recovered !== true) return;
+    if (endpoints.length === 0 && firstAttempt(job) && job.data.recovered !== true) return;
     await insertDeliveries(
       db,
       endpoints.map((e) => ({ id: deliveryId(e.id, event.id), endpointId: e.id, eventId: event.id })),
