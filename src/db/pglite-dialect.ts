@@ -15,6 +15,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { preparedQueries } from './pglite-prepared.ts';
 import type { WalFlusher } from './wal-flusher.ts';
 
 export interface PGliteResult<R = unknown> {
@@ -30,14 +31,14 @@ export interface PGliteClient {
   close(): Promise<void>;
 }
 
-/** PGlite running in this thread. */
+/** PGlite running in this thread; statements run again and again are prepared once (pglite-prepared.ts). */
 export function inProcess(pglite: PGlite): PGliteClient {
   return {
     waitReady: pglite.waitReady,
     get closed() {
       return pglite.closed;
     },
-    query: <R>(sql: string, params: unknown[]) => pglite.query<R>(sql, params, { rowMode: 'object' }),
+    query: preparedQueries(pglite),
     close: () => pglite.close(),
   };
 }

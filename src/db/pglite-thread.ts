@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { isMainThread, type MessagePort, parentPort, Worker, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { narrowChmodsUnder } from './data-dir.ts';
-import type { PGliteClient, PGliteResult } from './pglite-dialect.ts';
+import { inProcess, type PGliteClient, type PGliteResult } from './pglite-dialect.ts';
 
 const MARK = 'comments-pglite-thread';
 
@@ -45,6 +45,7 @@ function reviveError(fields: SerializedError): Error {
 function serve(port: MessagePort, dataDir: string | null): void {
   if (dataDir) narrowChmodsUnder(dataDir);
   const pglite = new PGlite(dataDir ?? undefined);
+  const query = inProcess(pglite).query;
   const reply = (message: Reply) => {
     try {
       port.postMessage(message);
@@ -66,7 +67,7 @@ function serve(port: MessagePort, dataDir: string | null): void {
         return;
       }
       try {
-        const r = await pglite.query(m.sql, m.params, { rowMode: 'object' });
+        const r = await query(m.sql, m.params);
         reply({
           id: m.id,
           result: { rows: r.rows, ...(r.affectedRows !== undefined ? { affectedRows: r.affectedRows } : {}) },
