@@ -44,11 +44,19 @@ function narrowChmods(): void {
   };
 }
 
+/**
+ * The chmod narrowing alone, for another thread that opens the directory (its `fs` is its own module):
+ * the directory itself is made and secured by secureDataDir on the main thread.
+ */
+export function narrowChmodsUnder(dir: string): void {
+  narrowChmods();
+  guarded.add(path.resolve(dir));
+}
+
 /** Creates the data directory 0700 if missing and makes what is in it 0700 (directories) and 0600 (files). */
 export function secureDataDir(dir: string): void {
   restrictUmask();
-  narrowChmods();
-  guarded.add(path.resolve(dir));
+  narrowChmodsUnder(dir);
   fs.mkdirSync(dir, { recursive: true, mode: DIR_MODE });
   restrictTree(dir);
 }

@@ -5,7 +5,8 @@ import pg from 'pg';
 import type { DatabaseConfig } from '../config/env.ts';
 import { secureDataDir } from './data-dir.ts';
 import { namedStatementPool } from './named-statements.ts';
-import { PGliteDialect } from './pglite-dialect.ts';
+import { inProcess, PGliteDialect } from './pglite-dialect.ts';
+import { startPGliteThread } from './pglite-thread.ts';
 import type { Database } from './schema.ts';
 import { createWalFlusher } from './wal-flusher.ts';
 
@@ -42,7 +43,15 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export function createDatabase(config: DatabaseConfig, options: { poolSize?: number } = {}): DatabaseHandle {
+/**
+ * `pgliteThread` (embedded): PGlite on a thread of its own (pglite-thread.ts), so the database's CPU runs on
+ * another core than HTTP. The default with a data directory (the embedded server); an in-memory database
+ * (tests, the demo) stays in this thread unless asked.
+ */
+export function createDatabase(
+  config: DatabaseConfig,
+  options: { poolSize?: number; pgliteThread?: boolean } = {},
+): DatabaseHandle {
   if (config.kind === 'postgres') {
     const pool = new pg.Pool({
       connectionString: config.url,
@@ -64,7 +73,11 @@ export function createDatabase(config: DatabaseConfig, options: { poolSize?: num
     return { db, kind: 'postgres', pool, close: () => db.destroy() };
   }
   if (config.dataDir) secureDataDir(config.dataDir);
-  const pglite = new PGlite(config.dataDir ?? undefined);
+  const dataDir = config.dataDir ?? null;
+  const pglite =
+    (options.pgliteThread ?? dataDir !== null)
+      ? startPGliteThread(dataDir)
+      : inProcess(new PGlite(dataDir ?? undefined));
   const wal = config.dataDir ? createWalFlusher(config.dataDir) : null;
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite, wal) });
   return { db, kind: 'pglite', pool: null, close: () => db.destroy() };

@@ -1,6 +1,7 @@
 // Kysely dialect for PGlite, the embedded (WASM) PostgreSQL used when DATABASE_URL is unset.
 // PGlite is a single connection, so connections are handed out one at a time: a transaction
-// must never interleave with statements of another request.
+// must never interleave with statements of another request. The database runs in this thread
+// (inProcess) or on a thread of its own (pglite-thread.ts); the dialect sees the same client.
 import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
@@ -14,16 +15,42 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { preparedQueries } from './pglite-prepared.ts';
 import type { WalFlusher } from './wal-flusher.ts';
+
+export interface PGliteResult<R = unknown> {
+  rows: R[];
+  affectedRows?: number;
+}
+
+/** What the dialect needs of PGlite: one statement at a time, rows as objects. */
+export interface PGliteClient {
+  readonly waitReady: Promise<void>;
+  readonly closed: boolean;
+  query<R>(sql: string, params: unknown[]): Promise<PGliteResult<R>>;
+  close(): Promise<void>;
+}
+
+/** PGlite running in this thread; statements run again and again are prepared once (pglite-prepared.ts). */
+export function inProcess(pglite: PGlite): PGliteClient {
+  return {
+    waitReady: pglite.waitReady,
+    get closed() {
+      return pglite.closed;
+    },
+    query: preparedQueries(pglite),
+    close: () => pglite.close(),
+  };
+}
 
 class PGliteConnection implements DatabaseConnection {
   constructor(
-    private readonly pglite: PGlite,
+    private readonly pglite: PGliteClient,
     private readonly wal: WalFlusher | null,
   ) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[], { rowMode: 'object' });
+    const result = await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[]);
     if (compiled.query.kind !== 'SelectQueryNode') this.wal?.markDirty();
     const affected = result.affectedRows;
     return {
@@ -46,7 +73,7 @@ class PGliteDriver implements Driver {
   private release: (() => void) | null = null;
 
   constructor(
-    private readonly pglite: PGlite,
+    private readonly pglite: PGliteClient,
     private readonly wal: WalFlusher | null,
   ) {
     this.connection = new PGliteConnection(pglite, wal);
@@ -102,7 +129,7 @@ class PGliteDriver implements Driver {
 export class PGliteDialect implements Dialect {
   /** `wal`: flushes the WAL of an on-disk database before commits are acknowledged (null in memory). */
   constructor(
-    private readonly pglite: PGlite,
+    private readonly pglite: PGliteClient,
     private readonly wal: WalFlusher | null = null,
   ) {}
   createAdapter() {

@@ -22,6 +22,14 @@ import {
 import type { RetryPolicy } from './retry-policy.ts';
 
 const POLL_MS = 250;
+/**
+ * The only consumer (embedded) knows every job the table gets: its own adds wake the queue, and a job due
+ * later (delayed, or retried) wakes it when due. The poll is then only a safety net (and what finds jobs a
+ * previous run left due later), not 20 claims a second.
+ */
+const EXCLUSIVE_POLL_MS = 5_000;
+/** A wake-up for a job due later fires this much after its time: a timer may fire a millisecond early. */
+const DUE_MARGIN_MS = 10;
 
 /** Calls made within one tick become one call of `run` with all their items; every caller gets its answer. */
 function batcher<T, R>(run: (items: T[]) => Promise<R>): (item: T) => Promise<R> {
@@ -63,7 +71,7 @@ export function createDatabaseQueue(deps: {
   memory?: { queue: QueueName; settled(jobIds: string[]): Promise<void> };
 }): QueueBackend {
   const { db, log, retry } = deps;
-  const pollMs = deps.pollMs ?? POLL_MS;
+  const pollMs = deps.pollMs ?? (deps.exclusive ? EXCLUSIVE_POLL_MS : POLL_MS);
   const LOCK_MS = Math.max(deps.lockMs, 30_000);
   let running = false;
   const timers = new Set<NodeJS.Timeout>();
@@ -88,6 +96,20 @@ export function createDatabaseQueue(deps: {
     : null;
 
   const rowId = (queue: QueueName, jobId: string) => `${queue}:${jobId}`;
+
+  /** Exclusive: wakes the queue when a job it was given for later is due (other consumers poll for it). */
+  function wakeWhenDue(queue: QueueName, runAt: Date): void {
+    if (!deps.exclusive) return;
+    const timer = setTimeout(
+      () => {
+        timers.delete(timer);
+        wakers.get(queue)?.();
+      },
+      Math.max(0, runAt.getTime() - Date.now()) + DUE_MARGIN_MS,
+    );
+    timer.unref();
+    timers.add(timer);
+  }
 
   async function runJob(
     queue: QueueName,
@@ -122,7 +144,9 @@ export function createDatabaseQueue(deps: {
           { queue, jobId: row.id, attempt: row.attempts_made, retryInMs: delay, err: message },
           'job will retry',
         );
-        settled = await repo.retryJob(db, claim, new Date(Date.now() + delay), message);
+        const runAt = new Date(Date.now() + delay);
+        settled = await repo.retryJob(db, claim, runAt, message);
+        if (settled) wakeWhenDue(queue, runAt);
       }
     } finally {
       clearInterval(renew);
@@ -150,9 +174,9 @@ export function createDatabaseQueue(deps: {
       // From here on the job is a row like any other, retried on the queue's schedule.
       const delay = retry.delayMs(queue, 1, failure);
       log.info({ queue, jobId: id, attempt: 1, retryInMs: delay, err: message }, 'job will retry');
-      await insert([
-        { id, queue, name: m.name, data: m.data, maxAttempts, runAt: new Date(Date.now() + delay), attemptsMade: 1 },
-      ]);
+      const runAt = new Date(Date.now() + delay);
+      await insert([{ id, queue, name: m.name, data: m.data, maxAttempts, runAt, attemptsMade: 1 }]);
+      wakeWhenDue(queue, runAt);
     } finally {
       lane!.held.delete(m.jobId);
     }
@@ -225,17 +249,18 @@ export function createDatabaseQueue(deps: {
           if (rows.length < jobs.length) wakers.get(queue)?.();
           if (rows.length === 0) return;
         }
-        await insert(
-          rows.map((j) => ({
-            id: rowId(queue, j.opts.jobId),
-            queue,
-            name: j.name,
-            data: j.data,
-            maxAttempts: retry.maxAttempts[queue],
-            runAt: new Date(Date.now() + (j.opts.delayMs ?? 0)),
-          })),
-        );
+        const added = rows.map((j) => ({
+          id: rowId(queue, j.opts.jobId),
+          queue,
+          name: j.name,
+          data: j.data,
+          maxAttempts: retry.maxAttempts[queue],
+          runAt: new Date(Date.now() + (j.opts.delayMs ?? 0)),
+        }));
+        await insert(added);
         if (rows.some((j) => !j.opts.delayMs)) wakers.get(queue)?.();
+        const later = new Set(added.filter((_, i) => rows[i]!.opts.delayMs).map((j) => j.runAt.getTime()));
+        for (const at of later) wakeWhenDue(queue, new Date(at));
       },
     },
 
@@ -243,7 +268,16 @@ export function createDatabaseQueue(deps: {
       running = true;
       const released = await repo.releaseStalledJobs(db, deps.exclusive);
       if (released) log.info({ released }, 'picked up jobs left running by a stopped worker');
-      const stalled = setInterval(() => void repo.releaseStalledJobs(db).catch(() => {}), LOCK_MS);
+      const stalled = setInterval(
+        () =>
+          void repo
+            .releaseStalledJobs(db)
+            .then((n) => {
+              if (n > 0) for (const wake of wakers.values()) wake();
+            })
+            .catch(() => {}),
+        LOCK_MS,
+      );
       stalled.unref();
       timers.add(stalled);
       for (const queue of QUEUE_NAMES) consume(queue, handlers[queue], opts?.concurrency[queue] ?? 5);

@@ -125,3 +125,40 @@ describe('a job whose lock expired and was taken by another worker', () => {
     expect(await row()).toEqual({ status: 'completed', attempts_made: 2 });
   });
 });
+
+// The only consumer (embedded) polls rarely: it knows each job it is given, and wakes up for one due later.
+describe.runIf(testDb() === 'pglite')('an exclusive consumer', () => {
+  it('runs a delayed job and a retried one when they are due, with no poll to find them', async () => {
+    const ran: string[] = [];
+    let tries = 0;
+    const idle: JobHandler = async () => {};
+    const queue = createDatabaseQueue({
+      db: ctx.container.database.db,
+      log: createLogger('silent'),
+      retry: createRetryPolicy({ webhookScheduleMs: [100], jitter: 0 }),
+      lockMs: 30_000,
+      exclusive: true,
+      // Longer than the wait below: only the wake-ups can run these jobs in time.
+      pollMs: 600_000,
+    });
+    await queue.startWorkers({
+      webhooks: async (job) => {
+        if (job.name === 'flaky' && tries++ === 0) throw new Error('first try fails');
+        ran.push(job.name);
+      },
+      events: idle,
+      maintenance: idle,
+      mail: idle,
+      imports: idle,
+    });
+    await queue.producer.add('webhooks', 'delayed', {}, { jobId: 'exclusive-delayed', delayMs: 150 });
+    await queue.producer.add('webhooks', 'flaky', {}, { jobId: 'exclusive-flaky' });
+    try {
+      await waitUntil(async () => ran.length === 2, 20_000, 'both jobs ran');
+      expect(ran.sort()).toEqual(['delayed', 'flaky']);
+      expect(tries).toBe(2);
+    } finally {
+      await queue.close();
+    }
+  });
+});

@@ -101,3 +101,62 @@ describe.runIf(testDb() === 'postgres')('named statements on PostgreSQL', () => 
     expect(backends.rows[0]!.n).toBe(0);
   });
 });
+
+describe.runIf(testDb() === 'pglite')('named statements on PGlite', () => {
+  let t: TestContext;
+  let db: Db;
+  beforeAll(async () => {
+    t = await createTestContext();
+    db = t.container.database.db;
+  });
+  afterAll(() => t.close());
+
+  const prepared = async () =>
+    (await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(db)).rows.map(
+      (r) => r.statement,
+    );
+
+  it('prepares a statement run twice, not one run once, and answers the same through it', async () => {
+    const q = (id: string) => db.selectFrom('sites').select('id').where('id', '=', id).execute();
+    expect(await q('none')).toEqual([]);
+    expect((await prepared()).filter((s) => s.includes('"sites"') && s.includes('"id" = $1'))).toHaveLength(0);
+    for (let i = 0; i < 8; i++) expect(await q('none')).toEqual([]);
+    expect((await prepared()).filter((s) => s.includes('"sites"') && s.includes('"id" = $1'))).toHaveLength(1);
+    await db.insertInto('sites').values({ id: 'named', name: 'Named', settings: '{}' }).execute();
+    expect(await q('named')).toEqual([{ id: 'named' }]);
+    const at = new Date('2026-03-04T05:06:07.089Z');
+    const typed = () =>
+      sql<{
+        at: Date;
+        doc: unknown;
+        n: number;
+      }>`select ${at}::timestamptz as at, ${JSON.stringify({ a: 1 })}::jsonb as doc, ${7}::int as n`.execute(db);
+    for (let i = 0; i < 3; i++) expect((await typed()).rows).toEqual([{ at, doc: { a: 1 }, n: 7 }]);
+    const failing = () => sql`select ${'x'}::int`.execute(db).catch((e: unknown) => e);
+    for (let i = 0; i < 3; i++) expect(await failing()).toMatchObject({ code: '22P02' });
+  });
+
+  it('runs a statement a table change made stale again unnamed outside a transaction; inside, it fails it', async () => {
+    await sql`create table stale_check (id int primary key)`.execute(db);
+    await sql`insert into stale_check values (1)`.execute(db);
+    const read = (c: Db = db) => sql`select * from stale_check where id = ${1}`.execute(c);
+    for (let i = 0; i < 5; i++) await read();
+    await sql`alter table stale_check add column extra text`.execute(db);
+    for (let i = 0; i < 5; i++) expect(Object.keys((await read()).rows[0] as object)).toEqual(['id', 'extra']);
+
+    await sql`create table stale_tx (id int primary key)`.execute(db);
+    await sql`insert into stale_tx values (1)`.execute(db);
+    const readTx = (c: Db = db) => sql`select * from stale_tx where id = ${1}`.execute(c);
+    for (let i = 0; i < 5; i++) await readTx();
+    await sql`alter table stale_tx add column extra text`.execute(db);
+    const outcome = await db
+      .transaction()
+      .execute((tx) => readTx(tx as unknown as Db))
+      .then(
+        () => 'read',
+        (err: Error) => err.message,
+      );
+    expect(outcome).toMatch(/cached plan/);
+    expect(Object.keys((await readTx()).rows[0] as object)).toEqual(['id', 'extra']);
+  });
+});
