@@ -83,7 +83,11 @@ export class TokenTable {
     const w = this.words;
     const mask = this.mask;
     let touched = 0;
-    for (let i = 0; i < count; i++) touched ^= w[s[(h1[i]! & mask) * SLOT + 1]! * RECORD_U32 + H2_AT]!;
+    for (let i = 0; i < count; i++) {
+      const at = (h1[i]! & mask) * SLOT;
+      // A slot holding another key's first half names a record this key never needs: skip it.
+      touched ^= w[(s[at] === h1[i] ? s[at + 1]! : 0) * RECORD_U32 + H2_AT]!;
+    }
     this.touched = touched;
     for (let i = 0; i < count; i++) out[i] = this.find(h1[i]!, h2[i]!);
   }
