@@ -253,7 +253,7 @@ const splits = validationSplits(stream);
 validate(splits, { name: 'chosen defaults', features: {}, model: {} }, hashPersonal);
 validate(splits, { name: 'previous defaults (shift 2)', ...PREVIOUS }, hashPersonal);
 
-measureThroughput(finalCounts, features, filterInput, evalAll);
+await measureThroughput(finalCounts, features, filterInput, evalAll);
 console.log(
   `\nMachine: ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(2)}; Node ${process.version}`,
 );

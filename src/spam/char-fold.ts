@@ -118,14 +118,31 @@ export const LEET_TABLE = Uint16Array.from({ length: 128 }, (_, c) =>
   (LEET_LETTERS[String.fromCharCode(c)] ?? '\0').charCodeAt(0),
 );
 
-/** A string folded like body text: lower case, accents and look-alikes removed, invisibles dropped. */
-export function foldText(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const packed = foldUnit(text.charCodeAt(i));
+/**
+ * The words of a text folded like body text (lower case, accents and look-alikes removed, invisibles
+ * dropped, split at separators): the distinct ones among the first `max` go into `out` in order, and
+ * the answer is how many words there are in all. One pass and no folded copy of the whole text,
+ * since a new commenter's name costs this in the request.
+ */
+export function foldWords(text: string, max: number, out: string[]): number {
+  let count = 0;
+  let word = '';
+  let inWord = false;
+  for (let i = 0; i <= text.length; i++) {
+    const packed = i < text.length ? foldUnit(text.charCodeAt(i)) : SEPARATOR << CLASS_SHIFT;
     const cls = classOf(packed);
     if (cls === DROP) continue;
-    out += cls === SEPARATOR ? ' ' : String.fromCharCode(codeOf(packed));
+    if (cls === SEPARATOR) {
+      if (inWord && count <= max && !out.includes(word)) out.push(word);
+      inWord = false;
+      word = '';
+      continue;
+    }
+    if (!inWord) {
+      inWord = true;
+      count++;
+    }
+    if (count <= max) word += String.fromCharCode(codeOf(packed));
   }
-  return out;
+  return count;
 }

@@ -7,7 +7,7 @@
 // the secret can test a guess against the model.
 
 import { type BodyStats, BodyTokenizer, type NgramMode } from './body-tokens.ts';
-import { foldText } from './char-fold.ts';
+import { foldWords } from './char-fold.ts';
 import { SHAPE_LABELS, shapeOf } from './text-shape.ts';
 import { labelKey, TokenBuffer } from './token-keys.ts';
 
@@ -66,6 +66,7 @@ const LENGTH_LABELS = labelsOf('f:length:', LENGTH_BINS);
 const CAPS_LABELS = labelsOf('f:caps:', CAPS_BINS);
 const APPROVED_LABELS = labelsOf('f:author-approved:', APPROVED_BINS);
 const SPAM_LABELS = labelsOf('f:author-spam:', SPAM_BINS);
+const NAME_WORDS_LABELS = labelsOf('f:name-words:', [0, 1, 2, 3, 4]);
 /** Hosts whose domain labels are kept, so a popular link costs no string work per comment. */
 const MAX_CACHED_HOSTS = 4096;
 const SHAPE_KEYS = SHAPE_LABELS.map(labelKey);
@@ -188,20 +189,62 @@ function hostOfLink(link: string): string {
 /** Names and addresses whose tokens an extractor keeps (see nameTokens). */
 const MAX_CACHED_PEOPLE = 4096;
 
-/** A name's or an address's tokens: key halves in pairs, and their labels. */
-interface PersonTokens {
-  keys: Uint32Array;
-  labels: readonly string[];
-  emailHash?: string | undefined;
-}
+/**
+ * Names' (or addresses') tokens, worked out once each: the key halves in one pool of numbers and an
+ * entry number per value, so a new commenter leaves a map entry and a few numbers behind rather than
+ * objects, arrays and strings for the collector to copy and promote. Labels are kept only when they
+ * were asked for (training); scoring never reads them. At most MAX_CACHED_PEOPLE values, then it
+ * starts afresh.
+ */
+class PersonCache {
+  private readonly entries = new Map<string, number>();
+  /** Entry e's key halves, in pairs, are keys[start[e]] to keys[start[e + 1]]. */
+  private keys = new Uint32Array(MAX_CACHED_PEOPLE * 8);
+  private readonly start = new Int32Array(MAX_CACHED_PEOPLE + 1);
+  private count = 0;
+  private readonly labels: (readonly string[] | null)[] = [];
+  private readonly hashes: (string | undefined)[] = [];
 
-function capture(buffer: TokenBuffer): PersonTokens {
-  const keys = new Uint32Array(buffer.count * 2);
-  for (let i = 0; i < buffer.count; i++) {
-    keys[2 * i] = buffer.h1[i]!;
-    keys[2 * i + 1] = buffer.h2[i]!;
+  /** The value's entry, or -1 when it is not kept (or kept without labels and `labels` are asked for, or with another hash). */
+  find(value: string, labels: boolean, hash?: string): number {
+    const e = this.entries.get(value);
+    if (e === undefined || (labels && this.labels[e] === null) || this.hashes[e] !== hash) return -1;
+    return e;
   }
-  return { keys, labels: [...buffer.labels!] };
+
+  /** Keeps the tokens in `buffer` as the value's; answers the entry. */
+  add(value: string, buffer: TokenBuffer, hash?: string): number {
+    if (this.count === MAX_CACHED_PEOPLE) {
+      this.entries.clear();
+      this.count = 0;
+      this.labels.length = 0;
+      this.hashes.length = 0;
+    }
+    const e = this.count++;
+    const from = this.start[e]!;
+    const to = from + buffer.count * 2;
+    if (to > this.keys.length) {
+      const grown = new Uint32Array(Math.max(this.keys.length * 2, to));
+      grown.set(this.keys);
+      this.keys = grown;
+    }
+    for (let i = 0; i < buffer.count; i++) {
+      this.keys[from + 2 * i] = buffer.h1[i]!;
+      this.keys[from + 2 * i + 1] = buffer.h2[i]!;
+    }
+    this.start[e + 1] = to;
+    this.labels[e] = buffer.labels ? [...buffer.labels] : null;
+    this.hashes[e] = hash;
+    this.entries.set(value, e);
+    return e;
+  }
+
+  /** Adds entry e's tokens to `out`. */
+  replay(e: number, out: TokenBuffer): void {
+    const keys = this.keys;
+    for (let i = this.start[e]!, end = this.start[e + 1]!; i < end; i += 2) out.push(keys[i]!, keys[i + 1]!);
+    if (out.labels) for (const label of this.labels[e]!) out.labels.push(label);
+  }
 }
 
 export class FeatureExtractor {
@@ -211,10 +254,13 @@ export class FeatureExtractor {
   private readonly hosts = new Map<string, readonly string[]>();
   private readonly stats: BodyStats = { letters: 0, upper: 0 };
   private readonly shapes: number[] = [];
-  private readonly names = new Map<string, PersonTokens>();
-  private readonly emails = new Map<string, PersonTokens>();
+  private readonly names = new PersonCache();
+  private readonly emails = new PersonCache();
+  /** The distinct words of the name being read. */
+  private readonly nameWords: string[] = [];
   /** Where a name's or an address's tokens are worked out before they are cached. */
   private readonly scratch = new TokenBuffer(true);
+  private readonly plainScratch = new TokenBuffer();
 
   constructor(private readonly options: FeatureOptions) {
     this.body = new BodyTokenizer(options.ngrams ?? 'disguised', {
@@ -247,8 +293,8 @@ export class FeatureExtractor {
         out.labels?.push(SHAPE_LABELS[k]!);
       }
     }
-    this.replay(this.emailTokens(input.email, input.emailHash), out);
-    this.replay(this.nameTokens(input.name), out);
+    this.emails.replay(this.emailTokens(input.email, input.emailHash, out.labels !== null), out);
+    this.names.replay(this.nameTokens(input.name, out.labels !== null), out);
     const history = input.authorHistory;
     if (history) {
       this.feature(out, APPROVED_LABELS[bin(history.approved, APPROVED_BINS)]!);
@@ -268,35 +314,23 @@ export class FeatureExtractor {
    * name's tokens take folding, splitting, a keyed hash per word and a key per label. Kept only in
    * this process's memory (never stored), at most MAX_CACHED_PEOPLE names, then it starts afresh.
    */
-  private nameTokens(name: string): PersonTokens {
-    let tokens = this.names.get(name);
-    if (!tokens) {
-      this.scratch.clear();
-      this.addName(name, this.scratch);
-      tokens = capture(this.scratch);
-      if (this.names.size >= MAX_CACHED_PEOPLE) this.names.clear();
-      this.names.set(name, tokens);
-    }
-    return tokens;
+  private nameTokens(name: string, labels: boolean): number {
+    const e = this.names.find(name, labels);
+    if (e >= 0) return e;
+    const scratch = labels ? this.scratch : this.plainScratch;
+    scratch.clear();
+    this.addName(name, scratch);
+    return this.names.add(name, scratch);
   }
 
   /** The address's tokens, likewise once per distinct address (and the caller's hash of it). */
-  private emailTokens(email: string, emailHash: string | undefined): PersonTokens {
-    let tokens = this.emails.get(email);
-    if (!tokens || tokens.emailHash !== emailHash) {
-      this.scratch.clear();
-      this.addEmail(email, emailHash, this.scratch);
-      tokens = { ...capture(this.scratch), emailHash };
-      if (this.emails.size >= MAX_CACHED_PEOPLE) this.emails.clear();
-      this.emails.set(email, tokens);
-    }
-    return tokens;
-  }
-
-  private replay(tokens: PersonTokens, out: TokenBuffer): void {
-    const keys = tokens.keys;
-    for (let i = 0; i < keys.length; i += 2) out.push(keys[i]!, keys[i + 1]!);
-    if (out.labels) for (const label of tokens.labels) out.labels.push(label);
+  private emailTokens(email: string, emailHash: string | undefined, labels: boolean): number {
+    const e = this.emails.find(email, labels, emailHash);
+    if (e >= 0) return e;
+    const scratch = labels ? this.scratch : this.plainScratch;
+    scratch.clear();
+    this.addEmail(email, emailHash, scratch);
+    return this.emails.add(email, scratch, emailHash);
   }
 
   private addEmail(email: string, emailHash: string | undefined, out: TokenBuffer): void {
@@ -313,13 +347,30 @@ export class FeatureExtractor {
   }
 
   private addName(name: string, out: TokenBuffer): void {
-    if (/:\/\/|www\./i.test(name)) this.feature(out, 'f:name-link');
-    if (/\d/.test(name)) this.feature(out, 'f:name-digits');
-    const words = foldText(name).split(' ').filter(Boolean);
-    this.feature(out, `f:name-words:${Math.min(words.length, 4)}`);
+    let link = false;
+    let digits = false;
+    // What /:\/\/|www\./i and /\d/ find, in one pass over the codes.
+    for (let i = 0; i < name.length; i++) {
+      const c = name.charCodeAt(i);
+      if (c >= 0x30 && c <= 0x39) digits = true;
+      else if (
+        (c === 0x3a && name.charCodeAt(i + 1) === 0x2f && name.charCodeAt(i + 2) === 0x2f) ||
+        ((c | 0x20) === 0x77 &&
+          (name.charCodeAt(i + 1) | 0x20) === 0x77 &&
+          (name.charCodeAt(i + 2) | 0x20) === 0x77 &&
+          name.charCodeAt(i + 3) === 0x2e)
+      )
+        link = true;
+    }
+    if (link) this.feature(out, 'f:name-link');
+    if (digits) this.feature(out, 'f:name-digits');
+    const words = this.nameWords;
+    words.length = 0;
+    const count = foldWords(name, MAX_NAME_WORDS, words);
+    this.feature(out, NAME_WORDS_LABELS[Math.min(count, 4)]!);
     // One token per word ("cheap", "pills" recur across spammers' names); the author's identity is
     // the email token, so the whole name adds little and would cost another hash per comment.
-    for (const word of new Set(words.slice(0, MAX_NAME_WORDS))) out.pushLabel(`n:${this.personal(`name:${word}`)}`);
+    for (const word of words) out.pushLabel(`n:${this.personal(`name:${word}`)}`);
   }
 
   private hostLabels(host: string): readonly string[] {

@@ -61,6 +61,8 @@ export class SpamScorer {
   private seen = new Uint32Array(2 * 512);
   private unseenCount = 0;
   private candidates = new Int32Array(256);
+  /** The entry of each token of the comment (or -1), from the table. */
+  private found = new Int32Array(256);
   /** A count of candidates per strength bucket (0-255, 255: strongest). */
   private readonly bucketCounts = new Int32Array(BUCKETS);
   /** The entries picked for an explanation, best first. */
@@ -176,8 +178,11 @@ export class SpamScorer {
     const g = this.generation;
     let n = 0;
     this.unseenCount = 0;
+    if (this.found.length < tokens.count) this.found = new Int32Array(tokens.h1.length);
+    const found = this.found;
+    this.table.findAll(tokens.h1, tokens.h2, tokens.count, found);
     for (let i = 0; i < tokens.count; i++) {
-      const e = this.table.find(tokens.h1[i]!, tokens.h2[i]!);
+      const e = found[i]!;
       if (e < 0) {
         if (this.countUnseen) this.noteUnseen(tokens.h1[i]!, tokens.h2[i]!, tokens.count);
         continue;

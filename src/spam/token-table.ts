@@ -33,8 +33,10 @@ export class TokenTable {
     while (size < entries * 2) size *= 2;
     this.mask = size - 1;
     this.slots = new Uint32Array(size * SLOT);
-    const records = new ArrayBuffer(Math.max(entries, 1) * RECORD_BYTES);
-    this.values = new Float64Array(records);
+    // Record 0 is a blank one that an empty slot (entry + 1 = 0) points at, so `findAll` can read the
+    // record a slot names without a branch; entry e's record is record e + 1.
+    const records = new ArrayBuffer((Math.max(entries, 1) + 1) * RECORD_BYTES);
+    this.values = new Float64Array(records, RECORD_BYTES);
     this.words = new Uint32Array(records);
   }
 
@@ -49,10 +51,10 @@ export class TokenTable {
       if (slot === 0) {
         s[at] = h1;
         s[at + 1] = entry + 1;
-        w[entry * RECORD_U32 + H2_AT] = h2;
+        w[(entry + 1) * RECORD_U32 + H2_AT] = h2;
         return true;
       }
-      if (s[at] === h1 && w[(slot - 1) * RECORD_U32 + H2_AT] === h2) return false;
+      if (s[at] === h1 && w[slot * RECORD_U32 + H2_AT] === h2) return false;
       i = (i + 1) & this.mask;
     }
   }
@@ -65,8 +67,31 @@ export class TokenTable {
       const at = i * SLOT;
       const slot = s[at + 1]!;
       if (slot === 0) return -1;
-      if (s[at] === h1 && this.words[(slot - 1) * RECORD_U32 + H2_AT] === h2) return slot - 1;
+      if (s[at] === h1 && this.words[slot * RECORD_U32 + H2_AT] === h2) return slot - 1;
       i = (i + 1) & this.mask;
     }
   }
+
+  /**
+   * The entries of `count` keys (or -1 each) into `out`. A comment's keys are looked up in two
+   * passes: the first reads each key's home slot and the record it names, with no branch on what
+   * it reads, so the processor has many of these cache misses in flight at once instead of one
+   * after another; the second is `find` on lines that are now in the cache.
+   */
+  findAll(h1: Uint32Array, h2: Uint32Array, count: number, out: Int32Array): void {
+    const s = this.slots;
+    const w = this.words;
+    const mask = this.mask;
+    let touched = 0;
+    for (let i = 0; i < count; i++) {
+      const at = (h1[i]! & mask) * SLOT;
+      // A slot holding another key's first half names a record this key never needs: skip it.
+      touched ^= w[(s[at] === h1[i] ? s[at + 1]! : 0) * RECORD_U32 + H2_AT]!;
+    }
+    this.touched = touched;
+    for (let i = 0; i < count; i++) out[i] = this.find(h1[i]!, h2[i]!);
+  }
+
+  /** What the first pass of `findAll` read, kept so the reads are not optimised away. */
+  touched = 0;
 }

@@ -16,6 +16,9 @@ describe('hmacSha256Hex', () => {
     'spam:name:reader',
     ...Array.from({ length: 140 }, (_, n) => 'a'.repeat(n)),
     ...Array.from({ length: 40 }, (_, n) => 'é😀中x'.repeat(n)),
+    // ASCII up to a last character that is not (the one-block ASCII path must hand over whole).
+    ...Array.from({ length: 60 }, (_, n) => `${'a'.repeat(n)}ü`),
+    "\x7f\x00~ name:o'brien",
     'spam:email:Maria@Example.COM',
   ];
 

@@ -155,6 +155,14 @@ describe('the optimised feature extractor against the reference copy', () => {
     ...people,
     { name: 'A reader', email: 'reader@example.org', emailHash: 'ab'.repeat(32) },
     { name: 'A reader', email: 'reader@example.org', emailHash: 'cd'.repeat(32) },
+    // Names read in one pass now (foldWords): more than eight words with repeats, links in any
+    // case, invisible and full-width characters, nothing but separators.
+    { name: 'a b a c d e f g h i b j k', email: 'x@y.example' },
+    { name: 'Visit HTTP://pills.example or WwW.pills.example', email: 'x@y.example' },
+    { name: 'ww.w w ://x www', email: '' },
+    { name: 'Jo\u200bhn  Ｄｏｅ１２ Ｄｏｅ１２ café-au-lait', email: 'jd@example.org' },
+    { name: ' ...  --  !! ', email: 'a@b.c' },
+    { name: "O'Brien l33t 4U ٣", email: 'ob@example.ie' },
     ...Array.from({ length: 40 }, (_, i) => ({
       name: `Reader${i % 13} Näme ${i % 3}`,
       email: `r${i % 7}@ex${i % 2}.example`,

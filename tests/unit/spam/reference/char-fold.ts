@@ -121,3 +121,17 @@ export const codeOf = (packed: number) => packed & 0xffff;
 export const LEET_TABLE = Uint16Array.from({ length: 128 }, (_, c) =>
   (LEET_LETTERS[String.fromCharCode(c)] ?? '\0').charCodeAt(0),
 );
+
+// foldText as it was when src/spam/features.ts still split a name with it (the extractor's
+// reference below reads names with it; src/spam reads them with foldWords now).
+/** A string folded like body text: lower case, accents and look-alikes removed, invisibles dropped. */
+export function foldText(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const packed = foldUnit(text.charCodeAt(i));
+    const cls = classOf(packed);
+    if (cls === DROP) continue;
+    out += cls === SEPARATOR ? ' ' : String.fromCharCode(codeOf(packed));
+  }
+  return out;
+}

@@ -10,8 +10,8 @@
 // the secret can test a guess against the model.
 
 import { type BodyStats, BodyTokenizer, type NgramMode } from '../../../../src/spam/body-tokens.ts';
-import { foldText } from '../../../../src/spam/char-fold.ts';
 import { labelKey, TokenBuffer } from '../../../../src/spam/token-keys.ts';
+import { foldText } from './char-fold.ts';
 import { SHAPE_LABELS, shapeOf } from './text-shape.ts';
 
 export interface SpamInput {
