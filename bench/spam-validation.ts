@@ -114,19 +114,38 @@ export function snapshotsOf(split: Split, features: FeatureOptions, key: string)
   return out;
 }
 
+/** The most validation ham a candidate may hold after 400 and after 1,000 decisions. */
+export interface HamLimits {
+  at400: number;
+  at1000: number;
+}
+
+/** The rule fixed before the searches of rounds 1-5. */
+export const RULE: HamLimits = { at400: 0.01, at1000: 0.01 };
 /**
- * The rule fixed before the searches: at the hold threshold, at most 1 % of validation ham held
- * after 400 and after 1,000 decisions on both splits. Answers null when a candidate breaks it, else
- * its rank: the validation spam held there (mean of the four), then the early checkpoints (50 and
- * 200, a hundredth as much) to break ties.
+ * Round 6, on the stream without the held-out fifth: no candidate met RULE, because after 1,000
+ * decisions of the same-period split 13 of its 1,002 validation ham (hard ham: commercial mail the
+ * reader asked for) score 0.997 or more whatever the shift. Fixed after seeing that, before ranking
+ * any candidate: 1 % after 400 decisions (the goal's checkpoint), 2 % after 1,000.
  */
-export function ruleScore(results: ReadonlyMap<string, readonly CheckpointResult[]>): number | null {
+export const FALLBACK_RULE: HamLimits = { at400: 0.01, at1000: 0.02 };
+
+/**
+ * At the hold threshold, at most `limits` of validation ham held after 400 and after 1,000
+ * decisions on both splits. Answers null when a candidate breaks it, else its rank: the validation
+ * spam held there (mean of the four), then the early checkpoints (50 and 200, a hundredth as much)
+ * to break ties.
+ */
+export function ruleScore(
+  results: ReadonlyMap<string, readonly CheckpointResult[]>,
+  limits: HamLimits = RULE,
+): number | null {
   let main = 0;
   let early = 0;
   for (const rs of results.values())
     for (const r of rs) {
       if (r.at === 400 || r.at === 1000) {
-        if (r.ham > 0.01) return null;
+        if (r.ham > (r.at === 400 ? limits.at400 : limits.at1000)) return null;
         main += r.spam / 4;
       } else if (r.at === 50 || r.at === 200) early += r.spam / 4;
     }
@@ -178,7 +197,13 @@ export function validate(
     );
   }
   const rank = ruleScore(out);
-  const verdict = rank === null ? 'breaks the 1 % rule' : `rule: ${(rank * 100).toFixed(2)}`;
+  const fallback = ruleScore(out, FALLBACK_RULE);
+  const verdict =
+    rank !== null
+      ? `rule: ${(rank * 100).toFixed(2)}`
+      : fallback !== null
+        ? `breaks the 1 % rule; fallback rule: ${(fallback * 100).toFixed(2)}`
+        : 'breaks both rules';
   console.log(`${candidate.name} (${verdict})\n  ${cells.join('\n  ')}`);
   return out;
 }

@@ -12,6 +12,7 @@ import type { FilterInput } from '../src/filters/filter.ts';
 import { holdWordsFilter } from '../src/filters/hold-words.filter.ts';
 import { runFilters } from '../src/filters/pipeline.ts';
 import { siteSettingsSchema } from '../src/sites/site-settings.ts';
+import { SPAM_TOKEN_DEFAULTS } from '../src/spam-learning/spam-features.ts';
 import { FeatureExtractor, type FeatureOptions, type SpamInput } from '../src/spam/features.ts';
 import { hmacSha256Hex } from '../src/spam/keyed-hash.ts';
 import { DEFAULT_MAX_TOKENS, SpamCounts, type SpamSnapshot } from '../src/spam/spam-counts.ts';
@@ -131,21 +132,21 @@ const CHOSEN = 'naive Bayes (chosen: defaults)';
 
 /** The defaults before round 6 of the search, chosen on the whole stream (held-out fifth included). */
 const PREVIOUS = {
-  features: {},
+  features: { bigrams: true, linkShape: false },
   model: { scoreShift: 2.4, minStrength: 0.15, maxDiscriminators: 150, balanceFloor: 5 },
 } satisfies Omit<Candidate, 'name'>;
 /** The defaults before the accuracy work of issue 16 (88.6 % / 0.6 % after 400). */
 const FIRST = {
-  features: { linkShape: false },
+  features: { bigrams: true, linkShape: false },
   model: { balanceFloor: 50, maxDiscriminators: 1000, minStrength: 0.1, scoreShift: 2 },
 } satisfies Omit<Candidate, 'name'>;
 
-const chosen = runBayes(CHOSEN, {}, {}, false);
+const chosen = runBayes(CHOSEN, SPAM_TOKEN_DEFAULTS, {}, false);
 runBayes('  previous defaults (shift 2.4, before round 6)', PREVIOUS.features, PREVIOUS.model, false);
 runBayes('  first defaults (|f-.5|>=.1, 1,000 tokens, floor 50)', FIRST.features, FIRST.model, false);
 runBayes(
   `  pruned to ${DEFAULT_MAX_TOKENS.toLocaleString('en')} tokens every 100 decisions`,
-  {},
+  SPAM_TOKEN_DEFAULTS,
   {},
   false,
   DEFAULT_MAX_TOKENS,
@@ -156,22 +157,29 @@ runBayes(
   { minStrength: 0.2, maxDiscriminators: 150, scoreShift: 2, unseenProbability: 0.5, balanceFloor: 50 },
   false,
 );
-runBayes('  unseen-token prior u = 0.55, shift 0', {}, { unseenProbability: 0.55, scoreShift: 0 }, false);
-runBayes('  with link-shape tokens ("t:biz", "f:link-ip")', { linkShape: true }, {}, false);
-runBayes('  without the text shape tokens', { shape: false }, {}, false);
-runBayes('  without class balancing', {}, { balance: false }, false);
-runBayes('  chi-square combining', {}, { combining: 'chi-square' }, false);
+runBayes(
+  '  previous, shift 2.2 and 300 tokens (fallback rule)',
+  PREVIOUS.features,
+  { ...PREVIOUS.model, scoreShift: 2.2, maxDiscriminators: 300 },
+  false,
+);
+const D = SPAM_TOKEN_DEFAULTS;
+runBayes('  unseen-token prior u = 0.55, shift 0', D, { unseenProbability: 0.55, scoreShift: 0 }, false);
+runBayes('  without link-shape tokens ("t:biz", "f:link-ip")', { ...D, linkShape: false }, {}, false);
+runBayes('  without the text shape tokens', { ...D, shape: false }, {}, false);
+runBayes('  without class balancing', D, { balance: false }, false);
+runBayes('  chi-square combining', D, { combining: 'chi-square' }, false);
 runBayes(
   '  SpamBayes (chi-square, no balancing, strength 0.1)',
   { shape: false },
   { combining: 'chi-square', balance: false, minStrength: 0.1, maxDiscriminators: 150, unseenProbability: 0.5 },
   false,
 );
-runBayes('  without word pairs and capitals tokens', { bigrams: false, caps: false }, {}, false);
-runBayes('  numbers as they are (not "####")', { numberShapes: false }, {}, false);
-runBayes('  without 4-grams', { ngrams: 'none' }, {}, false);
-runBayes('  4-grams of every word', { ngrams: 'all' }, {}, false);
-runBayes('  with the sender name and address', {}, {}, true);
+runBayes('  without capitals tokens', { ...D, caps: false }, {}, false);
+runBayes('  numbers as they are (not "####")', { ...D, numberShapes: false }, {}, false);
+runBayes('  without 4-grams', { ...D, ngrams: 'none' }, {}, false);
+runBayes('  4-grams of every word', { ...D, ngrams: 'all' }, {}, false);
+runBayes('  with the sender name and address', D, {}, true);
 runLogistic('logistic regression (hashed, online AdaGrad)');
 
 // The rule filters of the request pipeline with a new site's defaults, on the same unseen messages.
@@ -220,7 +228,7 @@ for (const [title, t] of TEST_SETS) {
 }
 
 // Thresholds: what the model holds at other cut-offs, after 400 and after all decisions.
-const features = { hashPersonal };
+const features = { hashPersonal, ...SPAM_TOKEN_DEFAULTS };
 const scorers = [400, stream.length].map((at) => {
   const scorer = new SpamScorer({ site: chosen.get(at)! }, features);
   return { at, scorer, scores: new Map(evalAll.map((m) => [m, scorer.score(asInput(m, false)).score])) };
@@ -253,7 +261,7 @@ console.log(`  towards ham:  ${explained.ham.map((r) => `${r.text} (${r.probabil
 console.log('\nValidation on the training stream only (bench/spam-validation.ts; the search: bench/spam-tune.ts):');
 console.log('  decisions learned, spam held / ham held at 0.9 (spam held at the cut holding 1 % of validation ham)');
 const splits = validationSplits(stream);
-validate(splits, { name: 'chosen defaults', features: {}, model: {} }, hashPersonal);
+validate(splits, { name: 'chosen defaults', features: SPAM_TOKEN_DEFAULTS, model: {} }, hashPersonal);
 validate(splits, { name: 'previous defaults (shift 2.4, before round 6)', ...PREVIOUS }, hashPersonal);
 
 measureThroughput(finalCounts, features, filterInput, evalAll);
