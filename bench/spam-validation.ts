@@ -1,9 +1,9 @@
 // How the spam model's defaults were chosen, reproducibly and without the benchmark's unseen
 // messages (spam-2, easy-ham-2, the held-out hard ham): on the training stream alone, two ways.
-//   "same period": learn the stream's first 50/200/400/1,000/2,000 decisions, score its last 1,200
-//     (as the benchmark did before: spam like the spam already marked);
+//   "same period": learn the stream's first 50/200/400/1,000/1,400 decisions, score its last 1,200
+//     (spam like the spam already marked);
 //   "later": the latest quarter of the stream's spam and of its ham by the Date header are held out,
-//     the model learns the rest in stream order (50/200/400/1,000/all 2,400) and scores them: spam a
+//     the model learns the rest in stream order (50/200/400/1,000/all 1,950) and scores them: spam a
 //     little newer than what it learned, as spam-2 is newer than spam-1 (a random split flatters
 //     the model: the same campaign lands on both sides).
 // A candidate is judged at the hold threshold 0.9: spam held with ham held at most 1 % on both
@@ -22,7 +22,7 @@ export interface Candidate {
   model: Partial<ModelOptions>;
 }
 
-interface Split {
+export interface Split {
   name: string;
   train: readonly CorpusMessage[];
   validation: readonly CorpusMessage[];
@@ -37,7 +37,8 @@ export interface CheckpointResult {
 }
 
 const HOLD = 0.9;
-const SAME_FROM = 2000;
+/** The same-period split scores the stream's last this many decisions. */
+const SAME_VALIDATION = 1200;
 const LATER_SHARE = 0.25;
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(6);
 const asInput = (m: CorpusMessage): SpamInput => ({ name: '', email: '', body: m.body });
@@ -54,12 +55,13 @@ export function validationSplits(stream: readonly CorpusMessage[]): Split[] {
     for (const { m } of byDate.slice(Math.round(byDate.length * (1 - LATER_SHARE)))) latest.add(m);
   }
   const earlier = stream.filter((m) => !latest.has(m));
+  const sameFrom = stream.length - SAME_VALIDATION;
   return [
     {
       name: 'same period',
-      train: stream.slice(0, SAME_FROM),
-      validation: stream.slice(SAME_FROM),
-      checkpoints: [50, 200, 400, 1000, SAME_FROM],
+      train: stream.slice(0, sameFrom),
+      validation: stream.slice(sameFrom),
+      checkpoints: [50, 200, 400, 1000, sameFrom],
     },
     {
       name: 'later',
@@ -73,7 +75,7 @@ export function validationSplits(stream: readonly CorpusMessage[]): Split[] {
 const labelCache = new Map<string, Map<CorpusMessage, string[]>>();
 const keyCache = new Map<string, Map<CorpusMessage, TokenBuffer>>();
 
-function tokensOf(features: FeatureOptions, key: string, messages: readonly CorpusMessage[]) {
+export function tokensOf(features: FeatureOptions, key: string, messages: readonly CorpusMessage[]) {
   let labels = labelCache.get(key);
   let keys = keyCache.get(key);
   if (!labels || !keys) {
@@ -93,6 +95,63 @@ function tokensOf(features: FeatureOptions, key: string, messages: readonly Corp
   return { labels, keys };
 }
 
+const snapshotCache = new Map<string, SpamSnapshot[]>();
+
+/** The split's model after each checkpoint (counts depend on the features only, so shared by candidates). */
+export function snapshotsOf(split: Split, features: FeatureOptions, key: string): SpamSnapshot[] {
+  const cacheKey = `${split.name} ${split.train.length} ${key}`;
+  const cached = snapshotCache.get(cacheKey);
+  if (cached) return cached;
+  const { labels } = tokensOf(features, key, split.train);
+  const counts = new SpamCounts();
+  const out: SpamSnapshot[] = [];
+  let done = 0;
+  for (const at of split.checkpoints) {
+    for (; done < at; done++) counts.train(labels.get(split.train[done]!)!, split.train[done]!.spam ? 'spam' : 'ham');
+    out.push(counts.toSnapshot());
+  }
+  snapshotCache.set(cacheKey, out);
+  return out;
+}
+
+/** The most validation ham a candidate may hold after 400 and after 1,000 decisions. */
+export interface HamLimits {
+  at400: number;
+  at1000: number;
+}
+
+/** The rule fixed before the searches of rounds 1-5. */
+export const RULE: HamLimits = { at400: 0.01, at1000: 0.01 };
+/**
+ * Round 6, on the stream without the held-out fifth: no candidate met RULE, because after 1,000
+ * decisions of the same-period split 13 of its 1,002 validation ham (hard ham: commercial mail the
+ * reader asked for) score 0.997 or more whatever the shift. Fixed after seeing that, before ranking
+ * any candidate: 1 % after 400 decisions (the goal's checkpoint), 2 % after 1,000.
+ */
+export const FALLBACK_RULE: HamLimits = { at400: 0.01, at1000: 0.02 };
+
+/**
+ * At the hold threshold, at most `limits` of validation ham held after 400 and after 1,000
+ * decisions on both splits. Answers null when a candidate breaks it, else its rank: the validation
+ * spam held there (mean of the four), then the early checkpoints (50 and 200, a hundredth as much)
+ * to break ties.
+ */
+export function ruleScore(
+  results: ReadonlyMap<string, readonly CheckpointResult[]>,
+  limits: HamLimits = RULE,
+): number | null {
+  let main = 0;
+  let early = 0;
+  for (const rs of results.values())
+    for (const r of rs) {
+      if (r.at === 400 || r.at === 1000) {
+        if (r.ham > (r.at === 400 ? limits.at400 : limits.at1000)) return null;
+        main += r.spam / 4;
+      } else if (r.at === 50 || r.at === 200) early += r.spam / 4;
+    }
+  return main + early / 100;
+}
+
 /** Scores of the validation messages after each checkpoint of one split. */
 export function runSplit(
   split: Split,
@@ -102,26 +161,24 @@ export function runSplit(
 ): CheckpointResult[] {
   const features = { hashPersonal, ...candidate.features };
   const key = JSON.stringify(candidate.features);
-  const { labels, keys } = tokensOf(features, key, [...split.train, ...split.validation]);
-  const counts = new SpamCounts();
+  const { keys } = tokensOf(features, key, [...split.train, ...split.validation]);
+  const snapshots = snapshotsOf(split, features, key);
   const results: CheckpointResult[] = [];
-  let done = 0;
-  for (const at of split.checkpoints) {
-    for (; done < at; done++) counts.train(labels.get(split.train[done]!)!, split.train[done]!.spam ? 'spam' : 'ham');
-    const scorer = new SpamScorer({ site: counts.toSnapshot(), base }, features, candidate.model);
+  for (const [i, at] of split.checkpoints.entries()) {
+    const scorer = new SpamScorer({ site: snapshots[i]!, base }, features, candidate.model);
     const scored = split.validation.map((m) => ({ spam: m.spam, score: scorer.scoreTokens(keys.get(m)!).score }));
-    const spam = scored.filter((s) => s.spam);
-    const ham = scored.filter((s) => !s.spam).sort((a, b) => b.score - a.score);
-    const cut = ham[Math.floor(ham.length * 0.01)]!.score;
-    const held = (set: typeof scored) => set.filter((s) => s.score >= HOLD).length / set.length;
-    results.push({
-      at,
-      spam: held(spam),
-      ham: held(ham),
-      ranked: spam.filter((s) => s.score > cut).length / spam.length,
-    });
+    results.push(checkpointResult(at, scored));
   }
   return results;
+}
+
+/** Spam and ham held at the hold threshold, and spam held at the cut holding 1 % of the ham. */
+export function checkpointResult(at: number, scored: readonly { spam: boolean; score: number }[]): CheckpointResult {
+  const spam = scored.filter((s) => s.spam);
+  const ham = scored.filter((s) => !s.spam).sort((a, b) => b.score - a.score);
+  const cut = ham[Math.floor(ham.length * 0.01)]!.score;
+  const held = (set: typeof scored) => set.filter((s) => s.score >= HOLD).length / set.length;
+  return { at, spam: held(spam), ham: held(ham), ranked: spam.filter((s) => s.score > cut).length / spam.length };
 }
 
 /** Runs a candidate on both splits, prints a line per split; answers the results by split name. */
@@ -139,7 +196,15 @@ export function validate(
       `${split.name}: ${results.map((r) => `${r.at} ${pct(r.spam).trim()}/${pct(r.ham).trim()} (${pct(r.ranked).trim()})`).join(' | ')}`,
     );
   }
-  console.log(`${candidate.name}\n  ${cells.join('\n  ')}`);
+  const rank = ruleScore(out);
+  const fallback = ruleScore(out, FALLBACK_RULE);
+  const verdict =
+    rank !== null
+      ? `rule: ${(rank * 100).toFixed(2)}`
+      : fallback !== null
+        ? `breaks the 1 % rule; fallback rule: ${(fallback * 100).toFixed(2)}`
+        : 'breaks both rules';
+  console.log(`${candidate.name} (${verdict})\n  ${cells.join('\n  ')}`);
   return out;
 }
 

@@ -10,8 +10,18 @@ import { hmacSha256Hex } from '../spam/keyed-hash.ts';
  */
 export function spamFeatureOptions(secret: string): FeatureOptions {
   const mac = hmacSha256Hex(secret);
-  return { hashPersonal: (value) => mac(`spam:${value}`) };
+  return { hashPersonal: (value) => mac(`spam:${value}`), ...SPAM_TOKEN_DEFAULTS };
 }
+
+/**
+ * The tokens the service reads (chosen on validation splits of `npm run bench:spam`'s training
+ * stream, round 6 in src/spam/spam-model.ts): no word pairs, and what a link's host looks like.
+ * Changing these orphans stored counts of the tokens dropped: run `spam:retrain`.
+ */
+export const SPAM_TOKEN_DEFAULTS: Readonly<Omit<FeatureOptions, 'hashPersonal'>> = Object.freeze({
+  bigrams: false,
+  linkShape: true,
+});
 
 /**
  * What the model reads of a comment. The author's history is left out: it changes after the
