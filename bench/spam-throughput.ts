@@ -130,7 +130,7 @@ async function dedicated(): Promise<void> {
   const counts = new SpamCounts();
   let unseen: CorpusMessage[];
   {
-    const { stream, unseen: sets } = benchSplit(await loadCorpus());
+    const { stream, later: sets } = benchSplit(await loadCorpus());
     const extractor = new FeatureExtractor(features);
     for (const m of stream)
       counts.train(extractor.labels({ name: '', email: '', body: m.body }), m.spam ? 'spam' : 'ham');
