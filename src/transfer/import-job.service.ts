@@ -150,6 +150,25 @@ export function createImportJobService(deps: {
     );
   }
 
+  /**
+   * The job's row, taken as the site's import lock, and its start in the audit log (who, which site,
+   * which format) in one transaction: an import whose end never comes (an upload no worker reached, a
+   * process that died) is still on record. Undefined when another import holds the site.
+   */
+  async function begin(actor: Actor, job: Parameters<typeof insertImportJob>[1], dryRun: boolean) {
+    return inTransaction(db, async (tx) => {
+      const row = await insertImportJob(tx, job);
+      if (row)
+        await deps.audit.withTx(tx).record(actor, {
+          action: 'import.start',
+          siteId: row.site_id,
+          target: { type: 'import', id: row.id },
+          details: { format: row.format, dryRun },
+        });
+      return row;
+    });
+  }
+
   /** The job's end: its row, its audit entry and the upload's removal, in the caller's transaction. */
   async function finish(
     tx: Tx,
@@ -257,15 +276,19 @@ export function createImportJobService(deps: {
         remap: r.remap ?? '',
         actor: { type: actor.type, id: actor.id },
       };
-      const created = await insertImportJob(db, {
-        id: uuidv7(),
-        siteId,
-        format: r.format,
-        createdBy: `${actor.type}:${actor.id}`,
-        options,
-        staleMs: STALE_MS,
-        status: 'uploading',
-      });
+      const created = await begin(
+        actor,
+        {
+          id: uuidv7(),
+          siteId,
+          format: r.format,
+          createdBy: `${actor.type}:${actor.id}`,
+          options,
+          staleMs: STALE_MS,
+          status: 'uploading',
+        },
+        options.dryRun,
+      );
       if (!created) {
         await body.cancel().catch(() => {});
         refuseBusy(siteId);
@@ -300,20 +323,24 @@ export function createImportJobService(deps: {
       options: Omit<ImportOptions, 'actor' | 'onCompleted'>,
     ): Promise<ImportReport> {
       await deps.sites.get(siteId);
-      const row = await insertImportJob(db, {
-        id: uuidv7(),
-        siteId,
-        format,
-        createdBy: `${actor.type}:${actor.id}`,
-        options: {
-          dryRun: !!options.dryRun,
-          includePingbacks: !!options.includePingbacks,
-          remap: '',
-          actor: { type: actor.type, id: actor.id },
-        } satisfies StoredOptions,
-        staleMs: STALE_MS,
-        status: 'running',
-      });
+      const row = await begin(
+        actor,
+        {
+          id: uuidv7(),
+          siteId,
+          format,
+          createdBy: `${actor.type}:${actor.id}`,
+          options: {
+            dryRun: !!options.dryRun,
+            includePingbacks: !!options.includePingbacks,
+            remap: '',
+            actor: { type: actor.type, id: actor.id },
+          } satisfies StoredOptions,
+          staleMs: STALE_MS,
+          status: 'running',
+        },
+        !!options.dryRun,
+      );
       if (!row) refuseBusy(siteId);
       return execute(row, actor, input, options);
     },

@@ -72,7 +72,8 @@ async function dump() {
   const parts: string[] = [];
   for (const name of tables.filter((t) => t !== 'jobs' && t !== 'import_jobs')) {
     const row = name === 'events' ? sql`(id, site_id, type, comment_id, payload)::text` : sql`t::text`;
-    const runs = name === 'audit_log' ? sql`where action not in ('import.complete', 'import.fail')` : sql``;
+    const runs =
+      name === 'audit_log' ? sql`where action not in ('import.start', 'import.complete', 'import.fail')` : sql``;
     const { rows } = await sql<{ row: string }>`select ${row} as row from ${sql.table(name)} t ${runs}`.execute(db);
     parts.push(`-- ${name}`, ...rows.map((r) => r.row).sort());
   }
