@@ -110,7 +110,7 @@ const jsonText = (s: string) => (PLAIN_JSON.test(s) ? `"${s}"` : JSON.stringify(
 /**
  * Gives every request an id (echoed in X-Request-Id and error bodies) and a logger that carries it,
  * writes its access log line, and hands its duration to `observe` (the request metrics): one
- * middleware for the three, each a layer of its own cost about a microsecond a request.
+ * middleware for the three rather than a layer of the chain (and its promises) for each.
  */
 export function requestContext(
   log: Logger,
