@@ -71,7 +71,7 @@ const INFO = 30;
  * those paths cost about 10 µs a request. A line is the one pino would write (level, time, the
  * logger's bindings, then the fields) and goes to the logger's own stream, checked against the child's
  * level. The lines of one turn of the event loop go to that stream as one write: handed over one by
- * one, each cost the stream a scan of everything it had buffered (together about 10 µs a request).
+ * one, each made the stream measure everything it had buffered (up to its 4 KB) again.
  * They are handed over before the loop next waits for I/O, so they reach the stream, in order, before
  * anything later; only a line from another request logged in the same turn can come before them.
  * A stream that wants each line's level (pino.multistream) or a logger with a write hook gets its
@@ -110,7 +110,7 @@ const jsonText = (s: string) => (PLAIN_JSON.test(s) ? `"${s}"` : JSON.stringify(
 /**
  * Gives every request an id (echoed in X-Request-Id and error bodies) and a logger that carries it,
  * writes its access log line, and hands its duration to `observe` (the request metrics): one
- * middleware for the three, each a layer of its own cost about a microsecond a request.
+ * middleware for the three rather than a layer of the chain (and its promises) for each.
  */
 export function requestContext(
   log: Logger,
