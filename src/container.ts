@@ -385,10 +385,11 @@ export async function createContainer(config: Config, options: ContainerOptions 
       if (workersStarted) return;
       workersStarted = true;
       log.info(describeMailMode(config.mail));
-      // An "events" job (one lifecycle event, or a batch of them: see events/relay.ts) reads its events once
-      // (marking them dispatched) and hands each row to each step in turn: the learned spam model, the webhooks, then the subscriber mail and the
-      // moderator alerts, which only queue "mail" jobs (those send, so an SMTP outage delays only them).
-      // Every step is idempotent, so the job retried after a failure in any step runs them all again safely.
+      // An "events" job (one lifecycle event, or a batch of them: see events/relay.ts) reads its events
+      // once (marking them dispatched) and hands each row to each step in turn: the learned spam model,
+      // the webhooks, then the subscriber mail and the moderator alerts, which only queue "mail" jobs
+      // (those send, so an SMTP outage delays only them). Every step is idempotent, so the job retried
+      // after a failure in any step runs them all again safely.
       const learn = createLearnFromEventJob({ training: spamTraining });
       const processEvent = createProcessEventJob({
         db,

@@ -5,7 +5,7 @@
 // hand-off) and marks them itself, so a backlog is handed over again at most once. The sweeper hands each
 // event over alone, under its event id as the job id, so an event it hands over twice still runs once.
 // The writer hands over the events of one tick (a group commit's comments, each with its two events) as
-// ONE job carrying their ids (eventsJob): one queue job, one statement taking them all, instead of one per
+// ONE job carrying their ids (eventsJobs): one queue job, one statement taking them all, instead of one per
 // event. Its job id names its first event (batchJobId); an event it holds that the sweeper also hands over
 // (taken by no worker for seconds) may run twice, which every step of the events job allows (each is
 // idempotent per event, as a retry requires).
