@@ -14,6 +14,8 @@ interface SitesTable {
   settings: Json<Record<string, unknown>>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** How many times the site was saved (migration 0031): conditional saves name the one they read. */
+  version: Generated<number>;
 }
 
 interface ArticlesTable {

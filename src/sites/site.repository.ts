@@ -1,28 +1,27 @@
 import { sql } from 'kysely';
 import type { DbOrTx } from '../db/database.ts';
-import type { SiteRow as StoredSiteRow } from '../db/schema.ts';
+import type { SiteRow } from '../db/schema.ts';
 
-/** The row with its version (migration 0031): how many times it was saved, for conditional saves. */
-export type SiteRow = StoredSiteRow & { version: number };
+export type { SiteRow };
 
 export async function findSite(db: DbOrTx, id: string): Promise<SiteRow | undefined> {
-  return (await db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirst()) as SiteRow | undefined;
+  return await db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export async function listSites(db: DbOrTx): Promise<SiteRow[]> {
-  return (await db.selectFrom('sites').selectAll().orderBy('id').execute()) as SiteRow[];
+  return await db.selectFrom('sites').selectAll().orderBy('id').execute();
 }
 
 export async function insertSite(
   db: DbOrTx,
   site: { id: string; name: string; settings: object },
 ): Promise<SiteRow | undefined> {
-  return (await db
+  return await db
     .insertInto('sites')
     .values({ id: site.id, name: site.name, settings: JSON.stringify(site.settings) })
     .onConflict((oc) => oc.column('id').doNothing())
     .returningAll()
-    .executeTakeFirst()) as SiteRow | undefined;
+    .executeTakeFirst();
 }
 
 /**
@@ -41,10 +40,9 @@ export async function updateSite(
       ...(patch.name !== undefined ? { name: patch.name } : {}),
       ...(patch.settings !== undefined ? { settings: JSON.stringify(patch.settings) } : {}),
       updated_at: new Date(),
-      // Not in the row types of src/db/schema.ts (migration 0031 adds the column): typed as nothing.
-      ...({ version: sql`version + 1` } as object),
+      version: sql`version + 1`,
     })
     .where('id', '=', id);
-  if (expectedVersion !== undefined) query = query.where(sql<boolean>`version = ${expectedVersion}`);
-  return (await query.returningAll().executeTakeFirst()) as SiteRow | undefined;
+  if (expectedVersion !== undefined) query = query.where('version', '=', expectedVersion);
+  return await query.returningAll().executeTakeFirst();
 }
