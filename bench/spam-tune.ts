@@ -109,6 +109,14 @@ candidates.push(
     model: { scoreShift: 2.2, maxDiscriminators: 300 },
   },
 );
+// Round 6, the unseen-token prior with the new tokens (bench/spam-experiments.ts found u = 0.6 within the rule).
+for (const unseenProbability of [0.55, 0.6, 0.65, 0.7])
+  for (const scoreShift of [0.4, 0.6, 0.8, 1, 1.2])
+    candidates.push({
+      name: `r6u u = ${unseenProbability}, shift ${scoreShift}`,
+      features: SPAM_TOKEN_DEFAULTS,
+      model: { unseenProbability, scoreShift },
+    });
 const ranked: [string, number][] = [];
 for (const c of candidates)
   if (filter !== 'base' && c.name.includes(filter)) {

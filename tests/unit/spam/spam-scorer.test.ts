@@ -105,8 +105,13 @@ describe('spam scorer', () => {
     // "novel" twice counts once; the word pairs and shape tokens of the comment are new too.
     expect(withNew.unseen).toBeGreaterThanOrEqual(2);
     expect(withNew.score).toBeGreaterThan(known.score);
-    // Off by default (0.5): what the comment has new says nothing.
-    const off = scorerOf(counts.toSnapshot());
+    // On by default (0.6, DEFAULT_MODEL_OPTIONS): new words lean a comment to spam.
+    const byDefault = scorerOf(counts.toSnapshot());
+    expect(byDefault.score(comment('hammy novel unheard')).score).toBeGreaterThan(
+      byDefault.score(comment('hammy')).score,
+    );
+    // Off at 0.5: what the comment has new says nothing.
+    const off = new SpamScorer({ site: counts.toSnapshot() }, features, { unseenProbability: 0.5 });
     expect(off.score(comment('hammy novel unheard')).score).toBeCloseTo(off.score(comment('hammy')).score, 12);
   });
 
